@@ -1,0 +1,331 @@
+"""``minutes``: the command line, a thin click layer over the library.
+
+Errors from the library (:class:`MinutesError`) become one-line messages and exit codes
+here and nowhere else. Every option can also come from an environment variable
+(``MINUTES_<COMMAND>_<OPTION>``, plus the documented ``MINUTES_*`` settings).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from minutes import __version__
+from minutes.errors import ConfigError, MinutesError
+from minutes.runtime import enforce_offline
+
+EXIT_FAILED = 1
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except MinutesError as exc:
+        _fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "MINUTES"})
+@click.version_option(__version__, prog_name="minutes")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+def main(verbose: int) -> None:
+    """Meeting intelligence on your own machine: transcripts, speakers, minutes, search.
+
+    Nothing leaves this host: models load from installed packages or local paths only.
+    Data lives in MINUTES_HOME (default ~/.local/share/minutes); MINUTES_DATABASE_URL
+    picks another database (any SQLAlchemy URL, e.g. PostgreSQL).
+    """
+    enforce_offline()
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+# --- process -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-fast].")
+@click.option("--model", envvar="MINUTES_MODEL", help="Speech model: tiny.en, base, or a local CTranslate2 folder.")
+@click.option("--language", envvar="MINUTES_LANGUAGE", help="Spoken language code (en, de, ...); default: detect.")
+@click.option(
+    "--vocabulary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="MINUTES_VOCABULARY",
+    help="File of names and jargon, one per line, to help recognition.",
+)
+@click.option("--speakers", "num_speakers", type=click.IntRange(min=1), help="Exact number of speakers, if known.")
+@click.option("--min-speakers", type=click.IntRange(min=1), help="At least this many speakers.")
+@click.option("--max-speakers", type=click.IntRange(min=1), help="At most this many speakers.")
+@click.option("--title", help="Meeting title (one file only) [default: file name].")
+@click.option("--date", "meeting_date", type=click.DateTime(), help="When the meeting took place [default: file time].")
+@click.option("--force", is_flag=True, help="Redo every stage even if this recording was processed before.")
+@click.option("--threads", type=click.IntRange(min=1), envvar="MINUTES_THREADS", help="CPU threads in all.")
+@click.option("--sequential", is_flag=True, help="Run transcription and diarization one after the other.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars; only the one-line result per file.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout, for scripts.")
+def process(
+    files: tuple[Path, ...],
+    preset: str | None,
+    model: str | None,
+    language: str | None,
+    vocabulary: Path | None,
+    num_speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    title: str | None,
+    meeting_date: datetime | None,
+    force: bool,
+    threads: int | None,
+    sequential: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Process recordings end to end: transcript, speakers, stored in the database.
+
+    Any audio or video ffmpeg reads. A recording processed before (same content) is
+    reused unless --force. Exit status 1 if any file failed; the others still run.
+    """
+    from minutes.asr import read_vocabulary
+    from minutes.clirender import ProgressDisplay, result_line
+    from minutes.factory import build_processor, open_store
+    from minutes.pipeline import ProcessResult
+    from minutes.settings import load_preset
+
+    if title and len(files) > 1:
+        _fail("--title names one meeting; give one file, or leave it out to use file names", 2)
+    with _errors():
+        chosen = load_preset(preset)
+        hotwords = read_vocabulary(vocabulary) if vocabulary else None
+        processor = build_processor(
+            chosen,
+            sessions=open_store(),
+            transcribe={"model": model, "language": language, "hotwords": hotwords},
+            diarize={"num_speakers": num_speakers, "min_speakers": min_speakers, "max_speakers": max_speakers},
+            threads=threads,
+            parallel=not sequential,
+        )
+    failed = 0
+    show_progress = not (quiet or as_json) and sys.stderr.isatty()
+    for path in files:
+        display = ProgressDisplay(path.name, enabled=show_progress)
+        try:
+            with display:
+                result = processor.process(
+                    path, title=title, meeting_date=meeting_date, force=force, progress=display.update
+                )
+        except MinutesError as exc:
+            failed += 1
+            result = ProcessResult(path=str(path), status="failed", error=str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted; finished stages are kept, run the same command again to resume", 130)
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(result_line(result), err=result.status == "failed")
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+# --- reading back ------------------------------------------------------------------------
+
+
+def _sessions() -> Any:
+    from minutes.factory import open_store
+
+    return open_store()
+
+
+@main.command("list")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest first).")
+@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+def list_(limit: int | None, as_json: bool) -> None:
+    """List stored meetings, newest first."""
+    from dataclasses import asdict
+
+    from minutes import db as store
+    from minutes.clirender import meetings_table
+
+    with _errors(), store.session_scope(_sessions()) as s:
+        rows = store.list_meetings(s, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(meetings_table(rows))
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+def show(meeting_id: int) -> None:
+    """Show a meeting: facts, speakers and the speaker-attributed transcript."""
+    from minutes import db as store
+    from minutes.export import render
+
+    with _errors(), store.session_scope(_sessions()) as s:
+        doc = store.load_meeting(s, meeting_id=meeting_id)
+    click.echo(render(doc, "txt"))
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "md", "txt", "srt", "vtt", "rttm"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write [default: stdout].")
+def export(meeting_id: int, fmt: str, output: Path | None) -> None:
+    """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
+    from minutes import db as store
+    from minutes.export import render, write
+
+    with _errors():
+        with store.session_scope(_sessions()) as s:
+            doc = store.load_meeting(s, meeting_id=meeting_id)
+        if output is None:
+            click.echo(render(doc, fmt), nl=False)
+        else:
+            written = write(doc, fmt, output)
+            click.echo(f"wrote {written}", err=True)
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@click.argument("label")
+@click.argument("name")
+def rename(meeting_id: int, label: str, name: str) -> None:
+    """Give a speaker label (SPEAKER_01) a person's name in one meeting."""
+    from minutes import db as store
+
+    with _errors(), store.session_scope(_sessions()) as s:
+        store.rename_speaker(s, meeting_id=meeting_id, label=label, name=name)
+    click.echo(f"meeting {meeting_id}: {label} is now {name}")
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(meeting_id: int, yes: bool) -> None:
+    """Delete a meeting's transcript, speakers and stage results."""
+    from minutes import db as store
+
+    if not yes:
+        click.confirm(f"delete meeting {meeting_id}?", abort=True)
+    with _errors(), store.session_scope(_sessions()) as s:
+        store.delete_meeting(s, meeting_id=meeting_id)
+    click.echo(f"deleted meeting {meeting_id}")
+
+
+# --- models, database, demo --------------------------------------------------------------
+
+
+@main.group()
+def models() -> None:
+    """Local models: what is installed and where it comes from."""
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+def models_list(as_json: bool) -> None:
+    """List known models, whether they are installed, their size and licence."""
+    from minutes.clirender import models_table
+    from minutes.registry import installed
+
+    rows = installed()
+    if as_json:
+        out = [
+            {
+                "name": spec.name,
+                "kind": spec.kind,
+                "installed": found is not None,
+                "size": found.size if found else None,
+                "path": str(found.folder or found.files[0]) if found else None,
+                "packages": list(spec.packages),
+                "licence": spec.licence,
+                "problem": problem or None,
+            }
+            for spec, found, problem in rows
+        ]
+        click.echo(json.dumps(out, indent=2))
+    else:
+        click.echo(models_table(rows))
+
+
+@main.group()
+def db() -> None:
+    """The database: migrations and status."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    from minutes import db as store
+    from minutes.settings import database_url
+
+    with _errors():
+        engine = store.make_engine(database_url())
+        before = store.current_revision(engine)
+        store.upgrade(engine)
+        after = store.current_revision(engine)
+    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@db.command()
+def status() -> None:
+    """Say which database is used and whether its schema is current."""
+    from minutes import db as store
+    from minutes.settings import database_url
+
+    url = database_url()
+    engine = store.make_engine(url)
+    current = store.current_revision(engine)
+    state = "up to date" if store.is_up_to_date(engine) else "needs `minutes db upgrade`"
+    click.echo(f"{engine.url.render_as_string(hide_password=True)}: revision {current or 'none'} ({state})")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the demo recording [default: MINUTES_HOME/demo/demo-meeting.wav].",
+)
+@click.option("--no-process", is_flag=True, help="Only make the recording.")
+@click.pass_context
+def demo(ctx: click.Context, output: Path | None, no_process: bool) -> None:
+    """Make a 3-speaker demo meeting with espeak-ng, process it, and print its transcript."""
+    from minutes.demo import make_meeting, write_rttm
+    from minutes.settings import home
+
+    out = output or home() / "demo" / "demo-meeting.wav"
+    with _errors():
+        timeline = make_meeting(out)
+        write_rttm(timeline, out.with_suffix(".rttm"))
+    click.echo(f"demo recording: {out} ({timeline[-1][1]:.0f} s, 3 speakers; reference turns in .rttm)", err=True)
+    if no_process:
+        return
+    ctx.invoke(process, files=(out,), title="Demo: mobile app launch planning", num_speakers=None)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    try:
+        main()
+    except ConfigError as exc:
+        _fail(str(exc), 2)

@@ -1,0 +1,127 @@
+"""How the CLI shows things: progress bars, result lines, tables. Terminal concerns only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from minutes.pipeline import STAGES, ProcessResult
+
+if TYPE_CHECKING:
+    from minutes.db import MeetingSummary
+    from minutes.registry import ModelSpec, ResolvedModel
+
+
+def clock(seconds: float) -> str:
+    s = round(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+class ProgressDisplay:
+    """One progress bar per stage on stderr, for one file; does nothing when disabled."""
+
+    def __init__(self, name: str, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.name = name
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> ProgressDisplay:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn(f"[bold]{self.name[:28]:<28}[/] {{task.description:<10}}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            for stage in STAGES:
+                self._tasks[stage] = self._progress.add_task(stage, total=1.0, start=False)
+        return self
+
+    def update(self, stage: str, fraction: float) -> None:
+        if self._progress is None or stage not in self._tasks:
+            return
+        task = self._tasks[stage]
+        self._progress.start_task(task)
+        self._progress.update(task, completed=max(0.0, min(1.0, fraction)))
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def result_line(r: ProcessResult) -> str:
+    """One line per file: what a person scanning a batch needs."""
+    if r.status == "failed":
+        return f"✗ {r.error}"
+    took = sum(r.timings.values())
+    what = "reused" if r.status == "reused" else f"done in {took:.1f} s"
+    speakers = f"{r.speakers} speaker" + ("" if r.speakers == 1 else "s")
+    utts = f"{r.utterances} utterance" + ("" if r.utterances == 1 else "s")
+    return (
+        f"✓ meeting {r.meeting_id}  {r.path}  {clock(r.duration)}  {r.language or '?'}  "
+        f"{speakers}, {utts}  ({what})"
+    )
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def meetings_table(rows: Sequence[MeetingSummary]) -> str:
+    if not rows:
+        return "no meetings yet; process one with `minutes process FILE`"
+    return _table(
+        ["ID", "STATUS", "DURATION", "LANG", "SPEAKERS", "UTTERANCES", "CREATED", "TITLE"],
+        [
+            [
+                str(r.id),
+                r.status,
+                clock(r.duration),
+                r.language or "-",
+                str(r.speakers),
+                str(r.utterances),
+                r.created_at[:16].replace("T", " "),
+                r.title,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def models_table(rows: Sequence[tuple[ModelSpec, ResolvedModel | None, str]]) -> str:
+    return _table(
+        ["NAME", "KIND", "INSTALLED", "SIZE", "LICENCE", "FROM"],
+        [
+            [
+                spec.name,
+                spec.kind,
+                "yes" if found else "NO",
+                size(found.size) if found else "-",
+                spec.licence.split(" (")[0],
+                str(found.folder or found.files[0]) if found else " ".join(spec.packages),
+            ]
+            for spec, found, _ in rows
+        ],
+    )

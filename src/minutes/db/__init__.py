@@ -1,0 +1,68 @@
+"""Storage: SQLAlchemy models, engines and sessions, Alembic migrations, and the repository.
+
+Typical use::
+
+    engine = make_engine("sqlite:///meetings.db")
+    upgrade(engine)
+    factory = session_factory(engine)
+    with session_scope(factory) as session:
+        doc = load_meeting(session, meeting_id=1)
+"""
+
+from minutes.db.engine import (
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    make_engine,
+    session_factory,
+    session_scope,
+    upgrade,
+)
+from minutes.db.models import STATUSES, Base, Meeting, Recording, SpeakerRow, StageRun, UtteranceRow
+from minutes.db.repo import (
+    MeetingSummary,
+    add_recording,
+    create_meeting,
+    delete_meeting,
+    find_recording,
+    get_stage,
+    list_meetings,
+    load_meeting,
+    meetings_for_recording,
+    rename_speaker,
+    replace_transcript,
+    save_stage,
+    set_language,
+    set_status,
+)
+
+__all__ = [
+    "STATUSES",
+    "Base",
+    "Meeting",
+    "MeetingSummary",
+    "Recording",
+    "SpeakerRow",
+    "StageRun",
+    "UtteranceRow",
+    "add_recording",
+    "create_meeting",
+    "current_revision",
+    "delete_meeting",
+    "find_recording",
+    "get_stage",
+    "head_revision",
+    "is_up_to_date",
+    "list_meetings",
+    "load_meeting",
+    "make_engine",
+    "meetings_for_recording",
+    "rename_speaker",
+    "replace_transcript",
+    "save_stage",
+    "session_factory",
+    "session_scope",
+    "set_language",
+    "set_status",
+    "upgrade",
+]

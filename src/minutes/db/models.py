@@ -1,0 +1,209 @@
+"""ORM tables (SQLAlchemy 2.0 declarative, typed with ``Mapped``).
+
+These classes never leave ``minutes.db``: :mod:`minutes.db.repo` converts them to and from the
+frozen dataclasses in :mod:`minutes.types`. The schema is created by the Alembic migrations in
+``minutes/migrations``; a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy.types import TypeDecorator
+
+from minutes.errors import ConfigError
+
+STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed")
+"""The values ``meetings.status`` may take."""
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+# Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+"""JSON everywhere, JSONB on PostgreSQL."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored in UTC and always read back with ``tzinfo=UTC``.
+
+    SQLite has no timezone-aware type and drops the offset, so values are normalised to UTC on
+    the way in; a naive datetime is taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Recording(Base):
+    """One audio/video file, identified by the hash of its content."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (CheckConstraint("length(sha256) = 64", name="sha256_length"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(1024))
+    media_path: Mapped[str | None] = mapped_column(String(4096))
+    duration: Mapped[float] = mapped_column(Float)
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[int] = mapped_column(Integer)
+    codec: Mapped[str] = mapped_column(String(64), default="")
+    format: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # A recording with meetings cannot be deleted (ON DELETE RESTRICT); the ORM must not try to
+    # null out the meetings' foreign keys either.
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="recording", passive_deletes="all")
+
+    @validates("sha256")
+    def _check_sha256(self, _key: str, value: str) -> str:
+        if not _SHA256.fullmatch(value):
+            raise ValueError(f"sha256 must be 64 lowercase hex digits, got {value!r}")
+        return value
+
+
+class Meeting(Base):
+    """One processing of a recording: its status and everything derived from it."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'processing', 'done', 'failed')", name="status"),
+        Index("ix_meetings_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(1024))
+    meeting_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    code_version: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    recording: Mapped[Recording] = relationship(back_populates="meetings")
+    stages: Mapped[list[StageRun]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True, order_by="StageRun.id"
+    )
+    speakers: Mapped[list[SpeakerRow]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SpeakerRow.label",
+    )
+    utterances: Mapped[list[UtteranceRow]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="UtteranceRow.idx",
+    )
+
+    @validates("status")
+    def _check_status(self, _key: str, value: str) -> str:
+        if value not in STATUSES:
+            raise ConfigError(f"unknown meeting status {value!r}; choose one of: {', '.join(STATUSES)}")
+        return value
+
+
+class StageRun(Base):
+    """The stored result of one pipeline stage for one meeting, with its provenance."""
+
+    __tablename__ = "stage_runs"
+    __table_args__ = (UniqueConstraint("meeting_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(64))
+    cache_key: Mapped[str] = mapped_column(String(128), index=True)
+    models: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    code_version: Mapped[str] = mapped_column(String(64), default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="stages")
+
+
+class SpeakerRow(Base):
+    """A diarization label of one meeting, the name a person gave it, and its voice embedding."""
+
+    __tablename__ = "speakers"
+    __table_args__ = (UniqueConstraint("meeting_id", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(256))
+    talk_time: Mapped[float] = mapped_column(Float, default=0.0)
+    embedding: Mapped[list[float] | None] = mapped_column(JSONType)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="speakers")
+
+
+class UtteranceRow(Base):
+    """One speaker's words between pauses; ``words`` holds ``[start, end, text, probability]`` lists."""
+
+    __tablename__ = "utterances"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "idx"),
+        Index("ix_utterances_meeting_id_start", "meeting_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    idx: Mapped[int] = mapped_column(Integer)
+    speaker_label: Mapped[str] = mapped_column(String(64))
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    words: Mapped[list[list[Any]]] = mapped_column(JSONType, default=list)
+    overlap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="utterances")

@@ -1,0 +1,366 @@
+"""Reading and writing meetings.
+
+Every function takes a :class:`~sqlalchemy.orm.Session` first and keyword arguments after it.
+None of them commits: the caller's :func:`~minutes.db.engine.session_scope` does, so several
+calls form one transaction. ORM rows are converted to the dataclasses of :mod:`minutes.types`
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from minutes.db.models import STATUSES, Meeting, Recording, SpeakerRow, StageRun, UtteranceRow, utcnow
+from minutes.errors import ConfigError, NotFoundError
+from minutes.types import AudioInfo, MeetingDoc, ModelRef, Speaker, StageRecord, Utterance, Word
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingSummary:
+    """One line of ``minutes list``."""
+
+    id: int
+    title: str
+    status: str
+    created_at: str
+    duration: float
+    language: str | None
+    speakers: int
+    utterances: int
+    sha256: str
+
+
+# Recordings ------------------------------------------------------------------------------------
+
+
+def find_recording(session: Session, *, sha256: str) -> Recording | None:
+    """The recording with this content hash, if it was ingested before."""
+    return session.scalars(select(Recording).where(Recording.sha256 == sha256.lower())).one_or_none()
+
+
+def add_recording(session: Session, *, audio: AudioInfo, media_path: str | None) -> Recording:
+    """Store a new recording; a second one with the same hash raises ``IntegrityError``.
+
+    ``original_name`` is the file name the user gave; ``media_path`` is where the project keeps
+    its own copy, if it keeps one.
+    """
+    recording = Recording(
+        sha256=audio.sha256.lower(),
+        original_name=PurePath(audio.path).name or audio.path,
+        media_path=media_path,
+        duration=audio.duration,
+        sample_rate=audio.sample_rate,
+        channels=audio.channels,
+        codec=audio.codec,
+        format=audio.format,
+    )
+    session.add(recording)
+    session.flush()
+    return recording
+
+
+# Meetings --------------------------------------------------------------------------------------
+
+
+def create_meeting(
+    session: Session, *, recording: Recording, title: str, meeting_date: datetime | None, code_version: str
+) -> Meeting:
+    """Start a meeting for a recording, with status ``pending``.
+
+    ``meeting_date`` is stored in UTC (a naive value is taken to be UTC already).
+    """
+    meeting = Meeting(
+        recording=recording,
+        title=title,
+        meeting_date=meeting_date,
+        status="pending",
+        code_version=code_version,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def meetings_for_recording(session: Session, *, recording_id: int) -> list[Meeting]:
+    """The meetings made from one recording, oldest first."""
+    query = select(Meeting).where(Meeting.recording_id == recording_id).order_by(Meeting.id)
+    return list(session.scalars(query))
+
+
+def set_status(session: Session, *, meeting_id: int, status: str, error: str | None = None) -> None:
+    """Set a meeting's status; ``error`` replaces the stored error (``None`` clears it)."""
+    if status not in STATUSES:
+        raise ConfigError(f"unknown meeting status {status!r}; choose one of: {', '.join(STATUSES)}")
+    meeting = _meeting(session, meeting_id)
+    meeting.status = status
+    meeting.error = error
+    session.flush()
+
+
+def set_language(session: Session, *, meeting_id: int, language: str | None) -> None:
+    """Record the language the meeting was transcribed in."""
+    meeting = _meeting(session, meeting_id)
+    meeting.language = language
+    session.flush()
+
+
+def delete_meeting(session: Session, *, meeting_id: int) -> None:
+    """Delete a meeting with its stages, speakers and utterances (the recording stays)."""
+    session.delete(_meeting(session, meeting_id))
+    session.flush()
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
+    return meeting
+
+
+def _touch(meeting: Meeting) -> None:
+    meeting.updated_at = utcnow()
+
+
+# Stages ----------------------------------------------------------------------------------------
+
+
+def save_stage(session: Session, *, meeting_id: int, record: StageRecord, payload: dict[str, Any]) -> None:
+    """Store a stage's result and provenance, replacing an earlier result of the same stage."""
+    meeting = _meeting(session, meeting_id)
+    values: dict[str, Any] = {
+        "cache_key": record.cache_key,
+        "models": [_model_to_json(m) for m in record.models],
+        "options": dict(record.options),
+        "code_version": record.code_version,
+        "seconds": float(record.seconds),
+        "payload": payload,
+        "created_at": utcnow(),
+    }
+    # One atomic INSERT ... ON CONFLICT, so two workers saving the same stage cannot collide.
+    keys = {"meeting_id": meeting_id, "stage": record.stage}
+    conflict = [StageRun.meeting_id, StageRun.stage]
+    if session.get_bind().dialect.name == "postgresql":
+        pg_stmt = postgresql.insert(StageRun).values(**keys, **values)
+        session.execute(pg_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
+    else:
+        lite_stmt = sqlite.insert(StageRun).values(**keys, **values)
+        session.execute(lite_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
+    session.expire(meeting, ["stages"])
+    _touch(meeting)
+    session.flush()
+
+
+def get_stage(session: Session, *, meeting_id: int, stage: str) -> tuple[StageRecord, dict[str, Any]] | None:
+    """A stage's provenance and stored result, or ``None`` if the stage has not been saved."""
+    query = select(StageRun).where(StageRun.meeting_id == meeting_id, StageRun.stage == stage)
+    row = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if row is None:
+        return None
+    return _stage_record(row), row.payload
+
+
+def _model_to_json(model: ModelRef) -> dict[str, str]:
+    return {"name": model.name, "source": model.source, "sha256": model.sha256, "licence": model.licence}
+
+
+def _stage_record(row: StageRun) -> StageRecord:
+    return StageRecord(
+        stage=row.stage,
+        cache_key=row.cache_key,
+        models=tuple(ModelRef(**m) for m in row.models),
+        options=dict(row.options),
+        code_version=row.code_version,
+        seconds=row.seconds,
+    )
+
+
+# Transcript ------------------------------------------------------------------------------------
+
+
+def replace_transcript(
+    session: Session,
+    *,
+    meeting_id: int,
+    utterances: Sequence[Utterance],
+    speakers: Sequence[Speaker],
+    embeddings: Mapping[str, Sequence[float]],
+) -> None:
+    """Replace a meeting's speakers and utterances.
+
+    A name a person gave to a label earlier is kept (it wins over a name in ``speakers``);
+    embeddings of labels not in ``speakers`` are ignored.
+    """
+    meeting = _meeting(session, meeting_id)
+    names_query = select(SpeakerRow.label, SpeakerRow.name).where(
+        SpeakerRow.meeting_id == meeting_id, SpeakerRow.name.is_not(None)
+    )
+    old_names: dict[str, str | None] = {label: name for label, name in session.execute(names_query)}
+
+    session.execute(delete(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id))
+    session.execute(delete(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
+    session.expire(meeting, ["speakers", "utterances"])
+
+    speaker_rows = [
+        {
+            "meeting_id": meeting_id,
+            "label": s.label,
+            "name": old_names.get(s.label) or s.name,
+            "talk_time": float(s.talk_time),
+            "embedding": [float(x) for x in embeddings[s.label]] if s.label in embeddings else None,
+        }
+        for s in speakers
+    ]
+    utterance_rows = [
+        {
+            "meeting_id": meeting_id,
+            "idx": u.index,
+            "speaker_label": u.speaker,
+            "start": float(u.start),
+            "end": float(u.end),
+            "text": u.text,
+            "words": [[float(w.start), float(w.end), w.text, float(w.probability)] for w in u.words],
+            "overlap": bool(u.overlap),
+        }
+        for u in utterances
+    ]
+    # Bulk INSERTs: a long meeting has thousands of utterances.
+    if speaker_rows:
+        session.execute(insert(SpeakerRow), speaker_rows)
+    if utterance_rows:
+        session.execute(insert(UtteranceRow), utterance_rows)
+    _touch(meeting)
+    session.flush()
+
+
+def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str | None) -> None:
+    """Give a speaker label a person's name (``None`` or blank removes it)."""
+    meeting = _meeting(session, meeting_id)
+    query = select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(SpeakerRow.label)
+    rows = list(session.scalars(query))
+    row = next((r for r in rows if r.label == label), None)
+    if row is None:
+        valid = ", ".join(r.label for r in rows) or "none yet (the meeting has no transcript)"
+        raise NotFoundError(f"meeting {meeting_id} has no speaker {label!r}; its speakers are: {valid}")
+    row.name = (name or "").strip() or None
+    _touch(meeting)
+    session.flush()
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _summaries_query() -> Select[Any]:
+    speaker_counts = (
+        select(SpeakerRow.meeting_id, func.count().label("n"))
+        .group_by(SpeakerRow.meeting_id)
+        .subquery("speaker_counts")
+    )
+    utterance_counts = (
+        select(UtteranceRow.meeting_id, func.count().label("n"))
+        .group_by(UtteranceRow.meeting_id)
+        .subquery("utterance_counts")
+    )
+    return (
+        select(
+            Meeting.id,
+            Meeting.title,
+            Meeting.status,
+            Meeting.created_at,
+            Recording.duration,
+            Meeting.language,
+            func.coalesce(speaker_counts.c.n, 0),
+            func.coalesce(utterance_counts.c.n, 0),
+            Recording.sha256,
+        )
+        .join(Recording, Meeting.recording_id == Recording.id)
+        .outerjoin(speaker_counts, speaker_counts.c.meeting_id == Meeting.id)
+        .outerjoin(utterance_counts, utterance_counts.c.meeting_id == Meeting.id)
+        .order_by(Meeting.created_at.desc(), Meeting.id.desc())
+    )
+
+
+def list_meetings(session: Session, *, limit: int | None = None) -> list[MeetingSummary]:
+    """All meetings, newest first, with their speaker and utterance counts (one query)."""
+    query = _summaries_query()
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        MeetingSummary(
+            id=mid,
+            title=title,
+            status=status,
+            created_at=created_at.isoformat(),
+            duration=duration,
+            language=language,
+            speakers=int(n_speakers),
+            utterances=int(n_utterances),
+            sha256=sha256,
+        )
+        for mid, title, status, created_at, duration, language, n_speakers, n_utterances, sha256 in (
+            session.execute(query)
+        )
+    ]
+
+
+def load_meeting(session: Session, *, meeting_id: int) -> MeetingDoc:
+    """Everything stored about one meeting, as a :class:`~minutes.types.MeetingDoc`."""
+    query = (
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.recording),
+            selectinload(Meeting.speakers),
+            selectinload(Meeting.utterances),
+            selectinload(Meeting.stages),
+        )
+        .execution_options(populate_existing=True)
+    )
+    meeting = session.scalars(query).one_or_none()
+    if meeting is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
+    return _meeting_doc(meeting)
+
+
+def _meeting_doc(meeting: Meeting) -> MeetingDoc:
+    rec = meeting.recording
+    return MeetingDoc(
+        id=meeting.id,
+        title=meeting.title,
+        status=meeting.status,
+        created_at=meeting.created_at.isoformat(),
+        audio=AudioInfo(
+            path=rec.media_path or rec.original_name,
+            sha256=rec.sha256,
+            duration=rec.duration,
+            sample_rate=rec.sample_rate,
+            channels=rec.channels,
+            codec=rec.codec,
+            format=rec.format,
+        ),
+        language=meeting.language,
+        meeting_date=meeting.meeting_date.isoformat() if meeting.meeting_date else None,
+        speakers=tuple(Speaker(label=s.label, name=s.name, talk_time=s.talk_time) for s in meeting.speakers),
+        utterances=tuple(_utterance(u) for u in meeting.utterances),
+        stages=tuple(_stage_record(s) for s in meeting.stages),
+        error=meeting.error,
+    )
+
+
+def _utterance(row: UtteranceRow) -> Utterance:
+    return Utterance(
+        index=row.idx,
+        speaker=row.speaker_label,
+        start=row.start,
+        end=row.end,
+        text=row.text,
+        words=tuple(Word(start=w[0], end=w[1], text=w[2], probability=w[3]) for w in row.words),
+        overlap=row.overlap,
+    )

@@ -1,0 +1,38 @@
+"""Exceptions raised by the library.
+
+    MinutesError                 base class; its message is meant for the user as-is
+    ├── InputError               a recording cannot be used (missing, empty, not media, too short)
+    ├── ModelNotFoundError       a model cannot be found locally; says which package or path provides it
+    ├── ConfigError              a setting or option has a bad value; lists the valid choices
+    ├── NotFoundError            a meeting (or other stored object) does not exist
+    └── StageError               a pipeline stage failed on valid input
+
+The CLI and the web app translate these into one-line messages and exit codes; nothing
+below them prints.
+"""
+
+from __future__ import annotations
+
+
+class MinutesError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+
+class InputError(MinutesError):
+    """The given recording cannot be processed."""
+
+
+class ModelNotFoundError(MinutesError):
+    """A model is not installed or not at the given path."""
+
+
+class ConfigError(MinutesError):
+    """A setting or option has a value that cannot work."""
+
+
+class NotFoundError(MinutesError):
+    """A stored object does not exist."""
+
+
+class StageError(MinutesError):
+    """A pipeline stage failed."""

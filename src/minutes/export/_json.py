@@ -1,0 +1,167 @@
+"""The JSON export (schema ``minutes.meeting/1``) and its reader.
+
+The document mirrors :class:`~minutes.types.MeetingDoc` field by field, so ``from_json(to_json(doc))``
+gives back an equal document. Stage ``options`` are stored as JSON: values that JSON has no type for
+(tuples, paths, sets) come back as their JSON form (lists, strings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Any
+
+from minutes.errors import InputError
+from minutes.types import AudioInfo, MeetingDoc, ModelRef, Speaker, StageRecord, Utterance, Word
+
+SCHEMA = "minutes.meeting/1"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
+def _model(m: ModelRef) -> dict[str, Any]:
+    return {"name": m.name, "source": m.source, "sha256": m.sha256, "licence": m.licence}
+
+
+def _word(w: Word) -> dict[str, Any]:
+    return {"start": w.start, "end": w.end, "text": w.text, "probability": w.probability}
+
+
+def _utterance(doc: MeetingDoc, u: Utterance) -> dict[str, Any]:
+    return {
+        "index": u.index,
+        "speaker": u.speaker,
+        "speaker_name": doc.speaker_name(u.speaker),
+        "start": u.start,
+        "end": u.end,
+        "text": u.text,
+        "overlap": u.overlap,
+        "words": [_word(w) for w in u.words],
+    }
+
+
+def _stage(s: StageRecord) -> dict[str, Any]:
+    return {
+        "stage": s.stage,
+        "cache_key": s.cache_key,
+        "models": [_model(m) for m in s.models],
+        "options": s.options,
+        "code_version": s.code_version,
+        "seconds": s.seconds,
+    }
+
+
+def to_dict(doc: MeetingDoc) -> dict[str, Any]:
+    """The JSON export as plain Python data (``speaker_name``/``display_name`` are read-only extras)."""
+    a = doc.audio
+    return {
+        "schema": SCHEMA,
+        "id": doc.id,
+        "title": doc.title,
+        "status": doc.status,
+        "created_at": doc.created_at,
+        "meeting_date": doc.meeting_date,
+        "language": doc.language,
+        "error": doc.error,
+        "audio": {
+            "path": a.path,
+            "sha256": a.sha256,
+            "duration": a.duration,
+            "sample_rate": a.sample_rate,
+            "channels": a.channels,
+            "codec": a.codec,
+            "format": a.format,
+        },
+        "speakers": [
+            {"label": s.label, "name": s.name, "display_name": s.display_name, "talk_time": s.talk_time}
+            for s in doc.speakers
+        ],
+        "utterances": [_utterance(doc, u) for u in doc.utterances],
+        "stages": [_stage(s) for s in doc.stages],
+    }
+
+
+def to_json(doc: MeetingDoc) -> str:
+    """The meeting as JSON (schema ``minutes.meeting/1``, UTF-8 text, 2-space indent)."""
+    return json.dumps(to_dict(doc), ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _doc_from_dict(data: dict[str, Any]) -> MeetingDoc:
+    a = data["audio"]
+    return MeetingDoc(
+        id=data["id"],
+        title=data["title"],
+        status=data["status"],
+        created_at=data["created_at"],
+        meeting_date=data.get("meeting_date"),
+        language=data.get("language"),
+        error=data.get("error"),
+        audio=AudioInfo(
+            path=a["path"],
+            sha256=a["sha256"],
+            duration=a["duration"],
+            sample_rate=a["sample_rate"],
+            channels=a["channels"],
+            codec=a.get("codec", ""),
+            format=a.get("format", ""),
+        ),
+        speakers=tuple(
+            Speaker(label=s["label"], name=s.get("name"), talk_time=s.get("talk_time", 0.0))
+            for s in data.get("speakers", ())
+        ),
+        utterances=tuple(
+            Utterance(
+                index=u["index"],
+                speaker=u["speaker"],
+                start=u["start"],
+                end=u["end"],
+                text=u["text"],
+                overlap=u.get("overlap", False),
+                words=tuple(
+                    Word(
+                        start=w["start"], end=w["end"], text=w["text"], probability=w.get("probability", 1.0)
+                    )
+                    for w in u.get("words", ())
+                ),
+            )
+            for u in data.get("utterances", ())
+        ),
+        stages=tuple(
+            StageRecord(
+                stage=s["stage"],
+                cache_key=s["cache_key"],
+                models=tuple(ModelRef(**m) for m in s.get("models", ())),
+                options=dict(s.get("options", {})),
+                code_version=s.get("code_version", ""),
+                seconds=s.get("seconds", 0.0),
+            )
+            for s in data.get("stages", ())
+        ),
+    )
+
+
+def from_json(text: str) -> MeetingDoc:
+    """Read a JSON export back into a :class:`MeetingDoc`.
+
+    Raises :class:`~minutes.errors.InputError` when the text is not a ``minutes.meeting/1`` export.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not a minutes JSON export: invalid JSON ({exc})") from exc
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != SCHEMA:
+        raise InputError(f"not a minutes JSON export: schema is {schema!r}, expected {SCHEMA!r}")
+    try:
+        return _doc_from_dict(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"malformed minutes JSON export: missing or bad field {exc}") from exc

@@ -1,0 +1,53 @@
+"""Plain-text transcript and RTTM speech turns."""
+
+from __future__ import annotations
+
+from minutes.export._common import clock, display_title, file_stem, in_time_order, meeting_date, squash
+from minutes.types import MeetingDoc
+
+
+def to_txt(doc: MeetingDoc) -> str:
+    """A header (title, date, duration), then ``[HH:MM:SS] Name: text``, one utterance per line."""
+    lines = [
+        display_title(doc),
+        f"Date: {meeting_date(doc)}",
+        f"Duration: {clock(doc.audio.duration, nearest=True)}",
+        "",
+    ]
+    utterances = in_time_order(doc)
+    for u in utterances:
+        lines.append(f"[{clock(u.start)}] {squash(doc.speaker_name(u.speaker))}: {squash(u.text)}")
+    if not utterances:
+        lines.append("(no speech)")
+    return "\n".join(lines) + "\n"
+
+
+def speech_turns(doc: MeetingDoc) -> list[tuple[float, float, str]]:
+    """``(start, end, label)`` per speaker, with touching or overlapping utterances merged, in time order."""
+    by_speaker: dict[str, list[tuple[float, float]]] = {}
+    for u in doc.utterances:
+        if u.end > u.start:
+            by_speaker.setdefault(u.speaker, []).append((u.start, u.end))
+    turns: list[tuple[float, float, str]] = []
+    for label, spans in by_speaker.items():
+        merged: list[list[float]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        turns.extend((start, end, label) for start, end in merged)
+    return sorted(turns, key=lambda t: (t[0], t[2]))
+
+
+def rttm_speaker(label: str) -> str:
+    return "".join(label.split()) or "unknown"
+
+
+def to_rttm(doc: MeetingDoc) -> str:
+    """NIST RTTM ``SPEAKER`` lines, one per speech turn; the file id is the export's file stem."""
+    uri = file_stem(doc)
+    return "".join(
+        f"SPEAKER {uri} 1 {start:.3f} {end - start:.3f} <NA> <NA> {rttm_speaker(label)} <NA> <NA>\n"
+        for start, end, label in speech_turns(doc)
+    )

@@ -1,0 +1,89 @@
+"""The one place that builds stages from settings: preset + overrides → a ready processor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from minutes import db as store
+from minutes.asr import AsrOptions, WhisperTranscriber
+from minutes.attribute import AttributeOptions
+from minutes.diarize import DiarizerOptions, PyannoteDiarizer
+from minutes.errors import ConfigError
+from minutes.pipeline import MeetingProcessor
+from minutes.runtime import default_threads, enforce_offline, limit_native_threads
+from minutes.settings import Preset, database_url
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPlan:
+    """How the cores are shared when transcription and diarization run side by side."""
+
+    asr: int
+    diarize: int
+
+    @classmethod
+    def for_cores(cls, cores: int, *, parallel: bool) -> ThreadPlan:
+        if not parallel or cores < 2:
+            return cls(asr=max(1, cores), diarize=max(1, cores))
+        asr = max(1, cores // 2)
+        return cls(asr=asr, diarize=max(1, cores - asr))
+
+
+def _build(cls: type[Any], section: str, values: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ConfigError(f"unknown {section} option(s) {unknown}; valid: {', '.join(sorted(names))}")
+    return cls(**values)
+
+
+def stage_options(
+    preset: Preset,
+    *,
+    transcribe: dict[str, Any] | None = None,
+    diarize: dict[str, Any] | None = None,
+    threads: int | None = None,
+    parallel: bool = True,
+) -> tuple[AsrOptions, DiarizerOptions, AttributeOptions]:
+    """Merge a preset with command-line overrides (``None`` values mean "not given")."""
+    plan = ThreadPlan.for_cores(threads or default_threads(), parallel=parallel)
+    asr_values = {**preset.transcribe, **{k: v for k, v in (transcribe or {}).items() if v is not None}}
+    asr_values["threads"] = plan.asr
+    dia_values = {**preset.diarize, **{k: v for k, v in (diarize or {}).items() if v is not None}}
+    dia_values["threads"] = plan.diarize
+    asr = _build(AsrOptions, "transcribe", asr_values)
+    dia = _build(DiarizerOptions, "diarize", dia_values).validate()
+    att = _build(AttributeOptions, "attribute", dict(preset.attribute))
+    return asr, dia, att
+
+
+def open_store(url: str | None = None) -> sessionmaker[Session]:
+    """Engine + migrations + session factory for the configured database."""
+    engine = store.make_engine(url or database_url())
+    store.upgrade(engine)
+    return store.session_factory(engine)
+
+
+def build_processor(
+    preset: Preset,
+    *,
+    sessions: sessionmaker[Session],
+    transcribe: dict[str, Any] | None = None,
+    diarize: dict[str, Any] | None = None,
+    threads: int | None = None,
+    parallel: bool = True,
+) -> MeetingProcessor:
+    """Everything ``minutes process`` needs; models resolve now (clear errors early), load on first use."""
+    enforce_offline()
+    asr, dia, att = stage_options(preset, transcribe=transcribe, diarize=diarize, threads=threads, parallel=parallel)
+    limit_native_threads(max(asr.threads, dia.threads))
+    return MeetingProcessor(
+        transcriber=WhisperTranscriber(asr),
+        diarizer=PyannoteDiarizer(dia),
+        sessions=sessions,
+        attribute_options=att,
+        parallel=parallel,
+    )

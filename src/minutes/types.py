@@ -1,0 +1,168 @@
+"""Plain, frozen data passed between stages.
+
+Vendor types (pyannote ``Annotation``, CTranslate2 objects, torch tensors) never leave
+the adapter that wraps the vendor; every stage speaks in these dataclasses instead.
+Times are seconds from the start of the recording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its timing and the recogniser's confidence."""
+
+    start: float
+    end: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of recognised speech (one decoder segment) with its words."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """What produced a result: a model's name, where it was loaded from and its file hash."""
+
+    name: str
+    source: str
+    sha256: str
+    licence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """The output of the transcription stage."""
+
+    language: str
+    language_probability: float
+    duration: float
+    segments: tuple[Segment, ...]
+    model: ModelRef | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for s in self.segments for w in s.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTurn:
+    """A stretch of time during which one speaker talks (turns of different speakers may overlap)."""
+
+    start: float
+    end: float
+    speaker: str
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Diarization:
+    """The output of the diarization stage: who spoke when, and one embedding per speaker."""
+
+    turns: tuple[SpeakerTurn, ...]
+    embeddings: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    models: tuple[ModelRef, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        return tuple(sorted({t.speaker for t in self.turns}))
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """Words of one speaker between pauses or speaker changes.
+
+    ``overlap`` is true when another speaker was talking during part of it.
+    """
+
+    index: int
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    overlap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AudioInfo:
+    """What ingest learned about a recording."""
+
+    path: str
+    sha256: str
+    duration: float
+    sample_rate: int
+    channels: int
+    codec: str = ""
+    format: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A speaker of one meeting: its diarization label and, once known, a person's name."""
+
+    label: str
+    name: str | None = None
+    talk_time: float = 0.0
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.label
+
+
+@dataclass(frozen=True, slots=True)
+class StageRecord:
+    """Provenance of one stage's stored result."""
+
+    stage: str
+    cache_key: str
+    models: tuple[ModelRef, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    code_version: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDoc:
+    """Everything known about one processed meeting, as read back from storage.
+
+    This is what ``show`` prints and what every export format is made from.
+    """
+
+    id: int
+    title: str
+    status: str
+    created_at: str
+    audio: AudioInfo
+    language: str | None = None
+    meeting_date: str | None = None
+    speakers: tuple[Speaker, ...] = ()
+    utterances: tuple[Utterance, ...] = ()
+    stages: tuple[StageRecord, ...] = ()
+    error: str | None = None
+
+    def speaker_name(self, label: str) -> str:
+        for s in self.speakers:
+            if s.label == label:
+                return s.display_name
+        return label

@@ -1,0 +1,130 @@
+"""The orchestrator with fake stages on a real SQLite database: caching, failure, consistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from minutes import db as store
+from minutes.demo import write_audio
+from minutes.errors import InputError, StageError
+from minutes.factory import ThreadPlan, open_store
+from minutes.pipeline import MeetingProcessor
+from tests.fakes import FakeDiarizer, FakeTranscriber
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    t = np.arange(16000 * 7) / 16000
+    path = tmp_path / "tone.wav"
+    write_audio(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    return path
+
+
+def _processor(asr: FakeTranscriber | None = None, dia: FakeDiarizer | None = None) -> MeetingProcessor:
+    return MeetingProcessor(
+        transcriber=asr or FakeTranscriber(), diarizer=dia or FakeDiarizer(), sessions=open_store()
+    )
+
+
+def test_process_stores_utterances_speakers_and_provenance(tone: Path) -> None:
+    p = _processor()
+    seen: list[tuple[str, float]] = []
+    result = p.process(tone, progress=lambda s, f: seen.append((s, f)))
+    assert result.status == "done" and result.utterances > 0 and result.speakers == 2
+    with store.session_scope(p.sessions) as s:
+        doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
+    assert doc.status == "done" and doc.language == "en"
+    assert {u.speaker for u in doc.utterances} == {"SPEAKER_00", "SPEAKER_01"}
+    stages = {st.stage: st for st in doc.stages}
+    assert set(stages) == {"transcribe", "diarize", "attribute"}
+    assert stages["transcribe"].models[0].sha256 == "a" * 64
+    assert stages["transcribe"].code_version
+    assert {s for s, f in seen if f == 1.0} == {"ingest", "transcribe", "diarize", "attribute"}
+
+
+def test_same_recording_is_reused_and_force_redoes_it(tone: Path, tmp_path: Path) -> None:
+    asr, dia = FakeTranscriber(), FakeDiarizer()
+    p = _processor(asr, dia)
+    first = p.process(tone)
+    copy = tmp_path / "copy of tone.wav"
+    copy.write_bytes(tone.read_bytes())
+    again = p.process(copy)
+    assert again.status == "reused" and again.meeting_id == first.meeting_id
+    assert (asr.calls, dia.calls) == (1, 1)
+    forced = p.process(tone, force=True)
+    assert forced.status == "done" and forced.meeting_id == first.meeting_id
+    assert (asr.calls, dia.calls) == (2, 2)
+
+
+def test_option_change_redoes_only_the_stage_it_touches(tone: Path) -> None:
+    sessions = open_store()
+    asr, dia = FakeTranscriber(), FakeDiarizer()
+    MeetingProcessor(transcriber=asr, diarizer=dia, sessions=sessions).process(tone)
+    dia2 = FakeDiarizer(num_speakers=2)
+    result = MeetingProcessor(transcriber=asr, diarizer=dia2, sessions=sessions).process(tone)
+    assert result.stages == {"transcribe": "cached", "diarize": "ran", "attribute": "ran"}
+    assert asr.calls == 1 and dia2.calls == 1
+
+
+def test_speaker_names_survive_reprocessing(tone: Path) -> None:
+    p = _processor()
+    mid = p.process(tone).meeting_id or 0
+    with store.session_scope(p.sessions) as s:
+        store.rename_speaker(s, meeting_id=mid, label="SPEAKER_00", name="Priya Shah")
+    p.process(tone, force=True)
+    with store.session_scope(p.sessions) as s:
+        doc = store.load_meeting(s, meeting_id=mid)
+    assert doc.speaker_name("SPEAKER_00") == "Priya Shah"
+
+
+def test_stage_failure_marks_meeting_failed_and_keeps_finished_stage(tone: Path) -> None:
+    p = _processor(asr=FakeTranscriber(fail=RuntimeError("decoder exploded")))
+    with pytest.raises(StageError, match="decoder exploded"):
+        p.process(tone)
+    with store.session_scope(p.sessions) as s:
+        (summary,) = store.list_meetings(s)
+        assert summary.status == "failed"
+        doc = store.load_meeting(s, meeting_id=summary.id)
+        assert doc.error and "decoder exploded" in doc.error
+        assert doc.utterances == ()
+        # diarization finished before the failure surfaced: it is kept, not redone
+        assert store.get_stage(s, meeting_id=summary.id, stage="diarize") is not None
+    dia = FakeDiarizer()
+    retry = MeetingProcessor(transcriber=FakeTranscriber(), diarizer=dia, sessions=p.sessions).process(tone)
+    assert retry.status == "done" and retry.stages["diarize"] == "cached" and dia.calls == 0
+
+
+def test_bad_input_writes_nothing(tmp_path: Path) -> None:
+    p = _processor()
+    bad = tmp_path / "notes.wav"
+    bad.write_text("this is not audio\n")
+    with pytest.raises(InputError, match="notes.wav"):
+        p.process(bad)
+    with store.session_scope(p.sessions) as s:
+        assert s.scalar(select(func.count()).select_from(store.Recording)) == 0
+        assert s.scalar(select(func.count()).select_from(store.Meeting)) == 0
+
+
+def test_sequential_and_parallel_give_the_same_result(tone: Path) -> None:
+    a = MeetingProcessor(
+        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=open_store(), parallel=True
+    ).process(tone)
+    b = MeetingProcessor(
+        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=open_store(), parallel=False
+    ).process(tone, force=True)
+    assert (a.utterances, a.speakers) == (b.utterances, b.speakers)
+
+
+@pytest.mark.parametrize(
+    ("cores", "parallel", "expected"),
+    [(2, True, (1, 1)), (4, True, (2, 2)), (3, True, (1, 2)), (1, True, (1, 1)), (2, False, (2, 2))],
+)
+def test_thread_plan_never_oversubscribes(cores: int, parallel: bool, expected: tuple[int, int]) -> None:
+    plan = ThreadPlan.for_cores(cores, parallel=parallel)
+    assert (plan.asr, plan.diarize) == expected
+    if parallel and cores >= 2:
+        assert plan.asr + plan.diarize <= cores
