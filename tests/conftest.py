@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import netguard  # noqa: E402
+import netguard
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -27,7 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if netguard.ATTEMPTS:
-        print("\nnetwork access attempted during tests:\n  " + "\n  ".join(netguard.ATTEMPTS), file=sys.stderr)
+        print(
+            "\nnetwork access attempted during tests:\n  " + "\n  ".join(netguard.ATTEMPTS), file=sys.stderr
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -52,5 +54,7 @@ def no_network_attempts() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     if not DATA.is_dir():
-        pytest.fail(f"evaluation data not found at {DATA}; the tests expect ../shared/data beside the checkout")
+        pytest.fail(
+            f"evaluation data not found at {DATA}; the tests expect ../shared/data beside the checkout"
+        )
     return DATA

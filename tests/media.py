@@ -87,7 +87,15 @@ def video(out: Path, *, frequency: int = 440, seconds: float = SECONDS, audio: S
     if audio is None:
         ffmpeg(*_testsrc(seconds), "-c:v", "mpeg4", str(out))
     else:
-        ffmpeg(*_testsrc(seconds), *_sine(frequency, seconds, 44_100), "-c:v", "mpeg4", *audio, "-shortest", str(out))
+        ffmpeg(
+            *_testsrc(seconds),
+            *_sine(frequency, seconds, 44_100),
+            "-c:v",
+            "mpeg4",
+            *audio,
+            "-shortest",
+            str(out),
+        )
     return out
 
 
@@ -129,7 +137,18 @@ _VIDEO: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 GOOD_NAMES = (*_GOOD, *_VIDEO)
 EDGE_NAMES = ("blip", "silence", "noise", "odd_name", "cut_mp3")
-BAD_NAMES = ("empty", "cut_wav", "cut_m4a", "cut_mp3", "text", "random", "too_short", "no_audio", "folder", "missing")
+BAD_NAMES = (
+    "empty",
+    "cut_wav",
+    "cut_m4a",
+    "cut_mp3",
+    "text",
+    "random",
+    "too_short",
+    "no_audio",
+    "folder",
+    "missing",
+)
 ODD_NAME = 'réunion d\'équipe "Q3".wav'
 
 
@@ -156,9 +175,15 @@ def edge_media(folder: Path, good: dict[str, Media]) -> dict[str, Media]:
     mp3 = good["mp3"].path
     half = truncated(mp3, folder / "cut-short.mp3", nbytes=mp3.stat().st_size // 2)
     return {
-        "blip": Media("blip", tone(folder / "blip.wav", seconds=0.3, channels=1), 0.3, 44_100, 1, "pcm_s16le"),
-        "silence": Media("silence", silence(folder / "silence.wav", seconds=60), 60.0, 16_000, 1, "pcm_s16le"),
-        "noise": Media("noise", noise(folder / "noise.wav", seconds=SECONDS), SECONDS, 48_000, 1, "pcm_s16le"),
+        "blip": Media(
+            "blip", tone(folder / "blip.wav", seconds=0.3, channels=1), 0.3, 44_100, 1, "pcm_s16le"
+        ),
+        "silence": Media(
+            "silence", silence(folder / "silence.wav", seconds=60), 60.0, 16_000, 1, "pcm_s16le"
+        ),
+        "noise": Media(
+            "noise", noise(folder / "noise.wav", seconds=SECONDS), SECONDS, 48_000, 1, "pcm_s16le"
+        ),
         "odd_name": Media(
             "odd_name", tone(folder / ODD_NAME, frequency=1000, channels=1), SECONDS, 44_100, 1, "pcm_s16le"
         ),

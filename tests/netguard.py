@@ -63,7 +63,9 @@ def install() -> None:
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if host is not None and not _is_local(host):
             _record(f"resolve {host!r}")
-            raise socket.gaierror(socket.EAI_NONAME, f"netguard: name lookup of {host!r} refused (tests are offline)")
+            raise socket.gaierror(
+                socket.EAI_NONAME, f"netguard: name lookup of {host!r} refused (tests are offline)"
+            )
         return real_getaddrinfo(host, *args, **kwargs)
 
     socket.socket.connect = connect  # type: ignore[method-assign]

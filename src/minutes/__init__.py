@@ -1,6 +1,13 @@
 """minutes: self-hosted meeting intelligence on local models."""
 
-from minutes.errors import ConfigError, InputError, MinutesError, ModelNotFoundError, NotFoundError, StageError
+from minutes.errors import (
+    ConfigError,
+    InputError,
+    MinutesError,
+    ModelNotFoundError,
+    NotFoundError,
+    StageError,
+)
 
 __version__ = "0.1.0"
 

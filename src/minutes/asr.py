@@ -129,7 +129,12 @@ class WhisperTranscriber:
             if _is_hallucination(seg):
                 continue
             words = tuple(
-                Word(start=round(w.start, 3), end=round(w.end, 3), text=w.word.strip(), probability=w.probability)
+                Word(
+                    start=round(w.start, 3),
+                    end=round(w.end, 3),
+                    text=w.word.strip(),
+                    probability=w.probability,
+                )
                 for w in (seg.words or ())
                 if w.word.strip()
             )

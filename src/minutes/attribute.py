@@ -38,7 +38,9 @@ class _TurnIndex:
             return None
         i = bisect.bisect_left(self.starts, t)
         cands = self.turns[max(0, i - 8) : i + 1]
-        return min(cands, key=lambda tr: 0.0 if tr.start <= t <= tr.end else min(abs(tr.start - t), abs(tr.end - t)))
+        return min(
+            cands, key=lambda tr: 0.0 if tr.start <= t <= tr.end else min(abs(tr.start - t), abs(tr.end - t))
+        )
 
 
 def speaker_of(word: Word, index: _TurnIndex) -> tuple[str, bool]:
@@ -114,5 +116,6 @@ def speakers(diarization: Diarization, utterances: Sequence[Utterance]) -> tuple
     for u in utterances:
         word_time[u.speaker] = word_time.get(u.speaker, 0.0) + (u.end - u.start)
     return tuple(
-        Speaker(label=label, talk_time=round(talk[label] or word_time.get(label, 0.0), 3)) for label in sorted(talk)
+        Speaker(label=label, talk_time=round(talk[label] or word_time.get(label, 0.0), 3))
+        for label in sorted(talk)
     )

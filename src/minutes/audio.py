@@ -28,7 +28,9 @@ Waveform = npt.NDArray[np.float32]
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise InputError(f"{name} is not installed; install it with `apt-get install ffmpeg` (or `make setup`)")
+        raise InputError(
+            f"{name} is not installed; install it with `apt-get install ffmpeg` (or `make setup`)"
+        )
     return found
 
 
@@ -54,9 +56,18 @@ def _check_file(path: Path) -> None:
         raise InputError(f"{path}: file is empty (0 bytes)")
 
 
-def _first_error_line(stderr: str) -> str:
+def _ffmpeg_input(path: Path) -> str:
+    # Absolute, behind the file: protocol: a name like "-agenda.wav" or "team:sync.wav" is
+    # otherwise read by ffmpeg as an option or a protocol.
+    return "file:" + str(path.resolve())
+
+
+def _first_error_line(stderr: str, path: Path) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    return lines[-1] if lines else "unknown error"
+    line = lines[-1] if lines else "unknown error"
+    for prefix in (_ffmpeg_input(path), str(path.resolve()), str(path)):
+        line = line.replace(prefix + ": ", "")
+    return line
 
 
 def probe(path: Path) -> AudioInfo:
@@ -70,12 +81,12 @@ def probe(path: Path) -> AudioInfo:
         "stream=index,codec_type,codec_name,sample_rate,channels,duration:format=format_name,duration",
         "-of",
         "json",
-        str(path),
+        _ffmpeg_input(path),
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         raise InputError(
-            f"{path}: not a readable audio or video file (ffmpeg: {_first_error_line(proc.stderr)})"
+            f"{path}: not a readable audio or video file (ffmpeg: {_first_error_line(proc.stderr, path)})"
         )
     try:
         info = json.loads(proc.stdout or "{}")
@@ -115,7 +126,7 @@ def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
         "-v",
         "error",
         "-i",
-        str(path),
+        _ffmpeg_input(path),
         "-map",
         "0:a:0",
         "-vn",
@@ -133,7 +144,7 @@ def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
     samples = np.frombuffer(proc.stdout, dtype=np.float32)
     if proc.returncode != 0 and samples.size == 0:
         err = proc.stderr.decode("utf-8", "replace")
-        raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(err)})")
+        raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(err, path)})")
     # A truncated file decodes up to where it breaks (ffmpeg exits non-zero or warns): keep
     # what was readable, as a media player would; the stored duration says how much that was.
     return samples.copy()

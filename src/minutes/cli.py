@@ -20,6 +20,7 @@ import click
 
 from minutes import __version__
 from minutes.errors import ConfigError, MinutesError
+from minutes.pipeline import ProcessResult
 from minutes.runtime import enforce_offline
 
 EXIT_FAILED = 1
@@ -53,30 +54,56 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
 
 
+_preset_option = click.option(
+    "--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-fast]."
+)
+
 # --- process -----------------------------------------------------------------------------
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-fast].")
-@click.option("--model", envvar="MINUTES_MODEL", help="Speech model: tiny.en, base, or a local CTranslate2 folder.")
-@click.option("--language", envvar="MINUTES_LANGUAGE", help="Spoken language code (en, de, ...); default: detect.")
+@_preset_option
+@click.option(
+    "--model", envvar="MINUTES_MODEL", help="Speech model: tiny.en, base, or a local CTranslate2 folder."
+)
+@click.option(
+    "--language", envvar="MINUTES_LANGUAGE", help="Spoken language code (en, de, ...); default: detect."
+)
 @click.option(
     "--vocabulary",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     envvar="MINUTES_VOCABULARY",
     help="File of names and jargon, one per line, to help recognition.",
 )
-@click.option("--speakers", "num_speakers", type=click.IntRange(min=1), help="Exact number of speakers, if known.")
+@click.option(
+    "--speakers",
+    "num_speakers",
+    type=click.IntRange(min=1),
+    envvar="MINUTES_PROCESS_SPEAKERS",
+    help="Exact number of speakers, if known.",
+)
 @click.option("--min-speakers", type=click.IntRange(min=1), help="At least this many speakers.")
 @click.option("--max-speakers", type=click.IntRange(min=1), help="At most this many speakers.")
 @click.option("--title", help="Meeting title (one file only) [default: file name].")
-@click.option("--date", "meeting_date", type=click.DateTime(), help="When the meeting took place [default: file time].")
+@click.option(
+    "--date",
+    "meeting_date",
+    type=click.DateTime(),
+    envvar="MINUTES_PROCESS_DATE",
+    help="When the meeting took place [default: file time].",
+)
 @click.option("--force", is_flag=True, help="Redo every stage even if this recording was processed before.")
 @click.option("--threads", type=click.IntRange(min=1), envvar="MINUTES_THREADS", help="CPU threads in all.")
 @click.option("--sequential", is_flag=True, help="Run transcription and diarization one after the other.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; only the one-line result per file.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout, for scripts.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    envvar="MINUTES_PROCESS_JSON",
+    help="One JSON object per file on stdout, for scripts.",
+)
 def process(
     files: tuple[Path, ...],
     preset: str | None,
@@ -99,26 +126,61 @@ def process(
     Any audio or video ffmpeg reads. A recording processed before (same content) is
     reused unless --force. Exit status 1 if any file failed; the others still run.
     """
-    from minutes.asr import read_vocabulary
-    from minutes.clirender import ProgressDisplay, result_line
-    from minutes.factory import build_processor, open_store
-    from minutes.pipeline import ProcessResult
-    from minutes.settings import load_preset
-
     if title and len(files) > 1:
         _fail("--title names one meeting; give one file, or leave it out to use file names", 2)
+    results = _process_files(
+        files,
+        preset=preset,
+        transcribe={"model": model, "language": language, "hotwords": _hotwords(vocabulary)},
+        diarize={"num_speakers": num_speakers, "min_speakers": min_speakers, "max_speakers": max_speakers},
+        title=title,
+        meeting_date=meeting_date,
+        force=force,
+        threads=threads,
+        parallel=not sequential,
+        quiet=quiet,
+        as_json=as_json,
+    )
+    if any(r.status == "failed" for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+def _hotwords(vocabulary: Path | None) -> str | None:
+    from minutes.asr import read_vocabulary
+
     with _errors():
-        chosen = load_preset(preset)
-        hotwords = read_vocabulary(vocabulary) if vocabulary else None
+        return read_vocabulary(vocabulary) if vocabulary else None
+
+
+def _process_files(
+    files: tuple[Path, ...],
+    *,
+    preset: str | None,
+    transcribe: dict[str, Any],
+    diarize: dict[str, Any],
+    title: str | None,
+    meeting_date: datetime | None,
+    force: bool,
+    threads: int | None,
+    parallel: bool,
+    quiet: bool,
+    as_json: bool,
+) -> list[ProcessResult]:
+    """Process each file in turn; a failure is reported and the next file still runs."""
+    from minutes.clirender import ProgressDisplay, result_line
+    from minutes.factory import build_processor, open_store
+    from minutes.settings import load_preset
+
+    with _errors():
         processor = build_processor(
-            chosen,
+            load_preset(preset),
             sessions=open_store(),
-            transcribe={"model": model, "language": language, "hotwords": hotwords},
-            diarize={"num_speakers": num_speakers, "min_speakers": min_speakers, "max_speakers": max_speakers},
+            transcribe=transcribe,
+            diarize=diarize,
             threads=threads,
-            parallel=not sequential,
+            parallel=parallel,
         )
-    failed = 0
+    results: list[ProcessResult] = []
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
     for path in files:
         display = ProgressDisplay(path.name, enabled=show_progress)
@@ -128,16 +190,15 @@ def process(
                     path, title=title, meeting_date=meeting_date, force=force, progress=display.update
                 )
         except MinutesError as exc:
-            failed += 1
-            result = ProcessResult(path=str(path), status="failed", error=str(exc))
+            result = ProcessResult(path=str(path), status="failed", error=str(exc), meeting_id=exc.meeting_id)
         except KeyboardInterrupt:
             _fail("interrupted; finished stages are kept, run the same command again to resume", 130)
+        results.append(result)
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
             click.echo(result_line(result), err=result.status == "failed")
-    if failed:
-        sys.exit(EXIT_FAILED)
+    return results
 
 
 # --- reading back ------------------------------------------------------------------------
@@ -151,7 +212,9 @@ def _sessions() -> Any:
 
 @main.command("list")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest first).")
-@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, envvar="MINUTES_LIST_JSON", help="JSON array instead of a table."
+)
 def list_(limit: int | None, as_json: bool) -> None:
     """List stored meetings, newest first."""
     from dataclasses import asdict
@@ -176,6 +239,8 @@ def show(meeting_id: int) -> None:
 
     with _errors(), store.session_scope(_sessions()) as s:
         doc = store.load_meeting(s, meeting_id=meeting_id)
+    if doc.status != "done":
+        click.echo(f"status: {doc.status}" + (f" ({doc.error})" if doc.error else ""))
     click.echo(render(doc, "txt"))
 
 
@@ -185,12 +250,15 @@ def show(meeting_id: int) -> None:
     "-f",
     "--format",
     "fmt",
+    envvar="MINUTES_EXPORT_FORMAT",
     type=click.Choice(["json", "md", "txt", "srt", "vtt", "rttm"]),
     default="md",
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write [default: stdout].")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File or folder to write [default: stdout]."
+)
 def export(meeting_id: int, fmt: str, output: Path | None) -> None:
     """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
     from minutes import db as store
@@ -242,7 +310,9 @@ def models() -> None:
 
 
 @models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, envvar="MINUTES_MODELS_LIST_JSON", help="JSON instead of a table."
+)
 def models_list(as_json: bool) -> None:
     """List known models, whether they are installed, their size and licence."""
     from minutes.clirender import models_table
@@ -308,20 +378,44 @@ def status() -> None:
     help="Where to write the demo recording [default: MINUTES_HOME/demo/demo-meeting.wav].",
 )
 @click.option("--no-process", is_flag=True, help="Only make the recording.")
-@click.pass_context
-def demo(ctx: click.Context, output: Path | None, no_process: bool) -> None:
-    """Make a 3-speaker demo meeting with espeak-ng, process it, and print its transcript."""
+@_preset_option
+def demo(output: Path | None, no_process: bool, preset: str | None) -> None:
+    """Make a 3-speaker demo meeting with espeak-ng, process it end to end, export and show it."""
+    from minutes import db as store
     from minutes.demo import make_meeting, write_rttm
+    from minutes.export import render, write
+    from minutes.factory import open_store
     from minutes.settings import home
 
     out = output or home() / "demo" / "demo-meeting.wav"
     with _errors():
         timeline = make_meeting(out)
         write_rttm(timeline, out.with_suffix(".rttm"))
-    click.echo(f"demo recording: {out} ({timeline[-1][1]:.0f} s, 3 speakers; reference turns in .rttm)", err=True)
+    click.echo(
+        f"demo recording: {out} ({timeline[-1][1]:.0f} s, 3 voices; reference turns in .rttm)", err=True
+    )
     if no_process:
         return
-    ctx.invoke(process, files=(out,), title="Demo: mobile app launch planning", num_speakers=None)
+    (result,) = _process_files(
+        (out,),
+        preset=preset,
+        transcribe={},
+        diarize={},
+        title="Demo: mobile app launch planning",
+        meeting_date=None,
+        force=False,
+        threads=None,
+        parallel=True,
+        quiet=False,
+        as_json=False,
+    )
+    if result.status == "failed" or result.meeting_id is None:
+        sys.exit(EXIT_FAILED)
+    with _errors(), store.session_scope(open_store()) as s:
+        doc = store.load_meeting(s, meeting_id=result.meeting_id)
+    for fmt in ("md", "json", "srt"):
+        click.echo(f"exported {write(doc, fmt, out.parent)}", err=True)
+    click.echo(render(doc, "txt"))
 
 
 def run() -> None:  # pragma: no cover - console entry point alias
@@ -329,3 +423,7 @@ def run() -> None:  # pragma: no cover - console entry point alias
         main()
     except ConfigError as exc:
         _fail(str(exc), 2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -31,9 +31,9 @@ class Line:
 
 # Voices picked to be far apart (accent, sex variant, pitch) so that diarization has a fair chance.
 VOICES = {
-    "Alice": ("en-us+f3", 62),
-    "Bob": ("en-gb+m3", 35),
-    "Carol": ("en-sc+f4", 75),
+    "Alice": ("en-us+f4", 80),
+    "Bob": ("en-gb+m2", 20),
+    "Carol": ("en-gb-scotland+klatt2", 55),
 }
 
 DEMO_SCRIPT: tuple[tuple[str, str], ...] = (
@@ -56,7 +56,9 @@ def script_lines(script: Sequence[tuple[str, str]] = DEMO_SCRIPT) -> list[Line]:
 def _espeak() -> str:
     found = shutil.which("espeak-ng")
     if found is None:
-        raise InputError("espeak-ng is not installed; install it with `apt-get install espeak-ng` (or `make setup`)")
+        raise InputError(
+            "espeak-ng is not installed; install it with `apt-get install espeak-ng` (or `make setup`)"
+        )
     return found
 
 
@@ -64,7 +66,18 @@ def synthesize(line: Line, workdir: Path) -> np.ndarray:
     """One line as 16 kHz mono float32 (espeak speaks at 22.05 kHz; ffmpeg resamples)."""
     raw = workdir / "line.wav"
     subprocess.run(
-        [_espeak(), "-v", line.voice, "-p", str(line.pitch), "-s", str(line.speed), "-w", str(raw), line.text],
+        [
+            _espeak(),
+            "-v",
+            line.voice,
+            "-p",
+            str(line.pitch),
+            "-s",
+            str(line.speed),
+            "-w",
+            str(raw),
+            line.text,
+        ],
         check=True,
         capture_output=True,
     )
@@ -76,7 +89,7 @@ def synthesize(line: Line, workdir: Path) -> np.ndarray:
 def make_meeting(
     out: Path, *, script: Sequence[tuple[str, str]] = DEMO_SCRIPT, gap: float = 0.6
 ) -> list[tuple[float, float, str, str]]:
-    """Write the meeting to ``out`` (wav or any ffmpeg format); return (start, end, speaker, text) per line."""
+    """Write the meeting to ``out`` (wav or any ffmpeg format); return (start, end, who, text) per line."""
     out.parent.mkdir(parents=True, exist_ok=True)
     pieces: list[np.ndarray] = []
     timeline: list[tuple[float, float, str, str]] = []
@@ -97,10 +110,26 @@ def write_audio(out: Path, wave: np.ndarray, *, sample_rate: int = SAMPLE_RATE) 
     """Encode float32 mono samples to ``out``; the suffix picks the format (wav, flac, mp3, ...)."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise InputError("ffmpeg is not installed; install it with `apt-get install ffmpeg` (or `make setup`)")
+        raise InputError(
+            "ffmpeg is not installed; install it with `apt-get install ffmpeg` (or `make setup`)"
+        )
     subprocess.run(
-        [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "-",
-         str(out)],
+        [
+            ffmpeg,
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "-",
+            str(out),
+        ],
         input=np.ascontiguousarray(wave, dtype=np.float32).tobytes(),
         check=True,
         capture_output=True,
@@ -109,5 +138,7 @@ def write_audio(out: Path, wave: np.ndarray, *, sample_rate: int = SAMPLE_RATE) 
 
 def write_rttm(timeline: Sequence[tuple[float, float, str, str]], path: Path, *, uri: str = "demo") -> None:
     path.write_text(
-        "".join(f"SPEAKER {uri} 1 {s:.3f} {e - s:.3f} <NA> <NA> {who} <NA> <NA>\n" for s, e, who, _ in timeline)
+        "".join(
+            f"SPEAKER {uri} 1 {s:.3f} {e - s:.3f} <NA> <NA> {who} <NA> <NA>\n" for s, e, who, _ in timeline
+        )
     )

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 
 class MinutesError(Exception):
-    """Base class for every error the library raises on purpose."""
+    """Base class for every error the library raises on purpose.
+
+    ``meeting_id`` is set when the error concerns a stored meeting (e.g. a failed stage).
+    """
+
+    def __init__(self, *args: object, meeting_id: int | None = None) -> None:
+        super().__init__(*args)
+        self.meeting_id = meeting_id
 
 
 class InputError(MinutesError):

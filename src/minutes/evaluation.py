@@ -67,7 +67,9 @@ def read_rttm(path: str | Path) -> list[SpeakerTurn]:
     return turns
 
 
-def der(reference: Iterable[SpeakerTurn], hypothesis: Iterable[SpeakerTurn], *, collar: float = 0.25) -> float:
+def der(
+    reference: Iterable[SpeakerTurn], hypothesis: Iterable[SpeakerTurn], *, collar: float = 0.25
+) -> float:
     """Diarization error rate (pyannote.metrics), overlap scored, with a forgiveness collar."""
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate

@@ -78,7 +78,9 @@ def build_processor(
 ) -> MeetingProcessor:
     """Everything ``minutes process`` needs; models resolve now (clear errors early), load on first use."""
     enforce_offline()
-    asr, dia, att = stage_options(preset, transcribe=transcribe, diarize=diarize, threads=threads, parallel=parallel)
+    asr, dia, att = stage_options(
+        preset, transcribe=transcribe, diarize=diarize, threads=threads, parallel=parallel
+    )
     limit_native_threads(max(asr.threads, dia.threads))
     return MeetingProcessor(
         transcriber=WhisperTranscriber(asr),

@@ -32,7 +32,7 @@ from minutes.payloads import (
     transcript_from_dict,
     transcript_to_dict,
 )
-from minutes.types import Diarization, ModelRef, StageRecord, Transcript
+from minutes.types import AudioInfo, Diarization, ModelRef, StageRecord, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,10 @@ class MeetingProcessor:
         dia_models = _models_of(self.diarizer)
         keys = {
             "transcribe": cache_key(
-                audio_sha256=info.sha256, stage="transcribe", options=self.transcriber.options(), models=asr_models
+                audio_sha256=info.sha256,
+                stage="transcribe",
+                options=self.transcriber.options(),
+                models=asr_models,
             ),
             "diarize": cache_key(
                 audio_sha256=info.sha256, stage="diarize", options=self.diarizer.options(), models=dia_models
@@ -124,7 +127,11 @@ class MeetingProcessor:
         )
 
         meeting_id, cached, up_to_date = self._open_meeting(
-            info, title=title or Path(path).stem, meeting_date=meeting_date or _mtime(path), keys=keys, force=force
+            info,
+            title=title or Path(path).stem,
+            meeting_date=meeting_date or _mtime(path),
+            keys=keys,
+            force=force,
         )
         if up_to_date:
             for stage in ("transcribe", "diarize", "attribute"):
@@ -140,13 +147,21 @@ class MeetingProcessor:
             timings["attribute"] = time.perf_counter() - t1
             with store.session_scope(self.sessions) as s:
                 store.replace_transcript(
-                    s, meeting_id=meeting_id, utterances=utterances, speakers=people, embeddings=diarization.embeddings
+                    s,
+                    meeting_id=meeting_id,
+                    utterances=utterances,
+                    speakers=people,
+                    embeddings=diarization.embeddings,
                 )
                 store.save_stage(
                     s,
                     meeting_id=meeting_id,
                     record=StageRecord(
-                        "attribute", keys["attribute"], (), _plain(self.attribute_options), __version__,
+                        "attribute",
+                        keys["attribute"],
+                        (),
+                        _plain(self.attribute_options),
+                        __version__,
                         timings["attribute"],
                     ),
                     payload={"utterances": len(utterances)},
@@ -156,12 +171,13 @@ class MeetingProcessor:
             hook("attribute", 1.0)
         except MinutesError as exc:
             self._fail(meeting_id, str(exc))
+            exc.meeting_id = meeting_id
             raise
         except Exception as exc:  # a vendor library failed: record it, then say which stage
-            log.exception("processing %s failed", path)
+            log.debug("processing %s failed", path, exc_info=True)
             message = f"{Path(path).name}: processing failed ({type(exc).__name__}: {exc})"
             self._fail(meeting_id, message)
-            raise StageError(message) from exc
+            raise StageError(message, meeting_id=meeting_id) from exc
         ran["attribute"] = "ran"
         return self._result(info.path, meeting_id, "done", ran, timings)
 
@@ -169,7 +185,7 @@ class MeetingProcessor:
 
     def _open_meeting(
         self,
-        info: audio.AudioInfo,
+        info: AudioInfo,
         *,
         title: str,
         meeting_date: datetime | None,
@@ -219,7 +235,9 @@ class MeetingProcessor:
             result = self.transcriber.transcribe(wave, progress=lambda f: hook("transcribe", f))
             timings["transcribe"] = time.perf_counter() - t
             models = (result.model,) if result.model else ()
-            self._save(meeting_id, "transcribe", keys, models, result.options, timings, transcript_to_dict(result))
+            self._save(
+                meeting_id, "transcribe", keys, models, result.options, timings, transcript_to_dict(result)
+            )
             ran["transcribe"] = "ran"
             return result
 
@@ -231,7 +249,15 @@ class MeetingProcessor:
             t = time.perf_counter()
             result = self.diarizer.diarize(wave, progress=lambda f: hook("diarize", f))
             timings["diarize"] = time.perf_counter() - t
-            self._save(meeting_id, "diarize", keys, result.models, result.options, timings, diarization_to_dict(result))
+            self._save(
+                meeting_id,
+                "diarize",
+                keys,
+                result.models,
+                result.options,
+                timings,
+                diarization_to_dict(result),
+            )
             ran["diarize"] = "ran"
             return result
 

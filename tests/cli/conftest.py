@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,13 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
         parallel: bool = True,
     ) -> MeetingProcessor:
         made.builds.append(
-            {"preset": preset.name, "transcribe": transcribe, "diarize": diarize, "threads": threads,
-             "parallel": parallel}
+            {
+                "preset": preset.name,
+                "transcribe": transcribe,
+                "diarize": diarize,
+                "threads": threads,
+                "parallel": parallel,
+            }
         )
         return MeetingProcessor(
             transcriber=made.transcriber, diarizer=made.diarizer, sessions=sessions, parallel=parallel
@@ -73,7 +78,9 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
 class Cli:
     runner: CliRunner
 
-    def __call__(self, *args: str | Path, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    def __call__(
+        self, *args: str | Path, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Result:
         return self.runner.invoke(main, [str(a) for a in args], env=env, input=input, catch_exceptions=False)
 
     def json(self, *args: str | Path) -> Any:
@@ -104,7 +111,7 @@ class Stored:
 
 
 @pytest.fixture
-def stored() -> Iterator[Any]:
+def stored() -> Callable[[], Stored]:
     """Reads what the database holds right now, straight from the tables."""
 
     def read() -> Stored:
@@ -112,4 +119,4 @@ def stored() -> Iterator[Any]:
             recordings = [(r.original_name, r.sha256) for r in s.scalars(select(store.Recording))]
             return Stored(recordings=recordings, meetings=store.list_meetings(s))
 
-    yield read
+    return read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_ami_excerpt_finds_three_or_four_speakers(
     assert all(len(v) == 192 for v in out.embeddings.values())
     # overlapping speech is kept: some turns of different speakers overlap in this excerpt
     turns = sorted(out.turns, key=lambda t: t.start)
-    assert any(a.speaker != b.speaker and b.start < a.end for a, b in zip(turns, turns[1:], strict=False))
+    assert any(a.speaker != b.speaker and b.start < a.end for a, b in itertools.pairwise(turns))
 
 
 def test_pyannote_sample(diarizer: PyannoteDiarizer, data_dir: Path, report: list[str]) -> None:

@@ -102,7 +102,7 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     p = _processor()
     bad = tmp_path / "notes.wav"
     bad.write_text("this is not audio\n")
-    with pytest.raises(InputError, match="notes.wav"):
+    with pytest.raises(InputError, match=r"notes\.wav"):
         p.process(bad)
     with store.session_scope(p.sessions) as s:
         assert s.scalar(select(func.count()).select_from(store.Recording)) == 0

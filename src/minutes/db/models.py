@@ -114,6 +114,8 @@ class Meeting(Base):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'processing', 'done', 'failed')", name="status"),
         Index("ix_meetings_created_at", "created_at"),
+        # A deleted meeting's id is never handed out again (links and audit entries keep meaning).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -51,8 +51,12 @@ class DiarizerOptions:
         if lo is not None and hi is not None and lo > hi:
             raise ConfigError(f"--min-speakers ({lo}) is larger than --max-speakers ({hi})")
         if not 0.01 <= self.step <= 1.0:
-            raise ConfigError(f"diarization step must be in 0.01..1.0 (fraction of a 10 s window), got {self.step}")
+            raise ConfigError(
+                f"diarization step must be in 0.01..1.0 (fraction of a 10 s window), got {self.step}"
+            )
         methods = ("average", "centroid", "complete", "median", "single", "ward")
         if self.method not in methods:
-            raise ConfigError(f"clustering method '{self.method}' is unknown; choose one of {', '.join(methods)}")
+            raise ConfigError(
+                f"clustering method '{self.method}' is unknown; choose one of {', '.join(methods)}"
+            )
         return self

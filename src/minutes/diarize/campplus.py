@@ -94,10 +94,10 @@ class CamPlusPlus(Model):  # type: ignore[misc]
                 unique.append(i)
         feats = self.fbank(waveforms[unique])
         self.trunk_calls += len(unique)
-        out = self._trunk(feats.permute(0, 2, 1))
+        out: torch.Tensor = self._trunk(feats.permute(0, 2, 1))
         return out[owner]
 
-    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:  # type: ignore[override]
         """Embeddings (batch, 192); ``weights`` (batch, frames) weigh frames in the pooling."""
         batch = waveforms.shape[0]
         result = torch.full((batch, EMBEDDING_DIM), float("nan"))

@@ -16,6 +16,7 @@ import numpy as np
 
 from minutes.audio import SAMPLE_RATE, Waveform
 from minutes.diarize.base import DiarizerOptions, Progress
+from minutes.errors import ModelNotFoundError
 from minutes.registry import ResolvedModel, campplus_source, resolve_embedding, resolve_segmentation
 from minutes.types import Diarization, SpeakerTurn
 
@@ -63,6 +64,8 @@ class PyannoteDiarizer:
         with _build_lock, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             segmentation = Model.from_pretrained(str(self.segmentation.files[0]))
+            if segmentation is None:  # pragma: no cover - from_pretrained returns None on odd files
+                raise ModelNotFoundError(f"cannot load segmentation model {self.segmentation.files[0]}")
             self._embedder = load_campplus(self.embedding.files[0], campplus_source())
             # pyannote 4 insists on loading a PLDA even for agglomerative clustering, which
             # never uses it; the VBx PLDA ships in no package, so skip that load.
@@ -102,7 +105,9 @@ class PyannoteDiarizer:
         waveform = torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))[None]
         file = {"waveform": waveform, "sample_rate": SAMPLE_RATE, "uri": "meeting"}
 
-        def hook(step: str, _artefact: Any, *, file: Any = None, total: Any = None, completed: Any = None) -> None:
+        def hook(
+            step: str, _artefact: Any, *, file: Any = None, total: Any = None, completed: Any = None
+        ) -> None:
             if progress is None or step not in _STEP_SPAN or not total:
                 return
             lo, hi = _STEP_SPAN[step]

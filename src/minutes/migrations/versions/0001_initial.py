@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('pending', 'processing', 'done', 'failed')", name="ck_meetings_status"
         ),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_meetings_recording_id", "meetings", ["recording_id"])
     op.create_index("ix_meetings_created_at", "meetings", ["created_at"])
