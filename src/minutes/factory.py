@@ -12,9 +12,11 @@ from minutes.asr import AsrOptions, WhisperTranscriber
 from minutes.attribute import AttributeOptions
 from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.errors import ConfigError
+from minutes.llm import LLMOptions, build_llm
 from minutes.pipeline import MeetingProcessor
 from minutes.runtime import default_threads, enforce_offline, limit_native_threads
 from minutes.settings import Preset, database_url
+from minutes.summarize.engine import SummarizeOptions, Summarizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,20 @@ def stage_options(
     return asr, dia, att
 
 
+def build_summarizer(
+    preset: Preset, *, overrides: dict[str, Any] | None = None, threads: int | None = None
+) -> Summarizer:
+    """The minutes writer: a language model (loaded on first use) and the summarizer around it."""
+    values = {**preset.summarize, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    summary_keys = {f.name for f in fields(SummarizeOptions)}
+    llm_values = {k: v for k, v in values.items() if k not in summary_keys}
+    llm_values.setdefault("threads", threads or default_threads())
+    llm = build_llm(_build(LLMOptions, "summarize", llm_values))
+    return Summarizer(
+        llm, _build(SummarizeOptions, "summarize", {k: v for k, v in values.items() if k in summary_keys})
+    )
+
+
 def open_store(url: str | None = None) -> sessionmaker[Session]:
     """Engine + migrations + session factory for the configured database."""
     engine = store.make_engine(url or database_url())
@@ -75,6 +91,8 @@ def build_processor(
     diarize: dict[str, Any] | None = None,
     threads: int | None = None,
     parallel: bool = True,
+    summarize: dict[str, Any] | None = None,
+    summary: bool = True,
 ) -> MeetingProcessor:
     """Everything ``minutes process`` needs; models resolve now (clear errors early), load on first use."""
     enforce_offline()
@@ -88,4 +106,5 @@ def build_processor(
         sessions=sessions,
         attribute_options=att,
         parallel=parallel,
+        summarizer=build_summarizer(preset, overrides=summarize, threads=threads) if summary else None,
     )

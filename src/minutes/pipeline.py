@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,10 +34,13 @@ from minutes.payloads import (
 )
 from minutes.types import AudioInfo, Diarization, ModelRef, StageRecord, Transcript
 
+if TYPE_CHECKING:
+    from minutes.summarize.engine import Summarizer
+
 log = logging.getLogger(__name__)
 
 StageProgress = Callable[[str, float], None]  # (stage, fraction done)
-STAGES = ("ingest", "transcribe", "diarize", "attribute")
+STAGES = ("ingest", "transcribe", "diarize", "attribute", "summarize")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +84,14 @@ class MeetingProcessor:
         sessions: sessionmaker[Session],
         attribute_options: AttributeOptions | None = None,
         parallel: bool = True,
+        summarizer: Summarizer | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.diarizer = diarizer
         self.sessions = sessions
         self.attribute_options = attribute_options or AttributeOptions()
         self.parallel = parallel
+        self.summarizer = summarizer  # None: no minutes (--no-summary)
 
     def process(
         self,
@@ -136,7 +141,10 @@ class MeetingProcessor:
         if up_to_date:
             for stage in ("transcribe", "diarize", "attribute"):
                 hook(stage, 1.0)
-            return self._result(info.path, meeting_id, "reused", {s: "cached" for s in keys}, timings)
+            stages = {s: "cached" for s in keys}
+            self._summarize(meeting_id, force, hook, timings, stages, path)
+            status = "reused" if stages.get("summarize", "cached") == "cached" else "done"
+            return self._result(info.path, meeting_id, status, stages, timings)
 
         try:
             transcript, diarization, ran = self._run_models(wave, cached, keys, meeting_id, hook, timings)
@@ -179,7 +187,48 @@ class MeetingProcessor:
             self._fail(meeting_id, message)
             raise StageError(message, meeting_id=meeting_id) from exc
         ran["attribute"] = "ran"
+        self._summarize(meeting_id, force, hook, timings, ran, path)
         return self._result(info.path, meeting_id, "done", ran, timings)
+
+    def _summarize(
+        self,
+        meeting_id: int,
+        force: bool,
+        hook: StageProgress,
+        timings: dict[str, float],
+        stages: dict[str, str],
+        path: str | Path,
+    ) -> None:
+        if self.summarizer is None:
+            return
+        from minutes.summarize.stage import summarize_meeting
+
+        t = time.perf_counter()
+        try:
+            _, how = summarize_meeting(
+                self.sessions,
+                meeting_id=meeting_id,
+                summarizer=self.summarizer,
+                force=force,
+                progress=lambda f: hook("summarize", f),
+            )
+        except MinutesError as exc:
+            self._fail(
+                meeting_id,
+                f"minutes failed: {exc}; the transcript is kept (`minutes summarize {meeting_id}`)",
+            )
+            exc.meeting_id = meeting_id
+            raise
+        except Exception as exc:
+            log.debug("summarizing %s failed", path, exc_info=True)
+            message = (
+                f"{Path(path).name}: minutes failed ({type(exc).__name__}: {exc}); the transcript is kept"
+            )
+            self._fail(meeting_id, message)
+            raise StageError(message, meeting_id=meeting_id) from exc
+        stages["summarize"] = how
+        if how == "ran":
+            timings["summarize"] = time.perf_counter() - t
 
     # -- steps -------------------------------------------------------------------------
 

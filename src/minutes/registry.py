@@ -268,6 +268,8 @@ def iter_read(files: tuple[Path, ...]) -> Iterator[bytes]:
 
 def installed() -> list[tuple[ModelSpec, ResolvedModel | None, str]]:
     """Every known model with where it was found (or why not), for ``minutes models list``."""
+    from minutes.llm.models import LLM_MODELS, resolve_llm
+
     rows: list[tuple[ModelSpec, ResolvedModel | None, str]] = []
     for spec in MODELS.values():
         try:
@@ -280,4 +282,10 @@ def installed() -> list[tuple[ModelSpec, ResolvedModel | None, str]]:
             rows.append((spec, found, ""))
         except ModelNotFoundError as exc:
             rows.append((spec, None, str(exc)))
+    for llm in LLM_MODELS.values():
+        llm_spec = ModelSpec(llm.name, "llm", llm.packages, llm.licence, llm.description)
+        try:
+            rows.append((llm_spec, resolve_llm(llm.name, assemble_missing=False), ""))
+        except ModelNotFoundError as exc:
+            rows.append((llm_spec, None, str(exc)))
     return rows

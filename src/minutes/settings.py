@@ -51,6 +51,7 @@ class Preset:
     transcribe: dict[str, Any] = field(default_factory=dict)
     diarize: dict[str, Any] = field(default_factory=dict)
     attribute: dict[str, Any] = field(default_factory=dict)
+    summarize: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -77,7 +78,7 @@ def load_preset(name_or_path: str | None) -> Preset:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"preset {path}: cannot read ({exc})") from exc
-    unknown = set(data) - {"name", "description", "transcribe", "diarize", "attribute"}
+    unknown = set(data) - {"name", "description", "transcribe", "diarize", "attribute", "summarize"}
     if unknown:
         raise ConfigError(f"preset {path}: unknown sections {sorted(unknown)}")
     return Preset(
@@ -86,5 +87,6 @@ def load_preset(name_or_path: str | None) -> Preset:
         transcribe=dict(data.get("transcribe", {})),
         diarize=dict(data.get("diarize", {})),
         attribute=dict(data.get("attribute", {})),
+        summarize=dict(data.get("summarize", {})),
         source=str(path),
     )

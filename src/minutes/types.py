@@ -160,9 +160,57 @@ class MeetingDoc:
     utterances: tuple[Utterance, ...] = ()
     stages: tuple[StageRecord, ...] = ()
     error: str | None = None
+    minutes: Minutes | None = None
 
     def speaker_name(self, label: str) -> str:
         for s in self.speakers:
             if s.label == label:
                 return s.display_name
         return label
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteItem:
+    """A decision, action item or open question, with the utterances it rests on.
+
+    ``evidence`` holds utterance indexes (``Utterance.index``) of the same meeting.
+    ``supported`` is False when the cited words do not contain the item's substance: such an
+    item is shown flagged, never as fact. For action items, ``owner`` is the speaker label of
+    the person who committed (from who spoke, never from a model's guess), ``due`` an ISO date
+    resolved against the meeting date and ``due_text`` the words it came from.
+    """
+
+    kind: str  # "decision" | "action" | "question"
+    text: str
+    evidence: tuple[int, ...] = ()
+    supported: bool = True
+    owner: str | None = None
+    due: str | None = None
+    due_text: str | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A stretch of the meeting about one topic."""
+
+    start: float
+    end: float
+    title: str
+    evidence: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """What the summarize stage produces for one meeting."""
+
+    summary: str
+    items: tuple[MinuteItem, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    language: str = "en"
+    model: ModelRef | None = None
+    prompt_version: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> tuple[MinuteItem, ...]:
+        return tuple(i for i in self.items if i.kind == kind)

@@ -18,8 +18,9 @@ from minutes import factory
 from minutes.cli import main
 from minutes.pipeline import MeetingProcessor
 from minutes.settings import Preset
+from minutes.summarize.engine import Summarizer
 from tests import media
-from tests.fakes import FakeDiarizer, FakeTranscriber
+from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Stages:
 
     transcriber: FakeTranscriber = field(default_factory=FakeTranscriber)
     diarizer: FakeDiarizer = field(default_factory=FakeDiarizer)
+    llm: FakeLLM = field(default_factory=FakeLLM)
     builds: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -56,6 +58,8 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
         diarize: dict[str, Any] | None = None,
         threads: int | None = None,
         parallel: bool = True,
+        summarize: dict[str, Any] | None = None,
+        summary: bool = True,
     ) -> MeetingProcessor:
         made.builds.append(
             {
@@ -64,10 +68,16 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
                 "diarize": diarize,
                 "threads": threads,
                 "parallel": parallel,
+                "summarize": summarize,
+                "summary": summary,
             }
         )
         return MeetingProcessor(
-            transcriber=made.transcriber, diarizer=made.diarizer, sessions=sessions, parallel=parallel
+            transcriber=made.transcriber,
+            diarizer=made.diarizer,
+            sessions=sessions,
+            parallel=parallel,
+            summarizer=Summarizer(made.llm) if summary else None,
         )
 
     monkeypatch.setattr(factory, "build_processor", build_processor)

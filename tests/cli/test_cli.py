@@ -17,6 +17,7 @@ import pytest
 from minutes import db as store
 from minutes.cli import main
 from minutes.export import FORMATS
+from minutes.llm.models import LLM_MODELS
 from minutes.registry import MODELS
 from minutes.settings import available_presets
 from tests import media
@@ -77,7 +78,7 @@ def test_process_json_prints_one_object_per_file(cli: Cli, lib: Library) -> None
         assert (
             row["utterances"] == 1 and row["speakers"] == 1 and row["duration"] == pytest.approx(3.0, abs=0.1)
         )
-        assert set(row["stages"]) == {"transcribe", "diarize", "attribute"}
+        assert set(row["stages"]) == {"transcribe", "diarize", "attribute", "summarize"}
     assert [r["meeting_id"] for r in rows] == [1, 2]
 
 
@@ -408,7 +409,7 @@ def test_delete_removes_the_meeting_but_not_the_recording(
 
 def test_models_list_table_and_json_agree(cli: Cli) -> None:
     rows = cli.json("models", "list", "--json")
-    assert [r["name"] for r in rows] == list(MODELS)
+    assert [r["name"] for r in rows] == list(MODELS) + list(LLM_MODELS)
     for row in rows:
         assert row["kind"] in {"asr", "segmentation", "embedding", "llm"}
         assert row["packages"] and row["licence"]

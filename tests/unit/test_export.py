@@ -27,7 +27,18 @@ from minutes.export import (
     to_vtt,
     write,
 )
-from minutes.types import AudioInfo, MeetingDoc, ModelRef, Speaker, StageRecord, Utterance, Word
+from minutes.types import (
+    AudioInfo,
+    Chapter,
+    MeetingDoc,
+    MinuteItem,
+    Minutes,
+    ModelRef,
+    Speaker,
+    StageRecord,
+    Utterance,
+    Word,
+)
 
 # --- fixture builders -------------------------------------------------------------------------
 
@@ -420,6 +431,200 @@ def test_json_survives_non_json_option_values() -> None:
 def test_from_json_rejects_other_documents(text: str, fragment: str) -> None:
     with pytest.raises(InputError, match=re.escape(fragment)):
         from_json(text)
+
+
+# --- minutes ----------------------------------------------------------------------------------
+
+
+MINUTES = Minutes(
+    summary="We agreed on the *budget*.\n\nHiring   waits\nuntil Q3.",
+    items=(
+        MinuteItem(kind="decision", text="Ship v2 in November", evidence=(0,)),
+        MinuteItem(
+            kind="action",
+            text="Send the budget to finance",
+            evidence=(0, 1),
+            owner="SPEAKER_00",
+            due="2026-11-27",
+            due_text="by Friday",
+        ),
+        MinuteItem(kind="action", text="Book the room", evidence=(1,), owner="SPEAKER_01", done=True),
+        MinuteItem(kind="question", text="Who pays for <hosting>?", evidence=(1,), supported=False),
+        MinuteItem(kind="action", text="Tell the team", owner=None, due_text="soon", supported=False),
+        MinuteItem(kind="decision", text="Keep the retro", evidence=(7,)),  # cites a missing utterance
+    ),
+    chapters=(
+        Chapter(start=1.0, end=83.0, title="Budget", evidence=(0,)),
+        Chapter(start=83.0, end=3725.0, title="Hiring & rooms", evidence=(1,)),
+    ),
+    language="en",
+    model=ModelRef(name="qwen2.5-7b", source="/models/qwen", sha256="ef" * 32, licence="Apache-2.0"),
+    prompt_version="minutes/3",
+    options={"temperature": 0.0, "max_items": [10, 20], "chunking": {"tokens": 4000}},
+)
+
+
+def minutes_doc() -> MeetingDoc:
+    return make_doc(minutes=MINUTES)
+
+
+def md_subsection(md: str, heading: str) -> str:
+    return md.split(f"### {heading}\n\n", 1)[1].split("\n\n", 1)[0]
+
+
+def test_markdown_minutes_section_sits_between_metadata_and_transcript() -> None:
+    md = render(minutes_doc(), "md")
+    order = ["| Speaker |", "## Minutes", "### Decisions", "### Action items", "### Open questions"]
+    order += ["### Chapters", "## Transcript"]
+    assert [md.index(h) for h in order] == sorted(md.index(h) for h in order)
+    assert "## Minutes\n\nWe agreed on the \\*budget\\*.\n\nHiring waits until Q3.\n\n### Decisions" in md
+
+
+def test_markdown_action_items_are_a_task_list_with_owner_names_and_due_dates() -> None:
+    lines = md_subsection(render(minutes_doc(), "md"), "Action items").split("\n")
+    assert lines == [
+        '- [ ] **Zoë O\'Brien** — Send the budget to finance (due 2026-11-27, "by Friday")'
+        " [↗ 00:00:01](#u-0) [↗ 01:02:03](#u-1)",
+        "- [x] **SPEAKER\\_01** — Book the room [↗ 01:02:03](#u-1)",
+        '- [ ] ⚠ unsupported: *unassigned* — Tell the team (due "soon")',
+    ]
+
+
+def test_markdown_decisions_questions_and_chapters() -> None:
+    md = render(minutes_doc(), "md")
+    assert md_subsection(md, "Decisions").split("\n") == [
+        "- Ship v2 in November [↗ 00:00:01](#u-0)",
+        "- Keep the retro *(utterance 7 not in transcript)*",
+    ]
+    # An unsupported item is kept, visibly flagged, and user text stays escaped.
+    assert (
+        md_subsection(md, "Open questions")
+        == "- ⚠ unsupported: Who pays for \\<hosting\\>? [↗ 01:02:03](#u-1)"
+    )
+    assert md_subsection(md, "Chapters").split("\n") == [
+        "- [00:00:01](#t=1.0) Budget [↗ 00:00:01](#u-0)",
+        "- [00:01:23](#t=83.0) Hiring & rooms [↗ 01:02:03](#u-1)",
+    ]
+
+
+def test_markdown_evidence_links_point_to_anchors_in_the_transcript() -> None:
+    md = render(minutes_doc(), "md")
+    minutes_part, transcript = md.split("## Transcript", 1)
+    targets = re.findall(r"\[↗ ([\d:]+)\]\(#(u-\d+)\)", minutes_part)
+    assert {t for _, t in targets} == {"u-0", "u-1"}
+    for stamp, target in targets:
+        # The anchor exists once, at the start of the utterance line that shows the same time.
+        assert md.count(f'<a id="{target}"></a>') == 1
+        line = next(x for x in transcript.split("\n") if x.startswith(f'<a id="{target}"></a>'))
+        assert f"[{stamp}](#t=" in line
+    assert '<a id="u-1"></a>**SPEAKER\\_01** [01:02:03](#t=3723.5) *(overlapping)* Bye.' in transcript
+    assert "(#u-7)" not in md  # no link to an anchor that does not exist
+
+
+def test_markdown_minutes_with_nothing_in_them() -> None:
+    md = render(make_doc(minutes=Minutes(summary="  ")), "md")
+    assert "## Minutes\n\n*No summary.*\n\n### Decisions\n\n*None.*\n\n### Action items\n\n*None.*" in md
+    assert "### Chapters" not in md
+
+
+def test_markdown_extra_sections_follow_the_minutes() -> None:
+    md = to_markdown(minutes_doc(), sections=["## Notes\n\nBring snacks."])
+    assert md.index("## Minutes") < md.index("## Notes") < md.index("## Transcript")
+
+
+def test_doc_without_minutes_renders_exactly_as_before() -> None:
+    assert render(make_doc(), "md") == (
+        "# Weekly sync\n"
+        "\n"
+        "| Date | Duration | Language | Speakers |\n"
+        "|---|---|---|---|\n"
+        "| 2024-05-01 | 01:02:05 | en | 2 |\n"
+        "\n"
+        "| Speaker | Talk time | Share |\n"
+        "|---|---:|---:|\n"
+        "| Zoë O'Brien | 00:00:30 | 75% |\n"
+        "| SPEAKER\\_01 | 00:00:10 | 25% |\n"
+        "\n"
+        "## Transcript\n"
+        "\n"
+        "**Zoë O'Brien** [00:00:01](#t=1.0) Hello everyone.\n"
+        "\n"
+        "**SPEAKER\\_01** [01:02:03](#t=3723.5) *(overlapping)* Bye.\n"
+    )
+    assert "MINUTES" not in render(make_doc(), "txt")
+    assert json.loads(render(make_doc(), "json"))["minutes"] is None
+
+
+def test_txt_minutes_block() -> None:
+    assert to_txt(minutes_doc()) == (
+        "Weekly sync\n"
+        "Date: 2024-05-01\n"
+        "Duration: 01:02:05\n"
+        "\n"
+        "MINUTES\n"
+        "We agreed on the *budget*.\n"
+        "\n"
+        "Hiring waits until Q3.\n"
+        "\n"
+        "Decisions:\n"
+        "- Ship v2 in November\n"
+        "- Keep the retro\n"
+        "\n"
+        "Action items:\n"
+        '- [ ] Zoë O\'Brien: Send the budget to finance (due 2026-11-27, "by Friday")\n'
+        "- [x] SPEAKER_01: Book the room\n"
+        '- [ ] (unsupported) (unassigned) Tell the team (due "soon")\n'
+        "\n"
+        "Open questions:\n"
+        "- (unsupported) Who pays for <hosting>?\n"
+        "\n"
+        "TRANSCRIPT\n"
+        "[00:00:01] Zoë O'Brien: Hello everyone.\n"
+        "[01:02:03] SPEAKER_01: Bye.\n"
+    )
+
+
+def test_json_minutes_content() -> None:
+    data = json.loads(to_json(minutes_doc()))
+    minutes = data["minutes"]
+    assert (minutes["language"], minutes["prompt_version"]) == ("en", "minutes/3")
+    assert minutes["model"] == {
+        "name": "qwen2.5-7b",
+        "source": "/models/qwen",
+        "sha256": "ef" * 32,
+        "licence": "Apache-2.0",
+    }
+    assert minutes["items"][1] == {
+        "position": 1,
+        "kind": "action",
+        "text": "Send the budget to finance",
+        "evidence": [0, 1],
+        "supported": True,
+        "owner": "SPEAKER_00",
+        "owner_name": "Zoë O'Brien",
+        "due": "2026-11-27",
+        "due_text": "by Friday",
+        "done": False,
+    }
+    assert minutes["chapters"][1] == {
+        "start": 83.0,
+        "end": 3725.0,
+        "title": "Hiring & rooms",
+        "evidence": [1],
+    }
+
+
+def test_json_round_trips_minutes_exactly() -> None:
+    doc = minutes_doc()
+    assert from_json(to_json(doc)) == doc
+    bare = make_doc(minutes=Minutes(summary="Short."))
+    assert from_json(to_json(bare)) == bare
+
+
+def test_json_export_without_minutes_key_still_reads() -> None:
+    data = json.loads(to_json(make_doc()))
+    del data["minutes"]  # written before minutes existed
+    assert from_json(json.dumps(data)) == make_doc()
 
 
 # --- empty meetings ----------------------------------------------------------------------------

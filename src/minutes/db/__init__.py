@@ -18,7 +18,20 @@ from minutes.db.engine import (
     session_scope,
     upgrade,
 )
-from minutes.db.models import STATUSES, Base, Meeting, Recording, SpeakerRow, StageRun, UtteranceRow
+from minutes.db.minutes_repo import ACTION_STATUSES, ActionItemRow, action_items, save_minutes, set_item_done
+from minutes.db.models import (
+    MINUTE_KINDS,
+    STATUSES,
+    Base,
+    ChapterRow,
+    Meeting,
+    MinuteItemRow,
+    MinutesRow,
+    Recording,
+    SpeakerRow,
+    StageRun,
+    UtteranceRow,
+)
 from minutes.db.repo import (
     MeetingSummary,
     add_recording,
@@ -37,14 +50,21 @@ from minutes.db.repo import (
 )
 
 __all__ = [
+    "ACTION_STATUSES",
+    "MINUTE_KINDS",
     "STATUSES",
+    "ActionItemRow",
     "Base",
+    "ChapterRow",
     "Meeting",
     "MeetingSummary",
+    "MinuteItemRow",
+    "MinutesRow",
     "Recording",
     "SpeakerRow",
     "StageRun",
     "UtteranceRow",
+    "action_items",
     "add_recording",
     "create_meeting",
     "current_revision",
@@ -59,9 +79,11 @@ __all__ = [
     "meetings_for_recording",
     "rename_speaker",
     "replace_transcript",
+    "save_minutes",
     "save_stage",
     "session_factory",
     "session_scope",
+    "set_item_done",
     "set_language",
     "set_status",
     "upgrade",

@@ -8,13 +8,14 @@ frozen dataclasses in :mod:`minutes.types`. The schema is created by the Alembic
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -34,6 +36,9 @@ from minutes.errors import ConfigError
 
 STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed")
 """The values ``meetings.status`` may take."""
+
+MINUTE_KINDS: tuple[str, ...] = ("decision", "action", "question")
+"""The values ``minute_items.kind`` may take."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -145,6 +150,21 @@ class Meeting(Base):
         passive_deletes=True,
         order_by="UtteranceRow.idx",
     )
+    minutes: Mapped[MinutesRow | None] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    minute_items: Mapped[list[MinuteItemRow]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MinuteItemRow.position",
+    )
+    chapters: Mapped[list[ChapterRow]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ChapterRow.position",
+    )
 
     @validates("status")
     def _check_status(self, _key: str, value: str) -> str:
@@ -209,3 +229,78 @@ class UtteranceRow(Base):
     overlap: Mapped[bool] = mapped_column(Boolean, default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="utterances")
+
+
+class MinutesRow(Base):
+    """A meeting's summary and the provenance of the summarize run; at most one per meeting.
+
+    ``model`` is ``{name, source, sha256, licence}`` or null.
+    """
+
+    __tablename__ = "minutes"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(16))
+    model: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    prompt_version: Mapped[str] = mapped_column(String(64), default="")
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+
+
+class MinuteItemRow(Base):
+    """A decision, action item or open question; ``evidence`` lists utterance indexes (``idx``).
+
+    ``position`` orders the items of one meeting (0, 1, ...). ``owner`` is a speaker label of the
+    same meeting; ``owner`` and ``due`` are indexed for the list of action items across meetings.
+    """
+
+    __tablename__ = "minute_items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('decision', 'action', 'question')", name="kind"),
+        UniqueConstraint("meeting_id", "position"),
+        Index("ix_minute_items_meeting_id_kind", "meeting_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    supported: Mapped[bool] = mapped_column(Boolean, default=True)
+    owner: Mapped[str | None] = mapped_column(String(64), index=True)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    due_text: Mapped[str | None] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minute_items")
+
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        if value not in MINUTE_KINDS:
+            raise ConfigError(f"unknown minute item kind {value!r}; choose one of: {', '.join(MINUTE_KINDS)}")
+        return value
+
+
+class ChapterRow(Base):
+    """A stretch of a meeting about one topic; ``evidence`` lists utterance indexes (``idx``)."""
+
+    __tablename__ = "chapters"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    title: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[int]] = mapped_column(JSONType, default=list)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="chapters")

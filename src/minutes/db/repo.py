@@ -18,9 +18,31 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from minutes.db.models import STATUSES, Meeting, Recording, SpeakerRow, StageRun, UtteranceRow, utcnow
+from minutes.db.models import (
+    STATUSES,
+    Base,
+    Meeting,
+    Recording,
+    SpeakerRow,
+    StageRun,
+    UtteranceRow,
+    utcnow,
+)
 from minutes.errors import ConfigError, NotFoundError
-from minutes.types import AudioInfo, MeetingDoc, ModelRef, Speaker, StageRecord, Utterance, Word
+from minutes.types import (
+    AudioInfo,
+    Chapter,
+    MeetingDoc,
+    MinuteItem,
+    Minutes,
+    ModelRef,
+    Speaker,
+    StageRecord,
+    Utterance,
+    Word,
+)
+
+"""The values :func:`action_items` accepts for ``status``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +58,6 @@ class MeetingSummary:
     speakers: int
     utterances: int
     sha256: str
-
-
-# Recordings ------------------------------------------------------------------------------------
 
 
 def find_recording(session: Session, *, sha256: str) -> Recording | None:
@@ -113,7 +132,7 @@ def set_language(session: Session, *, meeting_id: int, language: str | None) -> 
 
 
 def delete_meeting(session: Session, *, meeting_id: int) -> None:
-    """Delete a meeting with its stages, speakers and utterances (the recording stays)."""
+    """Delete a meeting with its stages, speakers, utterances and minutes (the recording stays)."""
     session.delete(_meeting(session, meeting_id))
     session.flush()
 
@@ -127,6 +146,29 @@ def _meeting(session: Session, meeting_id: int) -> Meeting:
 
 def _touch(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
+
+
+def _upsert(
+    session: Session,
+    model: type[Base],
+    *,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    insert_only: Mapping[str, Any] | None = None,
+) -> None:
+    """One atomic INSERT ... ON CONFLICT (keys) DO UPDATE, so two workers cannot collide.
+
+    ``insert_only`` values are written by the INSERT but not by the UPDATE (e.g. ``created_at``).
+    On PostgreSQL the row stays locked until commit, which serialises the callers' transactions.
+    """
+    conflict = list(keys)
+    row = {**keys, **(insert_only or {}), **values}
+    if session.get_bind().dialect.name == "postgresql":
+        pg_stmt = postgresql.insert(model).values(**row)
+        session.execute(pg_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
+    else:
+        lite_stmt = sqlite.insert(model).values(**row)
+        session.execute(lite_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
 
 
 # Stages ----------------------------------------------------------------------------------------
@@ -144,15 +186,8 @@ def save_stage(session: Session, *, meeting_id: int, record: StageRecord, payloa
         "payload": payload,
         "created_at": utcnow(),
     }
-    # One atomic INSERT ... ON CONFLICT, so two workers saving the same stage cannot collide.
     keys = {"meeting_id": meeting_id, "stage": record.stage}
-    conflict = [StageRun.meeting_id, StageRun.stage]
-    if session.get_bind().dialect.name == "postgresql":
-        pg_stmt = postgresql.insert(StageRun).values(**keys, **values)
-        session.execute(pg_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
-    else:
-        lite_stmt = sqlite.insert(StageRun).values(**keys, **values)
-        session.execute(lite_stmt.on_conflict_do_update(index_elements=conflict, set_=values))
+    _upsert(session, StageRun, keys=keys, values=values)
     session.expire(meeting, ["stages"])
     _touch(meeting)
     session.flush()
@@ -254,7 +289,7 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
     session.flush()
 
 
-# Reading ---------------------------------------------------------------------------------------
+# Minutes ---------------------------------------------------------------------------------------
 
 
 def _summaries_query() -> Select[Any]:
@@ -320,6 +355,9 @@ def load_meeting(session: Session, *, meeting_id: int) -> MeetingDoc:
             selectinload(Meeting.speakers),
             selectinload(Meeting.utterances),
             selectinload(Meeting.stages),
+            selectinload(Meeting.minutes),
+            selectinload(Meeting.minute_items),
+            selectinload(Meeting.chapters),
         )
         .execution_options(populate_existing=True)
     )
@@ -351,6 +389,37 @@ def _meeting_doc(meeting: Meeting) -> MeetingDoc:
         utterances=tuple(_utterance(u) for u in meeting.utterances),
         stages=tuple(_stage_record(s) for s in meeting.stages),
         error=meeting.error,
+        minutes=_minutes(meeting),
+    )
+
+
+def _minutes(meeting: Meeting) -> Minutes | None:
+    row = meeting.minutes
+    if row is None:
+        return None
+    return Minutes(
+        summary=row.summary,
+        items=tuple(
+            MinuteItem(
+                kind=i.kind,
+                text=i.text,
+                evidence=tuple(i.evidence),
+                supported=i.supported,
+                owner=i.owner,
+                due=i.due.isoformat() if i.due else None,
+                due_text=i.due_text,
+                done=i.done,
+            )
+            for i in meeting.minute_items
+        ),
+        chapters=tuple(
+            Chapter(start=c.start, end=c.end, title=c.title, evidence=tuple(c.evidence))
+            for c in meeting.chapters
+        ),
+        language=row.language,
+        model=ModelRef(**row.model) if row.model else None,
+        prompt_version=row.prompt_version,
+        options=dict(row.options),
     )
 
 

@@ -47,8 +47,9 @@ def _load_architecture(source: Path) -> ModuleType:
 class CamPlusPlus(Model):  # type: ignore[misc]
     """CAM++ (192-d) wrapped so that pyannote's diarization pipeline can use it."""
 
-    def __init__(self, *, weights: Path, architecture: Path) -> None:
+    def __init__(self, *, weights: Path, architecture: Path, shared_trunk: bool = True) -> None:
         super().__init__(sample_rate=16000, num_channels=1)
+        self.shared_trunk = shared_trunk  # False: the plain way, one full pass per request (benchmarks)
         arch = _load_architecture(architecture)
         net = arch.CAMPPlus(feat_dim=80, embedding_size=EMBEDDING_DIM)
         state = torch.load(str(weights), map_location="cpu", weights_only=True)
@@ -82,6 +83,10 @@ class CamPlusPlus(Model):  # type: ignore[misc]
 
     def _frames(self, waveforms: torch.Tensor) -> torch.Tensor:
         """Trunk output (batch, channels, frames), computed once per distinct waveform."""
+        if not self.shared_trunk:
+            self.trunk_calls += waveforms.shape[0]
+            plain: torch.Tensor = self._trunk(self.fbank(waveforms).permute(0, 2, 1))
+            return plain
         unique: list[int] = []
         owner: list[int] = []
         for i, wav in enumerate(waveforms):
@@ -102,7 +107,7 @@ class CamPlusPlus(Model):  # type: ignore[misc]
         batch = waveforms.shape[0]
         result = torch.full((batch, EMBEDDING_DIM), float("nan"))
         keep = torch.arange(batch)
-        if weights is not None:
+        if weights is not None and self.shared_trunk:
             keep = torch.nonzero(weights.sum(dim=1) > 0).flatten()
             if keep.numel() == 0:
                 return result
@@ -134,8 +139,8 @@ def _weighted_stats(x: torch.Tensor, w: torch.Tensor | None) -> torch.Tensor:
     return torch.cat([mean, var.clamp_min(0).sqrt()], dim=-1)
 
 
-def load(weights: Path, architecture: Path) -> Any:
+def load(weights: Path, architecture: Path, *, shared_trunk: bool = True) -> Any:
     """Build the model in eval mode."""
-    model = CamPlusPlus(weights=weights, architecture=architecture)
+    model = CamPlusPlus(weights=weights, architecture=architecture, shared_trunk=shared_trunk)
     model.eval()
     return model

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
-from minutes.types import MeetingDoc, Utterance
+from minutes.types import MeetingDoc, MinuteItem, Utterance
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile(r"['’`]")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 SLUG_MAX_CHARS = 60
 
 
@@ -69,3 +71,17 @@ def meeting_date(doc: MeetingDoc) -> str:
 
 def in_time_order(doc: MeetingDoc) -> list[Utterance]:
     return sorted(doc.utterances, key=lambda u: (u.start, u.index))
+
+
+def paragraphs(text: str) -> list[str]:
+    """The blank-line separated paragraphs of ``text``, each squashed onto one line."""
+    return [squash(p) for p in _BLANK_LINE.split(text) if p.strip()]
+
+
+def due_note(item: MinuteItem, escape: Callable[[str], str] = squash) -> str:
+    """`` (due 2026-11-27, "by Friday")``, `` (due 2026-11-27)``, `` (due "soon")`` or ``""``."""
+    parts = [f"due {item.due}"] if item.due else []
+    if item.due_text and squash(item.due_text):
+        quoted = f'"{escape(item.due_text)}"'
+        parts.append(quoted if parts else f"due {quoted}")
+    return f" ({', '.join(parts)})" if parts else ""

@@ -1,8 +1,9 @@
 """The JSON export (schema ``minutes.meeting/1``) and its reader.
 
 The document mirrors :class:`~minutes.types.MeetingDoc` field by field, so ``from_json(to_json(doc))``
-gives back an equal document. Stage ``options`` are stored as JSON: values that JSON has no type for
-(tuples, paths, sets) come back as their JSON form (lists, strings).
+gives back an equal document. Stage and minutes ``options`` are stored as JSON: values that JSON has
+no type for (tuples, paths, sets) come back as their JSON form (lists, strings). ``minutes`` is null
+for a meeting never summarized, and may be missing from exports written before it existed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ import os
 from typing import Any
 
 from minutes.errors import InputError
-from minutes.types import AudioInfo, MeetingDoc, ModelRef, Speaker, StageRecord, Utterance, Word
+from minutes.types import (
+    AudioInfo,
+    Chapter,
+    MeetingDoc,
+    MinuteItem,
+    Minutes,
+    ModelRef,
+    Speaker,
+    StageRecord,
+    Utterance,
+    Word,
+)
 
 SCHEMA = "minutes.meeting/1"
 
@@ -60,8 +72,45 @@ def _stage(s: StageRecord) -> dict[str, Any]:
     }
 
 
+def _minute_item(doc: MeetingDoc, position: int, i: MinuteItem) -> dict[str, Any]:
+    return {
+        "position": position,
+        "kind": i.kind,
+        "text": i.text,
+        "evidence": list(i.evidence),
+        "supported": i.supported,
+        "owner": i.owner,
+        "owner_name": doc.speaker_name(i.owner) if i.owner is not None else None,
+        "due": i.due,
+        "due_text": i.due_text,
+        "done": i.done,
+    }
+
+
+def _minutes(doc: MeetingDoc) -> dict[str, Any] | None:
+    m = doc.minutes
+    if m is None:
+        return None
+    return {
+        "summary": m.summary,
+        "language": m.language,
+        "model": _model(m.model) if m.model is not None else None,
+        "prompt_version": m.prompt_version,
+        "options": m.options,
+        "items": [_minute_item(doc, n, i) for n, i in enumerate(m.items)],
+        "chapters": [
+            {"start": c.start, "end": c.end, "title": c.title, "evidence": list(c.evidence)}
+            for c in m.chapters
+        ],
+    }
+
+
 def to_dict(doc: MeetingDoc) -> dict[str, Any]:
-    """The JSON export as plain Python data (``speaker_name``/``display_name`` are read-only extras)."""
+    """The JSON export as plain Python data.
+
+    ``speaker_name``, ``display_name``, ``owner_name`` and an item's ``position`` are read-only
+    extras: :func:`from_json` ignores them.
+    """
     a = doc.audio
     return {
         "schema": SCHEMA,
@@ -85,6 +134,7 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
             {"label": s.label, "name": s.name, "display_name": s.display_name, "talk_time": s.talk_time}
             for s in doc.speakers
         ],
+        "minutes": _minutes(doc),
         "utterances": [_utterance(doc, u) for u in doc.utterances],
         "stages": [_stage(s) for s in doc.stages],
     }
@@ -93,6 +143,36 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
 def to_json(doc: MeetingDoc) -> str:
     """The meeting as JSON (schema ``minutes.meeting/1``, UTF-8 text, 2-space indent)."""
     return json.dumps(to_dict(doc), ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _minutes_from_dict(m: dict[str, Any] | None) -> Minutes | None:
+    if m is None:
+        return None
+    model = m.get("model")
+    return Minutes(
+        summary=m["summary"],
+        items=tuple(
+            MinuteItem(
+                kind=i["kind"],
+                text=i["text"],
+                evidence=tuple(i.get("evidence", ())),
+                supported=i.get("supported", True),
+                owner=i.get("owner"),
+                due=i.get("due"),
+                due_text=i.get("due_text"),
+                done=i.get("done", False),
+            )
+            for i in m.get("items", ())
+        ),
+        chapters=tuple(
+            Chapter(start=c["start"], end=c["end"], title=c["title"], evidence=tuple(c.get("evidence", ())))
+            for c in m.get("chapters", ())
+        ),
+        language=m.get("language", "en"),
+        model=ModelRef(**model) if model is not None else None,
+        prompt_version=m.get("prompt_version", ""),
+        options=dict(m.get("options", {})),
+    )
 
 
 def _doc_from_dict(data: dict[str, Any]) -> MeetingDoc:
@@ -146,6 +226,7 @@ def _doc_from_dict(data: dict[str, Any]) -> MeetingDoc:
             )
             for s in data.get("stages", ())
         ),
+        minutes=_minutes_from_dict(data.get("minutes")),
     )
 
 

@@ -1,18 +1,63 @@
-"""Plain-text transcript and RTTM speech turns."""
+"""Plain-text transcript (with a short MINUTES block when there are minutes) and RTTM speech turns."""
 
 from __future__ import annotations
 
-from minutes.export._common import clock, display_title, file_stem, in_time_order, meeting_date, squash
-from minutes.types import MeetingDoc
+from minutes.export._common import (
+    clock,
+    display_title,
+    due_note,
+    file_stem,
+    in_time_order,
+    meeting_date,
+    paragraphs,
+    squash,
+)
+from minutes.types import MeetingDoc, MinuteItem
+
+
+def _txt_item(doc: MeetingDoc, item: MinuteItem) -> str:
+    flag = "" if item.supported else "(unsupported) "
+    if item.kind != "action":
+        return f"- {flag}{squash(item.text)}"
+    owner = f"{squash(doc.speaker_name(item.owner))}: " if item.owner else "(unassigned) "
+    return f"- [{'x' if item.done else ' '}] {flag}{owner}{squash(item.text)}{due_note(item)}"
+
+
+def minutes_block(doc: MeetingDoc) -> list[str]:
+    """``MINUTES``: summary, decisions, action items with owner and due date, open questions.
+
+    Then ``TRANSCRIPT``, so the utterances that follow stand apart; no lines without minutes.
+    """
+    if doc.minutes is None:
+        return []
+    lines = ["MINUTES"]
+    summary = paragraphs(doc.minutes.summary)
+    for paragraph in summary:
+        lines += [paragraph, ""]
+    if not summary:
+        lines.append("")
+    for kind, heading in (
+        ("decision", "Decisions"),
+        ("action", "Action items"),
+        ("question", "Open questions"),
+    ):
+        items = doc.minutes.of_kind(kind)
+        if items:
+            lines += [f"{heading}:", *(_txt_item(doc, i) for i in items), ""]
+    return [*lines, "TRANSCRIPT"]
 
 
 def to_txt(doc: MeetingDoc) -> str:
-    """A header (title, date, duration), then ``[HH:MM:SS] Name: text``, one utterance per line."""
+    """A header (title, date, duration), then ``[HH:MM:SS] Name: text``, one utterance per line.
+
+    A meeting with minutes gets a ``MINUTES`` block between the header and the transcript.
+    """
     lines = [
         display_title(doc),
         f"Date: {meeting_date(doc)}",
         f"Duration: {clock(doc.audio.duration, nearest=True)}",
         "",
+        *minutes_block(doc),
     ]
     utterances = in_time_order(doc)
     for u in utterances:

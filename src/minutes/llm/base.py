@@ -1,0 +1,114 @@
+"""The language-model contract every backend meets, and the helpers built on it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from minutes.errors import ConfigError, StageError
+from minutes.types import ModelRef
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": ...}
+
+BACKENDS = ("llamacpp", "openai", "transformers")
+
+
+@dataclass(frozen=True, slots=True)
+class LLMOptions:
+    """Which model, through which backend, with which decoding settings."""
+
+    backend: str = "llamacpp"
+    model: str = "qwen2.5-1.5b"  # a known name, a .gguf path, or a model folder (transformers)
+    url: str | None = None  # openai backend: base URL of the organisation's own server
+    api_key: str | None = None  # openai backend
+    threads: int = 2
+    n_ctx: int = 8192
+    temperature: float = 0.0
+    repeat_penalty: float = 1.1  # without it small models loop ("... forty times")
+    seed: int = 7
+    device: str = "cpu"  # transformers backend
+
+    def validate(self) -> LLMOptions:
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"unknown LLM backend '{self.backend}'; choose one of: {', '.join(BACKENDS)}")
+        if self.backend == "openai" and not self.url:
+            raise ConfigError("the openai backend needs the server's URL (--llm-url http://127.0.0.1:8080)")
+        return self
+
+
+class LLM(Protocol):
+    """A chat model. ``schema`` (a JSON schema) constrains the output where the backend can."""
+
+    def chat(
+        self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> str: ...
+
+    def ref(self) -> ModelRef: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Usage:
+    """Tokens in and out, summed over calls (benchmarks report tokens per second from it)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+
+    def add(self, prompt: int, completion: int) -> None:
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.calls += 1
+
+
+def chat_json(
+    llm: LLM, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256
+) -> dict[str, Any]:
+    """A structured call: constrained where the backend supports it, parsed and checked here."""
+    text = llm.chat(messages, schema=schema, max_tokens=max_tokens)
+    value = parse_json(text)
+    if value is None:
+        # Unconstrained backends (transformers) may wrap JSON in prose: one corrective retry.
+        retry = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {"role": "user", "content": "Reply with JSON only."},
+        ]
+        value = parse_json(llm.chat(retry, schema=schema, max_tokens=max_tokens))
+    if value is None or not isinstance(value, dict):
+        raise StageError(f"the language model did not return JSON (got {text[:80]!r})")
+    missing = [k for k in schema.get("required", []) if k not in value]
+    if missing:
+        raise StageError(f"the language model's JSON lacks {missing}")
+    return value
+
+
+def parse_json(text: str) -> Any:
+    """The first JSON object in ``text``, or None."""
+    text = text.strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    start = text.find("{")
+    while start != -1:
+        depth = 0
+        for i in range(start, len(text)):
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    try:
+                        return json.loads(text[start : i + 1])
+                    except ValueError:
+                        break
+        start = text.find("{", start + 1)
+    return None

@@ -1,0 +1,1 @@
+"""Summarize: meeting minutes from a speaker-attributed transcript."""

@@ -1,0 +1,345 @@
+"""Due dates: find date expressions in a sentence and resolve them against the meeting date.
+
+Words come from a per-language :class:`Lexicon` (only English today); the grammar built from it
+and the resolution rules are shared. Resolution, for a meeting held on day ``M``:
+
+- today, tonight, this afternoon, end of (the) day, EOD, close of business → ``M``;
+  tomorrow → ``M + 1``; the day after tomorrow → ``M + 2``.
+- ``<weekday>``, by/on/until/before/this ``<weekday>`` → the first such weekday strictly after
+  ``M``: said on a Wednesday, "by Friday" is two days later; said on a Friday, a week later.
+- next ``<weekday>`` → the same day, pushed one more week when it falls in ``M``'s own
+  Monday–Sunday week: said on a Wednesday, "next Friday" is nine days later, "next Tuesday" six;
+  ``<weekday>`` (of) next week → that day of next week.
+- end of (the/this) week, EOW, this week → Friday of ``M``'s week (the coming Friday when ``M``
+  is a weekend day); end of next week → a week after that; next week → Monday of next week.
+- end of (the/this) month → its last day; end of next month; next month → the 1st of next month.
+- in/within (the next) N days/weeks/months (digits, one…twelve, a, a couple of) → ``M + N``.
+- March 1st, 1 March, the first of March, 1st of March, March the first (optional year, optional
+  leading weekday): without a year, a day already past rolls to next year. ISO 2026-03-01 as is.
+- by/on/until the 25th, Friday the 20th → the next 25th (20th) on or after ``M``.
+- 3/1 and 1/3 are skipped: month-first or day-first cannot be known.
+
+A mention's text includes its preposition ("by Friday"); a mention introduced by a deadline
+word (by, until, before, no later than, within, due) is a *deadline*.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The words of one language's date expressions; phrases map to rule names of ``_FIXED``."""
+
+    weekdays: Mapping[str, int]  # word → 0 = Monday
+    months: Mapping[str, int]
+    cardinals: Mapping[str, int]  # amounts in "in N days"
+    ordinals: Mapping[str, int]  # day-of-month words
+    ordinal_suffix: str  # regex after a day number ("1st")
+    fixed: Mapping[str, str]  # phrase → rule
+    units: Mapping[str, tuple[str, int]]  # word → ("days" | "months", multiplier)
+    deadline: tuple[str, ...]  # prepositions that make a deadline
+    prepositions: tuple[str, ...]  # other prepositions kept in the mention
+    this: tuple[str, ...]
+    next: tuple[str, ...]
+    within: tuple[str, ...]  # "in", "within", with optional "the next"
+    article: str
+    of: str
+    ambiguous_months: frozenset[str] = frozenset()  # lowercase words that are not months ("may")
+
+
+_MONTHS = "January February March April May June July August September October November December"
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_CARDINALS = "one two three four five six seven eight nine ten eleven twelve"
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+)
+_ORDINAL_WORDS = _ORDINALS.split()
+
+
+def _english_ordinals() -> dict[str, int]:
+    out = {w: i + 1 for i, w in enumerate(_ORDINAL_WORDS)}
+    for i, w in enumerate(_ORDINAL_WORDS[:9]):
+        out[f"twenty-{w}"] = out[f"twenty {w}"] = 21 + i
+    out.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+    return out
+
+
+ENGLISH = Lexicon(
+    weekdays={
+        **{d: i for i, d in enumerate(_WEEKDAYS.split())},
+        **{"Tues": 1, "Weds": 2, "Thurs": 3},
+    },
+    months={
+        **{m: i + 1 for i, m in enumerate(_MONTHS.split())},
+        **{m[:3]: i + 1 for i, m in enumerate(_MONTHS.split()) if m != "May"},
+        "Sept": 9,
+    },
+    cardinals={
+        **{w: i + 1 for i, w in enumerate(_CARDINALS.split())},
+        "a": 1,
+        "an": 1,
+        "a couple of": 2,
+        "a couple": 2,
+    },
+    ordinals=_english_ordinals(),
+    ordinal_suffix=r"(?:st|nd|rd|th)",
+    fixed={
+        **dict.fromkeys(
+            ["today", "tonight", "later today", "this afternoon", "this evening", "end of day", "eod"],
+            "today",
+        ),
+        **dict.fromkeys(["end of today", "close of business", "cob", "end of business"], "today"),
+        "tomorrow": "tomorrow",
+        "day after tomorrow": "day_after",
+        **dict.fromkeys(["end of the week", "end of this week", "end of week", "eow"], "end_week"),
+        "end of next week": "end_next_week",
+        "this week": "end_week",
+        "next week": "next_week",
+        **dict.fromkeys(["end of the month", "end of this month", "end of month", "eom"], "end_month"),
+        "end of next month": "end_next_month",
+        "next month": "next_month",
+    },
+    units={"day": ("days", 1), "week": ("days", 7), "month": ("months", 1)},
+    deadline=("by", "until", "till", "before", "no later than", "within", "due"),
+    prepositions=("on", "for"),
+    this=("this coming", "this", "coming"),
+    next=("next",),
+    within=("in", "within"),
+    article="the",
+    of="of",
+    ambiguous_months=frozenset({"may", "march"}),
+)
+
+LEXICONS: dict[str, Lexicon] = {"en": ENGLISH}
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One date expression found in a text: its character span, words and resolved date."""
+
+    start: int
+    end: int
+    text: str
+    date: date
+    rule: str
+    deadline: bool = False
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _end_week(m: date) -> date:
+    return m + timedelta(days=(4 - m.weekday()) % 7)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, mo = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, mo + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(d: date, n: int = 0) -> date:
+    first = _add_months(d.replace(day=1), n)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+_FIXED: dict[str, Callable[[date], date]] = {
+    "today": lambda m: m,
+    "tomorrow": lambda m: m + timedelta(days=1),
+    "day_after": lambda m: m + timedelta(days=2),
+    "end_week": _end_week,
+    "end_next_week": lambda m: _end_week(m) + timedelta(days=7),
+    "next_week": lambda m: _monday(m) + timedelta(days=7),
+    "end_month": _month_end,
+    "end_next_month": lambda m: _month_end(m, 1),
+    "next_month": lambda m: _add_months(m.replace(day=1), 1),
+}
+
+
+def weekday_after(m: date, weekday: int, *, next_: bool = False) -> date:
+    """The first ``weekday`` strictly after ``m``; with ``next_``, one week later if in ``m``'s week."""
+    d = m + timedelta(days=(weekday - m.weekday()) % 7 or 7)
+    if next_ and _monday(d) == _monday(m):
+        d += timedelta(days=7)
+    return d
+
+
+def _day_of_month_from(m: date, day: int) -> date | None:
+    for k in range(3):
+        first = _add_months(m.replace(day=1), k)
+        if day <= calendar.monthrange(first.year, first.month)[1]:
+            d = first.replace(day=day)
+            if d >= m:
+                return d
+    return None
+
+
+def _month_day(m: date, month: int, day: int, year: int | None) -> date | None:
+    for y in [year] if year else [m.year, m.year + 1]:
+        try:
+            d = date(y, month, day)
+        except ValueError:
+            continue
+        if year or d >= m:
+            return d
+    return None
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first; spaces and hyphens match any run of either."""
+    items = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"[\s-]+".join(re.escape(p) for p in re.split(r"[\s-]+", w)) for w in items)
+
+
+class _Grammar:
+    """Regular expressions built from one lexicon."""
+
+    def __init__(self, lx: Lexicon) -> None:
+        self.lx = lx
+        self.weekdays = {k.lower(): v for k, v in lx.weekdays.items()}
+        self.months = {k.lower(): v for k, v in lx.months.items()}
+        self.ordinals = {k.lower().replace("-", " "): v for k, v in lx.ordinals.items()}
+        self.cardinals = {k.lower(): v for k, v in lx.cardinals.items()}
+        self.fixed = {k.lower(): v for k, v in lx.fixed.items()}
+        prep = rf"(?:(?P<prep>{_alt(lx.deadline + lx.prepositions)})\s+)?"
+        the = rf"(?:{lx.article}\s+)?"
+        wd = rf"(?:{_alt(self.weekdays)})"
+        mon = rf"(?P<mon>{_alt(self.months)})\.?"
+        day = rf"(?P<day>\d{{1,2}}{lx.ordinal_suffix}?|{_alt(self.ordinals)})"
+        year = r"(?:,?\s+(?P<year>\d{4}))?"
+        next_week = _alt(k for k, v in self.fixed.items() if v == "next_week")
+        flags = re.IGNORECASE
+        self.patterns: list[tuple[str, re.Pattern[str]]] = [
+            ("fixed", re.compile(rf"\b{prep}{the}(?P<phrase>{_alt(self.fixed)})\b", flags)),
+            (
+                "weekday",
+                re.compile(
+                    rf"\b{prep}(?:(?P<mod>{_alt(lx.this + lx.next)})\s+)?(?P<wd>{wd})\b"
+                    rf"(?:,?\s+(?:{lx.of}\s+)?(?P<nw>{next_week}))?",
+                    flags,
+                ),
+            ),
+            (
+                "within",
+                re.compile(
+                    rf"\b(?P<prep>{_alt(lx.within)})\s+(?:{lx.article}\s+{_alt(lx.next)}\s+)?"
+                    rf"(?P<n>\d{{1,3}}|{_alt(self.cardinals)})\s+(?P<unit>{_alt(lx.units)})s?\b",
+                    flags,
+                ),
+            ),
+            ("month_day", re.compile(rf"\b{prep}(?:{wd},?\s+)?{mon}\s+{the}{day}\b{year}", flags)),
+            (
+                "day_month",
+                re.compile(
+                    rf"\b{prep}(?:{wd},?\s+)?{the}{day}\s+(?P<of>{lx.of}\s+)?{mon}(?![\w]){year}", flags
+                ),
+            ),
+            (
+                "day_only",
+                re.compile(
+                    rf"\b{prep}(?P<wd>{wd},?\s+)?{lx.article}\s+"
+                    rf"(?P<day>\d{{1,2}}{lx.ordinal_suffix}|{_alt(self.ordinals)})\b(?!\s+{lx.of}\b)",
+                    flags,
+                ),
+            ),
+            ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+        ]
+
+    def _day(self, text: str) -> int:
+        t = " ".join(text.lower().replace("-", " ").split())
+        return int(re.sub(r"\D", "", t)) if t[:1].isdigit() else self.ordinals[t]
+
+    def resolve(self, kind: str, mt: re.Match[str], m: date) -> date | None:
+        g = mt.groupdict()
+        if kind == "fixed":
+            return _FIXED[self.fixed[" ".join(g["phrase"].lower().split())]](m)
+        if kind == "weekday":
+            mod = " ".join((g["mod"] or "").lower().split())
+            weekday = self.weekdays[g["wd"].lower()]
+            if g["nw"]:  # "Tuesday next week", "on Tuesday of next week"
+                return _monday(m) + timedelta(days=7 + weekday)
+            return weekday_after(m, weekday, next_=mod in self.lx.next)
+        if kind == "within":
+            n = g["n"].lower()
+            amount = int(n) if n.isdigit() else self.cardinals[" ".join(n.split())]
+            unit, mult = self.lx.units[g["unit"].lower()]
+            return m + timedelta(days=amount * mult) if unit == "days" else _add_months(m, amount * mult)
+        if kind in ("month_day", "day_month"):
+            mon = g["mon"]
+            if mon in self.lx.ambiguous_months:  # lowercase "may" is a verb, not a month
+                return None
+            if kind == "day_month" and not g["of"] and not g["day"][:1].isdigit():
+                return None  # "first March meeting" is not a date
+            year = int(g["year"]) if g["year"] else None
+            return _month_day(m, self.months[mon.lower()], self._day(g["day"]), year)
+        if kind == "day_only":
+            prep = " ".join((g["prep"] or "").lower().split())
+            at_end = re.match(r"\s*(?:[.,;!?]|$)", mt.string[mt.end() :]) is not None
+            word_day = not g["day"][:1].isdigit()
+            # "on the second floor" is no date: without a weekday, a word day or a plain "on"
+            # counts only where the phrase ends the clause.
+            if not g["wd"] and not (prep in self.lx.deadline and not word_day) and not (prep and at_end):
+                return None
+            return _day_of_month_from(m, self._day(g["day"]))
+        try:
+            return date(int(g["y"]), int(g["m"]), int(g["d"]))
+        except ValueError:
+            return None
+
+
+_GRAMMARS: dict[str, _Grammar] = {}
+
+
+def _grammar(language: str) -> _Grammar:
+    if language not in _GRAMMARS:
+        if language not in LEXICONS:
+            raise ValueError(f"no date words for language {language!r}; choose one of {sorted(LEXICONS)}")
+        _GRAMMARS[language] = _Grammar(LEXICONS[language])
+    return _GRAMMARS[language]
+
+
+def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``meeting_date``, in reading order.
+
+    Where expressions overlap the longest wins ("by the end of next week" over "next week").
+    """
+    g = _grammar(language)
+    found: list[DateMention] = []
+    for kind, pattern in g.patterns:
+        for mt in pattern.finditer(text):
+            d = g.resolve(kind, mt, meeting_date)
+            if d is None:
+                continue
+            prep = " ".join((mt.groupdict().get("prep") or "").lower().split())
+            raw = mt.group(0).rstrip(".")  # "Mar." keeps its dot only inside a sentence
+            words = " ".join(raw.split())
+            found.append(
+                DateMention(mt.start(), mt.start() + len(raw), words, d, kind, prep in g.lx.deadline)
+            )
+    found.sort(key=lambda x: (x.start, x.start - x.end))
+    kept: list[DateMention] = []
+    for mention in found:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def resolve_due(text: str, meeting_date: date, *, language: str = "en") -> tuple[date, str] | None:
+    """The due date of a sentence and the words it came from, e.g. ``(date(2026, 11, 20), "by Friday")``.
+
+    The first deadline ("by …", "until …") wins; without one, the first date expression.
+    """
+    mentions = find_dates(text, meeting_date, language=language)
+    if not mentions:
+        return None
+    best = next((x for x in mentions if x.deadline), mentions[0])
+    return best.date, best.text

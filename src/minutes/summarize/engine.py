@@ -1,0 +1,233 @@
+"""Minutes from a speaker-attributed transcript, designed around a small local model.
+
+1. Candidates are found deterministically (``candidates.py``): commitments, accepted
+   requests, decisions, unanswered questions, each with the speaker who said it.
+2. The model only judges and phrases one candidate at a time, in a short prompt with a
+   JSON schema, bounded length and a repetition penalty. The owner of an action item is the
+   speaker who committed and the due date is resolved from the words: the model sets neither.
+3. Each item is checked against the words it cites (``grounding.py``); one they do not
+   support is kept and flagged ``supported=False``.
+4. The summary is map-reduce over topic-aware chunks (``topics.py``); each chunk also gives
+   a chapter with a title.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from minutes.errors import StageError
+from minutes.llm import LLM, chat_json
+from minutes.summarize.candidates import Candidate, find_candidates
+from minutes.summarize.grounding import support
+from minutes.summarize.topics import segment
+from minutes.types import Chapter, MinuteItem, Minutes, Utterance
+
+log = logging.getLogger(__name__)
+
+PROMPT_VERSION = "minutes-prompts/1"
+Progress = Callable[[float], None]
+
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "cs": "Czech", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic", "he": "Hebrew",
+    "hi": "Hindi", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "id": "Indonesian", "vi": "Vietnamese",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SummarizeOptions:
+    language: str | None = None  # language of the minutes; None: the meeting's
+    chunk_words: int = 700  # map step: words of transcript per call
+    summary_chars: int = 600
+    item_chars: int = 140
+
+
+def _schema(field_name: str, max_len: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"keep": {"type": "boolean"}, field_name: {"type": "string", "maxLength": max_len}},
+        "required": ["keep", field_name],
+        "additionalProperties": False,
+    }
+
+
+_ITEM_PROMPTS = {
+    "action": (
+        "task",
+        "Is this a commitment to do a concrete task? If yes, write the task as a short imperative phrase "
+        "(e.g. 'Send the budget to finance'), without the person's name and without the date.",
+    ),
+    "decision": (
+        "decision",
+        "Is this a decision the meeting took? If yes, state the decision as one short sentence.",
+    ),
+    "question": (
+        "question",
+        "Is this a real question the meeting left open (not small talk)? "
+        "If yes, restate it as one short question.",
+    ),
+}
+
+
+class Summarizer:
+    def __init__(self, llm: LLM, opts: SummarizeOptions | None = None) -> None:
+        self.llm = llm
+        self.opts = opts or SummarizeOptions()
+
+    def options(self) -> dict[str, Any]:
+        o = self.opts
+        return {"language": o.language, "chunk_words": o.chunk_words, "prompt_version": PROMPT_VERSION}
+
+    def summarize(
+        self,
+        utterances: Sequence[Utterance],
+        *,
+        names: Mapping[str, str],
+        meeting_date: date,
+        language: str | None,
+        progress: Progress | None = None,
+    ) -> Minutes:
+        lang = self.opts.language or language or "en"
+        lang_name = LANGUAGE_NAMES.get(lang, lang)
+        report = progress or (lambda _f: None)
+        if not utterances:
+            report(1.0)
+            return Minutes(summary="", language=lang, model=self.llm.ref(), prompt_version=PROMPT_VERSION,
+                           options=self.options())  # fmt: skip
+        candidates = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
+        chunks = segment(
+            utterances, max_words=self.opts.chunk_words, min_words=min(150, self.opts.chunk_words // 3)
+        )
+        steps = len(candidates) + len(chunks) + (1 if len(chunks) > 1 else 0)
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            report(min(0.99, done / max(1, steps)))
+
+        by_index = {u.index: u for u in utterances}
+        items: list[MinuteItem] = []
+        for cand in candidates:
+            item = self._judge(cand, by_index, names, lang_name, meeting_date)
+            if item is not None:
+                items.append(item)
+            tick()
+        chapters: list[Chapter] = []
+        partials: list[str] = []
+        for lo, hi in chunks:
+            part = utterances[lo:hi]
+            title, text = self._summarize_chunk(part, names, lang_name)
+            chapters.append(
+                Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
+            )
+            partials.append(text)
+            tick()
+        summary = partials[0] if len(partials) == 1 else self._reduce(partials, lang_name)
+        report(1.0)
+        return Minutes(
+            summary=summary,
+            items=tuple(items),
+            chapters=tuple(chapters),
+            language=lang,
+            model=self.llm.ref(),
+            prompt_version=PROMPT_VERSION,
+            options=self.options(),
+        )
+
+    # -- the model's small jobs ----------------------------------------------------------
+
+    def _judge(
+        self,
+        cand: Candidate,
+        by_index: Mapping[int, Utterance],
+        names: Mapping[str, str],
+        lang_name: str,
+        meeting_date: date,
+    ) -> MinuteItem | None:
+        field_name, question = _ITEM_PROMPTS[cand.kind]
+        cited = [by_index[i] for i in sorted(set(cand.evidence)) if i in by_index]
+        context = "\n".join(_line(u, names) for u in cited)
+        messages = [
+            {"role": "system", "content": f"You write meeting minutes in {lang_name}. Answer in JSON."},
+            {
+                "role": "user",
+                "content": f'Transcript excerpt:\n{context}\n\nSentence: "{cand.text}"\n\n{question}',
+            },
+        ]
+        try:
+            reply = chat_json(self.llm, messages, _schema(field_name, self.opts.item_chars), max_tokens=80)
+        except StageError as exc:
+            log.warning("model could not judge %s candidate %r: %s", cand.kind, cand.text, exc)
+            reply = {"keep": True, field_name: cand.text}
+        if not reply.get("keep"):
+            return None
+        text = " ".join(str(reply.get(field_name) or cand.text).split())[: self.opts.item_chars]
+        supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)
+        return MinuteItem(
+            kind=cand.kind,
+            text=text,
+            evidence=tuple(cand.evidence),
+            supported=supported,
+            owner=cand.owner if cand.kind == "action" else None,
+            due=cand.due.isoformat() if cand.due else None,
+            due_text=cand.due_text,
+        )
+
+    def _summarize_chunk(
+        self, part: Sequence[Utterance], names: Mapping[str, str], lang_name: str
+    ) -> tuple[str, str]:
+        transcript = "\n".join(_line(u, names) for u in part)
+        schema = {
+            "type": "object",
+            "properties": {
+                "title": {"type": "string", "maxLength": 60},
+                "summary": {"type": "string", "maxLength": self.opts.summary_chars},
+            },
+            "required": ["title", "summary"],
+            "additionalProperties": False,
+        }
+        messages = [
+            {
+                "role": "system",
+                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
+            },
+            {
+                "role": "user",
+                "content": f"Part of a meeting transcript:\n{transcript}\n\n"
+                "Give this part a short topic title (max 6 words) and summarize what was discussed in 2-3 "
+                "sentences, naming who said what. Use only facts from the transcript.",
+            },
+        ]
+        reply = chat_json(self.llm, messages, schema, max_tokens=220)
+        return " ".join(str(reply["title"]).split()), " ".join(str(reply["summary"]).split())
+
+    def _reduce(self, partials: Sequence[str], lang_name: str) -> str:
+        schema = {
+            "type": "object",
+            "properties": {"summary": {"type": "string", "maxLength": self.opts.summary_chars + 300}},
+            "required": ["summary"],
+            "additionalProperties": False,
+        }
+        joined = "\n".join(f"- {p}" for p in partials)
+        messages = [
+            {
+                "role": "system",
+                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
+            },
+            {
+                "role": "user",
+                "content": f"Summaries of consecutive parts of one meeting:\n{joined}\n\n"
+                "Write one summary of the whole meeting in 3-5 sentences: purpose, main points, outcomes.",
+            },
+        ]
+        return " ".join(str(chat_json(self.llm, messages, schema, max_tokens=300)["summary"]).split())
+
+
+def _line(u: Utterance, names: Mapping[str, str]) -> str:
+    return f"{names.get(u.speaker, u.speaker)}: {u.text}"

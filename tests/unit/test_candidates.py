@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minutes.summarize.candidates import Candidate, commitment_cue, find_candidates, split_sentences
+from minutes.types import Utterance
+
+WED = date(2026, 11, 18)  # a Wednesday
+ALICE, BOB, CAROL = "SPEAKER_00", "SPEAKER_01", "SPEAKER_02"
+NAMES = {ALICE: "Alice Moreau", BOB: "Bob", CAROL: "Carol Diaz"}
+
+
+def _utts(*lines: tuple[str, str], first: int = 0) -> list[Utterance]:
+    return [
+        Utterance(first + i, speaker, 10.0 * i, 10.0 * i + 8.0, text)
+        for i, (speaker, text) in enumerate(lines)
+    ]
+
+
+def _find(*lines: tuple[str, str], names: dict[str, str] | None = None, first: int = 0) -> list[Candidate]:
+    return find_candidates(_utts(*lines, first=first), meeting_date=WED, names=names)
+
+
+def test_a_weekly_sync_yields_the_items_with_owners_and_dates() -> None:
+    utts = _utts(
+        (ALICE, "Morning everyone. How was the weekend? Can you all hear me?"),
+        (BOB, "Yeah, all good. Great weekend, thanks."),
+        (ALICE, "Okay, first the checkout errors. Bob, can you look into the payment timeouts?"),
+        (BOB, "Sure. I'll have a fix by Friday."),
+        (CAROL, "On the vendor, we decided to go with Stripe for the new billing."),
+        (ALICE, "Let's move the launch to the first of March."),
+        (CAROL, "Agreed."),
+        (ALICE, "Who is going to own the data migration?"),
+        (BOB, "Not sure, let's come back to that next week."),
+        (CAROL, "I'll send the updated budget to finance tomorrow."),
+        (ALICE, "Great, thanks everyone. See you next week."),
+        first=100,
+    )
+    found = find_candidates(utts, meeting_date=WED, names=NAMES)
+    assert [(c.kind, c.utterance, c.owner, c.due, c.evidence) for c in found] == [
+        ("action", 102, BOB, date(2026, 11, 20), (102, 103)),
+        ("decision", 104, None, None, (104,)),
+        ("decision", 105, None, date(2027, 3, 1), (105, 106)),
+        ("question", 107, None, None, (107,)),
+        ("action", 109, CAROL, date(2026, 11, 19), (109,)),
+    ]
+    action = found[0]
+    assert action.text == "Look into the payment timeouts"
+    assert action.due_text == "by Friday" and action.speaker == ALICE
+    assert found[2].text == "Let's move the launch to the first of March." and found[2].speaker == ALICE
+    assert found[3].text == "Who is going to own the data migration?"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            (ALICE, "Hi everyone, how are you?"),
+            (BOB, "Good, how are you?"),
+            (ALICE, "Can you see my screen?"),
+        ],
+        [(ALICE, "Right?"), (BOB, "Yeah?"), (ALICE, "Okay?")],
+        [(BOB, "I can see the dashboard now. I can hear you fine.")],
+        [(BOB, "Let me share my screen. Let me know if you can see it.")],
+        [(BOB, "Let me put it this way. Let me give you an example. I can only say good things.")],
+        [(BOB, "I'll be honest, the demo went well. I think it looks great.")],
+        [(BOB, "I will not be able to make it on Friday. I can't promise anything.")],
+        [(BOB, "I would do it if I can find the time.")],
+        [(BOB, "We haven't decided on the vendor yet."), (CAROL, "No, and the budget needs to be approved.")],
+        [(BOB, "Have we agreed on the vendor?"), (CAROL, "Yes, last week.")],
+        [(BOB, "I agreed with her point about pricing, it was a good talk.")],
+        [(ALICE, "Everyone, please fill in the survey."), (BOB, "Sure.")],
+    ],
+)
+def test_small_talk_mechanics_and_non_commitments_give_nothing(lines: list[tuple[str, str]]) -> None:
+    assert _find(*lines) == []
+
+
+def test_commitment_owner_is_the_speaker_with_due_date_and_cue() -> None:
+    (c,) = _find((ALICE, "Next item."), (BOB, "Okay. I will fix the payment bug by Friday."))
+    assert c.kind == "action" and c.owner == BOB and c.speaker == BOB
+    assert c.text == "I will fix the payment bug by Friday."
+    assert (c.due, c.due_text) == (date(2026, 11, 20), "by Friday")
+    assert c.evidence == (1,) and c.cue == "commitment:i will"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("I'm going to draft the hiring plan.", "i'm going to"),
+        ("I'm going to draft the hiring plan, okay?", "i'm going to"),
+        ("Let me check with legal about the contract.", "let me"),
+        ("I can take the onboarding docs.", "i can"),
+        ("If the tests pass, I'll deploy on Monday.", "i'll"),
+        ("I'll also take care of the invoices.", "i'll"),
+        ("Will I need to send it?", None),
+        ("I can't do Thursday.", None),
+        ("If I can, I'd like to help.", None),
+        ("I'll be out next week.", None),
+    ],
+)
+def test_commitment_cues(sentence: str, cue: str | None) -> None:
+    assert commitment_cue(sentence) == cue
+
+
+def test_accepted_request_is_one_action_owned_by_who_accepted() -> None:
+    found = _find(
+        (ALICE, "Could you send me the budget spreadsheet by Monday?"),
+        (BOB, "Yes, I'll send it tomorrow morning."),
+    )
+    (c,) = found  # the acceptance is not a second, separate commitment
+    assert c.owner == BOB and c.speaker == ALICE
+    assert c.text == "Send me the budget spreadsheet by Monday"
+    assert c.evidence == (0, 1) and c.cue == "request:accepted"
+    assert (c.due, c.due_text) == (date(2026, 11, 19), "tomorrow")  # the acceptor's word wins
+
+
+def test_request_due_date_is_used_when_the_acceptance_names_none() -> None:
+    (c,) = _find((ALICE, "Please update the roadmap before Thursday."), (CAROL, "Will do."))
+    assert c.owner == CAROL and c.text == "Update the roadmap before Thursday"
+    assert (c.due, c.due_text) == (date(2026, 11, 19), "before Thursday")
+
+
+def test_refusal_is_skipped_and_the_next_volunteer_owns_it() -> None:
+    (c,) = _find(
+        (ALICE, "Can you review the security report?"),
+        (BOB, "No, sorry, I can't this week."),
+        (CAROL, "I can do it."),
+    )
+    assert c.owner == CAROL and c.evidence == (0, 2)
+
+
+def test_open_call_needs_a_real_volunteer_not_a_bare_yes() -> None:
+    (c,) = _find(
+        (ALICE, "Can someone take the notes for the retro?"),
+        (BOB, "Yes."),
+        (CAROL, "I'll do it."),
+    )
+    assert c.owner == CAROL and c.text == "Take the notes for the retro"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "text"),
+    [
+        (
+            "Someone needs to update the wiki before the release.",
+            "I can do that.",
+            "Update the wiki before the release",
+        ),
+        ("Who can take the minutes?", "Me.", "Take the minutes"),
+        ("Would you be able to review the PR?", "Sure.", "Review the PR"),
+        ("When you have time, can you look at the logs?", "Yep.", "Look at the logs"),
+        (
+            "Do you want to take the lead on the migration?",
+            "Yeah, I'll take it.",
+            "Take the lead on the migration",
+        ),
+    ],
+)
+def test_request_forms(asked: str, answer: str, text: str) -> None:
+    (c,) = _find((ALICE, asked), (BOB, answer))
+    assert (c.kind, c.owner, c.text, c.evidence) == ("action", BOB, text, (0, 1))
+
+
+def test_request_to_a_named_person_is_theirs_without_an_answer() -> None:
+    (c,) = _find((ALICE, "Carol, could you please send the contract to legal?"), names=NAMES)
+    assert c.owner == CAROL and c.evidence == (0,) and c.cue == "request:assigned"
+    assert c.text == "Send the contract to legal"
+
+
+def test_a_name_in_the_task_is_not_the_addressee() -> None:
+    (c,) = _find((ALICE, "Can you send Carol the signed contract?"), (BOB, "Sure."), names=NAMES)
+    assert c.owner == BOB and c.text == "Send Carol the signed contract"
+    (c,) = _find((ALICE, "Can you send the signed contract, Carol?"), names=NAMES)
+    assert c.owner == CAROL and c.text == "Send the signed contract"
+
+
+def test_named_assignment_and_acceptance_from_the_named_person() -> None:
+    (c,) = _find(
+        (ALICE, "Bob to prepare the slides for the board."),
+        (CAROL, "Sounds fine."),
+        (BOB, "Yep, I'll do that next Tuesday."),
+        names=NAMES,
+    )
+    assert c.owner == BOB and c.evidence == (0, 2)
+    assert c.text == "Prepare the slides for the board"
+    assert (c.due, c.due_text) == (date(2026, 11, 24), "next Tuesday")
+
+
+def test_unanswered_request_without_names_is_not_an_action() -> None:
+    found = _find((ALICE, "Bob, can you fix the flaky test?"), (ALICE, "Anyway, moving on."))
+    assert [c.kind for c in found] == ["question"]  # left hanging: an open question, not an owner
+
+
+def test_a_request_is_not_accepted_by_its_own_speaker() -> None:
+    found = _find((ALICE, "Can you ship the hotfix?"), (ALICE, "Yes. I'll ask around."))
+    assert all(c.cue != "request:accepted" for c in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("We decided to go with Postgres for the archive.", "decision:we decided"),
+        ("We've decided to drop the Android beta.", "decision:we've decided"),
+        ("Let's go with option B for the pricing page.", "decision:let's go with"),
+        ("The Q3 marketing budget is approved.", "decision:is approved"),
+        ("So it's agreed, we ship on Monday.", "decision:it's agreed"),
+        ("Final answer is no new hires this quarter.", "decision:final answer is"),
+    ],
+)
+def test_decision_cues(sentence: str, cue: str) -> None:
+    (c,) = _find((BOB, sentence))
+    assert c.kind == "decision" and c.cue == cue and c.speaker == BOB and c.owner is None
+
+
+def test_decision_names_its_date() -> None:
+    (c,) = _find((BOB, "We decided to launch on the first of March."))
+    assert (c.due, c.due_text) == (date(2027, 3, 1), "on the first of March")
+
+
+def test_agreement_to_a_proposal_makes_the_proposal_the_decision() -> None:
+    (c,) = _find((ALICE, "Should we go with Postgres for the archive?"), (BOB, "Sounds good."))
+    assert c.kind == "decision" and c.text == "Should we go with Postgres for the archive?"
+    assert c.speaker == ALICE and c.evidence == (0, 1)
+
+
+def test_short_settlement_takes_the_sentence_before_it() -> None:
+    (c,) = _find((ALICE, "The offsite moves to Lisbon."), (BOB, "Okay. So it's settled."))
+    assert c.text == "The offsite moves to Lisbon. So it's settled." and c.evidence == (0, 1)
+
+
+def test_a_proposal_with_its_own_cue_and_an_agreement_is_one_decision() -> None:
+    (c,) = _find((ALICE, "Let's go with option B."), (BOB, "Agreed."))
+    assert c.evidence == (0, 1)
+
+
+def test_question_followed_by_a_deferral_is_open() -> None:
+    (c,) = _find(
+        (ALICE, "What is the budget for the offsite?"),
+        (BOB, "Hmm."),
+        (CAROL, "I don't know yet, it's TBD."),
+    )
+    assert c.kind == "question" and c.cue == "question:deferred" and c.speaker == ALICE
+
+
+def test_question_nobody_else_answers_is_open_and_an_answered_one_is_not() -> None:
+    found = _find(
+        (ALICE, "Which region do we deploy to first?"),
+        (BOB, "Europe, because of the data residency rules."),
+        (CAROL, "And what about the office budget for next year?"),
+    )
+    assert [(c.kind, c.utterance, c.cue) for c in found] == [("question", 2, "question:unanswered")]
+
+
+def test_repeated_commitment_is_merged() -> None:
+    (c,) = _find(
+        (BOB, "I'll send the deck to the client."),
+        (ALICE, "Great."),
+        (BOB, "Yeah, I'll send the deck to the client tomorrow."),
+    )
+    assert c.evidence == (0, 2) and c.due == date(2026, 11, 19)
+
+
+def test_sentence_splitting_keeps_punctuation_and_decimals() -> None:
+    assert split_sentences("We grew 2.5 percent. Great! Why? ") == ["We grew 2.5 percent.", "Great!", "Why?"]
+
+
+def test_empty_meeting() -> None:
+    assert find_candidates([], meeting_date=WED) == []
