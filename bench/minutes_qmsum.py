@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def utterances_of(meeting: dict[str, Any]) -> tuple[list[Any], dict[str, str]]:
     out = []
     t = 0.0
     for turn in meeting["meeting_transcripts"]:
-        text = " ".join(turn["content"].replace(" ,", ",").replace(" .", ".").replace(" ?", "?").split())
+        raw = re.sub(r"\{\w+\}", " ", turn["content"])  # QMSum's {vocalsound}, {disfmarker} tags
+        text = " ".join(raw.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").split())
         if not text.strip(" .,"):
             continue
         label = labels.setdefault(turn["speaker"], f"SPEAKER_{len(labels):02d}")
@@ -85,6 +87,8 @@ def run_ours(name: str, model: str) -> dict[str, Any]:
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
         "calls": usage.calls,
+        "cached_tokens": usage.cached_tokens,
+        **usage.rates(),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "words": sum(len(u.text.split()) for u in utts),
     }
@@ -253,6 +257,9 @@ def main() -> None:
             "prompt_tokens": s["prompt_tokens"],
             "completion_tokens": s["completion_tokens"],
             "calls": s["calls"],
+            "cached_tokens": s["cached_tokens"],
+            "prefill_tok_s": s["prefill_tok_s"],
+            "decode_tok_s": s["decode_tok_s"],
             "tok_per_s": round(tokens / s["wall"], 1),
             "peak_mb": round(s["peak_mb"]),
         }

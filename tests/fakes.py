@@ -83,7 +83,7 @@ class FakeLLM:
     def __init__(self, *, keep: bool = True, fail: Exception | None = None) -> None:
         import re
 
-        self._quoted = re.compile(r'Sentence: "(.*)"')
+        self._quoted = re.compile(r'said: "(.*)"')
         self.keep = keep
         self.fail = fail
         self.calls: list[list[dict[str, str]]] = []

@@ -41,7 +41,7 @@ DEMO_SCRIPT: tuple[tuple[str, str], ...] = (
     ("Bob", "Thanks Alice. The backend is ready, but the payment service still fails on large orders."),
     ("Carol", "I saw that too. The error happens when the basket has more than fifty items."),
     ("Alice", "Bob, can you fix the payment bug before the release?"),
-    ("Bob", "Yes. I will fix the payment bug by Friday."),
+    ("Bob", "Yes, no problem. I will fix the payment bug by Friday, so that it is ready before the release."),
     ("Carol", "I will update the user guide and send it to the support team by next Tuesday."),
     ("Alice", "Good. We decided to launch the app on the first of March."),
     ("Bob", "What about the Android version? Do we have enough testers for it?"),

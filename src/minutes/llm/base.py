@@ -61,11 +61,28 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     calls: int = 0
+    cached_tokens: int = 0  # prompt tokens served from the prefix cache (not read again)
+    prompt_ms: float = 0.0  # time reading the new prompt tokens (prefill)
+    decode_ms: float = 0.0  # time generating
 
-    def add(self, prompt: int, completion: int) -> None:
+    def add(self, prompt: int, completion: int, *, timings: dict[str, Any] | None = None) -> None:
         self.prompt_tokens += prompt
         self.completion_tokens += completion
         self.calls += 1
+        if timings:
+            self.cached_tokens += int(timings.get("cache_n", 0))
+            self.prompt_ms += float(timings.get("prompt_ms", 0.0))
+            self.decode_ms += float(timings.get("predicted_ms", 0.0))
+
+    def rates(self) -> dict[str, float]:
+        """Prefill and decode tokens per second, where the backend reports timings."""
+        read = self.prompt_tokens - self.cached_tokens
+        return {
+            "prefill_tok_s": round(read / (self.prompt_ms / 1000), 1) if self.prompt_ms else 0.0,
+            "decode_tok_s": round(self.completion_tokens / (self.decode_ms / 1000), 1)
+            if self.decode_ms
+            else 0.0,
+        }
 
 
 def chat_json(

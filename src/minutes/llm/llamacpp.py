@@ -69,6 +69,7 @@ class LlamaCppLLM:
             "temperature": self.opts.temperature,
             "repeat_penalty": self.opts.repeat_penalty,
             "seed": self.opts.seed,
+            "cache_prompt": True,  # calls about one chunk share their prefix: read it once
         }
         if schema is not None:
             request["response_format"] = {"type": "json_schema", "json_schema": {"schema": schema}}
@@ -78,7 +79,11 @@ class LlamaCppLLM:
         if not isinstance(reply, dict) or "choices" not in reply:
             raise StageError(f"llama.cpp failed: {str(reply)[:200]}")
         usage = reply.get("usage") or {}
-        self.usage.add(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))
+        self.usage.add(
+            int(usage.get("prompt_tokens", 0)),
+            int(usage.get("completion_tokens", 0)),
+            timings=reply.get("timings"),
+        )
         return str(reply["choices"][0]["message"].get("content") or "")
 
     def count_tokens(self, text: str) -> int:

@@ -71,7 +71,11 @@ class OpenAICompatLLM:
         except (KeyError, IndexError, TypeError) as exc:
             raise StageError(f"unexpected reply from {self.base}: {str(reply)[:200]}") from exc
         usage = reply.get("usage") or {}
-        self.usage.add(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))
+        self.usage.add(
+            int(usage.get("prompt_tokens", 0)),
+            int(usage.get("completion_tokens", 0)),
+            timings=reply.get("timings"),
+        )
         return str(content or "")
 
     def ref(self) -> ModelRef:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from minutes.errors import StageError
-from minutes.llm import LLM, chat_json
+from minutes.llm import LLM, Message, chat_json
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
 from minutes.summarize.topics import segment
@@ -42,8 +42,8 @@ LANGUAGE_NAMES = {
 @dataclass(frozen=True, slots=True)
 class SummarizeOptions:
     language: str | None = None  # language of the minutes; None: the meeting's
-    chunk_words: int = 700  # map step: words of transcript per call
-    summary_chars: int = 600
+    chunk_words: int = 1000  # map step: words of transcript per chunk (and chapter)
+    summary_chars: int = 350
     item_chars: int = 140
 
 
@@ -113,21 +113,28 @@ class Summarizer:
 
         by_index = {u.index: u for u in utterances}
         items: list[MinuteItem] = []
-        for cand in candidates:
-            item = self._judge(cand, by_index, names, lang_name, meeting_date)
-            if item is not None:
-                items.append(item)
-            tick()
         chapters: list[Chapter] = []
         partials: list[str] = []
+        pending = list(candidates)
         for lo, hi in chunks:
             part = utterances[lo:hi]
-            title, text = self._summarize_chunk(part, names, lang_name)
+            # Every call about this chunk starts with the same system message and transcript, so
+            # llama.cpp reuses that prefix from its cache and only reads the short question after it.
+            prefix = self._prefix(part, names, lang_name)
+            title, text = self._summarize_chunk(prefix)
             chapters.append(
                 Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
             )
             partials.append(text)
             tick()
+            inside = {u.index for u in part}
+            for cand in [c for c in pending if c.utterance in inside]:
+                pending.remove(cand)
+                item = self._judge(cand, prefix, by_index, names, meeting_date)
+                if item is not None:
+                    items.append(item)
+                tick()
+        items.sort(key=lambda i: min(i.evidence, default=0))
         summary = partials[0] if len(partials) == 1 else self._reduce(partials, lang_name)
         report(1.0)
         return Minutes(
@@ -142,24 +149,31 @@ class Summarizer:
 
     # -- the model's small jobs ----------------------------------------------------------
 
+    def _prefix(self, part: Sequence[Utterance], names: Mapping[str, str], lang_name: str) -> list[Message]:
+        transcript = "\n".join(_line(u, names) for u in part)
+        return [
+            {
+                "role": "system",
+                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
+            },
+            {"role": "user", "content": f"Part of a meeting transcript:\n{transcript}\n\n"},
+        ]
+
+    def _ask(self, prefix: list[Message], question: str) -> list[Message]:
+        return [prefix[0], {"role": "user", "content": prefix[1]["content"] + question}]
+
     def _judge(
         self,
         cand: Candidate,
+        prefix: list[Message],
         by_index: Mapping[int, Utterance],
         names: Mapping[str, str],
-        lang_name: str,
         meeting_date: date,
     ) -> MinuteItem | None:
         field_name, question = _ITEM_PROMPTS[cand.kind]
         cited = [by_index[i] for i in sorted(set(cand.evidence)) if i in by_index]
-        context = "\n".join(_line(u, names) for u in cited)
-        messages = [
-            {"role": "system", "content": f"You write meeting minutes in {lang_name}. Answer in JSON."},
-            {
-                "role": "user",
-                "content": f'Transcript excerpt:\n{context}\n\nSentence: "{cand.text}"\n\n{question}',
-            },
-        ]
+        who = names.get(cand.speaker, cand.speaker)
+        messages = self._ask(prefix, f'{who} said: "{cand.text}"\n{question}')
         try:
             reply = chat_json(self.llm, messages, _schema(field_name, self.opts.item_chars), max_tokens=80)
         except StageError as exc:
@@ -179,10 +193,7 @@ class Summarizer:
             due_text=cand.due_text,
         )
 
-    def _summarize_chunk(
-        self, part: Sequence[Utterance], names: Mapping[str, str], lang_name: str
-    ) -> tuple[str, str]:
-        transcript = "\n".join(_line(u, names) for u in part)
+    def _summarize_chunk(self, prefix: list[Message]) -> tuple[str, str]:
         schema = {
             "type": "object",
             "properties": {
@@ -192,19 +203,11 @@ class Summarizer:
             "required": ["title", "summary"],
             "additionalProperties": False,
         }
-        messages = [
-            {
-                "role": "system",
-                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
-            },
-            {
-                "role": "user",
-                "content": f"Part of a meeting transcript:\n{transcript}\n\n"
-                "Give this part a short topic title (max 6 words) and summarize what was discussed in 2-3 "
-                "sentences, naming who said what. Use only facts from the transcript.",
-            },
-        ]
-        reply = chat_json(self.llm, messages, schema, max_tokens=220)
+        question = (
+            "Give this part a short topic title (max 6 words) and summarize what was discussed in 2 "
+            "sentences, naming who said what. Use only facts from the transcript."
+        )
+        reply = chat_json(self.llm, self._ask(prefix, question), schema, max_tokens=140)
         return " ".join(str(reply["title"]).split()), " ".join(str(reply["summary"]).split())
 
     def _reduce(self, partials: Sequence[str], lang_name: str) -> str:

@@ -1,0 +1,172 @@
+"""The summarizer with a fake model: owners from speakers, dates from words, grounding flags, storage."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minutes import db as store
+from minutes.demo import write_audio
+from minutes.errors import StageError
+from minutes.factory import open_store
+from minutes.llm import chat_json, parse_json
+from minutes.pipeline import MeetingProcessor
+from minutes.summarize.engine import Summarizer
+from minutes.summarize.stage import summarize_meeting
+from minutes.types import Utterance
+from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
+
+WED = date(2026, 11, 18)
+
+
+def _u(i: int, speaker: str, text: str) -> Utterance:
+    return Utterance(index=i, speaker=speaker, start=i * 5.0, end=i * 5.0 + 4.0, text=text)
+
+
+MEETING = [
+    _u(0, "SPEAKER_00", "Good morning everyone. Let's plan the mobile app launch."),
+    _u(1, "SPEAKER_01", "The backend is ready but the payment service fails on large orders."),
+    _u(2, "SPEAKER_00", "Bob, can you fix the payment bug before the release?"),
+    _u(3, "SPEAKER_01", "Yes. I will fix the payment bug by Friday."),
+    _u(4, "SPEAKER_02", "I will update the user guide and send it to support by next Tuesday."),
+    _u(5, "SPEAKER_00", "Good. We decided to launch the app on the first of March."),
+    _u(6, "SPEAKER_01", "What about the Android version? Do we have enough testers for it?"),
+    _u(7, "SPEAKER_00", "I am not sure yet. Let's come back to the testers next week."),
+]
+NAMES = {"SPEAKER_00": "Alice", "SPEAKER_01": "Bob", "SPEAKER_02": "Carol"}
+
+
+def test_owners_come_from_who_committed_and_dates_from_the_words() -> None:
+    minutes = Summarizer(FakeLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+    actions = minutes.of_kind("action")
+    by_owner = {a.owner: a for a in actions}
+    assert set(by_owner) == {"SPEAKER_01", "SPEAKER_02"}
+    assert by_owner["SPEAKER_01"].due == "2026-11-20" and by_owner["SPEAKER_01"].due_text == "by Friday"
+    assert by_owner["SPEAKER_02"].due == "2026-11-24"
+    assert 3 in by_owner["SPEAKER_01"].evidence
+    (decision,) = minutes.of_kind("decision")
+    assert "launch" in decision.text and 5 in decision.evidence
+    assert any("Android" in q.text or "testers" in q.text for q in minutes.of_kind("question"))
+    assert all(i.supported for i in minutes.items)
+    assert minutes.summary and len(minutes.chapters) >= 1
+    assert minutes.chapters[0].start == 0.0
+
+
+def test_model_rejecting_a_candidate_drops_it() -> None:
+    minutes = Summarizer(FakeLLM(keep=False)).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+    assert minutes.items == ()
+
+
+class InventingLLM(FakeLLM):
+    """Phrases every item as something nobody said."""
+
+    def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
+        import json
+
+        props = (schema or {}).get("properties", {})
+        if "keep" in props:
+            field = next(k for k in props if k != "keep")
+            return json.dumps({"keep": True, field: "Hire two new designers for the Berlin office"})
+        return super().chat(messages, schema=schema, max_tokens=max_tokens)
+
+
+def test_item_the_evidence_does_not_support_is_flagged_not_dropped() -> None:
+    minutes = Summarizer(InventingLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+    assert minutes.items and not any(i.supported for i in minutes.items)
+
+
+def test_small_talk_gives_no_items() -> None:
+    chat = [
+        _u(0, "SPEAKER_00", "Hi, how are you?"),
+        _u(1, "SPEAKER_01", "Fine thanks, and you?"),
+        _u(2, "SPEAKER_00", "Good. The weather is nice today."),
+    ]
+    minutes = Summarizer(FakeLLM()).summarize(chat, names={}, meeting_date=WED, language="en")
+    assert minutes.items == ()
+
+
+def test_summary_language_follows_the_meeting_unless_chosen() -> None:
+    llm = FakeLLM()
+    Summarizer(llm).summarize(MEETING, names=NAMES, meeting_date=WED, language="de")
+    assert "in German" in llm.calls[0][0]["content"]
+    from minutes.summarize.engine import SummarizeOptions
+
+    llm2 = FakeLLM()
+    m = Summarizer(llm2, SummarizeOptions(language="fr")).summarize(
+        MEETING, names=NAMES, meeting_date=WED, language="de"
+    )
+    assert m.language == "fr" and "in French" in llm2.calls[0][0]["content"]
+
+
+def test_empty_meeting_gives_empty_minutes_without_calling_the_model() -> None:
+    llm = FakeLLM()
+    m = Summarizer(llm).summarize([], names={}, meeting_date=WED, language="en")
+    assert m.summary == "" and m.items == () and llm.calls == []
+
+
+def test_parse_json_finds_the_object_in_prose() -> None:
+    assert parse_json('Sure! {"a": {"b": 1}} hope that helps') == {"a": {"b": 1}}
+    assert parse_json("no json here") is None
+
+
+def test_chat_json_retries_once_then_fails_clearly() -> None:
+    class Prose(FakeLLM):
+        def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
+            self.calls.append(messages)
+            return "I cannot do that."
+
+    llm = Prose()
+    with pytest.raises(StageError, match="did not return JSON"):
+        chat_json(llm, [{"role": "user", "content": "x"}], {"type": "object", "required": ["a"]})
+    assert len(llm.calls) == 2
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    t = np.arange(16000 * 7) / 16000
+    path = tmp_path / "tone.wav"
+    write_audio(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    return path
+
+
+def test_minutes_are_stored_reused_and_redone_only_when_asked(tone: Path) -> None:
+    llm = FakeLLM()
+    sessions = open_store()
+    p = MeetingProcessor(
+        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=sessions, summarizer=Summarizer(llm)
+    )
+    result = p.process(tone)
+    assert result.stages["summarize"] == "ran"
+    calls = len(llm.calls)
+    again = p.process(tone)
+    assert again.status == "reused" and again.stages["summarize"] == "cached" and len(llm.calls) == calls
+    mid = result.meeting_id or 0
+    _, how = summarize_meeting(sessions, meeting_id=mid, summarizer=Summarizer(llm), force=True)
+    assert how == "ran" and len(llm.calls) > calls
+    with store.session_scope(p.sessions) as s:
+        doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
+        stage = store.get_stage(s, meeting_id=doc.id, stage="summarize")
+    assert doc.minutes is not None and doc.minutes.model is not None
+    assert doc.minutes.model.name == "fake-llm" and doc.minutes.prompt_version
+    assert stage is not None and stage[0].models[0].name == "fake-llm"
+
+
+def test_failing_model_keeps_the_transcript_and_says_how_to_retry(tone: Path) -> None:
+    p = MeetingProcessor(
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        sessions=open_store(),
+        summarizer=Summarizer(FakeLLM(fail=RuntimeError("out of memory"))),
+    )
+    with pytest.raises(StageError, match="transcript is kept"):
+        p.process(tone)
+    with store.session_scope(p.sessions) as s:
+        (row,) = store.list_meetings(s)
+        doc = store.load_meeting(s, meeting_id=row.id)
+    assert doc.status == "failed" and doc.utterances and doc.minutes is None
+    summarize_meeting(p.sessions, meeting_id=doc.id, summarizer=Summarizer(FakeLLM()))
+    with store.session_scope(p.sessions) as s:
+        assert store.load_meeting(s, meeting_id=doc.id).status == "done"
