@@ -23,12 +23,13 @@ import json
 import os
 import re
 import resource
-import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import _child
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "qmsum-val"
@@ -177,17 +178,12 @@ def child(args: argparse.Namespace) -> None:
 
     enforce_offline()
     result = run_ours(args.file, args.model) if args.child == "ours" else run_naive(args.file, args.model)
-    print("RESULT " + json.dumps(result))
+    _child.emit(result)
 
 
 def measure(kind: str, name: str, model: str) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", kind, "--file", name, "--model", model]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"{kind} failed on {name}:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1][len("RESULT ") :])
-    return result
+    argv = ["--child", kind, "--file", name, "--model", model]
+    return _child.run(__file__, argv, what=f"{kind} on {name}", threads=THREADS)
 
 
 def _share_unsupported(items: list[dict[str, Any]]) -> float:

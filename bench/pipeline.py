@@ -19,12 +19,13 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import _child
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -162,19 +163,12 @@ def child(args: argparse.Namespace) -> None:
         if args.child == "ours"
         else run_plain(Path(args.file), args.model)
     )
-    print("RESULT " + json.dumps(result))
+    _child.emit(result)
 
 
 def measure(kind: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", kind, "--file", str(path), "--preset", args.preset]
-    cmd += ["--model", args.model]
-    env = {**os.environ, "MINUTES_THREADS": str(THREADS), "OMP_NUM_THREADS": str(THREADS)}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"{kind} failed on {path}:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1][len("RESULT ") :])
-    return result
+    argv = ["--child", kind, "--file", str(path), "--preset", args.preset, "--model", args.model]
+    return _child.run(__file__, argv, what=f"{kind} on {path}", threads=THREADS)
 
 
 def report(name: str, ours: dict[str, Any], plain: dict[str, Any], rttm: Path | None) -> dict[str, Any]:

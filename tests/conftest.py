@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -58,3 +59,14 @@ def data_dir() -> Path:
             f"evaluation data not found at {DATA}; the tests expect ../shared/data beside the checkout"
         )
     return DATA
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    """A 7 s sine tone as a WAV file: real media for tests that use fake model stages."""
+    from minutes.demo import write_audio
+
+    t = np.arange(16000 * 7) / 16000
+    path = tmp_path / "tone.wav"
+    write_audio(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    return path

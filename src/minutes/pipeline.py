@@ -177,15 +177,11 @@ class MeetingProcessor:
                 store.set_language(s, meeting_id=meeting_id, language=transcript.language)
                 store.set_status(s, meeting_id=meeting_id, status="done")
             hook("attribute", 1.0)
-        except MinutesError as exc:
-            self._fail(meeting_id, str(exc))
-            exc.meeting_id = meeting_id
-            raise
-        except Exception as exc:  # a vendor library failed: record it, then say which stage
-            log.debug("processing %s failed", path, exc_info=True)
-            message = f"{Path(path).name}: processing failed ({type(exc).__name__}: {exc})"
-            self._fail(meeting_id, message)
-            raise StageError(message, meeting_id=meeting_id) from exc
+        except Exception as exc:
+            error = self._failed(meeting_id, path, exc, what="processing")
+            if error is exc:
+                raise
+            raise error from exc
         ran["attribute"] = "ran"
         self._summarize(meeting_id, force, hook, timings, ran, path)
         return self._result(info.path, meeting_id, "done", ran, timings)
@@ -212,20 +208,12 @@ class MeetingProcessor:
                 force=force,
                 progress=lambda f: hook("summarize", f),
             )
-        except MinutesError as exc:
-            self._fail(
-                meeting_id,
-                f"minutes failed: {exc}; the transcript is kept (`minutes summarize {meeting_id}`)",
-            )
-            exc.meeting_id = meeting_id
-            raise
         except Exception as exc:
-            log.debug("summarizing %s failed", path, exc_info=True)
-            message = (
-                f"{Path(path).name}: minutes failed ({type(exc).__name__}: {exc}); the transcript is kept"
-            )
-            self._fail(meeting_id, message)
-            raise StageError(message, meeting_id=meeting_id) from exc
+            kept = f"the transcript is kept (`minutes summarize {meeting_id}` retries)"
+            error = self._failed(meeting_id, path, exc, what="minutes", note=kept)
+            if error is exc:
+                raise
+            raise error from exc
         stages["summarize"] = how
         if how == "ran":
             timings["summarize"] = time.perf_counter() - t
@@ -333,6 +321,21 @@ class MeetingProcessor:
         record = StageRecord(stage, keys[stage], models, options, __version__, timings.get(stage, 0.0))
         with store.session_scope(self.sessions) as s:
             store.save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
+
+    def _failed(
+        self, meeting_id: int, path: str | Path, exc: Exception, *, what: str, note: str = ""
+    ) -> MinutesError:
+        """Record a stage failure on the meeting; return the error to raise (ours kept as it is)."""
+        if isinstance(exc, MinutesError):
+            message = str(exc) if what == "processing" else f"{what} failed: {exc}"
+            error = exc
+        else:  # a vendor library failed: say which stage, keep the traceback for -vv
+            log.debug("%s of %s failed", what, path, exc_info=True)
+            message = f"{Path(path).name}: {what} failed ({type(exc).__name__}: {exc})"
+            error = StageError(message + (f"; {note}" if note else ""))
+        self._fail(meeting_id, message + (f"; {note}" if note else ""))
+        error.meeting_id = meeting_id
+        return error
 
     def _fail(self, meeting_id: int, message: str) -> None:
         try:

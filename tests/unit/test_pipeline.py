@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sqlalchemy import func, select
 
 from minutes import db as store
-from minutes.demo import write_audio
 from minutes.errors import InputError, StageError
 from minutes.factory import ThreadPlan, open_store
 from minutes.pipeline import MeetingProcessor
 from tests.fakes import FakeDiarizer, FakeTranscriber
-
-
-@pytest.fixture
-def tone(tmp_path: Path) -> Path:
-    t = np.arange(16000 * 7) / 16000
-    path = tmp_path / "tone.wav"
-    write_audio(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
-    return path
 
 
 def _processor(asr: FakeTranscriber | None = None, dia: FakeDiarizer | None = None) -> MeetingProcessor:

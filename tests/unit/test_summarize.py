@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from minutes import db as store
-from minutes.demo import write_audio
 from minutes.errors import StageError
 from minutes.factory import open_store
 from minutes.llm import chat_json, parse_json
@@ -122,14 +120,6 @@ def test_chat_json_retries_once_then_fails_clearly() -> None:
     with pytest.raises(StageError, match="did not return JSON"):
         chat_json(llm, [{"role": "user", "content": "x"}], {"type": "object", "required": ["a"]})
     assert len(llm.calls) == 2
-
-
-@pytest.fixture
-def tone(tmp_path: Path) -> Path:
-    t = np.arange(16000 * 7) / 16000
-    path = tmp_path / "tone.wav"
-    write_audio(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
-    return path
 
 
 def test_minutes_are_stored_reused_and_redone_only_when_asked(tone: Path) -> None:
