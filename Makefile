@@ -34,6 +34,7 @@ test: setup lint types
 
 bench: setup
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/minutes_qmsum.py
 
 clean:
 	rm -rf .mypy_cache .ruff_cache .pytest_cache
