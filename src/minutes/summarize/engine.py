@@ -116,6 +116,7 @@ class Summarizer:
         chapters: list[Chapter] = []
         partials: list[str] = []
         pending = list(candidates)
+        whole = ""
         for lo, hi in chunks:
             part = utterances[lo:hi]
             # Every call about this chunk starts with the same system message and transcript, so
@@ -126,6 +127,9 @@ class Summarizer:
                 Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
             )
             partials.append(text)
+            if len(chunks) == 1:
+                # The whole meeting is in this prefix (already read): ask for the full summary on it.
+                whole = self._whole_summary(prefix)
             tick()
             inside = {u.index for u in part}
             for cand in [c for c in pending if c.utterance in inside]:
@@ -135,7 +139,7 @@ class Summarizer:
                     items.append(item)
                 tick()
         items.sort(key=lambda i: min(i.evidence, default=0))
-        summary = partials[0] if len(partials) == 1 else self._reduce(partials, lang_name)
+        summary = whole or self._reduce(partials, lang_name)
         report(1.0)
         return Minutes(
             summary=summary,
@@ -210,13 +214,20 @@ class Summarizer:
         reply = chat_json(self.llm, self._ask(prefix, question), schema, max_tokens=140)
         return " ".join(str(reply["title"]).split()), " ".join(str(reply["summary"]).split())
 
-    def _reduce(self, partials: Sequence[str], lang_name: str) -> str:
-        schema = {
+    def _whole_summary(self, prefix: list[Message]) -> str:
+        question = "This is the whole meeting. " + _WHOLE_SUMMARY
+        reply = chat_json(self.llm, self._ask(prefix, question), self._summary_schema(), max_tokens=260)
+        return " ".join(str(reply["summary"]).split())
+
+    def _summary_schema(self) -> dict[str, Any]:
+        return {
             "type": "object",
-            "properties": {"summary": {"type": "string", "maxLength": self.opts.summary_chars + 300}},
+            "properties": {"summary": {"type": "string", "maxLength": self.opts.summary_chars + 400}},
             "required": ["summary"],
             "additionalProperties": False,
         }
+
+    def _reduce(self, partials: Sequence[str], lang_name: str) -> str:
         joined = "\n".join(f"- {p}" for p in partials)
         messages = [
             {
@@ -225,11 +236,17 @@ class Summarizer:
             },
             {
                 "role": "user",
-                "content": f"Summaries of consecutive parts of one meeting:\n{joined}\n\n"
-                "Write one summary of the whole meeting in 3-5 sentences: purpose, main points, outcomes.",
+                "content": f"Summaries of consecutive parts of one meeting:\n{joined}\n\n{_WHOLE_SUMMARY}",
             },
         ]
-        return " ".join(str(chat_json(self.llm, messages, schema, max_tokens=300)["summary"]).split())
+        reply = chat_json(self.llm, messages, self._summary_schema(), max_tokens=260)
+        return " ".join(str(reply["summary"]).split())
+
+
+_WHOLE_SUMMARY = (
+    "Write one summary of the whole meeting in 4-6 sentences: its purpose, the main points discussed "
+    "and by whom, and the outcomes. Use only facts from the meeting."
+)
 
 
 def _line(u: Utterance, names: Mapping[str, str]) -> str:
