@@ -72,6 +72,7 @@ def run_plain(path: Path, model: str) -> dict[str, Any]:
     from pyannote.audio import Model
     from pyannote.audio.pipelines import speaker_diarization as sd
 
+    from minutes.asr import joined_files
     from minutes.audio import load
     from minutes.diarize.campplus import load as load_campplus
     from minutes.registry import campplus_source, resolve_asr, resolve_embedding, resolve_segmentation
@@ -86,8 +87,7 @@ def run_plain(path: Path, model: str) -> dict[str, Any]:
     ref = resolve_asr(model)
     assert ref.folder is not None
     if len(ref.files) > 1:
-        files = {p.name: p.read_bytes() for p in ref.folder.iterdir() if not p.name.startswith("model.bin")}
-        files["model.bin"] = b"".join(p.read_bytes() for p in ref.files)
+        files = joined_files(ref)
         asr = WhisperModel(ref.name, files=files, device="cpu", compute_type="int8", cpu_threads=THREADS)
     else:
         asr = WhisperModel(str(ref.folder), device="cpu", compute_type="int8", cpu_threads=THREADS)

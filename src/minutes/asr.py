@@ -60,6 +60,18 @@ def read_vocabulary(path: str | Path) -> str:
     return ", ".join(terms)[:600]
 
 
+def joined_files(ref: ResolvedModel) -> dict[str, bytes]:
+    """A split CTranslate2 model as faster-whisper's in-memory ``files``: parts joined, never on disk."""
+    assert ref.folder is not None
+    files = {
+        p.name: p.read_bytes()
+        for p in ref.folder.iterdir()
+        if p.is_file() and not p.name.startswith("model.bin")
+    }
+    files["model.bin"] = b"".join(p.read_bytes() for p in ref.files)
+    return files
+
+
 class WhisperTranscriber:
     """faster-whisper on CTranslate2. The model is loaded once, on first use."""
 
@@ -97,12 +109,7 @@ class WhisperTranscriber:
                 "local_files_only": True,
             }
             if len(ref.files) > 1:
-                # Split weights: join them in memory, never on disk.
-                assert ref.folder is not None
-                files = {p.name: p.read_bytes() for p in ref.folder.iterdir() if p.is_file()}
-                files = {k: v for k, v in files.items() if not k.startswith("model.bin")}
-                files["model.bin"] = b"".join(p.read_bytes() for p in ref.files)
-                self._model = WhisperModel(ref.name, files=files, **kwargs)
+                self._model = WhisperModel(ref.name, files=joined_files(ref), **kwargs)
             else:
                 assert ref.folder is not None
                 self._model = WhisperModel(str(ref.folder), **kwargs)

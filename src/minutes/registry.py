@@ -15,7 +15,7 @@ import importlib.util
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,12 +258,6 @@ def _write_disk_cache(path: Path, data: dict[str, str]) -> None:
         os.replace(tmp, path)
     except OSError:
         pass  # a cache, not a record: losing it costs one re-hash
-
-
-def iter_read(files: tuple[Path, ...]) -> Iterator[bytes]:
-    """The bytes of (possibly split) model files, in order."""
-    for f in files:
-        yield f.read_bytes()
 
 
 def installed() -> list[tuple[ModelSpec, ResolvedModel | None, str]]:
