@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3.11}
 VENV=.venv
-APT_PACKAGES=(ffmpeg espeak-ng sox libsndfile1)
+# chromium: the browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+APT_PACKAGES=(ffmpeg espeak-ng sox libsndfile1 chromium)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -52,7 +53,7 @@ HF_HUB_OFFLINE=1 "$VENV/bin/minutes" models assemble >/dev/null
 
 # 5. Check that it all imports, offline.
 HF_HUB_OFFLINE=1 PYANNOTE_METRICS_ENABLED=0 "$VENV/bin/python" - <<'PY'
-import faster_whisper, pyannote.audio, sqlalchemy, alembic, xllamacpp  # noqa: F401
+import faster_whisper, pyannote.audio, sqlalchemy, alembic, xllamacpp, fastapi, distributed, playwright  # noqa: F401
 from minutes.registry import installed
 missing = [spec.name for spec, found, _ in installed() if found is None]
 if missing:
