@@ -9,6 +9,7 @@ Typical use::
         doc = load_meeting(session, meeting_id=1)
 """
 
+from minutes.db import accounts as accounts  # registers the account tables on Base.metadata
 from minutes.db.engine import (
     current_revision,
     head_revision,

@@ -133,6 +133,8 @@ class Meeting(Base):
     code_version: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The team the meeting belongs to (minutes.db.accounts.Team); None: visible to admins only.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
 
     recording: Mapped[Recording] = relationship(back_populates="meetings")
     stages: Mapped[list[StageRun]] = relationship(
