@@ -1,0 +1,18 @@
+"""Full-text search over the meetings' transcripts and minutes.
+
+Typical use (the web app passes the meetings its user may see)::
+
+    from minutes.search import search
+
+    results = search(session, '"action item" budg*', meeting_ids=select(Meeting.id).where(...))
+    for hit in results.hits:
+        print(hit.meeting_title, hit.start, hit.speaker, hit.snippet)
+
+The query language, the indexes and their upkeep are described in ``docs/search.md``.
+"""
+
+from minutes.search.lines import SearchHit, SearchResults, search
+from minutes.search.query import QueryError, parse
+from minutes.search.snippet import Fragment
+
+__all__ = ["Fragment", "QueryError", "SearchHit", "SearchResults", "parse", "search"]

@@ -1,0 +1,103 @@
+"""What every search shares: argument checks, the meetings a caller may see, dates, SQL pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, table
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from minutes.db.models import Meeting
+from minutes.search.query import QueryError
+from minutes.search.schema import CONFIG, UNACCENT
+
+MAX_LIMIT = 200
+"""The most hits one call returns; page with ``offset`` for more."""
+
+MeetingIds = Select[Any] | Iterable[int] | None
+"""The meetings a caller may see: a select of meeting ids, ids, or ``None`` for all."""
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if offset < 0:
+        raise QueryError(f"offset must be 0 or more, got {offset}")
+
+
+def meeting_date() -> ColumnElement[datetime]:
+    """When a meeting took place: its date, else when it was stored."""
+    columns = Meeting.__table__.c
+    return func.coalesce(columns.meeting_date, columns.created_at)
+
+
+def visible(meeting_ids: MeetingIds) -> Select[Any] | list[int] | None:
+    """``meeting_ids`` as something ``IN`` takes; ids are checked to be integers."""
+    if meeting_ids is None or isinstance(meeting_ids, Select):
+        return meeting_ids
+    ids = list(meeting_ids)
+    bad = [i for i in ids if not isinstance(i, int) or isinstance(i, bool)]
+    if bad:
+        raise TypeError(f"meeting_ids must be integers, got {bad[0]!r}")
+    return ids
+
+
+def scope_filters(
+    column: InstrumentedAttribute[int],
+    meetings: Select[Any] | list[int] | None,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+) -> list[ColumnElement[bool]]:
+    """Conditions on rows whose ``column`` is a meeting id (the query must join ``meetings``)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise QueryError(f"the date range is empty: from {date_from} is after to {date_to}; swap them")
+    filters: list[ColumnElement[bool]] = []
+    if isinstance(meetings, list) and not meetings:
+        filters.append(false())
+    elif meetings is not None:
+        filters.append(column.in_(meetings))
+    if date_from is not None:
+        filters.append(meeting_date() >= _day_start(date_from))
+    if date_to is not None:
+        filters.append(meeting_date() < _day_start(date_to) + timedelta(days=1))
+    return filters
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight UTC of ``day`` (a datetime counts as its date)."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+# SQL pieces ----------------------------------------------------------------------------------------
+
+
+def fts_table(name: str) -> Any:
+    """An FTS5 table as a FROM item with its ``rowid``."""
+    from sqlalchemy import column
+
+    return table(name, column("rowid"))
+
+
+def fts_match(name: str, expression: str) -> ColumnElement[bool]:
+    """``<fts table> MATCH :expression``."""
+    return literal_column(name).bool_op("MATCH")(expression)
+
+
+def bm25(name: str, *weights: float) -> ColumnElement[float]:
+    return func.bm25(literal_column(name), *weights)
+
+
+def tsquery(expression: str) -> ColumnElement[Any]:
+    """``to_tsquery`` of a parser-built expression, diacritics folded like the indexed text."""
+    return func.to_tsquery(literal_column(f"'{CONFIG}'::regconfig"), getattr(func, UNACCENT)(expression))
+
+
+def matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnElement[bool]:
+    return vector.bool_op("@@")(query)
