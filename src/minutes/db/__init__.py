@@ -19,6 +19,7 @@ from minutes.db.engine import (
     session_scope,
     upgrade,
 )
+from minutes.db.jobs import Job as Job
 from minutes.db.minutes_repo import ACTION_STATUSES, ActionItemRow, action_items, save_minutes, set_item_done
 from minutes.db.models import (
     MINUTE_KINDS,

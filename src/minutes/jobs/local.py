@@ -1,0 +1,250 @@
+"""The local engine: N worker processes on this machine, watched over by the calling process.
+
+Each worker is a process of its own (``spawn``: a fresh interpreter, no state inherited), with
+its share of the cores (``threads // N``, at least one), its own models (loaded once, kept for
+every job with the same options) and its own database connections. Workers claim jobs from the
+database themselves, exactly as a Dask worker or a web server's worker does; the parent only
+watches: when a worker dies (killed, out of memory) it puts the worker's job back at once and
+starts another worker while work remains.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from multiprocessing.context import SpawnProcess
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from minutes import db as store
+from minutes.db.jobs import Job
+from minutes.errors import MinutesError
+from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_next, reap, release, worker_id
+from minutes.jobs.runner import Processors, run_claimed
+from minutes.runtime import enforce_offline, limit_native_threads
+
+log = logging.getLogger(__name__)
+
+EARLY_DEATHS = 3
+"""Workers that die holding no job, in a row, before the engine gives up (a broken setup)."""
+
+
+class EngineError(MinutesError):
+    """The worker processes cannot run (they keep dying before taking any job)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    """What a worker process needs; it crosses to the spawned process, so plain values only.
+
+    ``batch``: only that batch's jobs (``None``: any). ``forever``: wait for new jobs when the
+    queue is empty instead of exiting. ``threads``: this worker's share of the cores.
+    """
+
+    database_url: str
+    batch: str | None = None
+    threads: int = 1
+    forever: bool = False
+    poll: float = 2.0
+    lease_seconds: float = LEASE_SECONDS
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    llm_api_key: str | None = None
+    log_level: int = logging.WARNING
+
+
+def threads_per_worker(threads: int, workers: int) -> int:
+    """Each worker's share of the cores, so N workers do not oversubscribe them."""
+    return max(1, threads // max(1, workers))
+
+
+def work(
+    sessions: sessionmaker[Session],
+    processors: Processors,
+    config: WorkerConfig,
+    *,
+    worker: str,
+    stop: Any,
+) -> int:
+    """Claim and run jobs until none is left (or until ``stop`` is set, with ``forever``).
+
+    ``stop`` is anything with ``is_set()`` and ``wait(seconds)`` (a threading or multiprocessing
+    ``Event``). Returns how many jobs this worker ran.
+    """
+    ran = 0
+    while not stop.is_set():
+        with store.session_scope(sessions) as s:
+            job = claim_next(s, worker=worker, batch=config.batch, lease_seconds=config.lease_seconds)
+            waiting = job is None and _queued(s, config.batch)
+        if job is not None:
+            run_claimed(
+                sessions,
+                job,
+                processors,
+                worker=worker,
+                lease_seconds=config.lease_seconds,
+                policy=config.policy,
+            )
+            ran += 1
+        elif waiting or config.forever:
+            stop.wait(config.poll)
+        else:
+            break
+    return ran
+
+
+def _queued(session: Session, batch: str | None) -> bool:
+    """Whether a job in scope is queued (due now or later, after a backoff)."""
+    query = exists().where(Job.status == "queued")
+    if batch is not None:
+        query = query.where(Job.batch == batch)
+    return bool(session.scalar(select(query)))
+
+
+class _ParentWatch:
+    """A worker's stop signal: the engine's event, or its parent gone (killed with ``kill -9``)."""
+
+    def __init__(self, event: Event, parent: int) -> None:
+        self._event, self._parent = event, parent
+
+    def is_set(self) -> bool:
+        return self._event.is_set() or os.getppid() != self._parent
+
+    def wait(self, seconds: float) -> bool:
+        return self._event.wait(seconds) or self.is_set()
+
+
+def _worker_main(config: WorkerConfig, stop: Event, parent: int) -> None:
+    """Entry point of a spawned worker process."""
+    # Ctrl-C reaches the whole process group; the parent decides what a stop means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    enforce_offline()
+    # This worker's share of the cores wins over what the parent's environment says.
+    for name in [n for n in os.environ if n.endswith("_NUM_THREADS")]:
+        del os.environ[name]
+    limit_native_threads(config.threads)
+    logging.basicConfig(
+        level=config.log_level, format=f"%(levelname)s %(name)s [worker {os.getpid()}]: %(message)s"
+    )
+    engine = store.make_engine(config.database_url)
+    sessions = store.session_factory(engine)
+    processors = Processors(sessions, threads=config.threads, llm_api_key=config.llm_api_key)
+    try:
+        work(sessions, processors, config, worker=worker_id(), stop=_ParentWatch(stop, parent))
+    finally:
+        processors.close()
+        engine.dispose()
+
+
+class LocalEngine:
+    """Starts, watches and replaces the worker processes; call :meth:`tick` regularly.
+
+    Use as a context manager: leaving the block stops the workers (see :meth:`stop`).
+    """
+
+    def __init__(self, config: WorkerConfig, *, workers: int, sessions: sessionmaker[Session]) -> None:
+        self.config = config
+        self.size = max(1, workers)
+        self.sessions = sessions
+        self.worker_ids: set[str] = set()
+        self._ctx = multiprocessing.get_context("spawn")
+        self._stop = self._ctx.Event()
+        self._workers: list[SpawnProcess] = []
+        self._early_deaths = 0
+
+    def __enter__(self) -> LocalEngine:
+        self.tick()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        self.stop(interrupted=exc_type is not None)
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for p in self._workers if p.is_alive())
+
+    def tick(self) -> bool:
+        """Put back the jobs of workers that died, start workers while work remains; return
+        whether anything is left to do (a worker alive or a job queued)."""
+        for process in [p for p in self._workers if not p.is_alive()]:
+            self._workers.remove(process)
+            self._buried(process)
+        with store.session_scope(self.sessions) as s:
+            reap(s)
+            queued = _queued(s, self.config.batch)
+        if (queued or self.config.forever) and not self._stop.is_set():
+            for _ in range(self.size - len(self._workers)):
+                self._spawn()
+        return bool(self._workers) or queued
+
+    def _buried(self, process: SpawnProcess) -> None:
+        code, pid = process.exitcode, process.pid
+        if code == 0 or pid is None:
+            return
+        reason = f"worker process {pid} {_death(code)}"
+        with store.session_scope(self.sessions) as s:
+            held = release(s, worker=worker_id(pid), reason=reason)
+        log.warning("%s%s", reason, f"; job {', '.join(map(str, held))} queued again" if held else "")
+        self._early_deaths = 0 if held else self._early_deaths + 1
+        if self._early_deaths >= EARLY_DEATHS:
+            raise EngineError(
+                f"worker processes keep failing before taking a job ({reason}); see the messages above"
+            )
+
+    def _spawn(self) -> None:
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(self.config, self._stop, os.getpid()),
+            name="minutes-worker",
+        )
+        process.start()
+        assert process.pid is not None
+        self.worker_ids.add(worker_id(process.pid))
+        self._workers.append(process)
+
+    def pids(self) -> list[int]:
+        """The worker processes alive now."""
+        return [p.pid for p in self._workers if p.pid is not None and p.is_alive()]
+
+    def stop(self, *, interrupted: bool = False, grace: float | None = None) -> None:
+        """Stop the workers. Idle ones exit by themselves; with ``interrupted`` the busy ones are
+        stopped too and their jobs queued again without using up an attempt (the stages they
+        finished are kept)."""
+        self._stop.set()
+        deadline = time.monotonic() + (grace if grace is not None else self.config.poll + 5.0)
+        if interrupted:
+            for process in self._workers:
+                if process.is_alive():
+                    process.terminate()
+        for process in self._workers:
+            process.join(max(0.1, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+        with store.session_scope(self.sessions) as s:
+            for process in self._workers:
+                if process.pid is not None:
+                    release(
+                        s,
+                        worker=worker_id(process.pid),
+                        reason="stopped before finishing; queued again",
+                        count_attempt=False,
+                    )
+        self._workers.clear()
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"was killed by {name}{hint}"
+    return f"exited with status {code}"
