@@ -8,11 +8,24 @@ Typical use (the web app passes the meetings its user may see)::
     for hit in results.hits:
         print(hit.meeting_title, hit.start, hit.speaker, hit.snippet)
 
+    search_minutes(session, "hosting")   # summaries, decisions, action items, open questions
+
 The query language, the indexes and their upkeep are described in ``docs/search.md``.
 """
 
+from minutes.search.items import MinutesHit, MinutesResults, search_minutes
 from minutes.search.lines import SearchHit, SearchResults, search
 from minutes.search.query import QueryError, parse
 from minutes.search.snippet import Fragment
 
-__all__ = ["Fragment", "QueryError", "SearchHit", "SearchResults", "parse", "search"]
+__all__ = [
+    "Fragment",
+    "MinutesHit",
+    "MinutesResults",
+    "QueryError",
+    "SearchHit",
+    "SearchResults",
+    "parse",
+    "search",
+    "search_minutes",
+]

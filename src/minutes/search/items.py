@@ -1,0 +1,211 @@
+"""Full-text search over minutes: summaries, decisions, action items and open questions.
+
+A second kind of hit beside transcript lines, with the same query language and scope rules.
+Items carry the utterance indexes they cite, so a result can link to the words it rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from minutes.db.models import Meeting, MinuteItemRow, MinutesRow
+from minutes.search import _scope
+from minutes.search._scope import MeetingIds
+from minutes.search.query import Query, parse
+from minutes.search.schema import CONFIG, DOCUMENT, FOLD, FTS_MINUTE_ITEMS, FTS_MINUTES
+from minutes.search.snippet import CLOSE, OPEN, Fragment, fragments_at, marked_fragments, window
+
+SUMMARY = "summary"
+"""The ``kind`` of a hit in a meeting's summary; items have their own kind (decision, action, question)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesHit:
+    """A matching summary or minute item.
+
+    ``kind`` is ``summary``, ``decision``, ``action`` or ``question``; ``position`` is the item's
+    place in its meeting's minutes (0, 1, ...; ``None`` for the summary); ``evidence`` the
+    ``utterance_index`` values of the lines it cites. Other fields are as in
+    :class:`~minutes.search.SearchHit`.
+    """
+
+    meeting_id: int
+    meeting_title: str
+    meeting_date: datetime
+    kind: str
+    position: int | None
+    text: str
+    evidence: tuple[int, ...]
+    snippet: tuple[Fragment, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesResults:
+    """A page of minutes hits; ``total`` counts every match in the visible meetings."""
+
+    total: int
+    hits: list[MinutesHit]
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One searchable text column: its table's key, text, FTS5 table (SQLite)."""
+
+    name: str
+    key: InstrumentedAttribute[int]
+    meeting: InstrumentedAttribute[int]
+    text: InstrumentedAttribute[str]
+    fts: str
+
+
+_ITEMS = _Source("item", MinuteItemRow.id, MinuteItemRow.meeting_id, MinuteItemRow.text, FTS_MINUTE_ITEMS)
+_SUMMARIES = _Source(SUMMARY, MinutesRow.meeting_id, MinutesRow.meeting_id, MinutesRow.summary, FTS_MINUTES)
+
+
+def search_minutes(
+    session: Session,
+    query: str,
+    *,
+    meeting_ids: MeetingIds = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> MinutesResults:
+    """Search summaries and minute items; best matches first, then newer meetings.
+
+    Arguments as for :func:`~minutes.search.search` (there is no speaker filter: items have
+    owners, not speakers). Raises :class:`~minutes.search.QueryError` for unusable input.
+    """
+    parsed = parse(query)
+    _scope.check_page(limit, offset)
+    meetings = _scope.visible(meeting_ids)
+    sqlite = _scope.dialect(session) == "sqlite"
+    arms = [
+        _matched(source, parsed, sqlite=sqlite, meetings=meetings, date_from=date_from, date_to=date_to)
+        for source in (_SUMMARIES, _ITEMS)
+    ]
+    matched = union_all(*arms).cte("matched")
+    ranked = session.execute(
+        select(matched.c.source, matched.c.key, matched.c.score, func.count().over())
+        .order_by(
+            matched.c.score.desc(), matched.c.at.desc(), matched.c.meeting_id.desc(), matched.c.position
+        )
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    if ranked:
+        total = int(ranked[0][3])
+    elif offset:
+        total = session.execute(select(func.count()).select_from(matched)).scalar_one()
+    else:
+        total = 0
+    found: dict[tuple[str, int], MinutesHit] = {}
+    for source in (_SUMMARIES, _ITEMS):
+        keys = [key for name, key, _, _ in ranked if name == source.name]
+        found.update(_details(session, source, parsed, keys, sqlite=sqlite))
+    return MinutesResults(
+        total=total,
+        hits=[
+            _with_score(found[(name, key)], score) for name, key, score, _ in ranked if (name, key) in found
+        ],
+    )
+
+
+def _matched(
+    source: _Source,
+    query: Query,
+    *,
+    sqlite: bool,
+    meetings: Select[Any] | list[int] | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> Select[Any]:
+    """(source, key, score, at, meeting_id, position) of the matches in one source."""
+    if sqlite:
+        fts = _scope.fts_table(source.fts)
+        score: ColumnElement[float] = -_scope.bm25(source.fts)
+        condition = _scope.fts_match(source.fts, query.fts5())
+        base = select().select_from(fts.join(source.key.class_.__table__, source.key == fts.c.rowid))
+    else:
+        document = getattr(func, DOCUMENT)(source.text)
+        tsquery = _scope.tsquery(query.tsquery())
+        score = func.ts_rank(document, tsquery, 1)
+        condition = _scope.matches(document, tsquery)
+        base = select().select_from(source.key.class_.__table__)
+    position = MinuteItemRow.position if source is _ITEMS else literal(-1)
+    return (
+        base.add_columns(
+            literal(source.name).label("source"),
+            source.key.label("key"),
+            score.label("score"),
+            _scope.meeting_date().label("at"),
+            source.meeting.label("meeting_id"),
+            position.label("position"),
+        )
+        .join(Meeting, Meeting.id == source.meeting)
+        .where(
+            condition,
+            *_scope.scope_filters(source.meeting, meetings, date_from=date_from, date_to=date_to),
+        )
+    )
+
+
+def _details(
+    session: Session, source: _Source, query: Query, keys: list[int], *, sqlite: bool
+) -> dict[tuple[str, int], MinutesHit]:
+    """The hits for these keys of one source, highlighted (score still 0)."""
+    if not keys:
+        return {}
+    if sqlite:
+        fts = _scope.fts_table(source.fts)
+        marked: ColumnElement[str] = func.highlight(literal_column(source.fts), 0, OPEN, CLOSE)
+        base = (
+            select()
+            .select_from(fts.join(source.key.class_.__table__, source.key == fts.c.rowid))
+            .where(_scope.fts_match(source.fts, query.fts5()))
+        )
+    else:
+        config: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
+        folded = getattr(func, FOLD)(source.text)
+        options = f'StartSel="{OPEN}", StopSel="{CLOSE}", HighlightAll=true'
+        marked = func.ts_headline(config, folded, _scope.tsquery(query.tsquery()), options)
+        base = select().select_from(source.key.class_.__table__)
+    if source is _ITEMS:
+        extra: list[ColumnElement[Any]] = [MinuteItemRow.kind, MinuteItemRow.position, MinuteItemRow.evidence]
+    else:
+        extra = [literal(SUMMARY), literal(None), literal(None)]
+    rows = session.execute(
+        base.add_columns(
+            source.key, source.meeting, Meeting.title, _scope.meeting_date(), source.text, marked, *extra
+        )
+        .join(Meeting, Meeting.id == source.meeting)
+        .where(source.key.in_(keys))
+    )
+    hits: dict[tuple[str, int], MinutesHit] = {}
+    for key, meeting_id, title, at, text, mark, kind, position, evidence in rows:
+        fragments = marked_fragments(mark, text) if sqlite else fragments_at(text, mark)
+        hits[(source.name, key)] = MinutesHit(
+            meeting_id=meeting_id,
+            meeting_title=title,
+            meeting_date=at,
+            kind=kind,
+            position=position,
+            text=text,
+            evidence=tuple(int(i) for i in evidence or ()),
+            snippet=window(fragments),
+            score=0.0,
+        )
+    return hits
+
+
+def _with_score(hit: MinutesHit, score: float) -> MinutesHit:
+    from dataclasses import replace
+
+    return replace(hit, score=float(score))

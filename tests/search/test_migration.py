@@ -1,0 +1,107 @@
+"""Migration 0005 on both backends: it indexes what was stored before it, and goes away cleanly."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
+
+from minutes.db import rename_speaker, save_minutes, session_factory, session_scope, upgrade
+from minutes.db.engine import alembic_config
+from minutes.search import schema, search
+from minutes.search.items import search_minutes
+from minutes.types import MinuteItem, Minutes
+from tests.search.conftest import add_meeting
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def search_objects(engine: Engine) -> set[str]:
+    """The names of every search object the database holds."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'search%'"))
+            return {name for (name,) in rows}
+        names = {
+            name
+            for (name,) in conn.execute(
+                text(
+                    "WITH ns AS (SELECT current_schema()::regnamespace AS oid)"
+                    " SELECT proname FROM pg_proc, ns WHERE pronamespace = ns.oid"
+                    " UNION SELECT cfgname FROM pg_ts_config, ns WHERE cfgnamespace = ns.oid"
+                    " UNION SELECT dictname FROM pg_ts_dict, ns WHERE dictnamespace = ns.oid"
+                    " UNION SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                    " AND indexname LIKE 'ix_search%'"
+                )
+            )
+        }
+    columns = {c["name"] for c in inspect(engine).get_columns("utterances")}
+    return names | ({"utterances.search_vector"} & {f"utterances.{c}" for c in columns})
+
+
+def test_existing_lines_and_minutes_are_indexed_by_the_upgrade(engine: Engine) -> None:
+    upgrade(engine, "0004")
+    factory = session_factory(engine)
+    with session_scope(factory) as session:
+        meeting_id = add_meeting(
+            session, "Before search", [("S0", "Quarterly budget approved"), ("S1", "ok")]
+        )
+        rename_speaker(session, meeting_id=meeting_id, label="S1", name="Ngozi")
+        minutes = Minutes(
+            summary="The budget was approved.",
+            items=(MinuteItem(kind="decision", text="Approve the quarterly budget"),),
+            language="en",
+        )
+        save_minutes(session, meeting_id=meeting_id, minutes=minutes)
+    assert search_objects(engine) == set()
+
+    upgrade(engine)
+
+    with factory() as session:
+        (hit,) = search(session, "budgets").hits
+        assert (hit.meeting_title, hit.utterance_index) == ("Before search", 0)
+        assert [h.text for h in search(session, "ngozi").hits] == ["ok"]
+        assert {h.kind for h in search_minutes(session, "approved budget").hits} == {"summary", "decision"}
+
+
+def test_the_objects_are_the_ones_the_code_names(migrated: Engine) -> None:
+    objects = search_objects(migrated)
+    if migrated.dialect.name == "sqlite":
+        fts = {schema.FTS_UTTERANCES, schema.FTS_MINUTE_ITEMS, schema.FTS_MINUTES}
+        tables = set(inspect(migrated).get_table_names())
+        assert fts <= tables and tables & schema.UNMODELLED_TABLES == objects & tables
+        assert "search_utterances_source" in objects
+        triggers = objects - tables - {"search_utterances_source"}
+        assert {t.rsplit("_", 1)[1] for t in triggers} == {"insert", "update", "delete"}
+        assert len(triggers) == 12
+    else:
+        assert objects == {
+            schema.CONFIG,
+            "minutes_search_stem",
+            schema.UNACCENT,
+            schema.FOLD,
+            schema.DOCUMENT,
+            f"utterances.{schema.UTTERANCE_VECTOR}",
+            *schema.PG_INDEXES,
+        }
+
+
+def test_downgrade_removes_the_indexes_and_keeps_the_data(migrated: Engine) -> None:
+    factory = session_factory(migrated)
+    with session_scope(factory) as session:
+        add_meeting(session, "Kept", [("S0", "budget line")])
+
+    downgrade(migrated, "0004")
+
+    assert search_objects(migrated) == set()
+    with migrated.connect() as conn:
+        assert conn.execute(text("SELECT text FROM utterances")).scalar_one() == "budget line"
+
+    upgrade(migrated)
+    with Session(migrated) as session:
+        assert search(session, "budget").total == 1
