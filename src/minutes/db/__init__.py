@@ -37,6 +37,7 @@ from minutes.db.models import (
 from minutes.db.repo import (
     MeetingSummary,
     add_recording,
+    correct_utterance,
     create_meeting,
     delete_meeting,
     find_recording,
@@ -68,6 +69,7 @@ __all__ = [
     "UtteranceRow",
     "action_items",
     "add_recording",
+    "correct_utterance",
     "create_meeting",
     "current_revision",
     "delete_meeting",

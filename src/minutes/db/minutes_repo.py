@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from minutes.db.models import (
@@ -184,13 +184,19 @@ def set_item_done(session: Session, *, meeting_id: int, position: int, done: boo
 
 
 def action_items(
-    session: Session, *, owner: str | None = None, status: str | None = None, today: date | None = None
+    session: Session,
+    *,
+    owner: str | None = None,
+    status: str | None = None,
+    today: date | None = None,
+    meeting_ids: Select[tuple[int]] | None = None,
 ) -> list[ActionItemRow]:
     """Action items across all meetings, by due date (undated last), then meeting and position.
 
     ``owner`` matches a speaker label exactly or a speaker's name ignoring case. ``status`` is
     ``open`` (not done), ``done`` or ``overdue`` (not done and due before ``today``, which
-    defaults to the local date); ``None`` gives all.
+    defaults to the local date); ``None`` gives all. ``meeting_ids`` (a select of meeting ids)
+    limits the items to those meetings.
     """
     if status is not None and status not in ACTION_STATUSES:
         raise ConfigError(
@@ -214,6 +220,8 @@ def action_items(
         .where(item.kind == "action")
         .order_by(item.due.is_(None), item.due, item.meeting_id, item.position)
     )
+    if meeting_ids is not None:
+        query = query.where(item.meeting_id.in_(meeting_ids))
     if owner is not None:
         wanted = owner.strip()
         query = query.where(or_(item.owner == wanted, func.lower(SpeakerRow.name) == wanted.lower()))

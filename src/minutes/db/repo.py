@@ -289,6 +289,40 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
     session.flush()
 
 
+def correct_utterance(session: Session, *, meeting_id: int, index: int, text: str) -> str:
+    """Replace the text of utterance ``index`` (a person's correction); returns the old text.
+
+    Word timings are kept when the correction has as many words as were recognised (each word
+    takes the new spelling); otherwise they no longer match the text and are dropped, and the
+    exports time the line by its text (as for a line without words).
+    """
+    clean = " ".join(text.split())
+    if not clean:
+        raise ConfigError("a corrected line cannot be empty; delete words, not the whole line")
+    meeting = _meeting(session, meeting_id)
+    query = select(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id, UtteranceRow.idx == index)
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise NotFoundError(f"meeting {meeting_id} has no utterance {index}")
+    old = row.text
+    tokens = clean.split(" ")
+    spoken = [w for w in row.words if str(w[2]).strip()]
+    if len(spoken) == len(tokens):
+        row.words = [_respell(w, t) for w, t in zip(spoken, tokens, strict=True)]
+    else:
+        row.words = []
+    row.text = clean
+    _touch(meeting)
+    session.flush()
+    return old
+
+
+def _respell(word: list[Any], text: str) -> list[Any]:
+    """A stored ``[start, end, text, probability]`` word with new text and its own leading space."""
+    old = str(word[2])
+    return [word[0], word[1], old[: len(old) - len(old.lstrip())] + text, word[3]]
+
+
 # Minutes ---------------------------------------------------------------------------------------
 
 

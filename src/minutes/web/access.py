@@ -1,0 +1,173 @@
+"""Who may see and change what: the one place the web app and the API decide it.
+
+Rules:
+
+* an **admin** sees and edits every meeting, including meetings with no team;
+* a **manager** of a team sees and edits that team's meetings, and uploads into that team;
+* anyone sees (read-only) the meetings shared with them (``meeting_shares``); being a **member**
+  of a team by itself shows nothing, a manager or admin shares what a member should read;
+* a meeting with no team is seen by admins (and by users it is shared with) only.
+
+A meeting someone may not see does not exist for them: every refusal to read or write it is the
+same :class:`~minutes.errors.NotFoundError` (HTTP 404) a missing id gives, so ids cannot be probed.
+A meeting someone may see but not change gives :class:`Forbidden` (HTTP 403).
+Lists and search take :func:`visible_meeting_ids`, a SQL select, so the database filters them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from minutes.db.accounts import MeetingShare, Membership, Team, User
+from minutes.db.models import Meeting
+from minutes.errors import MinutesError, NotFoundError
+
+
+class Forbidden(MinutesError):
+    """The user may read this but not do what was asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The signed-in user a request acts for, with what access depends on."""
+
+    user_id: int
+    username: str
+    display_name: str | None
+    is_admin: bool
+    managed_teams: frozenset[int]
+    member_teams: frozenset[int]
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def can_upload(self) -> bool:
+        return self.is_admin or bool(self.managed_teams)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingAccess:
+    """What a principal may do with one meeting they can see."""
+
+    meeting_id: int
+    team_id: int | None
+    can_edit: bool
+
+
+def load_principal(session: Session, user: User) -> Principal:
+    """The principal for a user, with their team roles (one query)."""
+    roles = session.execute(select(Membership.team_id, Membership.role).where(Membership.user_id == user.id))
+    managed: set[int] = set()
+    member: set[int] = set()
+    for team_id, role in roles:
+        (managed if role == "manager" else member).add(team_id)
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        is_admin=user.is_admin,
+        managed_teams=frozenset(managed),
+        member_teams=frozenset(member),
+    )
+
+
+def _not_found(meeting_id: int) -> NotFoundError:
+    # The same words whether the meeting is missing or hidden.
+    return NotFoundError(f"no meeting with id {meeting_id}")
+
+
+def visible_clause(principal: Principal) -> ColumnElement[bool]:
+    """A condition on :class:`Meeting` rows: true for the meetings ``principal`` may see."""
+    if principal.is_admin:
+        return true()
+    shared = select(MeetingShare.meeting_id).where(MeetingShare.user_id == principal.user_id)
+    conditions: list[ColumnElement[bool]] = [Meeting.id.in_(shared)]
+    if principal.managed_teams:
+        conditions.append(Meeting.team_id.in_(sorted(principal.managed_teams)))
+    return or_(*conditions)
+
+
+def visible_meeting_ids(principal: Principal) -> Select[tuple[int]]:
+    """``SELECT meetings.id`` of every meeting ``principal`` may see (for lists and search)."""
+    return select(Meeting.id).where(visible_clause(principal))
+
+
+def editable_clause(principal: Principal) -> ColumnElement[bool]:
+    """A condition on :class:`Meeting` rows: true for the meetings ``principal`` may change."""
+    if principal.is_admin:
+        return true()
+    if principal.managed_teams:
+        return Meeting.team_id.in_(sorted(principal.managed_teams))
+    return false()
+
+
+def meeting_access(session: Session, principal: Principal, meeting_id: int) -> MeetingAccess:
+    """What ``principal`` may do with a meeting; :class:`NotFoundError` if they may not see it."""
+    query = select(Meeting.team_id, editable_clause(principal)).where(
+        Meeting.id == meeting_id, visible_clause(principal)
+    )
+    row = session.execute(query).one_or_none()
+    if row is None:
+        raise _not_found(meeting_id)
+    team_id, can_edit = row
+    return MeetingAccess(meeting_id=meeting_id, team_id=team_id, can_edit=bool(can_edit))
+
+
+def require_view(session: Session, principal: Principal, meeting_id: int) -> MeetingAccess:
+    return meeting_access(session, principal, meeting_id)
+
+
+def require_edit(session: Session, principal: Principal, meeting_id: int) -> MeetingAccess:
+    """Access to change a meeting: 404 if hidden, :class:`Forbidden` if read-only for them."""
+    access = meeting_access(session, principal, meeting_id)
+    if not access.can_edit:
+        raise Forbidden(
+            f"you may read meeting {meeting_id} but not change it; a manager of its team or an admin can"
+        )
+    return access
+
+
+def team_choices(session: Session, principal: Principal, *, for_edit: bool) -> list[Team]:
+    """Teams to offer: all for admins; else those managed (``for_edit``) or belonged to."""
+    query = select(Team).order_by(Team.name)
+    if not principal.is_admin:
+        ids = principal.managed_teams if for_edit else principal.managed_teams | principal.member_teams
+        query = query.where(Team.id.in_(sorted(ids)))
+    return list(session.scalars(query))
+
+
+def require_team_for_edit(session: Session, principal: Principal, team_id: int | None) -> Team | None:
+    """The team ``principal`` may put meetings in (upload, move); ``None`` is for admins only."""
+    if team_id is None:
+        if principal.is_admin:
+            return None
+        raise Forbidden("choose one of your teams; meetings without a team are for admins only")
+    team = session.get(Team, team_id)
+    if team is None or not (principal.is_admin or team_id in principal.managed_teams):
+        raise Forbidden(f"you may not add meetings to team {team_id}; choose a team you manage")
+    return team
+
+
+def can_see_job(principal: Principal, *, submitted_by: Any, team_id: int | None) -> bool:
+    """A job is seen by admins, by whoever submitted it and by managers of its team."""
+    return (
+        principal.is_admin
+        or submitted_by in (principal.user_id, principal.username)
+        or (team_id is not None and team_id in principal.managed_teams)
+    )
+
+
+def filter_visible(session: Session, principal: Principal, meeting_ids: Iterable[int]) -> set[int]:
+    """The subset of ``meeting_ids`` that ``principal`` may see (one query)."""
+    wanted = sorted(set(meeting_ids))
+    if not wanted:
+        return set()
+    query = select(Meeting.id).where(Meeting.id.in_(wanted), visible_clause(principal))
+    return set(session.scalars(query))

@@ -1,0 +1,82 @@
+"""Web settings: read from the environment on demand (``MINUTES_WEB_*``), overridable per app."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from minutes.errors import ConfigError
+from minutes.settings import home
+
+SECURE_COOKIE_MODES: tuple[str, ...] = ("auto", "always", "never")
+"""``auto``: cookies are ``Secure`` when the request came over https (directly or via the proxy)."""
+
+UPLOAD_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        ".wav",
+        ".flac",
+        ".mp3",
+        ".m4a",
+        ".aac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".webm",
+        ".mp4",
+        ".mkv",
+        ".mov",
+        ".wma",
+    }
+)
+"""File name endings accepted for upload (the content is then checked with ffprobe)."""
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Everything the web app is configured with; see docs/web.md for the variables."""
+
+    media_dir: Path
+    upload_max_bytes: int = 2048 * MIB
+    session_hours: float = 12.0
+    secure_cookies: str = "auto"
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    page_size: int = 50
+
+    def __post_init__(self) -> None:
+        if self.secure_cookies not in SECURE_COOKIE_MODES:
+            raise ConfigError(
+                f"unknown secure-cookies mode {self.secure_cookies!r}; choose one of: "
+                f"{', '.join(SECURE_COOKIE_MODES)}"
+            )
+        if self.upload_max_bytes < 1:
+            raise ConfigError("the upload size limit must be at least 1 MB")
+        if self.session_hours <= 0:
+            raise ConfigError("the session lifetime must be a positive number of hours")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> WebSettings:
+        """Settings from ``MINUTES_WEB_UPLOAD_MAX_MB``, ``..._SESSION_HOURS``, ``..._SECURE_COOKIES``.
+
+        ``overrides`` (e.g. from command-line options) win over the environment; ``None`` values
+        are ignored.
+        """
+        values: dict[str, object] = {"media_dir": home() / "media"}
+        if raw := os.environ.get("MINUTES_WEB_UPLOAD_MAX_MB"):
+            values["upload_max_bytes"] = _number("MINUTES_WEB_UPLOAD_MAX_MB", raw, int) * MIB
+        if raw := os.environ.get("MINUTES_WEB_SESSION_HOURS"):
+            values["session_hours"] = _number("MINUTES_WEB_SESSION_HOURS", raw, float)
+        if raw := os.environ.get("MINUTES_WEB_SECURE_COOKIES"):
+            values["secure_cookies"] = raw.strip().lower()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _number(name: str, raw: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        return kind(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; give e.g. {name}=100") from None

@@ -1,0 +1,351 @@
+"""The REST API under /api/v1: the same resources as the pages, as JSON.
+
+Scripts authenticate with ``Authorization: Bearer <token>``; a browser session works too (with
+its CSRF token on writes). Meetings the caller may not see answer 404, exactly like missing ones.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from minutes import db as store
+from minutes.db.minutes_repo import ACTION_STATUSES
+from minutes.errors import ConfigError
+from minutes.web import access, catalog, schemas, service, users, work
+from minutes.web.deps import CurrentActor, CurrentAuth, Db, settings_of
+from minutes.web.routes import pages
+from minutes.web.routes.workspace import receive_uploads
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+MAX_PAGE = 200
+
+
+@router.get("/me", response_model=schemas.Me, summary="Who the token or session belongs to")
+def me(auth: CurrentAuth) -> schemas.Me:
+    p = auth.principal
+    return schemas.Me(
+        id=p.user_id,
+        username=p.username,
+        display_name=p.display_name,
+        is_admin=p.is_admin,
+        managed_teams=sorted(p.managed_teams),
+        member_teams=sorted(p.member_teams),
+        via=auth.via,
+    )
+
+
+@router.get("/meetings", response_model=schemas.MeetingList, summary="Meetings you may see, filtered")
+def list_meetings(
+    db: Db,
+    actor: CurrentActor,
+    date_from: Annotated[str | None, Query(alias="from", max_length=32, description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=32, description="YYYY-MM-DD")] = None,
+    team: Annotated[str | None, Query(max_length=16, description="team id")] = None,
+    person: Annotated[str | None, Query(max_length=256, description="speaker name or label")] = None,
+    q: Annotated[str | None, Query(max_length=256, description="words in the title")] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    sort: Annotated[str, Query(max_length=16, description=", ".join(catalog.SORTS))] = "date",
+    order: Annotated[str, Query(max_length=4, description="asc or desc")] = "desc",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> schemas.MeetingList:
+    assert actor.principal is not None
+    query = pages.meeting_query(
+        date_from=date_from,
+        date_to=date_to,
+        team=team,
+        person=person,
+        q=q,
+        status=status,
+        sort=sort,
+        order=order,
+    )
+    found = catalog.list_meetings(db, actor.principal, query, limit=limit, offset=offset)
+    return schemas.MeetingList(
+        total=found.total,
+        limit=limit,
+        offset=offset,
+        meetings=[schemas.MeetingItem(**r.to_json()) for r in found.rows],
+    )
+
+
+@router.get("/meetings/{meeting_id}", response_model=schemas.MeetingDetail, summary="One meeting")
+def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MeetingDetail:
+    assert actor.principal is not None
+    found = service.view_meeting(db, actor, meeting_id)
+    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    return schemas.MeetingDetail(
+        id=view.id,
+        title=view.title,
+        date=view.date,
+        duration=view.duration,
+        status=view.status,
+        error=view.error,
+        language=view.language,
+        team_id=view.team_id,
+        team=view.team,
+        can_edit=found.can_edit,
+        has_media=view.has_media,
+        speakers=[
+            schemas.SpeakerOut(
+                label=s.label, name=s.name if s.renamed else None, talk_time=s.talk_time, share=s.share
+            )
+            for s in view.speakers
+        ],
+        utterances=len(view.utterances),
+        has_minutes=view.summary is not None,
+    )
+
+
+@router.delete("/meetings/{meeting_id}", response_model=schemas.Deleted, summary="Delete a meeting")
+def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Deleted:
+    """Removes the meeting, its transcript, minutes and index entries, and the uploaded file."""
+    media = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    db.commit()
+    service.remove_media(media)
+    return schemas.Deleted(meeting_id=meeting_id, media_removed=media is not None)
+
+
+@router.get("/meetings/{meeting_id}/transcript", response_model=schemas.Transcript, summary="The transcript")
+def transcript(
+    db: Db,
+    actor: CurrentActor,
+    meeting_id: int,
+    words: Annotated[bool, Query(description="include word timings")] = False,
+) -> schemas.Transcript:
+    assert actor.principal is not None
+    service.view_meeting(db, actor, meeting_id)
+    if words:
+        doc = store.load_meeting(db, meeting_id=meeting_id)
+        utterances, name = doc.utterances, doc.speaker_name
+    else:
+        view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+        utterances = view.utterances
+        names = {s.label: s.name for s in view.speakers}
+
+        def name(label: str) -> str:
+            return names.get(label, label)
+
+    return schemas.Transcript(
+        meeting_id=meeting_id,
+        utterances=[
+            schemas.UtteranceOut(
+                index=u.index,
+                speaker=u.speaker,
+                speaker_name=name(u.speaker),
+                start=u.start,
+                end=u.end,
+                text=u.text,
+                overlap=u.overlap,
+                words=[
+                    schemas.WordOut(start=w.start, end=w.end, text=w.text, probability=w.probability)
+                    for w in u.words
+                ]
+                if words
+                else None,
+            )
+            for u in utterances
+        ],
+    )
+
+
+@router.get("/meetings/{meeting_id}/minutes", response_model=schemas.MinutesOut, summary="The minutes")
+def minutes(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MinutesOut:
+    assert actor.principal is not None
+    service.view_meeting(db, actor, meeting_id)
+    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    return schemas.MinutesOut(
+        meeting_id=meeting_id,
+        summary="\n\n".join(view.summary) if view.summary is not None else None,
+        items=[
+            schemas.ItemOut(
+                position=i.position,
+                kind=i.kind,
+                text=i.text,
+                evidence=[e.index for e in i.evidence],
+                supported=i.supported,
+                owner=i.owner,
+                owner_name=i.owner_name,
+                due=i.due,
+                due_text=i.due_text,
+                done=i.done,
+            )
+            for i in view.items
+        ],
+        chapters=[
+            schemas.ChapterOut(
+                start=c.start, end=c.end, title=c.title, evidence=[e.index for e in c.evidence]
+            )
+            for c in view.chapters
+        ],
+    )
+
+
+@router.put(
+    "/meetings/{meeting_id}/speakers/{label}", response_model=schemas.SpeakerOut, summary="Name a speaker"
+)
+def rename_speaker(
+    db: Db, actor: CurrentActor, meeting_id: int, label: str, body: schemas.RenameSpeaker
+) -> schemas.SpeakerOut:
+    assert actor.principal is not None
+    service.rename_speaker(db, actor, meeting_id, label, body.name)
+    speaker = catalog.load_meeting_view(db, actor.principal, meeting_id).speaker(label)
+    assert speaker is not None
+    return schemas.SpeakerOut(
+        label=label,
+        name=speaker.name if speaker.renamed else None,
+        talk_time=speaker.talk_time,
+        share=speaker.share,
+    )
+
+
+@router.put(
+    "/meetings/{meeting_id}/utterances/{index}",
+    response_model=schemas.CorrectedUtterance,
+    summary="Correct a transcript line",
+)
+def correct_utterance(
+    db: Db, actor: CurrentActor, meeting_id: int, index: int, body: schemas.CorrectUtterance
+) -> schemas.CorrectedUtterance:
+    text = service.correct_utterance(db, actor, meeting_id, index, body.text)
+    return schemas.CorrectedUtterance(index=index, text=text)
+
+
+@router.put(
+    "/meetings/{meeting_id}/actions/{position}",
+    response_model=schemas.ActionDone,
+    summary="Tick an action item done (or open again)",
+)
+def action_done(
+    db: Db, actor: CurrentActor, meeting_id: int, position: int, body: schemas.ActionDone
+) -> schemas.ActionDone:
+    service.set_action_done(db, actor, meeting_id, position, body.done)
+    return body
+
+
+@router.put("/meetings/{meeting_id}/team", response_model=schemas.AssignTeam, summary="Move to a team")
+def assign_team(db: Db, actor: CurrentActor, meeting_id: int, body: schemas.AssignTeam) -> schemas.AssignTeam:
+    service.assign_team(db, actor, meeting_id, body.team_id)
+    return body
+
+
+@router.get("/meetings/{meeting_id}/shares", response_model=schemas.Shares, summary="Who it is shared with")
+def shares(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Shares:
+    assert actor.principal is not None
+    access.require_edit(db, actor.principal, meeting_id)
+    return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
+
+
+@router.put("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Share")
+def share(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
+    service.share(db, actor, meeting_id, username)
+    return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
+
+
+@router.delete("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Unshare")
+def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
+    service.unshare(db, actor, meeting_id, username)
+    return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
+
+
+@router.get(
+    "/meetings/{meeting_id}/export/{fmt}",
+    summary="Export (md, json, txt, srt, vtt, rttm)",
+    response_class=Response,
+)
+def export(db: Db, actor: CurrentActor, meeting_id: int, fmt: str) -> Response:
+    return pages.export(db, actor, meeting_id, fmt)
+
+
+@router.get(
+    "/meetings/{meeting_id}/media", summary="The recording (HTTP Range supported)", response_class=Response
+)
+def media(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+    return pages.media_response(request, db, actor, meeting_id)
+
+
+@router.get("/search", response_model=schemas.SearchOut, summary="Search transcripts you may see")
+def search(
+    db: Db,
+    actor: CurrentActor,
+    q: Annotated[str, Query(min_length=1, max_length=512)],
+    speaker: Annotated[str | None, Query(max_length=256)] = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> schemas.SearchOut:
+    found = work.search(
+        db,
+        actor,
+        q,
+        speaker=speaker,
+        date_from=pages.parse_date(date_from, "from"),
+        date_to=pages.parse_date(date_to, "to"),
+        limit=limit,
+        offset=offset,
+    )
+    return schemas.SearchOut(
+        total=found.total, hits=[schemas.SearchHitOut(**work.hit_json(h)) for h in found.hits]
+    )
+
+
+@router.get("/actions", response_model=list[schemas.ActionItemOut], summary="Action items across meetings")
+def action_items(
+    db: Db,
+    actor: CurrentActor,
+    status: Annotated[str | None, Query(max_length=16, description=", ".join(ACTION_STATUSES))] = None,
+    owner: Annotated[str | None, Query(max_length=256)] = None,
+) -> list[schemas.ActionItemOut]:
+    assert actor.principal is not None
+    if status is not None and status not in ACTION_STATUSES:
+        raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(ACTION_STATUSES)}")
+    rows, _ = work.actions(db, actor.principal, status=status, owner=owner)
+    return [
+        schemas.ActionItemOut(
+            meeting_id=r.meeting_id,
+            meeting_title=r.meeting_title,
+            position=r.position,
+            text=r.text,
+            owner=r.owner,
+            owner_name=r.owner_name,
+            due=r.due,  # type: ignore[arg-type]  # ISO text, validated into a date
+            done=r.done,
+            supported=r.supported,
+        )
+        for r in rows
+    ]
+
+
+@router.post("/uploads", response_model=schemas.UploadsOut, summary="Upload recordings (multipart)")
+async def upload(request: Request, db: Db, actor: CurrentActor) -> schemas.UploadsOut:
+    """Multipart fields: ``files`` (one or more), ``team`` (team id), ``title`` (one file only)."""
+    results = await receive_uploads(request, db, actor)
+    return schemas.UploadsOut(results=[schemas.UploadOut(**r.to_json()) for r in results])
+
+
+@router.get("/jobs", response_model=list[schemas.JobOut], summary="Processing jobs you may see, newest first")
+def jobs(
+    db: Db,
+    actor: CurrentActor,
+    ids: Annotated[str | None, Query(max_length=2048, description="comma-separated job ids")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> list[schemas.JobOut]:
+    assert actor.principal is not None
+    wanted = None
+    if ids:
+        try:
+            wanted = [int(i) for i in ids.split(",") if i.strip()]
+        except ValueError:
+            raise ConfigError(f"ids={ids!r} must be job ids separated by commas") from None
+    return [schemas.JobOut(**j) for j in work.visible_jobs(db, actor.principal, ids=wanted, limit=limit)]
+
+
+@router.get("/jobs/{job_id}", response_model=schemas.JobOut, summary="One job")
+def job(db: Db, actor: CurrentActor, job_id: int) -> schemas.JobOut:
+    assert actor.principal is not None
+    return schemas.JobOut(**work.job_for(db, actor.principal, job_id))

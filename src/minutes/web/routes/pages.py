@@ -1,0 +1,252 @@
+"""Meeting pages: the list, one meeting (player, transcript, minutes), its edits, exports and media.
+
+Every route goes through :mod:`minutes.web.service` or :mod:`minutes.web.catalog`, which apply
+:mod:`minutes.web.access`; nothing here decides who may see what.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.responses import Response
+
+from minutes.db.models import STATUSES
+from minutes.errors import ConfigError
+from minutes.web import access, catalog, service, users
+from minutes.web.audit import Actor
+from minutes.web.deps import CurrentActor, Db, settings_of
+from minutes.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+EXPORT_FORMATS = (("md", "Markdown"), ("json", "JSON"), ("srt", "SRT"), ("vtt", "WebVTT"), ("txt", "Text"))
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    """A ``YYYY-MM-DD`` query value (blank: none) or a ConfigError naming the parameter."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_int(value: str | None, name: str) -> int | None:
+    if value is None or not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name}={value!r} is not a number")
+    return int(value.strip())
+
+
+def meeting_query(
+    *,
+    date_from: str | None,
+    date_to: str | None,
+    team: str | None,
+    person: str | None,
+    q: str | None,
+    status: str | None,
+    sort: str,
+    order: str,
+) -> catalog.MeetingQuery:
+    """The list filters from query parameters (shared by the page and the API)."""
+    if status and status not in STATUSES:
+        raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(STATUSES)}")
+    if order not in ("asc", "desc"):
+        raise ConfigError(f"unknown order {order!r}; choose asc or desc")
+    return catalog.MeetingQuery(
+        date_from=parse_date(date_from, "from"),
+        date_to=parse_date(date_to, "to"),
+        team_id=parse_int(team, "team"),
+        person=person or None,
+        text=q or None,
+        status=status or None,
+        sort=sort,
+        descending=order == "desc",
+    )
+
+
+@router.get("/meetings")
+def meetings_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
+    team: Annotated[str | None, Query(max_length=16)] = None,
+    person: Annotated[str | None, Query(max_length=256)] = None,
+    q: Annotated[str | None, Query(max_length=256)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    sort: Annotated[str, Query(max_length=16)] = "date",
+    order: Annotated[str, Query(max_length=4)] = "desc",
+    page: Annotated[int, Query(ge=1)] = 1,
+    deleted: Annotated[str | None, Query(max_length=1024)] = None,
+) -> Response:
+    assert actor.principal is not None
+    query = meeting_query(
+        date_from=date_from,
+        date_to=date_to,
+        team=team,
+        person=person,
+        q=q,
+        status=status,
+        sort=sort,
+        order=order,
+    )
+    size = settings_of(request).page_size
+    found = catalog.list_meetings(db, actor.principal, query, limit=size, offset=(page - 1) * size)
+    return render(
+        request,
+        "meetings.html",
+        {
+            "nav": "meetings",
+            "found": found,
+            "page": page,
+            "pages": max(1, -(-found.total // size)),
+            "teams": access.team_choices(db, actor.principal, for_edit=False),
+            "statuses": STATUSES,
+            "sorts": catalog.SORTS,
+            "f": {
+                "from": date_from or "",
+                "to": date_to or "",
+                "team": team or "",
+                "person": person or "",
+                "q": q or "",
+                "status": status or "",
+                "sort": sort,
+                "order": order,
+            },
+            "deleted": deleted,
+        },
+    )
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    meeting_id: int,
+    t: Annotated[float | None, Query(ge=0)] = None,
+) -> Response:
+    assert actor.principal is not None
+    found = service.view_meeting(db, actor, meeting_id)
+    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    editor = {}
+    if found.can_edit:
+        editor = {
+            "shares": users.meeting_shares(db, meeting_id=meeting_id),
+            "teams": access.team_choices(db, actor.principal, for_edit=True),
+        }
+    return render(
+        request,
+        "meeting.html",
+        {
+            "nav": "meetings",
+            "view": view,
+            "can_edit": found.can_edit,
+            "start_at": t,
+            "formats": EXPORT_FORMATS,
+            **editor,
+        },
+    )
+
+
+def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/meetings/{meeting_id}{anchor}", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/speakers/{label}")
+def rename_speaker(
+    db: Db, actor: CurrentActor, meeting_id: int, label: str, name: Annotated[str, Form(max_length=1024)] = ""
+) -> Response:
+    service.rename_speaker(db, actor, meeting_id, label, name)
+    return _back(meeting_id, "#speakers")
+
+
+@router.post("/meetings/{meeting_id}/utterances/{index}")
+def correct_utterance(
+    db: Db, actor: CurrentActor, meeting_id: int, index: int, text: Annotated[str, Form(max_length=20000)]
+) -> Response:
+    service.correct_utterance(db, actor, meeting_id, index, text)
+    return _back(meeting_id, f"#u-{index}")
+
+
+@router.post("/meetings/{meeting_id}/actions/{position}")
+def action_done(
+    db: Db,
+    actor: CurrentActor,
+    meeting_id: int,
+    position: int,
+    done: Annotated[str, Form(max_length=8)] = "1",
+) -> Response:
+    service.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
+    return _back(meeting_id, f"#item-{position}")
+
+
+@router.post("/meetings/{meeting_id}/team")
+def assign_team(
+    db: Db, actor: CurrentActor, meeting_id: int, team: Annotated[str, Form(max_length=16)] = ""
+) -> Response:
+    service.assign_team(db, actor, meeting_id, parse_int(team, "team"))
+    return _back(meeting_id, "#access")
+
+
+@router.post("/meetings/{meeting_id}/shares")
+def share(
+    db: Db, actor: CurrentActor, meeting_id: int, username: Annotated[str, Form(max_length=64)]
+) -> Response:
+    service.share(db, actor, meeting_id, username)
+    return _back(meeting_id, "#access")
+
+
+@router.post("/meetings/{meeting_id}/shares/{username}/remove")
+def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> Response:
+    service.unshare(db, actor, meeting_id, username)
+    return _back(meeting_id, "#access")
+
+
+@router.get("/meetings/{meeting_id}/delete")
+def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+    assert actor.principal is not None
+    access.require_edit(db, actor.principal, meeting_id)
+    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    return render(request, "delete.html", {"nav": "meetings", "view": view})
+
+
+@router.post("/meetings/{meeting_id}/delete")
+def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+    assert actor.principal is not None
+    title = catalog.load_meeting_view(db, actor.principal, meeting_id).title
+    media = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    db.commit()
+    service.remove_media(media)
+    return RedirectResponse(f"/meetings?deleted={quote(title)}", status_code=303)
+
+
+@router.get("/meetings/{meeting_id}/export/{fmt}")
+def export(db: Db, actor: CurrentActor, meeting_id: int, fmt: str) -> Response:
+    out = service.export_meeting(db, actor, meeting_id, fmt)
+    disposition = f'attachment; filename="{out.filename}"'
+    return Response(out.text, media_type=out.media_type, headers={"Content-Disposition": disposition})
+
+
+def media_response(request: Request, db: Db, actor: Actor, meeting_id: int) -> Response:
+    """The meeting's recording with Range support; only the first request of a playback is audited."""
+    ranged = request.headers.get("range", "")
+    first = not ranged or ranged.replace(" ", "").startswith("bytes=0-")
+    path = service.media_file(db, actor, meeting_id, record=first)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media_type)
+
+
+@router.get("/meetings/{meeting_id}/media")
+def media(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+    return media_response(request, db, actor, meeting_id)

@@ -1,0 +1,184 @@
+"""Pages for work across meetings: uploads and their jobs, search, action items."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from minutes.db.minutes_repo import ACTION_STATUSES
+from minutes.errors import ConfigError
+from minutes.web import access, service, uploads, work
+from minutes.web.audit import Actor
+from minutes.web.deps import CurrentActor, Db, settings_of
+from minutes.web.routes.auth import safe_next
+from minutes.web.routes.pages import parse_date, parse_int
+from minutes.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+SEARCH_PAGE = 20
+MAX_FILES = 20
+
+
+async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[uploads.UploadResult]:
+    """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``)."""
+    from starlette.concurrency import run_in_threadpool
+
+    assert actor.principal is not None
+    if not actor.principal.can_upload:
+        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    form = await request.form(max_files=MAX_FILES, max_fields=20)
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not files:
+        raise ConfigError("choose at least one recording to upload (form field 'files')")
+    if len(files) > MAX_FILES:
+        raise ConfigError(f"{len(files)} files is too many for one upload; send at most {MAX_FILES}")
+    raw_team, raw_title = form.get("team"), form.get("title")
+    team_id = parse_int(raw_team if isinstance(raw_team, str) else None, "team")
+    title = raw_title.strip() if isinstance(raw_title, str) and raw_title.strip() else None
+    if title and len(files) > 1:
+        raise ConfigError("a title names one meeting; upload one file with it, or leave the title out")
+    team = await run_in_threadpool(access.require_team_for_edit, db, actor.principal, team_id)
+    # Each file is its own unit of work, and no transaction stays open while a file is copied,
+    # probed and hashed (on SQLite an open transaction holds the write lock the worker needs).
+    db.commit()
+    settings = settings_of(request)
+    results = []
+    for f in files:
+        result = await run_in_threadpool(
+            uploads.store_upload,
+            db,
+            actor,
+            source=f.file,
+            filename=f.filename,
+            media_dir=settings.media_dir,
+            limit=settings.upload_max_bytes,
+            team_id=team.id if team else None,
+            title=title,
+        )
+        db.commit()
+        results.append(result)
+    return results
+
+
+@router.get("/upload")
+def upload_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    assert actor.principal is not None
+    if not actor.principal.can_upload:
+        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    return render(
+        request,
+        "upload.html",
+        {
+            "nav": "upload",
+            "teams": access.team_choices(db, actor.principal, for_edit=True),
+            "max_mb": settings_of(request).upload_max_bytes // (1024 * 1024),
+            "max_files": MAX_FILES,
+        },
+    )
+
+
+@router.post("/upload")
+async def upload(request: Request, db: Db, actor: CurrentActor) -> Response:
+    results = await receive_uploads(request, db, actor)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"results": [r.to_json() for r in results]})
+    return render(request, "uploaded.html", {"nav": "upload", "results": results})
+
+
+@router.get("/jobs")
+def jobs_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    assert actor.principal is not None
+    return render(request, "jobs.html", {"nav": "jobs", "jobs": work.visible_jobs(db, actor.principal)})
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    q: Annotated[str, Query(max_length=512)] = "",
+    speaker: Annotated[str | None, Query(max_length=256)] = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+) -> Response:
+    found, error = None, None
+    if q.strip():
+        try:
+            found = work.search(
+                db,
+                actor,
+                q,
+                speaker=speaker,
+                date_from=parse_date(date_from, "from"),
+                date_to=parse_date(date_to, "to"),
+                limit=SEARCH_PAGE,
+                offset=(page - 1) * SEARCH_PAGE,
+            )
+        except ConfigError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "search.html",
+        {
+            "nav": "search",
+            "found": found,
+            "error": error,
+            "page": page,
+            "pages": max(1, -(-found.total // SEARCH_PAGE)) if found else 1,
+            "f": {"q": q, "speaker": speaker or "", "from": date_from or "", "to": date_to or ""},
+        },
+    )
+
+
+@router.get("/actions")
+def actions_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    status: Annotated[str, Query(max_length=16)] = "open",
+    owner: Annotated[str | None, Query(max_length=256)] = None,
+    group: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    assert actor.principal is not None
+    if status not in (*ACTION_STATUSES, "all"):
+        raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(ACTION_STATUSES)}, all")
+    rows, editable = work.actions(
+        db, actor.principal, status=None if status == "all" else status, owner=owner
+    )
+    groups: dict[str, list[object]] = {}
+    if group == "owner":
+        for r in rows:
+            groups.setdefault(r.owner_name or "Unassigned", []).append(r)
+    return render(
+        request,
+        "actions.html",
+        {
+            "nav": "actions",
+            "rows": rows,
+            "groups": groups,
+            "editable": editable,
+            "statuses": (*ACTION_STATUSES, "all"),
+            "f": {"status": status, "owner": owner or "", "group": group},
+            "today": date.today().isoformat(),
+        },
+    )
+
+
+@router.post("/actions/{meeting_id}/{position}")
+def tick_from_list(
+    db: Db,
+    actor: CurrentActor,
+    meeting_id: int,
+    position: int,
+    done: Annotated[str, Form(max_length=8)] = "1",
+    next: Annotated[str, Form(max_length=2048)] = "/actions",
+) -> Response:
+    service.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
+    return RedirectResponse(safe_next(next), status_code=303)

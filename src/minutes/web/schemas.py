@@ -1,0 +1,197 @@
+"""The shapes of the REST API's requests and answers (they make /api/openapi.json precise)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    display_name: str | None
+    is_admin: bool
+    managed_teams: list[int]
+    member_teams: list[int]
+    via: str = Field(description="web (session cookie) or api (bearer token)")
+
+
+class MeetingItem(BaseModel):
+    id: int
+    title: str
+    date: datetime
+    duration: float = Field(description="seconds")
+    status: str
+    team_id: int | None
+    team: str | None
+    participants: list[str]
+
+
+class MeetingList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    meetings: list[MeetingItem]
+
+
+class SpeakerOut(BaseModel):
+    label: str
+    name: str | None
+    talk_time: float
+    share: float
+
+
+class MeetingDetail(BaseModel):
+    id: int
+    title: str
+    date: datetime
+    duration: float
+    status: str
+    error: str | None
+    language: str | None
+    team_id: int | None
+    team: str | None
+    can_edit: bool
+    has_media: bool
+    speakers: list[SpeakerOut]
+    utterances: int
+    has_minutes: bool
+
+
+class WordOut(BaseModel):
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+class UtteranceOut(BaseModel):
+    index: int
+    speaker: str
+    speaker_name: str
+    start: float
+    end: float
+    text: str
+    overlap: bool
+    words: list[WordOut] | None = Field(None, description="only with ?words=true")
+
+
+class Transcript(BaseModel):
+    meeting_id: int
+    utterances: list[UtteranceOut]
+
+
+class ItemOut(BaseModel):
+    position: int = Field(description="the item's place in the minutes; PUT .../actions/{position} takes it")
+    kind: str
+    text: str
+    evidence: list[int] = Field(description="utterance indexes the item rests on")
+    supported: bool = Field(description="false: the cited words do not carry the item (shown flagged)")
+    owner: str | None
+    owner_name: str | None
+    due: date | None
+    due_text: str | None
+    done: bool
+
+
+class ChapterOut(BaseModel):
+    start: float
+    end: float
+    title: str
+    evidence: list[int]
+
+
+class MinutesOut(BaseModel):
+    meeting_id: int
+    summary: str | None
+    items: list[ItemOut]
+    chapters: list[ChapterOut]
+
+
+class RenameSpeaker(BaseModel):
+    name: str = Field(max_length=256, description="the person's name; blank removes it")
+
+
+class CorrectUtterance(BaseModel):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class CorrectedUtterance(BaseModel):
+    index: int
+    text: str
+
+
+class ActionDone(BaseModel):
+    done: bool = True
+
+
+class AssignTeam(BaseModel):
+    team_id: int | None
+
+
+class Shares(BaseModel):
+    meeting_id: int
+    users: list[str]
+
+
+class SearchHitOut(BaseModel):
+    meeting_id: int
+    meeting_title: str
+    meeting_date: datetime | None
+    utterance_index: int
+    start: float
+    end: float
+    speaker: str
+    text: str
+    snippet: list[tuple[str, bool]] = Field(description="fragments; true marks a match")
+    score: float
+    url: str = Field(description="the meeting page at that moment")
+
+
+class SearchOut(BaseModel):
+    total: int
+    hits: list[SearchHitOut]
+
+
+class ActionItemOut(BaseModel):
+    meeting_id: int
+    meeting_title: str
+    position: int
+    text: str
+    owner: str | None
+    owner_name: str | None
+    due: date | None
+    done: bool
+    supported: bool
+
+
+class JobOut(BaseModel):
+    id: int
+    title: str
+    status: str = Field(description="queued, running, done, failed or skipped")
+    stage: str | None
+    progress: float
+    meeting_id: int | None
+    error: str | None
+    attempts: int
+    team_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+class UploadOut(BaseModel):
+    filename: str
+    job_id: int | None
+    meeting_id: int | None = Field(description="set when the recording is in the archive already")
+    error: str | None
+
+
+class UploadsOut(BaseModel):
+    results: list[UploadOut]
+
+
+class Deleted(BaseModel):
+    meeting_id: int
+    media_removed: bool

@@ -1,0 +1,154 @@
+"""Signing in: passwords with a persistent rate limit, browser sessions, API bearer tokens.
+
+Failed sign-ins are rows in ``login_attempts``, so the limit holds across restarts and across
+processes. Sessions and tokens are found by the sha256 of the value the client holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from minutes.db.accounts import ApiToken, LoginAttempt, User, WebSession
+from minutes.db.models import utcnow
+from minutes.errors import MinutesError
+from minutes.web import security
+
+# A session's expiry and a token's last-used time are written at most this often, so reading
+# pages does not write to the database on every request.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class LoginFailed(MinutesError):
+    """Wrong user name or password (deliberately not saying which)."""
+
+
+class LoginThrottled(MinutesError):
+    """Too many failed sign-ins for this user name from this address; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(f"too many failed sign-ins; try again in {minutes} minute{'s' * (minutes > 1)}")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+def _throttle(session: Session, username: str, ip: str, policy: LoginPolicy, now: datetime) -> None:
+    since = now - policy.window
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.at > since
+    )
+    count, oldest = session.execute(query).one()
+    if count >= policy.max_failures and oldest is not None:
+        raise LoginThrottled(max(1, int((oldest + policy.window - now).total_seconds()) + 1))
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, ip: str, policy: LoginPolicy | None = None
+) -> User:
+    """The user with this name and password, or :class:`LoginFailed`/:class:`LoginThrottled`.
+
+    A throttled (name, address) pair is refused before the password is looked at. A failure is
+    recorded (and must be committed by the caller even though this raises).
+    """
+    policy = policy or LoginPolicy()
+    name = username.strip().lower()[:64]
+    now = utcnow()
+    _throttle(session, name, ip, policy, now)
+    user = session.scalars(select(User).where(User.username == name)).one_or_none()
+    if user is None:
+        security.burn_password_check(password)
+    ok = user is not None and user.is_active and security.verify_password(user.password_hash, password)
+    if not ok or user is None:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * policy.window))
+        session.add(LoginAttempt(username=name, ip=ip[:64], at=now))
+        session.flush()
+        raise LoginFailed("wrong user name or password")
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == name, LoginAttempt.ip == ip[:64]))
+    if security.needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(password)
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+# Browser sessions ----------------------------------------------------------------------------
+
+
+def start_session(session: Session, *, user: User, lifetime: timedelta) -> tuple[str, WebSession]:
+    """A new session for ``user``; returns the cookie value (never stored) and the row."""
+    raw = security.new_secret()
+    now = utcnow()
+    row = WebSession(
+        token_hash=security.digest(raw),
+        user_id=user.id,
+        csrf_token=security.new_secret(),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    # Expired sessions of anyone are cleared here, so the table does not grow without bound.
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    session.flush()
+    return raw, row
+
+
+def find_session(session: Session, raw: str, *, lifetime: timedelta) -> tuple[WebSession, User] | None:
+    """The live session for a cookie value and its (active) user; sliding expiry."""
+    if not raw:
+        return None
+    query = (
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == security.digest(raw))
+    )
+    found = session.execute(query).one_or_none()
+    if found is None:
+        return None
+    row, user = found.tuple()
+    now = utcnow()
+    if row.expires_at <= now or not user.is_active:
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        row.expires_at = now + lifetime
+        session.flush()
+    return row, user
+
+
+def end_session(session: Session, raw: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == security.digest(raw)))
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+
+def find_token_user(session: Session, raw: str) -> User | None:
+    """The active user a live (not revoked) bearer token belongs to; records its use."""
+    if not raw.startswith(security.API_TOKEN_PREFIX):
+        return None
+    query = (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == security.digest(raw))
+    )
+    found = session.execute(query).one_or_none()
+    if found is None:
+        return None
+    token, user = found.tuple()
+    if token.revoked_at is not None or not user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        token.last_used_at = now
+        session.flush()
+    return user
