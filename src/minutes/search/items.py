@@ -6,7 +6,7 @@ Items carry the utterance indexes they cite, so a result can link to the words i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -113,7 +113,9 @@ def search_minutes(
     return MinutesResults(
         total=total,
         hits=[
-            _with_score(found[(name, key)], score) for name, key, score, _ in ranked if (name, key) in found
+            replace(found[(name, key)], score=float(score))
+            for name, key, score, _ in ranked
+            if (name, key) in found
         ],
     )
 
@@ -178,7 +180,7 @@ def _details(
         marked = func.ts_headline(config, folded, _scope.tsquery(query.tsquery()), options)
         base = select().select_from(source.key.class_.__table__)
     if source is _ITEMS:
-        extra: list[ColumnElement[Any]] = [MinuteItemRow.kind, MinuteItemRow.position, MinuteItemRow.evidence]
+        extra: list[Any] = [MinuteItemRow.kind, MinuteItemRow.position, MinuteItemRow.evidence]
     else:
         extra = [literal(SUMMARY), literal(None), literal(None)]
     rows = session.execute(
@@ -203,9 +205,3 @@ def _details(
             score=0.0,
         )
     return hits
-
-
-def _with_score(hit: MinutesHit, score: float) -> MinutesHit:
-    from dataclasses import replace
-
-    return replace(hit, score=float(score))
