@@ -552,5 +552,12 @@ def run() -> None:  # pragma: no cover - console entry point alias
         _fail(str(exc), 2)
 
 
+if __name__ in ("__main__", "__mp_main__"):  # `python -m minutes.cli` (and its spawned workers):
+    sys.modules.setdefault("minutes.cli", sys.modules[__name__])  # one module, one `main` to register on
+
+from minutes.cli_batch import register as register_batch  # noqa: E402  (batch, watch, worker, jobs)
+
+register_batch(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

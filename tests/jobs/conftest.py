@@ -46,13 +46,14 @@ def tones(tmp_path: Path) -> Callable[[int], list[Path]]:
 @pytest.fixture
 def fake_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Worker processes started by this test use the slow fakes and log to the returned file."""
+    for name in list(os.environ):  # no option from the developer's shell leaks into a command
+        if name.startswith("MINUTES_") and name not in {"MINUTES_HOME", "MINUTES_THREADS"}:
+            monkeypatch.delenv(name)
     log = tmp_path / "fake.log"
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(FAKE_SITE), os.environ.get("PYTHONPATH", "")]))
+    paths = [str(FAKE_SITE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     monkeypatch.setenv("MINUTES_FAKE_LOG", str(log))
     monkeypatch.setenv("MINUTES_NETGUARD_LOG", str(tmp_path / "net.log"))
-    for name in list(os.environ):
-        if name.startswith("MINUTES_") and name.endswith(("_JSON", "_WORKERS", "_PRESET")):
-            monkeypatch.delenv(name)
     monkeypatch.setattr(factory, "build_processor", slow.build_processor)
     return log
 
