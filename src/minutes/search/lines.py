@@ -15,7 +15,24 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    values,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
 from minutes.db.models import Meeting, SpeakerRow, UtteranceRow
@@ -203,7 +220,7 @@ class _SQLite:
         """
         score = -_scope.bm25(FTS_UTTERANCES, 1.0, SPEAKER_WEIGHT)  # bm25() is lower for better
         return (
-            _matched_columns(score)
+            select(*_matched_columns(score))
             .select_from(self.source())
             .join(Meeting, Meeting.id == UtteranceRow.meeting_id)
             .where(*self.detail_conditions(), *filters)
@@ -224,49 +241,69 @@ class _PostgreSQL:
 
     A line matches when each atom is in its text or in its speaker's name. Speaker names are in
     another table, out of reach of the line's index, so the speakers that match some atoms are
-    looked up first (a small GIN-indexed read); each such speaker's lines then only need the
-    remaining atoms in their text. Every branch of the resulting OR uses an index.
+    looked up first (a small GIN-indexed read, which also returns their names' vectors); each
+    such speaker's lines then only need the remaining atoms in their text. Every branch of the
+    resulting OR uses an index, and ranking parses no text: it reads the stored line vectors and
+    joins the few speaker vectors already at hand.
     """
 
     def __init__(self, session: Session, query: Query, speaker_filters: list[ColumnElement[bool]]) -> None:
         self.query = query
         self.vector: ColumnElement[Any] = literal_column(f"{UtteranceRow.__tablename__}.{UTTERANCE_VECTOR}")
         self.all = _scope.tsquery(query.tsquery())
-        self.named = self._named_speakers(session, speaker_filters)
+        self.named: list[tuple[int, str, str, tuple[bool, ...]]] = self._named_speakers(
+            session, speaker_filters
+        )
 
     def _named_speakers(
         self, session: Session, filters: list[ColumnElement[bool]]
-    ) -> dict[tuple[bool, ...], list[tuple[int, str]]]:
-        """The speakers in scope whose names match some atoms, grouped by which atoms."""
+    ) -> list[tuple[int, str, str, tuple[bool, ...]]]:
+        """(meeting id, label, name vector, which atoms the name matches) of matching speakers in scope."""
         name = getattr(func, DOCUMENT)(SpeakerRow.name)
         atoms = self.query.atoms
         any_atom = _scope.tsquery(" | ".join(a.tsquery() for a in atoms))
         flags = [_scope.matches(name, _scope.tsquery(a.tsquery())) for a in atoms]
         query = (
-            select(SpeakerRow.meeting_id, SpeakerRow.label, *flags)
+            select(SpeakerRow.meeting_id, SpeakerRow.label, cast(name, Text), *flags)
             .join(Meeting, Meeting.id == SpeakerRow.meeting_id)
             .where(_scope.matches(name, any_atom), *filters)
         )
-        groups: dict[tuple[bool, ...], list[tuple[int, str]]] = defaultdict(list)
-        for meeting_id, label, *found in session.execute(query):
-            groups[tuple(bool(f) for f in found)].append((meeting_id, label))
-        return groups
+        return [
+            (meeting_id, label, vector, tuple(bool(f) for f in found))
+            for meeting_id, label, vector, *found in session.execute(query)
+        ]
 
     def source(self) -> Any:
         return UtteranceRow.__table__
 
     def matched(self, filters: list[ColumnElement[bool]]) -> Select[Any]:
-        return (
-            _matched_columns(self._score())
+        query = (
+            select()
             .select_from(self.source())
             .join(Meeting, Meeting.id == UtteranceRow.meeting_id)
-            .outerjoin(SpeakerRow, _speaker_of_line())
             .where(self._condition(), *filters)
         )
+        if not self.named:
+            return query.add_columns(*_matched_columns(self._rank(self.vector)))
+        names = values(
+            column("meeting_id", Integer),
+            column("label", String),
+            column("name", Text),
+            name="named_speakers",
+        ).data([(meeting_id, label, vector) for meeting_id, label, vector, _ in self.named])
+        speaker = func.setweight(cast(names.c.name, TSVECTOR), literal_column("'A'"))
+        document = case((names.c.name.is_(None), self.vector), else_=self.vector.op("||")(speaker))
+        joined = and_(
+            names.c.meeting_id == UtteranceRow.meeting_id, names.c.label == UtteranceRow.speaker_label
+        )
+        return query.outerjoin(names, joined).add_columns(*_matched_columns(self._rank(document)))
 
     def _condition(self) -> ColumnElement[bool]:
+        groups: dict[tuple[bool, ...], list[tuple[int, str]]] = defaultdict(list)
+        for meeting_id, label, _, mask in self.named:
+            groups[mask].append((meeting_id, label))
         branches = [_scope.matches(self.vector, self.all)]
-        for mask, pairs in self.named.items():
+        for mask, pairs in groups.items():
             rest = [a.tsquery() for a, found in zip(self.query.atoms, mask, strict=True) if not found]
             branch: ColumnElement[bool] = tuple_(UtteranceRow.meeting_id, UtteranceRow.speaker_label).in_(
                 pairs
@@ -276,12 +313,8 @@ class _PostgreSQL:
             branches.append(branch)
         return or_(*branches)
 
-    def _score(self) -> ColumnElement[float]:
+    def _rank(self, document: ColumnElement[Any]) -> ColumnElement[float]:
         # Weights are {D, C, B, A}: the text is indexed as D (1.0), a speaker's name is added as A.
-        named = self.vector.op("||")(
-            func.setweight(getattr(func, DOCUMENT)(SpeakerRow.name), literal_column("'A'"))
-        )
-        document = case((SpeakerRow.name.is_(None), self.vector), else_=named)
         weights: ColumnElement[Any] = literal_column(f"'{{1.0, 0.2, 0.4, {SPEAKER_WEIGHT}}}'::float4[]")
         # Normalization 1 divides by 1 + log(length), as BM25 also favours shorter lines a little.
         return func.ts_rank(weights, document, self.all, 1)
@@ -298,12 +331,12 @@ class _PostgreSQL:
         return fragments_at(text, marked)
 
 
-def _matched_columns(score: ColumnElement[float]) -> Select[Any]:
+def _matched_columns(score: ColumnElement[float]) -> list[ColumnElement[Any]]:
     """The columns ``search`` ranks by, named as it expects them."""
-    return select(
+    return [
         UtteranceRow.id.label("id"),
         score.label("score"),
         _scope.meeting_date().label("at"),
         UtteranceRow.meeting_id.label("meeting_id"),
         UtteranceRow.idx.label("idx"),
-    )
+    ]
