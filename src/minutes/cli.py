@@ -559,5 +559,9 @@ from minutes.cli_batch import register as register_batch  # noqa: E402  (batch, 
 
 register_batch(main)
 
+from minutes.cli_web import register as register_web  # noqa: E402  (serve, users, teams, meetings, audit)
+
+register_web(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,15 +14,27 @@ import logging
 import subprocess
 import sys
 import threading
+from contextlib import AbstractContextManager
 from typing import Any
 
 import click
 
-from minutes.cli import _errors, _fail
-
 log = logging.getLogger(__name__)
 
 WORKER_STOP_SECONDS = 15
+
+
+# minutes.cli imports this module to register its commands: reach back into it lazily.
+def _errors() -> AbstractContextManager[None]:
+    from minutes.cli import _errors as errors
+
+    return errors()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    from minutes.cli import _fail as fail
+
+    fail(message, code)
 
 
 def _sessions() -> Any:
@@ -502,9 +514,8 @@ def audit(user: str | None, action: str | None, meeting_id: int | None, limit: i
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
-            click.echo(
-                f"{str(row['at'])[:19]}  {row['user'] or '-'}  {row['action']}  {row['object']}  {detail}".rstrip()
-            )
+            when, who = str(row["at"])[:19], row["user"] or "-"
+            click.echo(f"{when}  {who}  {row['action']}  {row['object']}  {detail}".rstrip())
 
 
 def register(main: click.Group) -> None:
