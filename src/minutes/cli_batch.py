@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes.cli import EXIT_FAILED, _errors, _fail, _hotwords, _llm_options, _llm_overrides, _preset_option
 from minutes.db.jobs import JOB_STATUSES
 from minutes.jobs import (
+    DEFAULT_MAX_ATTEMPTS,
     JobInfo,
     LocalEngine,
     Processors,
     RetryPolicy,
     Watcher,
     WorkerConfig,
-    count_jobs,
     enqueue,
     expand,
     file_sha256,
@@ -38,6 +38,7 @@ from minutes.jobs import (
     retry_jobs,
     threads_per_worker,
 )
+from minutes.jobs.follow import BatchReport, Change, Follower
 
 POLL = 0.5  # seconds between looks at the queue while workers run
 
@@ -51,85 +52,131 @@ def register(group: click.Group) -> None:
 # --- options shared by batch and watch ------------------------------------------------------
 
 
+def _options(*decorators: Any) -> Callable[[Any], Any]:
+    def apply(f: Any) -> Any:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return apply
+
+
+_count = click.IntRange(min=1)
+
+
 def _pipeline_options(f: Any) -> Any:
-    """What ``minutes process`` takes about the recordings (each job stores them)."""
-    for opt in reversed(
-        [
-            _preset_option,
-            click.option("--model", envvar="MINUTES_MODEL", help="Speech model: tiny.en, base, or a folder."),
-            click.option(
-                "--language", envvar="MINUTES_LANGUAGE", help="Spoken language code; default: detect."
-            ),
-            click.option(
-                "--vocabulary",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                envvar="MINUTES_VOCABULARY",
-                help="File of names and jargon, one per line, to help recognition.",
-            ),
-            click.option(
-                "--speakers", "num_speakers", type=click.IntRange(min=1), help="Exact number of speakers."
-            ),
-            click.option("--min-speakers", type=click.IntRange(min=1), help="At least this many speakers."),
-            click.option("--max-speakers", type=click.IntRange(min=1), help="At most this many speakers."),
-            click.option(
-                "--force", is_flag=True, help="Redo every stage even for recordings processed before."
-            ),
-            click.option("--sequential", is_flag=True, help="Transcribe, then diarize (not side by side)."),
-            click.option(
-                "--no-summary", is_flag=True, envvar="MINUTES_NO_SUMMARY", help="Skip the minutes stage."
-            ),
-            _llm_options,
-        ]
-    ):
-        f = opt(f)
-    return f
+    """What ``minutes process`` takes about the recordings (each job keeps them)."""
+    return _recording_options(_preset_option(f))
 
 
-def _engine_options(f: Any) -> Any:
-    """How the local workers run."""
-    for opt in reversed(
-        [
-            click.option(
-                "--workers",
-                type=click.IntRange(min=1),
-                default=1,
-                show_default=True,
-                envvar="MINUTES_WORKERS",
-                help="Worker processes; the threads are shared out among them.",
-            ),
-            click.option(
-                "--threads", type=click.IntRange(min=1), envvar="MINUTES_THREADS", help="CPU threads in all."
-            ),
-            click.option(
-                "--retry-delay",
-                type=click.FloatRange(min=0),
-                default=10.0,
-                show_default=True,
-                help="Seconds before a failed attempt is tried again (doubling each time).",
-            ),
-            click.option("-q", "--quiet", is_flag=True, help="Only the final report (and failures)."),
-        ]
-    ):
-        f = opt(f)
-    return f
+_recording_options = _options(
+    click.option("--model", envvar="MINUTES_MODEL", help="Speech model: tiny.en, base, or a folder."),
+    click.option("--language", envvar="MINUTES_LANGUAGE", help="Spoken language code; default: detect."),
+    click.option(
+        "--vocabulary",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="MINUTES_VOCABULARY",
+        help="File of names and jargon, one per line, to help recognition.",
+    ),
+    click.option("--speakers", "num_speakers", type=_count, help="Exact number of speakers."),
+    click.option("--min-speakers", type=_count, help="At least this many speakers."),
+    click.option("--max-speakers", type=_count, help="At most this many speakers."),
+    click.option("--force", is_flag=True, help="Redo every stage even for recordings processed before."),
+    click.option("--sequential", is_flag=True, help="Transcribe, then diarize (not side by side)."),
+    click.option("--no-summary", is_flag=True, envvar="MINUTES_NO_SUMMARY", help="Skip the minutes stage."),
+    _llm_options,
+    click.option(
+        "--max-attempts",
+        type=_count,
+        default=DEFAULT_MAX_ATTEMPTS,
+        show_default=True,
+        help="Attempts per recording for failures that may pass (crash, out of memory, database busy).",
+    ),
+)
+_engine_options = _options(
+    click.option(
+        "--workers",
+        type=_count,
+        default=1,
+        show_default=True,
+        envvar="MINUTES_WORKERS",
+        help="Worker processes; the threads are shared out among them.",
+    ),
+    click.option("--threads", type=_count, envvar="MINUTES_THREADS", help="CPU threads in all."),
+    click.option(
+        "--retry-delay",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="Seconds before a failed attempt is tried again (doubling each time).",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="Only the final report (and failures)."),
+)
 
 
-def _job_options(kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any], str | None]:
-    """Command-line values → (preset, job options, LLM API key); the key is never stored."""
-    llm = _llm_overrides(kwargs)
-    vocabulary = kwargs.pop("vocabulary")
-    options = {
-        **{k: kwargs.pop(k) for k in ("model", "language", "num_speakers", "min_speakers", "max_speakers")},
-        "hotwords": _hotwords(vocabulary),
-        "no_summary": kwargs.pop("no_summary") or None,
-        "sequential": kwargs.pop("sequential") or None,
-        "force": kwargs.pop("force") or None,
-        "summary_language": llm["language"],
-        "llm_backend": llm["backend"],
-        "llm_model": llm["model"],
-        "llm_url": llm["url"],
-    }
-    return kwargs.pop("preset"), {k: v for k, v in options.items() if v is not None}, llm["api_key"]
+@dataclass(frozen=True)
+class _Plan:
+    """What batch and watch were asked for: the jobs' options and how the workers run."""
+
+    preset: str | None
+    options: dict[str, Any]
+    max_attempts: int
+    config: WorkerConfig
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def of(cls, kwargs: dict[str, Any], *, name: Callable[[str | None, dict[str, Any]], str]) -> _Plan:
+        """From the command's values (``kwargs``); ``name`` makes the batch name."""
+        llm = _llm_overrides(kwargs)
+        options = {
+            **{k: kwargs[k] for k in ("model", "language", "num_speakers", "min_speakers", "max_speakers")},
+            "hotwords": _hotwords(kwargs["vocabulary"]),
+            **{k: kwargs[k] or None for k in ("no_summary", "sequential", "force")},
+            **{f"llm_{k}": llm[k] for k in ("backend", "model", "url")},
+            "summary_language": llm["language"],
+        }
+        options = {k: v for k, v in options.items() if v is not None}
+        preset = kwargs["preset"]
+        config = _config(
+            batch=name(preset, options),
+            workers=kwargs["workers"],
+            threads=kwargs["threads"],
+            retry_delay=kwargs["retry_delay"],
+            api_key=llm["api_key"],  # given to the workers, never stored with the jobs
+            forever=kwargs.get("forever", False),
+        )
+        plan = cls(preset, options, kwargs["max_attempts"], config, _sessions())
+        # Build the processor once here (models resolve, nothing loads): a bad preset or a
+        # missing model is one error now, not a failure of every job in every worker.
+        processors = Processors(plan.sessions, threads=config.threads, llm_api_key=config.llm_api_key)
+        processors.prepare(preset, options)
+        processors.close()
+        return plan
+
+    @property
+    def batch(self) -> str:
+        assert self.config.batch is not None
+        return self.config.batch
+
+    def queue(self, files: Sequence[Path]) -> list[int]:
+        """Queue recordings in this plan's batch (hashed first: reading takes time, outside the
+        transaction)."""
+        from minutes import db as store
+
+        hashed = [(f, file_sha256(f)) for f in files]
+        with store.session_scope(self.sessions) as s:
+            return [
+                enqueue(
+                    s,
+                    f,
+                    options=self.options,
+                    preset=self.preset,
+                    batch=self.batch,
+                    max_attempts=self.max_attempts,
+                    sha256=digest,
+                )
+                for f, digest in hashed
+            ]
 
 
 def _config(
@@ -163,35 +210,10 @@ def _sessions() -> sessionmaker[Session]:
     return open_store()
 
 
-def _check_processor(
-    sessions: sessionmaker[Session], config: WorkerConfig, preset: str | None, opts: Any
-) -> None:
-    """Build the processor once here (models resolve, nothing loads) so a bad preset or a missing
-    model is one error now, not a failure per job in every worker."""
-    processors = Processors(sessions, threads=config.threads, llm_api_key=config.llm_api_key)
-    processors.prepare(preset, opts)
-    processors.close()
-
-
-def _queue(
-    sessions: sessionmaker[Session],
-    files: Sequence[Path],
-    *,
-    preset: str | None,
-    options: dict[str, Any],
-    batch: str,
-    max_attempts: int,
-) -> list[int]:
-    hashed = [(f, file_sha256(f)) for f in files]  # outside the transaction: reading takes time
-    from minutes import db as store
-
-    with store.session_scope(sessions) as s:
-        return [
-            enqueue(
-                s, f, options=options, preset=preset, batch=batch, max_attempts=max_attempts, sha256=digest
-            )
-            for f, digest in hashed
-        ]
+def _stable_name(prefix: str, *parts: Any) -> str:
+    """A batch name that is the same when the same command runs again (so it resumes its batch)."""
+    key = json.dumps(parts, sort_keys=True, default=str)
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
 @contextmanager
@@ -208,65 +230,32 @@ def _stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-# --- following the queue --------------------------------------------------------------------
+# --- showing the queue ----------------------------------------------------------------------
 
 
-class _Follower:
-    """Reads the jobs that changed since the last look; prints a line for each that finished or
-    is waiting to be tried again, and keeps a live view of the running ones on a terminal."""
+class _Printer:
+    """Says what a :class:`Follower` saw: a line (or JSON object) per finished job, a line per
+    attempt that will be retried, and on a terminal a bar per running job."""
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        *,
-        batch: str | None,
-        mine: Callable[[JobInfo], bool] = lambda _job: True,
-        lines: bool,
-        json_lines: bool = False,
-        live: bool = False,
-    ) -> None:
-        self.sessions, self.batch, self.mine = sessions, batch, mine
+    def __init__(self, *, lines: bool, json_lines: bool = False, live: bool = False) -> None:
         self.lines, self.json_lines = lines, json_lines
-        self.finished: list[JobInfo] = []
-        self._seen: dict[int, tuple[str, int]] = {}
-        self._since: Any = None
         self._live = _Live() if live else None
 
-    def poll(self, *, silent: bool = False) -> None:
-        """Look once; ``silent``: only note what is there (jobs finished before this command)."""
-        from minutes import db as store
-        from minutes.db.models import utcnow
-
-        now = utcnow()
-        with store.session_scope(self.sessions) as s:
-            changed = list_jobs(s, batch=self.batch, since=self._since, oldest_first=True)
-        self._since = now - timedelta(seconds=2)  # rows written while this look ran
-        for job in changed:
-            if not self.mine(job):
-                continue
-            state = (job.status, job.attempts)
+    def show(self, changes: Sequence[Change]) -> None:
+        for change in changes:
+            job = change.job
             if self._live is not None:
                 self._live.show(job)
-            if self._seen.get(job.id) == state:
-                continue
-            self._seen[job.id] = state
-            if silent:
-                continue
-            if job.finished:
-                self.finished.append(job)
-                self._say(job)
-            elif job.status == "queued" and job.attempts and job.error and self.lines:
+            if change.kind == "finished" and self.json_lines:
+                click.echo(json.dumps(job.to_dict(), ensure_ascii=False))
+            elif change.kind == "finished" and self.lines:
+                click.echo(job_line(job), err=job.status == "failed")
+            elif change.kind == "retrying" and self.lines:
                 click.echo(
                     f"↻ {job.path}: attempt {job.attempts} of {job.max_attempts} failed ({job.error}); "
                     "trying again",
                     err=True,
                 )
-
-    def _say(self, job: JobInfo) -> None:
-        if self.json_lines:
-            click.echo(json.dumps(job.to_dict(), ensure_ascii=False))
-        elif self.lines:
-            click.echo(job_line(job), err=job.status == "failed")
 
     def close(self) -> None:
         if self._live is not None:
@@ -318,40 +307,24 @@ def job_line(job: JobInfo) -> str:
     return f"✗ {error}" if job.name in error else f"✗ {job.path}: {error}"
 
 
-def _report(jobs: Sequence[JobInfo], *, batch: str, wall: float, as_json: bool) -> None:
+def _say_report(report: BatchReport, *, as_json: bool) -> None:
     from minutes.clirender import clock
 
-    counts = dict.fromkeys(JOB_STATUSES, 0)
-    for job in jobs:
-        counts[job.status] += 1
-    audio = sum(float((j.result or {}).get("duration", 0.0)) for j in jobs if j.status == "done")
     if as_json:
-        doc = {
-            "batch": batch,
-            "counts": counts,
-            "audio_seconds": round(audio, 3),
-            "wall_seconds": round(wall, 3),
-            "jobs": [j.to_dict() for j in jobs],
-        }
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
+    counts = report.counts
     parts = [
         f"{counts['done']} done",
         f"{counts['skipped']} skipped as duplicate",
         f"{counts['failed']} failed",
     ]
     parts += [f"{counts[s]} {s}" for s in ("queued", "running") if counts[s]]
-    click.echo(f"batch {batch}: {', '.join(parts)}; {clock(audio)} of audio, {clock(wall)} this run")
-    failed = [j for j in jobs if j.status == "failed"]
-    if failed:
-        click.echo("failed:\n" + "\n".join(f"  {job_line(j)}" for j in failed), err=True)
-        click.echo(f"`minutes jobs retry --failed --batch {batch}` queues them again", err=True)
-
-
-def _batch_name(prefix: str, *parts: Any) -> str:
-    """A name that is the same when the same command runs again (so it resumes its batch)."""
-    key = json.dumps(parts, sort_keys=True, default=str)
-    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+    took = f"{clock(report.audio_seconds)} of audio, {clock(report.wall_seconds)} this run"
+    click.echo(f"batch {report.batch}: {', '.join(parts)}; {took}")
+    if report.failed:
+        click.echo("failed:\n" + "\n".join(f"  {job_line(j)}" for j in report.failed), err=True)
+        click.echo(f"`minutes jobs retry --failed --batch {report.batch}` queues them again", err=True)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -366,25 +339,8 @@ def _batch_name(prefix: str, *parts: Any) -> str:
     "batch_name",
     help="Batch name [default: made from the paths and options, so the same command resumes it].",
 )
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Attempts per recording for failures that may pass (crash, out of memory, database busy).",
-)
 @click.option("--json", "as_json", is_flag=True, help="The final report as one JSON document on stdout.")
-def batch(
-    paths: tuple[str, ...],
-    batch_name: str | None,
-    workers: int,
-    threads: int | None,
-    retry_delay: float,
-    quiet: bool,
-    max_attempts: int,
-    as_json: bool,
-    **kwargs: Any,
-) -> None:
+def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwargs: Any) -> None:
     """Process many recordings (files, folders, globs) with a pool of worker processes.
 
     Folders are searched recursively for media files. Each recording becomes a job in the
@@ -393,52 +349,40 @@ def batch(
     resumes. Prints a report; exit status 1 if any recording failed.
     """
     started = time.monotonic()
-    with _errors():
-        files = expand(paths)
-        preset, options, api_key = _job_options(kwargs)
-        name = batch_name or _batch_name(
+    talk = not (kwargs["quiet"] or as_json)
+
+    def name(preset: str | None, options: dict[str, Any]) -> str:
+        return batch_name or _stable_name(
             "batch", sorted(str(Path(p).absolute()) for p in paths), preset, options
         )
-        config = _config(
-            batch=name, workers=workers, threads=threads, retry_delay=retry_delay, api_key=api_key
-        )
-        sessions = _sessions()
-        _check_processor(sessions, config, preset, options)
-        _queue(sessions, files, preset=preset, options=options, batch=name, max_attempts=max_attempts)
-    if not (quiet or as_json):
-        click.echo(f"batch {name}: {len(files)} recording(s), {workers} worker(s)", err=True)
-    follower = _Follower(
-        sessions,
-        batch=name,
-        lines=not (quiet or as_json),
-        live=not (quiet or as_json) and sys.stderr.isatty(),
-    )
+
+    with _errors():
+        files = expand(paths)
+        plan = _Plan.of(kwargs, name=name)
+        plan.queue(files)
+    if talk:
+        click.echo(f"batch {plan.batch}: {len(files)} recording(s), {kwargs['workers']} worker(s)", err=True)
+    follower = Follower(plan.sessions, batch=plan.batch)
+    printer = _Printer(lines=talk, live=talk and sys.stderr.isatty())
     try:
-        with _errors(), _stop_on_sigterm(), LocalEngine(config, workers=workers, sessions=sessions) as engine:
-            while _unfinished(sessions, name):
+        with (
+            _errors(),
+            _stop_on_sigterm(),
+            LocalEngine(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
+        ):
+            while BatchReport.of(plan.sessions, plan.batch, wall_seconds=0).unfinished:
                 engine.tick()
-                follower.poll()
+                printer.show(follower.poll())
                 time.sleep(POLL)
-            follower.poll()
+            printer.show(follower.poll())
     except KeyboardInterrupt:
-        follower.close()
+        printer.close()
         _fail("interrupted; finished stages are kept, run the same command again to resume", 130)
-    follower.close()
-    from minutes import db as store
-
-    with store.session_scope(sessions) as s:
-        everything = list_jobs(s, batch=name, oldest_first=True)
-    _report(everything, batch=name, wall=time.monotonic() - started, as_json=as_json)
-    if any(j.status == "failed" for j in everything):
+    printer.close()
+    report = BatchReport.of(plan.sessions, plan.batch, wall_seconds=time.monotonic() - started)
+    _say_report(report, as_json=as_json)
+    if report.failed:
         sys.exit(EXIT_FAILED)
-
-
-def _unfinished(sessions: sessionmaker[Session], batch: str) -> bool:
-    from minutes import db as store
-
-    with store.session_scope(sessions) as s:
-        counts = count_jobs(s, batch=batch)
-    return counts["queued"] + counts["running"] > 0
 
 
 @click.command()
@@ -460,22 +404,9 @@ def _unfinished(sessions: sessionmaker[Session], batch: str) -> bool:
     show_default=True,
     help="Seconds between looks.",
 )
-@click.option(
-    "--max-attempts", type=click.IntRange(min=1), default=3, show_default=True, help="Attempts per recording."
-)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finished job on stdout.")
 def watch(
-    folder: Path,
-    batch_name: str | None,
-    workers: int,
-    threads: int | None,
-    retry_delay: float,
-    quiet: bool,
-    settle: float,
-    interval: float,
-    max_attempts: int,
-    as_json: bool,
-    **kwargs: Any,
+    folder: Path, batch_name: str | None, settle: float, interval: float, as_json: bool, **kwargs: Any
 ) -> None:
     """Process recordings as they arrive in FOLDER (and those already there), each once.
 
@@ -483,40 +414,36 @@ def watch(
     remembered in the database, so a restart does not process a file twice. Runs until
     Ctrl-C (or SIGTERM); a recording in progress then is finished by the next run.
     """
+    quiet = kwargs["quiet"]
     with _errors():
-        preset, options, api_key = _job_options(kwargs)
-        name = batch_name or _batch_name("watch", str(folder.resolve()))
-        config = _config(
-            batch=name,
-            workers=workers,
-            threads=threads,
-            retry_delay=retry_delay,
-            api_key=api_key,
-            forever=True,
+        plan = _Plan.of(
+            {**kwargs, "forever": True},
+            name=lambda *_: batch_name or _stable_name("watch", str(folder.resolve())),
         )
-        sessions = _sessions()
-        _check_processor(sessions, config, preset, options)
         from minutes import db as store
 
-        with store.session_scope(sessions) as s:
-            handled = {j.path: j.created_at for j in list_jobs(s, batch=name, oldest_first=True)}
+        with store.session_scope(plan.sessions) as s:
+            handled = {j.path: j.created_at for j in list_jobs(s, batch=plan.batch, oldest_first=True)}
     watcher = Watcher(folder, settle=settle, handled=handled)
-    follower = _Follower(sessions, batch=name, lines=not quiet and not as_json, json_lines=as_json)
-    follower.poll(silent=True)
+    follower = Follower(plan.sessions, batch=plan.batch)
+    follower.prime()
+    printer = _Printer(lines=not quiet and not as_json, json_lines=as_json)
     if not quiet:
-        click.echo(f"watching {folder} (batch {name}); Ctrl-C stops", err=True)
+        click.echo(f"watching {folder} (batch {plan.batch}); Ctrl-C stops", err=True)
     try:
-        with _errors(), _stop_on_sigterm(), LocalEngine(config, workers=workers, sessions=sessions) as engine:
+        with (
+            _errors(),
+            _stop_on_sigterm(),
+            LocalEngine(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
+        ):
             while True:
                 ready = watcher.scan()
                 if ready:
-                    _queue(
-                        sessions, ready, preset=preset, options=options, batch=name, max_attempts=max_attempts
-                    )
+                    plan.queue(ready)
                     if not quiet:
                         click.echo("\n".join(f"queued {p}" for p in ready), err=True)
                 engine.tick()
-                follower.poll()
+                printer.show(follower.poll())
                 time.sleep(interval)
     except KeyboardInterrupt:
         pass
@@ -569,21 +496,16 @@ def worker(
         )
         sessions = _sessions()
     engine = LocalEngine(config, workers=workers, sessions=sessions)
-    follower = _Follower(
-        sessions,
-        batch=batch_name,
-        mine=lambda job: job.worker in engine.worker_ids,
-        lines=not quiet and not as_json,
-        json_lines=as_json,
-    )
+    follower = Follower(sessions, batch=batch_name, mine=lambda job: job.worker in engine.worker_ids)
+    printer = _Printer(lines=not quiet and not as_json, json_lines=as_json)
     try:
         with _errors(), _stop_on_sigterm(), engine:
             while engine.tick():
-                follower.poll()
+                printer.show(follower.poll())
                 time.sleep(min(poll, POLL))
     except KeyboardInterrupt:
         pass
-    follower.poll()
+    printer.show(follower.poll())
     if any(j.status == "failed" for j in follower.finished):
         sys.exit(EXIT_FAILED)
 

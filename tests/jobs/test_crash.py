@@ -175,7 +175,7 @@ def test_the_whole_command_killed_mid_stage_resumes_when_run_again(
 
     started = time.monotonic()
     report, _err = _report(_start(folder))
-    assert time.monotonic() - started < 30  # gone workers are noticed at once, not after the lease
+    assert time.monotonic() - started < 50  # gone workers are noticed at once, not after the 60 s lease
     assert report["counts"]["done"] == RECORDINGS
     resumed = [j for j in report["jobs"] if j["attempts"] == 2]
     assert len(resumed) == 2

@@ -104,10 +104,10 @@ def test_a_failed_stage_is_retried_and_the_finished_stage_reused(
 def test_a_long_stage_keeps_its_lease(
     sessions: Sessions, tones: Callable[..., list[Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MINUTES_FAKE_TRANSCRIBE_SECONDS", "2.5")
+    monkeypatch.setenv("MINUTES_FAKE_TRANSCRIBE_SECONDS", "3.5")
     monkeypatch.setenv("MINUTES_FAKE_DIARIZE_SECONDS", "0.1")
     (a,) = tones(1)
-    job = _queue_and_claim(sessions, a, lease_seconds=1.0)
+    job = _queue_and_claim(sessions, a, lease_seconds=1.5)
     stolen: list[int] = []
     seen: list[tuple[str | None, float]] = []
     running = threading.Event()
@@ -129,7 +129,7 @@ def test_a_long_stage_keeps_its_lease(
             job,
             slow.build_processor(_preset(), sessions=sessions, summary=False),
             worker="w:1",
-            lease_seconds=1.0,
+            lease_seconds=1.5,
         )
     finally:
         running.set()
