@@ -149,6 +149,10 @@ def test_search_finds_only_visible_meetings(
     assert hits["total"] == len(found)
     if "support" not in VISIBLE[user]:
         assert "escalation" not in page and "escalation" not in str(hits)
+    # Every meeting's minutes mention hosting: only the visible ones may come back.
+    in_minutes = client.get("/api/v1/search", params={"q": "hosting"}).json()
+    assert {h["meeting_id"] for h in in_minutes["minutes"]} == {world.meetings[k] for k in VISIBLE[user]}
+    assert in_minutes["minutes_total"] == 2 * len(VISIBLE[user])  # the summary and the question
 
 
 @pytest.mark.parametrize("user", list(VISIBLE))

@@ -12,10 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
-from minutes.db import session_scope
+from minutes.db import replace_transcript, save_minutes, session_scope
 from minutes.db.accounts import AuditEntry
 from minutes.db.models import Meeting, Recording
 from minutes.jobs import enqueue
+from minutes.types import Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
 from minutes.web.config import WebSettings
 from tests.web.conftest import Browser
 from tests.web.world import World
@@ -140,7 +141,7 @@ def test_meeting_page_shows_player_timeline_transcript_and_minutes(
     assert f'src="/meetings/{meeting}/media#t=2.20"' in html
     assert 'data-start-at="2.20"' in html
     # Transcript lines carry their times; no word timings are shipped.
-    assert re.search(r'<p class="utt" id="u-1" data-index="1" data-start="2.20" data-end="4.00">', html)
+    assert re.search(r'<p class="utt" id="u-1" data-start="2.20" data-end="4.00">', html)
     assert "probability" not in html
     # Timeline: one track per speaker, coloured.
     assert html.count('class="tl-track"') == 2
@@ -169,13 +170,31 @@ def test_meeting_page_uses_a_fixed_number_of_queries(world: World, browser: Call
     with count_queries(world) as few:
         assert mona.client.get(f"/meetings/{short}").status_code == 200
 
-    long_words = " ".join(f"w{i}" for i in range(2000))
-    long = world.add_meeting("long", team="Sales", words=long_words)
+    long = world.add_meeting("long", team="Sales", words="first line")
+    with session_scope(world.sessions) as s:
+        lines = tuple(
+            Utterance(
+                i,
+                f"SPEAKER_0{i % 5}",
+                i * 2.0,
+                i * 2.0 + 1.5,
+                f"line {i}",
+                (Word(i * 2.0, i * 2.0 + 1, "line"),),
+            )
+            for i in range(300)
+        )
+        speakers = tuple(Speaker(f"SPEAKER_0{k}", f"Person {k}", 60.0) for k in range(5))
+        replace_transcript(s, meeting_id=long, utterances=lines, speakers=speakers, embeddings={})
+        items = tuple(MinuteItem("action", f"do {i}", (i,), owner=f"SPEAKER_0{i % 5}") for i in range(40))
+        chapters = tuple(Chapter(i * 60.0, i * 60.0 + 60, f"part {i}", (i,)) for i in range(10))
+        save_minutes(s, meeting_id=long, minutes=Minutes("Long.", items, chapters))
     with count_queries(world) as many:
         assert mona.client.get(f"/meetings/{long}").status_code == 200
 
     assert len(many) == len(few)
-    assert len(few) <= 16
+    assert len(few) <= 16, few
+    page = mona.client.get(f"/meetings/{long}").text
+    assert page.count('class="utt"') == 300 and page.count('class="item action') == 40
 
 
 def test_views_and_exports_are_audited(world: World, api: Callable[[str], TestClient]) -> None:
@@ -421,3 +440,23 @@ def test_a_job_of_a_deleted_meeting_no_longer_links_to_it(
     client.delete(f"/api/v1/meetings/{meeting}")
 
     assert client.get(f"/api/v1/jobs/{job}").json()["meeting_id"] is None
+
+
+def test_user_text_is_escaped_everywhere_it_is_shown(world: World, api: Callable[[str], TestClient]) -> None:
+    client = api("mona")
+    meeting = world.meetings["sales"]
+    evil = '<script>alert(1)</script> & "quoted" <b>bold</b>'
+    client.put(f"/api/v1/meetings/{meeting}/utterances/0", json={"text": evil})
+    client.put(
+        f"/api/v1/meetings/{meeting}/speakers/SPEAKER_00", json={"name": '<img src=x onerror="alert(2)">'}
+    )
+
+    page = client.get(f"/meetings/{meeting}").text
+    found = client.get("/search", params={"q": "quoted"}).text
+    listing = client.get("/meetings").text
+
+    for html in (page, found, listing):
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    assert "<mark>quoted</mark>" in found

@@ -90,6 +90,30 @@ def test_javascript_upload_gets_json(world: World, browser: Callable[[str], Brow
     assert response.json()["results"][0]["job_id"] is not None
 
 
+def test_a_recording_can_be_uploaded_again_after_its_meeting_was_deleted(
+    world: World, api: Callable[[str], TestClient], tone: Path
+) -> None:
+    client = api("mona")
+    first = client.post(
+        "/api/v1/uploads", files=[("files", ("a.wav", tone.read_bytes()))], data={"team": "1"}
+    )
+    (job,) = jobs(world)
+    with session_scope(world.sessions) as s:  # as if a worker had finished it, and it was deleted since
+        row = s.get(Job, job.id)
+        assert row is not None
+        row.status = "done"
+
+    again = client.post(
+        "/api/v1/uploads", files=[("files", ("a.wav", tone.read_bytes()))], data={"team": "1"}
+    )
+
+    assert first.json()["results"][0]["job_id"] == job.id
+    second = again.json()["results"][0]["job_id"]
+    assert second is not None and second != job.id
+    assert [j.status for j in jobs(world)] == ["done", "queued"]
+    assert jobs(world)[1].batch.startswith("web:mona:")
+
+
 def test_bad_files_are_refused_one_by_one(
     world: World, api: Callable[[str], TestClient], settings: WebSettings, tone: Path
 ) -> None:

@@ -259,6 +259,11 @@ class MeetingView:
     items: tuple[ItemView, ...]
     chapters: tuple[ChapterView, ...]
 
+    @property
+    def span(self) -> float:
+        """Seconds the timeline covers: the recording, or up to the last line if that ends later."""
+        return max(self.duration, max((u.end for u in self.utterances), default=0.0), 1.0)
+
     def speaker(self, label: str) -> SpeakerView | None:
         return next((s for s in self.speakers if s.label == label), None)
 

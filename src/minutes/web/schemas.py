@@ -149,9 +149,24 @@ class SearchHitOut(BaseModel):
     url: str = Field(description="the meeting page at that moment")
 
 
+class MinutesHitOut(BaseModel):
+    meeting_id: int
+    meeting_title: str
+    meeting_date: datetime | None
+    kind: str = Field(description="summary, decision, action or question")
+    position: int | None = Field(description="the item's place in the minutes; none for the summary")
+    text: str
+    evidence: list[int]
+    snippet: list[tuple[str, bool]]
+    score: float
+    url: str
+
+
 class SearchOut(BaseModel):
     total: int
     hits: list[SearchHitOut]
+    minutes_total: int = Field(description="matching summaries and minute items (first page only)")
+    minutes: list[MinutesHitOut]
 
 
 class ActionItemOut(BaseModel):

@@ -84,8 +84,14 @@ def store_upload(
     limit: int,
     team_id: int | None,
     title: str | None,
+    batch: str,
 ) -> UploadResult:
-    """Check and store one uploaded file, then queue it; never raises for a bad file."""
+    """Check and store one uploaded file, then queue it; never raises for a bad file.
+
+    ``batch`` names the upload request: the queue then treats the same content twice in one
+    request as a duplicate, but never skips a new upload because of an older job (e.g. one of
+    a meeting deleted since).
+    """
     from minutes.jobs import enqueue
 
     principal = actor.principal
@@ -112,6 +118,7 @@ def store_upload(
             job_id = enqueue(
                 session,
                 final,
+                batch=batch,
                 team_id=team_id,
                 submitted_by=principal.user_id,
                 title=(title or PurePath(name).stem).strip()[:1024] or None,
@@ -133,6 +140,11 @@ def store_upload(
         return UploadResult(name, error=str(exc) if str(exc).startswith(name) else f"{name}: {exc}")
     finally:
         partial.unlink(missing_ok=True)
+
+
+def new_batch(principal: access.Principal) -> str:
+    """A batch name for one upload request, e.g. ``web:mona:5f2c9a1e04b7``."""
+    return f"web:{principal.username}:{secrets.token_hex(6)}"
 
 
 def _existing_meeting(session: Session, principal: access.Principal, digest: str) -> int | None:

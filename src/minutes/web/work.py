@@ -18,6 +18,7 @@ from minutes.web.access import Principal
 from minutes.web.audit import Actor
 
 JOBS_SCANNED = 500  # newest jobs looked at for a user's list
+MINUTES_HITS = 10  # summaries and minute items shown above the transcript lines
 
 
 def job_json(job: Any, visible_meetings: set[int]) -> dict[str, Any]:
@@ -71,6 +72,8 @@ def job_for(session: Session, principal: Principal, job_id: int) -> dict[str, An
 class SearchPage:
     total: int
     hits: list[Any]
+    minutes: list[Any]  # matching summaries and items (first page only)
+    minutes_total: int
 
 
 def search(
@@ -84,24 +87,35 @@ def search(
     limit: int,
     offset: int,
 ) -> SearchPage:
-    """Transcript search over the meetings the actor may see (the database filters them)."""
-    from minutes.search import search as run_search
+    """Search the transcripts (and, on the first page without a speaker filter, the minutes) of
+    the meetings the actor may see; the database filters them."""
+    from minutes.search import search as search_lines
+    from minutes.search import search_minutes
 
     assert actor.principal is not None
-    results = run_search(
+    visible = access.visible_meeting_ids(actor.principal)
+    lines = search_lines(
         session,
         query,
-        meeting_ids=access.visible_meeting_ids(actor.principal),
+        meeting_ids=visible,
         speaker=speaker or None,
         date_from=date_from,
         date_to=date_to,
         limit=limit,
         offset=offset,
     )
-    audit.record(
-        session, actor, "search", object_type="search", detail={"query": query, "hits": results.total}
+    items = None
+    if offset == 0 and not speaker:
+        items = search_minutes(
+            session, query, meeting_ids=visible, date_from=date_from, date_to=date_to, limit=MINUTES_HITS
+        )
+    audit.record(session, actor, "search", object_type="search", detail={"query": query, "hits": lines.total})
+    return SearchPage(
+        total=lines.total,
+        hits=list(lines.hits),
+        minutes=list(items.hits) if items else [],
+        minutes_total=items.total if items else 0,
     )
-    return SearchPage(total=results.total, hits=list(results.hits))
 
 
 def hit_json(hit: Any) -> dict[str, Any]:
@@ -117,6 +131,22 @@ def hit_json(hit: Any) -> dict[str, Any]:
         "snippet": [[text, bool(match)] for text, match in hit.snippet],
         "score": hit.score,
         "url": f"/meetings/{hit.meeting_id}?t={hit.start:.1f}#u-{hit.utterance_index}",
+    }
+
+
+def minutes_hit_json(hit: Any) -> dict[str, Any]:
+    anchor = "#minutes" if hit.position is None else f"#item-{hit.position}"
+    return {
+        "meeting_id": hit.meeting_id,
+        "meeting_title": hit.meeting_title,
+        "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
+        "kind": hit.kind,
+        "position": hit.position,
+        "text": hit.text,
+        "evidence": list(hit.evidence),
+        "snippet": [[text, bool(match)] for text, match in hit.snippet],
+        "score": hit.score,
+        "url": f"/meetings/{hit.meeting_id}{anchor}",
     }
 
 

@@ -290,7 +290,10 @@ def search(
         offset=offset,
     )
     return schemas.SearchOut(
-        total=found.total, hits=[schemas.SearchHitOut(**work.hit_json(h)) for h in found.hits]
+        total=found.total,
+        hits=[schemas.SearchHitOut(**work.hit_json(h)) for h in found.hits],
+        minutes_total=found.minutes_total,
+        minutes=[schemas.MinutesHitOut(**work.minutes_hit_json(h)) for h in found.minutes],
     )
 
 

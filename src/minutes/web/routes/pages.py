@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from minutes.db.models import STATUSES
 from minutes.errors import ConfigError
-from minutes.web import access, catalog, service, users
+from minutes.web import access, catalog, fragments, service, users
 from minutes.web.audit import Actor
 from minutes.web.deps import CurrentActor, Db, settings_of
 from minutes.web.templating import render
@@ -151,6 +151,8 @@ def meeting_page(
         {
             "nav": "meetings",
             "view": view,
+            "transcript_html": fragments.transcript(view),
+            "timeline_html": fragments.timeline(view, view.span),
             "can_edit": found.can_edit,
             "start_at": t,
             "formats": EXPORT_FORMATS,

@@ -48,6 +48,7 @@ async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[upload
     # probed and hashed (on SQLite an open transaction holds the write lock the worker needs).
     db.commit()
     settings = settings_of(request)
+    batch = uploads.new_batch(actor.principal)
     results = []
     for f in files:
         result = await run_in_threadpool(
@@ -60,6 +61,7 @@ async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[upload
             limit=settings.upload_max_bytes,
             team_id=team.id if team else None,
             title=title,
+            batch=batch,
         )
         db.commit()
         results.append(result)

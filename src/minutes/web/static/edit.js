@@ -49,7 +49,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       save.disabled = true;
-      fetch("/api/v1/meetings/" + meeting + "/utterances/" + line.dataset.index, {
+      fetch("/api/v1/meetings/" + meeting + "/utterances/" + line.id.slice(2), {
         method: "PUT",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },

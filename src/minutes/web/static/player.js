@@ -35,7 +35,7 @@
     if (el === current) return;
     if (current) { current.classList.remove("current"); current.removeAttribute("aria-current"); }
     current = el;
-    article.dataset.current = el ? el.dataset.index : "";
+    article.dataset.current = el ? el.id.slice(2) : "";
     if (!el) return;
     el.classList.add("current");
     el.setAttribute("aria-current", "true");
@@ -90,7 +90,7 @@
       ev.preventDefault();
       var t = parseFloat(line.dataset.start);
       seek(t, true);
-      remember(t, line.dataset.index);
+      remember(t, line.id.slice(2));
     });
   }
 
