@@ -460,3 +460,62 @@ def test_user_text_is_escaped_everywhere_it_is_shown(world: World, api: Callable
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt;" in page
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
     assert "<mark>quoted</mark>" in found
+
+
+def test_the_page_forms_for_lines_teams_shares_and_the_action_list(
+    world: World, browser: Callable[[str], Browser], api: Callable[[str], TestClient]
+) -> None:
+    ada = browser("ada")
+    meeting = world.meetings["orphan"]
+
+    corrected = ada.post(f"/meetings/{meeting}/utterances/2", {"text": "Who pays for hosting stays open."})
+    moved = ada.post(f"/meetings/{meeting}/team", {"team": str(world.teams["Sales"])})
+    shared = ada.post(f"/meetings/{meeting}/shares", {"username": "MEL"})
+    page = ada.client.get(f"/meetings/{meeting}").text
+    ticked = ada.post(f"/actions/{meeting}/1", {"done": "1", "next": "/actions?status=all"})
+    elsewhere = ada.post(f"/actions/{meeting}/1", {"done": "0", "next": "https://evil.example/"})
+    shares = api("ada").get(f"/api/v1/meetings/{meeting}/shares").json()
+    unshared = ada.post(f"/meetings/{meeting}/shares/mel/remove")
+
+    assert corrected.headers["location"] == f"/meetings/{meeting}#u-2"
+    assert moved.headers["location"] == shared.headers["location"] == f"/meetings/{meeting}#access"
+    assert "Who pays for hosting stays open." in page
+    assert '<option value="1" selected>Sales</option>' in page
+    assert 'data-testid="shares"' in page and "mel" in page
+    assert ticked.headers["location"] == "/actions?status=all"
+    assert elsewhere.headers["location"] == "/meetings"
+    assert shares == {"meeting_id": meeting, "users": ["mel"]}
+    assert unshared.status_code == 303
+    assert api("ada").get(f"/api/v1/meetings/{meeting}/shares").json()["users"] == []
+    assert api("mona").get(f"/api/v1/meetings/{meeting}").status_code == 200  # now a Sales meeting
+    assert ada.post(f"/meetings/{meeting}/shares/mel/remove").status_code == 404  # not shared any more
+
+
+def test_shares_are_listed_only_to_editors(world: World, api: Callable[[str], TestClient]) -> None:
+    meeting = world.meetings["sales_shared"]
+    assert api("mona").get(f"/api/v1/meetings/{meeting}/shares").json()["users"] == ["mel"]
+    assert api("mel").get(f"/api/v1/meetings/{meeting}/shares").status_code == 403
+    assert api("sam").get(f"/api/v1/meetings/{meeting}/shares").status_code == 404
+    assert api("mona").put(f"/api/v1/meetings/{meeting}/shares/nobody").status_code == 404
+
+
+def test_action_items_page_filters_and_groups(world: World, browser: Callable[[str], Browser]) -> None:
+    ada = browser("ada")
+    client = ada.client
+    client.put(
+        f"/api/v1/meetings/{world.meetings['sales']}/speakers/SPEAKER_01",
+        json={"name": "Priya Shah"},
+        headers={"X-CSRF-Token": ada.csrf},
+    )
+    ada.post(f"/actions/{world.meetings['support']}/1", {"done": "1"})
+
+    open_items = client.get("/actions").text
+    done_items = client.get("/actions?status=done").text
+    by_owner = client.get("/actions?status=all&group=owner").text
+    priya = client.get("/actions?status=all&owner=priya shah").text
+
+    assert open_items.count('data-testid="action-row"') == 3
+    assert done_items.count('data-testid="action-row"') == 1
+    assert "<h2>Priya Shah</h2>" in by_owner and "<h2>SPEAKER_01</h2>" in by_owner
+    assert priya.count('data-testid="action-row"') == 1
+    assert client.get("/actions?status=late").status_code == 400

@@ -174,12 +174,21 @@ def media_file(session: Session, actor: Actor, meeting_id: int, *, record: bool)
     return Path(media_path)
 
 
-def delete_meeting(session: Session, actor: Actor, meeting_id: int, *, media_dir: Path) -> Path | None:
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """A deleted meeting's title, and the stored file to remove once the deletion is committed."""
+
+    title: str
+    media: Path | None
+
+
+def delete_meeting(session: Session, actor: Actor, meeting_id: int, *, media_dir: Path) -> Deletion:
     """Delete a meeting with everything derived from it.
 
     The recording row goes too when no other meeting uses it, and then its file, if the server
-    stored it (an upload under ``media_dir``): the caller removes the returned path once the
-    transaction has committed, so a failed commit never loses the file of a meeting that stays.
+    stored it (an upload under ``media_dir``): the caller removes ``Deletion.media`` once the
+    transaction has committed (:func:`remove_media`), so a failed commit never loses the file
+    of a meeting that stays.
     """
     access.require_edit(session, _principal(actor), meeting_id)
     meeting = session.get(Meeting, meeting_id)
@@ -204,7 +213,7 @@ def delete_meeting(session: Session, actor: Actor, meeting_id: int, *, media_dir
         meeting_id=meeting_id,
         detail={"title": title, "media_removed": remove is not None},
     )
-    return remove
+    return Deletion(title=title, media=remove)
 
 
 def _owned_media(media_path: str | None, media_dir: Path) -> Path | None:

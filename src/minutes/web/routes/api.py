@@ -104,10 +104,10 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Meeting
 @router.delete("/meetings/{meeting_id}", response_model=schemas.Deleted, summary="Delete a meeting")
 def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Deleted:
     """Removes the meeting, its transcript, minutes and index entries, and the uploaded file."""
-    media = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    deleted = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
-    service.remove_media(media)
-    return schemas.Deleted(meeting_id=meeting_id, media_removed=media is not None)
+    service.remove_media(deleted.media)
+    return schemas.Deleted(meeting_id=meeting_id, media_removed=deleted.media is not None)
 
 
 @router.get("/meetings/{meeting_id}/transcript", response_model=schemas.Transcript, summary="The transcript")

@@ -225,12 +225,10 @@ def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: in
 
 @router.post("/meetings/{meeting_id}/delete")
 def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
-    assert actor.principal is not None
-    title = catalog.load_meeting_view(db, actor.principal, meeting_id).title
-    media = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    deleted = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
-    service.remove_media(media)
-    return RedirectResponse(f"/meetings?deleted={quote(title)}", status_code=303)
+    service.remove_media(deleted.media)
+    return RedirectResponse(f"/meetings?deleted={quote(deleted.title)}", status_code=303)
 
 
 @router.get("/meetings/{meeting_id}/export/{fmt}")

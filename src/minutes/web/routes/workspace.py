@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from minutes.db.minutes_repo import ACTION_STATUSES
@@ -27,12 +28,18 @@ MAX_FILES = 20
 
 async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[uploads.UploadResult]:
     """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``)."""
-    from starlette.concurrency import run_in_threadpool
-
     assert actor.principal is not None
     if not actor.principal.can_upload:
         raise access.Forbidden("only managers and admins upload recordings; ask one of them")
     form = await request.form(max_files=MAX_FILES, max_fields=20)
+    try:
+        return await _store_all(request, db, actor, form)
+    finally:
+        await form.close()  # the spooled temporary files Starlette made
+
+
+async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> list[uploads.UploadResult]:
+    assert actor.principal is not None
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     if not files:
         raise ConfigError("choose at least one recording to upload (form field 'files')")
@@ -46,7 +53,7 @@ async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[upload
     team = await run_in_threadpool(access.require_team_for_edit, db, actor.principal, team_id)
     # Each file is its own unit of work, and no transaction stays open while a file is copied,
     # probed and hashed (on SQLite an open transaction holds the write lock the worker needs).
-    db.commit()
+    await run_in_threadpool(db.commit)
     settings = settings_of(request)
     batch = uploads.new_batch(actor.principal)
     results = []
@@ -63,7 +70,7 @@ async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[upload
             title=title,
             batch=batch,
         )
-        db.commit()
+        await run_in_threadpool(db.commit)
         results.append(result)
     return results
 
