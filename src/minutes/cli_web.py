@@ -7,14 +7,16 @@ who may see what are written to the audit log with ``via=cli``.
 
 from __future__ import annotations
 
+import ctypes
 import getpass
 import ipaddress
 import json
 import logging
+import signal
 import subprocess
 import sys
 import threading
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from typing import Any
 
 import click
@@ -22,6 +24,7 @@ import click
 log = logging.getLogger(__name__)
 
 WORKER_STOP_SECONDS = 15
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 # minutes.cli imports this module to register its commands: reach back into it lazily.
@@ -77,13 +80,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """In the worker child, before exec: get SIGTERM if ``serve`` dies without stopping it (Linux)."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; ending with SystemExit
+    # (instead of the default instant death) lets `serve` stop its worker on the way out.
+    raise SystemExit(128 + signum)
+
+
 def _start_worker() -> subprocess.Popen[bytes]:
     from minutes.cli import main
 
     if "worker" not in main.commands:
         _fail("the job worker (`minutes worker`) is not part of this installation; run with --no-worker", 2)
     cmd = [sys.executable, "-c", "from minutes.cli import main; main()", "worker", "--forever"]
-    child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
     def watch() -> None:
         code = child.wait()
@@ -184,9 +200,13 @@ def serve(
     if nobody:
         click.echo("no user yet: create the first with `minutes users create NAME --admin`", err=True)
     worker = None if no_worker else _start_worker()
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(create_app(settings, sessions), host=host, port=port, workers=1, log_level="info")
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down already
+        click.echo("minutes: stopped", err=True)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if worker is not None:
             _stop_worker(worker)
 

@@ -227,6 +227,29 @@ def test_serve_no_worker_and_allow_remote(served: dict[str, Any]) -> None:
     assert served["children"] == []
 
 
+@pytest.mark.parametrize(("stop", "code"), [(KeyboardInterrupt(), 0), (SystemExit(143), 143)])
+def test_the_worker_is_stopped_however_the_server_ends(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, stop: BaseException, code: int
+) -> None:
+    import signal
+
+    import uvicorn
+
+    def interrupted(app: Any, **kwargs: Any) -> None:
+        # What uvicorn does on Ctrl+C, and what SIGTERM becomes once uvicorn re-raises it.
+        assert signal.getsignal(signal.SIGTERM) is cli_web._exit_on_sigterm
+        raise stop
+
+    monkeypatch.setattr(uvicorn, "run", interrupted)
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(main, ["serve"])
+
+    assert result.exit_code == code
+    ((_, child),) = served["children"]
+    assert child.terminated
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_the_worker_child_is_stopped_when_it_does_not_stop_by_itself() -> None:
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     cli_web._stop_worker(child)
