@@ -66,7 +66,7 @@ _count = click.IntRange(min=1)
 
 def _pipeline_options(f: Any) -> Any:
     """What ``minutes process`` takes about the recordings (each job keeps them)."""
-    return _recording_options(_preset_option(f))
+    return _preset_option(_recording_options(f))
 
 
 _recording_options = _options(
