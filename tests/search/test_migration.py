@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
+import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from minutes.db import rename_speaker, save_minutes, session_factory, session_scope, upgrade
+from minutes.db import (
+    current_revision,
+    make_engine,
+    rename_speaker,
+    save_minutes,
+    session_factory,
+    session_scope,
+    upgrade,
+)
 from minutes.db.engine import alembic_config
 from minutes.search import schema, search
 from minutes.search.items import search_minutes
 from minutes.types import MinuteItem, Minutes
+from tests.db.conftest import POSTGRES_URL
 from tests.search.conftest import add_meeting
 
 
@@ -105,3 +119,37 @@ def test_downgrade_removes_the_indexes_and_keeps_the_data(migrated: Engine) -> N
     upgrade(migrated)
     with Session(migrated) as session:
         assert search(session, "budget").total == 1
+
+
+@pytest.mark.postgres
+def test_a_database_that_is_not_utf8_is_refused_with_the_fix(postgres_admin: Engine) -> None:
+    name = f"minutes_test_latin1_{uuid.uuid4().hex[:8]}"
+    with postgres_admin.connect() as conn:
+        conn.execute(
+            text(f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")
+        )
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        with pytest.raises(
+            RuntimeError, match="minutes needs a UTF8 PostgreSQL database, this one is LATIN1"
+        ):
+            upgrade(engine)
+        assert current_revision(engine) is None  # nothing half-built: the whole upgrade rolled back
+    finally:
+        engine.dispose()
+        with postgres_admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name}"))
+
+
+@pytest.fixture
+def postgres_admin() -> Iterator[Engine]:
+    """An engine on the test server in autocommit mode (CREATE DATABASE cannot run in a transaction)."""
+    engine = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect():
+            pass
+    except OperationalError:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
+    yield engine
+    engine.dispose()

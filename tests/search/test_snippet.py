@@ -8,8 +8,8 @@ from minutes.search.snippet import (
     OPEN,
     WINDOW_CHARS,
     Fragment,
-    fragments_at,
     marked_fragments,
+    token_fragments,
     window,
 )
 
@@ -52,11 +52,18 @@ def test_marks_that_do_not_fit_the_text_are_dropped() -> None:
     assert marked_fragments("", "") == ()
 
 
-def test_marks_on_a_folded_copy_carry_over_to_the_original() -> None:
-    original = "Café, déjà-vu"
-    folded_and_marked = f"{OPEN}Cafe{CLOSE}  deja vu"
-    assert fragments_at(original, folded_and_marked) == (Fragment("Café", True), Fragment(", déjà-vu", False))
-    assert fragments_at(original, "too short") == (Fragment(original, False),)
+def test_matching_words_are_marked_where_they_stand() -> None:
+    text = "Café, déjà-vu: the café_bar <b>café</b>"
+    assert token_fragments(text, {"Café", "café"}) == (
+        Fragment("Café", True),
+        Fragment(", déjà-vu: the ", False),
+        Fragment("café", True),
+        Fragment("_bar <b>", False),
+        Fragment("café", True),
+        Fragment("</b>", False),
+    )
+    assert token_fragments(text, set()) == (Fragment(text, False),)
+    assert token_fragments("", {"x"}) == ()
 
 
 def test_short_lines_are_whole() -> None:

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, literal_column, table
+from sqlalchemy import ColumnElement, Select, Text, bindparam, false, func, literal_column, select, table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from minutes.db.models import Meeting
-from minutes.search.query import QueryError
-from minutes.search.schema import CONFIG, UNACCENT
+from minutes.search.query import WORD, Query, QueryError
+from minutes.search.schema import CONFIG, DOCUMENT, UNACCENT
+from minutes.search.snippet import Fragment, marked_fragments, token_fragments
 
 MAX_LIMIT = 200
 """The most hits one call returns; page with ``offset`` for more."""
@@ -101,3 +103,26 @@ def tsquery(expression: str) -> ColumnElement[Any]:
 
 def matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnElement[bool]:
     return vector.bool_op("@@")(query)
+
+
+def matching_words(session: Session, texts: Iterable[str], query: Query) -> set[str]:
+    """PostgreSQL: the words of ``texts`` that match a word of ``query``, folded and stemmed as indexed.
+
+    One query for a page of hits; :func:`~minutes.search.snippet.token_fragments` marks them.
+    """
+    words = sorted({w for t in texts for w in WORD.findall(t)})
+    if not words:
+        return set()
+    listed = func.unnest(bindparam("words", words, type_=ARRAY(Text))).table_valued("word").render_derived()
+    document = getattr(func, DOCUMENT)(listed.c.word)
+    found = session.execute(select(listed.c.word).where(matches(document, tsquery(query.any_word_tsquery()))))
+    return set(found.scalars())
+
+
+def highlight(session: Session, rows: list[tuple[str, str]], query: Query) -> list[tuple[Fragment, ...]]:
+    """Fragments of each ``(text, marked)``: SQLite's ``highlight()`` output, or, on PostgreSQL
+    (where ``marked`` is the text), the words PostgreSQL says match."""
+    if dialect(session) == "sqlite":
+        return [marked_fragments(marked, text) for text, marked in rows]
+    words = matching_words(session, [text for text, _ in rows], query)
+    return [token_fragments(text, words) for text, _ in rows]

@@ -17,8 +17,8 @@ from minutes.db.models import Meeting, MinuteItemRow, MinutesRow
 from minutes.search import _scope
 from minutes.search._scope import MeetingIds
 from minutes.search.query import Query, parse
-from minutes.search.schema import CONFIG, DOCUMENT, FOLD, FTS_MINUTE_ITEMS, FTS_MINUTES
-from minutes.search.snippet import CLOSE, OPEN, Fragment, fragments_at, marked_fragments, window
+from minutes.search.schema import DOCUMENT, FTS_MINUTE_ITEMS, FTS_MINUTES
+from minutes.search.snippet import CLOSE, OPEN, Fragment, window
 
 SUMMARY = "summary"
 """The ``kind`` of a hit in a meeting's summary; items have their own kind (decision, action, question)."""
@@ -167,17 +167,14 @@ def _details(
         return {}
     if sqlite:
         fts = _scope.fts_table(source.fts)
-        marked: ColumnElement[str] = func.highlight(literal_column(source.fts), 0, OPEN, CLOSE)
+        marked: Any = func.highlight(literal_column(source.fts), 0, OPEN, CLOSE)
         base = (
             select()
             .select_from(fts.join(source.key.class_.__table__, source.key == fts.c.rowid))
             .where(_scope.fts_match(source.fts, query.fts5()))
         )
     else:
-        config: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
-        folded = getattr(func, FOLD)(source.text)
-        options = f'StartSel="{OPEN}", StopSel="{CLOSE}", HighlightAll=true'
-        marked = func.ts_headline(config, folded, _scope.tsquery(query.tsquery()), options)
+        marked = source.text  # the matching words are found afterwards, see _scope.highlight
         base = select().select_from(source.key.class_.__table__)
     if source is _ITEMS:
         extra: list[Any] = [MinuteItemRow.kind, MinuteItemRow.position, MinuteItemRow.evidence]
@@ -189,10 +186,12 @@ def _details(
         )
         .join(Meeting, Meeting.id == source.meeting)
         .where(source.key.in_(keys))
-    )
+    ).all()
+    snippets = _scope.highlight(session, [(row[4], row[5]) for row in rows], query)
     hits: dict[tuple[str, int], MinutesHit] = {}
-    for key, meeting_id, title, at, text, mark, kind, position, evidence in rows:
-        fragments = marked_fragments(mark, text) if sqlite else fragments_at(text, mark)
+    for (key, meeting_id, title, at, text, _, kind, position, evidence), fragments in zip(
+        rows, snippets, strict=True
+    ):
         hits[(source.name, key)] = MinutesHit(
             meeting_id=meeting_id,
             meeting_title=title,

@@ -39,8 +39,8 @@ from minutes.db.models import Meeting, SpeakerRow, UtteranceRow
 from minutes.search import _scope
 from minutes.search._scope import MeetingIds
 from minutes.search.query import Query, QueryError, parse
-from minutes.search.schema import CONFIG, DOCUMENT, FOLD, FTS_UTTERANCES, UTTERANCE_VECTOR
-from minutes.search.snippet import CLOSE, OPEN, Fragment, fragments_at, marked_fragments, window
+from minutes.search.schema import DOCUMENT, FTS_UTTERANCES, UTTERANCE_VECTOR
+from minutes.search.snippet import CLOSE, OPEN, Fragment, window
 
 SPEAKER_WEIGHT = 0.25
 """How much a query word found in the speaker's name counts, against 1 for the line's text."""
@@ -128,7 +128,7 @@ def search(
         total = session.execute(select(func.count()).select_from(matched)).scalar_one()
     else:
         total = 0
-    lines = _lines(session, backend, [line_id for line_id, _, _ in ranked])
+    lines = _lines(session, backend, parsed, [line_id for line_id, _, _ in ranked])
     return SearchResults(
         total=total,
         hits=[
@@ -137,11 +137,13 @@ def search(
     )
 
 
-def _lines(session: Session, backend: _SQLite | _PostgreSQL, ids: list[int]) -> dict[int, SearchHit]:
+def _lines(
+    session: Session, backend: _SQLite | _PostgreSQL, query: Query, ids: list[int]
+) -> dict[int, SearchHit]:
     """The hits for these line ids, highlighted (score still 0)."""
     if not ids:
         return {}
-    query = (
+    details = (
         select(
             UtteranceRow.id,
             UtteranceRow.meeting_id,
@@ -159,6 +161,8 @@ def _lines(session: Session, backend: _SQLite | _PostgreSQL, ids: list[int]) -> 
         .outerjoin(SpeakerRow, _speaker_of_line())
         .where(UtteranceRow.id.in_(ids), *backend.detail_conditions())
     )
+    rows = session.execute(details).all()
+    snippets = _scope.highlight(session, [(row.text, row[-1]) for row in rows], query)
     return {
         line_id: SearchHit(
             meeting_id=meeting_id,
@@ -169,10 +173,12 @@ def _lines(session: Session, backend: _SQLite | _PostgreSQL, ids: list[int]) -> 
             end=end,
             speaker=who,
             text=text,
-            snippet=window(backend.fragments(text, marked)),
+            snippet=window(snippet),
             score=0.0,
         )
-        for line_id, meeting_id, title, at, idx, start, end, who, text, marked in session.execute(query)
+        for (line_id, meeting_id, title, at, idx, start, end, who, text, _), snippet in zip(
+            rows, snippets, strict=True
+        )
     }
 
 
@@ -231,9 +237,6 @@ class _SQLite:
 
     def marked(self) -> ColumnElement[str]:
         return func.highlight(literal_column(FTS_UTTERANCES), 0, OPEN, CLOSE)
-
-    def fragments(self, text: str, marked: str) -> tuple[Fragment, ...]:
-        return marked_fragments(marked, text)
 
 
 class _PostgreSQL:
@@ -323,12 +326,7 @@ class _PostgreSQL:
         return []
 
     def marked(self) -> ColumnElement[str]:
-        options = f'StartSel="{OPEN}", StopSel="{CLOSE}", HighlightAll=true'
-        config: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
-        return func.ts_headline(config, getattr(func, FOLD)(UtteranceRow.text), self.all, options)
-
-    def fragments(self, text: str, marked: str) -> tuple[Fragment, ...]:
-        return fragments_at(text, marked)
+        return UtteranceRow.__table__.c.text  # the matching words are found afterwards: _scope.highlight
 
 
 def _matched_columns(score: ColumnElement[float]) -> list[ColumnElement[Any]]:

@@ -30,7 +30,9 @@ MAX_ATOMS = 16
 MIN_PREFIX = 2
 """``a*`` would expand to most of the vocabulary; a prefix needs at least this many characters."""
 
-_TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script: what both indexes call a word
+WORD = re.compile(r"[^\W_]+")
+"""A word as both indexes split text: a run of letters and digits, of any script."""
+
 _CHUNK = re.compile(r'"([^"]*)"?(\*?)|([^\s"]+)')  # a quoted phrase (closing quote optional), or a word
 
 
@@ -75,6 +77,12 @@ class Query:
         """The ``to_tsquery`` expression (``&`` of the atoms)."""
         return " & ".join(a.tsquery() for a in self.atoms)
 
+    def any_word_tsquery(self) -> str:
+        """A ``to_tsquery`` expression matching any single word of the query (for highlighting)."""
+        words = [t for a in self.atoms for t in a.tokens[:-1]]
+        words += [a.tokens[-1] + (":*" if a.prefix else "") for a in self.atoms]
+        return " | ".join(words)
+
 
 def parse(text: str) -> Query:
     """Parse a user's search input; :class:`QueryError` says what is wrong and how to fix it."""
@@ -107,7 +115,7 @@ def parse(text: str) -> Query:
 
 
 def _atom(text: str, *, prefix: bool, shown: str) -> Atom | None:
-    tokens = tuple(_TOKEN.findall(text))
+    tokens = tuple(WORD.findall(text))
     if not tokens:
         return None
     if prefix and len(tokens[-1]) < MIN_PREFIX:

@@ -1,15 +1,19 @@
 """Snippets: a hit's text as fragments marked *match* or not, cut to a window around the first match.
 
-The database marks matches with two control characters (:data:`OPEN`, :data:`CLOSE`); they are
-turned into ``(text, is_match)`` fragments here and never reach a caller. A renderer escapes each
-fragment and wraps the matching ones (``<mark>``, a terminal style), so a transcript line can
+SQLite marks matches with two control characters (:data:`OPEN`, :data:`CLOSE`); PostgreSQL says
+which words of the text match (:func:`token_fragments`). Either way they become
+``(text, is_match)`` fragments here, and marker characters never reach a caller. A renderer
+escapes each fragment and wraps the matching ones (``<mark>``, a terminal style), so a transcript line can
 never inject markup. If the stored text itself contains a marker character, the marks cannot be
 trusted and the text comes back unmarked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
+
+from minutes.search.query import WORD
 
 OPEN = "\x02"
 CLOSE = "\x03"
@@ -60,21 +64,19 @@ def marked_fragments(marked: str, original: str) -> tuple[Fragment, ...]:
     return _merge(fragments)
 
 
-def fragments_at(original: str, marked_copy: str) -> tuple[Fragment, ...]:
-    """Fragments of ``original`` from marks placed in a same-length copy of it.
-
-    PostgreSQL highlights a folded copy of the text (accents removed, punctuation blanked,
-    one character for one); the marks' places carry over to the original.
-    """
-    pieces = marked_fragments(marked_copy, marked_copy.replace(OPEN, "").replace(CLOSE, ""))
-    if sum(len(p.text) for p in pieces) != len(original):
-        return _unmarked(original)
+def token_fragments(text: str, matched: Collection[str]) -> tuple[Fragment, ...]:
+    """Fragments of ``text`` in which each word (letters and digits) in ``matched`` is a match."""
     fragments: list[Fragment] = []
     at = 0
-    for piece in pieces:
-        fragments.append(Fragment(original[at : at + len(piece.text)], piece.is_match))
-        at += len(piece.text)
-    return _merge(fragments)
+    for token in WORD.finditer(text):
+        if token.group() in matched:
+            if token.start() > at:
+                fragments.append(Fragment(text[at : token.start()], False))
+            fragments.append(Fragment(token.group(), True))
+            at = token.end()
+    if at < len(text):
+        fragments.append(Fragment(text[at:], False))
+    return tuple(fragments)
 
 
 def window(fragments: tuple[Fragment, ...], width: int = WINDOW_CHARS) -> tuple[Fragment, ...]:
