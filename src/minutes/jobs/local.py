@@ -33,7 +33,8 @@ from minutes.runtime import enforce_offline, limit_native_threads
 log = logging.getLogger(__name__)
 
 EARLY_DEATHS = 3
-"""Workers that die holding no job, in a row, before the engine gives up (a broken setup)."""
+"""Workers that die young holding no job, in a row, before the engine gives up (a broken setup)."""
+YOUNG_SECONDS = 60.0
 
 
 class EngineError(MinutesError):
@@ -156,6 +157,7 @@ class LocalEngine:
         self._ctx = multiprocessing.get_context("spawn")
         self._stop = self._ctx.Event()
         self._workers: list[SpawnProcess] = []
+        self._started: dict[int, float] = {}
         self._early_deaths = 0
 
     def __enter__(self) -> LocalEngine:
@@ -185,13 +187,15 @@ class LocalEngine:
 
     def _buried(self, process: SpawnProcess) -> None:
         code, pid = process.exitcode, process.pid
+        started = self._started.pop(pid, 0.0) if pid is not None else 0.0
         if code == 0 or pid is None:
             return
         reason = f"worker process {pid} {_death(code)}"
         with store.session_scope(self.sessions) as s:
             held = release(s, worker=worker_id(pid), reason=reason)
         log.warning("%s%s", reason, f"; job {', '.join(map(str, held))} queued again" if held else "")
-        self._early_deaths = 0 if held else self._early_deaths + 1
+        young = time.monotonic() - started < YOUNG_SECONDS
+        self._early_deaths = self._early_deaths + 1 if young and not held else 0
         if self._early_deaths >= EARLY_DEATHS:
             raise EngineError(
                 f"worker processes keep failing before taking a job ({reason}); see the messages above"
@@ -206,6 +210,7 @@ class LocalEngine:
         process.start()
         assert process.pid is not None
         self.worker_ids.add(worker_id(process.pid))
+        self._started[process.pid] = time.monotonic()
         self._workers.append(process)
 
     def pids(self) -> list[int]:
