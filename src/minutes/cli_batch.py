@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +39,9 @@ from minutes.jobs import (
     threads_per_worker,
 )
 from minutes.jobs.follow import BatchReport, Change, Follower
+
+if TYPE_CHECKING:
+    from minutes.jobs.dask_engine import DaskEngine
 
 POLL = 0.5  # seconds between looks at the queue while workers run
 
@@ -339,6 +342,19 @@ def _say_report(report: BatchReport, *, as_json: bool) -> None:
     "batch_name",
     help="Batch name [default: made from the paths and options, so the same command resumes it].",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    envvar="MINUTES_ENGINE",
+    help="local: worker processes on this machine; dask: a Dask cluster (docs/dask.md) "
+    "[default: dask with --scheduler, else local].",
+)
+@click.option(
+    "--scheduler",
+    envvar="MINUTES_SCHEDULER",
+    help="Dask scheduler address, tcp://HOST:8786 (needs PostgreSQL); without it --engine dask "
+    "starts --workers Dask processes on this machine.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The final report as one JSON document on stdout.")
 def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwargs: Any) -> None:
     """Process many recordings (files, folders, globs) with a pool of worker processes.
@@ -359,16 +375,17 @@ def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwarg
     with _errors():
         files = expand(paths)
         plan = _Plan.of(kwargs, name=name)
+        runner, where = _engine(plan, kwargs)
         plan.queue(files)
     if talk:
-        click.echo(f"batch {plan.batch}: {len(files)} recording(s), {kwargs['workers']} worker(s)", err=True)
+        click.echo(f"batch {plan.batch}: {len(files)} recording(s), {where}", err=True)
     follower = Follower(plan.sessions, batch=plan.batch)
     printer = _Printer(lines=talk, live=talk and sys.stderr.isatty())
     try:
         with (
             _errors(),
             _stop_on_sigterm(),
-            LocalEngine(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
+            runner as engine,
         ):
             while BatchReport.of(plan.sessions, plan.batch, wall_seconds=0).unfinished:
                 engine.tick()
@@ -383,6 +400,26 @@ def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwarg
     _say_report(report, as_json=as_json)
     if report.failed:
         sys.exit(EXIT_FAILED)
+
+
+def _engine(plan: _Plan, kwargs: dict[str, Any]) -> tuple[LocalEngine | DaskEngine, str]:
+    """The engine --engine and --scheduler ask for, checked before anything is queued (a SQLite
+    database with a Dask scheduler is refused), and where it runs, in words."""
+    workers, scheduler = kwargs["workers"], kwargs["scheduler"]
+    if kwargs["engine"] == "local" and scheduler:
+        _fail("--scheduler is for --engine dask; leave out one or the other", 2)
+    if kwargs["engine"] == "local" or not (kwargs["engine"] or scheduler):
+        return LocalEngine(plan.config, workers=workers, sessions=plan.sessions), f"{workers} worker(s)"
+    from minutes.jobs.dask_engine import DaskEngine  # imports Dask: only when asked for
+
+    engine = DaskEngine(
+        plan.config,
+        workers=workers,
+        sessions=plan.sessions,
+        scheduler=scheduler,
+        prepare=(plan.preset, plan.options),
+    )
+    return engine, engine.where
 
 
 @click.command()
