@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 import re
 from datetime import UTC, date, datetime
 
@@ -329,6 +331,12 @@ def test_hostile_queries_never_reach_the_database_as_syntax(session: Session) ->
             assert str(exc) and "\n" not in str(exc), query
         else:
             assert results.total == len(results.hits) <= 1, query
+    rng = random.Random(11)
+    alphabet = "\"'()*:^-+&|!<>{}[];,.%_\\/ \tabcAND OR NEARé日🎉0"
+    for _ in range(300):
+        query = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25)))
+        with contextlib.suppress(QueryError):  # anything else fails the test
+            search(session, query)
     # Operator-looking words are words; symbols around real words are ignored.
     for query in ("budget AND plan", "NOT budget", "NEAR OR", "café ☕", "🎉 budget 🚀", "(budget"):
         assert search(session, query).total == 1, query
