@@ -519,3 +519,8 @@ def test_action_items_page_filters_and_groups(world: World, browser: Callable[[s
     assert "<h2>Priya Shah</h2>" in by_owner and "<h2>SPEAKER_01</h2>" in by_owner
     assert priya.count('data-testid="action-row"') == 1
     assert client.get("/actions?status=late").status_code == 400
+
+
+def test_a_title_filter_offers_the_transcript_search(browser: Callable[[str], Browser]) -> None:
+    html = browser("mona").client.get("/meetings", params={"q": "budget & co"}).text
+    assert 'href="/search?q=budget%20%26%20co"' in html
