@@ -406,14 +406,31 @@ def rename(meeting_id: int, label: str, name: str) -> None:
 @click.argument("meeting_id", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(meeting_id: int, yes: bool) -> None:
-    """Delete a meeting's transcript, speakers and stage results."""
+    """Delete a meeting: transcript, speakers, minutes, search entries, jobs and its uploaded file.
+
+    A file the web app stored (under MINUTES_HOME/media) goes when no other meeting uses it; a
+    file of yours elsewhere is never touched. The deletion is written to the audit log.
+    """
+    import getpass
+
     from minutes import db as store
+    from minutes.web.audit import Actor
+    from minutes.web.config import WebSettings
+    from minutes.web.service import purge_meeting, remove_media
 
     if not yes:
         click.confirm(f"delete meeting {meeting_id}?", abort=True)
+    actor = Actor(principal=None, ip=None, via="cli")
     with _errors(), store.session_scope(_sessions()) as s:
-        store.delete_meeting(s, meeting_id=meeting_id)
-    click.echo(f"deleted meeting {meeting_id}")
+        deleted = purge_meeting(
+            s,
+            actor,
+            meeting_id,
+            media_dir=WebSettings.from_env().media_dir,
+            username=f"cli:{getpass.getuser()}"[:64],
+        )
+    remove_media(deleted.media)
+    click.echo(f"deleted meeting {meeting_id} ({deleted.title})")
 
 
 # --- models, database, demo --------------------------------------------------------------
@@ -562,6 +579,10 @@ register_batch(main)
 from minutes.cli_web import register as register_web  # noqa: E402  (serve, users, teams, meetings, audit)
 
 register_web(main)
+
+from minutes.cli_search import register as register_search  # noqa: E402  (search)
+
+register_search(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,6 +14,7 @@ from sqlalchemy import event, func, select
 
 from minutes.db import replace_transcript, save_minutes, session_scope
 from minutes.db.accounts import AuditEntry
+from minutes.db.jobs import Job
 from minutes.db.models import Meeting, Recording
 from minutes.jobs import enqueue
 from minutes.types import Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
@@ -423,14 +424,12 @@ def test_deleting_keeps_a_file_the_server_did_not_store(
     assert outside.exists()
 
 
-def test_a_job_of_a_deleted_meeting_no_longer_links_to_it(
+def test_the_jobs_of_a_deleted_meeting_go_with_it(
     world: World, api: Callable[[str], TestClient], tone: Path
 ) -> None:
     meeting = world.meetings["sales"]
     with session_scope(world.sessions) as s:
         job = enqueue(s, tone, team_id=world.teams["Sales"], submitted_by=world.users["mona"])
-        from minutes.db.jobs import Job
-
         row = s.get(Job, job)
         assert row is not None
         row.status, row.meeting_id = "done", meeting
@@ -439,7 +438,34 @@ def test_a_job_of_a_deleted_meeting_no_longer_links_to_it(
 
     client.delete(f"/api/v1/meetings/{meeting}")
 
-    assert client.get(f"/api/v1/jobs/{job}").json()["meeting_id"] is None
+    assert client.get(f"/api/v1/jobs/{job}").status_code == 404
+    assert job not in {j["id"] for j in client.get("/api/v1/jobs").json()}
+
+
+def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
+    world: World, settings: WebSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from minutes import cli
+
+    meeting = world.meetings["sales"]
+    with session_scope(world.sessions) as s:
+        recording = s.get(Recording, s.get(Meeting, meeting).recording_id)  # type: ignore[union-attr]
+        assert recording is not None and recording.media_path is not None
+        media = Path(recording.media_path)
+    assert media.exists()
+    monkeypatch.setattr(cli, "_sessions", lambda: world.sessions)
+    monkeypatch.setenv("MINUTES_HOME", str(settings.media_dir.parent))
+
+    result = CliRunner().invoke(cli.main, ["delete", str(meeting), "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "deleted meeting" in result.output and "Sales weekly" in result.output
+    assert not media.exists()
+    (entry,) = audit(world, "delete")
+    assert entry.via == "cli" and entry.username is not None and entry.username.startswith("cli:")
+    assert CliRunner().invoke(cli.main, ["delete", str(meeting), "--yes"]).exit_code == 1
 
 
 def test_user_text_is_escaped_everywhere_it_is_shown(world: World, api: Callable[[str], TestClient]) -> None:

@@ -232,3 +232,25 @@ def test_members_see_no_upload_page(browser: Callable[[str], Browser]) -> None:
     mel = browser("mel")
     assert mel.client.get("/upload").status_code == 403
     assert 'href="/upload"' not in mel.client.get("/meetings").text
+
+
+def test_a_finished_job_never_moves_another_teams_meeting(world: World, tmp_path: Path) -> None:
+    """The same recording uploaded by two teams: the pipeline reuses the first team's meeting,
+    and the second upload's job must not hand that meeting over to its own team."""
+    from minutes.db.models import Meeting
+    from minutes.jobs import claim_job, complete, enqueue
+    from minutes.pipeline import ProcessResult
+
+    copy = tmp_path / "copy.wav"
+    copy.write_bytes(b"RIFF" + bytes(64))
+    meeting = world.meetings["sales"]
+    other = next(team for name, team in world.teams.items() if name != "Sales")
+    with session_scope(world.sessions) as s:
+        job = enqueue(s, copy, team_id=other)
+    with session_scope(world.sessions) as s:
+        assert claim_job(s, job, worker="w:1") is not None
+    with session_scope(world.sessions) as s:
+        complete(s, job, worker="w:1", result=ProcessResult(str(copy), "done", meeting_id=meeting))
+    with session_scope(world.sessions) as s:
+        row = s.get(Meeting, meeting)
+        assert row is not None and row.team_id == world.teams["Sales"]

@@ -149,8 +149,13 @@ def complete(session: Session, job_id: int, *, worker: str, result: ProcessResul
     if meeting_id is not None:
         session.execute(update(Job).where(Job.duplicate_of == job_id).values(meeting_id=meeting_id))
         if row.team_id is not None:
-            # meetings.team_id belongs to the accounts migration; a string key, not an ORM attribute.
-            session.execute(update(Meeting).where(Meeting.id == meeting_id).values({"team_id": row.team_id}))
+            # Only a meeting without a team joins the job's team: when the pipeline reused a meeting
+            # another team already owns (the same file uploaded twice), it must not change hands.
+            session.execute(
+                update(Meeting)
+                .where(Meeting.id == meeting_id, Meeting.team_id.is_(None))
+                .values(team_id=row.team_id)
+            )
     session.flush()
     return job_info(row)
 

@@ -10,12 +10,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minutes import db as store
 from minutes import export
 from minutes.db.accounts import User
+from minutes.db.jobs import Job
 from minutes.db.models import Meeting, Recording
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import MeetingDoc
@@ -183,18 +185,28 @@ class Deletion:
 
 
 def delete_meeting(session: Session, actor: Actor, meeting_id: int, *, media_dir: Path) -> Deletion:
-    """Delete a meeting with everything derived from it.
-
-    The recording row goes too when no other meeting uses it, and then its file, if the server
-    stored it (an upload under ``media_dir``): the caller removes ``Deletion.media`` once the
-    transaction has committed (:func:`remove_media`), so a failed commit never loses the file
-    of a meeting that stays.
-    """
+    """Delete a meeting the actor may edit, with everything derived from it, and audit it."""
     access.require_edit(session, _principal(actor), meeting_id)
+    return purge_meeting(session, actor, meeting_id, media_dir=media_dir)
+
+
+def purge_meeting(
+    session: Session, actor: Actor, meeting_id: int, *, media_dir: Path, username: str | None = None
+) -> Deletion:
+    """Delete a meeting with everything derived from it, without an access check (the caller's).
+
+    Its transcript, speakers, minutes and search entries go with the meeting row (cascades and
+    triggers); its job rows too, since they name the recording's path and title. The recording row
+    goes when no other meeting uses it, and then its file, if the server stored it (an upload
+    under ``media_dir``): the caller removes ``Deletion.media`` once the transaction has committed
+    (:func:`remove_media`), so a failed commit never loses the file of a meeting that stays. The
+    command line calls this directly: whoever can run it already holds the database.
+    """
     meeting = session.get(Meeting, meeting_id)
-    if meeting is None:  # pragma: no cover - require_edit has just seen it
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+    if meeting is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
     title, recording_id = meeting.title, meeting.recording_id
+    session.execute(sa_delete(Job).where(Job.meeting_id == meeting_id))
     store.delete_meeting(session, meeting_id=meeting_id)
     others = session.scalar(select(func.count()).where(Meeting.recording_id == recording_id)) or 0
     remove: Path | None = None
@@ -212,6 +224,7 @@ def delete_meeting(session: Session, actor: Actor, meeting_id: int, *, media_dir
         object_id=meeting_id,
         meeting_id=meeting_id,
         detail={"title": title, "media_removed": remove is not None},
+        username=username,
     )
     return Deletion(title=title, media=remove)
 
