@@ -384,7 +384,7 @@ def test_rename_an_unknown_speaker_lists_the_real_ones(cli: Cli, lib: Library) -
     assert result.stderr == "error: meeting 1 has no speaker 'SPEAKER_07'; its speakers are: SPEAKER_00\n"
 
 
-def test_delete_removes_the_meeting_but_not_the_recording(
+def test_delete_removes_the_meeting_and_its_recording_row_but_never_the_users_file(
     cli: Cli, lib: Library, stored: Callable[[], Stored], stages: Stages
 ) -> None:
     tone = lib.good["wav"].path
@@ -394,12 +394,12 @@ def test_delete_removes_the_meeting_but_not_the_recording(
     assert len(cli.json("list", "--json")) == 1
 
     result = cli("delete", meeting, "--yes")
-    assert result.exit_code == 0 and result.stdout == "deleted meeting 1\n"
+    assert result.exit_code == 0 and result.stdout == "deleted meeting 1 (tone)\n"
     assert cli.json("list", "--json") == []
     assert cli("show", meeting).exit_code == 1
-    assert [name for name, _ in stored().recordings] == ["tone.wav"]
+    assert stored().recordings == [] and tone.exists()
 
-    # Processing it again makes a new meeting from the stored recording.
+    # Processing it again makes a new meeting.
     process_one(cli, tone)
     assert stages.calls == (2, 2) and [r["status"] for r in cli.json("list", "--json")] == ["done"]
 
