@@ -29,9 +29,9 @@ from minutes import db as store
 from minutes.db.jobs import Job
 from minutes.factory import open_store
 from minutes.jobs import RetryPolicy, claim_job, enqueue, get_job
-from minutes.jobs.dask_engine import local_cluster
-from minutes.jobs.dask_worker import MinutesPlugin
-from minutes.jobs.local import EngineError
+from minutes.jobs.dask_engine import DaskEngine, local_cluster
+from minutes.jobs.dask_worker import MinutesPlugin, host_identity
+from minutes.jobs.local import EngineError, WorkerConfig
 from tests.db.conftest import POSTGRES_URL
 from tests.jobs import slow
 from tests.jobs.conftest import Cli
@@ -197,6 +197,34 @@ def test_a_worker_killed_mid_job_loses_nothing_and_does_nothing_twice(
     assert all(j["attempts"] == 1 for n, j in jobs.items() if n != name)
     _check_everything_done_once(folder, crash_env)
     assert victim not in cluster.pids()  # the nanny started another worker process
+
+
+@ONLY_POSTGRES
+def test_workers_that_cannot_build_the_pipeline_are_one_error_and_the_jobs_stay_queued(
+    database: str, start_cluster: Callable[[], Cluster], tones: Callable[..., list[Path]]
+) -> None:
+    (path,) = tones(1)
+    job_id = _queue(path)
+    cluster = start_cluster()
+    engine = DaskEngine(
+        WorkerConfig(database_url=database),
+        workers=1,
+        sessions=open_store(),
+        scheduler=cluster.address,
+        prepare=("/nowhere/custom.toml", {}),
+    )
+    with pytest.raises(EngineError) as raised, engine:
+        pass
+    message = str(raised.value)
+    assert message.startswith(
+        "the Dask workers cannot run these jobs (they stay queued; fix the workers and run the same "
+        "command again): worker tcp://127.0.0.1:"
+    )
+    assert message.count("unknown preset '/nowhere/custom.toml'") == 2  # each worker named
+    with store.session_scope(open_store()) as s:
+        job = get_job(s, job_id)
+    assert job.status == "queued" and job.attempts == 0
+    assert len(cluster.pids()) == 2  # the cluster is someone else's: left running
 
 
 # --- a cluster the command starts on this host, SQLite ---------------------------------------
@@ -373,3 +401,17 @@ def test_a_worker_on_another_database_is_refused_before_any_job(
     )
     with pytest.raises(EngineError, match="reaches another database than the machine that queued the jobs"):
         plugin.prepare(None, {"no_summary": True}, (job_id, "/elsewhere/other.wav"))
+
+
+def test_two_machines_under_one_host_name_are_refused() -> None:
+    """Leases are ``host:pid``: a twin host name would let one machine reap the other's live jobs."""
+    name, _identity = host_identity()
+    engine = DaskEngine(WorkerConfig(database_url="sqlite://"), workers=1, sessions=None)  # type: ignore[arg-type]
+    twins = {"tcp://10.0.0.5:4000": [name, "another-boot/1"], "tcp://10.0.0.6:4000": ["gpu-1", "b/1"]}
+    engine._client = SimpleNamespace(run=lambda _f: twins)  # type: ignore[assignment]
+    with pytest.raises(
+        EngineError, match=f"this machine and worker tcp://10.0.0.5:4000 have the same host name {name!r}"
+    ):
+        engine._check_hosts()
+    twins["tcp://10.0.0.5:4000"] = ["gpu-0", "another-boot/1"]
+    engine._check_hosts()  # distinct names: fine
