@@ -115,7 +115,6 @@ class _Reporter:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"minutes-job-{job_id}", daemon=True)
-        self.lost = False
 
     def update(self, stage: str, fraction: float) -> None:
         """The pipeline's progress hook (called from its threads; never touches the database)."""
@@ -154,8 +153,7 @@ class _Reporter:
             except SQLAlchemyError as exc:  # the database may be back before the lease runs out
                 log.warning("job %s: heartbeat failed (%s); trying again", self._job_id, exc)
                 continue
-            if not held:
-                self.lost = True
+            if not held:  # the outcome will not be recorded by this worker either
                 log.warning("job %s: lease lost; another worker may have taken it over", self._job_id)
                 return
             written, beat = snap, now
