@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minutes.audio import SAMPLE_RATE, Waveform
+from minutes.audio import SAMPLE_RATE, AudioInput, read_all
 from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
 
 FAKE_ASR = ModelRef(name="fake-asr", source="tests", sha256="a" * 64)
@@ -32,10 +32,11 @@ class FakeTranscriber:
     def options(self) -> dict[str, Any]:
         return dict(self._options)
 
-    def transcribe(self, wave: Waveform, *, progress: Any = None) -> Transcript:
+    def transcribe(self, audio: AudioInput, *, progress: Any = None) -> Transcript:
         self.calls += 1
         if self.fail is not None:
             raise self.fail
+        wave = read_all(audio)
         duration = wave.size / SAMPLE_RATE
         loud = bool(wave.size) and float(abs(wave).max()) > 1e-3
         words = tuple(Word(i + 0.1, i + 0.6, f"word{i}", 0.9) for i in range(int(duration))) if loud else ()
@@ -56,8 +57,9 @@ class FakeDiarizer:
     def options(self) -> dict[str, Any]:
         return dict(self._options)
 
-    def diarize(self, wave: Waveform, *, progress: Any = None) -> Diarization:
+    def diarize(self, audio: AudioInput, *, progress: Any = None) -> Diarization:
         self.calls += 1
+        wave = read_all(audio)
         duration = wave.size / SAMPLE_RATE
         turns = []
         t, i = 0.0, 0

@@ -1,8 +1,15 @@
-"""Ingest: any media ffmpeg reads → 16 kHz mono float32, plus a content hash and facts.
+"""Ingest: any media ffmpeg reads → 16 kHz mono float32 on disk, plus a content hash and facts.
 
 Decoding goes through the ``ffmpeg`` and ``ffprobe`` programs (no Python media bindings):
 they read every container and codec people send, and a crash in a decoder cannot take
 the worker down with it.
+
+A recording is decoded once, into a private temporary file of raw samples
+(:func:`decoded`), and the stages read it a window at a time (:class:`PcmFile`), so that
+memory does not grow with the length of a meeting: a 3-hour recording is 690 MB of float32
+samples, which live on disk, not in the process. Reads are explicit ``readinto`` calls rather
+than a memory map, because every page of a mapped file that is touched counts as the
+process's resident memory until the map is dropped.
 """
 
 from __future__ import annotations
@@ -11,18 +18,106 @@ import hashlib
 import json
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-from minutes.errors import InputError
+from minutes.errors import InputError, StageError
 from minutes.types import AudioInfo
 
 SAMPLE_RATE = 16_000
 MIN_DURATION = 0.1  # seconds; below this there is nothing to hear
+_SAMPLE_BYTES = 4  # float32
 
 Waveform = npt.NDArray[np.float32]
+
+
+class AudioSource(Protocol):
+    """16 kHz mono float32 samples, read a window at a time (what the stages take)."""
+
+    @property
+    def num_samples(self) -> int: ...
+
+    @property
+    def duration(self) -> float: ...
+
+    def read(self, start: int = 0, stop: int | None = None) -> Waveform:
+        """Samples ``start`` to ``stop`` (clipped to the recording), as a new array."""
+        ...
+
+
+AudioInput: TypeAlias = "AudioSource | Waveform"
+
+
+@dataclass(frozen=True, slots=True)
+class PcmFile:
+    """Decoded audio on disk: raw little-endian float32 samples at 16 kHz, mono."""
+
+    path: Path
+    num_samples: int
+
+    @property
+    def duration(self) -> float:
+        return self.num_samples / SAMPLE_RATE
+
+    def read(self, start: int = 0, stop: int | None = None) -> Waveform:
+        start, stop = _clip(start, stop, self.num_samples)
+        out = np.empty(stop - start, dtype=np.float32)
+        view = out.data.cast("B")
+        # One handle per read: transcription and diarization read the same file from two
+        # threads, and a shared handle's seek position would be a race.
+        with self.path.open("rb", buffering=0) as fh:
+            fh.seek(start * _SAMPLE_BYTES)
+            done = 0
+            while done < len(view):
+                got = fh.readinto(view[done:])
+                if not got:
+                    raise StageError(f"decoded audio {self.path} ended early (removed while in use?)")
+                done += got
+        return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InMemoryAudio:
+    """An already-decoded waveform behind the same interface (tests, short clips, scripts)."""
+
+    wave: Waveform
+
+    @property
+    def num_samples(self) -> int:
+        return int(self.wave.size)
+
+    @property
+    def duration(self) -> float:
+        return self.num_samples / SAMPLE_RATE
+
+    def read(self, start: int = 0, stop: int | None = None) -> Waveform:
+        start, stop = _clip(start, stop, self.num_samples)
+        return np.array(self.wave[start:stop], dtype=np.float32)
+
+
+def _clip(start: int, stop: int | None, size: int) -> tuple[int, int]:
+    start = min(max(0, start), size)
+    stop = size if stop is None else min(max(start, stop), size)
+    return start, stop
+
+
+def as_source(audio: AudioInput) -> AudioSource:
+    """A stage's input as an :class:`AudioSource` (an array is wrapped, not copied)."""
+    if isinstance(audio, np.ndarray):
+        return InMemoryAudio(np.ascontiguousarray(audio, dtype=np.float32).reshape(-1))
+    return audio
+
+
+def read_all(audio: AudioInput) -> Waveform:
+    """Every sample in memory at once: only for short recordings (tests, fakes)."""
+    return as_source(audio).read()
 
 
 def _tool(name: str) -> str:
@@ -116,10 +211,8 @@ def _float(value: object) -> float:
         return 0.0
 
 
-def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
-    """Decode the first audio track to mono float32 at ``sample_rate``."""
-    _check_file(path)
-    cmd = [
+def _decode_command(path: Path, out: Path, sample_rate: int) -> list[str]:
+    return [
         _tool("ffmpeg"),
         "-nostdin",
         "-hide_banner",
@@ -138,36 +231,112 @@ def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
         "f32le",
         "-acodec",
         "pcm_f32le",
-        "-",
+        "-y",
+        "file:" + str(out),
     ]
-    proc = subprocess.run(cmd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
-    samples = np.frombuffer(proc.stdout, dtype=np.float32)
-    if proc.returncode != 0 and samples.size == 0:
-        err = proc.stderr.decode("utf-8", "replace")
-        raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(err, path)})")
+
+
+def _decode_to(
+    path: Path, out: Path, *, sample_rate: int, expected_seconds: float = 0.0, hash_source: bool = False
+) -> tuple[int, str]:
+    """Decode the first audio track into ``out``, hashing the source meanwhile if asked.
+
+    Returns the number of samples written and the source's sha256 (empty if not asked).
+    """
+    needed = int(expected_seconds * sample_rate * _SAMPLE_BYTES)
+    if needed and shutil.disk_usage(out.parent).free < needed:
+        raise _no_space(path, out.parent, needed)
+    err_path = out.with_suffix(".log")
+    with err_path.open("w+b") as err:
+        proc = subprocess.Popen(
+            _decode_command(path, out, sample_rate),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            # The hash reads the source while ffmpeg decodes it (mostly from the page cache).
+            digest = content_hash(path) if hash_source else ""
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:  # interrupted: do not leave ffmpeg writing behind us
+                proc.kill()
+                proc.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    samples = out.stat().st_size // _SAMPLE_BYTES if out.exists() else 0
+    if "No space left on device" in stderr:
+        raise _no_space(path, out.parent, needed)
+    if code != 0 and samples == 0:
+        raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(stderr, path)})")
     # A truncated file decodes up to where it breaks (ffmpeg exits non-zero or warns): keep
     # what was readable, as a media player would; the stored duration says how much that was.
-    return samples.copy()
+    return samples, digest
+
+
+def _no_space(path: Path, folder: Path, needed: int) -> StageError:
+    size = f"about {needed / 2**20:,.0f} MB" if needed else "room for the decoded audio"
+    return StageError(
+        f"{path}: no space left in {folder.parent} for the decoded audio (needs {size}); "
+        "free some space there or set TMPDIR to a folder on a larger disk"
+    )
+
+
+@contextmanager
+def _scratch(tmp_dir: str | Path | None = None) -> Iterator[Path]:
+    """A private folder (mode 0700) for decoded audio, removed on exit whatever happened."""
+    folder = Path(tempfile.mkdtemp(prefix="minutes-", dir=tmp_dir))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[tuple[AudioInfo, PcmFile]]:
+    """Probe, hash and decode a recording; the decoded samples exist until the block ends.
+
+    ``with decoded("call.m4a") as (info, pcm): ...`` gives the recording's facts (with its
+    sha256 and decoded duration) and a :class:`PcmFile` to read windows from. The samples go
+    to a private temporary folder (``tmp_dir``, else ``$TMPDIR``; 64 kB per second of audio),
+    which is removed when the block ends, also on error or interrupt. Bad input raises
+    :class:`InputError` before anything is yielded.
+    """
+    p = Path(path).expanduser()
+    info = probe(p)
+    with _scratch(tmp_dir) as folder:
+        out = folder / "audio.f32"
+        samples, digest = _decode_to(
+            p, out, sample_rate=SAMPLE_RATE, expected_seconds=info.duration, hash_source=True
+        )
+        duration = samples / SAMPLE_RATE
+        if duration < MIN_DURATION:
+            raise InputError(
+                f"{p}: only {duration:.2f} s of audio could be decoded; recordings must be at least "
+                f"{MIN_DURATION:g} s long"
+            )
+        info = AudioInfo(
+            path=info.path,
+            sha256=digest,
+            duration=round(duration, 3),
+            sample_rate=info.sample_rate,
+            channels=info.channels,
+            codec=info.codec,
+            format=info.format,
+        )
+        yield info, PcmFile(out, samples)
+
+
+def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
+    """Decode the first audio track to mono float32 at ``sample_rate``, all in memory."""
+    _check_file(path)
+    with _scratch() as folder:
+        out = folder / "audio.f32"
+        samples, _ = _decode_to(path, out, sample_rate=sample_rate)
+        return PcmFile(out, samples).read()
 
 
 def load(path: str | Path) -> tuple[AudioInfo, Waveform]:
-    """Probe, hash and decode a recording: everything the later stages need."""
-    p = Path(path).expanduser()
-    info = probe(p)
-    wave = decode(p)
-    duration = wave.size / SAMPLE_RATE
-    if duration < MIN_DURATION:
-        raise InputError(
-            f"{p}: only {duration:.2f} s of audio could be decoded; recordings must be at least "
-            f"{MIN_DURATION:g} s long"
-        )
-    info = AudioInfo(
-        path=info.path,
-        sha256=content_hash(p),
-        duration=round(duration, 3),
-        sample_rate=info.sample_rate,
-        channels=info.channels,
-        codec=info.codec,
-        format=info.format,
-    )
-    return info, wave
+    """Probe, hash and decode a recording into memory (short recordings; the pipeline streams)."""
+    with decoded(path) as (info, pcm):
+        return info, pcm.read()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import stat
+import subprocess
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from minutes import audio
-from minutes.errors import InputError
+from minutes.errors import InputError, StageError
 from tests import media
 from tests.media import Library
 
@@ -156,3 +160,114 @@ def test_name_with_a_colon(lib: Library, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     info, _ = audio.load("team:sync.wav")
     assert info.duration == pytest.approx(media.SECONDS, abs=0.1)
+
+
+# -- decoding to a temporary file, read a window at a time --------------------------------------
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where decoded audio goes in these tests (``$TMPDIR``), to see what is left behind."""
+    folder = tmp_path / "tmpdir"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_decoded_file_reads_windows_of_the_same_samples(lib: Library, scratch: Path) -> None:
+    m = lib.good["m4a"]
+    _, whole = audio.load(m.path)
+    with audio.decoded(m.path) as (info, pcm):
+        assert pcm.num_samples == whole.size and pcm.duration == pytest.approx(info.duration, abs=1e-3)
+        assert info.sha256 == audio.content_hash(m.path)
+        np.testing.assert_array_equal(pcm.read(1000, 17_000), whole[1000:17_000])
+        np.testing.assert_array_equal(pcm.read(), whole)
+        # Windows past either end are clipped, never padded or wrapped.
+        np.testing.assert_array_equal(pcm.read(whole.size - 10, whole.size + 500), whole[-10:])
+        assert pcm.read(-50, 3).size == 3 and pcm.read(whole.size + 1).size == 0
+        # The samples live in a private folder of their own, not in this process.
+        folder = pcm.path.parent
+        assert folder.parent == scratch and stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert pcm.path.stat().st_size == whole.size * 4
+    assert list(scratch.iterdir()) == []
+
+
+def test_decoded_file_is_removed_when_the_block_fails(lib: Library, scratch: Path) -> None:
+    with pytest.raises(RuntimeError, match="stage exploded"), audio.decoded(lib.good["wav"].path) as (_, pcm):
+        assert pcm.path.exists()
+        raise RuntimeError("stage exploded")
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_bad_input_leaves_nothing_behind(lib: Library, scratch: Path, name: str) -> None:
+    with pytest.raises(InputError), audio.decoded(lib.bad[name].path):
+        pytest.fail("a bad recording must not get as far as the stages")
+    assert list(scratch.iterdir()) == []
+
+
+def test_interrupted_decode_stops_ffmpeg_and_cleans_up(
+    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def interrupted(_path: Path) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audio.subprocess, "Popen", popen)
+    monkeypatch.setattr(audio, "content_hash", interrupted)
+    with pytest.raises(KeyboardInterrupt), audio.decoded(lib.good["flac"].path):
+        pytest.fail("unreachable")
+    (ffmpeg,) = [p for p in started if Path(str(p.args[0])).name == "ffmpeg"]
+    assert ffmpeg.returncode is not None  # stopped and reaped, not left writing into a removed folder
+    assert list(scratch.iterdir()) == []
+
+
+def test_not_enough_disk_for_the_samples_is_refused_up_front(
+    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usage = shutil.disk_usage(scratch)
+    monkeypatch.setattr(audio.shutil, "disk_usage", lambda _p: usage._replace(free=1000))
+    with pytest.raises(StageError) as caught, audio.decoded(lib.good["wav"].path):
+        pytest.fail("unreachable")
+    message = str(caught.value)
+    assert "tone.wav: no space left in" in message and str(scratch) in message
+    assert "needs about 0 MB" in message and "TMPDIR" in message and "\n" not in message
+    assert list(scratch.iterdir()) == []
+
+
+def test_disk_filling_up_while_decoding_is_an_error_not_a_short_recording(
+    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(_path: Path, out: Path, _rate: int) -> list[str]:
+        # Half the samples written, then the disk is full: ffmpeg's own words.
+        script = (
+            f"head -c 96000 /dev/zero > '{out}'; echo 'Error writing: No space left on device' >&2; exit 1"
+        )
+        return ["sh", "-c", script]
+
+    monkeypatch.setattr(audio, "_decode_command", full_disk)
+    with (
+        pytest.raises(StageError, match=r"no space left in .*set TMPDIR"),
+        audio.decoded(lib.good["wav"].path),
+    ):
+        pytest.fail("a half-decoded recording must not reach the stages")
+    assert list(scratch.iterdir()) == []
+
+
+def test_an_array_is_an_audio_source_too() -> None:
+    wave = np.arange(10, dtype=np.float64)
+    source = audio.as_source(wave)
+    assert source.num_samples == 10 and source.duration == 10 / audio.SAMPLE_RATE
+    window = source.read(2, 5)
+    assert window.dtype == np.float32 and window.tolist() == [2.0, 3.0, 4.0]
+    window[0] = 99.0  # a window is the caller's own copy
+    assert source.read(2, 3).tolist() == [2.0]
+    assert audio.read_all(wave).tolist() == list(range(10))
+    pcm = audio.PcmFile(Path("/nonexistent"), 0)
+    assert audio.as_source(pcm) is pcm
