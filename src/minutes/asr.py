@@ -1,16 +1,25 @@
-"""Transcription: faster-whisper with its bundled Silero VAD, behind the :class:`Transcriber` protocol."""
+"""Transcription: faster-whisper with its bundled Silero VAD, behind the :class:`Transcriber` protocol.
+
+A recording is transcribed a window of a few minutes at a time (:func:`windows`), so memory
+does not grow with its length: faster-whisper otherwise takes the whole waveform and builds the
+spectrogram of all of it at once (gigabytes for a long meeting). Each window ends in the longest
+pause the VAD hears near its nominal end, so no word is cut in two; windows do not overlap, so
+none is heard twice; word times are shifted back by the window's start. A recording shorter than
+one window is transcribed exactly as before, in one call.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
-from minutes.audio import SAMPLE_RATE, Waveform
+from minutes.audio import SAMPLE_RATE, AudioInput, AudioSource, Waveform, as_source
 from minutes.errors import ConfigError
 from minutes.registry import ResolvedModel, resolve_asr
 from minutes.types import Segment, Transcript, Word
@@ -19,11 +28,18 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]  # fraction done, 0..1
 
+WINDOW_SECONDS = 240.0  # audio per faster-whisper call (memory is bounded by this, not the meeting)
+CUT_SEARCH_SECONDS = 30.0  # a window ends in the longest pause of its last this-many seconds
+_VAD_FRAME = 512  # samples per Silero VAD probability (32 ms)
+_PAUSE_BELOW = (
+    0.35  # Silero speech probability under which a frame is a pause (faster-whisper's neg_threshold)
+)
+
 
 class Transcriber(Protocol):
-    """Turns a 16 kHz mono waveform into a :class:`Transcript` with word timings."""
+    """Turns 16 kHz mono audio (read a window at a time) into a :class:`Transcript` with word timings."""
 
-    def transcribe(self, wave: Waveform, *, progress: Progress | None = None) -> Transcript: ...
+    def transcribe(self, audio: AudioInput, *, progress: Progress | None = None) -> Transcript: ...
 
     def options(self) -> dict[str, Any]:
         """Everything that changes the output: part of the stage's cache key."""
@@ -75,8 +91,11 @@ def joined_files(ref: ResolvedModel) -> dict[str, bytes]:
 class WhisperTranscriber:
     """faster-whisper on CTranslate2. The model is loaded once, on first use."""
 
-    def __init__(self, opts: AsrOptions, *, model: ResolvedModel | None = None) -> None:
+    def __init__(
+        self, opts: AsrOptions, *, model: ResolvedModel | None = None, window_seconds: float = WINDOW_SECONDS
+    ) -> None:
         self.opts = opts
+        self.window_seconds = window_seconds  # not an option: long recordings only, same quality
         self.model_ref = model or resolve_asr(opts.model)
         if opts.language and self.model_ref.name.endswith(".en") and opts.language != "en":
             raise ConfigError(
@@ -116,48 +135,112 @@ class WhisperTranscriber:
             log.info("loaded speech model %s (%d threads)", ref.name, self.opts.threads)
         return self._model
 
-    def transcribe(self, wave: Waveform, *, progress: Progress | None = None) -> Transcript:
+    def transcribe(self, audio: AudioInput, *, progress: Progress | None = None) -> Transcript:
         model = self._load()
-        duration = wave.size / SAMPLE_RATE
+        source = as_source(audio)
+        duration = source.duration
         o = self.opts
-        segments_iter, info = model.transcribe(
-            np.ascontiguousarray(wave, dtype=np.float32),
-            language=o.language,
-            beam_size=o.beam_size,
-            word_timestamps=True,
-            vad_filter=o.vad,
-            vad_parameters={"min_silence_duration_ms": 500} if o.vad else None,
-            hotwords=o.hotwords,
-            condition_on_previous_text=False,  # stops one hallucination from seeding the next
-            **o.extra,
-        )
+        language = o.language
+        reported: tuple[str, float] | None = None  # (language, probability) of the transcript
         segments: list[Segment] = []
-        for seg in segments_iter:
-            if _is_hallucination(seg):
-                continue
-            words = tuple(
-                Word(
-                    start=round(w.start, 3),
-                    end=round(w.end, 3),
-                    text=w.word.strip(),
-                    probability=w.probability,
-                )
-                for w in (seg.words or ())
-                if w.word.strip()
+        for start, stop in windows(source, window=round(self.window_seconds * SAMPLE_RATE)):
+            offset = start / SAMPLE_RATE
+            segments_iter, info = model.transcribe(
+                source.read(start, stop),
+                language=language,
+                beam_size=o.beam_size,
+                word_timestamps=True,
+                vad_filter=o.vad,
+                vad_parameters={"min_silence_duration_ms": 500} if o.vad else None,
+                hotwords=o.hotwords,
+                condition_on_previous_text=False,  # stops one hallucination from seeding the next
+                **o.extra,
             )
-            segments.append(Segment(start=seg.start, end=seg.end, text=seg.text.strip(), words=words))
-            if progress is not None and duration > 0:
-                progress(min(1.0, seg.end / duration))
+            for seg in segments_iter:
+                if not _is_hallucination(seg):
+                    segments.append(_segment(seg, offset))
+                if progress is not None and duration > 0:
+                    progress(min(1.0, (offset + seg.end) / duration))
+            if reported is None or language is None:
+                reported = (info.language, float(info.language_probability))
+            if language is None and (info.duration_after_vad > 0 or not o.vad):
+                # The first window with speech decides, as whole-file detection would (it
+                # listens to the first 30 s of speech); later windows keep that language.
+                language = info.language
         if progress is not None:
             progress(1.0)
+        assert reported is not None  # windows() yields at least one window
         return Transcript(
-            language=info.language,
-            language_probability=float(info.language_probability),
+            language=reported[0],
+            language_probability=reported[1],
             duration=duration,
             segments=tuple(segments),
             model=self.model_ref.ref(),
             options=self.options(),
         )
+
+
+def _segment(seg: Any, offset: float) -> Segment:
+    """A faster-whisper segment of one window as ours, its times shifted to the recording's."""
+    words = tuple(
+        Word(
+            start=round(offset + w.start, 3),
+            end=round(offset + w.end, 3),
+            text=w.word.strip(),
+            probability=w.probability,
+        )
+        for w in (seg.words or ())
+        if w.word.strip()
+    )
+    return Segment(
+        start=round(offset + seg.start, 3), end=round(offset + seg.end, 3), text=seg.text.strip(), words=words
+    )
+
+
+def windows(
+    source: AudioSource, *, window: int, search: int = round(CUT_SEARCH_SECONDS * SAMPLE_RATE)
+) -> Iterator[tuple[int, int]]:
+    """(start, stop) sample ranges that tile the recording, each at most ``window`` long.
+
+    Every window but the last ends in the middle of the longest pause the VAD hears in its
+    final ``search`` samples. Only that stretch is read to find the cut.
+    """
+    search = min(search, window // 2)
+    start, total = 0, source.num_samples
+    while total - start > window:
+        lo = start + window - search
+        cut = lo + pause_middle(speech_probabilities(source.read(lo, start + window)))
+        yield start, cut
+        start = cut
+    yield start, total
+
+
+def pause_middle(probabilities: npt.NDArray[np.float32]) -> int:
+    """Sample offset of the middle of the longest run of pause frames (the latest if tied).
+
+    With no pause at all (music, noise, a monologue without breath), the least speech-like
+    frame is the cut.
+    """
+    quiet = probabilities < _PAUSE_BELOW
+    if not quiet.any():
+        frame = int(np.argmin(probabilities[::-1]))
+        return (len(probabilities) - 1 - frame) * _VAD_FRAME + _VAD_FRAME // 2
+    edges = np.diff(np.concatenate(([0], quiet.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = stops - starts
+    best = len(lengths) - 1 - int(np.argmax(lengths[::-1]))
+    return int((starts[best] + stops[best]) * _VAD_FRAME // 2)
+
+
+def speech_probabilities(wave: Waveform) -> npt.NDArray[np.float32]:
+    """Silero VAD (the one faster-whisper bundles) speech probability per 512-sample frame."""
+    from faster_whisper.vad import get_vad_model
+
+    padded = np.pad(wave, (0, -wave.size % _VAD_FRAME))
+    if padded.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    probs: npt.NDArray[np.float32] = np.asarray(get_vad_model()(padded), dtype=np.float32).reshape(-1)
+    return probs
 
 
 def _is_hallucination(seg: Any) -> bool:
