@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from minutes.audio import Waveform
+from minutes.audio import AudioInput
 from minutes.errors import ConfigError
 from minutes.types import Diarization
 
@@ -14,9 +14,12 @@ Progress = Callable[[float], None]
 
 
 class Diarizer(Protocol):
-    """Finds speaker turns (overlaps kept) and one embedding per speaker."""
+    """Finds speaker turns (overlaps kept) and one embedding per speaker.
 
-    def diarize(self, wave: Waveform, *, progress: Progress | None = None) -> Diarization: ...
+    The audio may be a long recording on disk: read it a window at a time, never all at once.
+    """
+
+    def diarize(self, audio: AudioInput, *, progress: Progress | None = None) -> Diarization: ...
 
     def options(self) -> dict[str, Any]: ...
 

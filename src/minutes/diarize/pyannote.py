@@ -2,7 +2,8 @@
 
 Segmentation is pyannote's segmentation-3.0; speaker embeddings come from CAM++ (see
 ``campplus.py``); clustering is pyannote's agglomerative clustering with the settings
-pyannote 3.1 published. pyannote objects never leave this module.
+pyannote 3.1 published. The pipeline reads the recording a block at a time (see
+``blockwise.py``). pyannote objects never leave ``minutes.diarize``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from minutes.audio import SAMPLE_RATE, Waveform
+from minutes.audio import AudioInput, as_source
 from minutes.diarize.base import DiarizerOptions, Progress
 from minutes.errors import ModelNotFoundError
 from minutes.registry import ResolvedModel, campplus_source, resolve_embedding, resolve_segmentation
@@ -59,6 +60,7 @@ class PyannoteDiarizer:
         import pyannote.audio.pipelines.speaker_diarization as sd
         from pyannote.audio import Model
 
+        from minutes.diarize.blockwise import BlockwiseDiarization
         from minutes.diarize.campplus import load as load_campplus
 
         with _build_lock, warnings.catch_warnings():
@@ -70,10 +72,9 @@ class PyannoteDiarizer:
             # pyannote 4 insists on loading a PLDA even for agglomerative clustering, which
             # never uses it; the VBx PLDA ships in no package, so skip that load.
             with mock.patch.object(sd, "get_plda", lambda *a, **k: None):
-                pipeline = sd.SpeakerDiarization(
+                pipeline = BlockwiseDiarization(
                     segmentation=segmentation,
                     embedding=self._embedder,
-                    clustering="AgglomerativeClustering",
                     segmentation_step=self.opts.step,
                     # A multiple of segmentation-3.0's 3 local speakers, so each chunk's
                     # three requests land in one batch and share one CAM++ pass.
@@ -94,16 +95,16 @@ class PyannoteDiarizer:
         log.info("built diarization pipeline (step %.2f)", self.opts.step)
         return pipeline
 
-    def diarize(self, wave: Waveform, *, progress: Progress | None = None) -> Diarization:
+    def diarize(self, audio: AudioInput, *, progress: Progress | None = None) -> Diarization:
         import torch
 
+        from minutes.diarize.blockwise import AUDIO_KEY
         from minutes.runtime import set_torch_threads
 
         set_torch_threads(self.opts.threads)
         pipeline = self._build()
         o = self.opts
-        waveform = torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))[None]
-        file = {"waveform": waveform, "sample_rate": SAMPLE_RATE, "uri": "meeting"}
+        file = {AUDIO_KEY: as_source(audio), "uri": "meeting"}
 
         def hook(
             step: str, _artefact: Any, *, file: Any = None, total: Any = None, completed: Any = None
@@ -115,7 +116,8 @@ class PyannoteDiarizer:
 
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")
-            output = pipeline(
+            # apply(), not __call__: the latter wants a path or a waveform to validate and load.
+            output = pipeline.apply(
                 file,
                 num_speakers=o.num_speakers,
                 min_speakers=o.min_speakers,
