@@ -1,7 +1,10 @@
 """One meeting, end to end: ingest → (transcribe ∥ diarize) → attribute → store.
 
-Transcription and diarization read the same decoded audio and do not depend on each other,
-so they run side by side, each with its share of the cores. Every stage's result is stored
+The recording is decoded once, into a private temporary file that both models read a window
+at a time (see :mod:`minutes.audio`), so memory does not grow with the meeting's length; the
+file is removed as soon as the models are done, also when they fail. Transcription and
+diarization do not depend on each other, so they run side by side, each with its share of
+the cores. Every stage's result is stored
 with its cache key as soon as it is done: a crash loses at most the stage in flight, and a
 re-run after a model or option change redoes only the stages that change touches.
 """
@@ -10,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,38 +111,23 @@ class MeetingProcessor:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         hook("ingest", 0.0)
-        info, wave = audio.load(path)
-        timings["ingest"] = time.perf_counter() - t0
-        hook("ingest", 1.0)
+        with audio.decoded(path) as (info, pcm):  # removed when the block ends, whatever happens
+            timings["ingest"] = time.perf_counter() - t0
+            hook("ingest", 1.0)
+            keys = self._cache_keys(info)
+            meeting_id, cached, up_to_date = self._open_meeting(
+                info,
+                title=title or Path(path).stem,
+                meeting_date=meeting_date or _mtime(path),
+                keys=keys,
+                force=force,
+            )
+            outputs = None
+            if not up_to_date:
+                with self._recording_failure(meeting_id, path):
+                    outputs = self._run_models(pcm, cached, keys, meeting_id, hook, timings)
 
-        asr_models = _models_of(self.transcriber)
-        dia_models = _models_of(self.diarizer)
-        keys = {
-            "transcribe": cache_key(
-                audio_sha256=info.sha256,
-                stage="transcribe",
-                options=self.transcriber.options(),
-                models=asr_models,
-            ),
-            "diarize": cache_key(
-                audio_sha256=info.sha256, stage="diarize", options=self.diarizer.options(), models=dia_models
-            ),
-        }
-        keys["attribute"] = cache_key(
-            audio_sha256=keys["transcribe"] + keys["diarize"],
-            stage="attribute",
-            options=_plain(self.attribute_options),
-            models=(),
-        )
-
-        meeting_id, cached, up_to_date = self._open_meeting(
-            info,
-            title=title or Path(path).stem,
-            meeting_date=meeting_date or _mtime(path),
-            keys=keys,
-            force=force,
-        )
-        if up_to_date:
+        if outputs is None:  # every stage was cached: the audio was not needed after all
             for stage in ("transcribe", "diarize", "attribute"):
                 hook(stage, 1.0)
             stages = {s: "cached" for s in keys}
@@ -146,8 +135,8 @@ class MeetingProcessor:
             status = "reused" if stages.get("summarize", "cached") == "cached" else "done"
             return self._result(info.path, meeting_id, status, stages, timings)
 
-        try:
-            transcript, diarization, ran = self._run_models(wave, cached, keys, meeting_id, hook, timings)
+        transcript, diarization, ran = outputs
+        with self._recording_failure(meeting_id, path):
             t1 = time.perf_counter()
             hook("attribute", 0.0)
             utterances = attribute(transcript, diarization, self.attribute_options)
@@ -177,14 +166,32 @@ class MeetingProcessor:
                 store.set_language(s, meeting_id=meeting_id, language=transcript.language)
                 store.set_status(s, meeting_id=meeting_id, status="done")
             hook("attribute", 1.0)
-        except Exception as exc:
-            error = self._failed(meeting_id, path, exc, what="processing")
-            if error is exc:
-                raise
-            raise error from exc
         ran["attribute"] = "ran"
         self._summarize(meeting_id, force, hook, timings, ran, path)
         return self._result(info.path, meeting_id, "done", ran, timings)
+
+    def _cache_keys(self, info: AudioInfo) -> dict[str, str]:
+        keys = {
+            "transcribe": cache_key(
+                audio_sha256=info.sha256,
+                stage="transcribe",
+                options=self.transcriber.options(),
+                models=_models_of(self.transcriber),
+            ),
+            "diarize": cache_key(
+                audio_sha256=info.sha256,
+                stage="diarize",
+                options=self.diarizer.options(),
+                models=_models_of(self.diarizer),
+            ),
+        }
+        keys["attribute"] = cache_key(
+            audio_sha256=keys["transcribe"] + keys["diarize"],
+            stage="attribute",
+            options=_plain(self.attribute_options),
+            models=(),
+        )
+        return keys
 
     def _summarize(
         self,
@@ -200,7 +207,8 @@ class MeetingProcessor:
         from minutes.summarize.stage import summarize_meeting
 
         t = time.perf_counter()
-        try:
+        kept = f"the transcript is kept (`minutes summarize {meeting_id}` retries)"
+        with self._recording_failure(meeting_id, path, what="minutes", note=kept):
             _, how = summarize_meeting(
                 self.sessions,
                 meeting_id=meeting_id,
@@ -208,12 +216,6 @@ class MeetingProcessor:
                 force=force,
                 progress=lambda f: hook("summarize", f),
             )
-        except Exception as exc:
-            kept = f"the transcript is kept (`minutes summarize {meeting_id}` retries)"
-            error = self._failed(meeting_id, path, exc, what="minutes", note=kept)
-            if error is exc:
-                raise
-            raise error from exc
         stages["summarize"] = how
         if how == "ran":
             timings["summarize"] = time.perf_counter() - t
@@ -254,7 +256,7 @@ class MeetingProcessor:
 
     def _run_models(
         self,
-        wave: audio.Waveform,
+        pcm: audio.AudioSource,
         cached: dict[str, dict[str, Any]],
         keys: dict[str, str],
         meeting_id: int,
@@ -269,7 +271,7 @@ class MeetingProcessor:
                 hook("transcribe", 1.0)
                 return transcript_from_dict(cached["transcribe"])
             t = time.perf_counter()
-            result = self.transcriber.transcribe(wave, progress=lambda f: hook("transcribe", f))
+            result = self.transcriber.transcribe(pcm, progress=lambda f: hook("transcribe", f))
             timings["transcribe"] = time.perf_counter() - t
             models = (result.model,) if result.model else ()
             self._save(
@@ -284,7 +286,7 @@ class MeetingProcessor:
                 hook("diarize", 1.0)
                 return diarization_from_dict(cached["diarize"])
             t = time.perf_counter()
-            result = self.diarizer.diarize(wave, progress=lambda f: hook("diarize", f))
+            result = self.diarizer.diarize(pcm, progress=lambda f: hook("diarize", f))
             timings["diarize"] = time.perf_counter() - t
             self._save(
                 meeting_id,
@@ -321,6 +323,19 @@ class MeetingProcessor:
         record = StageRecord(stage, keys[stage], models, options, __version__, timings.get(stage, 0.0))
         with store.session_scope(self.sessions) as s:
             store.save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
+
+    @contextmanager
+    def _recording_failure(
+        self, meeting_id: int, path: str | Path, *, what: str = "processing", note: str = ""
+    ) -> Iterator[None]:
+        """Any error in the block marks the meeting failed and is raised as a :class:`MinutesError`."""
+        try:
+            yield
+        except Exception as exc:
+            error = self._failed(meeting_id, path, exc, what=what, note=note)
+            if error is exc:
+                raise
+            raise error from exc
 
     def _failed(
         self, meeting_id: int, path: str | Path, exc: Exception, *, what: str, note: str = ""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from minutes import db as store
+from minutes.audio import AudioInput, PcmFile
 from minutes.errors import InputError, StageError
 from minutes.factory import ThreadPlan, open_store
 from minutes.pipeline import MeetingProcessor
+from minutes.types import Diarization, Transcript
 from tests.fakes import FakeDiarizer, FakeTranscriber
 
 
@@ -118,3 +122,70 @@ def test_thread_plan_never_oversubscribes(cores: int, parallel: bool, expected: 
     assert (plan.asr, plan.diarize) == expected
     if parallel and cores >= 2:
         assert plan.asr + plan.diarize <= cores
+
+
+class _SpyTranscriber(FakeTranscriber):
+    """Notes what audio it was given and whether the decoded samples were there to read."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.given: list[tuple[object, bool]] = []
+
+    def transcribe(self, audio: AudioInput, *, progress: Any = None) -> Transcript:
+        self.given.append((audio, isinstance(audio, PcmFile) and audio.path.is_file()))
+        return super().transcribe(audio, progress=progress)
+
+
+class _SpyDiarizer(FakeDiarizer):
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.given: list[tuple[object, bool]] = []
+
+    def diarize(self, audio: AudioInput, *, progress: Any = None) -> Diarization:
+        self.given.append((audio, isinstance(audio, PcmFile) and audio.path.is_file()))
+        return super().diarize(audio, progress=progress)
+
+
+def test_stages_read_one_decoded_file_that_is_removed_afterwards(tone: Path) -> None:
+    asr, dia = _SpyTranscriber(), _SpyDiarizer()
+    _processor(asr, dia).process(tone)
+    ((seen_by_asr, there_for_asr),) = asr.given
+    ((seen_by_dia, there_for_dia),) = dia.given
+    assert seen_by_asr is seen_by_dia and there_for_asr and there_for_dia  # decoded once, read by both
+    assert isinstance(seen_by_asr, PcmFile) and seen_by_asr.duration == pytest.approx(7.0, abs=0.01)
+    assert not seen_by_asr.path.parent.exists()
+
+
+class _FailingDiarizer(FakeDiarizer):
+    def diarize(self, audio: AudioInput, *, progress: Any = None) -> Diarization:
+        raise RuntimeError("segmentation exploded")
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_decoded_file_is_removed_when_a_stage_fails(tone: Path, parallel: bool) -> None:
+    asr = _SpyTranscriber()
+    p = MeetingProcessor(
+        transcriber=asr, diarizer=_FailingDiarizer(), sessions=open_store(), parallel=parallel
+    )
+    with pytest.raises(StageError, match="segmentation exploded"):
+        p.process(tone)
+    ((pcm, was_there),) = asr.given
+    assert was_there and isinstance(pcm, PcmFile) and not pcm.path.parent.exists()
+
+
+def test_nothing_is_decoded_into_the_temp_folder_for_good(
+    tone: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    p = _processor()
+    p.process(tone)  # processed
+    p.process(tone)  # reused
+    with pytest.raises(StageError):
+        MeetingProcessor(
+            transcriber=FakeTranscriber(fail=RuntimeError("boom")),
+            diarizer=FakeDiarizer(),
+            sessions=p.sessions,
+        ).process(tone, force=True)
+    assert list(scratch.iterdir()) == []
