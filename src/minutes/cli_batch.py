@@ -38,7 +38,7 @@ from minutes.jobs import (
     retry_jobs,
     threads_per_worker,
 )
-from minutes.jobs.follow import BatchReport, Change, Follower
+from minutes.jobs.follow import BatchReport, Change, Follower, unfinished
 
 if TYPE_CHECKING:
     from minutes.jobs.dask_engine import DaskEngine
@@ -387,7 +387,7 @@ def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwarg
             _stop_on_sigterm(),
             runner as engine,
         ):
-            while BatchReport.of(plan.sessions, plan.batch, wall_seconds=0).unfinished:
+            while unfinished(plan.sessions, plan.batch):
                 engine.tick()
                 printer.show(follower.poll())
                 time.sleep(POLL)

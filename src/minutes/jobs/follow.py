@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes.db.jobs import JOB_STATUSES
 from minutes.db.models import utcnow
-from minutes.jobs.queue import JobInfo, list_jobs
+from minutes.jobs.queue import JobInfo, count_jobs, list_jobs
 
 # Rows committed while a look runs carry an earlier time than the look's end: read back a little.
 _OVERLAP = timedelta(seconds=2)
@@ -75,6 +75,13 @@ class Follower:
         return changes
 
 
+def unfinished(sessions: sessionmaker[Session], batch: str) -> int:
+    """How many jobs of a batch are queued or running (one counting query)."""
+    with store.session_scope(sessions) as s:
+        counts = count_jobs(s, batch=batch)
+    return counts["queued"] + counts["running"]
+
+
 @dataclass(frozen=True, slots=True)
 class BatchReport:
     """A batch summed up: how many jobs in each state, how much audio was processed."""
@@ -103,10 +110,6 @@ class BatchReport:
     @property
     def failed(self) -> list[JobInfo]:
         return [j for j in self.jobs if j.status == "failed"]
-
-    @property
-    def unfinished(self) -> int:
-        return self.counts["queued"] + self.counts["running"]
 
     def to_dict(self) -> dict[str, Any]:
         return {
