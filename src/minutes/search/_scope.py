@@ -6,7 +6,18 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, bindparam, false, func, literal_column, select, table
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -71,6 +82,30 @@ def scope_filters(
 def _day_start(day: date) -> datetime:
     """Midnight UTC of ``day`` (a datetime counts as its date)."""
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def ranked_page(
+    session: Session, matched: CTE, *, keys: list[str], tiebreak: str, limit: int, offset: int
+) -> tuple[list[tuple[Any, ...]], int]:
+    """One page of ``matched`` (columns ``score``, ``at``, ``meeting_id``, ``tiebreak`` and ``keys``).
+
+    Best score first, then newer meetings, then ``tiebreak`` within a meeting. Returns the rows as
+    ``(*keys, score)`` and the number of matches, counted in the same query.
+    """
+    columns = matched.c
+    rows = session.execute(
+        select(*(columns[k] for k in keys), columns.score, func.count().over())
+        .order_by(columns.score.desc(), columns.at.desc(), columns.meeting_id.desc(), columns[tiebreak])
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    if rows:
+        total = int(rows[0][-1])
+    elif offset:  # past the end: the window had no row to count on
+        total = session.execute(select(func.count()).select_from(matched)).scalar_one()
+    else:
+        total = 0
+    return [tuple(row[:-1]) for row in rows], total
 
 
 def dialect(session: Session) -> str:

@@ -92,29 +92,18 @@ def search_minutes(
         for source in (_SUMMARIES, _ITEMS)
     ]
     matched = union_all(*arms).cte("matched")
-    ranked = session.execute(
-        select(matched.c.source, matched.c.key, matched.c.score, func.count().over())
-        .order_by(
-            matched.c.score.desc(), matched.c.at.desc(), matched.c.meeting_id.desc(), matched.c.position
-        )
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    if ranked:
-        total = int(ranked[0][3])
-    elif offset:
-        total = session.execute(select(func.count()).select_from(matched)).scalar_one()
-    else:
-        total = 0
+    ranked, total = _scope.ranked_page(
+        session, matched, keys=["source", "key"], tiebreak="position", limit=limit, offset=offset
+    )
     found: dict[tuple[str, int], MinutesHit] = {}
     for source in (_SUMMARIES, _ITEMS):
-        keys = [key for name, key, _, _ in ranked if name == source.name]
+        keys = [key for name, key, _ in ranked if name == source.name]
         found.update(_details(session, source, parsed, keys, sqlite=sqlite))
     return MinutesResults(
         total=total,
         hits=[
             replace(found[(name, key)], score=float(score))
-            for name, key, score, _ in ranked
+            for name, key, score in ranked
             if (name, key) in found
         ],
     )

@@ -116,24 +116,13 @@ def search(
     else:
         backend = _PostgreSQL(session, parsed, speaker_filters)
     matched = backend.matched(filters).cte("matched")
-    ranked = session.execute(
-        select(matched.c.id, matched.c.score, func.count().over())
-        .order_by(matched.c.score.desc(), matched.c.at.desc(), matched.c.meeting_id.desc(), matched.c.idx)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    if ranked:
-        total = int(ranked[0][2])
-    elif offset:
-        total = session.execute(select(func.count()).select_from(matched)).scalar_one()
-    else:
-        total = 0
-    lines = _lines(session, backend, parsed, [line_id for line_id, _, _ in ranked])
+    ranked, total = _scope.ranked_page(
+        session, matched, keys=["id"], tiebreak="idx", limit=limit, offset=offset
+    )
+    lines = _lines(session, backend, parsed, [line_id for line_id, _ in ranked])
     return SearchResults(
         total=total,
-        hits=[
-            replace(lines[line_id], score=float(score)) for line_id, score, _ in ranked if line_id in lines
-        ],
+        hits=[replace(lines[line_id], score=float(score)) for line_id, score in ranked if line_id in lines],
     )
 
 
