@@ -13,10 +13,10 @@ CONFIG = "minutes_search"
 """PostgreSQL text search configuration (English stemming, no stop words)."""
 
 UNACCENT = "minutes_search_unaccent"
-"""PostgreSQL function: Latin diacritics removed, one character for one (as SQLite's remove_diacritics)."""
+"""PostgreSQL function: diacritics of Latin letters removed (as SQLite's ``remove_diacritics 2``)."""
 
 FOLD = "minutes_search_fold"
-"""PostgreSQL function: :data:`UNACCENT`, and ASCII punctuation made blank, one character for one."""
+"""PostgreSQL function: :data:`UNACCENT`, and ASCII punctuation made blank (words split as in FTS5)."""
 
 DOCUMENT = "minutes_search_document"
 """PostgreSQL function: the ``tsvector`` of a text (:data:`FOLD`, then :data:`CONFIG`)."""
