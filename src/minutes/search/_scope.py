@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     Text,
     bindparam,
+    column,
     false,
     func,
     literal_column,
@@ -117,8 +118,6 @@ def dialect(session: Session) -> str:
 
 def fts_table(name: str) -> Any:
     """An FTS5 table as a FROM item with its ``rowid``."""
-    from sqlalchemy import column
-
     return table(name, column("rowid"))
 
 
