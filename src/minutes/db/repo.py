@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from minutes.db.models import (
     STATUSES,
@@ -388,7 +388,8 @@ def load_meeting(session: Session, *, meeting_id: int) -> MeetingDoc:
             selectinload(Meeting.recording),
             selectinload(Meeting.speakers),
             selectinload(Meeting.utterances),
-            selectinload(Meeting.stages),
+            # Not the stage results: the transcription's alone repeats every word of the meeting.
+            selectinload(Meeting.stages).options(defer(StageRun.payload)),
             selectinload(Meeting.minutes),
             selectinload(Meeting.minute_items),
             selectinload(Meeting.chapters),
