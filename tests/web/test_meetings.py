@@ -345,6 +345,9 @@ def test_transcript_and_minutes_api(world: World, api: Callable[[str], TestClien
     with_words = client.get(f"/api/v1/meetings/{meeting}/transcript?words=true").json()
     minutes = client.get(f"/api/v1/meetings/{meeting}/minutes").json()
 
+    from minutes.web.schemas import Transcript
+
+    assert Transcript.model_validate(plain) and Transcript.model_validate(with_words)  # the documented shape
     assert [u["index"] for u in plain["utterances"]] == [0, 1, 2]
     assert plain["utterances"][0]["words"] is None
     word = with_words["utterances"][0]["words"][1]
