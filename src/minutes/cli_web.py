@@ -159,6 +159,17 @@ def _stop_worker(child: subprocess.Popen[bytes]) -> None:
     envvar="MINUTES_WEB_SESSION_HOURS",
     help="Sign-in lifetime since the last request [default: 12].",
 )
+@click.option(
+    "--preset",
+    envvar="MINUTES_PRESET",
+    help="Preset uploads are processed with (a name in pipelines/ or a .toml file) [default: cpu-fast].",
+)
+@click.option(
+    "--no-summary",
+    is_flag=True,
+    envvar="MINUTES_NO_SUMMARY",
+    help="Process uploads without the minutes (LLM) stage: transcript and speakers only.",
+)
 def serve(
     host: str,
     port: int,
@@ -167,6 +178,8 @@ def serve(
     upload_max_mb: int | None,
     secure_cookies: str | None,
     session_hours: float | None,
+    preset: str | None,
+    no_summary: bool,
 ) -> None:
     """Run the web app (pages and the REST API) with one worker for uploads.
 
@@ -191,7 +204,13 @@ def serve(
             upload_max_bytes=upload_max_mb * MIB if upload_max_mb else None,
             secure_cookies=secure_cookies,
             session_hours=session_hours,
+            upload_preset=preset,
+            upload_no_summary=no_summary or None,
         )
+        if preset:
+            from minutes.settings import load_preset
+
+            load_preset(preset)  # a wrong name fails here, not in the worker after the first upload
         sessions = _sessions()
         with sessions() as s:
             nobody = users.count_users(s) == 0

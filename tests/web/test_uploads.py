@@ -254,3 +254,23 @@ def test_a_finished_job_never_moves_another_teams_meeting(world: World, tmp_path
     with session_scope(world.sessions) as s:
         row = s.get(Meeting, meeting)
         assert row is not None and row.team_id == world.teams["Sales"]
+
+
+def test_uploads_take_the_servers_preset_and_no_summary(
+    world: World, settings: WebSettings, tone: Path
+) -> None:
+    """`minutes serve --preset cpu-balanced --no-summary`: every upload's job carries both."""
+    import dataclasses
+
+    from minutes.web.app import create_app
+
+    configured = dataclasses.replace(settings, upload_preset="cpu-balanced", upload_no_summary=True)
+    client = TestClient(create_app(configured, world.sessions), follow_redirects=False)
+    client.headers["Authorization"] = f"Bearer {world.token('mona')}"
+    files = [("files", ("weekly.wav", tone.read_bytes(), "audio/wav"))]
+
+    response = client.post("/api/v1/uploads", files=files, data={"team": str(world.teams["Sales"])})
+
+    assert response.status_code == 200, response.text
+    (job,) = jobs(world)
+    assert (job.preset, job.options) == ("cpu-balanced", {"no_summary": True})

@@ -45,6 +45,10 @@ class WebSettings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     page_size: int = 50
+    upload_preset: str | None = None
+    """The preset uploads are processed with (``None``: the worker's default, MINUTES_PRESET)."""
+    upload_no_summary: bool = False
+    """Process uploads without the minutes (LLM) stage."""
 
     def __post_init__(self) -> None:
         if self.secure_cookies not in SECURE_COOKIE_MODES:

@@ -85,6 +85,8 @@ def store_upload(
     team_id: int | None,
     title: str | None,
     batch: str,
+    preset: str | None = None,
+    no_summary: bool = False,
 ) -> UploadResult:
     """Check and store one uploaded file, then queue it; never raises for a bad file.
 
@@ -119,6 +121,8 @@ def store_upload(
                 session,
                 final,
                 batch=batch,
+                preset=preset,
+                options={"no_summary": True} if no_summary else None,
                 team_id=team_id,
                 submitted_by=principal.user_id,
                 title=(title or PurePath(name).stem).strip()[:1024] or None,

@@ -69,6 +69,8 @@ async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> 
             team_id=team.id if team else None,
             title=title,
             batch=batch,
+            preset=settings.upload_preset,
+            no_summary=settings.upload_no_summary,
         )
         await run_in_threadpool(db.commit)
         results.append(result)
