@@ -105,8 +105,9 @@ class CamPlusPlus(Model):  # type: ignore[misc]
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:  # type: ignore[override]
         """Embeddings (batch, 192); ``weights`` (batch, frames) weigh frames in the pooling."""
         batch = waveforms.shape[0]
-        result = torch.full((batch, EMBEDDING_DIM), float("nan"))
-        keep = torch.arange(batch)
+        # On the input's device: the pipeline may have been moved to a GPU (pipeline.to(cuda)).
+        result = torch.full((batch, EMBEDDING_DIM), float("nan"), device=waveforms.device)
+        keep = torch.arange(batch, device=waveforms.device)
         if weights is not None and self.shared_trunk:
             keep = torch.nonzero(weights.sum(dim=1) > 0).flatten()
             if keep.numel() == 0:
