@@ -42,6 +42,8 @@ class DiarizerOptions:
     step: float = 0.2
     min_duration_off: float = 0.0
     threads: int = 1
+    device: str = "cpu"
+    """``cpu``, or ``cuda``/``cuda:N`` for a GPU (needs a CUDA build of torch; not in the cache key)."""
     segmentation_path: str | None = None
     embedding_path: str | None = None
 
@@ -57,6 +59,8 @@ class DiarizerOptions:
             raise ConfigError(
                 f"diarization step must be in 0.01..1.0 (fraction of a 10 s window), got {self.step}"
             )
+        if self.device != "cpu" and not self.device.startswith("cuda"):
+            raise ConfigError(f"diarization device must be cpu, cuda or cuda:N, got {self.device!r}")
         methods = ("average", "centroid", "complete", "median", "single", "ward")
         if self.method not in methods:
             raise ConfigError(

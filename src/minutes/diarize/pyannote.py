@@ -17,7 +17,7 @@ import numpy as np
 
 from minutes.audio import AudioInput, as_source
 from minutes.diarize.base import DiarizerOptions, Progress
-from minutes.errors import ModelNotFoundError
+from minutes.errors import ConfigError, ModelNotFoundError
 from minutes.registry import ResolvedModel, campplus_source, resolve_embedding, resolve_segmentation
 from minutes.types import Diarization, SpeakerTurn
 
@@ -91,8 +91,17 @@ class PyannoteDiarizer:
                     },
                 }
             )
+        if self.opts.device != "cpu":
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ConfigError(
+                    f"diarization on {self.opts.device} was asked for, but this torch sees no CUDA GPU "
+                    "(the CPU build is installed); use a CPU preset or install a CUDA build of torch"
+                )
+            pipeline.to(torch.device(self.opts.device))
         self._pipeline = pipeline
-        log.info("built diarization pipeline (step %.2f)", self.opts.step)
+        log.info("built diarization pipeline (step %.2f, %s)", self.opts.step, self.opts.device)
         return pipeline
 
     def diarize(self, audio: AudioInput, *, progress: Progress | None = None) -> Diarization:
