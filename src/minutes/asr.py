@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]  # fraction done, 0..1
 
-WINDOW_SECONDS = 240.0  # audio per faster-whisper call (memory is bounded by this, not the meeting)
+# Audio per faster-whisper call: memory is bounded by this, not by the meeting (a 240 s window
+# costs ~300 MB of spectrogram and VAD buffers at its peak, 120 s ~180 MB).
+WINDOW_SECONDS = 120.0
 CUT_SEARCH_SECONDS = 30.0  # a window ends in the longest pause of its last this-many seconds
 _VAD_FRAME = 512  # samples per Silero VAD probability (32 ms)
 _PAUSE_BELOW = (

@@ -33,7 +33,7 @@ from minutes.audio import SAMPLE_RATE, AudioSource
 
 AUDIO_KEY = "minutes.audio"  # where the file dict given to ``apply`` holds the AudioSource
 # Segmentation chunks per block: ~4.4 min of audio at a 2 s hop; a multiple of the
-# segmentation batch (16) and of the chunks per embedding batch (24 / 3 local speakers).
+# segmentation batch (16) and of the chunks per embedding batch (12 / 3 local speakers).
 BLOCK_CHUNKS = 128
 MAX_CLUSTERED = 3000  # embeddings in the dendrogram: 8 n² bytes of linkage, 72 MB here
 
