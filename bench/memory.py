@@ -5,8 +5,11 @@
 Builds recordings of the given lengths from the shared real speech (the AMI excerpt, the
 pyannote sample and JFK, looped; FLAC in bench/out/), then processes each in its own process,
 as ``minutes process --no-summary`` would with the ``cpu-fast`` preset on 2 threads, and
-reports that process's peak RSS (``ru_maxrss``), the real-time factor of each stage, and the
-ratio of the longest recording's peak to the shortest's (goal: at most 1.3).
+reports that process's peak RSS (``ru_maxrss``), the real-time factor of each stage, the
+ratio of the longest recording's peak to the shortest's (goal: at most 1.3), and the DER of
+the whole recording against the sources' own references, looped the same way (scored on the
+AMI and pyannote-sample parts; JFK has no turn reference), so that a memory saving that costs
+quality on long recordings shows.
 
 ``--src`` runs another checkout of the code (e.g. a ``git worktree`` of an older commit) with
 the same environment, so that before/after figures come from the same machine and models;
@@ -86,6 +89,43 @@ def make_recording(minutes: float, out: Path) -> Path:
     return out
 
 
+def looped_reference(duration: float) -> tuple[Any, Any]:
+    """Reference turns and scored region (UEM) of a recording :func:`make_recording` made."""
+    from pyannote.core import Annotation, Segment, Timeline
+
+    from minutes.audio import load
+    from minutes.evaluation import read_rttm
+
+    lengths = [load(src)[1].size / 16000 for src in SOURCES]
+    references = [
+        (read_rttm(SOURCES[0].with_suffix(".rttm")), 0.0, "ami"),
+        (read_rttm(SOURCES[1].with_suffix(".rttm")), lengths[0], "sample"),
+    ]
+    reference, scored = Annotation(), Timeline()
+    start = 0.0
+    while start < duration:
+        for turns, offset, tag in references:
+            for i, t in enumerate(turns):
+                if start + offset + t.end <= duration:
+                    reference[Segment(start + offset + t.start, start + offset + t.end), (start, tag, i)] = (
+                        f"{tag}:{t.speaker}"
+                    )
+        scored.add(Segment(start, min(duration, start + lengths[0] + lengths[1])))
+        start += sum(lengths)
+    return reference, scored
+
+
+def looped_der(turns: list[list[Any]], duration: float) -> float:
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    reference, scored = looped_reference(duration)
+    hypothesis = Annotation()
+    for i, (start, end, speaker) in enumerate(turns):
+        hypothesis[Segment(start, end), i] = speaker
+    return float(DiarizationErrorRate(collar=0.25)(reference, hypothesis, uem=scored))
+
+
 class _RssSampler:
     """Largest resident set seen while each stage reported progress (for finding where peaks are)."""
 
@@ -133,8 +173,13 @@ def child(path: Path, preset: str) -> dict[str, Any]:
         t0 = time.perf_counter()
         result = processor.process(path, progress=sampler.progress)
         wall = time.perf_counter() - t0
+    from minutes import db as store
+
+    with store.session_scope(processor.sessions) as s:
+        diarized = store.get_stage(s, meeting_id=result.meeting_id or 0, stage="diarize")
     shutil.rmtree(home, ignore_errors=True)
     return {
+        "turns": diarized[1]["turns"] if diarized else [],
         "duration": result.duration,
         "wall": wall,
         "stages": result.timings,
@@ -175,6 +220,7 @@ def main() -> None:
             "stage_peak_mb": {k: round(v) for k, v in r["stage_peak_mb"].items()},
             "utterances": r["utterances"],
             "speakers": r["speakers"],
+            "der": round(looped_der(r["turns"], dur), 4),
             "code": r["code"],
         }
         rows.append(row)
@@ -185,11 +231,14 @@ def main() -> None:
     print(
         f"{'recording':<12}{'peak RSS':>10}"
         + "".join(f"{s + ' RTF':>16}" for s in stages)
-        + f"{'whole RTF':>11}"
+        + f"{'whole RTF':>11}{'DER':>8}{'speakers':>10}"
     )
     for row in rows:
         cells = "".join(f"{row['rtf'].get(s, 0.0):>16.4f}" for s in stages)
-        print(f"{row['minutes']:>8g} min{row['peak_mb']:>8d}MB{cells}{row['rtf_whole']:>11.4f}")
+        print(
+            f"{row['minutes']:>8g} min{row['peak_mb']:>8d}MB{cells}{row['rtf_whole']:>11.4f}"
+            f"{row['der']:>8.1%}{row['speakers']:>10d}"
+        )
     ratio = rows[-1]["peak_mb"] / rows[0]["peak_mb"]
     print(f"peak ratio {rows[-1]['minutes']:g} min / {rows[0]['minutes']:g} min = {ratio:.2f} (goal <= 1.3)")
 
