@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
@@ -109,7 +109,7 @@ def _clip(start: int, stop: int | None, size: int) -> tuple[int, int]:
 
 
 def as_source(audio: AudioInput) -> AudioSource:
-    """A stage's input as an :class:`AudioSource` (an array is wrapped, not copied)."""
+    """A stage's input as an :class:`AudioSource` (a float32 array is wrapped, not copied)."""
     if isinstance(audio, np.ndarray):
         return InMemoryAudio(np.ascontiguousarray(audio, dtype=np.float32).reshape(-1))
     return audio
@@ -265,7 +265,8 @@ def _decode_to(
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     samples = out.stat().st_size // _SAMPLE_BYTES if out.exists() else 0
-    if "No space left on device" in stderr:
+    # ffmpeg's words, or (its message may be in another language) a failure on a full disk.
+    if "No space left on device" in stderr or (code != 0 and shutil.disk_usage(out.parent).free < 2**20):
         raise _no_space(path, out.parent, needed)
     if code != 0 and samples == 0:
         raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(stderr, path)})")
@@ -315,16 +316,7 @@ def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[
                 f"{p}: only {duration:.2f} s of audio could be decoded; recordings must be at least "
                 f"{MIN_DURATION:g} s long"
             )
-        info = AudioInfo(
-            path=info.path,
-            sha256=digest,
-            duration=round(duration, 3),
-            sample_rate=info.sample_rate,
-            channels=info.channels,
-            codec=info.codec,
-            format=info.format,
-        )
-        yield info, PcmFile(out, samples)
+        yield replace(info, sha256=digest, duration=round(duration, 3)), PcmFile(out, samples)
 
 
 def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:

@@ -241,16 +241,20 @@ def test_not_enough_disk_for_the_samples_is_refused_up_front(
     assert list(scratch.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "ffmpeg_says",
+    ["Error writing: No space left on device", "Fehler: Auf dem Gerät ist kein Speicherplatz mehr verfügbar"],
+)
 def test_disk_filling_up_while_decoding_is_an_error_not_a_short_recording(
-    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch
+    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch, ffmpeg_says: str
 ) -> None:
     def full_disk(_path: Path, out: Path, _rate: int) -> list[str]:
-        # Half the samples written, then the disk is full: ffmpeg's own words.
-        script = (
-            f"head -c 96000 /dev/zero > '{out}'; echo 'Error writing: No space left on device' >&2; exit 1"
-        )
-        return ["sh", "-c", script]
+        # Half the samples written, then the disk is full (in whatever language ffmpeg speaks).
+        return ["sh", "-c", f"head -c 96000 /dev/zero > '{out}'; echo '{ffmpeg_says}' >&2; exit 1"]
 
+    usage = shutil.disk_usage(scratch)
+    checks = iter([usage, usage._replace(free=0)])  # room before decoding, none after
+    monkeypatch.setattr(audio.shutil, "disk_usage", lambda _p: next(checks))
     monkeypatch.setattr(audio, "_decode_command", full_disk)
     with (
         pytest.raises(StageError, match=r"no space left in .*set TMPDIR"),
