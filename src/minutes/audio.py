@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -31,9 +32,13 @@ import numpy.typing as npt
 from minutes.errors import InputError, StageError
 from minutes.types import AudioInfo
 
+log = logging.getLogger(__name__)
+
 SAMPLE_RATE = 16_000
 MIN_DURATION = 0.1  # seconds; below this there is nothing to hear
 _SAMPLE_BYTES = 4  # float32
+_TMPFS_WARNING_BYTES = 100 * 2**20  # decoded audio this large in a RAM-backed folder gets a warning
+_MOUNTS = Path("/proc/self/mounts")
 
 Waveform = npt.NDArray[np.float32]
 
@@ -293,6 +298,24 @@ def _scratch(tmp_dir: str | Path | None = None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def on_tmpfs(folder: Path) -> bool:
+    """Whether ``folder`` lies on a RAM-backed file system (where "on disk" means in memory)."""
+    try:
+        mounts = _MOUNTS.read_text().splitlines()
+    except OSError:  # not Linux: no way to tell, and no reason to warn
+        return False
+    target, best, kind = str(folder.resolve()), "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind in ("tmpfs", "ramfs")
+
+
 @contextmanager
 def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[tuple[AudioInfo, PcmFile]]:
     """Probe, hash and decode a recording; the decoded samples exist until the block ends.
@@ -307,6 +330,15 @@ def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[
     info = probe(p)
     with _scratch(tmp_dir) as folder:
         out = folder / "audio.f32"
+        size = int(info.duration * SAMPLE_RATE * _SAMPLE_BYTES)
+        if size > _TMPFS_WARNING_BYTES and on_tmpfs(folder):
+            log.warning(
+                "%s: its decoded audio (about %d MB) goes to %s, a folder in memory (tmpfs); "
+                "set TMPDIR to a folder on disk to keep long recordings out of RAM",
+                p,
+                size // 2**20,
+                folder.parent,
+            )
         samples, digest = _decode_to(
             p, out, sample_rate=SAMPLE_RATE, expected_seconds=info.duration, hash_source=True
         )

@@ -275,3 +275,34 @@ def test_an_array_is_an_audio_source_too() -> None:
     assert audio.read_all(wave).tolist() == list(range(10))
     pcm = audio.PcmFile(Path("/nonexistent"), 0)
     assert audio.as_source(pcm) is pcm
+
+
+def test_a_ram_backed_temp_folder_is_recognised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "/dev/vda / ext4 rw 0 0\n"
+        "tmpfs /tmp tmpfs rw,nosuid 0 0\n"
+        "/dev/vdb /tmp/disk ext4 rw 0 0\n"
+        "tmpfs /mnt/with\\040space tmpfs rw 0 0\n"
+    )
+    monkeypatch.setattr(audio, "_MOUNTS", mounts)
+    assert audio.on_tmpfs(Path("/tmp/minutes-abc"))
+    assert not audio.on_tmpfs(Path("/tmp/disk/minutes-abc"))  # the longest mount point decides
+    assert not audio.on_tmpfs(Path("/tmpfoo/minutes-abc")) and not audio.on_tmpfs(Path("/home/x"))
+    assert audio.on_tmpfs(Path("/mnt/with space/minutes-abc"))
+    monkeypatch.setattr(audio, "_MOUNTS", tmp_path / "no-such-file")
+    assert not audio.on_tmpfs(Path("/tmp/minutes-abc"))
+
+
+def test_long_recording_decoded_into_ram_gets_a_warning(
+    lib: Library, scratch: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(audio, "on_tmpfs", lambda _folder: True)
+    with audio.decoded(lib.good["wav"].path):
+        assert caplog.records == []  # 3 s of audio: not worth a word
+    monkeypatch.setattr(audio, "_TMPFS_WARNING_BYTES", 1000)
+    with caplog.at_level("WARNING", logger="minutes.audio"), audio.decoded(lib.good["wav"].path):
+        pass
+    (record,) = caplog.records
+    assert "tone.wav" in record.getMessage() and "tmpfs" in record.getMessage()
+    assert "set TMPDIR to a folder on disk" in record.getMessage()
