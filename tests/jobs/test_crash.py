@@ -61,7 +61,14 @@ def _start(folder: Path, *extra: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As an interactive shell starts it: with Ctrl-C's default action. A test run started in
+        # the background (`make test &`, nohup) ignores SIGINT, and children would inherit that.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for(what: str, check: Callable[[], Any], proc: subprocess.Popen[str], timeout: float = 60.0) -> Any:
