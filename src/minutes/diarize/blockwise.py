@@ -11,7 +11,8 @@ distance matrix over every embedding. Both grow with the meeting: a 3-hour recor
 * clustering, reconstruction and everything after run once, on those per-chunk results, as
   pyannote does (its ``apply`` is used as it is), with two bounded-memory changes: the
   dendrogram is built from at most ``max_clustered`` embeddings (see
-  :class:`CappedAgglomerativeClustering`), and the clustered scores are float32, not float64.
+  :class:`CappedAgglomerativeClustering`), and the speaker timeline is rebuilt a block at a
+  time (see ``reconstruct.py``).
 
 pyannote objects never leave ``minutes.diarize``.
 """
@@ -30,6 +31,7 @@ from pyannote.audio.pipelines.speaker_diarization import SpeakerDiarization
 from pyannote.core import SlidingWindow, SlidingWindowFeature
 
 from minutes.audio import SAMPLE_RATE, AudioSource
+from minutes.diarize.reconstruct import discrete_diarization
 
 AUDIO_KEY = "minutes.audio"  # where the file dict given to ``apply`` holds the AudioSource
 # Segmentation chunks per block: ~4.4 min of audio at a 2 s hop; a multiple of the
@@ -176,16 +178,8 @@ class BlockwiseDiarization(SpeakerDiarization):  # type: ignore[misc]
     def reconstruct(
         self, segmentations: SlidingWindowFeature, hard_clusters: np.ndarray, count: SlidingWindowFeature
     ) -> SlidingWindowFeature:
-        """pyannote's ``reconstruct`` with float32 scores (it allocates float64 twice over)."""
-        num_chunks, num_frames, _ = segmentations.data.shape
-        num_clusters = int(np.max(hard_clusters)) + 1
-        clustered = np.full((num_chunks, num_frames, num_clusters), np.nan, dtype=np.float32)
-        for c, (cluster, (_, segmentation)) in enumerate(zip(hard_clusters, segmentations, strict=True)):
-            for k in np.unique(cluster):
-                if k == -2:  # inactive speaker
-                    continue
-                clustered[c, :, k] = np.max(segmentation[:, cluster == k], axis=1)
-        return self.to_diarization(SlidingWindowFeature(clustered, segmentations.sliding_window), count)
+        """pyannote's timeline reconstruction, a block of chunks at a time (see ``reconstruct.py``)."""
+        return discrete_diarization(segmentations, hard_clusters, count, block_chunks=self.block_chunks)
 
 
 def _offset_hook(hook: Hook | None, first: int, chunks: int) -> Hook | None:
