@@ -14,9 +14,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PAGE_ERRORS, PHRASE, PHRASE_LINE, REQUESTS, SEEDED_TITLE, UPLOAD_TITLE, Org
+from tests.browser.conftest import (
+    PAGE_ERRORS,
+    PHRASE,
+    PHRASE_LINE,
+    REQUESTS,
+    SEEDED_TITLE,
+    UPLOAD_TITLE,
+    Org,
+    open_context,
+    sign_in,
+)
 
 pytestmark = pytest.mark.models  # real speech models process the upload
 
@@ -111,6 +121,20 @@ def test_search_lands_on_the_moment(as_user: SignIn, org: Org) -> None:
     wait_for_player(page)
     wait_until(page, f"(t) => !{PLAYER}.seeking && Math.abs({PLAYER}.currentTime - t) <= 0.3", start)
     expect(page.get_by_test_id("now")).to_have_text("00:00:40")
+
+
+def test_a_shared_moment_survives_the_sign_in(browser: Browser, org: Org) -> None:
+    """A link to a transcript line (?t=…#u-N) opened signed out lands on that line after signing in."""
+    start = org.seeded_lines[PHRASE_LINE].start
+    link = f"/meetings/{org.seeded}?t={start:.1f}#u-{PHRASE_LINE}"
+    context = open_context(browser, org)
+    try:
+        page = sign_in(context, "mona", next_path=link)
+        line = page.locator(f"#u-{PHRASE_LINE}")
+        expect(line).to_have_class(re.compile(r"\bcurrent\b"))
+        expect(line).to_be_in_viewport()
+    finally:
+        context.close()
 
 
 def _doors(meeting_id: int) -> list[tuple[str, dict[str, str], int]]:
