@@ -379,15 +379,21 @@ def list_meetings(session: Session, *, limit: int | None = None) -> list[Meeting
     ]
 
 
-def load_meeting(session: Session, *, meeting_id: int) -> MeetingDoc:
-    """Everything stored about one meeting, as a :class:`~minutes.types.MeetingDoc`."""
+def load_meeting(session: Session, *, meeting_id: int, words: bool = True) -> MeetingDoc:
+    """Everything stored about one meeting, as a :class:`~minutes.types.MeetingDoc`.
+
+    ``words=False`` leaves out the word timings (every utterance gets ``words=()``): they are
+    most of a transcript's stored size and decoding them dominates loading a long meeting, and
+    most readers (Markdown, text, RTTM) never look at them.
+    """
+    utterances = selectinload(Meeting.utterances)
     query = (
         select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
             selectinload(Meeting.recording),
             selectinload(Meeting.speakers),
-            selectinload(Meeting.utterances),
+            utterances if words else utterances.options(defer(UtteranceRow.words)),
             # Not the stage results: the transcription's alone repeats every word of the meeting.
             selectinload(Meeting.stages).options(defer(StageRun.payload)),
             selectinload(Meeting.minutes),
@@ -399,10 +405,10 @@ def load_meeting(session: Session, *, meeting_id: int) -> MeetingDoc:
     meeting = session.scalars(query).one_or_none()
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    return _meeting_doc(meeting)
+    return _meeting_doc(meeting, words=words)
 
 
-def _meeting_doc(meeting: Meeting) -> MeetingDoc:
+def _meeting_doc(meeting: Meeting, *, words: bool = True) -> MeetingDoc:
     rec = meeting.recording
     return MeetingDoc(
         id=meeting.id,
@@ -421,7 +427,7 @@ def _meeting_doc(meeting: Meeting) -> MeetingDoc:
         language=meeting.language,
         meeting_date=meeting.meeting_date.isoformat() if meeting.meeting_date else None,
         speakers=tuple(Speaker(label=s.label, name=s.name, talk_time=s.talk_time) for s in meeting.speakers),
-        utterances=tuple(_utterance(u) for u in meeting.utterances),
+        utterances=tuple(_utterance(u, words=words) for u in meeting.utterances),
         stages=tuple(_stage_record(s) for s in meeting.stages),
         error=meeting.error,
         minutes=_minutes(meeting),
@@ -458,13 +464,15 @@ def _minutes(meeting: Meeting) -> Minutes | None:
     )
 
 
-def _utterance(row: UtteranceRow) -> Utterance:
+def _utterance(row: UtteranceRow, *, words: bool = True) -> Utterance:
     return Utterance(
         index=row.idx,
         speaker=row.speaker_label,
         start=row.start,
         end=row.end,
         text=row.text,
-        words=tuple(Word(start=w[0], end=w[1], text=w[2], probability=w[3]) for w in row.words),
+        words=tuple(Word(start=w[0], end=w[1], text=w[2], probability=w[3]) for w in row.words)
+        if words
+        else (),
         overlap=row.overlap,
     )

@@ -31,6 +31,19 @@ _RENDERERS: dict[str, Callable[[MeetingDoc], str]] = {
 }
 
 
+_USE_WORDS = frozenset({"json", "srt", "vtt"})
+"""Formats that read word timings: JSON writes them out, subtitles cut long lines at them."""
+
+
+def needs_words(fmt: str) -> bool:
+    """Whether format ``fmt`` reads the utterances' word timings.
+
+    The others render the same text from a document loaded without them, so a caller can skip
+    loading them (``load_meeting(..., words=False)``), which is most of the cost for a long meeting.
+    """
+    return _check_format(fmt) in _USE_WORDS
+
+
 def _check_format(fmt: str) -> str:
     name = fmt.strip().lower() if isinstance(fmt, str) else fmt
     if name not in _RENDERERS:
@@ -94,6 +107,7 @@ __all__ = [
     "cues",
     "default_filename",
     "from_json",
+    "needs_words",
     "render",
     "slugify",
     "to_dict",
