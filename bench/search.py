@@ -256,6 +256,8 @@ def queries(engine: Engine) -> list[tuple[str, Callable[[Session], int]]]:
         ("word, last 90 days", lines("budget", date_from=recent)),
         ("word, page 11 (offset 200)", lines("budget", offset=200)),
         ("minutes: budget", lambda s: search_minutes(s, "budget").total),
+        ("minutes: common word: team", lambda s: search_minutes(s, "team").total),
+        ("minutes: very common word: the", lambda s: search_minutes(s, "the").total),
     ]
 
 

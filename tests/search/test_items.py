@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from minutes.db import delete_meeting, save_minutes, set_item_done
@@ -98,3 +100,32 @@ def test_pages_and_refusals(session: Session, summarized: int) -> None:
         search_minutes(session, " ")
     with pytest.raises(QueryError, match="limit must be between"):
         search_minutes(session, "hosting", limit=0)
+
+
+@pytest.mark.postgres
+def test_postgresql_ranks_from_the_stored_vectors_through_their_gin_indexes(
+    session: Session, summarized: int
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    statements: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "ts_rank" in statement:
+            statements.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert search_minutes(session, "hosting").total == 3
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = statements
+    # A few rows: the planner would read the tables whole unless told not to.
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        row[0] for row in session.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    )
+    assert "Bitmap Index Scan on ix_search_minute_items" in plan
+    assert "Bitmap Index Scan on ix_search_minutes" in plan
+    assert "to_tsvector" not in plan  # no text is parsed again, to match or to rank

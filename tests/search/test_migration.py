@@ -1,4 +1,4 @@
-"""Migration 0005 on both backends: it indexes what was stored before it, and goes away cleanly."""
+"""Migrations 0005 and 0006 on both backends: they index what was stored before, and go away cleanly."""
 
 from __future__ import annotations
 
@@ -54,8 +54,10 @@ def search_objects(engine: Engine) -> set[str]:
                 )
             )
         }
-    columns = {c["name"] for c in inspect(engine).get_columns("utterances")}
-    return names | ({"utterances.search_vector"} & {f"utterances.{c}" for c in columns})
+    columns = {
+        f"{table}.{c['name']}" for table in schema.VECTOR_TABLES for c in inspect(engine).get_columns(table)
+    }
+    return names | {c for c in columns if c.endswith(f".{schema.VECTOR}")}
 
 
 def test_existing_lines_and_minutes_are_indexed_by_the_upgrade(engine: Engine) -> None:
@@ -100,7 +102,7 @@ def test_the_objects_are_the_ones_the_code_names(migrated: Engine) -> None:
             schema.UNACCENT,
             schema.FOLD,
             schema.DOCUMENT,
-            f"utterances.{schema.UTTERANCE_VECTOR}",
+            *(f"{table}.{schema.VECTOR}" for table in schema.VECTOR_TABLES),
             *schema.PG_INDEXES,
         }
 
@@ -119,6 +121,34 @@ def test_downgrade_removes_the_indexes_and_keeps_the_data(migrated: Engine) -> N
     upgrade(migrated)
     with Session(migrated) as session:
         assert search(session, "budget").total == 1
+
+
+def test_0006_stores_the_minutes_vectors_and_downgrades_to_the_expression_indexes(engine: Engine) -> None:
+    upgrade(engine, "0005")
+    factory = session_factory(engine)
+    with session_scope(factory) as session:
+        meeting_id = add_meeting(session, "Before 0006", [("S0", "hello")])
+        minutes = Minutes(
+            summary="The budget was approved.",
+            items=(MinuteItem(kind="decision", text="Approve the quarterly budget"),),
+        )
+        save_minutes(session, meeting_id=meeting_id, minutes=minutes)
+    before = search_objects(engine)
+
+    upgrade(engine)  # existing minutes get their vectors as the columns are added
+    with factory() as session:
+        found = search_minutes(session, "approved budgets")
+        assert {h.kind for h in found.hits} == {"decision", "summary"}
+    if engine.dialect.name == "postgresql":
+        assert search_objects(engine) - before == {"minute_items.search_vector", "minutes.search_vector"}
+
+    downgrade(engine, "0005")
+    assert search_objects(engine) == before  # the same index names, over the expressions again
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT summary FROM minutes")).scalar_one() == "The budget was approved."
+    upgrade(engine)
+    with factory() as session:
+        assert search_minutes(session, "approved budget").total == 2
 
 
 @pytest.mark.postgres

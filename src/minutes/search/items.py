@@ -17,7 +17,7 @@ from minutes.db.models import Meeting, MinuteItemRow, MinutesRow
 from minutes.search import _scope
 from minutes.search._scope import MeetingIds
 from minutes.search.query import Query, parse
-from minutes.search.schema import DOCUMENT, FTS_MINUTE_ITEMS, FTS_MINUTES
+from minutes.search.schema import FTS_MINUTE_ITEMS, FTS_MINUTES, VECTOR
 from minutes.search.snippet import CLOSE, OPEN, Fragment, window
 
 SUMMARY = "summary"
@@ -125,7 +125,8 @@ def _matched(
         condition = _scope.fts_match(source.fts, query.fts5())
         base = select().select_from(fts.join(source.key.class_.__table__, source.key == fts.c.rowid))
     else:
-        document = getattr(func, DOCUMENT)(source.text)
+        # The stored vector (migration 0006): ranking and re-checking read it instead of parsing the text.
+        document: ColumnElement[Any] = literal_column(f"{source.key.class_.__tablename__}.{VECTOR}")
         tsquery = _scope.tsquery(query.tsquery())
         score = func.ts_rank(document, tsquery, 1)
         condition = _scope.matches(document, tsquery)
@@ -160,11 +161,12 @@ def _details(
         base = (
             select()
             .select_from(fts.join(source.key.class_.__table__, source.key == fts.c.rowid))
-            .where(_scope.fts_match(source.fts, query.fts5()))
+            # By the index's rowid, so FTS5 looks these rows up instead of reading every match.
+            .where(_scope.fts_match(source.fts, query.fts5()), fts.c.rowid.in_(keys))
         )
     else:
         marked = source.text  # the matching words are found afterwards, see _scope.highlight
-        base = select().select_from(source.key.class_.__table__)
+        base = select().select_from(source.key.class_.__table__).where(source.key.in_(keys))
     if source is _ITEMS:
         extra: list[Any] = [MinuteItemRow.kind, MinuteItemRow.position, MinuteItemRow.evidence]
     else:
@@ -172,9 +174,7 @@ def _details(
     rows = session.execute(
         base.add_columns(
             source.key, source.meeting, Meeting.title, _scope.meeting_date(), source.text, marked, *extra
-        )
-        .join(Meeting, Meeting.id == source.meeting)
-        .where(source.key.in_(keys))
+        ).join(Meeting, Meeting.id == source.meeting)
     ).all()
     snippets = _scope.highlight(session, [(row[4], row[5]) for row in rows], query)
     hits: dict[tuple[str, int], MinutesHit] = {}

@@ -1,8 +1,9 @@
-"""Names of the search index objects that migration 0005 creates, which the ORM models do not describe.
+"""Names of the search index objects that migrations 0005 and 0006 create, which the models do not describe.
 
 SQLite: FTS5 tables (with their shadow tables), a view and triggers. PostgreSQL: a text search
-configuration, three SQL functions, a generated ``tsvector`` column on ``utterances`` and GIN
-indexes. The migration spells these names out itself (it is frozen); a test checks they agree.
+configuration, three SQL functions, generated ``tsvector`` columns on ``utterances`` (0005),
+``minute_items`` and ``minutes`` (0006) and GIN indexes. The migrations spell these names out
+themselves (they are frozen); a test checks they agree.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ FOLD = "minutes_search_fold"
 DOCUMENT = "minutes_search_document"
 """PostgreSQL function: the ``tsvector`` of a text (:data:`FOLD`, then :data:`CONFIG`)."""
 
-UTTERANCE_VECTOR = "search_vector"
+VECTOR = "search_vector"
+"""PostgreSQL: the generated, stored ``tsvector`` column of each of :data:`VECTOR_TABLES`."""
+
+VECTOR_TABLES = frozenset({"utterances", "minute_items", "minutes"})
+"""``utterances`` since migration 0005; ``minute_items`` and ``minutes`` since 0006."""
+
+UTTERANCE_VECTOR = VECTOR
 """PostgreSQL: the generated ``tsvector`` column on ``utterances``."""
 
 FTS_UTTERANCES = "search_utterances"
@@ -55,5 +62,5 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     if type_ == "index":
         return name not in PG_INDEXES
     if type_ == "column":
-        return not (name == UTTERANCE_VECTOR and getattr(obj.table, "name", None) == "utterances")
+        return not (name == VECTOR and getattr(obj.table, "name", None) in VECTOR_TABLES)
     return True
