@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from minutes.summarize.summary_check import SentenceNote, SummaryCheck
 from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
 
 
@@ -71,3 +73,49 @@ def cache_key(*, audio_sha256: str, stage: str, options: dict[str, Any], models:
         default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# The summary check's record lives in ``Minutes.options`` under this key: that column is JSON,
+# so minutes stored before the check existed load unchanged (they simply have no record).
+SUMMARY_CHECK_KEY = "summary_check_report"
+
+
+def summary_check_to_dict(check: SummaryCheck) -> dict[str, Any]:
+    return {
+        "version": check.version,
+        "sentences": check.sentences,
+        "removed": [{"sentence": n.sentence, "reason": n.reason} for n in check.removed],
+        "fixed": [{"sentence": n.sentence, "reason": n.reason, "fixed": n.fixed} for n in check.fixed],
+        "fallback": check.fallback,
+        "skipped": check.skipped,
+    }
+
+
+def summary_check_from_options(options: Mapping[str, Any] | None) -> SummaryCheck | None:
+    """The summary check recorded in stored minutes' options; None for minutes from before it."""
+    raw = (options or {}).get(SUMMARY_CHECK_KEY)
+    if not isinstance(raw, Mapping):
+        return None
+
+    def notes(key: str) -> tuple[SentenceNote, ...]:
+        entries = raw.get(key)
+        if not isinstance(entries, list):
+            return ()
+        return tuple(
+            SentenceNote(str(e.get("sentence", "")), str(e.get("reason", "")), _opt_str(e.get("fixed")))
+            for e in entries
+            if isinstance(e, Mapping)
+        )
+
+    return SummaryCheck(
+        sentences=int(raw.get("sentences") or 0),
+        removed=notes("removed"),
+        fixed=notes("fixed"),
+        fallback=bool(raw.get("fallback")),
+        skipped=_opt_str(raw.get("skipped")),
+        version=str(raw.get("version") or ""),
+    )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)

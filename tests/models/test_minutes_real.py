@@ -16,6 +16,7 @@ from minutes.demo import make_meeting
 from minutes.diarize import PyannoteDiarizer
 from minutes.export import render
 from minutes.factory import build_summarizer, open_store
+from minutes.payloads import summary_check_from_options
 from minutes.pipeline import MeetingProcessor
 from minutes.settings import load_preset
 from minutes.summarize.engine import Summarizer
@@ -61,4 +62,8 @@ def test_generated_meeting_minutes_have_the_right_owners_dates_and_decision(
     assert all(item.supported for item in doc.minutes.items), doc.minutes.items
     assert all(item.evidence for item in doc.minutes.items)
     assert doc.minutes.summary and doc.minutes.chapters
+    # The summary prose was checked against the meeting; what it took out is recorded.
+    check = summary_check_from_options(doc.minutes.options)
+    assert check is not None and check.sentences >= 1 and check.skipped is None, doc.minutes.options
+    report.append(f"summary check: {check.note() or 'all sentences kept'}; removed: {check.removed}")
     assert doc.minutes.model is not None and doc.minutes.model.name == "qwen2.5-1.5b"

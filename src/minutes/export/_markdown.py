@@ -19,6 +19,7 @@ from minutes.export._common import (
     paragraphs,
     squash,
 )
+from minutes.payloads import summary_check_from_options
 from minutes.types import Chapter, MeetingDoc, MinuteItem, Minutes
 
 # Characters that can start emphasis, links, HTML, code, headings or table cells anywhere in a line.
@@ -125,7 +126,11 @@ def _chapter_line(chapter: Chapter, starts: Mapping[int, float]) -> str:
 
 
 def _summary(minutes: Minutes) -> str:
-    return "\n\n".join(md_escape(p) for p in paragraphs(minutes.summary)) or "*No summary.*"
+    text = "\n\n".join(md_escape(p) for p in paragraphs(minutes.summary)) or "*No summary.*"
+    check = summary_check_from_options(minutes.options)
+    note = check.note() if check else ""
+    # A sentence the check took out is not shown, but that it was is: the reader knows why.
+    return f"{text}\n\n*⚠ {md_escape(note)}.*" if note else text
 
 
 def minutes_section(doc: MeetingDoc) -> str:

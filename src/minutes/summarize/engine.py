@@ -9,6 +9,9 @@
    support is kept and flagged ``supported=False``.
 4. The summary is map-reduce over topic-aware chunks (``topics.py``); each chunk also gives
    a chapter with a title.
+5. Each summary sentence is checked against the meeting and the items (``summary_check.py``):
+   one stating a day, number or person the meeting does not, or giving a task to the wrong
+   person, is removed (or, when certain, corrected), and the record is stored in the options.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from typing import Any
 
 from minutes.errors import StageError
 from minutes.llm import LLM, Message, chat_json
+from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
+from minutes.summarize.summary_check import CHECK_VERSION, check_summary
 from minutes.summarize.topics import segment
 from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
@@ -81,7 +86,12 @@ class Summarizer:
 
     def options(self) -> dict[str, Any]:
         o = self.opts
-        return {"language": o.language, "chunk_words": o.chunk_words, "prompt_version": PROMPT_VERSION}
+        return {
+            "language": o.language,
+            "chunk_words": o.chunk_words,
+            "prompt_version": PROMPT_VERSION,
+            "summary_check": CHECK_VERSION,
+        }
 
     def summarize(
         self,
@@ -139,7 +149,17 @@ class Summarizer:
                     items.append(item)
                 tick()
         items.sort(key=lambda i: min(i.evidence, default=0))
-        summary = whole or self._reduce(partials, lang_name)
+        summary, check = check_summary(
+            whole or self._reduce(partials, lang_name),
+            utterances,
+            names=names,
+            items=items,
+            meeting_date=meeting_date,
+            language=lang,
+            transcript_language=language or lang,
+        )
+        if check.removed or check.fixed or check.fallback:
+            log.info("summary check: %s", check.note())
         report(1.0)
         return Minutes(
             summary=summary,
@@ -148,7 +168,7 @@ class Summarizer:
             language=lang,
             model=self.llm.ref(),
             prompt_version=PROMPT_VERSION,
-            options=self.options(),
+            options={**self.options(), SUMMARY_CHECK_KEY: summary_check_to_dict(check)},
         )
 
     # -- the model's small jobs ----------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import __version__
 from minutes import db as store
 from minutes.errors import StageError
-from minutes.payloads import cache_key
+from minutes.payloads import cache_key, summary_check_from_options
 from minutes.summarize.engine import Summarizer
 from minutes.types import MeetingDoc, Minutes, StageRecord
 
@@ -57,6 +57,7 @@ def summarize_meeting(
     )
     seconds = time.perf_counter() - t0
     usage = getattr(summarizer.llm, "usage", None)
+    check = summary_check_from_options(minutes.options)
     with store.session_scope(sessions) as s:
         store.save_minutes(s, meeting_id=meeting_id, minutes=minutes)
         store.set_status(s, meeting_id=meeting_id, status="done")
@@ -69,6 +70,9 @@ def summarize_meeting(
                 "chapters": len(minutes.chapters),
                 "prompt_tokens": getattr(usage, "prompt_tokens", 0),
                 "completion_tokens": getattr(usage, "completion_tokens", 0),
+                "summary_sentences": check.sentences if check else 0,
+                "summary_sentences_removed": len(check.removed) if check else 0,
+                "summary_sentences_fixed": len(check.fixed) if check else 0,
             },
         )
     return minutes, "ran"

@@ -1,0 +1,393 @@
+"""Grounding for the summary prose: each sentence's facts checked against the meeting.
+
+The model writes the summary freely, and a small model gets names and days wrong where a reader
+would trust them ("Alice will update the guide by Monday" when Carol said "by next Tuesday").
+Each sentence is checked, without a model, for:
+
+- dates, numbers and people it states that the meeting does not (``summary_facts.py``);
+- a task or decision it gives to a person: when the words match an action item (a supported
+  one: its owner is the speaker who committed), the sentence must name that owner; a decision
+  must be given to someone who said it or took part in it. A deadline it gives the task must be
+  the item's.
+
+A failing sentence is removed, and the reason kept in :class:`SummaryCheck`, which is stored
+with the minutes. One fix is made because it is certain: a sentence that gives exactly one
+action item to exactly one wrong person, and names nobody else, gets the owner's name instead.
+When no sentence survives, the summary is built from the supported items, so the minutes never
+show an empty or a false summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from minutes.summarize.candidates import commitment_cue, split_sentences
+from minutes.summarize.dates import find_dates
+from minutes.summarize.grounding import content_words, support
+from minutes.summarize.summary_facts import (
+    MeetingFacts,
+    date_problems,
+    name_problems,
+    number_problems,
+    period_span,
+)
+from minutes.types import MinuteItem, Utterance
+
+CHECK_VERSION = "summary-check/1"
+_PREFIX = 5
+_MATCH = 0.6  # share of an item's content words a clause must hold to be "about" it
+_CERTAIN = 0.75  # ... and to be certain enough to put the owner's name in
+_FILLER = (
+    r"(?:also|then|later|still|now|said|says|mentioned|noted|stated|confirmed|explained|that|she|he|they)"
+)
+_TASK_VERB = (
+    r"will|is going to|agreed to|agrees to|committed to|commits to|promised to|offered to"
+    r"|volunteered to|is to|has to|needs to|must|plans to|intends to|is responsible for|is in charge of"
+    r"|takes care of|will take care of|took on|takes on|is tasked with|was asked to|has been asked to"
+    r"|was assigned|has been assigned|is handling|is working on|should"
+)
+_DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|approved|chose"
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceNote:
+    """A sentence the check removed or changed, and why; ``fixed`` is what replaced it."""
+
+    sentence: str
+    reason: str
+    fixed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryCheck:
+    """What the check did to a summary: sentences seen, removed and fixed; whether it fell back."""
+
+    sentences: int = 0
+    removed: tuple[SentenceNote, ...] = ()
+    fixed: tuple[SentenceNote, ...] = ()
+    fallback: bool = False
+    skipped: str | None = None  # why the summary was not checked at all
+    version: str = CHECK_VERSION
+
+    @property
+    def kept(self) -> int:
+        return self.sentences - len(self.removed)
+
+    def note(self) -> str:
+        """One line for a reader ("1 unsupported summary sentence removed"), or ``""``."""
+        parts = []
+        if self.removed:
+            n = len(self.removed)
+            parts.append(f"{n} unsupported summary sentence{'s' if n > 1 else ''} removed")
+        if self.fixed:
+            n = len(self.fixed)
+            parts.append(f"{n} sentence{'s' if n > 1 else ''} corrected to the action item's owner")
+        if self.fallback:
+            parts.append("summary rebuilt from the checked items")
+        if self.skipped:
+            parts.append(f"summary {self.skipped}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Meeting:
+    facts: MeetingFacts
+    names: Mapping[str, str]  # speaker label → name
+    items: tuple[MinuteItem, ...]  # supported items only
+    utterances: Sequence[Utterance]
+    by_index: Mapping[int, Utterance] = field(default_factory=dict)
+
+
+def check_summary(
+    summary: str,
+    utterances: Sequence[Utterance],
+    *,
+    names: Mapping[str, str],
+    items: Sequence[MinuteItem],
+    meeting_date: date,
+    language: str = "en",
+    transcript_language: str | None = None,
+) -> tuple[str, SummaryCheck]:
+    """The summary with unsupported sentences removed (or fixed), and a record of what was done.
+
+    ``names`` maps speaker labels to names; ``items`` are the meeting's minute items (only
+    supported ones are trusted). Date, number and name words are English ones, so a summary
+    or transcript in another language is left as it is, and the record says so.
+    """
+    if not summary.strip():
+        return summary, SummaryCheck()
+    spoken = transcript_language or language
+    if language != "en" or spoken != "en":
+        return summary, SummaryCheck(skipped=f"not checked: no date, number and name words for {spoken!r}")
+    meeting = _Meeting(
+        facts=MeetingFacts.of(utterances, names=names, meeting_date=meeting_date),
+        names={k: v for k, v in names.items() if v},
+        items=tuple(i for i in items if i.supported),
+        utterances=utterances,
+        by_index={u.index: u for u in utterances},
+    )
+    paragraphs_out: list[str] = []
+    removed: list[SentenceNote] = []
+    fixed: list[SentenceNote] = []
+    total = 0
+    for paragraph in re.split(r"\n\s*\n", summary.strip()):
+        kept: list[str] = []
+        for sentence in split_sentences(" ".join(paragraph.split())):
+            total += 1
+            problems, fix = _problems(sentence, meeting)
+            if problems:
+                removed.append(SentenceNote(sentence, "; ".join(problems)))
+            elif fix is not None:
+                fixed.append(fix)
+                kept.append(fix.fixed or sentence)
+            else:
+                kept.append(sentence)
+        if kept:
+            paragraphs_out.append(" ".join(kept))
+    text = "\n\n".join(paragraphs_out)
+    check = SummaryCheck(sentences=total, removed=tuple(removed), fixed=tuple(fixed))
+    if not text:
+        text = fallback_summary(items, names, utterances)
+        check = SummaryCheck(sentences=total, removed=tuple(removed), fixed=tuple(fixed), fallback=True)
+    return text, check
+
+
+def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
+    """What is wrong with a sentence; or, when only its owner's name is, and surely, the fix."""
+    problems = date_problems(sentence, m.facts) + number_problems(sentence, m.facts)
+    problems += name_problems(sentence, m.facts)
+    wrong, fix = _attribution_problems(sentence, m)
+    if fix is not None and not problems:
+        return [], fix
+    return problems + wrong + ([fix.reason] if fix else []), None
+
+
+# Attribution --------------------------------------------------------------------------------
+
+
+def _name_pattern(m: _Meeting) -> str | None:
+    """A regex alternation of every speaker name and first name, longest first."""
+    keys = {n for n in m.names.values()} | {n.split()[0] for n in m.names.values() if n.split()}
+    keys = {k for k in keys if len(k) > 1}
+    if not keys:
+        return None
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
+def _agents(sentence: str, names_rx: str, verb: str) -> list[tuple[str, int, int]]:
+    """(name, clause start, clause end) for each person the sentence gives a task (or decision) to."""
+    subject = re.compile(
+        rf"\b(?P<name>{names_rx})\b(?:'ll\b|(?:\s+{_FILLER}\b){{0,3}}\s+(?:{verb})\b)", re.IGNORECASE
+    )
+    obj = re.compile(
+        rf"\b(?:asked|tasked|assigned|told|requested|instructed|reminded|wants|wanted|needs)\s+"
+        rf"(?P<name>{names_rx})\s+(?:to|with)\b",
+        re.IGNORECASE,
+    )
+    found = [*subject.finditer(sentence), *(obj.finditer(sentence) if verb == _TASK_VERB else [])]
+    # A one-word name must be written as a name: "will" is no person called Will.
+    hits = sorted(
+        [(x.group("name"), x.end()) for x in found if x.group("name")[0].isupper() or " " in x.group("name")],
+        key=lambda h: h[1],
+    )
+    out = []
+    for n, (name, start) in enumerate(hits):
+        end = hits[n + 1][1] if n + 1 < len(hits) else len(sentence)
+        # the next person's clause starts at their name, not after their verb
+        nxt = re.search(rf"\b{re.escape(hits[n + 1][0])}\b", sentence[start:]) if n + 1 < len(hits) else None
+        out.append((name, start, start + nxt.start() if nxt else end))
+    return out
+
+
+def _without_dates(text: str, meeting_date: date) -> str:
+    for d in sorted(find_dates(text, meeting_date), key=lambda x: -x.start):
+        text = text[: d.start] + " " + text[d.end :]
+    return text
+
+
+def _match(clause: str, item_text: str, meeting_date: date) -> float:
+    """How surely a clause is about an item, from 0 to 1, dates left out.
+
+    The share of the item's content words the clause holds (at least 2 of them), or, for a
+    clause that says part of the task ("update the guide" for "update the guide and send it"),
+    the share of the clause's words the item holds, when that is at least 3 words.
+    """
+    item = content_words(_without_dates(item_text, meeting_date))
+    words = content_words(_without_dates(clause, meeting_date))
+    if len(item) < 2 or len(words) < 2:
+        return 0.0
+
+    def held(these: set[str], within: set[str]) -> int:
+        prefixes = {w[:_PREFIX] for w in within if len(w) >= _PREFIX}
+        return sum(1 for w in these if w in within or (len(w) >= _PREFIX and w[:_PREFIX] in prefixes))
+
+    of_item, of_clause = held(item, words), held(words, item)
+    score = of_item / len(item) if of_item >= 2 else 0.0
+    return max(score, of_clause / len(words) if of_clause >= 3 else 0.0)
+
+
+def _is_named(person: str, name: str) -> bool:
+    """Whether ``person`` (as the sentence wrote it) is the speaker called ``name``."""
+    return person.lower() in {name.lower(), *(w.lower() for w in name.split())}
+
+
+def _mentions(sentence: str, name: str) -> bool:
+    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in name.split() if len(w) > 1)
+
+
+def _attribution_problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
+    """Tasks, decisions and deadlines the sentence gives to the wrong person; a certain fix if any."""
+    names_rx = _name_pattern(m)
+    if names_rx is None:
+        return [], None
+    problems: list[str] = []
+    agents = _agents(sentence, names_rx, _TASK_VERB)
+    fix: SentenceNote | None = None
+    for person, start, end in agents:
+        found = _wrong_owner(sentence, person, sentence[start:end], m)
+        if found is None:
+            continue
+        reason, owner = found
+        others = [n for n in m.names.values() if not _is_named(person, n) and _mentions(sentence, n)]
+        once = len(re.findall(rf"\b{re.escape(person)}\b", sentence)) == 1
+        alone = len(agents) == 1 and once and not others
+        if owner is not None and alone:
+            fixed = re.sub(rf"\b{re.escape(person)}\b", owner, sentence, count=1)
+            fix = SentenceNote(sentence, reason, fixed)
+        else:
+            problems.append(reason)
+    for person, start, end in _agents(sentence, names_rx, _DECISION_VERB):
+        problems += _wrong_decider(person, sentence[start:end], m)
+    problems += _wrong_deadline(sentence, agents, m)
+    if problems and fix is not None:
+        return [*problems, fix.reason], None
+    return problems, fix
+
+
+def _owner_name(m: _Meeting, item: MinuteItem) -> str | None:
+    return m.names.get(item.owner) if item.owner else None
+
+
+def _best_actions(clause: str, m: _Meeting) -> list[tuple[float, MinuteItem]]:
+    """The action items the clause is about (the best and any within 0.15 of it)."""
+    scored = [(_match(clause, i.text, m.facts.meeting_date), i) for i in m.items if i.kind == "action"]
+    scored = [(s, i) for s, i in scored if s >= _MATCH]
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    return [(s, i) for s, i in scored if s >= best - 0.15]
+
+
+def _wrong_owner(sentence: str, person: str, clause: str, m: _Meeting) -> tuple[str, str | None] | None:
+    """Why giving ``clause`` to ``person`` is wrong and the owner's name if certain; None if fine."""
+    matched = _best_actions(clause, m)
+    owners = {_owner_name(m, i) for _, i in matched}
+    if not matched or None in owners:
+        return None  # no item, or an owner without a name: nothing to compare with
+    if any(_is_named(person, o) or _mentions(sentence, o) for o in owners if o):
+        return None
+    if _committed(person, clause, m):
+        return None  # they took on the same task themselves, though it was not made an item
+    score, item = max(matched, key=lambda x: x[0])
+    owner = _owner_name(m, item) or ""
+    reason = f"gives “{_clean(item.text)}” to {person}, but that action item is {owner}’s"
+    return reason, owner if len(owners) == 1 and score >= _CERTAIN else None
+
+
+def _label_of(person: str, m: _Meeting) -> str | None:
+    return next((label for label, n in m.names.items() if _is_named(person, n)), None)
+
+
+def _committed(person: str, clause: str, m: _Meeting) -> bool:
+    """Whether ``person`` said they would do what ``clause`` says ("I'll update the guide")."""
+    label = _label_of(person, m)
+    for u in m.utterances:
+        if u.speaker != label:
+            continue
+        for s in split_sentences(u.text):
+            if commitment_cue(s) and support(clause, [s])[1] >= 0.5:
+                return True
+    return False
+
+
+def _wrong_decider(person: str, clause: str, m: _Meeting) -> list[str]:
+    """A decision given to someone who neither said it nor took part in it."""
+    scored = [(_match(clause, i.text, m.facts.meeting_date), i) for i in m.items if i.kind == "decision"]
+    scored = [(s, i) for s, i in scored if s >= _MATCH]
+    if not scored:
+        return []
+    label = _label_of(person, m)
+    if label is None:
+        return []
+    for _, item in scored:
+        speakers = {m.by_index[e].speaker for e in item.evidence if e in m.by_index}
+        if label in speakers or any(n not in m.names for n in speakers):
+            return []
+    # Someone may have proposed it earlier, outside the cited lines: only a person who never
+    # said anything like it is wrong.
+    own = [u.text for u in m.utterances if u.speaker == label]
+    if own and any(support(clause, [t], threshold=0.5)[1] >= 0.5 for t in own):
+        return []
+    return [f"gives the decision “{_clean(scored[0][1].text)}” to {person}, who did not take part in it"]
+
+
+def _wrong_deadline(sentence: str, agents: list[tuple[str, int, int]], m: _Meeting) -> list[str]:
+    """A deadline ("by Monday") given to an action item that is due on another day."""
+    out: list[str] = []
+    for _person, start, end in agents:
+        clause = sentence[start:end]
+        deadlines = [d for d in find_dates(clause, m.facts.meeting_date) if d.deadline]
+        matched = _best_actions(clause, m)
+        if not deadlines or len(matched) != 1 or not matched[0][1].due:
+            continue
+        item = matched[0][1]
+        due = item.due or ""
+        for d in deadlines:
+            span = period_span(d, m.facts.meeting_date)
+            if span and span[0].isoformat() <= due <= span[1].isoformat():
+                continue  # "by next week" for a day of next week
+            if d.date.isoformat() != due:
+                said = f" (“{item.due_text}”)" if item.due_text else ""
+                task = _clean(item.text)
+                out.append(
+                    f"says “{d.text}” ({d.date.isoformat()}) for “{task}”, which is due {item.due}{said}"
+                )
+    return out
+
+
+# Fallback -----------------------------------------------------------------------------------
+
+
+def fallback_summary(
+    items: Sequence[MinuteItem], names: Mapping[str, str], utterances: Sequence[Utterance]
+) -> str:
+    """A summary made only of checked facts: the supported items, or who took part."""
+
+    def who(label: str | None) -> str:
+        return names.get(label, label) if label else "Unassigned"
+
+    supported = [i for i in items if i.supported]
+    parts = [f"Decided: {_clean(i.text)}." for i in supported if i.kind == "decision"]
+    for i in supported:
+        if i.kind == "action":
+            due = f" (due {i.due})" if i.due else ""
+            parts.append(f"{who(i.owner)} to {_lower_first(_clean(i.text))}{due}.")
+    parts += [f"Open question: {_clean(i.text).rstrip('?')}?" for i in supported if i.kind == "question"]
+    if parts:
+        return " ".join(parts)
+    speakers = list(dict.fromkeys(who(u.speaker) for u in utterances))
+    if not speakers:
+        return ""
+    listed = ", ".join(speakers[:-1]) + (" and " if len(speakers) > 1 else "") + speakers[-1]
+    return f"Meeting of {listed}. No summary sentence could be checked against the transcript."
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .!")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
