@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 
 from minutes.summarize.candidates import commitment_cue, split_sentences
@@ -98,7 +98,7 @@ class _Meeting:
     names: Mapping[str, str]  # speaker label → name
     items: tuple[MinuteItem, ...]  # supported items only
     utterances: Sequence[Utterance]
-    by_index: Mapping[int, Utterance] = field(default_factory=dict)
+    by_index: Mapping[int, Utterance]
 
 
 def check_summary(
@@ -151,7 +151,7 @@ def check_summary(
     check = SummaryCheck(sentences=total, removed=tuple(removed), fixed=tuple(fixed))
     if not text:
         text = fallback_summary(items, names, utterances)
-        check = SummaryCheck(sentences=total, removed=tuple(removed), fixed=tuple(fixed), fallback=True)
+        check = replace(check, fallback=True)
     return text, check
 
 
