@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from minutes import __version__
-from minutes.errors import ConfigError, MinutesError
+from minutes.errors import EXIT_UNAVAILABLE, ConfigError, DatabaseUnavailableError, MinutesError
 from minutes.pipeline import ProcessResult
 from minutes.runtime import enforce_offline
 
@@ -32,14 +32,49 @@ def _fail(message: str, code: int = EXIT_FAILED) -> None:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(*, outage: str = "") -> Iterator[None]:
+    """Library errors as one line on stderr and an exit status; ``outage`` is added to the
+    message when the database cannot be reached (what becomes of the work, how to resume)."""
     try:
         yield
+    except DatabaseUnavailableError as exc:
+        _fail(f"{exc}{outage}", EXIT_UNAVAILABLE)
     except MinutesError as exc:
         _fail(str(exc))
+    except Exception as exc:
+        _database_down(exc)
+        raise
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "MINUTES"})
+def _database_down(exc: BaseException) -> None:
+    """A database that cannot be reached is one line naming it and the fix, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
+        from minutes.db.engine import is_unavailable, unreachable
+        from minutes.settings import database_url
+
+        if is_unavailable(exc):
+            _fail(str(unreachable(exc, database_url())), EXIT_UNAVAILABLE)
+
+
+class _Main(click.Group):
+    """The ``minutes`` group: whichever command meets an unreachable database says so in one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailableError as exc:
+            _fail(str(exc), EXIT_UNAVAILABLE)
+        except Exception as exc:
+            _database_down(exc)
+            raise
+
+
+@click.group(
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "MINUTES"},
+)
 @click.version_option(__version__, prog_name="minutes")
 @click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
 def main(verbose: int) -> None:

@@ -2,7 +2,8 @@
 
 The commands queue recordings in the database (:mod:`minutes.jobs`) and run local worker
 processes that claim them; a crash or ``kill -9`` loses at most the stage in flight, and the
-same command run again resumes. Registered on the main group by :func:`register`.
+same command run again resumes. Once started, they ride out a database outage of up to
+``--db-wait`` seconds. Registered on the main group by :func:`register`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.cli import EXIT_FAILED, _errors, _fail, _hotwords, _llm_options, _llm_overrides, _preset_option
+from minutes.db.engine import DB_WAIT_SECONDS
 from minutes.db.jobs import JOB_STATUSES
 from minutes.jobs import (
     DEFAULT_MAX_ATTEMPTS,
@@ -39,11 +41,19 @@ from minutes.jobs import (
     threads_per_worker,
 )
 from minutes.jobs.follow import BatchReport, Change, Follower, unfinished
+from minutes.jobs.outage import steadily
 
 if TYPE_CHECKING:
     from minutes.jobs.dask_engine import DaskEngine
 
+_T = TypeVar("_T")
 POLL = 0.5  # seconds between looks at the queue while workers run
+
+# Said after "cannot reach the database ..., giving up" by the commands that run jobs.
+RESUME = (
+    "; finished stages are kept and jobs in flight go back to the queue (at once for this host's "
+    "workers, else when their 60 s lease runs out): run the same command again once the database is back"
+)
 
 
 def register(group: click.Group) -> None:
@@ -113,6 +123,14 @@ _engine_options = _options(
         show_default=True,
         help="Seconds before a failed attempt is tried again (doubling each time).",
     ),
+    click.option(
+        "--db-wait",
+        type=click.FloatRange(min=0),
+        default=DB_WAIT_SECONDS,
+        show_default=True,
+        envvar="MINUTES_DB_WAIT",
+        help="Seconds to keep trying while the database cannot be reached (once started) before giving up.",
+    ),
     click.option("-q", "--quiet", is_flag=True, help="Only the final report (and failures)."),
 )
 
@@ -147,8 +165,9 @@ class _Plan:
             retry_delay=kwargs["retry_delay"],
             api_key=llm["api_key"],  # given to the workers, never stored with the jobs
             forever=kwargs.get("forever", False),
+            db_wait=kwargs["db_wait"],
         )
-        plan = cls(preset, options, kwargs["max_attempts"], config, _sessions())
+        plan = cls(preset, options, kwargs["max_attempts"], config, _sessions(config.db_wait))
         # Build the processor once here (models resolve, nothing loads): a bad preset or a
         # missing model is one error now, not a failure of every job in every worker.
         processors = Processors(plan.sessions, threads=config.threads, llm_api_key=config.llm_api_key)
@@ -167,19 +186,27 @@ class _Plan:
         from minutes import db as store
 
         hashed = [(f, file_sha256(f)) for f in files]
-        with store.session_scope(self.sessions) as s:
-            return [
-                enqueue(
-                    s,
-                    f,
-                    options=self.options,
-                    preset=self.preset,
-                    batch=self.batch,
-                    max_attempts=self.max_attempts,
-                    sha256=digest,
-                )
-                for f, digest in hashed
-            ]
+
+        def add() -> list[int]:  # harmless to repeat: a file already in the batch keeps its job
+            with store.session_scope(self.sessions) as s:
+                return [
+                    enqueue(
+                        s,
+                        f,
+                        options=self.options,
+                        preset=self.preset,
+                        batch=self.batch,
+                        max_attempts=self.max_attempts,
+                        sha256=digest,
+                    )
+                    for f, digest in hashed
+                ]
+
+        return self.steadily(add, "queueing recordings")
+
+    def steadily(self, work: Callable[[], _T], what: str) -> _T:
+        """``work()``, run again while the database is away (for up to ``--db-wait``)."""
+        return steadily(self.sessions, work, seconds=self.config.db_wait, what=what)
 
 
 def _config(
@@ -207,10 +234,16 @@ def _config(
     )
 
 
-def _sessions() -> sessionmaker[Session]:
+def _sessions(db_wait: float | None = None) -> sessionmaker[Session]:
+    """The database, checked now (a wrong URL or a server that is down is one error at once);
+    with ``db_wait``, its connections then wait that long for the database when it goes away."""
+    from minutes.db.engine import wait_for_reconnect
     from minutes.factory import open_store
 
-    return open_store()
+    sessions = open_store()
+    if db_wait is not None:
+        wait_for_reconnect(sessions.kw["bind"], db_wait)
+    return sessions
 
 
 def _stable_name(prefix: str, *parts: Any) -> str:
@@ -381,22 +414,30 @@ def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwarg
         click.echo(f"batch {plan.batch}: {len(files)} recording(s), {where}", err=True)
     follower = Follower(plan.sessions, batch=plan.batch)
     printer = _Printer(lines=talk, live=talk and sys.stderr.isatty())
+
+    def follow() -> None:
+        printer.show(plan.steadily(follower.poll, "following the batch"))
+
     try:
         with (
-            _errors(),
+            _errors(outage=RESUME),
             _stop_on_sigterm(),
             runner as engine,
         ):
-            while unfinished(plan.sessions, plan.batch):
+            while plan.steadily(lambda: unfinished(plan.sessions, plan.batch), "following the batch"):
                 engine.tick()
-                printer.show(follower.poll())
+                follow()
                 time.sleep(POLL)
-            printer.show(follower.poll())
+            follow()
     except KeyboardInterrupt:
         printer.close()
         _fail("interrupted; finished stages are kept, run the same command again to resume", 130)
     printer.close()
-    report = BatchReport.of(plan.sessions, plan.batch, wall_seconds=time.monotonic() - started)
+    with _errors(outage=RESUME):
+        report = plan.steadily(
+            lambda: BatchReport.of(plan.sessions, plan.batch, wall_seconds=time.monotonic() - started),
+            "reading the batch report",
+        )
     _say_report(report, as_json=as_json)
     if report.failed:
         sys.exit(EXIT_FAILED)
@@ -469,7 +510,7 @@ def watch(
         click.echo(f"watching {folder} (batch {plan.batch}); Ctrl-C stops", err=True)
     try:
         with (
-            _errors(),
+            _errors(outage=RESUME),
             _stop_on_sigterm(),
             LocalEngine(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
         ):
@@ -480,7 +521,7 @@ def watch(
                     if not quiet:
                         click.echo("\n".join(f"queued {p}" for p in ready), err=True)
                 engine.tick()
-                printer.show(follower.poll())
+                printer.show(plan.steadily(follower.poll, "following the queue"))
                 time.sleep(interval)
     except KeyboardInterrupt:
         pass
@@ -511,6 +552,7 @@ def worker(
     workers: int,
     threads: int | None,
     retry_delay: float,
+    db_wait: float,
     quiet: bool,
     llm_api_key: str | None,
     as_json: bool,
@@ -530,19 +572,25 @@ def worker(
             api_key=llm_api_key,
             forever=forever,
             poll=poll,
+            db_wait=db_wait,
         )
-        sessions = _sessions()
+        sessions = _sessions(db_wait)
     engine = LocalEngine(config, workers=workers, sessions=sessions)
     follower = Follower(sessions, batch=batch_name, mine=lambda job: job.worker in engine.worker_ids)
     printer = _Printer(lines=not quiet and not as_json, json_lines=as_json)
+
+    def follow() -> None:
+        printer.show(steadily(sessions, follower.poll, seconds=db_wait, what="following the queue"))
+
     try:
-        with _errors(), _stop_on_sigterm(), engine:
+        with _errors(outage=RESUME), _stop_on_sigterm(), engine:
             while engine.tick():
-                printer.show(follower.poll())
+                follow()
                 time.sleep(min(poll, POLL))
     except KeyboardInterrupt:
         pass
-    printer.show(follower.poll())
+    with _errors(outage=RESUME):
+        follow()
     if any(j.status == "failed" for j in follower.finished):
         sys.exit(EXIT_FAILED)
 

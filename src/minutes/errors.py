@@ -5,13 +5,19 @@
     ├── ModelNotFoundError       a model cannot be found locally; says which package or path provides it
     ├── ConfigError              a setting or option has a bad value; lists the valid choices
     ├── NotFoundError            a meeting (or other stored object) does not exist
-    └── StageError               a pipeline stage failed on valid input
+    ├── StageError               a pipeline stage failed on valid input
+    └── DatabaseUnavailableError the database cannot be reached or used (server down, wrong URL,
+                                 login refused, SQLite folder missing); names the URL and the fix
 
 The CLI and the web app translate these into one-line messages and exit codes; nothing
 below them prints.
 """
 
 from __future__ import annotations
+
+EXIT_UNAVAILABLE = 69
+"""Exit status of a command (or worker process) that cannot reach the database: sysexits.h's
+``EX_UNAVAILABLE``, so a supervisor can tell it from a failed recording (1)."""
 
 
 class MinutesError(Exception):
@@ -43,3 +49,7 @@ class NotFoundError(MinutesError):
 
 class StageError(MinutesError):
     """A pipeline stage failed."""
+
+
+class DatabaseUnavailableError(MinutesError):
+    """The database cannot be reached or used, now or for longer than a command waits for it."""

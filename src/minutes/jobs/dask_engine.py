@@ -38,10 +38,12 @@ from distributed import Client, Future, LocalCluster
 from distributed.client import ClosedClientError
 from distributed.scheduler import KilledWorker
 from sqlalchemy import func, make_url, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import __version__
 from minutes import db as store
+from minutes.db.engine import failure_reason, without_waiting
 from minutes.db.jobs import Job
 from minutes.db.models import utcnow
 from minutes.errors import ConfigError
@@ -49,6 +51,7 @@ from minutes.jobs.dask_worker import RESOURCE, MinutesPlugin, describe, host_ide
 from minutes.jobs.lease import reap, release, worker_id
 from minutes.jobs.local import EngineError, WorkerConfig
 from minutes.jobs.options import normalize_options
+from minutes.jobs.outage import steadily
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +141,7 @@ class DaskEngine:
         self.address = scheduler_address(scheduler) if scheduler else None
         check_database(config.database_url, scheduler=self.address)
         self._spec = (prepare[0], normalize_options(prepare[1])) if prepare is not None else None
-        key = json.dumps([__version__, config.database_url, config.llm_api_key])
+        key = json.dumps([__version__, config.database_url, config.llm_api_key, config.db_wait])
         self.plugin_name = f"minutes-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
         self._stack = ExitStack()
         self._cluster: LocalCluster | None = None
@@ -190,6 +193,7 @@ class DaskEngine:
             llm_api_key=self.config.llm_api_key,
             log_level=self.config.log_level,
             ignore_interrupts=self._cluster is not None,
+            db_wait=self.config.db_wait,
         )
         self._client.register_plugin(plugin, name=self.plugin_name)
         self._wait_for_workers()
@@ -256,8 +260,12 @@ class DaskEngine:
         query = select(Job.id, Job.path).order_by(Job.id.desc()).limit(1)
         if self.config.batch is not None:
             query = query.where(Job.batch == self.config.batch)
-        with store.session_scope(self.sessions) as s:
-            row = s.execute(query).first()
+
+        def look() -> Any:
+            with store.session_scope(self.sessions) as s:
+                return s.execute(query).first()
+
+        row = steadily(self.sessions, look, seconds=self.config.db_wait, what="looking at the queue")
         return (row[0], row[1]) if row is not None else None
 
     def _prepare(self, preset: str | None, options: Mapping[str, Any]) -> None:
@@ -309,16 +317,21 @@ class DaskEngine:
         self._resting = {j: t for j, t in self._resting.items() if t > clock}
         room = max(1, 2 * self._slots) - len(self._futures)
         scope = (Job.batch == self.config.batch,) if self.config.batch is not None else ()
-        with store.session_scope(self.sessions) as s:
-            reap(s, now=now)
-            due: list[int] = []
-            if room > 0:
-                query = select(Job.id).where(Job.status == "queued", Job.available_at <= now, *scope)
-                busy = set(self._futures) | set(self._resting)
-                if busy:
-                    query = query.where(Job.id.not_in(busy))
-                due = list(s.scalars(query.order_by(Job.id).limit(room)))
-            left = s.scalar(select(func.count()).where(Job.status.in_(("queued", "running")), *scope))
+
+        def look() -> tuple[list[int], int | None]:
+            with store.session_scope(self.sessions) as s:
+                reap(s, now=now)
+                due: list[int] = []
+                if room > 0:
+                    query = select(Job.id).where(Job.status == "queued", Job.available_at <= now, *scope)
+                    busy = set(self._futures) | set(self._resting)
+                    if busy:
+                        query = query.where(Job.id.not_in(busy))
+                    due = list(s.scalars(query.order_by(Job.id).limit(room)))
+                left = s.scalar(select(func.count()).where(Job.status.in_(("queued", "running")), *scope))
+                return due, left
+
+        due, left = steadily(self.sessions, look, seconds=self.config.db_wait, what="looking at the queue")
         for job_id in due:
             self._submit(job_id)
         return bool(self._futures) or bool(left)
@@ -378,14 +391,17 @@ class DaskEngine:
         if cluster is not None:
             with suppress(Exception):
                 cluster.close()
-            with store.session_scope(self.sessions) as s:
-                for pid in self._pids.values():
-                    release(
-                        s,
-                        worker=worker_id(pid),
-                        reason="stopped before finishing; queued again",
-                        count_attempt=False,
-                    )
+            try:
+                with without_waiting(), store.session_scope(self.sessions) as s:
+                    for pid in self._pids.values():
+                        release(
+                            s,
+                            worker=worker_id(pid),
+                            reason="stopped before finishing; queued again",
+                            count_attempt=False,
+                        )
+            except SQLAlchemyError as exc:  # on the way out: the next run puts them back
+                log.warning("could not put back the jobs of the stopped workers (%s)", failure_reason(exc))
         self._stack.close()
 
 

@@ -26,9 +26,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
+from minutes.db.engine import DB_WAIT_SECONDS, wait_for_reconnect
 from minutes.errors import MinutesError
 from minutes.jobs.lease import RetryPolicy, claim_job, fail, worker_id
 from minutes.jobs.local import EngineError
+from minutes.jobs.outage import steadily
 from minutes.jobs.queue import JobInfo, get_job
 from minutes.jobs.runner import Processors, run_claimed
 from minutes.runtime import enforce_offline, limit_native_threads
@@ -80,12 +82,19 @@ class MinutesPlugin(WorkerPlugin):
     idempotent = True  # a later batch with the same settings keeps the workers' loaded models
 
     def __init__(
-        self, *, database_url: str, llm_api_key: str | None, log_level: int, ignore_interrupts: bool
+        self,
+        *,
+        database_url: str,
+        llm_api_key: str | None,
+        log_level: int,
+        ignore_interrupts: bool,
+        db_wait: float = DB_WAIT_SECONDS,
     ) -> None:
         self.database_url = database_url
         self.llm_api_key = llm_api_key
         self.log_level = log_level
         self.ignore_interrupts = ignore_interrupts
+        self.db_wait = db_wait
         self._kit: _Kit | None = None
 
     def setup(self, worker: Worker) -> None:
@@ -101,6 +110,7 @@ class MinutesPlugin(WorkerPlugin):
         limit_native_threads(threads)
         logging.getLogger("minutes").setLevel(self.log_level)
         engine = store.make_engine(self.database_url)
+        wait_for_reconnect(engine, self.db_wait)  # a database outage makes the tasks wait, not fail
         sessions = store.session_factory(engine)
         pool: queue.SimpleQueue[Processors] = queue.SimpleQueue()
         for _ in range(slots):
@@ -150,17 +160,37 @@ class MinutesPlugin(WorkerPlugin):
         """Claim job ``job_id`` and run it; a job that cannot be claimed is left as it is."""
         holder = worker_id()
         with self._slot() as (kit, processors):
-            with store.session_scope(kit.sessions) as s:
-                job = claim_job(s, job_id, worker=holder, lease_seconds=lease_seconds)
-                if job is None:
-                    return _summary(get_job(s, job_id), ran=False)
+
+            def claim() -> tuple[JobInfo, bool]:
+                with store.session_scope(kit.sessions) as s:
+                    job = claim_job(s, job_id, worker=holder, lease_seconds=lease_seconds)
+                    return (job, True) if job is not None else (get_job(s, job_id), False)
+
+            # A claim whose commit went through as the connection broke is not taken up again
+            # (another task of this process may hold the job): its lease runs out, the queue
+            # puts it back and the client submits it again.
+            job, claimed = steadily(kit.sessions, claim, seconds=self.db_wait, what=f"claiming job {job_id}")
+            if not claimed:
+                return _summary(job, ran=False)
             problem = unreadable(job.path)
             if problem is not None:  # a worker without the share: another one may have it
-                with store.session_scope(kit.sessions) as s:
-                    failed = fail(s, job.id, worker=holder, error=problem, retryable=True, policy=policy)
-                    return _summary(failed or get_job(s, job.id), ran=True)
+
+                def record() -> JobInfo:
+                    with store.session_scope(kit.sessions) as s:
+                        failed = fail(s, job.id, worker=holder, error=problem, retryable=True, policy=policy)
+                        return failed or get_job(s, job.id)
+
+                return _summary(
+                    steadily(kit.sessions, record, seconds=self.db_wait, what=f"job {job.id}"), ran=True
+                )
             done = run_claimed(
-                kit.sessions, job, processors, worker=holder, lease_seconds=lease_seconds, policy=policy
+                kit.sessions,
+                job,
+                processors,
+                worker=holder,
+                lease_seconds=lease_seconds,
+                policy=policy,
+                db_wait=self.db_wait,
             )
             return _summary(done, ran=True)
 

@@ -200,21 +200,29 @@ def release(session: Session, *, worker: str, reason: str, count_attempt: bool =
 def reap(session: Session, *, now: datetime | None = None) -> list[int]:
     """Put back (or fail, when out of attempts) running jobs whose worker is gone; return their ids."""
     now = now or utcnow()
-    candidates: dict[int, str] = {}
+    candidates: dict[int, tuple[str, str | None, datetime | None]] = {}
     for job_id, holder, expires, stage in session.execute(
         select(Job.id, Job.worker, Job.lease_expires_at, Job.stage).where(Job.status == "running")
     ):
         during = f" during {stage}" if stage else ""
         if expires is None or expires < now:
-            candidates[job_id] = f"worker {holder} stopped responding{during} (its lease expired)"
+            reason = f"worker {holder} stopped responding{during} (its lease expired)"
         elif holder and not _local_process_alive(holder):
-            candidates[job_id] = f"worker {holder} ended{during} without finishing the job"
+            reason = f"worker {holder} ended{during} without finishing the job"
+        else:
+            continue
+        candidates[job_id] = (reason, holder, expires)
     if not candidates:
         return []
     query = select(Job).where(Job.id.in_(candidates), Job.status == "running")
-    rows = list(session.scalars(query.with_for_update(skip_locked=True)))
+    locked = session.scalars(
+        query.with_for_update(skip_locked=True).execution_options(populate_existing=True)
+    )
+    # A heartbeat that got in between the look and the lock (the holder is back, e.g. after a
+    # database outage) keeps the job with its holder.
+    rows = [r for r in locked if (r.worker, r.lease_expires_at) == candidates[r.id][1:]]
     for row in rows:
-        _retry_or_fail(session, row, candidates[row.id], retryable=True, delay=0.0, now=now)
+        _retry_or_fail(session, row, candidates[row.id][0], retryable=True, delay=0.0, now=now)
     return [r.id for r in rows]
 
 

@@ -6,6 +6,10 @@ every job with the same options) and its own database connections. Workers claim
 database themselves, exactly as a Dask worker or a web server's worker does; the parent only
 watches: when a worker dies (killed, out of memory) it puts the worker's job back at once and
 starts another worker while work remains.
+
+A database outage is ridden out, by the workers and the parent alike, for ``db_wait`` seconds
+(:mod:`minutes.jobs.outage`); past that a worker exits with :data:`EXIT_UNAVAILABLE` and the
+parent raises :class:`~minutes.errors.DatabaseUnavailableError`.
 """
 
 from __future__ import annotations
@@ -14,19 +18,25 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.context import SpawnProcess
 from multiprocessing.synchronize import Event
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
+from minutes.db.engine import DB_WAIT_SECONDS, failure_reason, wait_for_reconnect, without_waiting
 from minutes.db.jobs import Job
-from minutes.errors import MinutesError
+from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError, MinutesError
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_next, reap, release, worker_id
+from minutes.jobs.outage import steadily
+from minutes.jobs.queue import JobInfo
 from minutes.jobs.runner import Processors, run_claimed
 from minutes.runtime import enforce_offline, limit_native_threads
 
@@ -47,6 +57,7 @@ class WorkerConfig:
 
     ``batch``: only that batch's jobs (``None``: any). ``forever``: wait for new jobs when the
     queue is empty instead of exiting. ``threads``: this worker's share of the cores.
+    ``db_wait``: seconds to keep trying while the database cannot be reached.
     """
 
     database_url: str
@@ -58,6 +69,7 @@ class WorkerConfig:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     llm_api_key: str | None = None
     log_level: int = logging.WARNING
+    db_wait: float = DB_WAIT_SECONDS
 
 
 def threads_per_worker(threads: int, workers: int) -> int:
@@ -80,9 +92,9 @@ def work(
     """
     ran = 0
     while not stop.is_set():
-        with store.session_scope(sessions) as s:
-            job = claim_next(s, worker=worker, batch=config.batch, lease_seconds=config.lease_seconds)
-            waiting = job is None and _queued(s, config.batch)
+        job, waiting = steadily(
+            sessions, _claimer(sessions, config, worker), seconds=config.db_wait, what="claiming a job"
+        )
         if job is not None:
             run_claimed(
                 sessions,
@@ -91,6 +103,7 @@ def work(
                 worker=worker,
                 lease_seconds=config.lease_seconds,
                 policy=config.policy,
+                db_wait=config.db_wait,
             )
             ran += 1
         elif waiting or config.forever:
@@ -98,6 +111,27 @@ def work(
         else:
             break
     return ran
+
+
+def _claimer(
+    sessions: sessionmaker[Session], config: WorkerConfig, worker: str
+) -> Callable[[], tuple[JobInfo | None, bool]]:
+    """One claim (the next job, or none and whether one is queued for later), to run again
+    while the database is away. A worker holds no job when it claims, so a job already running
+    under its name on a second try was claimed by a first try whose commit went through before
+    the connection broke: it goes back to the queue, as if never claimed."""
+    tries = 0
+
+    def claim() -> tuple[JobInfo | None, bool]:
+        nonlocal tries
+        tries += 1
+        with store.session_scope(sessions) as s:
+            if tries > 1:
+                release(s, worker=worker, reason="claimed while the database went away", count_attempt=False)
+            job = claim_next(s, worker=worker, batch=config.batch, lease_seconds=config.lease_seconds)
+            return job, job is None and _queued(s, config.batch)
+
+    return claim
 
 
 def _queued(session: Session, batch: str | None) -> bool:
@@ -130,17 +164,36 @@ def _worker_main(config: WorkerConfig, stop: Event, parent: int) -> None:
     for name in [n for n in os.environ if n.endswith("_NUM_THREADS")]:
         del os.environ[name]
     limit_native_threads(config.threads)
-    logging.basicConfig(
-        level=config.log_level, format=f"%(levelname)s %(name)s [worker {os.getpid()}]: %(message)s"
-    )
+    form = f"%(levelname)s %(name)s [worker {os.getpid()}]: %(message)s"
+    logging.basicConfig(level=config.log_level, format=form)
+    if config.log_level > logging.DEBUG:  # a traceback is for -vv; otherwise one line each
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(_OneLine(form))
     engine = store.make_engine(config.database_url)
+    wait_for_reconnect(engine, config.db_wait)
     sessions = store.session_factory(engine)
     processors = Processors(sessions, threads=config.threads, llm_api_key=config.llm_api_key)
     try:
         work(sessions, processors, config, worker=worker_id(), stop=_ParentWatch(stop, parent))
+    except DatabaseUnavailableError as exc:  # the parent says it too, or starts a new worker
+        logging.getLogger(__name__).error("%s", exc)
+        sys.exit(EXIT_UNAVAILABLE)
     finally:
         processors.close()
         engine.dispose()
+
+
+class _OneLine(logging.Formatter):
+    """A record with an exception as one line: the message, then the exception in a few words."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            brief = f"{record.getMessage()}: {type(exc).__name__}: {failure_reason(exc)}"
+            record = logging.makeLogRecord(
+                {**record.__dict__, "msg": brief, "args": (), "exc_info": None, "exc_text": None}
+            )
+        return super().format(record)
 
 
 class LocalEngine:
@@ -175,11 +228,15 @@ class LocalEngine:
         """Put back the jobs of workers that died, start workers while work remains; return
         whether anything is left to do (a worker alive or a job queued)."""
         for process in [p for p in self._workers if not p.is_alive()]:
-            self._workers.remove(process)
             self._buried(process)
-        with store.session_scope(self.sessions) as s:
-            reap(s)
-            queued = _queued(s, self.config.batch)
+            self._workers.remove(process)
+
+        def look() -> bool:
+            with store.session_scope(self.sessions) as s:
+                reap(s)
+                return _queued(s, self.config.batch)
+
+        queued = self._steadily(look, "looking at the queue")
         if (queued or self.config.forever) and not self._stop.is_set():
             for _ in range(self.size - len(self._workers)):
                 self._spawn()
@@ -191,8 +248,12 @@ class LocalEngine:
         if code == 0 or pid is None:
             return
         reason = f"worker process {pid} {_death(code)}"
-        with store.session_scope(self.sessions) as s:
-            held = release(s, worker=worker_id(pid), reason=reason)
+
+        def put_back() -> list[int]:
+            with store.session_scope(self.sessions) as s:
+                return release(s, worker=worker_id(pid), reason=reason)
+
+        held = self._steadily(put_back, f"putting back the job of worker process {pid}")
         log.warning("%s%s", reason, f"; job {', '.join(map(str, held))} queued again" if held else "")
         young = time.monotonic() - started < YOUNG_SECONDS
         self._early_deaths = self._early_deaths + 1 if young and not held else 0
@@ -200,6 +261,9 @@ class LocalEngine:
             raise EngineError(
                 f"worker processes keep failing before taking a job ({reason}); see the messages above"
             )
+
+    def _steadily(self, work: Any, what: str) -> Any:
+        return steadily(self.sessions, work, seconds=self.config.db_wait, what=what)
 
     def _spawn(self) -> None:
         process = self._ctx.Process(
@@ -232,15 +296,22 @@ class LocalEngine:
             if process.is_alive():
                 process.kill()
                 process.join()
-        with store.session_scope(self.sessions) as s:
-            for process in self._workers:
-                if process.pid is not None:
-                    release(
-                        s,
-                        worker=worker_id(process.pid),
-                        reason="stopped before finishing; queued again",
-                        count_attempt=False,
-                    )
+        try:
+            with without_waiting(), store.session_scope(self.sessions) as s:
+                for process in self._workers:
+                    if process.pid is not None:
+                        release(
+                            s,
+                            worker=worker_id(process.pid),
+                            reason="stopped before finishing; queued again",
+                            count_attempt=False,
+                        )
+        except SQLAlchemyError as exc:  # on the way out: the next command puts them back
+            log.warning(
+                "could not put back the jobs of the stopped workers (%s); the next `minutes batch`, "
+                "`worker` or `watch` on this host does, or any other once their lease runs out",
+                failure_reason(exc),
+            )
         self._workers.clear()
 
 

@@ -18,10 +18,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
 from minutes import factory
+from minutes.db.engine import DB_WAIT_SECONDS, failure_reason
 from minutes.db.models import Meeting, Recording, StageRun
-from minutes.errors import ConfigError, InputError, MinutesError, ModelNotFoundError, NotFoundError
+from minutes.errors import (
+    ConfigError,
+    InputError,
+    MinutesError,
+    ModelNotFoundError,
+    NotFoundError,
+)
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_job, complete, fail, heartbeat, worker_id
 from minutes.jobs.options import ProcessorSpec, run_options
+from minutes.jobs.outage import steadily
 from minutes.jobs.queue import JobInfo, get_job
 from minutes.pipeline import STAGES, MeetingProcessor
 
@@ -135,6 +143,7 @@ class _Reporter:
     def _loop(self) -> None:
         written: tuple[str | None, float] | None = None
         beat = time.monotonic()
+        missed: float | None = None  # when the first heartbeat of an outage failed
         while not self._stop.wait(min(WRITE_INTERVAL, self._lease / 4)):
             now = time.monotonic()
             snap = self.snapshot()
@@ -150,9 +159,25 @@ class _Reporter:
                         stage=snap[0],
                         progress=snap[1],
                     )
-            except SQLAlchemyError as exc:  # the database may be back before the lease runs out
-                log.warning("job %s: heartbeat failed (%s); trying again", self._job_id, exc)
+            except SQLAlchemyError as exc:
+                # Keep trying for as long as the job runs: the lease is renewed even after it ran
+                # out, unless another worker took the job meanwhile (then nothing of this worker's
+                # is recorded: every write of the outcome checks the lease).
+                if missed is None:
+                    missed = now
+                    log.warning(
+                        "job %s: cannot renew its lease (%s); still trying. If the database is not back "
+                        "within %.0f s, another worker may take the job over",
+                        self._job_id,
+                        failure_reason(exc),
+                        max(0.0, self._lease - (now - beat)),
+                    )
                 continue
+            if missed is not None:
+                log.warning(
+                    "job %s: lease renewed after %.1f s without the database", self._job_id, now - missed
+                )
+                missed = None
             if not held:  # the outcome will not be recorded by this worker either
                 log.warning("job %s: lease lost; another worker may have taken it over", self._job_id)
                 return
@@ -175,20 +200,23 @@ def run_claimed(
     worker: str,
     lease_seconds: float = LEASE_SECONDS,
     policy: RetryPolicy | None = None,
+    db_wait: float = DB_WAIT_SECONDS,
 ) -> JobInfo:
     """Run a job this worker has claimed and record how it ended; return the job as stored.
 
     Stages already stored for the recording are reused (a retried job resumes where its last
     attempt stopped). Failures listed in :data:`PERMANENT` fail the job at once; others are
-    retried with a backoff while the job has attempts left.
+    retried with a backoff while the job has attempts left. The outcome is recorded even if the
+    database is unreachable for a while (up to ``db_wait`` seconds, then
+    :class:`DatabaseUnavailableError`; the job goes back to the queue when its lease runs out).
     """
     try:
         proc = processor.get(job) if isinstance(processor, Processors) else processor
     except MinutesError as exc:
-        return _record(sessions, job, worker, error=exc, policy=policy)
+        return _record(sessions, job, worker, error=exc, policy=policy, db_wait=db_wait)
     run = run_options(job.options)
     if run["force"]:
-        _forget_stale_stages(sessions, job)
+        steadily(sessions, lambda: _forget_stale_stages(sessions, job), seconds=db_wait, what=f"job {job.id}")
     outcome: Any
     with _Reporter(
         sessions, job.id, worker=worker, lease_seconds=lease_seconds, summary=proc.summarizer is not None
@@ -203,10 +231,14 @@ def run_claimed(
         except Exception as exc:
             outcome = exc
     if isinstance(outcome, Exception):
-        return _record(sessions, job, worker, error=outcome, policy=policy)
-    with store.session_scope(sessions) as s:
-        done = complete(s, job.id, worker=worker, result=outcome)
-        return done if done is not None else _lost(s, job)
+        return _record(sessions, job, worker, error=outcome, policy=policy, db_wait=db_wait)
+
+    def record_done() -> JobInfo:
+        with store.session_scope(sessions) as s:
+            done = complete(s, job.id, worker=worker, result=outcome)
+            return done if done is not None else _lost(s, job, worker, recorded=("done", None))
+
+    return steadily(sessions, record_done, seconds=db_wait, what=f"job {job.id}: recording it done")
 
 
 def _record(
@@ -216,26 +248,39 @@ def _record(
     *,
     error: Exception,
     policy: RetryPolicy | None,
+    db_wait: float,
 ) -> JobInfo:
     message, retryable = classify(error)
     if retryable:
         log.debug("job %s failed", job.id, exc_info=error)
-    with store.session_scope(sessions) as s:
-        info = fail(
-            s,
-            job.id,
-            worker=worker,
-            error=message,
-            retryable=retryable,
-            policy=policy,
-            meeting_id=getattr(error, "meeting_id", None),
-        )
-        return info if info is not None else _lost(s, job)
+
+    def record_failed() -> JobInfo:
+        with store.session_scope(sessions) as s:
+            info = fail(
+                s,
+                job.id,
+                worker=worker,
+                error=message,
+                retryable=retryable,
+                policy=policy,
+                meeting_id=getattr(error, "meeting_id", None),
+            )
+            return info if info is not None else _lost(s, job, worker, recorded=(None, message))
+
+    return steadily(sessions, record_failed, seconds=db_wait, what=f"job {job.id}: recording its failure")
 
 
-def _lost(session: Session, job: JobInfo) -> JobInfo:
+def _lost(session: Session, job: JobInfo, worker: str, *, recorded: tuple[str | None, str | None]) -> JobInfo:
+    """The job as stored, when this worker could not record its outcome. ``recorded``: the
+    status or error this worker's outcome leaves, to tell a first try that committed just as
+    its connection broke (nothing lost) from a lease another worker took over."""
+    stored = get_job(session, job.id)
+    status, error = recorded
+    mine = stored.worker == worker and stored.attempts == job.attempts
+    if mine and (stored.status == status or (error is not None and (stored.error or "").startswith(error))):
+        return stored
     log.warning("job %s: lease lost before the outcome was recorded; the stored stages stay", job.id)
-    return get_job(session, job.id)
+    return stored
 
 
 def _forget_stale_stages(sessions: sessionmaker[Session], job: JobInfo) -> None:
@@ -261,6 +306,7 @@ def run_job(
     worker: str | None = None,
     lease_seconds: float = LEASE_SECONDS,
     policy: RetryPolicy | None = None,
+    db_wait: float = DB_WAIT_SECONDS,
 ) -> JobInfo:
     """Claim job ``job_id`` and run it (e.g. from a Dask task); return it as stored afterwards.
 
@@ -268,8 +314,15 @@ def run_job(
     returned as it is, untouched: check ``status`` (and ``available_at``) to decide what next.
     """
     holder = worker or worker_id()
-    with store.session_scope(sessions) as s:
-        job = claim_job(s, job_id, worker=holder, lease_seconds=lease_seconds)
-        if job is None:
-            return get_job(s, job_id)
-    return run_claimed(sessions, job, processor, worker=holder, lease_seconds=lease_seconds, policy=policy)
+
+    def claim() -> tuple[JobInfo, bool]:
+        with store.session_scope(sessions) as s:
+            job = claim_job(s, job_id, worker=holder, lease_seconds=lease_seconds)
+            return (job, True) if job is not None else (get_job(s, job_id), False)
+
+    job, claimed = steadily(sessions, claim, seconds=db_wait, what=f"claiming job {job_id}")
+    if not claimed:
+        return job
+    return run_claimed(
+        sessions, job, processor, worker=holder, lease_seconds=lease_seconds, policy=policy, db_wait=db_wait
+    )
