@@ -68,12 +68,19 @@ def search(
         payload = {
             "query": text,
             "total": results.total,
+            "total_capped": getattr(results, "capped", False),
             "offset": offset,
             "hits": [_jsonable(h) for h in results.hits],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    _print(results.hits, total=results.total, offset=offset, lines=not in_minutes)
+    _print(
+        results.hits,
+        total=results.total,
+        capped=getattr(results, "capped", False),
+        offset=offset,
+        lines=not in_minutes,
+    )
 
 
 def _jsonable(hit: Any) -> dict[str, Any]:
@@ -83,14 +90,15 @@ def _jsonable(hit: Any) -> dict[str, Any]:
     return out
 
 
-def _print(hits: Sequence[Any], *, total: int, offset: int, lines: bool) -> None:
+def _print(hits: Sequence[Any], *, total: int, capped: bool, offset: int, lines: bool) -> None:
     from rich.console import Console
 
     console = Console(highlight=False, soft_wrap=True)
     plain = console.color_system is None
     what = "matching line" if lines else "matching item"
+    count = f"{total}+" if capped else f"{total}"  # capped: the search stopped at `total` matches
     if not hits:
-        console.print(f"no {what}s" + (f" past the first {total}" if total else ""), markup=False)
+        console.print(f"no {what}s" + (f" past the first {count}" if total else ""), markup=False)
         return
     shown = None
     for hit in hits:
@@ -106,8 +114,15 @@ def _print(hits: Sequence[Any], *, total: int, offset: int, lines: bool) -> None
     first, last = offset + 1, offset + len(hits)
     more = f"; --offset {last} for more" if last < total else ""
     console.print(
-        f"\n{first}-{last} of {total} {what}{'s' if total != 1 else ''}{more}", style="dim", markup=False
+        f"\n{first}-{last} of {count} {what}{'s' if total != 1 else ''}{more}", style="dim", markup=False
     )
+    if capped:
+        console.print(
+            f"the search stopped at {total} matching lines, the most recently stored, and shows the best"
+            " of them; add a word or --from/--to to narrow it",
+            style="dim",
+            markup=False,
+        )
 
 
 def _hit_text(hit: Any, *, plain: bool) -> Any:

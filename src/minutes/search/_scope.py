@@ -30,6 +30,14 @@ from minutes.search.snippet import Fragment, marked_fragments, token_fragments
 MAX_LIMIT = 200
 """The most hits one call returns; page with ``offset`` for more."""
 
+MAX_MATCHES = 10_000
+"""The most matching lines one search ranks and counts.
+
+A word found in most lines (``the``, ``we``) would otherwise rank and count over a million of
+them (seconds); a search that reaches this many ranks only the most recently stored ones and says
+the count is a lower bound. Searches with fewer matches are exact.
+"""
+
 MeetingIds = Select[Any] | Iterable[int] | None
 """The meetings a caller may see: a select of meeting ids, ids, or ``None`` for all."""
 
@@ -131,8 +139,15 @@ def bm25(name: str, *weights: float) -> ColumnElement[float]:
 
 
 def tsquery(expression: str) -> ColumnElement[Any]:
-    """``to_tsquery`` of a parser-built expression, diacritics folded like the indexed text."""
-    return func.to_tsquery(literal_column(f"'{CONFIG}'::regconfig"), getattr(func, UNACCENT)(expression))
+    """``to_tsquery`` of a parser-built expression, diacritics folded like the indexed text.
+
+    The expression goes into the SQL as a literal, not a parameter: psycopg prepares a statement
+    it has run five times, and PostgreSQL may then settle on one generic plan for every query
+    word, planned without knowing how common the word is (for ``the``, a plan meant for rare
+    words reads every match). With the words in the text, each query is planned for its words.
+    """
+    words = bindparam(None, expression, type_=Text, literal_execute=True)
+    return func.to_tsquery(literal_column(f"'{CONFIG}'::regconfig"), getattr(func, UNACCENT)(words))
 
 
 def matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnElement[bool]:

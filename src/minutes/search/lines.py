@@ -5,7 +5,9 @@ its speaker was given. SQLite answers from an FTS5 index of (text, speaker name)
 the name weighing a quarter of the text; PostgreSQL from the GIN index of ``utterances.search_vector``
 (and one of speaker names) ranked by ``ts_rank``, with the same weights. Both read only the
 meetings the caller may see: ``meeting_ids`` becomes part of the query, so lines of other
-meetings are never returned, counted or highlighted.
+meetings are never returned, counted or highlighted. A search reads at most
+:data:`~minutes.search.MAX_MATCHES` matching lines, the most recently stored, and says when it
+stopped there (``SearchResults.capped``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     column,
@@ -72,10 +75,16 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """A page of hits; ``total`` counts every matching line in the visible meetings."""
+    """A page of hits; ``total`` counts the matching lines in the visible meetings.
+
+    ``capped`` is true when the search stopped at :data:`~minutes.search.MAX_MATCHES` matches:
+    at least ``total`` lines match (show it as "10,000+"), and the hits are the best of the
+    ``total`` most recently stored matching lines rather than of all of them.
+    """
 
     total: int
     hits: list[SearchHit]
+    capped: bool = False
 
 
 def search(
@@ -115,7 +124,12 @@ def search(
         backend: _SQLite | _PostgreSQL = _SQLite(parsed)
     else:
         backend = _PostgreSQL(session, parsed, speaker_filters)
-    matched = backend.matched(filters).cte("matched")
+    # At most MAX_MATCHES lines, the newest: both backends can read matches in that order from an
+    # index (FTS5 rowids, the primary key), so a word in most lines stops there instead of ranking
+    # a million lines; a rarer word's matches are all read and ranked, as before.
+    cap = _scope.MAX_MATCHES
+    newest = backend.matched(filters).order_by(backend.newest_first())
+    matched = newest.limit(bindparam(None, cap, literal_execute=True)).cte("matched")
     ranked, total = _scope.ranked_page(
         session, matched, keys=["id"], tiebreak="idx", limit=limit, offset=offset
     )
@@ -123,6 +137,7 @@ def search(
     return SearchResults(
         total=total,
         hits=[replace(lines[line_id], score=float(score)) for line_id, score in ranked if line_id in lines],
+        capped=total >= cap,
     )
 
 
@@ -148,7 +163,7 @@ def _lines(
         .select_from(backend.source())
         .join(Meeting, Meeting.id == UtteranceRow.meeting_id)
         .outerjoin(SpeakerRow, _speaker_of_line())
-        .where(UtteranceRow.id.in_(ids), *backend.detail_conditions())
+        .where(backend.line_id().in_(ids), *backend.detail_conditions())
     )
     rows = session.execute(details).all()
     snippets = _scope.highlight(session, [(row.text, row[-1]) for row in rows], query)
@@ -223,6 +238,15 @@ class _SQLite:
 
     def detail_conditions(self) -> list[ColumnElement[bool]]:
         return [_scope.fts_match(FTS_UTTERANCES, self.expression)]
+
+    def line_id(self) -> ColumnElement[int]:
+        # The index's own rowid: FTS5 then looks these rows up instead of reading every match.
+        rowid: ColumnElement[int] = self.fts.c.rowid
+        return rowid
+
+    def newest_first(self) -> ColumnElement[Any]:
+        # FTS5 reads its doclists in descending rowid order itself: no sort, it stops at the limit.
+        return self.line_id().desc()
 
     def marked(self) -> ColumnElement[str]:
         return func.highlight(literal_column(FTS_UTTERANCES), 0, OPEN, CLOSE)
@@ -313,6 +337,12 @@ class _PostgreSQL:
 
     def detail_conditions(self) -> list[ColumnElement[bool]]:
         return []
+
+    def line_id(self) -> ColumnElement[int]:
+        return UtteranceRow.__table__.c.id
+
+    def newest_first(self) -> ColumnElement[Any]:
+        return UtteranceRow.id.desc()
 
     def marked(self) -> ColumnElement[str]:
         return UtteranceRow.__table__.c.text  # the matching words are found afterwards: _scope.highlight

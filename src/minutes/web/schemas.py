@@ -164,6 +164,11 @@ class MinutesHitOut(BaseModel):
 
 class SearchOut(BaseModel):
     total: int
+    total_capped: bool = Field(
+        False,
+        description="the search stopped at `total` matching lines: at least that many match, and the"
+        " hits are the best of the most recently stored ones",
+    )
     hits: list[SearchHitOut]
     minutes_total: int = Field(description="matching summaries and minute items (first page only)")
     minutes: list[MinutesHitOut]

@@ -74,6 +74,7 @@ class SearchPage:
     hits: list[Any]
     minutes: list[Any]  # matching summaries and items (first page only)
     minutes_total: int
+    capped: bool = False  # at least ``total`` lines match: the search stopped there
 
 
 def search(
@@ -115,6 +116,7 @@ def search(
         hits=list(lines.hits),
         minutes=list(items.hits) if items else [],
         minutes_total=items.total if items else 0,
+        capped=lines.capped,
     )
 
 

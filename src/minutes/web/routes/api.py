@@ -295,6 +295,7 @@ def search(
     )
     return schemas.SearchOut(
         total=found.total,
+        total_capped=found.capped,
         hits=[schemas.SearchHitOut(**work.hit_json(h)) for h in found.hits],
         minutes_total=found.minutes_total,
         minutes=[schemas.MinutesHitOut(**work.minutes_hit_json(h)) for h in found.minutes],
