@@ -322,7 +322,7 @@ def show(meeting_id: int) -> None:
     from minutes.export import render
 
     with _errors(), store.session_scope(_sessions()) as s:
-        doc = store.load_meeting(s, meeting_id=meeting_id)
+        doc = store.load_meeting(s, meeting_id=meeting_id, words=False)  # txt never reads them
     if doc.status != "done":
         click.echo(f"status: {doc.status}" + (f" ({doc.error})" if doc.error else ""))
     click.echo(render(doc, "txt"))
@@ -346,11 +346,11 @@ def show(meeting_id: int) -> None:
 def export(meeting_id: int, fmt: str, output: Path | None) -> None:
     """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
     from minutes import db as store
-    from minutes.export import render, write
+    from minutes.export import needs_words, render, write
 
     with _errors():
         with store.session_scope(_sessions()) as s:
-            doc = store.load_meeting(s, meeting_id=meeting_id)
+            doc = store.load_meeting(s, meeting_id=meeting_id, words=needs_words(fmt))
         if output is None:
             click.echo(render(doc, fmt), nl=False)
         else:
