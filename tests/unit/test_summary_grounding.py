@@ -14,7 +14,7 @@ from minutes.export import render
 from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
 from minutes.summarize.engine import Summarizer
-from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary
+from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary, sentences
 from minutes.summarize.summary_facts import numbers_in
 from minutes.types import MinuteItem, Minutes, Utterance
 from tests.db.test_repo import new_meeting, transcribe
@@ -239,3 +239,13 @@ def test_a_damaged_record_reads_as_far_as_it_goes() -> None:
     assert partial is not None and partial.sentences == 2 and len(partial.removed) == 1
     _, result = check("Alice will update the user guide. David will pay 40 euros. Bob will fix the bug.")
     assert summary_check_from_options({SUMMARY_CHECK_KEY: summary_check_to_dict(result)}) == result
+
+
+def test_a_sentence_is_not_cut_at_an_abbreviation() -> None:
+    text = "Bob will fix the payment bug by Friday, i.e. before the release. Dr. Alice opened the meeting."
+    assert sentences(text) == [
+        "Bob will fix the payment bug by Friday, i.e. before the release.",
+        "Dr. Alice opened the meeting.",
+    ]
+    kept, result = check(text)
+    assert kept == text and result.sentences == 2

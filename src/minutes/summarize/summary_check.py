@@ -135,7 +135,7 @@ def check_summary(
     total = 0
     for paragraph in re.split(r"\n\s*\n", summary.strip()):
         kept: list[str] = []
-        for sentence in split_sentences(" ".join(paragraph.split())):
+        for sentence in sentences(paragraph):
             total += 1
             problems, fix = _problems(sentence, meeting)
             if problems:
@@ -153,6 +153,20 @@ def check_summary(
         text = fallback_summary(items, names, utterances)
         check = replace(check, fallback=True)
     return text, check
+
+
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|a\.m|p\.m|approx)\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph; not split after "Dr.", "a.m.", "e.g." or before a lowercase word."""
+    out: list[str] = []
+    for piece in split_sentences(" ".join(text.split())):
+        if out and (_ABBREVIATION.search(out[-1]) or piece[:1].islower()):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
