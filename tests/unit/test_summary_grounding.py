@@ -13,6 +13,7 @@ from minutes.demo import DEMO_SCRIPT
 from minutes.export import render
 from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
+from minutes.summarize.addressed import heard_names
 from minutes.summarize.engine import Summarizer
 from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary, sentences
 from minutes.summarize.summary_facts import numbers_in
@@ -249,3 +250,52 @@ def test_a_sentence_is_not_cut_at_an_abbreviation() -> None:
     ]
     kept, result = check(text)
     assert kept == text and result.sentences == 2
+
+
+def test_unnamed_speakers_still_catch_a_task_given_to_the_wrong_name() -> None:
+    # The real demo run (qwen2.5-1.5b, speakers not named): Carol's task went to "Alice", a
+    # name the meeting gave the first speaker ("Thanks Alice."), and a Monday came from nowhere.
+    labels = {"SPEAKER_00": "Alice", "SPEAKER_01": "Carol", "SPEAKER_02": "Bob"}
+    meeting = [
+        _u(i, next(lb for lb, n in labels.items() if n == who), text)
+        for i, (who, text) in enumerate(DEMO_SCRIPT)
+    ]
+    items = (
+        MinuteItem("action", "Fix the payment bug before the release", (3, 4), owner="SPEAKER_02"),
+        MinuteItem(
+            "action", "Update the user guide and send it to the support team", (5,), owner="SPEAKER_01"
+        ),
+    )
+    assert heard_names(meeting, {}) == {"SPEAKER_00": "Alice", "SPEAKER_02": "Bob"}
+    summary = (
+        "The weekly planning meeting for the mobile app launch was held on Monday morning. "
+        "The backend was ready but the payment service failed on large orders. "
+        "Bob fixed the payment bug before the release, while Alice updated the user guide and sent it "
+        "to the support team by next Tuesday. "
+        "The decision was made to launch the app on the first of March."
+    )
+    text, result = check_summary(summary, meeting, names={}, items=items, meeting_date=WED)
+    assert text == (
+        "The backend was ready but the payment service failed on large orders. "
+        "The decision was made to launch the app on the first of March."
+    )
+    monday, alice = result.removed
+    assert "Monday" in monday.reason
+    assert "SPEAKER_01’s" in alice.reason and "Alice is SPEAKER_00" in alice.reason
+    assert result.fixed == ()  # a name only heard is not put in
+    # the same task given to its owner's heard-less label stays
+    _, ok = check_summary(
+        "Bob fixed the payment bug before the release.", meeting, names={}, items=items, meeting_date=WED
+    )
+    assert ok.removed == ()
+
+
+def test_names_heard_for_two_speakers_give_nothing() -> None:
+    meeting = [
+        _u(0, "SPEAKER_00", "The budget is done."),
+        _u(1, "SPEAKER_01", "Thanks Dana. Next item."),
+        _u(2, "SPEAKER_02", "The room is booked."),
+        _u(3, "SPEAKER_00", "Thanks Dana."),
+    ]
+    assert heard_names(meeting, {}) == {}
+    assert heard_names(meeting[:2], {"SPEAKER_00": "Dana Smith"}) == {}

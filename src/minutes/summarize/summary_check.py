@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from minutes.summarize.addressed import heard_names
 from minutes.summarize.candidates import commitment_cue, split_sentences
 from minutes.summarize.dates import find_dates
 from minutes.summarize.grounding import content_words, support
@@ -49,6 +50,16 @@ _TASK_VERB = (
     r"|takes care of|will take care of|took on|takes on|is tasked with|was asked to|has been asked to"
     r"|was assigned|has been assigned|is handling|is working on|should"
 )
+# "Alice updated the guide": a task said as done, by whoever is named before the verb. Verbs of
+# speaking are left out: "Alice asked …" and "Alice mentioned …" report, they do not do.
+_SPEAKING = (
+    r"asked|said|mentioned|noted|suggested|proposed|reported|raised|questioned|wondered|explained|stated"
+    r"|added|agreed|thanked|opened|started|emphasi[sz]ed|highlighted|pointed|expressed|confirmed|announced"
+    r"|decided|discussed|presented|described|argued|shared|requested|replied|answered|responded|introduced"
+    r"|welcomed|closed|concluded|called|wanted|needed|hoped|liked|seemed|noticed|observed|remarked"
+    r"|recommended|reminded|insisted|objected|worried|expected|believed|doubted|preferred|assigned|tasked"
+)
+_DONE_VERB = rf"(?!(?:{_SPEAKING})\b)(?:[a-z]{{3,}}ed|sent|took|wrote|made|gave|did|built|brought|ran)"
 _DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|approved|chose"
 
 
@@ -96,6 +107,7 @@ class SummaryCheck:
 class _Meeting:
     facts: MeetingFacts
     names: Mapping[str, str]  # speaker label → name
+    heard: Mapping[str, str]  # unnamed speaker label → the name others called them (addressed.py)
     items: tuple[MinuteItem, ...]  # supported items only
     utterances: Sequence[Utterance]
     by_index: Mapping[int, Utterance]
@@ -125,6 +137,7 @@ def check_summary(
     meeting = _Meeting(
         facts=MeetingFacts.of(utterances, names=names, meeting_date=meeting_date),
         names={k: v for k, v in names.items() if v},
+        heard=heard_names(utterances, names),
         items=tuple(i for i in items if i.supported),
         utterances=utterances,
         by_index={u.index: u for u in utterances},
@@ -184,7 +197,8 @@ def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | Non
 
 def _name_pattern(m: _Meeting) -> str | None:
     """A regex alternation of every speaker name and first name, longest first."""
-    keys = {n for n in m.names.values()} | {n.split()[0] for n in m.names.values() if n.split()}
+    every = [*m.names.values(), *m.heard.values()]
+    keys = set(every) | {n.split()[0] for n in every if n.split()}
     keys = {k for k in keys if len(k) > 1}
     if not keys:
         return None
@@ -201,7 +215,9 @@ def _agents(sentence: str, names_rx: str, verb: str) -> list[tuple[str, int, int
         rf"(?P<name>{names_rx})\s+(?:to|with)\b",
         re.IGNORECASE,
     )
-    found = [*subject.finditer(sentence), *(obj.finditer(sentence) if verb == _TASK_VERB else [])]
+    done = re.compile(rf"\b(?P<name>{names_rx})(?:\s+(?:also|then|later|already))?\s+{_DONE_VERB}\b")
+    tasks = [*obj.finditer(sentence), *done.finditer(sentence)] if verb == _TASK_VERB else []
+    found = [*subject.finditer(sentence), *tasks]
     # A one-word name must be written as a name: "will" is no person called Will.
     hits = sorted(
         [(x.group("name"), x.end()) for x in found if x.group("name")[0].isupper() or " " in x.group("name")],
@@ -298,21 +314,33 @@ def _best_actions(clause: str, m: _Meeting) -> list[tuple[float, MinuteItem]]:
 def _wrong_owner(sentence: str, person: str, clause: str, m: _Meeting) -> tuple[str, str | None] | None:
     """Why giving ``clause`` to ``person`` is wrong and the owner's name if certain; None if fine."""
     matched = _best_actions(clause, m)
-    owners = {_owner_name(m, i) for _, i in matched}
-    if not matched or None in owners:
-        return None  # no item, or an owner without a name: nothing to compare with
-    if any(_is_named(person, o) or _mentions(sentence, o) for o in owners if o):
+    if not matched:
         return None
+    owners = {i.owner: m.names.get(i.owner or "") or m.heard.get(i.owner or "") for _, i in matched}
+    if any(_is_named(person, o) or _mentions(sentence, o) for o in owners.values() if o):
+        return None
+    label = _label_of(person, m)
+    if None in owners.values() and (label is None or label in owners):
+        return None  # an owner nobody named, and no sign that this person is someone else
     if _committed(person, clause, m):
         return None  # they took on the same task themselves, though it was not made an item
     score, item = max(matched, key=lambda x: x[0])
-    owner = _owner_name(m, item) or ""
-    reason = f"gives “{_clean(item.text)}” to {person}, but that action item is {owner}’s"
+    owner = _owner_name(m, item)
+    heard = m.heard.get(item.owner or "")
+    whose = owner or (f"{heard} ({item.owner})" if heard else str(item.owner))
+    reason = f"gives “{_clean(item.text)}” to {person}, but that action item is {whose}’s"
+    if owner is None and label is not None:
+        reason += f" ({person} is {label}, going by who was called that in the meeting)"
+    # Only a name a person gave the speaker is put in; a heard one is not certain enough.
     return reason, owner if len(owners) == 1 and score >= _CERTAIN else None
 
 
 def _label_of(person: str, m: _Meeting) -> str | None:
-    return next((label for label, n in m.names.items() if _is_named(person, n)), None)
+    for names in (m.names, m.heard):
+        label = next((lb for lb, n in names.items() if _is_named(person, n)), None)
+        if label is not None:
+            return label
+    return None
 
 
 def _committed(person: str, clause: str, m: _Meeting) -> bool:
