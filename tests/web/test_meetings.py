@@ -17,6 +17,8 @@ from minutes.db.accounts import AuditEntry
 from minutes.db.jobs import Job
 from minutes.db.models import Meeting, Recording
 from minutes.jobs import enqueue
+from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
+from minutes.summarize.summary_check import SentenceNote, SummaryCheck
 from minutes.types import Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
 from minutes.web.config import WebSettings
 from tests.web.conftest import Browser
@@ -196,6 +198,34 @@ def test_meeting_page_uses_a_fixed_number_of_queries(world: World, browser: Call
     assert len(few) <= 16, few
     page = mona.client.get(f"/meetings/{long}").text
     assert page.count('class="utt"') == 300 and page.count('class="item action') == 40
+
+
+def test_meeting_page_says_what_the_summary_check_removed(
+    world: World, browser: Callable[[str], Browser]
+) -> None:
+    checked = world.add_meeting("checked", team="Sales", words="Carol will send the report")
+    report = SummaryCheck(
+        sentences=3,
+        removed=(SentenceNote("They meet on <b>Monday</b> morning.", "says Monday; the meeting never does"),),
+        fixed=(
+            SentenceNote(
+                "Alice will send the report.", "the item's owner is Carol", "Carol will send the report."
+            ),
+        ),
+    )
+    options = {SUMMARY_CHECK_KEY: summary_check_to_dict(report)}
+    with session_scope(world.sessions) as s:
+        save_minutes(s, meeting_id=checked, minutes=Minutes("Carol will send the report.", options=options))
+    old = world.meetings["sales"]  # minutes stored without a check record: no note
+
+    page = browser("mona").client.get(f"/meetings/{checked}").text
+    plain = browser("mona").client.get(f"/meetings/{old}").text
+
+    assert 'data-testid="summary-check"' in page
+    assert "1 unsupported summary sentence removed; 1 sentence corrected to the action item" in page
+    assert "<s>They meet on &lt;b&gt;Monday&lt;/b&gt; morning.</s>" in page  # escaped
+    assert "says Monday; the meeting never does" in page and "→ Carol will send the report." in page
+    assert 'data-testid="summary-check"' not in plain
 
 
 def test_views_and_exports_are_audited(world: World, api: Callable[[str], TestClient]) -> None:

@@ -26,6 +26,8 @@ from minutes.db.models import (
 )
 from minutes.errors import ConfigError, NotFoundError
 from minutes.export._markdown import talk_times
+from minutes.payloads import summary_check_from_options
+from minutes.summarize.summary_check import SummaryCheck
 from minutes.types import AudioInfo, MeetingDoc, Speaker, Utterance
 from minutes.web.access import Principal, visible_clause
 
@@ -258,6 +260,7 @@ class MeetingView:
     summary: tuple[str, ...] | None  # paragraphs; None: no minutes
     items: tuple[ItemView, ...]
     chapters: tuple[ChapterView, ...]
+    summary_check: SummaryCheck | None = None  # what the check removed or fixed; None: not recorded
 
     @property
     def span(self) -> float:
@@ -325,7 +328,11 @@ def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -
             .order_by(UtteranceRow.start, UtteranceRow.idx)
         )
     )
-    summary = session.scalar(select(MinutesRow.summary).where(MinutesRow.meeting_id == meeting_id))
+    minutes_row = session.execute(
+        select(MinutesRow.summary, MinutesRow.options).where(MinutesRow.meeting_id == meeting_id)
+    ).one_or_none()
+    summary = minutes_row.summary if minutes_row is not None else None
+    check = summary_check_from_options(minutes_row.options) if minutes_row is not None else None
     items = list(
         session.scalars(
             select(MinuteItemRow)
@@ -362,6 +369,7 @@ def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -
         speakers=speaker_views,
         utterances=utterances,
         summary=tuple(p.strip() for p in summary.split("\n\n") if p.strip()) if summary is not None else None,
+        summary_check=check,
         items=tuple(
             ItemView(
                 position=i.position,
