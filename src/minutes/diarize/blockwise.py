@@ -38,6 +38,11 @@ AUDIO_KEY = "minutes.audio"  # where the file dict given to ``apply`` holds the 
 # segmentation batch (16) and of the chunks per embedding batch (12 / 3 local speakers).
 BLOCK_CHUNKS = 128
 MAX_CLUSTERED = 3000  # embeddings in the dendrogram: 8 n² bytes of linkage, 72 MB here
+# A speaker needs at least this share of the clustered embeddings (on top of the fixed minimum
+# cluster size): otherwise the small clusters a long meeting accumulates (mixed or odd chunks,
+# a few per minute) pass the fixed size and count as speakers. Only acts above ~400 embeddings
+# (9 minutes of meeting); see docs/streaming.md for the measurements.
+MIN_CLUSTER_SHARE = 0.03
 
 Hook = Callable[..., Any]
 
@@ -45,18 +50,24 @@ Hook = Callable[..., Any]
 class CappedAgglomerativeClustering(AgglomerativeClustering):  # type: ignore[misc]
     """Agglomerative clustering whose dendrogram holds at most ``max_embeddings`` embeddings.
 
-    Below the cap nothing changes. Above it, an evenly spaced subset (in time, so every
+    Below the cap the dendrogram is pyannote's. Above it, an evenly spaced subset (in time, so every
     speaker keeps its share of it) is clustered, ``min_cluster_size`` shrinks by the same
     factor (a speaker still needs as much speech as before to count as one), and then every
     embedding is assigned to the nearest centroid, as pyannote does anyway. pyannote 3 had
     the same cap (``max_num_embeddings``, a random subset); pyannote 4 dropped it.
 
+    Whatever the length, a cluster also needs ``min_share`` of the clustered embeddings to
+    count as a speaker: the fixed ``min_cluster_size`` (tuned on short meetings) is passed, in
+    a long one, by clusters of mixed or odd chunks that are no speaker of their own; smaller
+    clusters go to the nearest large one, as pyannote does with those under the fixed size.
+
     One recording at a time: the subset's share is kept between the two calls that use it.
     """
 
-    def __init__(self, *, metric: str, max_embeddings: int) -> None:
+    def __init__(self, *, metric: str, max_embeddings: int, min_share: float = MIN_CLUSTER_SHARE) -> None:
         super().__init__(metric=metric)
         self.max_embeddings = max_embeddings
+        self.min_share = min_share
         self._kept = 1.0
 
     def filter_embeddings(
@@ -81,7 +92,8 @@ class CappedAgglomerativeClustering(AgglomerativeClustering):  # type: ignore[mi
         num_clusters: int | None = None,
     ) -> np.ndarray:
         wanted = self.min_cluster_size
-        self.min_cluster_size = max(1, round(wanted * self._kept))
+        scaled = max(1, round(wanted * self._kept))
+        self.min_cluster_size = max(scaled, math.ceil(self.min_share * len(embeddings)))
         try:
             clusters: np.ndarray = super().cluster(
                 embeddings, min_clusters=min_clusters, max_clusters=max_clusters, num_clusters=num_clusters
