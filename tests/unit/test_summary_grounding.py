@@ -211,6 +211,8 @@ def test_the_summarizer_removes_the_sentence_and_the_export_says_so() -> None:
     assert summary_check_from_options(doc.minutes.options) == recorded
     markdown = render(doc, "md")
     assert "⚠ 1 unsupported summary sentence removed." in markdown and "Monday" not in markdown
+    text = render(doc, "txt")
+    assert "(note: 1 unsupported summary sentence removed.)" in text and "Monday" not in text
     assert json.loads(render(doc, "json"))["minutes"]["options"][SUMMARY_CHECK_KEY]["removed"]
 
 
@@ -231,6 +233,7 @@ def test_minutes_stored_before_the_check_still_load_and_show_no_note() -> None:
     assert summary_check_from_options(doc.minutes.options) is None
     markdown = render(doc, "md")
     assert "Budget agreed." in markdown and "⚠ " not in markdown.split("### Decisions")[0]
+    assert "(note:" not in render(doc, "txt")
 
 
 def test_a_damaged_record_reads_as_far_as_it_goes() -> None:

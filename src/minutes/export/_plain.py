@@ -12,6 +12,7 @@ from minutes.export._common import (
     paragraphs,
     squash,
 )
+from minutes.payloads import summary_check_from_options
 from minutes.types import MeetingDoc, MinuteItem
 
 
@@ -36,6 +37,10 @@ def minutes_block(doc: MeetingDoc) -> list[str]:
         lines += [paragraph, ""]
     if not summary:
         lines.append("")
+    check = summary_check_from_options(doc.minutes.options)
+    note = check.note() if check else ""
+    if note:  # as in the Markdown: what the summary check took out is not shown, that it did is
+        lines += [f"(note: {note}.)", ""]
     for kind, heading in (
         ("decision", "Decisions"),
         ("action", "Action items"),
