@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,12 @@ def _sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _postgres_engine() -> Iterator[Engine]:
+@contextmanager
+def postgres_schema(prefix: str = "minutes_test") -> Iterator[str]:
+    """A fresh schema on the test server, dropped afterwards; fails (or skips with
+    ``MINUTES_SKIP_POSTGRES=1``) the test when the server cannot be reached."""
     admin = make_engine(POSTGRES_URL)
-    schema = f"minutes_test_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -50,15 +54,22 @@ def _postgres_engine() -> Iterator[Engine]:
             f"PostgreSQL unreachable at {POSTGRES_URL}: {exc.orig}; start it or set MINUTES_SKIP_POSTGRES=1",
             pytrace=False,
         )
-    # Every connection of the test engine sees only the fresh schema.
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        yield engine
+        yield schema
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    with postgres_schema() as schema:
+        # Every connection of the test engine sees only the fresh schema.
+        engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -37,7 +36,7 @@ from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError
 from minutes.jobs import claim_next, enqueue, get_job, run_claimed
 from minutes.pipeline import ProcessResult
 from tests.conftest import ROOT
-from tests.db.conftest import POSTGRES_URL
+from tests.db.conftest import POSTGRES_URL, postgres_schema
 from tests.jobs import slow
 
 STAGE_SECONDS = {"transcribe": 0.8, "diarize": 1.5}
@@ -133,30 +132,18 @@ class Database:
 def pg() -> Iterator[Database]:
     from sqlalchemy import make_url
 
-    admin = store.make_engine(POSTGRES_URL)
-    schema = f"minutes_outage_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("MINUTES_SKIP_POSTGRES") == "1":
-            pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
-        pytest.fail(f"PostgreSQL unreachable at {POSTGRES_URL}: {exc.orig}", pytrace=False)
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
-    proxy.restore()
-    direct = url.render_as_string(hide_password=False)
-    migrating = store.make_engine(direct)
-    store.upgrade(migrating)
-    migrating.dispose()
-    try:
-        yield Database(direct, url.set(port=proxy.port).render_as_string(hide_password=False), proxy)
-    finally:
-        proxy.cut()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("minutes_outage") as schema:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+        proxy.restore()
+        direct = url.render_as_string(hide_password=False)
+        migrating = store.make_engine(direct)
+        store.upgrade(migrating)
+        migrating.dispose()
+        try:
+            yield Database(direct, url.set(port=proxy.port).render_as_string(hide_password=False), proxy)
+        finally:
+            proxy.cut()
 
 
 def _sessions(url: str) -> sessionmaker[Session]:
@@ -359,6 +346,21 @@ class _Held:
         return ProcessResult(path=path, status="done", duration=3.0)
 
 
+def _run_held(
+    sessions: sessionmaker[Session], job: Job, *, worker: str, lease_seconds: float
+) -> tuple[_Held, dict[str, Any], threading.Thread]:
+    """``run_claimed`` of ``job`` in a thread, its processing held until ``held.go`` is set;
+    ``outcome["job"]`` is what it returned."""
+    held, outcome = _Held(), dict[str, Any]()
+    runner = threading.Thread(
+        target=lambda: outcome.update(
+            job=run_claimed(sessions, job, held, worker=worker, lease_seconds=lease_seconds)  # type: ignore[arg-type]
+        )
+    )
+    runner.start()
+    return held, outcome, runner
+
+
 @pytest.mark.postgres
 def test_a_worker_whose_lease_ran_out_in_an_outage_records_nothing_over_the_new_holder(
     pg: Database, tones: Callable[..., list[Path]]
@@ -371,13 +373,7 @@ def test_a_worker_whose_lease_ran_out_in_an_outage_records_nothing_over_the_new_
     with store.session_scope(proxied) as s:
         job = claim_next(s, worker="gone-quiet:1", lease_seconds=2.0)
     assert job is not None and job.id == job_id
-    held, outcome = _Held(), dict[str, Any]()
-    runner = threading.Thread(
-        target=lambda: outcome.update(
-            job=run_claimed(proxied, job, held, worker="gone-quiet:1", lease_seconds=2.0)  # type: ignore[arg-type]
-        )
-    )
-    runner.start()
+    held, outcome, runner = _run_held(proxied, job, worker="gone-quiet:1", lease_seconds=2.0)
     time.sleep(0.5)
     pg.proxy.cut()
     time.sleep(3.0)  # the lease (2 s) runs out while the holder cannot renew it
@@ -405,13 +401,7 @@ def test_a_worker_keeps_its_lease_through_an_outage_shorter_than_it(
     with store.session_scope(proxied) as s:
         job = claim_next(s, worker="steady:1", lease_seconds=8.0)
     assert job is not None
-    held, outcome = _Held(), dict[str, Any]()
-    runner = threading.Thread(
-        target=lambda: outcome.update(
-            job=run_claimed(proxied, job, held, worker="steady:1", lease_seconds=8.0)  # type: ignore[arg-type]
-        )
-    )
-    runner.start()
+    held, outcome, runner = _run_held(proxied, job, worker="steady:1", lease_seconds=8.0)
     time.sleep(0.5)
     pg.proxy.cut()
     time.sleep(3.0)

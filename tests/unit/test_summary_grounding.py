@@ -17,7 +17,7 @@ from minutes.summarize.addressed import heard_names
 from minutes.summarize.engine import Summarizer
 from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary, sentences
 from minutes.summarize.summary_facts import numbers_in
-from minutes.types import MinuteItem, Minutes, Utterance
+from minutes.types import MeetingDoc, MinuteItem, Minutes, Utterance
 from tests.db.test_repo import new_meeting, transcribe
 from tests.fakes import FakeLLM
 
@@ -193,6 +193,17 @@ class WrongSummaryLLM(FakeLLM):
         return super().chat(messages, schema=schema, max_tokens=max_tokens)
 
 
+def _stored(minutes: Minutes) -> MeetingDoc:
+    """A transcribed meeting with ``minutes`` saved, as loaded back from the database."""
+    sessions = open_store()
+    with store.session_scope(sessions) as s:
+        mid = new_meeting(s).id
+        transcribe(s, mid)
+        store.save_minutes(s, meeting_id=mid, minutes=minutes)
+    with store.session_scope(sessions) as s:
+        return store.load_meeting(s, meeting_id=mid)
+
+
 def test_the_summarizer_removes_the_sentence_and_the_export_says_so() -> None:
     minutes = Summarizer(WrongSummaryLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
     assert minutes.summary == "The team planned the mobile app launch. Bob will fix the payment bug."
@@ -200,13 +211,7 @@ def test_the_summarizer_removes_the_sentence_and_the_export_says_so() -> None:
     assert recorded is not None and recorded.sentences == 3 and len(recorded.removed) == 1
     assert "Monday" in recorded.removed[0].reason and "Carol’s" in recorded.removed[0].reason
 
-    sessions = open_store()
-    with store.session_scope(sessions) as s:
-        mid = new_meeting(s).id
-        transcribe(s, mid)
-        store.save_minutes(s, meeting_id=mid, minutes=minutes)
-    with store.session_scope(sessions) as s:
-        doc = store.load_meeting(s, meeting_id=mid)
+    doc = _stored(minutes)
     assert doc.minutes is not None
     assert summary_check_from_options(doc.minutes.options) == recorded
     markdown = render(doc, "md")
@@ -222,13 +227,7 @@ def test_minutes_stored_before_the_check_still_load_and_show_no_note() -> None:
         items=(MinuteItem("decision", "Ship v2 in November", (0,)),),
         options={"language": None, "chunk_words": 1000, "prompt_version": "minutes-prompts/1"},
     )
-    sessions = open_store()
-    with store.session_scope(sessions) as s:
-        mid = new_meeting(s).id
-        transcribe(s, mid)
-        store.save_minutes(s, meeting_id=mid, minutes=old)
-    with store.session_scope(sessions) as s:
-        doc = store.load_meeting(s, meeting_id=mid)
+    doc = _stored(old)
     assert doc.minutes is not None and doc.minutes.summary == "Budget agreed."
     assert summary_check_from_options(doc.minutes.options) is None
     markdown = render(doc, "md")

@@ -295,6 +295,23 @@ class MeetingView:
         return out
 
 
+def _lines(meeting_id: int, *extra: Any) -> Select[Any]:
+    """A meeting's transcript lines in time order: their columns (not ORM objects), plus ``extra``."""
+    return (
+        select(
+            UtteranceRow.idx,
+            UtteranceRow.speaker_label,
+            UtteranceRow.start,
+            UtteranceRow.end,
+            UtteranceRow.text,
+            UtteranceRow.overlap,
+            *extra,
+        )
+        .where(UtteranceRow.meeting_id == meeting_id)
+        .order_by(UtteranceRow.start, UtteranceRow.idx)
+    )
+
+
 def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -> MeetingView:
     """A meeting for its page, in six queries; :class:`NotFoundError` if ``principal`` may not see it."""
     head = session.execute(
@@ -315,18 +332,7 @@ def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -
         Utterance(
             index=r.idx, speaker=r.speaker_label, start=r.start, end=r.end, text=r.text, overlap=r.overlap
         )
-        for r in session.execute(
-            select(
-                UtteranceRow.idx,
-                UtteranceRow.speaker_label,
-                UtteranceRow.start,
-                UtteranceRow.end,
-                UtteranceRow.text,
-                UtteranceRow.overlap,
-            )
-            .where(UtteranceRow.meeting_id == meeting_id)
-            .order_by(UtteranceRow.start, UtteranceRow.idx)
-        )
+        for r in session.execute(_lines(meeting_id))
     )
     minutes_row = session.execute(
         select(MinutesRow.summary, MinutesRow.options).where(MinutesRow.meeting_id == meeting_id)
@@ -429,21 +435,7 @@ def transcript_json(session: Session, meeting_id: int, *, words: bool) -> list[d
             select(SpeakerRow.label, SpeakerRow.name).where(SpeakerRow.meeting_id == meeting_id)
         )
     }
-    columns = [
-        UtteranceRow.idx,
-        UtteranceRow.speaker_label,
-        UtteranceRow.start,
-        UtteranceRow.end,
-        UtteranceRow.text,
-        UtteranceRow.overlap,
-    ]
-    if words:
-        columns.append(UtteranceRow.words)
-    rows = session.execute(
-        select(*columns)
-        .where(UtteranceRow.meeting_id == meeting_id)
-        .order_by(UtteranceRow.start, UtteranceRow.idx)
-    )
+    rows = session.execute(_lines(meeting_id, UtteranceRow.words) if words else _lines(meeting_id))
     return [
         {
             "index": r.idx,
