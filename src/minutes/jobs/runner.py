@@ -20,13 +20,7 @@ from minutes import db as store
 from minutes import factory
 from minutes.db.engine import DB_WAIT_SECONDS, failure_reason
 from minutes.db.models import Meeting, Recording, StageRun
-from minutes.errors import (
-    ConfigError,
-    InputError,
-    MinutesError,
-    ModelNotFoundError,
-    NotFoundError,
-)
+from minutes.errors import ConfigError, InputError, MinutesError, ModelNotFoundError, NotFoundError
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_job, complete, fail, heartbeat, worker_id
 from minutes.jobs.options import ProcessorSpec, run_options
 from minutes.jobs.outage import steadily
