@@ -194,7 +194,7 @@ def cmd_prepare(args: argparse.Namespace) -> None:
     ).stdout.strip()
     (a / "code").mkdir()
     archive = subprocess.run(
-        ["git", "archive", "HEAD", "src", "pipelines"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", "HEAD", "src"], cwd=ROOT, capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(a / "code")], input=archive, check=True)
     (a / "code" / "COMMIT").write_text(commit + "\n")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+from minutes.errors import ConfigError
+
 # Each of these makes a vendor library stay on this host. They are forced, not defaulted:
 # a user's shell that says otherwise must not make the product phone home.
 OFFLINE_ENV: dict[str, str] = {
@@ -47,15 +49,19 @@ def cpu_count() -> int:
 
 def default_threads() -> int:
     """Threads per stage when the user gives none: ``MINUTES_THREADS`` or the usable cores."""
-    raw = os.environ.get("MINUTES_THREADS", "")
-    if raw.strip():
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value >= 1:
-            return value
-    return cpu_count()
+    raw = os.environ.get("MINUTES_THREADS", "").strip()
+    if not raw:
+        return cpu_count()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(
+            f"MINUTES_THREADS={raw!r} is not a whole number of threads (1 or more); "
+            f"set it to e.g. {cpu_count()} or unset it to use the usable cores"
+        )
+    return value
 
 
 def limit_native_threads(threads: int) -> None:

@@ -29,12 +29,14 @@ def database_url() -> str:
 
 
 def pipelines_dirs() -> list[Path]:
-    """Folders searched for presets: ``MINUTES_PIPELINES``, the checkout's ``pipelines/``, the data dir's."""
+    """Folders searched for presets, first match wins: ``MINUTES_PIPELINES``, the presets shipped in the
+    package (``minutes/presets/``, package data, so a non-editable install has them), the data dir's
+    ``pipelines/``."""
     dirs: list[Path] = []
     env = os.environ.get("MINUTES_PIPELINES")
     if env:
         dirs.extend(Path(p).expanduser() for p in env.split(os.pathsep) if p)
-    dirs.append(Path(__file__).resolve().parents[2] / "pipelines")
+    dirs.append(Path(__file__).resolve().parent / "presets")
     dirs.append(home() / "pipelines")
     return dirs
 
