@@ -346,11 +346,13 @@ def show(meeting_id: int) -> None:
 def export(meeting_id: int, fmt: str, output: Path | None) -> None:
     """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
     from minutes import db as store
-    from minutes.export import needs_words, render, write
+    from minutes.export import needs_turns, needs_words, render, write
 
     with _errors():
         with store.session_scope(_sessions()) as s:
-            doc = store.load_meeting(s, meeting_id=meeting_id, words=needs_words(fmt))
+            doc = store.load_meeting(
+                s, meeting_id=meeting_id, words=needs_words(fmt), turns=needs_turns(fmt)
+            )
         if output is None:
             click.echo(render(doc, fmt), nl=False)
         else:

@@ -161,6 +161,9 @@ class MeetingDoc:
     stages: tuple[StageRecord, ...] = ()
     error: str | None = None
     minutes: Minutes | None = None
+    turns: tuple[SpeakerTurn, ...] = ()
+    """The diarization's speaker turns ("who spoke when", overlap kept), also where no word was
+    recognised; loaded only on request (``load_meeting(..., turns=True)``), empty otherwise."""
 
     def speaker_name(self, label: str) -> str:
         for s in self.speakers:

@@ -316,7 +316,8 @@ def _check_export(fmt: str, text: str) -> None:
         doc = json.loads(text)
         assert doc["schema"] == "minutes.meeting/1" and doc["utterances"][0]["text"] == "word0 word1 word2"
     elif fmt == "rttm":
-        assert text.startswith("SPEAKER meeting-1-tone 1 0.100 ") and "SPEAKER_00" in text
+        # The diarization's turns (the fake's first starts at 0 s), not the words' (first at 0.1 s).
+        assert text.startswith("SPEAKER meeting-1-tone 1 0.000 ") and "SPEAKER_00" in text
     elif fmt == "srt":
         assert text.startswith("1\n00:00:00,100 --> ") and "word0" in text
     elif fmt == "vtt":
@@ -373,8 +374,9 @@ def test_rename_a_speaker_shows_in_every_export(cli: Cli, lib: Library) -> None:
     assert "Zoë O'Brien" in cli("show", meeting).stdout
     doc = json.loads(cli("export", meeting, "-f", "json").stdout)
     assert doc["utterances"][0]["speaker_name"] == "Zoë O'Brien"
-    # RTTM keeps the label: it is the diarization's output, not the person.
-    assert "SPEAKER_00" in cli("export", meeting, "-f", "rttm").stdout
+    # RTTM names the person too (issue 11): the diarization's turns, under the name given.
+    rttm = cli("export", meeting, "-f", "rttm").stdout
+    assert "Zoë_O'Brien" in rttm and "SPEAKER_00" not in rttm
 
 
 def test_rename_an_unknown_speaker_lists_the_real_ones(cli: Cli, lib: Library) -> None:

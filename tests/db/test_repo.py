@@ -35,7 +35,7 @@ from minutes.db import (
     set_status,
 )
 from minutes.errors import ConfigError, NotFoundError
-from minutes.types import AudioInfo, ModelRef, Speaker, StageRecord, Utterance, Word
+from minutes.types import AudioInfo, ModelRef, Speaker, SpeakerTurn, StageRecord, Utterance, Word
 
 
 def audio(seed: str = "a") -> AudioInfo:
@@ -235,6 +235,21 @@ def test_meeting_round_trip(factory: sessionmaker[Session]) -> None:
     assert doc.stages == (TRANSCRIBE, diarize)
     assert doc.speaker_name("SPEAKER_01") == "SPEAKER_01"
     assert embedding == [0.1, -0.2, 0.3]
+
+
+def test_speaker_turns_are_loaded_only_when_asked(session: Session) -> None:
+    meeting = new_meeting(session)
+    transcribe(session, meeting.id)
+    assert load_meeting(session, meeting_id=meeting.id, turns=True).turns == ()  # never diarized
+    diarize = StageRecord(stage="diarize", cache_key="d")
+    turns = {"turns": [[4.0, 5.5, "SPEAKER_01"], [0.5, 2.25, "SPEAKER_00"]], "embeddings": {}}
+    save_stage(session, meeting_id=meeting.id, record=diarize, payload=turns)
+
+    assert load_meeting(session, meeting_id=meeting.id).turns == ()
+    assert load_meeting(session, meeting_id=meeting.id, turns=True).turns == (
+        SpeakerTurn(0.5, 2.25, "SPEAKER_00"),
+        SpeakerTurn(4.0, 5.5, "SPEAKER_01"),
+    )
 
 
 def test_replace_transcript_keeps_speaker_names(session: Session) -> None:

@@ -18,6 +18,7 @@ from minutes.export import (
     cues,
     default_filename,
     from_json,
+    needs_turns,
     render,
     to_json,
     to_markdown,
@@ -35,6 +36,7 @@ from minutes.types import (
     Minutes,
     ModelRef,
     Speaker,
+    SpeakerTurn,
     StageRecord,
     Utterance,
     Word,
@@ -353,7 +355,7 @@ def test_markdown_sections_go_between_metadata_and_transcript() -> None:
 # --- RTTM --------------------------------------------------------------------------------------
 
 
-def test_rttm_lines_from_utterances_with_labels_and_safe_file_id() -> None:
+def test_rttm_lines_from_utterances_with_names_and_safe_file_id() -> None:
     doc = make_doc(
         title="Zoë's sync",
         speakers=(Speaker(label="SPEAKER 00", name="Zoë O'Brien"),),
@@ -365,12 +367,43 @@ def test_rttm_lines_from_utterances_with_labels_and_safe_file_id() -> None:
         ),
     )
     assert to_rttm(doc) == (
-        "SPEAKER meeting-12-zoes-sync 1 0.500 2.750 <NA> <NA> SPEAKER00 <NA> <NA>\n"
+        "SPEAKER meeting-12-zoes-sync 1 0.500 2.750 <NA> <NA> Zoë_O'Brien <NA> <NA>\n"
         "SPEAKER meeting-12-zoes-sync 1 2.500 1.500 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
-        "SPEAKER meeting-12-zoes-sync 1 5.000 1.000 <NA> <NA> SPEAKER00 <NA> <NA>\n"
+        "SPEAKER meeting-12-zoes-sync 1 5.000 1.000 <NA> <NA> Zoë_O'Brien <NA> <NA>\n"
     )
     for line in to_rttm(doc).splitlines():
         assert len(line.split()) == 10
+
+
+def test_rttm_comes_from_the_diarization_turns_with_names_and_overlap() -> None:
+    # The diarization heard SPEAKER_01 from 7 to 9 s where no word was recognised: still in the RTTM.
+    doc = make_doc(
+        speakers=(
+            Speaker(label="SPEAKER_00", name="Ann Lee"),
+            Speaker(label="SPEAKER_01"),
+            Speaker(label="SPEAKER_02", name="Ann Lee"),  # the same person under two labels
+        ),
+        utterances=(utt(0, "SPEAKER_00", 0.5, 2.0, "hello"),),
+        turns=(
+            SpeakerTurn(0.4, 2.2, "SPEAKER_00"),
+            SpeakerTurn(2.0, 3.0, "SPEAKER_01"),  # overlaps Ann: kept
+            SpeakerTurn(2.1, 4.0, "SPEAKER_02"),  # Ann again: merged with her first turn
+            SpeakerTurn(7.0, 9.0, "SPEAKER_01"),
+        ),
+    )
+    assert render(doc, "rttm") == (
+        "SPEAKER meeting-12-weekly-sync 1 0.400 3.600 <NA> <NA> Ann_Lee <NA> <NA>\n"
+        "SPEAKER meeting-12-weekly-sync 1 2.000 1.000 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+        "SPEAKER meeting-12-weekly-sync 1 7.000 2.000 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+    )
+    assert needs_turns("RTTM") and not needs_turns("srt") and not needs_turns("json")
+
+
+def test_turns_do_not_change_the_other_formats() -> None:
+    plain = make_doc()
+    with_turns = replace(plain, turns=(SpeakerTurn(0.0, 99.0, "SPEAKER_00"),))
+    for fmt in ("json", "md", "txt", "srt", "vtt"):
+        assert render(with_turns, fmt) == render(plain, fmt), fmt
 
 
 def test_rttm_file_id_without_usable_title() -> None:

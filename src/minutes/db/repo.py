@@ -9,7 +9,7 @@ here and nowhere else.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
@@ -29,6 +29,7 @@ from minutes.db.models import (
     utcnow,
 )
 from minutes.errors import ConfigError, NotFoundError
+from minutes.payloads import diarization_from_dict
 from minutes.types import (
     AudioInfo,
     Chapter,
@@ -37,6 +38,7 @@ from minutes.types import (
     Minutes,
     ModelRef,
     Speaker,
+    SpeakerTurn,
     StageRecord,
     Utterance,
     Word,
@@ -379,12 +381,15 @@ def list_meetings(session: Session, *, limit: int | None = None) -> list[Meeting
     ]
 
 
-def load_meeting(session: Session, *, meeting_id: int, words: bool = True) -> MeetingDoc:
+def load_meeting(
+    session: Session, *, meeting_id: int, words: bool = True, turns: bool = False
+) -> MeetingDoc:
     """Everything stored about one meeting, as a :class:`~minutes.types.MeetingDoc`.
 
     ``words=False`` leaves out the word timings (every utterance gets ``words=()``): they are
     most of a transcript's stored size and decoding them dominates loading a long meeting, and
-    most readers (Markdown, text, RTTM) never look at them.
+    most readers (Markdown, text, RTTM) never look at them. ``turns=True`` adds the diarization's
+    speaker turns (``MeetingDoc.turns``, read from the stored diarize stage), which RTTM is made from.
     """
     utterances = selectinload(Meeting.utterances)
     query = (
@@ -405,7 +410,17 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True) -> Me
     meeting = session.scalars(query).one_or_none()
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    return _meeting_doc(meeting, words=words)
+    doc = _meeting_doc(meeting, words=words)
+    return replace(doc, turns=speaker_turns(session, meeting_id=meeting_id)) if turns else doc
+
+
+def speaker_turns(session: Session, *, meeting_id: int) -> tuple[SpeakerTurn, ...]:
+    """The diarization's speaker turns of a meeting, in time order; ``()`` if it was never diarized."""
+    query = select(StageRun.payload).where(StageRun.meeting_id == meeting_id, StageRun.stage == "diarize")
+    payload = session.scalars(query).one_or_none()
+    if not payload:
+        return ()
+    return tuple(sorted(diarization_from_dict(payload).turns, key=lambda t: (t.start, t.end, t.speaker)))
 
 
 def _meeting_doc(meeting: Meeting, *, words: bool = True) -> MeetingDoc:

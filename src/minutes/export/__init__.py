@@ -44,6 +44,11 @@ def needs_words(fmt: str) -> bool:
     return _check_format(fmt) in _USE_WORDS
 
 
+def needs_turns(fmt: str) -> bool:
+    """Whether format ``fmt`` reads the diarization's speaker turns (``load_meeting(..., turns=True)``)."""
+    return _check_format(fmt) == "rttm"
+
+
 def _check_format(fmt: str) -> str:
     name = fmt.strip().lower() if isinstance(fmt, str) else fmt
     if name not in _RENDERERS:
@@ -107,6 +112,7 @@ __all__ = [
     "cues",
     "default_filename",
     "from_json",
+    "needs_turns",
     "needs_words",
     "render",
     "slugify",

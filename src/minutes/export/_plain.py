@@ -72,32 +72,42 @@ def to_txt(doc: MeetingDoc) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rttm_speaker(name: str) -> str:
+    """A speaker's name as one RTTM field: whitespace becomes ``_`` (RTTM fields are space-separated)."""
+    return "_".join(name.split()) or "unknown"
+
+
 def speech_turns(doc: MeetingDoc) -> list[tuple[float, float, str]]:
-    """``(start, end, label)`` per speaker, with touching or overlapping utterances merged, in time order."""
-    by_speaker: dict[str, list[tuple[float, float]]] = {}
-    for u in doc.utterances:
-        if u.end > u.start:
-            by_speaker.setdefault(u.speaker, []).append((u.start, u.end))
+    """``(start, end, name)`` per speaker, named as renamed, in time order.
+
+    From the diarization's turns (``doc.turns``): speech in which no word was recognised is still
+    someone speaking. A meeting without stored turns (imported, or loaded without them) falls back to
+    the utterances' spans. One person's touching or overlapping spans (also of two labels renamed to
+    the same person) become one turn; different speakers' overlap is kept.
+    """
+    spans = [(t.start, t.end, t.speaker) for t in doc.turns] or [
+        (u.start, u.end, u.speaker) for u in doc.utterances
+    ]
+    by_name: dict[str, list[tuple[float, float]]] = {}
+    for start, end, label in spans:
+        if end > start:
+            by_name.setdefault(doc.speaker_name(label), []).append((start, end))
     turns: list[tuple[float, float, str]] = []
-    for label, spans in by_speaker.items():
+    for name, own in by_name.items():
         merged: list[list[float]] = []
-        for start, end in sorted(spans):
+        for start, end in sorted(own):
             if merged and start <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
                 merged.append([start, end])
-        turns.extend((start, end, label) for start, end in merged)
+        turns.extend((start, end, name) for start, end in merged)
     return sorted(turns, key=lambda t: (t[0], t[2]))
 
 
-def rttm_speaker(label: str) -> str:
-    return "".join(label.split()) or "unknown"
-
-
 def to_rttm(doc: MeetingDoc) -> str:
-    """NIST RTTM ``SPEAKER`` lines, one per speech turn; the file id is the export's file stem."""
+    """NIST RTTM ``SPEAKER`` lines, one per :func:`speech_turns` turn; file id: the export's file stem."""
     uri = file_stem(doc)
     return "".join(
-        f"SPEAKER {uri} 1 {start:.3f} {end - start:.3f} <NA> <NA> {rttm_speaker(label)} <NA> <NA>\n"
-        for start, end, label in speech_turns(doc)
+        f"SPEAKER {uri} 1 {start:.3f} {end - start:.3f} <NA> <NA> {rttm_speaker(name)} <NA> <NA>\n"
+        for start, end, name in speech_turns(doc)
     )

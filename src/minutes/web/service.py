@@ -149,7 +149,9 @@ def export_meeting(session: Session, actor: Actor, meeting_id: int, fmt: str) ->
     name = fmt.strip().lower()
     if name not in EXPORT_TYPES:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_TYPES)}")
-    doc: MeetingDoc = store.load_meeting(session, meeting_id=meeting_id, words=export.needs_words(name))
+    doc: MeetingDoc = store.load_meeting(
+        session, meeting_id=meeting_id, words=export.needs_words(name), turns=export.needs_turns(name)
+    )
     audit.record(
         session,
         actor,
