@@ -350,9 +350,7 @@ def export(meeting_id: int, fmt: str, output: Path | None) -> None:
 
     with _errors():
         with store.session_scope(_sessions()) as s:
-            doc = store.load_meeting(
-                s, meeting_id=meeting_id, words=needs_words(fmt), turns=needs_turns(fmt)
-            )
+            doc = store.load_meeting(s, meeting_id=meeting_id, words=needs_words(fmt), turns=needs_turns(fmt))
         if output is None:
             click.echo(render(doc, fmt), nl=False)
         else:

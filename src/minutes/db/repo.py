@@ -381,9 +381,7 @@ def list_meetings(session: Session, *, limit: int | None = None) -> list[Meeting
     ]
 
 
-def load_meeting(
-    session: Session, *, meeting_id: int, words: bool = True, turns: bool = False
-) -> MeetingDoc:
+def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns: bool = False) -> MeetingDoc:
     """Everything stored about one meeting, as a :class:`~minutes.types.MeetingDoc`.
 
     ``words=False`` leaves out the word timings (every utterance gets ``words=()``): they are
