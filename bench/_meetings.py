@@ -1,0 +1,61 @@
+"""The generated meetings of ``tests/data/meetings/`` (format in its README), read as plain data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+MEETINGS = ROOT / "tests" / "data" / "meetings"
+SPLITS = ("tune", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    split: str
+    kind: str
+    title: str
+    meeting_date: date
+    audio: bool
+    speakers: tuple[str, ...]
+    turns: tuple[tuple[str, str], ...]  # (speaker name, text)
+    reference: dict[str, Any]
+    negatives: tuple[dict[str, Any], ...]
+
+    def label(self, speaker: str) -> str:
+        """The diarization-style label of a speaker ("SPEAKER_00" …), as the pipeline would see it."""
+        return f"SPEAKER_{self.speakers.index(speaker):02d}"
+
+    def names(self) -> dict[str, str]:
+        """Speaker labels → people's names (what renaming speakers gives the summarizer)."""
+        return {self.label(s): s for s in self.speakers}
+
+
+def load(split: str = "all", *, folder: Path = MEETINGS) -> list[Meeting]:
+    """The meetings of one split ("tune", "test") or "all", ordered by id."""
+    if split not in (*SPLITS, "all"):
+        raise SystemExit(f"unknown split {split!r}; choose one of: tune, test, all")
+    out = []
+    for path in sorted(folder.glob("*.json")):
+        raw = json.loads(path.read_text())
+        if split != "all" and raw["split"] != split:
+            continue
+        out.append(
+            Meeting(
+                id=raw["id"],
+                split=raw["split"],
+                kind=raw["kind"],
+                title=raw["title"],
+                meeting_date=date.fromisoformat(raw["meeting_date"]),
+                audio=bool(raw.get("audio")),
+                speakers=tuple(raw["speakers"]),
+                turns=tuple((u["speaker"], u["text"]) for u in raw["utterances"]),
+                reference=raw["reference"],
+                negatives=tuple(raw.get("negatives", ())),
+            )
+        )
+    return out

@@ -1,0 +1,309 @@
+"""Benchmark: decisions and action items on the generated meetings of ``tests/data/meetings/``.
+
+    .venv/bin/python bench/minutes_corpus.py --split test [--stage both] [--json] [--details]
+
+Text goes straight in (no audio): one ``Utterance`` per line, speakers labelled ``SPEAKER_00`` …
+with their names given as renames would give them. Two stages are scored:
+
+* ``candidates``: :func:`minutes.summarize.candidates.find_candidates`, the deterministic rules;
+* ``summarizer``: the whole :class:`~minutes.summarize.engine.Summarizer` with a stand-in model
+  that keeps every candidate and echoes its sentence (no model download, no model judgement: it
+  measures what the rules hand the model, through the same grounding and ordering code);
+  ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``).
+
+Matching (per meeting, per kind; questions are not scored):
+
+1. A predicted item and a reference item of the same kind are a *pair* when the prediction's
+   evidence utterances include the reference's ``evidence_utterance_index`` or one of its
+   ``also_evidence``; or, failing that, when the prediction cites an utterance within two of the
+   reference's and shares at least half of the reference text's content words
+   (``minutes.summarize.grounding.content_words``).
+2. Pairs are matched one to one, best first: evidence on the main utterance before evidence on an
+   ``also`` utterance before text overlap; then a pair with the right owner (two people sharing
+   one task); then by shared content words.
+3. ``found`` = matched pairs. Precision = found / predicted, recall = found / reference.
+   For actions, ``strict`` counts only pairs whose owner is the reference owner (the label's name)
+   **and** whose due date equals the reference's (both ``null`` counts as equal); owner and due
+   accuracy are over the matched pairs. An unmatched prediction is a false positive; when it cites
+   an utterance documented in ``negatives`` it is also counted as a hard negative taken.
+
+The split (tune/test) was fixed before any rule was changed: tune rules on ``--split tune`` only.
+``--details`` lists misses and false positives; read it for the tune split, not for the test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from _meetings import ROOT, Meeting, load
+
+KINDS = ("decision", "action")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    kind: str
+    text: str
+    evidence: frozenset[int]
+    owner: str | None = None  # a person's name
+    due: str | None = None  # ISO date
+
+
+def utterances(meeting: Meeting) -> list[Any]:
+    """The meeting's lines as Utterances with synthetic times (150 words a minute)."""
+    from minutes.types import Utterance
+
+    out, t = [], 0.0
+    for i, (who, text) in enumerate(meeting.turns):
+        dur = max(0.5, len(text.split()) / 2.5)
+        out.append(Utterance(index=i, speaker=meeting.label(who), start=t, end=t + dur, text=text))
+        t += dur + 0.3
+    return out
+
+
+def references(meeting: Meeting) -> list[Item]:
+    ref = meeting.reference
+    out = [
+        Item("decision", d["text"], frozenset([d["evidence_utterance_index"], *d.get("also_evidence", ())]))
+        for d in ref["decisions"]
+    ]
+    out += [
+        Item(
+            "action",
+            a["task"],
+            frozenset([a["evidence_utterance_index"], *a.get("also_evidence", ())]),
+            a["owner"],
+            a["due"],
+        )
+        for a in ref["actions"]
+    ]
+    return out
+
+
+def from_candidates(meeting: Meeting) -> list[Item]:
+    from minutes.summarize.candidates import find_candidates
+
+    names = meeting.names()
+    found = find_candidates(utterances(meeting), meeting_date=meeting.meeting_date, names=names)
+    return [
+        Item(
+            c.kind,
+            c.text,
+            frozenset(c.evidence or (c.utterance,)),
+            names.get(c.owner, c.owner) if c.owner else None,
+            c.due.isoformat() if c.due and c.kind == "action" else None,
+        )
+        for c in found
+        if c.kind in KINDS
+    ]
+
+
+class KeepAll:
+    """A stand-in model: keeps every candidate and phrases it with the candidate's own sentence."""
+
+    def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
+             max_tokens: int = 256) -> str:  # fmt: skip
+        props = (schema or {}).get("properties", {})
+        prompt = messages[-1]["content"]
+        if "keep" in props:
+            field = next(k for k in props if k != "keep")
+            said = prompt.rsplit(' said: "', 1)[-1].split('"\n', 1)[0]
+            return json.dumps({"keep": True, field: said})
+        if "title" in props:
+            return json.dumps({"title": "Part", "summary": "Discussed."})
+        return json.dumps({"summary": "Meeting."})
+
+    def ref(self) -> Any:
+        from minutes.types import ModelRef
+
+        return ModelRef(name="keep-all", source="bench", sha256="0" * 64)
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)
+
+    def close(self) -> None:
+        pass
+
+
+def from_summarizer(meeting: Meeting, llm: Any) -> list[Item]:
+    from minutes.summarize.engine import Summarizer
+
+    names = meeting.names()
+    minutes = Summarizer(llm).summarize(
+        utterances(meeting), names=names, meeting_date=meeting.meeting_date, language="en"
+    )
+    return [
+        Item(i.kind, i.text, frozenset(i.evidence), names.get(i.owner, i.owner) if i.owner else None, i.due)
+        for i in minutes.items
+        if i.kind in KINDS
+    ]
+
+
+def _pair_score(ref: Item, ref_main: int, pred: Item) -> tuple[int, bool, float] | None:
+    from minutes.summarize.grounding import content_words
+
+    words = content_words(ref.text)
+    shared = len(words & content_words(pred.text)) / max(1, len(words))
+    same_owner = pred.owner == ref.owner
+    if ref_main in pred.evidence:
+        return 3, same_owner, shared
+    if ref.evidence & pred.evidence:
+        return 2, same_owner, shared
+    if shared >= 0.5 and any(abs(e - ref_main) <= 2 for e in pred.evidence):
+        return 1, same_owner, shared
+    return None
+
+
+def match(refs: Sequence[tuple[Item, int]], preds: Sequence[Item]) -> list[tuple[int, int]]:
+    """One-to-one (reference index, prediction index) pairs, best first (rules in the docstring)."""
+    pairs = []
+    for r, (ref, main) in enumerate(refs):
+        for p, pred in enumerate(preds):
+            score = _pair_score(ref, main, pred) if pred.kind == ref.kind else None
+            if score is not None:
+                pairs.append((score, r, p))
+    pairs.sort(key=lambda x: (-x[0][0], -x[0][1], -x[0][2], x[1], x[2]))
+    used_r: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _score, r, p in pairs:
+        if r not in used_r and p not in used_p:
+            used_r.add(r)
+            used_p.add(p)
+            out.append((r, p))
+    return out
+
+
+def score_meeting(meeting: Meeting, preds: Sequence[Item]) -> dict[str, Any]:
+    """Counts for one meeting, per kind, plus the misses and false positives for --details."""
+    ref_raw = meeting.reference
+    mains = [d["evidence_utterance_index"] for d in ref_raw["decisions"]] + [
+        a["evidence_utterance_index"] for a in ref_raw["actions"]
+    ]
+    refs = list(zip(references(meeting), mains, strict=True))
+    negative_utts = {n["utterance_index"] for n in meeting.negatives}
+    out: dict[str, Any] = {"misses": [], "false_positives": [], "wrong": []}
+    for kind in KINDS:
+        rk = [x for x in refs if x[0].kind == kind]
+        pk = [x for x in preds if x.kind == kind]
+        pairs = match(rk, pk)
+        c = {"ref": len(rk), "pred": len(pk), "found": len(pairs), "owner": 0, "due": 0, "strict": 0}
+        for r, p in pairs:
+            ref, pred = rk[r][0], pk[p]
+            owner_ok, due_ok = pred.owner == ref.owner, pred.due == ref.due
+            c["owner"] += owner_ok
+            c["due"] += due_ok
+            c["strict"] += owner_ok and due_ok
+            if kind == "action" and not (owner_ok and due_ok):
+                out["wrong"].append({"ref": _show(ref), "got": _show(pred)})
+        matched_p = {p for _, p in pairs}
+        fps = [pk[p] for p in range(len(pk)) if p not in matched_p]
+        c["negatives_taken"] = sum(1 for x in fps if x.evidence & negative_utts)
+        out[kind] = c
+        out["misses"] += [_show(rk[r][0]) for r in range(len(rk)) if r not in {r for r, _ in pairs}]
+        out["false_positives"] += [_show(x) for x in fps]
+    return out
+
+
+def _show(item: Item) -> str:
+    who = f" [{item.owner}, due {item.due}]" if item.kind == "action" else ""
+    return f"{item.kind} @{sorted(item.evidence)}{who}: {item.text}"
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def totals(per_meeting: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Summed counts and precision/recall per kind (action: plain and strict)."""
+    out: dict[str, Any] = {}
+    rows = list(per_meeting)
+    for kind in KINDS:
+        c = {k: sum(r[kind][k] for r in rows) for k in rows[0][kind]} if rows else {}
+        c["precision"] = _ratio(c.get("found", 0), c.get("pred", 0))
+        c["recall"] = _ratio(c.get("found", 0), c.get("ref", 0))
+        if kind == "action":
+            c["strict_precision"] = _ratio(c.get("strict", 0), c.get("pred", 0))
+            c["strict_recall"] = _ratio(c.get("strict", 0), c.get("ref", 0))
+            c["owner_accuracy"] = _ratio(c.get("owner", 0), c.get("found", 0))
+            c["due_accuracy"] = _ratio(c.get("due", 0), c.get("found", 0))
+        out[kind] = c
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "   -" if x is None else f"{100 * x:5.1f}"
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    head = (
+        f"{'split/stage':26} {'dec ref':>7} {'pred':>5} {'P%':>5} {'R%':>5} | {'act ref':>7} {'pred':>5}"
+        f" {'P%':>5} {'R%':>5} {'owner%':>6} {'due%':>5} {'strictP%':>8} {'strictR%':>8} | {'neg hit':>7}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, t in results.items():
+        d, a = t["decision"], t["action"]
+        lines.append(
+            f"{name:26} {d['ref']:7d} {d['pred']:5d} {_pct(d['precision'])} {_pct(d['recall'])} |"
+            f" {a['ref']:7d} {a['pred']:5d} {_pct(a['precision'])} {_pct(a['recall'])}"
+            f" {_pct(a['owner_accuracy']):>6} {_pct(a['due_accuracy'])} {_pct(a['strict_precision']):>8}"
+            f" {_pct(a['strict_recall']):>8} | {d['negatives_taken'] + a['negatives_taken']:7d}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="test", choices=["tune", "test", "all"])
+    parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "both"])
+    parser.add_argument("--model", help="score the summarizer with this local model instead of keep-all")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--details", action="store_true", help="list misses and false positives")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+
+    llm: Any = KeepAll()
+    if args.model:
+        from minutes.llm import LLMOptions, build_llm
+
+        llm = build_llm(LLMOptions(model=args.model, threads=2))
+    stages = ["candidates", "summarizer"] if args.stage == "both" else [args.stage]
+    splits = ["tune", "test"] if args.split == "all" else [args.split]
+    results: dict[str, dict[str, Any]] = {}
+    details: dict[str, dict[str, Any]] = {}
+    for split in splits:
+        meetings = load(split)
+        for stage in stages:
+            name = f"{split}/{stage}" + (f"({args.model})" if stage == "summarizer" and args.model else "")
+            scored = {
+                m.id: score_meeting(
+                    m, from_candidates(m) if stage == "candidates" else from_summarizer(m, llm)
+                )
+                for m in meetings
+            }
+            results[name] = {"meetings": len(meetings), **totals(scored.values())}
+            details[name] = {
+                k: {x: v[x] for x in ("misses", "false_positives", "wrong") if v[x]}
+                for k, v in scored.items()
+            }
+    if args.json:
+        print(json.dumps({"results": results, **({"details": details} if args.details else {})}, indent=1))
+        return 0
+    print(table(results))
+    if args.details:
+        for name, per in details.items():
+            print(f"\n## {name}")
+            for mid, d in per.items():
+                for key, xs in d.items():
+                    for x in xs:
+                        print(f"  {mid} {key}: {x}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""The generated meetings of tests/data/meetings stay well formed and keep their fixed split."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FOLDER = Path(__file__).resolve().parents[1] / "data" / "meetings"
+
+
+def _meetings() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(FOLDER.glob("*.json"))]
+
+
+def test_the_corpus_has_enough_meetings_split_in_fixed_halves_by_kind() -> None:
+    meetings = _meetings()
+    assert len(meetings) >= 44
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for m in meetings:
+        by_kind.setdefault(m["kind"], []).append(m)
+    for group in by_kind.values():
+        # within a kind, ordered by id: the 1st, 3rd … are tune, the 2nd, 4th … test
+        splits = [m["split"] for m in sorted(group, key=lambda m: m["id"])]
+        assert splits == ["tune" if n % 2 == 0 else "test" for n in range(len(group))]
+    audio = Counter(m["split"] for m in meetings if m["audio"])
+    assert audio == {"tune": 10, "test": 10}
+
+
+@pytest.mark.parametrize("meeting", _meetings(), ids=lambda m: m["id"])
+def test_each_meeting_references_its_own_utterances_and_speakers(meeting: dict[str, Any]) -> None:
+    utts = meeting["utterances"]
+    speakers = {u["speaker"] for u in utts}
+    assert set(meeting["speakers"]) == speakers and 2 <= len(speakers) <= 5
+    assert 6 <= len(utts) <= 25
+    day = date.fromisoformat(meeting["meeting_date"])
+    ref = meeting["reference"]
+    for item in [*ref["decisions"], *ref["actions"]]:
+        for i in [item["evidence_utterance_index"], *item.get("also_evidence", ())]:
+            assert 0 <= i < len(utts)
+    for action in ref["actions"]:
+        assert action["owner"] in speakers
+        assert action["due"] is None or date.fromisoformat(action["due"]) >= day
+    for neg in meeting["negatives"]:
+        assert 0 <= neg["utterance_index"] < len(utts)
