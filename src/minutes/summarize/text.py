@@ -6,7 +6,8 @@ cutter and the summary check.
 
 - **Sentences** end after ``.``, ``?`` or ``!`` and white space, never after a title ("Dr.",
   "Mr.") and, before a lowercase word, not after an abbreviation or initial ("a.m.", "e.g.",
-  "J."). Model-written prose is read more strictly (:func:`split_sentences` with ``prose``).
+  "J."). In model-written prose (:func:`split_sentences` with ``prose``), which starts each
+  sentence with a capital, every abbreviation joins, and so does a piece starting lowercase.
 - **Words** are runs of letters, accents included, with at most one inner apostrophe ("don't",
   "josé's"), or a number with the letters stuck to it ("1,000", "10am", "2nd"); curly
   apostrophes count as straight ones. :func:`content_tokens` drops stop words and fillers,
