@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from minutes.summarize.candidates import Candidate, commitment_cue, find_candidates, split_sentences
+from minutes.summarize.candidates import Candidate, commitment_cue, find_candidates
+from minutes.summarize.text import split_sentences
 from minutes.types import Utterance
 
 WED = date(2026, 11, 18)  # a Wednesday

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from minutes.summarize.grounding import content_words, stem, support
+from minutes.summarize.grounding import support
+from minutes.summarize.text import content_words, stem
 
 WED = date(2026, 11, 18)
 

@@ -15,8 +15,8 @@ from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
 from minutes.summarize.addressed import heard_names
 from minutes.summarize.engine import Summarizer
-from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary, sentences
-from minutes.summarize.summary_facts import numbers_in
+from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary
+from minutes.summarize.text import numbers_in, split_sentences
 from minutes.types import MeetingDoc, MinuteItem, Minutes, Utterance
 from tests.db.test_repo import new_meeting, transcribe
 from tests.fakes import FakeLLM
@@ -246,7 +246,7 @@ def test_a_damaged_record_reads_as_far_as_it_goes() -> None:
 
 def test_a_sentence_is_not_cut_at_an_abbreviation() -> None:
     text = "Bob will fix the payment bug by Friday, i.e. before the release. Dr. Alice opened the meeting."
-    assert sentences(text) == [
+    assert split_sentences(text, prose=True) == [
         "Bob will fix the payment bug by Friday, i.e. before the release.",
         "Dr. Alice opened the meeting.",
     ]

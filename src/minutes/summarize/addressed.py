@@ -14,9 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from minutes.summarize.candidates import split_sentences
-from minutes.summarize.dates import ENGLISH
-from minutes.summarize.grounding import STOPWORDS
+from minutes.summarize.summary_facts import NOT_PEOPLE
+from minutes.summarize.text import split_sentences
 from minutes.types import Utterance
 
 _NAME = r"(?P<name>[A-Z][a-z]+)"
@@ -24,12 +23,6 @@ _THANKS = re.compile(rf"^(?i:thanks|thank you),?\s+{_NAME}\s*[.,!]")
 _CALL_START = re.compile(rf"^(?:(?i:ok|okay|so|and|now|right|alright),?\s+)?{_NAME},\s+\w")
 _CALL_END = re.compile(rf",\s*{_NAME}\s*[?!.]*$")
 _ASKING = re.compile(r"\?$|\b(?:can|could|would|will) you\b|\bplease\b", re.IGNORECASE)
-_NOT_NAMES_TEXT = (
-    "good great okay ok yes yeah so well right now alright sure thanks hi hello sorry actually first also "
-    "anyway fine perfect excellent cool nice guys everyone everybody folks team all no oh um uh and but then "
-    "look listen wait sir madam"
-)
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | {w.lower() for w in (*ENGLISH.weekdays, *ENGLISH.months)}
 
 
 def heard_names(utterances: Sequence[Utterance], names: Mapping[str, str]) -> dict[str, str]:
@@ -50,7 +43,7 @@ def heard_names(utterances: Sequence[Utterance], names: Mapping[str, str]) -> di
     pairs = {
         (name, label)
         for name, label in votes
-        if name.lower() not in _NOT_NAMES | STOPWORDS | known and not names.get(label)
+        if name.lower() not in NOT_PEOPLE | known and not names.get(label)
     }
     by_name = Counter(name for name, _ in pairs)
     by_label = Counter(label for _, label in pairs)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from minutes.summarize.dates import resolve_due
-from minutes.summarize.grounding import content_words
+from minutes.summarize.text import NOT_NAMES, content_words, split_sentences
 from minutes.types import Utterance
 
 _F = re.IGNORECASE
@@ -81,11 +81,6 @@ _GROUP = _rx(r"\b(?:everyone|everybody|all of you|you all|y'all|you guys|guys|fo
 _ASSIGN = re.compile(
     r"^(?P<name>[A-Z][a-z]+)(?:,)?\s+(?:will|to|is going to|needs to|should)\s+(?P<rest>\w.*)"
 )
-_NOT_NAMES = (
-    "I It That This There We They He She You Who What Which Everyone Someone Nobody Somebody Everybody "
-    "Anyone Team Marketing Sales Legal Finance Engineering Then So And But Also Maybe Design Product"
-)
-_NOT_A_NAME = frozenset(_NOT_NAMES.split())
 _ACCEPT = _rx(
     rf"^{_FILLER}(?:yes|yeah|yep|yup|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
@@ -134,7 +129,6 @@ _SMALL_TALK = _rx(
     r"|is that clear|make sense|you know|did you have a good)\b|\b(?:hear me|see my screen|on mute)\b",
 )
 _TAG = _rx(r",\s*(?:okay|ok|right|yeah|alright|all right|yes|no)\s*\?$")
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +149,6 @@ class Candidate:
     due_text: str | None = None
     evidence: tuple[int, ...] = ()
     cue: str = ""
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``, split after . ? and !, each keeping its punctuation."""
-    return [s.strip() for s in _SENTENCE_END.split(text.replace("’", "'")) if s.strip()]
 
 
 def _clause_before(s: str, end: int) -> str:
@@ -262,7 +251,7 @@ def _request(scan: _Scan, i: int, s: str) -> tuple[str, str | None, bool] | None
         else:
             substance = re.sub(r"^\s*(?:please\s+)?(?:be able to\s+)?", "", s[req.end() :], flags=_F)
         open_call = req.group("open") is not None
-    elif assign and assign.group("name") not in _NOT_A_NAME:
+    elif assign and assign.group("name").lower() not in NOT_NAMES:
         substance = assign.group("rest")
         target = scan.labels_by_name.get(assign.group("name").lower())
         if target == speaker:

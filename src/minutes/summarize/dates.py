@@ -13,7 +13,8 @@ and the resolution rules are shared. Resolution, for a meeting held on day ``M``
 - end of (the/this) week, EOW, this week → Friday of ``M``'s week (the coming Friday when ``M``
   is a weekend day); end of next week → a week after that; next week → Monday of next week.
 - end of (the/this) month → its last day; end of next month; next month → the 1st of next month.
-- in/within (the next) N days/weeks/months (digits, one…twelve, a, a couple of) → ``M + N``.
+- in/within (the next) N days/weeks/months (digits, one…nineteen, twenty…ninety, a, a couple of)
+  → ``M + N``.
 - March 1st, 1 March, the first of March, 1st of March, March the first (optional year, optional
   leading weekday): without a year, a day already past rolls to next year. ISO 2026-03-01 as is.
 - by/on/until the 25th, Friday the 20th → the next 25th (20th) on or after ``M``.
@@ -30,6 +31,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from minutes.summarize.text import ORDINALS, TENS, UNITS, blank_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +58,6 @@ class Lexicon:
 
 _MONTHS = "January February March April May June July August September October November December"
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
-_CARDINALS = "one two three four five six seven eight nine ten eleven twelve"
-_ORDINALS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
-)
-_ORDINAL_WORDS = _ORDINALS.split()
-
-
-def _english_ordinals() -> dict[str, int]:
-    out = {w: i + 1 for i, w in enumerate(_ORDINAL_WORDS)}
-    for i, w in enumerate(_ORDINAL_WORDS[:9]):
-        out[f"twenty-{w}"] = out[f"twenty {w}"] = 21 + i
-    out.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
-    return out
-
 
 ENGLISH = Lexicon(
     weekdays={
@@ -82,13 +70,13 @@ ENGLISH = Lexicon(
         "Sept": 9,
     },
     cardinals={
-        **{w: i + 1 for i, w in enumerate(_CARDINALS.split())},
+        **{w: n for w, n in (*UNITS.items(), *TENS.items()) if n > 0},
         "a": 1,
         "an": 1,
         "a couple of": 2,
         "a couple": 2,
     },
-    ordinals=_english_ordinals(),
+    ordinals=ORDINALS,
     ordinal_suffix=r"(?:st|nd|rd|th)",
     fixed={
         **dict.fromkeys(
@@ -343,3 +331,8 @@ def resolve_due(text: str, meeting_date: date, *, language: str = "en") -> tuple
         return None
     best = next((x for x in mentions if x.deadline), mentions[0])
     return best.date, best.text
+
+
+def without_dates(text: str, meeting_date: date, *, language: str = "en") -> str:
+    """``text`` with its date expressions blanked out (offsets kept), to read its other numbers."""
+    return blank_spans(text, [(m.start, m.end) for m in find_dates(text, meeting_date, language=language)])

@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from minutes.summarize.addressed import heard_names
-from minutes.summarize.candidates import commitment_cue, split_sentences
-from minutes.summarize.dates import find_dates
-from minutes.summarize.grounding import content_words, support
+from minutes.summarize.candidates import commitment_cue
+from minutes.summarize.dates import find_dates, without_dates
+from minutes.summarize.grounding import support
 from minutes.summarize.summary_facts import (
     MeetingFacts,
     date_problems,
@@ -35,10 +35,10 @@ from minutes.summarize.summary_facts import (
     number_problems,
     period_span,
 )
+from minutes.summarize.text import content_words, count_shared, split_sentences
 from minutes.types import MinuteItem, Utterance
 
 CHECK_VERSION = "summary-check/1"
-_PREFIX = 5
 _MATCH = 0.6  # share of an item's content words a clause must hold to be "about" it
 _CERTAIN = 0.75  # ... and to be certain enough to put the owner's name in
 _FILLER = (
@@ -148,7 +148,7 @@ def check_summary(
     total = 0
     for paragraph in re.split(r"\n\s*\n", summary.strip()):
         kept: list[str] = []
-        for sentence in sentences(paragraph):
+        for sentence in split_sentences(paragraph, prose=True):
             total += 1
             problems, fix = _problems(sentence, meeting)
             if problems:
@@ -166,20 +166,6 @@ def check_summary(
         text = fallback_summary(items, names, utterances)
         check = replace(check, fallback=True)
     return text, check
-
-
-_ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|a\.m|p\.m|approx)\.$")
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph; not split after "Dr.", "a.m.", "e.g." or before a lowercase word."""
-    out: list[str] = []
-    for piece in split_sentences(" ".join(text.split())):
-        if out and (_ABBREVIATION.search(out[-1]) or piece[:1].islower()):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return out
 
 
 def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
@@ -232,12 +218,6 @@ def _agents(sentence: str, names_rx: str, verb: str) -> list[tuple[str, int, int
     return out
 
 
-def _without_dates(text: str, meeting_date: date) -> str:
-    for d in sorted(find_dates(text, meeting_date), key=lambda x: -x.start):
-        text = text[: d.start] + " " + text[d.end :]
-    return text
-
-
 def _match(clause: str, item_text: str, meeting_date: date) -> float:
     """How surely a clause is about an item, from 0 to 1, dates left out.
 
@@ -245,16 +225,12 @@ def _match(clause: str, item_text: str, meeting_date: date) -> float:
     clause that says part of the task ("update the guide" for "update the guide and send it"),
     the share of the clause's words the item holds, when that is at least 3 words.
     """
-    item = content_words(_without_dates(item_text, meeting_date))
-    words = content_words(_without_dates(clause, meeting_date))
+    item = content_words(without_dates(item_text, meeting_date))
+    words = content_words(without_dates(clause, meeting_date))
     if len(item) < 2 or len(words) < 2:
         return 0.0
 
-    def held(these: set[str], within: set[str]) -> int:
-        prefixes = {w[:_PREFIX] for w in within if len(w) >= _PREFIX}
-        return sum(1 for w in these if w in within or (len(w) >= _PREFIX and w[:_PREFIX] in prefixes))
-
-    of_item, of_clause = held(item, words), held(words, item)
+    of_item, of_clause = count_shared(item, words), count_shared(words, item)
     score = of_item / len(item) if of_item >= 2 else 0.0
     return max(score, of_clause / len(words) if of_clause >= 3 else 0.0)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from minutes.summarize.grounding import content_tokens
+from minutes.summarize.text import content_tokens
 from minutes.types import Utterance
 
 _SHORT_PENALTY = 10.0  # per missing min_words; a gap's depth is at most 2
