@@ -53,6 +53,22 @@ def test_no_cli_module_imports_a_private_name_of_another() -> None:
     assert private == []
 
 
+def test_command_modules_take_only_sibling_modules_from_the_package() -> None:
+    """``from minutes.cli import x`` in a command module names a module, never what ``__init__``
+    defines (``main``): the package imports its groups, not the other way round."""
+    modules = {path.stem for path in CLI.glob("*.py")}
+    reaching_back = [
+        f"{path.relative_to(SRC)}:{line} imports {name} from minutes.cli"
+        for path in sorted(CLI.glob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py")
+        for module, names, line in _imports(path)
+        if module == "minutes.cli"
+        for name in names
+        if name not in modules
+    ]
+    assert reaching_back == []
+
+
 def test_nothing_outside_the_cli_imports_it() -> None:
     outside = [
         f"{path.relative_to(SRC)}:{line} imports {module}"

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minutes.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, INTERRUPTED, errors, fail
-from minutes.cli.follow import Printer, say_report
 from minutes.cli.options import Recording, recording_options, stack, threads_option
+from minutes.cli.queue_view import Printer, say_report
 from minutes.db.engine import DB_WAIT_SECONDS
 from minutes.jobs import DEFAULT_MAX_ATTEMPTS, LocalEngine, Watcher, expand, list_jobs
 from minutes.jobs.follow import BatchReport, Follower

@@ -7,7 +7,7 @@ import json
 import click
 
 from minutes.cli.errors import EXIT_USAGE, errors, fail
-from minutes.cli.follow import jobs_table
+from minutes.cli.queue_view import jobs_table
 from minutes.cli.store import sessions
 from minutes.db.jobs import JOB_STATUSES
 from minutes.jobs import list_jobs, retry_jobs
