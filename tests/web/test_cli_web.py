@@ -12,11 +12,12 @@ from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from minutes import cli_web
 from minutes.cli import main
+from minutes.cli import web as cli_web
 from minutes.db import Meeting, session_scope
 from minutes.db.accounts import MeetingShare, Membership, User
 from minutes.factory import open_store
+from minutes.jobs import supervise
 from minutes.web.app import create_app
 from minutes.web.config import WebSettings
 from tests.web.world import PASSWORD
@@ -190,7 +191,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
-    monkeypatch.setattr(cli_web.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(supervise.subprocess, "Popen", fake_popen)
     yield seen
 
 
@@ -237,7 +238,7 @@ def test_the_worker_is_stopped_however_the_server_ends(
 
     def interrupted(app: Any, **kwargs: Any) -> None:
         # What uvicorn does on Ctrl+C, and what SIGTERM becomes once uvicorn re-raises it.
-        assert signal.getsignal(signal.SIGTERM) is cli_web._exit_on_sigterm
+        assert signal.getsignal(signal.SIGTERM) is supervise.exit_on_sigterm
         raise stop
 
     monkeypatch.setattr(uvicorn, "run", interrupted)
@@ -252,7 +253,7 @@ def test_the_worker_is_stopped_however_the_server_ends(
 
 def test_the_worker_child_is_stopped_when_it_does_not_stop_by_itself() -> None:
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    cli_web._stop_worker(child)
+    supervise.stop_worker(child)
     assert child.poll() is not None
 
 

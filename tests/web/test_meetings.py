@@ -481,6 +481,7 @@ def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
     from click.testing import CliRunner
 
     from minutes import cli
+    from minutes.cli import meetings as cli_meetings
 
     meeting = world.meetings["sales"]
     with session_scope(world.sessions) as s:
@@ -488,7 +489,7 @@ def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
         assert recording is not None and recording.media_path is not None
         media = Path(recording.media_path)
     assert media.exists()
-    monkeypatch.setattr(cli, "_sessions", lambda: world.sessions)
+    monkeypatch.setattr(cli_meetings, "sessions", lambda: world.sessions)
     monkeypatch.setenv("MINUTES_HOME", str(settings.media_dir.parent))
 
     result = CliRunner().invoke(cli.main, ["delete", str(meeting), "--yes"])

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from minutes.evaluation.references import ReferenceItem
-from minutes.summarize.grounding import content_words
+from minutes.summarize.text import content_words
 from minutes.types import MeetingDoc
 
 MIN_OVERLAP = 0.5

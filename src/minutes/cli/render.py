@@ -83,7 +83,7 @@ def result_line(r: ProcessResult) -> str:
     )
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
@@ -93,7 +93,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def meetings_table(rows: Sequence[MeetingSummary]) -> str:
     if not rows:
         return "no meetings yet; process one with `minutes process FILE`"
-    return _table(
+    return table(
         ["ID", "STATUS", "DURATION", "LANG", "SPEAKERS", "UTTERANCES", "CREATED", "TITLE"],
         [
             [
@@ -112,7 +112,7 @@ def meetings_table(rows: Sequence[MeetingSummary]) -> str:
 
 
 def models_table(rows: Sequence[tuple[ModelSpec, ResolvedModel | None, str]]) -> str:
-    return _table(
+    return table(
         ["NAME", "KIND", "INSTALLED", "SIZE", "LICENCE", "FROM"],
         [
             [
@@ -131,7 +131,7 @@ def models_table(rows: Sequence[tuple[ModelSpec, ResolvedModel | None, str]]) ->
 def actions_table(rows: Sequence[ActionItemRow]) -> str:
     if not rows:
         return "no action items"
-    return _table(
+    return table(
         ["MEETING", "ITEM", "DUE", "STATE", "OWNER", "TASK"],
         [
             [

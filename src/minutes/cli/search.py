@@ -10,11 +10,8 @@ from typing import Any
 
 import click
 
-from minutes.cli import _errors, _sessions
-
-
-def register(main: click.Group) -> None:
-    main.add_command(search)
+from minutes.cli.errors import errors
+from minutes.cli.store import sessions
 
 
 @click.command()
@@ -55,7 +52,7 @@ def search(
     text = " ".join(query)
     start = date_from.date() if date_from else None
     end = date_to.date() if date_to else None
-    with _errors(), store.session_scope(_sessions()) as session:
+    with errors(), store.session_scope(sessions()) as session:
         if in_minutes:
             results: Any = search_minutes(
                 session, text, date_from=start, date_to=end, limit=limit, offset=offset
@@ -133,7 +130,7 @@ def _hit_text(hit: Any, *, plain: bool) -> Any:
     """
     from rich.text import Text
 
-    from minutes.clirender import clock
+    from minutes.cli.render import clock
 
     if hasattr(hit, "utterance_index"):
         where = f"  {clock(hit.start):>7}  {hit.speaker}: "
@@ -151,3 +148,6 @@ def _hit_text(hit: Any, *, plain: bool) -> Any:
         else:
             out.append(fragment.text, style="bold reverse")
     return out
+
+
+COMMANDS: tuple[click.Command, ...] = (search,)

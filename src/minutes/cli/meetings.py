@@ -1,0 +1,154 @@
+"""Reading and editing stored meetings: ``list``, ``show``, ``export``, ``actions``, ``done``,
+``rename`` and ``delete``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from minutes.cli import actor
+from minutes.cli.errors import errors
+from minutes.cli.store import sessions
+
+
+@click.command("list")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest first).")
+@click.option(
+    "--json", "as_json", is_flag=True, envvar="MINUTES_LIST_JSON", help="JSON array instead of a table."
+)
+def list_(limit: int | None, as_json: bool) -> None:
+    """List stored meetings, newest first."""
+    from dataclasses import asdict
+
+    from minutes import db as store
+    from minutes.cli.render import meetings_table
+
+    with errors(), store.session_scope(sessions()) as s:
+        rows = store.list_meetings(s, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(meetings_table(rows))
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+def show(meeting_id: int) -> None:
+    """Show a meeting: facts, speakers and the speaker-attributed transcript."""
+    from minutes import db as store
+    from minutes.export import render
+
+    with errors(), store.session_scope(sessions()) as s:
+        doc = store.load_meeting(s, meeting_id=meeting_id, words=False)  # txt never reads them
+    if doc.status != "done":
+        click.echo(f"status: {doc.status}" + (f" ({doc.error})" if doc.error else ""))
+    click.echo(render(doc, "txt"))
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    envvar="MINUTES_EXPORT_FORMAT",
+    type=click.Choice(["json", "md", "txt", "srt", "vtt", "rttm"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File or folder to write [default: stdout]."
+)
+def export(meeting_id: int, fmt: str, output: Path | None) -> None:
+    """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
+    from minutes import db as store
+    from minutes.export import needs_turns, needs_words, render, write
+
+    with errors():
+        with store.session_scope(sessions()) as s:
+            doc = store.load_meeting(s, meeting_id=meeting_id, words=needs_words(fmt), turns=needs_turns(fmt))
+        if output is None:
+            click.echo(render(doc, fmt), nl=False)
+        else:
+            written = write(doc, fmt, output)
+            click.echo(f"wrote {written}", err=True)
+
+
+@click.command()
+@click.option("--owner", help="Only this person's items (speaker name or label).")
+@click.option("--status", type=click.Choice(["open", "done", "overdue"]), help="Only items in this state.")
+@click.option(
+    "--json", "as_json", is_flag=True, envvar="MINUTES_ACTIONS_JSON", help="JSON instead of a table."
+)
+def actions(owner: str | None, status: str | None, as_json: bool) -> None:
+    """Action items across all meetings, by due date."""
+    from dataclasses import asdict
+
+    from minutes import db as store
+    from minutes.cli.render import actions_table
+
+    with errors(), store.session_scope(sessions()) as s:
+        rows = store.action_items(s, owner=owner, status=status)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(actions_table(rows))
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+@click.argument("item", type=click.IntRange(min=1))
+@click.option("--undo", is_flag=True, help="Mark it open again.")
+def done(meeting_id: int, item: int, undo: bool) -> None:
+    """Tick action item ITEM (as numbered by `minutes actions`) of a meeting as done."""
+    from minutes import db as store
+
+    with errors(), store.session_scope(sessions()) as s:
+        store.set_item_done(s, meeting_id=meeting_id, position=item - 1, done=not undo)
+    click.echo(f"meeting {meeting_id}: item {item} {'reopened' if undo else 'done'}")
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+@click.argument("label")
+@click.argument("name")
+def rename(meeting_id: int, label: str, name: str) -> None:
+    """Give a speaker label (SPEAKER_01) a person's name in one meeting."""
+    from minutes import db as store
+
+    with errors(), store.session_scope(sessions()) as s:
+        store.rename_speaker(s, meeting_id=meeting_id, label=label, name=name)
+    click.echo(f"meeting {meeting_id}: {label} is now {name}")
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(meeting_id: int, yes: bool) -> None:
+    """Delete a meeting: transcript, speakers, minutes, search entries, jobs and its uploaded file.
+
+    A file the web app stored (under MINUTES_HOME/media) goes when no other meeting uses it; a
+    file of yours elsewhere is never touched. The deletion is written to the audit log.
+    """
+    from minutes import db as store
+    from minutes.web.config import WebSettings
+    from minutes.web.service import purge_meeting, remove_media
+
+    if not yes:
+        click.confirm(f"delete meeting {meeting_id}?", abort=True)
+    with errors(), store.session_scope(sessions()) as s:
+        deleted = purge_meeting(
+            s,
+            actor.cli_actor(),
+            meeting_id,
+            media_dir=WebSettings.from_env().media_dir,
+            username=actor.cli_username(),
+        )
+    remove_media(deleted.media)
+    click.echo(f"deleted meeting {meeting_id} ({deleted.title})")
+
+
+COMMANDS: tuple[click.Command, ...] = (list_, show, export, actions, done, rename, delete)
