@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from minutes.audio import SAMPLE_RATE, AudioInput, read_all
+from minutes.llm import Reply, Usage
 from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
 
 FAKE_ASR = ModelRef(name="fake-asr", source="tests", sha256="a" * 64)
@@ -32,6 +33,9 @@ class FakeTranscriber:
     def options(self) -> dict[str, Any]:
         return dict(self._options)
 
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.model_ref.ref(),)
+
     def transcribe(self, audio: AudioInput, *, progress: Any = None) -> Transcript:
         self.calls += 1
         if self.fail is not None:
@@ -56,6 +60,9 @@ class FakeDiarizer:
 
     def options(self) -> dict[str, Any]:
         return dict(self._options)
+
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.segmentation.ref(),)
 
     def diarize(self, audio: AudioInput, *, progress: Any = None) -> Diarization:
         self.calls += 1
@@ -92,7 +99,13 @@ class FakeLLM:
 
     def chat(
         self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str:
+    ) -> Reply:
+        """One reply, billed as one prompt token per word and one completion token per reply word."""
+        text = self.answer(messages, schema=schema)
+        words = sum(len(m["content"].split()) for m in messages)
+        return Reply(text, Usage.of_call(words, len(text.split())))
+
+    def answer(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None) -> str:
         import json
 
         self.calls.append(messages)
@@ -111,6 +124,9 @@ class FakeLLM:
 
     def ref(self) -> ModelRef:
         return FAKE_LLM
+
+    def options(self) -> dict[str, Any]:
+        return {}
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)

@@ -367,16 +367,17 @@ def export(meeting_id: int, fmt: str, output: Path | None) -> None:
 def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | None, **llm: Any) -> None:
     """(Re)write a stored meeting's minutes; only this stage runs."""
     from minutes.clirender import ProgressDisplay
+    from minutes.db.meeting_store import SqlMeetingStore
     from minutes.factory import build_summarizer, open_store
+    from minutes.pipeline.summarize_stage import summarize_meeting
     from minutes.settings import load_preset
-    from minutes.summarize.stage import summarize_meeting
 
     with _errors():
         summarizer = build_summarizer(load_preset(preset), overrides=_llm_overrides(llm), threads=threads)
         display = ProgressDisplay(f"meeting {meeting_id}", enabled=sys.stderr.isatty(), stages=("summarize",))
         with display:
             minutes, how = summarize_meeting(
-                open_store(),
+                SqlMeetingStore(open_store()),
                 meeting_id=meeting_id,
                 summarizer=summarizer,
                 force=force,

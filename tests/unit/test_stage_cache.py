@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from minutes import db as store
 from minutes.asr import AsrOptions, WhisperTranscriber
 from minutes.attribute import AttributeOptions
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.factory import open_store
-from minutes.pipeline import MeetingProcessor
+from minutes.llm import Reply, Usage
+from minutes.pipeline import MeetingProcessor, stage_keys
 from minutes.registry import ResolvedModel
 from minutes.summarize.engine import SummarizeOptions, Summarizer
 from minutes.types import AudioInfo, ModelRef
@@ -44,8 +44,7 @@ def _models(folder: Path) -> tuple[ResolvedModel, str, str]:
 
 
 def _keys(asr: WhisperTranscriber, dia: PyannoteDiarizer, att: AttributeOptions) -> dict[str, str]:
-    p = MeetingProcessor(transcriber=asr, diarizer=dia, sessions=open_store(), attribute_options=att)
-    return p._cache_keys(INFO)
+    return stage_keys(INFO.sha256, transcriber=asr, diarizer=dia, attribute_options=att)
 
 
 def test_transcribe_diarize_and_attribute_keys_are_unchanged(tmp_path: Path) -> None:
@@ -84,12 +83,14 @@ class ServerLLM(FakeLLM):
 
 def _minutes_how(tone: Path, summarizer: Summarizer, sessions: Any) -> str:
     p = MeetingProcessor(
-        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=sessions, summarizer=summarizer
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        store=SqlMeetingStore(sessions),
+        summarizer=summarizer,
     )
     return p.process(tone).stages["summarize"]
 
 
-@pytest.mark.xfail(reason="bug: the cache key hashes only sha256, a server model has none", strict=True)
 def test_another_server_model_or_url_writes_new_minutes(tone: Path) -> None:
     sessions = open_store()
     assert _minutes_how(tone, Summarizer(ServerLLM()), sessions) == "ran"
@@ -112,7 +113,6 @@ class TunedLLM(FakeLLM):
         return dict(self.decoding)
 
 
-@pytest.mark.xfail(reason="bug: summary lengths and decoding settings are not in the key", strict=True)
 def test_summary_lengths_and_decoding_settings_write_new_minutes(tone: Path) -> None:
     sessions = open_store()
     assert _minutes_how(tone, Summarizer(TunedLLM(temperature=0.0)), sessions) == "ran"
@@ -125,26 +125,18 @@ def test_summary_lengths_and_decoding_settings_write_new_minutes(tone: Path) -> 
 
 
 class CountingLLM(FakeLLM):
-    """Counts tokens the way the backends did: one running total for the model's lifetime."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from minutes.llm import Usage
-
-        self.usage = Usage()
+    """Every call costs 10 prompt and 2 completion tokens (the backends report each call's)."""
 
     def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
-        self.usage.add(10, 2)
-        return super().chat(messages, schema=schema, max_tokens=max_tokens)
+        return Reply(self.answer(messages, schema=schema), Usage.of_call(10, 2))
 
 
-@pytest.mark.xfail(reason="bug: usage totals are never reset, a batch stores running totals", strict=True)
 def test_each_meeting_records_its_own_token_usage(tone: Path, tmp_path: Path) -> None:
     sessions = open_store()
     p = MeetingProcessor(
         transcriber=FakeTranscriber(),
         diarizer=FakeDiarizer(),
-        sessions=sessions,
+        store=SqlMeetingStore(sessions),
         summarizer=Summarizer(CountingLLM()),
     )
     again = tmp_path / "again.wav"
