@@ -7,14 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from minutes import db as store
 from minutes.asr import AsrOptions, WhisperTranscriber
 from minutes.attribute import AttributeOptions
+from minutes.cache import options_identity
 from minutes.db.meeting_store import SqlMeetingStore
 from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.factory import open_store
-from minutes.llm import Reply, Usage
+from minutes.llm import LLMOptions, Reply, Usage, build_llm
 from minutes.pipeline import MeetingProcessor, stage_keys
+from minutes.pipeline.summarize_stage import summarize_key
 from minutes.registry import ResolvedModel
 from minutes.summarize.engine import SummarizeOptions, Summarizer
 from minutes.types import AudioInfo, ModelRef
@@ -149,3 +153,44 @@ def test_each_meeting_records_its_own_token_usage(tone: Path, tmp_path: Path) ->
         assert found is not None
         used.append((found[1]["prompt_tokens"], found[1]["completion_tokens"]))
     assert used[0][0] > 0 and used[0] == used[1], json.dumps(used)
+
+
+def _minutes_key(llm: Any, **options: Any) -> str:
+    return summarize_key("t" * 64, Summarizer(llm, SummarizeOptions(**options)))
+
+
+def test_the_server_model_and_url_are_in_the_minutes_key_but_the_api_key_is_not() -> None:
+    def server(**o: Any) -> Any:
+        return build_llm(LLMOptions(**{"backend": "openai", "model": "llama3", "url": "http://a:8080", **o}))
+
+    base = _minutes_key(server())
+    assert _minutes_key(server(model="mistral")) != base
+    assert _minutes_key(server(url="http://b:8080")) != base
+    assert _minutes_key(server(temperature=0.5)) != base
+    assert _minutes_key(server(api_key="secret")) == base
+    assert "secret" not in json.dumps(Summarizer(server(api_key="secret")).options())
+
+
+def test_a_local_model_is_known_by_its_hash_and_its_decoding_settings(tmp_path: Path) -> None:
+    from minutes.llm.llamacpp import LlamaCppLLM
+
+    (tmp_path / "m.gguf").write_bytes(b"weights")
+    model = ResolvedModel("m", "llm", (tmp_path / "m.gguf",), None, "MIT")
+    base = _minutes_key(LlamaCppLLM(model, LLMOptions()))
+    assert _minutes_key(LlamaCppLLM(model, LLMOptions(threads=16))) == base  # speed, not output
+    for changed in ({"temperature": 0.4}, {"repeat_penalty": 1.0}, {"seed": 1}, {"n_ctx": 4096}):
+        assert _minutes_key(LlamaCppLLM(model, LLMOptions(**changed))) != base, changed
+    for option in (
+        {"summary_chars": 500},
+        {"item_chars": 100},
+        {"summary_tokens": 400},
+        {"chunk_words": 800},
+    ):
+        assert _minutes_key(LlamaCppLLM(model, LLMOptions()), **option) != base, option
+    (tmp_path / "m.gguf").write_bytes(b"other weights")
+    assert _minutes_key(LlamaCppLLM(model, LLMOptions())) != base
+
+
+def test_an_exclusion_that_names_no_option_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"excludes unknown fields \['beam'\]"):
+        options_identity(AsrOptions(), exclude={"beam"})
