@@ -589,7 +589,7 @@ def _probe_ctranslate2(bundle: Path, model: Path) -> dict[str, Any]:
 
 
 def _parallel_models(transcriber: Any, diarizer: Any, rec: Recording) -> dict[str, Any]:
-    """What MeetingProcessor._run_models and process() do between ingest and storing (no database)."""
+    """What minutes.pipeline.run_models and process() do between ingest and storing (no database)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from minutes.attribute import AttributeOptions, attribute, speakers

@@ -72,11 +72,10 @@ def run_ours(name: str, model: str) -> dict[str, Any]:
     utts, names = utterances_of(meeting)
     llm = build_llm(LLMOptions(model=model, threads=THREADS))
     llm.chat([{"role": "user", "content": "Hi"}], max_tokens=1)  # load outside the timing
-    usage = llm.usage  # type: ignore[attr-defined]
-    usage.prompt_tokens = usage.completion_tokens = usage.calls = 0
     t0 = time.perf_counter()
-    minutes = Summarizer(llm).summarize(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
+    run = Summarizer(llm).run(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
     wall = time.perf_counter() - t0
+    minutes, usage = run.minutes, run.usage
     return {
         "summary": minutes.summary,
         "items": [
@@ -118,15 +117,14 @@ NAIVE_SCHEMA = {
 
 
 def run_naive(name: str, model: str) -> dict[str, Any]:
-    from minutes.llm import LLMOptions, build_llm, chat_json
+    from minutes.llm import LLMOptions, Metered, build_llm, chat_json
     from minutes.summarize.grounding import support
 
     meeting = json.loads((DATA / f"{name}.json").read_text())
     utts, names = utterances_of(meeting)
     llm = build_llm(LLMOptions(model=model, threads=THREADS))
     llm.chat([{"role": "user", "content": "Hi"}], max_tokens=1)
-    usage = llm.usage  # type: ignore[attr-defined]
-    usage.prompt_tokens = usage.completion_tokens = usage.calls = 0
+    metered = Metered(llm)  # counts the calls from here on
     lines, budget = [], NAIVE_CTX_TOKENS * 4
     for u in utts:
         line = f"{names[u.speaker]}: {u.text}"
@@ -136,7 +134,7 @@ def run_naive(name: str, model: str) -> dict[str, Any]:
         lines.append(line)
     t0 = time.perf_counter()
     reply = chat_json(
-        llm,
+        metered,
         [
             {"role": "system", "content": "You write meeting minutes. Answer in JSON."},
             {
@@ -151,6 +149,7 @@ def run_naive(name: str, model: str) -> dict[str, Any]:
         max_tokens=900,
     )
     wall = time.perf_counter() - t0
+    usage = metered.usage
     transcript = [u.text for u in utts]
     items = [{"kind": "decision", "text": d} for d in reply.get("decisions", [])]
     items += [

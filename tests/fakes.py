@@ -1,11 +1,34 @@
-"""Fast stand-ins for the model stages: deterministic output from the audio's length."""
+"""Fast stand-ins for the model stages (deterministic output from the audio's length), for
+storage and for ingest."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from minutes.audio import SAMPLE_RATE, AudioInput, read_all
-from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
+from minutes.audio import SAMPLE_RATE, AudioInput, AudioSource, InMemoryAudio, Waveform, read_all
+from minutes.llm import Reply, Usage
+from minutes.storage import OpenedMeeting
+from minutes.types import (
+    AudioInfo,
+    Diarization,
+    MeetingDoc,
+    Minutes,
+    ModelRef,
+    Segment,
+    Speaker,
+    SpeakerTurn,
+    StageRecord,
+    Transcript,
+    Utterance,
+    Word,
+)
 
 FAKE_ASR = ModelRef(name="fake-asr", source="tests", sha256="a" * 64)
 FAKE_DIA = ModelRef(name="fake-dia", source="tests", sha256="b" * 64)
@@ -32,6 +55,9 @@ class FakeTranscriber:
     def options(self) -> dict[str, Any]:
         return dict(self._options)
 
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.model_ref.ref(),)
+
     def transcribe(self, audio: AudioInput, *, progress: Any = None) -> Transcript:
         self.calls += 1
         if self.fail is not None:
@@ -56,6 +82,9 @@ class FakeDiarizer:
 
     def options(self) -> dict[str, Any]:
         return dict(self._options)
+
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.segmentation.ref(),)
 
     def diarize(self, audio: AudioInput, *, progress: Any = None) -> Diarization:
         self.calls += 1
@@ -92,7 +121,13 @@ class FakeLLM:
 
     def chat(
         self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str:
+    ) -> Reply:
+        """One reply, billed as one prompt token per word and one completion token per reply word."""
+        text = self.answer(messages, schema=schema)
+        words = sum(len(m["content"].split()) for m in messages)
+        return Reply(text, Usage.of_call(words, len(text.split())))
+
+    def answer(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None) -> str:
         import json
 
         self.calls.append(messages)
@@ -112,8 +147,117 @@ class FakeLLM:
     def ref(self) -> ModelRef:
         return FAKE_LLM
 
+    def options(self) -> dict[str, Any]:
+        return {}
+
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
 
     def close(self) -> None:
         pass
+
+
+class InMemoryMeetingStore:
+    """The pipeline's :class:`~minutes.storage.MeetingStore` in dictionaries: the orchestrator is
+    tested without a database. Payloads go through JSON, as they do into the database's columns."""
+
+    def __init__(self) -> None:
+        self.meetings: dict[int, MeetingDoc] = {}
+        self.by_recording: dict[str, int] = {}
+        self.stages: dict[tuple[int, str], tuple[StageRecord, dict[str, Any]]] = {}
+        self.writes: list[tuple[str, int]] = []  # (call, meeting id) of every write, in order
+        self.fail_on: str | None = None  # the name of a call that raises (a database outage)
+
+    def _write(self, call: str, meeting_id: int) -> None:
+        if self.fail_on == call:
+            raise ConnectionError(f"database went away during {call}")
+        self.writes.append((call, meeting_id))
+
+    def open_meeting(self, audio: AudioInfo, *, title: str, meeting_date: datetime | None) -> OpenedMeeting:
+        if audio.sha256 not in self.by_recording:
+            meeting_id = len(self.meetings) + 1
+            self._write("open_meeting", meeting_id)
+            self.by_recording[audio.sha256] = meeting_id
+            self.meetings[meeting_id] = MeetingDoc(
+                id=meeting_id,
+                title=title,
+                status="pending",
+                created_at="2026-11-18T09:00:00+00:00",
+                audio=audio,
+                meeting_date=meeting_date.isoformat() if meeting_date else None,
+            )
+        doc = self.meetings[self.by_recording[audio.sha256]]
+        return OpenedMeeting(id=doc.id, status=doc.status)
+
+    def stage(self, meeting_id: int, stage: str) -> tuple[StageRecord, dict[str, Any]] | None:
+        return self.stages.get((meeting_id, stage))
+
+    def save_stage(self, meeting_id: int, *, record: StageRecord, payload: dict[str, Any]) -> None:
+        self._write(f"save_stage:{record.stage}", meeting_id)
+        self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+
+    def save_transcript(
+        self,
+        meeting_id: int,
+        *,
+        utterances: Sequence[Utterance],
+        speakers: Sequence[Speaker],
+        embeddings: Mapping[str, tuple[float, ...]],
+        language: str | None,
+        record: StageRecord,
+        payload: dict[str, Any],
+    ) -> None:
+        self._write("save_transcript", meeting_id)
+        doc = self.meetings[meeting_id]
+        named = {s.label: s.name for s in doc.speakers if s.name}
+        people = tuple(replace(s, name=named.get(s.label) or s.name) for s in speakers)
+        self.meetings[meeting_id] = replace(
+            doc, utterances=tuple(utterances), speakers=people, language=language, status="done", error=None
+        )
+        self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+
+    def save_minutes(
+        self, meeting_id: int, *, minutes: Minutes, record: StageRecord, payload: dict[str, Any]
+    ) -> None:
+        self._write("save_minutes", meeting_id)
+        doc = self.meetings[meeting_id]
+        self.meetings[meeting_id] = replace(doc, minutes=minutes, status="done", error=None)
+        self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+
+    def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:
+        self._write(f"set_status:{status}", meeting_id)
+        self.meetings[meeting_id] = replace(self.meetings[meeting_id], status=status, error=error)
+
+    def load_meeting(self, meeting_id: int) -> MeetingDoc:
+        records = tuple(r for (mid, _), (r, _p) in self.stages.items() if mid == meeting_id)
+        return replace(self.meetings[meeting_id], stages=records)
+
+
+class InMemoryIngest:
+    """Ingest without ffmpeg: recordings are named waveforms, "decoded" as they are.
+
+    ``reading`` counts the recordings being read right now, so a test sees that each was let go.
+    """
+
+    def __init__(self, recordings: Mapping[str, Waveform]) -> None:
+        self.recordings = dict(recordings)
+        self.reading = 0
+        self.given: list[InMemoryAudio] = []
+
+    @contextmanager
+    def __call__(self, path: str | Path) -> Iterator[tuple[AudioInfo, AudioSource]]:
+        wave = self.recordings[Path(path).name]
+        info = AudioInfo(
+            path=str(path),
+            sha256=hashlib.sha256(wave.tobytes()).hexdigest(),
+            duration=round(wave.size / SAMPLE_RATE, 3),
+            sample_rate=SAMPLE_RATE,
+            channels=1,
+        )
+        source = InMemoryAudio(wave)
+        self.given.append(source)
+        self.reading += 1
+        try:
+            yield info, source
+        finally:
+            self.reading -= 1

@@ -14,15 +14,16 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from minutes.audio import SAMPLE_RATE, AudioInput, AudioSource, Waveform, as_source
+from minutes.cache import options_identity
 from minutes.errors import ConfigError
 from minutes.registry import ResolvedModel, resolve_asr
-from minutes.types import Segment, Transcript, Word
+from minutes.types import ModelRef, Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,10 @@ class Transcriber(Protocol):
         """Everything that changes the output: part of the stage's cache key."""
         ...
 
+    def models(self) -> tuple[ModelRef, ...]:
+        """The models it runs (their references, without loading them): part of the cache key."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AsrOptions:
@@ -58,7 +63,15 @@ class AsrOptions:
     threads: int = 1
     device: str = "cpu"
     compute_type: str = "int8"
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # faster-whisper keywords, each its own key
+
+    # Not in the cache identity: the model is identified by its files' hash, threads and device
+    # do not change the words, and ``extra``'s entries are spread into the identity one by one.
+    CACHE_EXCLUDE: ClassVar[frozenset[str]] = frozenset({"model", "threads", "device", "extra"})
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Everything that changes the transcript: part of the stage's cache key."""
+        return {**options_identity(self, exclude=self.CACHE_EXCLUDE), **self.extra}
 
 
 def read_vocabulary(path: str | Path) -> str:
@@ -107,15 +120,10 @@ class WhisperTranscriber:
         self._model: Any = None
 
     def options(self) -> dict[str, Any]:
-        o = self.opts
-        return {
-            "language": o.language,
-            "beam_size": o.beam_size,
-            "vad": o.vad,
-            "hotwords": o.hotwords,
-            "compute_type": o.compute_type,
-            **o.extra,
-        }
+        return self.opts.cache_identity()
+
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.model_ref.ref(),)
 
     def _load(self) -> Any:
         if self._model is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from minutes.cache import options_identity
 from minutes.types import Diarization, Speaker, SpeakerTurn, Transcript, Utterance, Word
 
 UNKNOWN_SPEAKER = "SPEAKER_UNKNOWN"
@@ -18,6 +20,10 @@ _SENTENCE_END = (".", "?", "!", "。", "？", "！")
 class AttributeOptions:
     max_gap: float = 1.5  # a pause this long (s) starts a new utterance
     max_length: float = 30.0  # past this (s), a sentence end starts a new utterance
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Every option changes the utterances: all of them are in the stage's cache key."""
+        return options_identity(self)
 
 
 class _TurnIndex:

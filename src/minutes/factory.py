@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes.asr import AsrOptions, WhisperTranscriber
 from minutes.attribute import AttributeOptions
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.errors import ConfigError
 from minutes.llm import LLMOptions, build_llm
@@ -94,7 +95,8 @@ def build_processor(
     summarize: dict[str, Any] | None = None,
     summary: bool = True,
 ) -> MeetingProcessor:
-    """Everything ``minutes process`` needs; models resolve now (clear errors early), load on first use."""
+    """Everything ``minutes process`` needs, storing into the database of ``sessions``; models
+    resolve now (clear errors early), load on first use."""
     enforce_offline()
     asr, dia, att = stage_options(
         preset, transcribe=transcribe, diarize=diarize, threads=threads, parallel=parallel
@@ -103,7 +105,7 @@ def build_processor(
     return MeetingProcessor(
         transcriber=WhisperTranscriber(asr),
         diarizer=PyannoteDiarizer(dia),
-        sessions=sessions,
+        store=SqlMeetingStore(sessions),
         attribute_options=att,
         parallel=parallel,
         summarizer=build_summarizer(preset, overrides=summarize, threads=threads) if summary else None,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,21 +56,6 @@ def diarization_from_dict(d: dict[str, Any]) -> Diarization:
         turns=tuple(SpeakerTurn(float(a), float(b), str(s)) for a, b, s in d["turns"]),
         embeddings={k: tuple(float(x) for x in v) for k, v in d.get("embeddings", {}).items()},
     )
-
-
-def cache_key(*, audio_sha256: str, stage: str, options: dict[str, Any], models: tuple[ModelRef, ...]) -> str:
-    """(audio hash, stage, options, model hashes) → a key; a change in any of them redoes the stage."""
-    blob = json.dumps(
-        {
-            "audio": audio_sha256,
-            "stage": stage,
-            "options": options,
-            "models": sorted(m.sha256 for m in models),
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 # The summary check's record lives in ``Minutes.options`` under this key: that column is JSON,

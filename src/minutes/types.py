@@ -40,6 +40,12 @@ class ModelRef:
     sha256: str
     licence: str = ""
 
+    @property
+    def identity(self) -> str:
+        """What stands for the model in a cache key: its files' hash, or, for a model on a
+        server (no file here to hash), its name and the server's URL."""
+        return self.sha256 or f"{self.name}@{self.source}"
+
 
 @dataclass(frozen=True, slots=True)
 class Transcript:

@@ -190,7 +190,7 @@ class _FakeLLMHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         schema = (body.get("response_format") or {}).get("json_schema", {}).get("schema")
-        content = self.llm.chat(body["messages"], schema=schema, max_tokens=body.get("max_tokens", 256))
+        content = self.llm.chat(body["messages"], schema=schema, max_tokens=body.get("max_tokens", 256)).text
         reply = json.dumps(
             {
                 "choices": [{"message": {"content": content}}],

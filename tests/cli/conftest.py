@@ -16,6 +16,7 @@ from sqlalchemy import select
 from minutes import db as store
 from minutes import factory
 from minutes.cli import main
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.pipeline import MeetingProcessor
 from minutes.settings import Preset
 from minutes.summarize.engine import Summarizer
@@ -75,7 +76,7 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
         return MeetingProcessor(
             transcriber=made.transcriber,
             diarizer=made.diarizer,
-            sessions=sessions,
+            store=SqlMeetingStore(sessions),
             parallel=parallel,
             summarizer=Summarizer(made.llm) if summary else None,
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from minutes import factory
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import StageError
 from minutes.pipeline import MeetingProcessor, ProcessResult
 from minutes.settings import Preset
@@ -134,7 +135,7 @@ def build_processor(
             current, **{k: v for k, v in (transcribe or {}).items() if v is not None}
         ),
         diarizer=SlowDiarizer(current, **{k: v for k, v in (diarize or {}).items() if v is not None}),
-        sessions=sessions,
+        store=SqlMeetingStore(sessions),
         parallel=parallel,
         summarizer=Summarizer(FakeLLM()) if summary else None,
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes import factory
 from minutes.db.jobs import Job
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import StageError
 from minutes.jobs import (
     Processors,
@@ -38,7 +39,7 @@ NOW = RetryPolicy(delay=0.0)
 def _processor(sessions: Sessions, **kwargs: Any) -> MeetingProcessor:
     kwargs.setdefault("transcriber", FakeTranscriber())
     kwargs.setdefault("diarizer", FakeDiarizer())
-    return MeetingProcessor(sessions=sessions, **kwargs)
+    return MeetingProcessor(store=SqlMeetingStore(sessions), **kwargs)
 
 
 def _queue_and_claim(

@@ -12,6 +12,7 @@ import pytest
 
 from minutes import db as store
 from minutes.asr import WhisperTranscriber
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.demo import make_meeting
 from minutes.diarize import PyannoteDiarizer
 from minutes.evaluation import cpwer
@@ -27,9 +28,9 @@ def test_ami_excerpt_speaker_attributed_transcript(
     tiny: WhisperTranscriber, diarizer: PyannoteDiarizer, data_dir: Path, report: list[str]
 ) -> None:
     folder = data_dir / "ami-es2004a-60s"
-    p = MeetingProcessor(transcriber=tiny, diarizer=diarizer, sessions=open_store())
+    p = MeetingProcessor(transcriber=tiny, diarizer=diarizer, store=SqlMeetingStore(open_store()))
     result = p.process(folder / "mixture.wav", title="AMI ES2004a excerpt")
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
     hyp: dict[str, str] = {}
     for u in doc.utterances:
@@ -48,9 +49,9 @@ def test_demo_meeting_lines_go_to_the_right_voice(
 ) -> None:
     audio = tmp_path / "demo.wav"
     timeline = make_meeting(audio)
-    p = MeetingProcessor(transcriber=tiny, diarizer=diarizer, sessions=open_store())
+    p = MeetingProcessor(transcriber=tiny, diarizer=diarizer, store=SqlMeetingStore(open_store()))
     result = p.process(audio)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
     assert len({u.speaker for u in doc.utterances}) == 3
     pairs = word_pairs(doc, timeline)

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from minutes.errors import ConfigError, StageError
-from minutes.llm import LLMOptions, build_llm, chat_json
+from minutes.llm import LLMOptions, Metered, build_llm, chat_json
 from minutes.llm.llamacpp import LlamaCppLLM
 from minutes.llm.models import resolve_llm
 
@@ -50,10 +50,11 @@ def _status(url: str, key: str | None = None) -> int:
 
 
 def test_llamacpp_structured_output_follows_the_schema(smol: LlamaCppLLM) -> None:
-    value = chat_json(smol, ASK, SCHEMA, max_tokens=40)
+    metered = Metered(smol)
+    value = chat_json(metered, ASK, SCHEMA, max_tokens=40)
     assert isinstance(value["city"], str) and len(value["city"]) <= 30
     assert isinstance(value["count"], int)
-    assert smol.usage.completion_tokens > 0
+    assert metered.usage.completion_tokens > 0
 
 
 def test_in_process_server_is_no_open_door(smol: LlamaCppLLM) -> None:
@@ -121,7 +122,7 @@ def test_transformers_backend_on_a_safetensors_folder(tmp_path: Path) -> None:
     tok.save_pretrained(folder)
     model.save_pretrained(folder)
     llm = build_llm(LLMOptions(backend="transformers", model=str(folder), threads=2))
-    text = llm.chat([{"role": "user", "content": "Say hello."}], max_tokens=8)
-    assert text.strip()
-    assert llm.usage.completion_tokens > 0  # type: ignore[attr-defined]
+    reply = llm.chat([{"role": "user", "content": "Say hello."}], max_tokens=8)
+    assert reply.text.strip()
+    assert reply.usage.completion_tokens > 0
     assert llm.ref().name == "smollm2"

@@ -12,6 +12,7 @@ import pytest
 
 from minutes import db as store
 from minutes.asr import WhisperTranscriber
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.demo import make_meeting
 from minutes.diarize import PyannoteDiarizer
 from minutes.export import render
@@ -43,9 +44,11 @@ def test_generated_meeting_minutes_have_the_right_owners_dates_and_decision(
 ) -> None:
     audio = tmp_path / "planning.wav"
     timeline = make_meeting(audio)
-    p = MeetingProcessor(transcriber=tiny, diarizer=diarizer, sessions=open_store(), summarizer=summarizer)
+    p = MeetingProcessor(
+        transcriber=tiny, diarizer=diarizer, store=SqlMeetingStore(open_store()), summarizer=summarizer
+    )
     result = p.process(audio, title="Launch planning", meeting_date=WEDNESDAY)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
     assert doc.minutes is not None
     labels = person_labels(doc, timeline)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from minutes import db as store
 from minutes.audio import AudioInput, PcmFile
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import InputError, StageError
 from minutes.factory import ThreadPlan, open_store
 from minutes.pipeline import MeetingProcessor
@@ -20,7 +21,9 @@ from tests.fakes import FakeDiarizer, FakeTranscriber
 
 def _processor(asr: FakeTranscriber | None = None, dia: FakeDiarizer | None = None) -> MeetingProcessor:
     return MeetingProcessor(
-        transcriber=asr or FakeTranscriber(), diarizer=dia or FakeDiarizer(), sessions=open_store()
+        transcriber=asr or FakeTranscriber(),
+        diarizer=dia or FakeDiarizer(),
+        store=SqlMeetingStore(open_store()),
     )
 
 
@@ -29,7 +32,7 @@ def test_process_stores_utterances_speakers_and_provenance(tone: Path) -> None:
     seen: list[tuple[str, float]] = []
     result = p.process(tone, progress=lambda s, f: seen.append((s, f)))
     assert result.status == "done" and result.utterances > 0 and result.speakers == 2
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
     assert doc.status == "done" and doc.language == "en"
     assert {u.speaker for u in doc.utterances} == {"SPEAKER_00", "SPEAKER_01"}
@@ -57,9 +60,9 @@ def test_same_recording_is_reused_and_force_redoes_it(tone: Path, tmp_path: Path
 def test_option_change_redoes_only_the_stage_it_touches(tone: Path) -> None:
     sessions = open_store()
     asr, dia = FakeTranscriber(), FakeDiarizer()
-    MeetingProcessor(transcriber=asr, diarizer=dia, sessions=sessions).process(tone)
+    MeetingProcessor(transcriber=asr, diarizer=dia, store=SqlMeetingStore(sessions)).process(tone)
     dia2 = FakeDiarizer(num_speakers=2)
-    result = MeetingProcessor(transcriber=asr, diarizer=dia2, sessions=sessions).process(tone)
+    result = MeetingProcessor(transcriber=asr, diarizer=dia2, store=SqlMeetingStore(sessions)).process(tone)
     assert result.stages == {"transcribe": "cached", "diarize": "ran", "attribute": "ran"}
     assert asr.calls == 1 and dia2.calls == 1
 
@@ -67,10 +70,10 @@ def test_option_change_redoes_only_the_stage_it_touches(tone: Path) -> None:
 def test_speaker_names_survive_reprocessing(tone: Path) -> None:
     p = _processor()
     mid = p.process(tone).meeting_id or 0
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         store.rename_speaker(s, meeting_id=mid, label="SPEAKER_00", name="Priya Shah")
     p.process(tone, force=True)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=mid)
     assert doc.speaker_name("SPEAKER_00") == "Priya Shah"
 
@@ -79,7 +82,7 @@ def test_stage_failure_marks_meeting_failed_and_keeps_finished_stage(tone: Path)
     p = _processor(asr=FakeTranscriber(fail=RuntimeError("decoder exploded")))
     with pytest.raises(StageError, match="decoder exploded"):
         p.process(tone)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         (summary,) = store.list_meetings(s)
         assert summary.status == "failed"
         doc = store.load_meeting(s, meeting_id=summary.id)
@@ -88,7 +91,7 @@ def test_stage_failure_marks_meeting_failed_and_keeps_finished_stage(tone: Path)
         # diarization finished before the failure surfaced: it is kept, not redone
         assert store.get_stage(s, meeting_id=summary.id, stage="diarize") is not None
     dia = FakeDiarizer()
-    retry = MeetingProcessor(transcriber=FakeTranscriber(), diarizer=dia, sessions=p.sessions).process(tone)
+    retry = MeetingProcessor(transcriber=FakeTranscriber(), diarizer=dia, store=p.store).process(tone)
     assert retry.status == "done" and retry.stages["diarize"] == "cached" and dia.calls == 0
 
 
@@ -98,17 +101,23 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     bad.write_text("this is not audio\n")
     with pytest.raises(InputError, match=r"notes\.wav"):
         p.process(bad)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         assert s.scalar(select(func.count()).select_from(store.Recording)) == 0
         assert s.scalar(select(func.count()).select_from(store.Meeting)) == 0
 
 
 def test_sequential_and_parallel_give_the_same_result(tone: Path) -> None:
     a = MeetingProcessor(
-        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=open_store(), parallel=True
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        store=SqlMeetingStore(open_store()),
+        parallel=True,
     ).process(tone)
     b = MeetingProcessor(
-        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=open_store(), parallel=False
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        store=SqlMeetingStore(open_store()),
+        parallel=False,
     ).process(tone, force=True)
     assert (a.utterances, a.speakers) == (b.utterances, b.speakers)
 
@@ -165,7 +174,7 @@ class _FailingDiarizer(FakeDiarizer):
 def test_decoded_file_is_removed_when_a_stage_fails(tone: Path, parallel: bool) -> None:
     asr = _SpyTranscriber()
     p = MeetingProcessor(
-        transcriber=asr, diarizer=_FailingDiarizer(), sessions=open_store(), parallel=parallel
+        transcriber=asr, diarizer=_FailingDiarizer(), store=SqlMeetingStore(open_store()), parallel=parallel
     )
     with pytest.raises(StageError, match="segmentation exploded"):
         p.process(tone)
@@ -186,6 +195,6 @@ def test_nothing_is_decoded_into_the_temp_folder_for_good(
         MeetingProcessor(
             transcriber=FakeTranscriber(fail=RuntimeError("boom")),
             diarizer=FakeDiarizer(),
-            sessions=p.sessions,
+            store=p.store,
         ).process(tone, force=True)
     assert list(scratch.iterdir()) == []

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from minutes import db as store
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import StageError
 from minutes.factory import open_store
 from minutes.llm import chat_json, parse_json
 from minutes.pipeline import MeetingProcessor
+from minutes.pipeline.summarize_stage import summarize_meeting
 from minutes.summarize.engine import Summarizer
-from minutes.summarize.stage import summarize_meeting
 from minutes.types import Utterance
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 
@@ -61,14 +62,14 @@ def test_model_rejecting_a_candidate_drops_it() -> None:
 class InventingLLM(FakeLLM):
     """Phrases every item as something nobody said."""
 
-    def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
+    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
         import json
 
         props = (schema or {}).get("properties", {})
         if "keep" in props:
             field = next(k for k in props if k != "keep")
             return json.dumps({"keep": True, field: "Hire two new designers for the Berlin office"})
-        return super().chat(messages, schema=schema, max_tokens=max_tokens)
+        return super().answer(messages, schema=schema)
 
 
 def test_item_the_evidence_does_not_support_is_flagged_not_dropped() -> None:
@@ -112,7 +113,7 @@ def test_parse_json_finds_the_object_in_prose() -> None:
 
 def test_chat_json_retries_once_then_fails_clearly() -> None:
     class Prose(FakeLLM):
-        def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
+        def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
             self.calls.append(messages)
             return "I cannot do that."
 
@@ -126,7 +127,10 @@ def test_minutes_are_stored_reused_and_redone_only_when_asked(tone: Path) -> Non
     llm = FakeLLM()
     sessions = open_store()
     p = MeetingProcessor(
-        transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), sessions=sessions, summarizer=Summarizer(llm)
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        store=SqlMeetingStore(sessions),
+        summarizer=Summarizer(llm),
     )
     result = p.process(tone)
     assert result.stages["summarize"] == "ran"
@@ -134,9 +138,11 @@ def test_minutes_are_stored_reused_and_redone_only_when_asked(tone: Path) -> Non
     again = p.process(tone)
     assert again.status == "reused" and again.stages["summarize"] == "cached" and len(llm.calls) == calls
     mid = result.meeting_id or 0
-    _, how = summarize_meeting(sessions, meeting_id=mid, summarizer=Summarizer(llm), force=True)
+    _, how = summarize_meeting(
+        SqlMeetingStore(sessions), meeting_id=mid, summarizer=Summarizer(llm), force=True
+    )
     assert how == "ran" and len(llm.calls) > calls
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
         stage = store.get_stage(s, meeting_id=doc.id, stage="summarize")
     assert doc.minutes is not None and doc.minutes.model is not None
@@ -148,15 +154,15 @@ def test_failing_model_keeps_the_transcript_and_says_how_to_retry(tone: Path) ->
     p = MeetingProcessor(
         transcriber=FakeTranscriber(),
         diarizer=FakeDiarizer(),
-        sessions=open_store(),
+        store=SqlMeetingStore(open_store()),
         summarizer=Summarizer(FakeLLM(fail=RuntimeError("out of memory"))),
     )
     with pytest.raises(StageError, match="transcript is kept"):
         p.process(tone)
-    with store.session_scope(p.sessions) as s:
+    with store.session_scope(p.store.sessions) as s:
         (row,) = store.list_meetings(s)
         doc = store.load_meeting(s, meeting_id=row.id)
     assert doc.status == "failed" and doc.utterances and doc.minutes is None
-    summarize_meeting(p.sessions, meeting_id=doc.id, summarizer=Summarizer(FakeLLM()))
-    with store.session_scope(p.sessions) as s:
+    summarize_meeting(p.store, meeting_id=doc.id, summarizer=Summarizer(FakeLLM()))
+    with store.session_scope(p.store.sessions) as s:
         assert store.load_meeting(s, meeting_id=doc.id).status == "done"

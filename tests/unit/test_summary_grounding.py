@@ -181,7 +181,7 @@ def test_spoken_numbers_compare_with_digits() -> None:
 class WrongSummaryLLM(FakeLLM):
     """Writes the whole-meeting summary the demo once got: Carol's task given to Alice, on a Monday."""
 
-    def chat(self, messages, *, schema=None, max_tokens=256):  # type: ignore[no-untyped-def]
+    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
         props = (schema or {}).get("properties", {})
         if set(props) == {"summary"}:
             return json.dumps(
@@ -190,7 +190,7 @@ class WrongSummaryLLM(FakeLLM):
                     "and send it to the support team by Monday morning. Bob will fix the payment bug."
                 }
             )
-        return super().chat(messages, schema=schema, max_tokens=max_tokens)
+        return super().answer(messages, schema=schema)
 
 
 def _stored(minutes: Minutes) -> MeetingDoc:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from minutes.db.meeting_store import SqlMeetingStore
 from minutes.jobs import run_job
 from minutes.pipeline import MeetingProcessor
 from minutes.summarize.engine import Summarizer
@@ -33,7 +34,7 @@ def test_upload_process_watch_play_export_delete(
     processor = MeetingProcessor(
         transcriber=FakeTranscriber(),
         diarizer=FakeDiarizer(),
-        sessions=world.sessions,
+        store=SqlMeetingStore(world.sessions),
         summarizer=Summarizer(FakeLLM()),
     )
     done = run_job(world.sessions, job_id, processor, worker="test-worker")

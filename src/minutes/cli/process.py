@@ -141,9 +141,10 @@ def process_files(
 def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | None, **llm: Any) -> None:
     """(Re)write a stored meeting's minutes; only this stage runs."""
     from minutes.cli.render import ProgressDisplay
+    from minutes.db.meeting_store import SqlMeetingStore
     from minutes.factory import build_summarizer, open_store
+    from minutes.pipeline.summarize_stage import summarize_meeting
     from minutes.settings import load_preset
-    from minutes.summarize.stage import summarize_meeting
 
     with errors():
         summarizer = build_summarizer(
@@ -152,7 +153,7 @@ def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | N
         display = ProgressDisplay(f"meeting {meeting_id}", enabled=sys.stderr.isatty(), stages=("summarize",))
         with display:
             minutes, how = summarize_meeting(
-                open_store(),
+                SqlMeetingStore(open_store()),
                 meeting_id=meeting_id,
                 summarizer=summarizer,
                 force=force,

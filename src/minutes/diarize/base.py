@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from minutes.audio import AudioInput
+from minutes.cache import options_identity
 from minutes.errors import ConfigError
-from minutes.types import Diarization
+from minutes.types import Diarization, ModelRef
 
 Progress = Callable[[float], None]
 
@@ -21,7 +22,13 @@ class Diarizer(Protocol):
 
     def diarize(self, audio: AudioInput, *, progress: Progress | None = None) -> Diarization: ...
 
-    def options(self) -> dict[str, Any]: ...
+    def options(self) -> dict[str, Any]:
+        """Everything that changes the output: part of the stage's cache key."""
+        ...
+
+    def models(self) -> tuple[ModelRef, ...]:
+        """The models it runs (their references, without loading them): part of the cache key."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,16 @@ class DiarizerOptions:
     """``cpu``, or ``cuda``/``cuda:N`` for a GPU (needs a CUDA build of torch; not in the cache key)."""
     segmentation_path: str | None = None
     embedding_path: str | None = None
+
+    # Not in the cache identity: threads and device do not change who spoke when (within float
+    # noise), and the model files are identified by their hashes, not their paths.
+    CACHE_EXCLUDE: ClassVar[frozenset[str]] = frozenset(
+        {"threads", "device", "segmentation_path", "embedding_path"}
+    )
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Everything that changes the diarization: part of the stage's cache key."""
+        return options_identity(self, exclude=self.CACHE_EXCLUDE)
 
     def validate(self) -> DiarizerOptions:
         for name in ("num_speakers", "min_speakers", "max_speakers"):

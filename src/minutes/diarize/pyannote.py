@@ -19,7 +19,7 @@ from minutes.audio import AudioInput, as_source
 from minutes.diarize.base import DiarizerOptions, Progress
 from minutes.errors import ConfigError, ModelNotFoundError
 from minutes.registry import ResolvedModel, campplus_source, resolve_embedding, resolve_segmentation
-from minutes.types import Diarization, SpeakerTurn
+from minutes.types import Diarization, ModelRef, SpeakerTurn
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +40,10 @@ class PyannoteDiarizer:
         self._embedder: Any = None
 
     def options(self) -> dict[str, Any]:
-        o = self.opts
-        return {
-            "num_speakers": o.num_speakers,
-            "min_speakers": o.min_speakers,
-            "max_speakers": o.max_speakers,
-            "threshold": o.threshold,
-            "min_cluster_size": o.min_cluster_size,
-            "method": o.method,
-            "step": o.step,
-            "min_duration_off": o.min_duration_off,
-        }
+        return self.opts.cache_identity()
+
+    def models(self) -> tuple[ModelRef, ...]:
+        return (self.segmentation.ref(), self.embedding.ref())
 
     def _build(self) -> Any:
         if self._pipeline is not None:
@@ -153,6 +146,6 @@ class PyannoteDiarizer:
         return Diarization(
             turns=tuple(sorted(turns, key=lambda t: (t.start, t.end, t.speaker))),
             embeddings=embeddings,
-            models=(self.segmentation.ref(), self.embedding.ref()),
+            models=self.models(),
             options=self.options(),
         )

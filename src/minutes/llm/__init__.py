@@ -3,7 +3,17 @@ OpenAI-compatible server the organisation runs, or transformers for a model fold
 
 from __future__ import annotations
 
-from minutes.llm.base import BACKENDS, LLM, LLMOptions, Message, Usage, chat_json, parse_json
+from minutes.llm.base import (
+    BACKENDS,
+    LLM,
+    LLMOptions,
+    Message,
+    Metered,
+    Reply,
+    Usage,
+    chat_json,
+    parse_json,
+)
 from minutes.llm.models import LLM_MODELS, assemble, models_dir, resolve_llm
 
 
@@ -30,6 +40,8 @@ __all__ = [
     "LLM_MODELS",
     "LLMOptions",
     "Message",
+    "Metered",
+    "Reply",
     "Usage",
     "assemble",
     "build_llm",

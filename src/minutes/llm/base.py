@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
+from minutes.cache import options_identity
 from minutes.errors import ConfigError, StageError
 from minutes.types import ModelRef
 
@@ -32,6 +33,15 @@ class LLMOptions:
     seed: int = 7
     device: str = "cpu"  # transformers backend
 
+    # Not in the cache identity: the model and the server's URL are in the model's reference
+    # (its file hash, or its name and URL), the key is a secret, threads and device do not
+    # change the replies.
+    CACHE_EXCLUDE: ClassVar[frozenset[str]] = frozenset({"model", "url", "api_key", "threads", "device"})
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Backend, context and decoding settings: what changes the replies besides the model."""
+        return options_identity(self, exclude=self.CACHE_EXCLUDE)
+
     def validate(self) -> LLMOptions:
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown LLM backend '{self.backend}'; choose one of: {', '.join(BACKENDS)}")
@@ -45,18 +55,23 @@ class LLM(Protocol):
 
     def chat(
         self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str: ...
+    ) -> Reply: ...
 
     def ref(self) -> ModelRef: ...
+
+    def options(self) -> dict[str, Any]:
+        """The settings that change its replies (decoding, context): part of the minutes' cache key."""
+        ...
 
     def count_tokens(self, text: str) -> int: ...
 
     def close(self) -> None: ...
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Usage:
-    """Tokens in and out, summed over calls (benchmarks report tokens per second from it)."""
+    """Tokens in and out of one call, or summed over calls (``a + b``); benchmarks report tokens
+    per second from it, the summarize stage stores each meeting's own."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -65,14 +80,28 @@ class Usage:
     prompt_ms: float = 0.0  # time reading the new prompt tokens (prefill)
     decode_ms: float = 0.0  # time generating
 
-    def add(self, prompt: int, completion: int, *, timings: dict[str, Any] | None = None) -> None:
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
-        self.calls += 1
-        if timings:
-            self.cached_tokens += int(timings.get("cache_n", 0))
-            self.prompt_ms += float(timings.get("prompt_ms", 0.0))
-            self.decode_ms += float(timings.get("predicted_ms", 0.0))
+    @classmethod
+    def of_call(cls, prompt: int, completion: int, *, timings: dict[str, Any] | None = None) -> Usage:
+        """One call's usage, from the token counts and (llama.cpp) timings a backend reports."""
+        t = timings or {}
+        return cls(
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            calls=1,
+            cached_tokens=int(t.get("cache_n", 0)),
+            prompt_ms=float(t.get("prompt_ms", 0.0)),
+            decode_ms=float(t.get("predicted_ms", 0.0)),
+        )
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            calls=self.calls + other.calls,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            prompt_ms=self.prompt_ms + other.prompt_ms,
+            decode_ms=self.decode_ms + other.decode_ms,
+        )
 
     def rates(self) -> dict[str, float]:
         """Prefill and decode tokens per second, where the backend reports timings."""
@@ -85,11 +114,47 @@ class Usage:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What one chat call returns: the model's text and that call's usage."""
+
+    text: str
+    usage: Usage = Usage()
+
+
+class Metered:
+    """An LLM that adds up the usage of the calls made through it (one summarize run, one
+    benchmark): a fresh one per run, so nothing carries over from the meeting before."""
+
+    def __init__(self, llm: LLM) -> None:
+        self.llm = llm
+        self.usage = Usage()
+
+    def chat(
+        self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> Reply:
+        reply = self.llm.chat(messages, schema=schema, max_tokens=max_tokens)
+        self.usage += reply.usage
+        return reply
+
+    def ref(self) -> ModelRef:
+        return self.llm.ref()
+
+    def options(self) -> dict[str, Any]:
+        return self.llm.options()
+
+    def count_tokens(self, text: str) -> int:
+        return self.llm.count_tokens(text)
+
+    def close(self) -> None:
+        self.llm.close()
+
+
 def chat_json(
     llm: LLM, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256
 ) -> dict[str, Any]:
     """A structured call: constrained where the backend supports it, parsed and checked here."""
-    text = llm.chat(messages, schema=schema, max_tokens=max_tokens)
+    text = llm.chat(messages, schema=schema, max_tokens=max_tokens).text
     value = parse_json(text)
     if value is None:
         # Unconstrained backends (transformers) may wrap JSON in prose: one corrective retry.
@@ -98,7 +163,7 @@ def chat_json(
             {"role": "assistant", "content": text},
             {"role": "user", "content": "Reply with JSON only."},
         ]
-        value = parse_json(llm.chat(retry, schema=schema, max_tokens=max_tokens))
+        value = parse_json(llm.chat(retry, schema=schema, max_tokens=max_tokens).text)
     if value is None or not isinstance(value, dict):
         raise StageError(f"the language model did not return JSON (got {text[:80]!r})")
     missing = [k for k in schema.get("required", []) if k not in value]

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from minutes.errors import ConfigError, ModelNotFoundError
-from minutes.llm.base import LLMOptions, Message, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage
 from minutes.registry import ResolvedModel
 from minutes.types import ModelRef
 
@@ -25,7 +25,6 @@ class TransformersLLM:
             )
         self.model = model
         self.opts = opts
-        self.usage = Usage()
         self._lock = threading.Lock()
         self._loaded: tuple[Any, Any] | None = None
 
@@ -47,7 +46,7 @@ class TransformersLLM:
 
     def chat(
         self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str:
+    ) -> Reply:
         import torch
 
         with self._lock:
@@ -75,11 +74,14 @@ class TransformersLLM:
                     pad_token_id=tok.eos_token_id,
                 )
             new = out[0, ids.shape[1] :]
-            self.usage.add(int(ids.shape[1]), int(new.shape[0]))
-            return str(tok.decode(new, skip_special_tokens=True))
+            text = str(tok.decode(new, skip_special_tokens=True))
+            return Reply(text, Usage.of_call(int(ids.shape[1]), int(new.shape[0])))
 
     def ref(self) -> ModelRef:
         return self.model.ref()
+
+    def options(self) -> dict[str, Any]:
+        return self.opts.cache_identity()
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)

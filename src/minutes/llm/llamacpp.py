@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from minutes.errors import StageError
-from minutes.llm.base import LLMOptions, Message, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage
 from minutes.registry import ResolvedModel
 from minutes.types import ModelRef
 
@@ -26,13 +26,15 @@ class LlamaCppLLM:
     def __init__(self, model: ResolvedModel, opts: LLMOptions) -> None:
         self.model = model
         self.opts = opts
-        self.usage = Usage()
         self._server: Any = None
         self._lock = threading.Lock()
         self._api_key = secrets.token_urlsafe(32)
 
     def ref(self) -> ModelRef:
         return self.model.ref()
+
+    def options(self) -> dict[str, Any]:
+        return self.opts.cache_identity()
 
     @property
     def listening_address(self) -> str | None:
@@ -62,7 +64,7 @@ class LlamaCppLLM:
 
     def chat(
         self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str:
+    ) -> Reply:
         request: dict[str, Any] = {
             "messages": messages,
             "max_tokens": max_tokens,
@@ -79,12 +81,14 @@ class LlamaCppLLM:
         if not isinstance(reply, dict) or "choices" not in reply:
             raise StageError(f"llama.cpp failed: {str(reply)[:200]}")
         usage = reply.get("usage") or {}
-        self.usage.add(
-            int(usage.get("prompt_tokens", 0)),
-            int(usage.get("completion_tokens", 0)),
-            timings=reply.get("timings"),
+        return Reply(
+            str(reply["choices"][0]["message"].get("content") or ""),
+            Usage.of_call(
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+                timings=reply.get("timings"),
+            ),
         )
-        return str(reply["choices"][0]["message"].get("content") or "")
 
     def count_tokens(self, text: str) -> int:
         # ~4 characters a token for English BPE vocabularies; only used to size chunks.

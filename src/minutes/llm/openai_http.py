@@ -12,7 +12,7 @@ import urllib.request
 from typing import Any
 
 from minutes.errors import ConfigError, StageError
-from minutes.llm.base import LLMOptions, Message, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage
 from minutes.types import ModelRef
 
 
@@ -25,7 +25,6 @@ class OpenAICompatLLM:
         if not self.base.endswith("/v1"):
             self.base += "/v1"
         self.timeout = timeout
-        self.usage = Usage()
 
     def _post(self, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
         headers = {"Content-Type": "application/json"}
@@ -50,7 +49,7 @@ class OpenAICompatLLM:
 
     def chat(
         self, messages: list[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
-    ) -> str:
+    ) -> Reply:
         body: dict[str, Any] = {
             "model": self.opts.model,
             "messages": messages,
@@ -71,15 +70,20 @@ class OpenAICompatLLM:
         except (KeyError, IndexError, TypeError) as exc:
             raise StageError(f"unexpected reply from {self.base}: {str(reply)[:200]}") from exc
         usage = reply.get("usage") or {}
-        self.usage.add(
-            int(usage.get("prompt_tokens", 0)),
-            int(usage.get("completion_tokens", 0)),
-            timings=reply.get("timings"),
+        return Reply(
+            str(content or ""),
+            Usage.of_call(
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+                timings=reply.get("timings"),
+            ),
         )
-        return str(content or "")
 
     def ref(self) -> ModelRef:
         return ModelRef(name=self.opts.model, source=self.base, sha256="", licence="server-side")
+
+    def options(self) -> dict[str, Any]:
+        return self.opts.cache_identity()
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)

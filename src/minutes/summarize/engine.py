@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from minutes.cache import options_identity
 from minutes.errors import StageError
-from minutes.llm import LLM, Message, chat_json
+from minutes.llm import LLM, Message, Metered, Usage, chat_json
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
@@ -46,10 +47,23 @@ LANGUAGE_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class SummarizeOptions:
+    """What the minutes are asked for; every field changes them, so all are in the cache key."""
+
     language: str | None = None  # language of the minutes; None: the meeting's
     chunk_words: int = 1000  # map step: words of transcript per chunk (and chapter)
     summary_chars: int = 350
     item_chars: int = 140
+    item_tokens: int = 80  # the model's longest reply: judging and phrasing one item
+    chapter_tokens: int = 140  # ... a chapter's title and summary
+    summary_tokens: int = 260  # ... the whole meeting's summary
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRun:
+    """One run of the summarizer: the minutes and the model's usage for them alone."""
+
+    minutes: Minutes
+    usage: Usage
 
 
 def _schema(field_name: str, max_len: int) -> dict[str, Any]:
@@ -85,12 +99,13 @@ class Summarizer:
         self.opts = opts or SummarizeOptions()
 
     def options(self) -> dict[str, Any]:
-        o = self.opts
+        """Everything that changes the minutes besides the transcript and the model's files:
+        part of the stage's cache key and recorded with the minutes."""
         return {
-            "language": o.language,
-            "chunk_words": o.chunk_words,
+            **options_identity(self.opts),
             "prompt_version": PROMPT_VERSION,
             "summary_check": CHECK_VERSION,
+            "llm": self.llm.options(),
         }
 
     def summarize(
@@ -101,6 +116,35 @@ class Summarizer:
         meeting_date: date,
         language: str | None,
         progress: Progress | None = None,
+    ) -> Minutes:
+        """The minutes of a meeting (see :meth:`run` for the model's usage as well)."""
+        run = self.run(
+            utterances, names=names, meeting_date=meeting_date, language=language, progress=progress
+        )
+        return run.minutes
+
+    def run(
+        self,
+        utterances: Sequence[Utterance],
+        *,
+        names: Mapping[str, str],
+        meeting_date: date,
+        language: str | None,
+        progress: Progress | None = None,
+    ) -> SummaryRun:
+        """The minutes of a meeting, with the tokens the model used for this meeting alone."""
+        llm = Metered(self.llm)
+        minutes = self._minutes(llm, utterances, names, meeting_date, language, progress)
+        return SummaryRun(minutes, llm.usage)
+
+    def _minutes(
+        self,
+        llm: LLM,
+        utterances: Sequence[Utterance],
+        names: Mapping[str, str],
+        meeting_date: date,
+        language: str | None,
+        progress: Progress | None,
     ) -> Minutes:
         lang = self.opts.language or language or "en"
         lang_name = LANGUAGE_NAMES.get(lang, lang)
@@ -132,25 +176,25 @@ class Summarizer:
             # Every call about this chunk starts with the same system message and transcript, so
             # llama.cpp reuses that prefix from its cache and only reads the short question after it.
             prefix = self._prefix(part, names, lang_name)
-            title, text = self._summarize_chunk(prefix)
+            title, text = self._summarize_chunk(llm, prefix)
             chapters.append(
                 Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
             )
             partials.append(text)
             if len(chunks) == 1:
                 # The whole meeting is in this prefix (already read): ask for the full summary on it.
-                whole = self._whole_summary(prefix)
+                whole = self._whole_summary(llm, prefix)
             tick()
             inside = {u.index for u in part}
             for cand in [c for c in pending if c.utterance in inside]:
                 pending.remove(cand)
-                item = self._judge(cand, prefix, by_index, names, meeting_date)
+                item = self._judge(llm, cand, prefix, by_index, names, meeting_date)
                 if item is not None:
                     items.append(item)
                 tick()
         items.sort(key=lambda i: min(i.evidence, default=0))
         summary, check = check_summary(
-            whole or self._reduce(partials, lang_name),
+            whole or self._reduce(llm, partials, lang_name),
             utterances,
             names=names,
             items=items,
@@ -188,6 +232,7 @@ class Summarizer:
 
     def _judge(
         self,
+        llm: LLM,
         cand: Candidate,
         prefix: list[Message],
         by_index: Mapping[int, Utterance],
@@ -199,7 +244,8 @@ class Summarizer:
         who = names.get(cand.speaker, cand.speaker)
         messages = self._ask(prefix, f'{who} said: "{cand.text}"\n{question}')
         try:
-            reply = chat_json(self.llm, messages, _schema(field_name, self.opts.item_chars), max_tokens=80)
+            schema = _schema(field_name, self.opts.item_chars)
+            reply = chat_json(llm, messages, schema, max_tokens=self.opts.item_tokens)
         except StageError as exc:
             log.warning("model could not judge %s candidate %r: %s", cand.kind, cand.text, exc)
             reply = {"keep": True, field_name: cand.text}
@@ -217,7 +263,7 @@ class Summarizer:
             due_text=cand.due_text,
         )
 
-    def _summarize_chunk(self, prefix: list[Message]) -> tuple[str, str]:
+    def _summarize_chunk(self, llm: LLM, prefix: list[Message]) -> tuple[str, str]:
         schema = {
             "type": "object",
             "properties": {
@@ -231,12 +277,13 @@ class Summarizer:
             "Give this part a short topic title (max 6 words) and summarize what was discussed in 2 "
             "sentences, naming who said what. Use only facts from the transcript."
         )
-        reply = chat_json(self.llm, self._ask(prefix, question), schema, max_tokens=140)
+        reply = chat_json(llm, self._ask(prefix, question), schema, max_tokens=self.opts.chapter_tokens)
         return " ".join(str(reply["title"]).split()), " ".join(str(reply["summary"]).split())
 
-    def _whole_summary(self, prefix: list[Message]) -> str:
+    def _whole_summary(self, llm: LLM, prefix: list[Message]) -> str:
         question = "This is the whole meeting. " + _WHOLE_SUMMARY
-        reply = chat_json(self.llm, self._ask(prefix, question), self._summary_schema(), max_tokens=260)
+        schema = self._summary_schema()
+        reply = chat_json(llm, self._ask(prefix, question), schema, max_tokens=self.opts.summary_tokens)
         return " ".join(str(reply["summary"]).split())
 
     def _summary_schema(self) -> dict[str, Any]:
@@ -247,7 +294,7 @@ class Summarizer:
             "additionalProperties": False,
         }
 
-    def _reduce(self, partials: Sequence[str], lang_name: str) -> str:
+    def _reduce(self, llm: LLM, partials: Sequence[str], lang_name: str) -> str:
         joined = "\n".join(f"- {p}" for p in partials)
         messages = [
             {
@@ -259,7 +306,7 @@ class Summarizer:
                 "content": f"Summaries of consecutive parts of one meeting:\n{joined}\n\n{_WHOLE_SUMMARY}",
             },
         ]
-        reply = chat_json(self.llm, messages, self._summary_schema(), max_tokens=260)
+        reply = chat_json(llm, messages, self._summary_schema(), max_tokens=self.opts.summary_tokens)
         return " ".join(str(reply["summary"]).split())
 
 

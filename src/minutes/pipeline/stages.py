@@ -1,0 +1,126 @@
+"""The model stages of one recording: their cache keys, and transcription ∥ diarization.
+
+Transcription and diarization do not depend on each other, so they run side by side, each with
+its share of the cores. Each stage's result is stored with its cache key as soon as it is done:
+a crash loses at most the stage in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from minutes import __version__
+from minutes.asr import Transcriber
+from minutes.attribute import AttributeOptions
+from minutes.audio import AudioSource
+from minutes.cache import cache_key
+from minutes.diarize import Diarizer
+from minutes.payloads import (
+    diarization_from_dict,
+    diarization_to_dict,
+    transcript_from_dict,
+    transcript_to_dict,
+)
+from minutes.storage import MeetingStore, StagePayload
+from minutes.types import Diarization, StageRecord, Transcript
+
+StageProgress = Callable[[str, float], None]  # (stage, fraction done)
+
+
+def stage_keys(
+    audio_sha256: str, *, transcriber: Transcriber, diarizer: Diarizer, attribute_options: AttributeOptions
+) -> dict[str, str]:
+    """The cache key of each stage before the minutes, from the stages' declared identities."""
+    keys = {
+        "transcribe": cache_key(
+            audio_sha256=audio_sha256,
+            stage="transcribe",
+            options=transcriber.options(),
+            models=transcriber.models(),
+        ),
+        "diarize": cache_key(
+            audio_sha256=audio_sha256, stage="diarize", options=diarizer.options(), models=diarizer.models()
+        ),
+    }
+    keys["attribute"] = cache_key(
+        audio_sha256=keys["transcribe"] + keys["diarize"],
+        stage="attribute",
+        options=attribute_options.cache_identity(),
+        models=(),
+    )
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRun:
+    """What the model stages gave: their results, which of them ran, and how long each took."""
+
+    transcript: Transcript
+    diarization: Diarization
+    stages: dict[str, str]  # "transcribe"/"diarize" → "ran" | "cached"
+    timings: dict[str, float]  # seconds, for the stages that ran
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    result: Any
+    how: str
+    seconds: float = 0.0
+
+
+def run_models(
+    pcm: AudioSource,
+    *,
+    transcriber: Transcriber,
+    diarizer: Diarizer,
+    store: MeetingStore,
+    meeting_id: int,
+    keys: Mapping[str, str],
+    cached: Mapping[str, StagePayload],
+    progress: StageProgress,
+    parallel: bool,
+) -> ModelRun:
+    """Transcribe and diarize ``pcm`` (or take the cached results), storing each as it finishes."""
+
+    def transcribe() -> _Done:
+        if "transcribe" in cached:
+            progress("transcribe", 1.0)
+            return _Done(transcript_from_dict(cached["transcribe"]), "cached")
+        t = time.perf_counter()
+        result = transcriber.transcribe(pcm, progress=lambda f: progress("transcribe", f))
+        seconds = time.perf_counter() - t
+        models = (result.model,) if result.model else ()
+        record = StageRecord("transcribe", keys["transcribe"], models, result.options, __version__, seconds)
+        store.save_stage(meeting_id, record=record, payload=transcript_to_dict(result))
+        return _Done(result, "ran", seconds)
+
+    def diarize() -> _Done:
+        if "diarize" in cached:
+            progress("diarize", 1.0)
+            return _Done(diarization_from_dict(cached["diarize"]), "cached")
+        t = time.perf_counter()
+        result = diarizer.diarize(pcm, progress=lambda f: progress("diarize", f))
+        seconds = time.perf_counter() - t
+        record = StageRecord("diarize", keys["diarize"], result.models, result.options, __version__, seconds)
+        store.save_stage(meeting_id, record=record, payload=diarization_to_dict(result))
+        return _Done(result, "ran", seconds)
+
+    if parallel and not cached:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minutes-asr") as pool:
+            fut: Future[_Done] = pool.submit(transcribe)
+            dia = diarize()  # on this thread, while transcription runs on the other
+            asr = fut.result()
+    else:
+        asr = transcribe()
+        dia = diarize()
+    done = {"transcribe": asr, "diarize": dia}
+    return ModelRun(
+        transcript=asr.result,
+        diarization=dia.result,
+        stages={name: d.how for name, d in done.items()},
+        timings={name: d.seconds for name, d in done.items() if d.how == "ran"},
+    )

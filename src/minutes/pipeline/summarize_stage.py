@@ -1,0 +1,86 @@
+"""The summarize stage against the store: read the transcript, write minutes, record provenance.
+
+The summarizer itself (:mod:`minutes.summarize`) only turns utterances into minutes; this module
+decides whether that is needed (the cache key) and stores what came out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from minutes import __version__
+from minutes.cache import cache_key
+from minutes.errors import StageError
+from minutes.payloads import summary_check_from_options
+from minutes.storage import MeetingStore
+from minutes.summarize.engine import Summarizer
+from minutes.types import MeetingDoc, Minutes, StageRecord
+
+
+def meeting_day(doc: MeetingDoc) -> date:
+    """The date relative words ("by Friday") are resolved against."""
+    for raw in (doc.meeting_date, doc.created_at):
+        if raw:
+            try:
+                return datetime.fromisoformat(raw).date()
+            except ValueError:
+                continue
+    return datetime.now(UTC).date()
+
+
+def summarize_key(attribute_key: str, summarizer: Summarizer) -> str:
+    """The minutes' cache key: the transcript's key, the summarizer's and model's identities."""
+    return cache_key(
+        audio_sha256=attribute_key,
+        stage="summarize",
+        options=summarizer.options(),
+        models=(summarizer.llm.ref(),),
+    )
+
+
+def summarize_meeting(
+    store: MeetingStore,
+    *,
+    meeting_id: int,
+    summarizer: Summarizer,
+    force: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[Minutes, str]:
+    """Write (or reuse) the minutes of a stored meeting; returns them and "ran" or "cached"."""
+    doc = store.load_meeting(meeting_id)
+    attribute = store.stage(meeting_id, "attribute")
+    previous = store.stage(meeting_id, "summarize")
+    if attribute is None:
+        raise StageError(f"meeting {meeting_id} has no transcript yet; process its recording first")
+    key = summarize_key(attribute[0].cache_key, summarizer)
+    if not force and previous is not None and previous[0].cache_key == key and doc.minutes is not None:
+        if progress:
+            progress(1.0)
+        return doc.minutes, "cached"
+    names = {sp.label: sp.name for sp in doc.speakers if sp.name}
+    t0 = time.perf_counter()
+    run = summarizer.run(
+        doc.utterances, names=names, meeting_date=meeting_day(doc), language=doc.language, progress=progress
+    )
+    seconds = time.perf_counter() - t0
+    minutes, usage = run.minutes, run.usage
+    check = summary_check_from_options(minutes.options)
+    store.save_minutes(
+        meeting_id,
+        minutes=minutes,
+        record=StageRecord(
+            "summarize", key, (summarizer.llm.ref(),), summarizer.options(), __version__, seconds
+        ),
+        payload={
+            "items": len(minutes.items),
+            "chapters": len(minutes.chapters),
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "summary_sentences": check.sentences if check else 0,
+            "summary_sentences_removed": len(check.removed) if check else 0,
+            "summary_sentences_fixed": len(check.fixed) if check else 0,
+        },
+    )
+    return minutes, "ran"
