@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -43,12 +44,25 @@ class FakeModel:
 
 
 class FakeTranscriber:
-    """One word per second of audio ("word0", "word1", ...); nothing for silent audio."""
+    """One word per second of audio ("word0", "word1", ...); nothing for silent audio.
 
-    def __init__(self, *, language: str = "en", fail: Exception | None = None, **options: Any) -> None:
+    ``drop_after`` (seconds) makes the first pass hear nothing after that point, as Whisper tiny.en
+    did on a real meeting; :meth:`listen_again` hears every second of the spans it is given.
+    """
+
+    def __init__(
+        self,
+        *,
+        language: str = "en",
+        fail: Exception | None = None,
+        drop_after: float | None = None,
+        **options: Any,
+    ) -> None:
         self.language = language
         self.fail = fail
+        self.drop_after = drop_after
         self.calls = 0
+        self.relistened: list[tuple[float, float]] = []
         self._options = {"language": language, **options}
         self.model_ref = FakeModel(FAKE_ASR)
 
@@ -65,11 +79,26 @@ class FakeTranscriber:
         wave = read_all(audio)
         duration = wave.size / SAMPLE_RATE
         loud = bool(wave.size) and float(abs(wave).max()) > 1e-3
-        words = tuple(Word(i + 0.1, i + 0.6, f"word{i}", 0.9) for i in range(int(duration))) if loud else ()
+        heard = int(duration) if self.drop_after is None else min(int(duration), int(self.drop_after))
+        words = tuple(Word(i + 0.1, i + 0.6, f"word{i}", 0.9) for i in range(heard)) if loud else ()
         segments = (Segment(0.0, duration, " ".join(w.text for w in words), words),) if words else ()
         if progress:
             progress(1.0)
         return Transcript(self.language, 0.99, duration, segments, model=FAKE_ASR, options=self.options())
+
+    def listen_again(
+        self, audio: AudioInput, spans: Sequence[tuple[float, float]], *, language: str | None = None
+    ) -> tuple[Segment, ...]:
+        self.relistened += list(spans)
+        wave = read_all(audio)
+        if not (wave.size and float(abs(wave).max()) > 1e-3):
+            return ()
+        out = []
+        for start, end in spans:
+            words = tuple(Word(i + 0.1, i + 0.6, f"word{i}", 0.9) for i in range(math.ceil(start), int(end)))
+            if words:
+                out.append(Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), words))
+        return tuple(out)
 
 
 class FakeDiarizer:
@@ -206,13 +235,20 @@ class InMemoryMeetingStore:
         language: str | None,
         record: StageRecord,
         payload: dict[str, Any],
+        speech_coverage: float | None = None,
     ) -> None:
         self._write("save_transcript", meeting_id)
         doc = self.meetings[meeting_id]
         named = {s.label: s.name for s in doc.speakers if s.name}
         people = tuple(replace(s, name=named.get(s.label) or s.name) for s in speakers)
         self.meetings[meeting_id] = replace(
-            doc, utterances=tuple(utterances), speakers=people, language=language, status="done", error=None
+            doc,
+            utterances=tuple(utterances),
+            speakers=people,
+            language=language,
+            speech_coverage=speech_coverage,
+            status="done",
+            error=None,
         )
         self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
 

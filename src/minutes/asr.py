@@ -11,7 +11,7 @@ one window is transcribed exactly as before, in one call.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -50,6 +50,13 @@ class Transcriber(Protocol):
 
     def models(self) -> tuple[ModelRef, ...]:
         """The models it runs (their references, without loading them): part of the cache key."""
+        ...
+
+    def listen_again(
+        self, audio: AudioInput, spans: Sequence[tuple[float, float]], *, language: str | None = None
+    ) -> tuple[Segment, ...]:
+        """Transcribe each ``(start, end)`` span (seconds) on its own, without the VAD: a second listen
+        at stretches the first pass left without words. Times are the recording's."""
         ...
 
 
@@ -188,6 +195,33 @@ class WhisperTranscriber:
             model=self.model_ref.ref(),
             options=self.options(),
         )
+
+    def listen_again(
+        self, audio: AudioInput, spans: Sequence[tuple[float, float]], *, language: str | None = None
+    ) -> tuple[Segment, ...]:
+        model = self._load()
+        source = as_source(audio)
+        o = self.opts
+        heard: list[Segment] = []
+        for start, end in spans:
+            first, last = round(start * SAMPLE_RATE), min(source.num_samples, round(end * SAMPLE_RATE))
+            if last - first < SAMPLE_RATE // 2:
+                continue
+            # The diarization already says this is speech; the VAD is what may have dropped it.
+            segments_iter, _ = model.transcribe(
+                source.read(first, last),
+                language=o.language or language,
+                beam_size=o.beam_size,
+                word_timestamps=True,
+                vad_filter=False,
+                hotwords=o.hotwords,
+                condition_on_previous_text=False,
+                **o.extra,
+            )
+            heard += [
+                _segment(seg, first / SAMPLE_RATE) for seg in segments_iter if not _is_hallucination(seg)
+            ]
+        return tuple(heard)
 
 
 def _segment(seg: Any, offset: float) -> Segment:

@@ -5,8 +5,9 @@ returned nothing for the last 22 s of a real four-person meeting, and nothing do
 noticed. Here the diarization's turns (and the VAD's speech, where given) are the speech;
 a *gap* is a stretch of it, at least ``min_gap`` seconds long, with no word within ``pad``
 seconds. The pipeline transcribes each gap again on its own (:func:`gap_windows`) and merges
-the words found (:func:`merge_recovered`); :func:`speech_coverage` is the share of speech
-seconds that is not in a gap, stored per meeting and shown with a warning when it is low.
+the words found (:func:`recovered_segments`, :func:`with_segments`); :func:`speech_coverage` is
+the share of speech seconds that is not in a gap, stored per meeting and shown with a warning
+when it is low.
 
 All pure functions on plain spans; no model, no I/O.
 """
@@ -124,9 +125,9 @@ def gap_windows(found: Sequence[Span], *, duration: float, context: float = CONT
     return union(((max(0.0, a - context), min(duration, b + context)) for a, b in found), bridge=0.0)
 
 
-def merge_recovered(transcript: Transcript, found: Sequence[Span], heard: Sequence[Segment]) -> Transcript:
-    """``transcript`` with the words of ``heard`` (a second listen around the gaps) that fall inside a
-    gap added, as segments in time order; words outside every gap were heard the first time already."""
+def recovered_segments(found: Sequence[Span], heard: Sequence[Segment]) -> tuple[Segment, ...]:
+    """The words of ``heard`` (a second listen around the gaps) that fall inside a gap, as segments;
+    words outside every gap were heard the first time already."""
 
     def inside(w: Word) -> bool:
         middle = (w.start + w.end) / 2
@@ -138,6 +139,11 @@ def merge_recovered(transcript: Transcript, found: Sequence[Span], heard: Sequen
         if words:
             text = " ".join(w.text for w in words)
             added.append(Segment(start=words[0].start, end=words[-1].end, text=text, words=words))
+    return tuple(added)
+
+
+def with_segments(transcript: Transcript, added: Sequence[Segment]) -> Transcript:
+    """``transcript`` with ``added`` segments merged in, in time order."""
     if not added:
         return transcript
     segments = tuple(sorted((*transcript.segments, *added), key=lambda s: (s.start, s.end)))

@@ -15,6 +15,7 @@ from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.errors import ConfigError
 from minutes.llm import LLMOptions, build_llm
 from minutes.pipeline import MeetingProcessor
+from minutes.pipeline.recover import RecoverOptions
 from minutes.runtime import default_threads, enforce_offline, limit_native_threads
 from minutes.settings import Preset, database_url
 from minutes.summarize.engine import SummarizeOptions, Summarizer
@@ -107,6 +108,7 @@ def build_processor(
         diarizer=PyannoteDiarizer(dia),
         store=SqlMeetingStore(sessions),
         attribute_options=att,
+        recover_options=_build(RecoverOptions, "recover", dict(preset.recover)),
         parallel=parallel,
         summarizer=build_summarizer(preset, overrides=summarize, threads=threads) if summary else None,
     )

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from minutes.summarize.summary_check import SentenceNote, SummaryCheck
 from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
+
+
+def segments_to_list(segments: Sequence[Segment]) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "words": [[w.start, w.end, w.text, round(w.probability, 4)] for w in s.words],
+        }
+        for s in segments
+    ]
+
+
+def segments_from_list(items: Sequence[dict[str, Any]]) -> tuple[Segment, ...]:
+    return tuple(
+        Segment(
+            start=float(s["start"]),
+            end=float(s["end"]),
+            text=str(s["text"]),
+            words=tuple(Word(float(a), float(b), str(c), float(p)) for a, b, c, p in s["words"]),
+        )
+        for s in items
+    )
 
 
 def transcript_to_dict(t: Transcript) -> dict[str, Any]:
@@ -14,15 +38,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
         "language": t.language,
         "language_probability": t.language_probability,
         "duration": t.duration,
-        "segments": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "words": [[w.start, w.end, w.text, round(w.probability, 4)] for w in s.words],
-            }
-            for s in t.segments
-        ],
+        "segments": segments_to_list(t.segments),
     }
 
 
@@ -31,15 +47,7 @@ def transcript_from_dict(d: dict[str, Any], *, model: ModelRef | None = None) ->
         language=str(d["language"]),
         language_probability=float(d.get("language_probability", 0.0)),
         duration=float(d["duration"]),
-        segments=tuple(
-            Segment(
-                start=float(s["start"]),
-                end=float(s["end"]),
-                text=str(s["text"]),
-                words=tuple(Word(float(a), float(b), str(c), float(p)) for a, b, c, p in s["words"]),
-            )
-            for s in d["segments"]
-        ),
+        segments=segments_from_list(d["segments"]),
         model=model,
     )
 

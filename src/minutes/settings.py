@@ -54,6 +54,7 @@ class Preset:
     diarize: dict[str, Any] = field(default_factory=dict)
     attribute: dict[str, Any] = field(default_factory=dict)
     summarize: dict[str, Any] = field(default_factory=dict)
+    recover: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -80,9 +81,10 @@ def load_preset(name_or_path: str | None) -> Preset:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"preset {path}: cannot read ({exc})") from exc
-    unknown = set(data) - {"name", "description", "transcribe", "diarize", "attribute", "summarize"}
+    sections = {"transcribe", "diarize", "attribute", "summarize", "recover"}
+    unknown = set(data) - {"name", "description", *sections}
     if unknown:
-        raise ConfigError(f"preset {path}: unknown sections {sorted(unknown)}")
+        raise ConfigError(f"preset {path}: unknown sections {sorted(unknown)}; valid: {sorted(sections)}")
     return Preset(
         name=str(data.get("name", path.stem)),
         description=str(data.get("description", "")),
@@ -90,5 +92,6 @@ def load_preset(name_or_path: str | None) -> Preset:
         diarize=dict(data.get("diarize", {})),
         attribute=dict(data.get("attribute", {})),
         summarize=dict(data.get("summarize", {})),
+        recover=dict(data.get("recover", {})),
         source=str(path),
     )

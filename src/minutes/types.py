@@ -167,6 +167,8 @@ class MeetingDoc:
     stages: tuple[StageRecord, ...] = ()
     error: str | None = None
     minutes: Minutes | None = None
+    speech_coverage: float | None = None
+    """Share of the diarized speech covered by recognised words (``None``: not measured)."""
     turns: tuple[SpeakerTurn, ...] = ()
     """The diarization's speaker turns ("who spoke when", overlap kept), also where no word was
     recognised; loaded only on request (``load_meeting(..., turns=True)``), empty otherwise."""

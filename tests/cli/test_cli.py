@@ -78,7 +78,7 @@ def test_process_json_prints_one_object_per_file(cli: Cli, lib: Library) -> None
         assert (
             row["utterances"] == 1 and row["speakers"] == 1 and row["duration"] == pytest.approx(3.0, abs=0.1)
         )
-        assert set(row["stages"]) == {"transcribe", "diarize", "attribute", "summarize"}
+        assert set(row["stages"]) == {"transcribe", "diarize", "recover", "attribute", "summarize"}
     assert [r["meeting_id"] for r in rows] == [1, 2]
 
 

@@ -8,9 +8,10 @@ from minutes.coverage import (
     Coverage,
     gap_windows,
     gaps,
-    merge_recovered,
+    recovered_segments,
     speech_coverage,
     union,
+    with_segments,
 )
 from minutes.types import Segment, Transcript, Word
 
@@ -78,10 +79,12 @@ def test_merge_keeps_only_words_inside_the_gaps_in_time_order() -> None:
             ),
         ),
     )
-    merged = merge_recovered(first, [(2.5, 6.0)], again)
+    added = recovered_segments([(2.5, 6.0)], again)
+    assert [s.text for s in added] == ["we approve the budget"]
+    merged = with_segments(first, added)
     assert [s.text for s in merged.segments] == ["hello there", "we approve the budget", "bye"]
     assert [w.text for w in merged.words] == ["w0", "w1", "we", "approve", "the", "budget", "bye"]
-    assert merge_recovered(first, [(2.5, 6.0)], ()) is first
+    assert recovered_segments([(2.5, 6.0)], ()) == () and with_segments(first, ()) is first
 
 
 def test_coverage_round_trips_through_json() -> None:

@@ -58,15 +58,28 @@ def test_a_new_recording_goes_through_every_stage_into_the_store() -> None:
     result = p.process("standup.wav", progress=lambda s, f: seen.append((s, f)))
 
     assert result.status == "done" and result.meeting_id == 1
-    assert result.stages == {s: "ran" for s in ("transcribe", "diarize", "attribute", "summarize")}
-    assert set(result.timings) == {"ingest", "transcribe", "diarize", "attribute", "summarize"}
+    assert result.stages == {s: "ran" for s in ("transcribe", "diarize", "recover", "attribute", "summarize")}
+    assert set(result.timings) == {"ingest", "transcribe", "diarize", "recover", "attribute", "summarize"}
     assert (result.duration, result.language, result.speakers) == (7.0, "en", 2)
     doc = store.load_meeting(1)
     assert doc.title == "standup" and doc.status == "done" and doc.minutes is not None
     assert len(doc.utterances) == result.utterances > 0
-    keys = stage_keys(doc.audio.sha256, transcriber=asr, diarizer=dia, attribute_options=p.attribute_options)
+    keys = stage_keys(
+        doc.audio.sha256,
+        transcriber=asr,
+        diarizer=dia,
+        attribute_options=p.attribute_options,
+        recover_options=p.recover_options,
+    )
     assert {r.stage: r.cache_key for r in doc.stages if r.stage in keys} == keys
-    assert {s for s, f in seen if f == 1.0} == {"ingest", "transcribe", "diarize", "attribute", "summarize"}
+    assert {s for s, f in seen if f == 1.0} == {
+        "ingest",
+        "transcribe",
+        "diarize",
+        "recover",
+        "attribute",
+        "summarize",
+    }
     assert ingest.reading == 0  # the decoded audio was let go
 
 
@@ -78,6 +91,7 @@ def test_each_stage_is_stored_as_soon_as_it_is_done() -> None:
         ("set_status:processing", 1),
         ("save_stage:transcribe", 1),
         ("save_stage:diarize", 1),
+        ("save_stage:recover", 1),
         ("save_transcript", 1),
         ("save_minutes", 1),
     ]
@@ -113,6 +127,7 @@ def test_an_option_change_redoes_only_the_stages_it_touches() -> None:
     assert result.stages == {
         "transcribe": "cached",
         "diarize": "ran",
+        "recover": "ran",  # it reads the diarization
         "attribute": "ran",
         "summarize": "ran",  # the transcript under the minutes changed
     }
@@ -187,7 +202,13 @@ def test_run_models_returns_what_ran_and_stores_only_that(parallel: bool) -> Non
     store.writes.clear()
     ingest = InMemoryIngest(RECORDINGS)
     with ingest("standup.wav") as (info, pcm):
-        keys = stage_keys(info.sha256, transcriber=asr, diarizer=dia, attribute_options=p.attribute_options)
+        keys = stage_keys(
+            info.sha256,
+            transcriber=asr,
+            diarizer=dia,
+            attribute_options=p.attribute_options,
+            recover_options=p.recover_options,
+        )
         run = run_models(
             pcm,
             transcriber=asr,

@@ -37,10 +37,10 @@ def test_process_stores_utterances_speakers_and_provenance(tone: Path) -> None:
     assert doc.status == "done" and doc.language == "en"
     assert {u.speaker for u in doc.utterances} == {"SPEAKER_00", "SPEAKER_01"}
     stages = {st.stage: st for st in doc.stages}
-    assert set(stages) == {"transcribe", "diarize", "attribute"}
+    assert set(stages) == {"transcribe", "diarize", "recover", "attribute"}
     assert stages["transcribe"].models[0].sha256 == "a" * 64
     assert stages["transcribe"].code_version
-    assert {s for s, f in seen if f == 1.0} == {"ingest", "transcribe", "diarize", "attribute"}
+    assert {s for s, f in seen if f == 1.0} == {"ingest", "transcribe", "diarize", "recover", "attribute"}
 
 
 def test_same_recording_is_reused_and_force_redoes_it(tone: Path, tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_option_change_redoes_only_the_stage_it_touches(tone: Path) -> None:
     MeetingProcessor(transcriber=asr, diarizer=dia, store=SqlMeetingStore(sessions)).process(tone)
     dia2 = FakeDiarizer(num_speakers=2)
     result = MeetingProcessor(transcriber=asr, diarizer=dia2, store=SqlMeetingStore(sessions)).process(tone)
-    assert result.stages == {"transcribe": "cached", "diarize": "ran", "attribute": "ran"}
+    assert result.stages == {"transcribe": "cached", "diarize": "ran", "recover": "ran", "attribute": "ran"}
     assert asr.calls == 1 and dia2.calls == 1
 
 

@@ -18,6 +18,7 @@ from minutes.diarize import DiarizerOptions, PyannoteDiarizer
 from minutes.factory import open_store
 from minutes.llm import LLMOptions, Reply, Usage, build_llm
 from minutes.pipeline import MeetingProcessor, stage_keys
+from minutes.pipeline.recover import RecoverOptions
 from minutes.pipeline.summarize_stage import summarize_key
 from minutes.registry import ResolvedModel
 from minutes.summarize.engine import SummarizeOptions, Summarizer
@@ -48,7 +49,11 @@ def _models(folder: Path) -> tuple[ResolvedModel, str, str]:
 
 
 def _keys(asr: WhisperTranscriber, dia: PyannoteDiarizer, att: AttributeOptions) -> dict[str, str]:
-    return stage_keys(INFO.sha256, transcriber=asr, diarizer=dia, attribute_options=att)
+    """The keys of the stages that existed when they were pinned (``recover`` came later)."""
+    keys = stage_keys(
+        INFO.sha256, transcriber=asr, diarizer=dia, attribute_options=att, recover_options=RecoverOptions()
+    )
+    return {stage: keys[stage] for stage in ("transcribe", "diarize", "attribute")}
 
 
 def test_transcribe_diarize_and_attribute_keys_are_unchanged(tmp_path: Path) -> None:

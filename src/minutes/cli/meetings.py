@@ -38,6 +38,7 @@ def list_(limit: int | None, as_json: bool) -> None:
 def show(meeting_id: int) -> None:
     """Show a meeting: facts, speakers and the speaker-attributed transcript."""
     from minutes import db as store
+    from minutes.cli.render import coverage_line
     from minutes.export import render
 
     with errors(), store.session_scope(sessions()) as s:
@@ -45,6 +46,8 @@ def show(meeting_id: int) -> None:
     if doc.status != "done":
         click.echo(f"status: {doc.status}" + (f" ({doc.error})" if doc.error else ""))
     click.echo(render(doc, "txt"))
+    if doc.speech_coverage is not None:
+        click.echo(coverage_line(doc.speech_coverage))
 
 
 @click.command()

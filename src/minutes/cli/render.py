@@ -145,3 +145,16 @@ def actions_table(rows: Sequence[ActionItemRow]) -> str:
             for r in rows
         ],
     )
+
+
+def coverage_line(share: float) -> str:
+    """How much of the speech has words, with a warning when some may be missing."""
+    from minutes.coverage import LOW_COVERAGE
+
+    line = f"Speech covered by words: {share:.1%}"
+    if share < LOW_COVERAGE:
+        line += (
+            f"\n⚠ under {LOW_COVERAGE:.0%}: stretches of speech have no words, so this transcript and "
+            "the minutes may miss what was said there (a larger speech model, e.g. --model base, may hear it)"
+        )
+    return line

@@ -133,6 +133,12 @@ def set_language(session: Session, *, meeting_id: int, language: str | None) -> 
     session.flush()
 
 
+def set_speech_coverage(session: Session, *, meeting_id: int, share: float | None) -> None:
+    """Record the share of the meeting's speech that has recognised words."""
+    _meeting(session, meeting_id).speech_coverage = share
+    session.flush()
+
+
 def delete_meeting(session: Session, *, meeting_id: int) -> None:
     """Delete a meeting with its stages, speakers, utterances and minutes (the recording stays)."""
     session.delete(_meeting(session, meeting_id))
@@ -438,6 +444,7 @@ def _meeting_doc(meeting: Meeting, *, words: bool = True) -> MeetingDoc:
             format=rec.format,
         ),
         language=meeting.language,
+        speech_coverage=meeting.speech_coverage,
         meeting_date=meeting.meeting_date.isoformat() if meeting.meeting_date else None,
         speakers=tuple(Speaker(label=s.label, name=s.name, talk_time=s.talk_time) for s in meeting.speakers),
         utterances=tuple(_utterance(u, words=words) for u in meeting.utterances),

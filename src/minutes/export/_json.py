@@ -120,6 +120,7 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
         "created_at": doc.created_at,
         "meeting_date": doc.meeting_date,
         "language": doc.language,
+        "speech_coverage": doc.speech_coverage,
         "error": doc.error,
         "audio": {
             "path": a.path,
@@ -184,6 +185,7 @@ def _doc_from_dict(data: dict[str, Any]) -> MeetingDoc:
         created_at=data["created_at"],
         meeting_date=data.get("meeting_date"),
         language=data.get("language"),
+        speech_coverage=data.get("speech_coverage"),
         error=data.get("error"),
         audio=AudioInfo(
             path=a["path"],

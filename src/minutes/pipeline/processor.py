@@ -24,7 +24,8 @@ from minutes.asr import Transcriber
 from minutes.attribute import AttributeOptions, attribute, speakers
 from minutes.diarize import Diarizer
 from minutes.errors import MinutesError, StageError
-from minutes.pipeline.stages import ModelRun, StageProgress, run_models, stage_keys
+from minutes.pipeline.recover import RecoverOptions, Recovery
+from minutes.pipeline.stages import ModelRun, StageProgress, run_models, run_recover, stage_keys
 from minutes.storage import MeetingStore, StagePayload
 from minutes.types import AudioInfo, StageRecord
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STAGES = ("ingest", "transcribe", "diarize", "attribute", "summarize")
+STAGES = ("ingest", "transcribe", "diarize", "recover", "attribute", "summarize")
 
 # Ingest: a recording's path → its facts and its decoded samples, valid until the block ends.
 # The default decodes with ffmpeg (:func:`minutes.audio.decoded`); a caller that already holds
@@ -84,6 +85,7 @@ class MeetingProcessor:
         parallel: bool = True,
         summarizer: Summarizer | None = None,
         ingest: Ingest = audio.decoded,
+        recover_options: RecoverOptions | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.diarizer = diarizer
@@ -92,6 +94,7 @@ class MeetingProcessor:
         self.parallel = parallel
         self.summarizer = summarizer  # None: no minutes (--no-summary)
         self.ingest = ingest
+        self.recover_options = recover_options or RecoverOptions()
 
     def process(
         self,
@@ -114,12 +117,14 @@ class MeetingProcessor:
                 transcriber=self.transcriber,
                 diarizer=self.diarizer,
                 attribute_options=self.attribute_options,
+                recover_options=self.recover_options,
             )
             meeting = self.store.open_meeting(
                 info, title=title or Path(path).stem, meeting_date=meeting_date or _mtime(path)
             )
             cached = {} if force else self._cached(meeting.id, keys)
             run: ModelRun | None = None
+            recovery: tuple[Recovery, str, float] | None = None
             if not (meeting.status == "done" and len(cached) == len(keys)):
                 self.store.set_status(meeting.id, "processing")
                 with self._recording_failure(meeting.id, path):
@@ -134,14 +139,29 @@ class MeetingProcessor:
                         progress=hook,
                         parallel=self.parallel,
                     )
+                    hook("recover", 0.0)
+                    recovery = run_recover(
+                        pcm,
+                        run,
+                        transcriber=self.transcriber,
+                        options=self.recover_options,
+                        store=self.store,
+                        meeting_id=meeting.id,
+                        key=keys["recover"],
+                        cached=cached.get("recover"),
+                    )
+                    hook("recover", 1.0)
 
-        if run is None:  # every stage was cached: the audio was not needed after all
-            for stage in ("transcribe", "diarize", "attribute"):
+        if run is None or recovery is None:  # every stage was cached: the audio was not needed after all
+            for stage in ("transcribe", "diarize", "recover", "attribute"):
                 hook(stage, 1.0)
             stages = {s: "cached" for s in keys}
         else:
-            seconds = self._attribute(meeting.id, run, keys["attribute"], hook, path)
-            stages = {**run.stages, "attribute": "ran"}
+            found, recovered, spent = recovery
+            seconds = self._attribute(meeting.id, run, found, keys["attribute"], hook, path)
+            stages = {**run.stages, "recover": recovered, "attribute": "ran"}
+            if recovered == "ran":
+                timings["recover"] = spent
             timings |= {**run.timings, "attribute": seconds}
         how, seconds = self._summarize(meeting.id, force, hook, path)
         if how is not None:
@@ -163,13 +183,20 @@ class MeetingProcessor:
         return cached
 
     def _attribute(
-        self, meeting_id: int, run: ModelRun, key: str, hook: StageProgress, path: str | Path
+        self,
+        meeting_id: int,
+        run: ModelRun,
+        recovery: Recovery,
+        key: str,
+        hook: StageProgress,
+        path: str | Path,
     ) -> float:
-        """Words × speaker turns → utterances, stored with the stage record; returns its seconds."""
+        """Words (with those the second listen recovered) × speaker turns → utterances, stored with the
+        stage record and the speech coverage; returns its seconds."""
         with self._recording_failure(meeting_id, path):
             t = time.perf_counter()
             hook("attribute", 0.0)
-            utterances = attribute(run.transcript, run.diarization, self.attribute_options)
+            utterances = attribute(recovery.apply(run.transcript), run.diarization, self.attribute_options)
             people = speakers(run.diarization, utterances)
             seconds = time.perf_counter() - t
             options = self.attribute_options.cache_identity()
@@ -179,6 +206,7 @@ class MeetingProcessor:
                 speakers=people,
                 embeddings=run.diarization.embeddings,
                 language=run.transcript.language,
+                speech_coverage=recovery.coverage.share,
                 record=StageRecord("attribute", key, (), options, __version__, seconds),
                 payload={"utterances": len(utterances)},
             )

@@ -25,6 +25,7 @@ from minutes.payloads import (
     transcript_from_dict,
     transcript_to_dict,
 )
+from minutes.pipeline.recover import RecoverOptions, Recovery, recover
 from minutes.storage import MeetingStore, StagePayload
 from minutes.types import Diarization, StageRecord, Transcript
 
@@ -32,9 +33,19 @@ StageProgress = Callable[[str, float], None]  # (stage, fraction done)
 
 
 def stage_keys(
-    audio_sha256: str, *, transcriber: Transcriber, diarizer: Diarizer, attribute_options: AttributeOptions
+    audio_sha256: str,
+    *,
+    transcriber: Transcriber,
+    diarizer: Diarizer,
+    attribute_options: AttributeOptions,
+    recover_options: RecoverOptions,
 ) -> dict[str, str]:
-    """The cache key of each stage before the minutes, from the stages' declared identities."""
+    """The cache key of each stage before the minutes, from the stages' declared identities.
+
+    The second listen (``recover``) reads both model stages' results and runs the speech model
+    again. The attribute key leaves it out (so it stays what it was); when ``recover`` is not
+    cached, attribution runs again anyway, as after any stage that ran.
+    """
     keys = {
         "transcribe": cache_key(
             audio_sha256=audio_sha256,
@@ -46,6 +57,12 @@ def stage_keys(
             audio_sha256=audio_sha256, stage="diarize", options=diarizer.options(), models=diarizer.models()
         ),
     }
+    keys["recover"] = cache_key(
+        audio_sha256=keys["transcribe"] + keys["diarize"],
+        stage="recover",
+        options=recover_options.cache_identity(),
+        models=transcriber.models(),
+    )
     keys["attribute"] = cache_key(
         audio_sha256=keys["transcribe"] + keys["diarize"],
         stage="attribute",
@@ -70,6 +87,29 @@ class _Done:
     result: Any
     how: str
     seconds: float = 0.0
+
+
+def run_recover(
+    pcm: AudioSource,
+    run: ModelRun,
+    *,
+    transcriber: Transcriber,
+    options: RecoverOptions,
+    store: MeetingStore,
+    meeting_id: int,
+    key: str,
+    cached: StagePayload | None,
+) -> tuple[Recovery, str, float]:
+    """The second listen at speech without words (or its cached result): (recovery, how, seconds)."""
+    if cached is not None:
+        return Recovery.from_payload(cached), "cached", 0.0
+    t = time.perf_counter()
+    found = recover(pcm, run.transcript, run.diarization, transcriber=transcriber, options=options)
+    seconds = time.perf_counter() - t
+    models = transcriber.models()
+    record = StageRecord("recover", key, models, options.cache_identity(), __version__, seconds)
+    store.save_stage(meeting_id, record=record, payload=found.to_payload())
+    return found, "ran", seconds
 
 
 def run_models(
