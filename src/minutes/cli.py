@@ -449,15 +449,15 @@ def delete(meeting_id: int, yes: bool) -> None:
     import getpass
 
     from minutes import db as store
-    from minutes.web.audit import Actor
+    from minutes.accounts.access import Actor
+    from minutes.accounts.deletion import delete_meeting, remove_media
     from minutes.web.config import WebSettings
-    from minutes.web.service import purge_meeting, remove_media
 
     if not yes:
         click.confirm(f"delete meeting {meeting_id}?", abort=True)
     actor = Actor(principal=None, ip=None, via="cli")
     with _errors(), store.session_scope(_sessions()) as s:
-        deleted = purge_meeting(
+        deleted = delete_meeting(
             s,
             actor,
             meeting_id,

@@ -47,13 +47,13 @@ def _sessions() -> Any:
 
 
 def _cli_actor() -> Any:
-    from minutes.web.audit import Actor
+    from minutes.accounts.access import Actor
 
     return Actor(principal=None, ip=None, via="cli")
 
 
 def _audit(session: Any, action: str, **kwargs: Any) -> None:
-    from minutes.web import audit
+    from minutes.accounts import audit
 
     audit.record(session, _cli_actor(), action, username=f"cli:{getpass.getuser()}"[:64], **kwargs)
 
@@ -189,7 +189,7 @@ def serve(
     """
     import uvicorn
 
-    from minutes.web import users
+    from minutes.accounts import users
     from minutes.web.app import create_app
     from minutes.web.config import MIB, WebSettings
 
@@ -246,7 +246,7 @@ def users() -> None:
 def users_create(name: str, admin: bool, display_name: str | None, password_stdin: bool) -> None:
     """Create a user; asks for the password twice (or reads it with --password-stdin)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors():
         accounts.normalize_username(name)
@@ -267,7 +267,7 @@ def users_list(as_json: bool) -> None:
     from dataclasses import asdict
 
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         rows = accounts.list_users(s)
@@ -289,7 +289,7 @@ def users_list(as_json: bool) -> None:
 def users_passwd(name: str, password_stdin: bool) -> None:
     """Set a user's password (signs them out everywhere)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors():
         with store.session_scope(_sessions()) as s:
@@ -305,7 +305,7 @@ def users_passwd(name: str, password_stdin: bool) -> None:
 def users_disable(name: str) -> None:
     """Stop a user from signing in or using API tokens."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         accounts.set_active(s, username=name, active=False)
@@ -317,7 +317,7 @@ def users_disable(name: str) -> None:
 def users_enable(name: str) -> None:
     """Let a disabled user sign in again."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         accounts.set_active(s, username=name, active=True)
@@ -330,7 +330,7 @@ def users_enable(name: str) -> None:
 def users_token(name: str, label: str) -> None:
     """Create an API token for a user and print it (it is shown only this once)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         user = accounts.get_user(s, name)
@@ -345,7 +345,7 @@ def users_token(name: str, label: str) -> None:
 def users_tokens(name: str) -> None:
     """List a user's API tokens (never the tokens themselves)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         rows = accounts.list_api_tokens(s, user_id=accounts.get_user(s, name).id)
@@ -361,7 +361,7 @@ def users_tokens(name: str) -> None:
 def users_revoke_token(name: str, token_id: int) -> None:
     """Revoke one of a user's API tokens (by the id `minutes users tokens` shows)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         user = accounts.get_user(s, name)
@@ -383,7 +383,7 @@ def teams() -> None:
 def teams_create(name: str) -> None:
     """Create a team."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         team = accounts.create_team(s, name=name)
@@ -394,7 +394,7 @@ def teams_create(name: str) -> None:
 def teams_list() -> None:
     """List teams with their numbers of members and meetings."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         rows = [(t.id, t.name, m, n) for t, m, n in accounts.list_teams(s)]
@@ -418,7 +418,7 @@ def teams_list() -> None:
 def teams_add_member(team: str, user: str, role: str) -> None:
     """Put USER in TEAM (or change their role there)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         accounts.add_member(s, team=team, username=user, role=role)
@@ -438,7 +438,7 @@ def teams_add_member(team: str, user: str, role: str) -> None:
 def teams_remove_member(team: str, user: str) -> None:
     """Take USER out of TEAM."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         accounts.remove_member(s, team=team, username=user)
@@ -460,7 +460,7 @@ def meetings() -> None:
 def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
     """Put a meeting in a team: the team's managers see and edit it."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     if (team is None) == (not no_team):
         _fail("give --team NAME or --no-team", 2)
@@ -483,7 +483,7 @@ def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
 def meetings_share(meeting_id: int, username: str) -> None:
     """Let a user read a meeting."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         user = accounts.share_meeting(s, meeting_id=meeting_id, username=username)
@@ -504,7 +504,7 @@ def meetings_share(meeting_id: int, username: str) -> None:
 def meetings_unshare(meeting_id: int, username: str) -> None:
     """Stop sharing a meeting with a user."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with _errors(), store.session_scope(_sessions()) as s:
         accounts.unshare_meeting(s, meeting_id=meeting_id, username=username)
@@ -531,7 +531,7 @@ def meetings_unshare(meeting_id: int, username: str) -> None:
 def audit(user: str | None, action: str | None, meeting_id: int | None, limit: int, as_json: bool) -> None:
     """Show the audit log: who viewed, exported, edited or deleted what, newest first."""
     from minutes import db as store
-    from minutes.web import audit as log_
+    from minutes.accounts import audit as log_
 
     with _errors(), store.session_scope(_sessions()) as s:
         found = log_.entries(s, username=user, action=action, meeting_id=meeting_id, limit=limit)

@@ -131,8 +131,12 @@ def set_language(session: Session, *, meeting_id: int, language: str | None) -> 
     session.flush()
 
 
-def delete_meeting(session: Session, *, meeting_id: int) -> None:
-    """Delete a meeting with its stages, speakers, utterances and minutes (the recording stays)."""
+def delete_meeting_rows(session: Session, *, meeting_id: int) -> None:
+    """Delete a meeting's row with its stages, speakers, utterances and minutes (cascades).
+
+    The recording, its file and the jobs stay, and nothing is audited: deleting a meeting as a
+    user means it is :func:`minutes.accounts.deletion.delete_meeting`, which calls this.
+    """
     session.delete(_meeting(session, meeting_id))
     session.flush()
 
