@@ -501,6 +501,21 @@ def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
     assert CliRunner().invoke(cli.main, ["delete", str(meeting), "--yes"]).exit_code == 1
 
 
+def test_the_one_deletion_needs_a_signed_in_user_or_the_command_line(
+    world: World, settings: WebSettings
+) -> None:
+    from minutes.accounts.access import Actor, Forbidden
+    from minutes.accounts.deletion import delete_meeting
+
+    meeting = world.meetings["sales"]
+    anonymous = Actor(principal=None, ip="127.0.0.1", via="api")
+    with session_scope(world.sessions) as s, pytest.raises(Forbidden, match="sign in first"):
+        delete_meeting(s, anonymous, meeting, media_dir=settings.media_dir)
+    with session_scope(world.sessions) as s:
+        assert s.get(Meeting, meeting) is not None
+    assert not audit(world, "delete")
+
+
 def test_user_text_is_escaped_everywhere_it_is_shown(world: World, api: Callable[[str], TestClient]) -> None:
     client = api("mona")
     meeting = world.meetings["sales"]

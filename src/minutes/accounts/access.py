@@ -164,6 +164,12 @@ def require_delete(session: Session, actor: Actor, meeting_id: int) -> None:
         require_edit(session, require_principal(actor), meeting_id)
 
 
+def require_upload(principal: Principal) -> None:
+    """Only managers (into their teams) and admins upload recordings."""
+    if not principal.can_upload:
+        raise Forbidden("only managers and admins upload recordings; ask one of them")
+
+
 def team_choices(session: Session, principal: Principal, *, for_edit: bool) -> list[Team]:
     """Teams to offer: all for admins; else those managed (``for_edit``) or belonged to."""
     query = select(Team).order_by(Team.name)

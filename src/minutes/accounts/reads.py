@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minutes import db as store
@@ -22,7 +21,6 @@ from minutes.accounts import access, audit
 from minutes.accounts.access import Actor, MeetingAccess, Principal
 from minutes.db import catalog, meeting_view
 from minutes.db.minutes_repo import ActionItemRow
-from minutes.db.models import Meeting, Recording
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import MeetingDoc
 
@@ -91,8 +89,7 @@ def export_meeting(session: Session, actor: Actor, meeting_id: int, fmt: str) ->
 def media_file(session: Session, actor: Actor, meeting_id: int, *, record: bool) -> Path:
     """The recording file of a meeting the user may see; ``record`` adds an audit entry."""
     access.require_view(session, access.require_principal(actor), meeting_id)
-    query = select(Recording.media_path).join(Meeting, Meeting.recording_id == Recording.id)
-    media_path = session.scalar(query.where(Meeting.id == meeting_id))
+    media_path = meeting_view.media_path(session, meeting_id)
     if not media_path or not Path(media_path).is_file():
         raise NotFoundError(f"the recording of meeting {meeting_id} is not on this server any more")
     if record:

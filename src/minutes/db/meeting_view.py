@@ -242,6 +242,12 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
     )
 
 
+def media_path(session: Session, meeting_id: int) -> str | None:
+    """Where the server keeps a meeting's recording, if it keeps one. The caller checks access first."""
+    query = select(Recording.media_path).join(Meeting, Meeting.recording_id == Recording.id)
+    return session.scalar(query.where(Meeting.id == meeting_id))
+
+
 def _speaker_views(utterances: tuple[Utterance, ...], speakers: list[Speaker]) -> tuple[SpeakerView, ...]:
     """Speakers with talk time and share (as the exports compute them), coloured by first appearance."""
     doc = MeetingDoc(

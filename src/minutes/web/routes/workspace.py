@@ -30,8 +30,7 @@ MAX_FILES = 20
 async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[uploads.UploadResult]:
     """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``)."""
     assert actor.principal is not None
-    if not actor.principal.can_upload:
-        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    access.require_upload(actor.principal)
     form = await request.form(max_files=MAX_FILES, max_fields=20)
     try:
         return await _store_all(request, db, actor, form)
@@ -81,8 +80,7 @@ async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> 
 @router.get("/upload")
 def upload_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     assert actor.principal is not None
-    if not actor.principal.can_upload:
-        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    access.require_upload(actor.principal)
     return render(
         request,
         "upload.html",
