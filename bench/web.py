@@ -54,6 +54,7 @@ from tests.browser.server import running, sign_in  # noqa: E402
 
 from minutes import __version__  # noqa: E402
 from minutes import db as store  # noqa: E402
+from minutes.accounts import users  # noqa: E402
 from minutes.db.models import (  # noqa: E402
     ChapterRow,
     Meeting,
@@ -81,7 +82,6 @@ from minutes.types import (  # noqa: E402
     Utterance,
     Word,
 )
-from minutes.web import users  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "web.json"
 POSTGRES_URL = os.environ.get(
@@ -636,7 +636,7 @@ def profile(route_name: str, backend_name: str, meetings: int, repeat: int) -> N
     import anyio.to_thread
     from sqlalchemy import event
 
-    from minutes.web import sessions as web_sessions
+    from minutes.accounts import signin as web_sessions
     from minutes.web.app import create_app
     from minutes.web.config import WebSettings
     from minutes.web.deps import SESSION_COOKIE

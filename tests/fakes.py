@@ -235,7 +235,6 @@ class InMemoryMeetingStore:
         language: str | None,
         record: StageRecord,
         payload: dict[str, Any],
-        speech_coverage: float | None = None,
     ) -> None:
         self._write("save_transcript", meeting_id)
         doc = self.meetings[meeting_id]
@@ -246,7 +245,6 @@ class InMemoryMeetingStore:
             utterances=tuple(utterances),
             speakers=people,
             language=language,
-            speech_coverage=speech_coverage,
             status="done",
             error=None,
         )
@@ -266,7 +264,9 @@ class InMemoryMeetingStore:
 
     def load_meeting(self, meeting_id: int) -> MeetingDoc:
         records = tuple(r for (mid, _), (r, _p) in self.stages.items() if mid == meeting_id)
-        return replace(self.meetings[meeting_id], stages=records)
+        recovered = self.stages.get((meeting_id, "recover"))
+        share = recovered[1]["coverage"]["share"] if recovered else None
+        return replace(self.meetings[meeting_id], stages=records, speech_coverage=share)
 
 
 class InMemoryIngest:

@@ -52,11 +52,9 @@ class MeetingStore(Protocol):
         language: str | None,
         record: StageRecord,
         payload: StagePayload,
-        speech_coverage: float | None = None,
     ) -> None:
-        """Replace the attributed transcript (speaker names kept), record its stage and its speech
-        coverage, and mark the meeting done, all at once: a transcript is never stored without its
-        provenance."""
+        """Replace the attributed transcript (speaker names kept), record its stage and mark the
+        meeting done, all at once: a transcript is never stored without its provenance."""
         ...
 
     def save_minutes(

@@ -28,9 +28,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from minutes import db as store
+from minutes.accounts import users
 from minutes.factory import open_store
 from minutes.types import AudioInfo, Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
-from minutes.web import users
 from tests.browser.server import CHROMIUM, CHROMIUM_FLAGS, Server, sign_in_page, start
 from tests.conftest import DATA, NETGUARD_SITE
 from tests.fakes import FakeLLM

@@ -14,7 +14,7 @@ from minutes.db import (
     ActionItemRow,
     MinuteItemRow,
     action_items,
-    delete_meeting,
+    delete_meeting_rows,
     load_meeting,
     rename_speaker,
     save_minutes,
@@ -248,7 +248,7 @@ def test_deleting_a_meeting_deletes_its_minutes(factory: sessionmaker[Session], 
         load_meeting(session, meeting_id=gone)  # minutes loaded into the session: the ORM path
 
     with session_scope(factory) as session:
-        delete_meeting(session, meeting_id=gone)
+        delete_meeting_rows(session, meeting_id=gone)
 
     with migrated.connect() as conn:
         for table in ("minutes", "minute_items", "chapters"):

@@ -21,7 +21,7 @@ from minutes.db import (
     UtteranceRow,
     add_recording,
     create_meeting,
-    delete_meeting,
+    delete_meeting_rows,
     find_recording,
     get_stage,
     list_meetings,
@@ -170,7 +170,7 @@ def test_missing_meeting_says_how_to_find_ids(session: Session) -> None:
     with pytest.raises(NotFoundError, match="no meeting with id 42"):
         load_meeting(session, meeting_id=42)
     calls: list[Callable[[], None]] = [
-        partial(delete_meeting, session, meeting_id=42),
+        partial(delete_meeting_rows, session, meeting_id=42),
         partial(set_status, session, meeting_id=42, status="done"),
         partial(set_language, session, meeting_id=42, language="en"),
         partial(save_stage, session, meeting_id=42, record=TRANSCRIBE, payload={}),
@@ -306,7 +306,7 @@ def test_delete_meeting_removes_its_children(factory: sessionmaker[Session]) -> 
         kept_id, gone_id = kept.id, gone.id
 
     with session_scope(factory) as session:
-        delete_meeting(session, meeting_id=gone_id)
+        delete_meeting_rows(session, meeting_id=gone_id)
 
     with session_scope(factory) as session:
         for column in (StageRun.meeting_id, SpeakerRow.meeting_id, UtteranceRow.meeting_id):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from minutes.db import delete_meeting, save_minutes, set_item_done
+from minutes.db import delete_meeting_rows, save_minutes, set_item_done
 from minutes.search import Fragment, QueryError, search_minutes
 from minutes.types import MinuteItem, Minutes
 from tests.search.conftest import add_meeting
@@ -85,7 +85,7 @@ def test_new_minutes_replace_the_old_in_the_index(session: Session, summarized: 
 
 
 def test_a_deleted_meeting_is_not_found(session: Session, summarized: int) -> None:
-    delete_meeting(session, meeting_id=summarized)
+    delete_meeting_rows(session, meeting_id=summarized)
     session.flush()
     assert search_minutes(session, "hosting").total == 0
     assert_index_consistent(session)

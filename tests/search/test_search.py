@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from minutes.db import Meeting, UtteranceRow, delete_meeting, rename_speaker, replace_transcript
+from minutes.db import Meeting, UtteranceRow, delete_meeting_rows, rename_speaker, replace_transcript
 from minutes.search import Fragment, QueryError, SearchResults, search
 from minutes.types import Speaker, Utterance
 from tests.search.conftest import add_meeting
@@ -298,7 +298,7 @@ def test_a_new_transcript_replaces_the_old_lines(session: Session, archive: dict
 
 
 def test_a_deleted_meeting_is_not_found(session: Session, archive: dict[str, int]) -> None:
-    delete_meeting(session, meeting_id=archive["planning"])
+    delete_meeting_rows(session, meeting_id=archive["planning"])
     session.flush()
     assert {h.meeting_title for h in search(session, "budget").hits} == {"Budget review"}
     assert search(session, "priya").total == 1  # the review line that says "Priya"

@@ -60,7 +60,7 @@ def test_without_the_second_listen_the_low_coverage_is_still_measured() -> None:
     _process(asr, store, RecoverOptions(enabled=False))
     doc = store.load_meeting(1)
     assert asr.relistened == []
-    assert doc.speech_coverage == pytest.approx(3.1 / 9.0)
+    assert doc.speech_coverage == pytest.approx(3.1 / 9.0, abs=1e-4)  # stored to 4 places
     assert len(" ".join(u.text for u in doc.utterances).split()) == 3
 
 

@@ -19,7 +19,7 @@ from httpx import Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from minutes.web import security
+from minutes.accounts import security
 from minutes.web.app import create_app
 from minutes.web.config import WebSettings
 from tests.db.conftest import _sqlite_engine, factory, migrated, session

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from minutes.accounts.access import can_see_job
 from minutes.db import load_meeting, session_scope
 from minutes.jobs import enqueue
-from minutes.web.access import can_see_job
 from tests.db.conftest import engine
 from tests.web.conftest import Browser
 from tests.web.world import World
@@ -219,7 +219,7 @@ def test_jobs_are_seen_by_their_submitter_their_team_managers_and_admins(
 
 
 def test_job_rule() -> None:
-    from minutes.web.access import Principal
+    from minutes.accounts.access import Principal
 
     sam = Principal(7, "sam", None, False, frozenset({2}), frozenset())
     assert can_see_job(sam, submitted_by=7, team_id=None)

@@ -12,14 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
-from minutes.db import replace_transcript, save_minutes, session_scope
+from minutes.db import replace_transcript, save_minutes, save_stage, session_scope
 from minutes.db.accounts import AuditEntry
 from minutes.db.jobs import Job
 from minutes.db.models import Meeting, Recording
 from minutes.jobs import enqueue
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize.summary_check import SentenceNote, SummaryCheck
-from minutes.types import Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
+from minutes.types import Chapter, MinuteItem, Minutes, Speaker, StageRecord, Utterance, Word
 from minutes.web.config import WebSettings
 from tests.web.conftest import Browser
 from tests.web.world import World
@@ -226,6 +226,24 @@ def test_meeting_page_says_what_the_summary_check_removed(
     assert "<s>They meet on &lt;b&gt;Monday&lt;/b&gt; morning.</s>" in page  # escaped
     assert "says Monday; the meeting never does" in page and "→ Carol will send the report." in page
     assert 'data-testid="summary-check"' not in plain
+
+
+def test_meeting_page_warns_when_speech_has_no_words(world: World, browser: Callable[[str], Browser]) -> None:
+    low = world.add_meeting("low", team="Sales", words="we approve the budget")
+    full = world.add_meeting("full", team="Sales", words="we approve the budget")
+    with session_scope(world.sessions) as s:
+        for meeting, share in ((low, 0.8123), (full, 0.99)):
+            payload = {"segments": [], "coverage": {"share": share, "gaps": []}}
+            save_stage(s, meeting_id=meeting, record=StageRecord("recover", "k"), payload=payload)
+    mona = browser("mona")
+
+    warned = mona.client.get(f"/meetings/{low}").text
+    assert 'class="notice coverage-low" role="alert"' in warned
+    assert "⚠ Only 81.2% of the speech has words" in warned
+    fine = mona.client.get(f"/meetings/{full}").text
+    assert "Speech covered by words: 99.0%" in fine and "coverage-low" not in fine
+    before = mona.client.get(f"/meetings/{world.meetings['sales']}").text  # processed before: no figure
+    assert 'data-testid="speech-coverage"' not in before
 
 
 def test_views_and_exports_are_audited(world: World, api: Callable[[str], TestClient]) -> None:
@@ -500,6 +518,21 @@ def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
     (entry,) = audit(world, "delete")
     assert entry.via == "cli" and entry.username is not None and entry.username.startswith("cli:")
     assert CliRunner().invoke(cli.main, ["delete", str(meeting), "--yes"]).exit_code == 1
+
+
+def test_the_one_deletion_needs_a_signed_in_user_or_the_command_line(
+    world: World, settings: WebSettings
+) -> None:
+    from minutes.accounts.access import Actor, Forbidden
+    from minutes.accounts.deletion import delete_meeting
+
+    meeting = world.meetings["sales"]
+    anonymous = Actor(principal=None, ip="127.0.0.1", via="api")
+    with session_scope(world.sessions) as s, pytest.raises(Forbidden, match="sign in first"):
+        delete_meeting(s, anonymous, meeting, media_dir=settings.media_dir)
+    with session_scope(world.sessions) as s:
+        assert s.get(Meeting, meeting) is not None
+    assert not audit(world, "delete")
 
 
 def test_user_text_is_escaped_everywhere_it_is_shown(world: World, api: Callable[[str], TestClient]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from minutes.accounts import signin, users
 from minutes.db import (
     add_recording,
     create_meeting,
@@ -28,7 +29,6 @@ from minutes.db import (
     set_status,
 )
 from minutes.types import AudioInfo, Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
-from minutes.web import sessions, users
 
 PASSWORD = "correct horse battery"
 
@@ -124,7 +124,7 @@ class World:
         from datetime import timedelta
 
         with session_scope(self.sessions) as s:
-            raw, _ = sessions.start_session(s, user=users.get_user(s, username), lifetime=timedelta(hours=1))
+            raw, _ = signin.start_session(s, user=users.get_user(s, username), lifetime=timedelta(hours=1))
         return raw
 
     def token(self, username: str) -> str:

@@ -6,12 +6,12 @@ import getpass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from minutes.web.audit import Actor
+    from minutes.accounts.access import Actor
 
 
 def cli_actor() -> Actor:
     """The audit actor of a command: no principal, no address, via the command line."""
-    from minutes.web.audit import Actor
+    from minutes.accounts.access import Actor
 
     return Actor(principal=None, ip=None, via="cli")
 
@@ -22,7 +22,7 @@ def cli_username() -> str:
 
 
 def record(session: Any, action: str, **kwargs: Any) -> None:
-    """Write one audit entry for this command (``kwargs`` as :func:`minutes.web.audit.record`)."""
-    from minutes.web import audit
+    """Write one audit entry for this command (``kwargs`` as :func:`minutes.accounts.audit.record`)."""
+    from minutes.accounts import audit
 
     audit.record(session, cli_actor(), action, username=cli_username(), **kwargs)

@@ -137,13 +137,13 @@ def delete(meeting_id: int, yes: bool) -> None:
     file of yours elsewhere is never touched. The deletion is written to the audit log.
     """
     from minutes import db as store
+    from minutes.accounts.deletion import delete_meeting, remove_media
     from minutes.web.config import WebSettings
-    from minutes.web.service import purge_meeting, remove_media
 
     if not yes:
         click.confirm(f"delete meeting {meeting_id}?", abort=True)
     with errors(), store.session_scope(sessions()) as s:
-        deleted = purge_meeting(
+        deleted = delete_meeting(
             s,
             actor.cli_actor(),
             meeting_id,

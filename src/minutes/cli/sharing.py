@@ -25,7 +25,7 @@ def meetings() -> None:
 def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
     """Put a meeting in a team: the team's managers see and edit it."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     if (team is None) == (not no_team):
         fail("give --team NAME or --no-team", EXIT_USAGE)
@@ -48,7 +48,7 @@ def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
 def meetings_share(meeting_id: int, username: str) -> None:
     """Let a user read a meeting."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         user = accounts.share_meeting(s, meeting_id=meeting_id, username=username)
@@ -69,7 +69,7 @@ def meetings_share(meeting_id: int, username: str) -> None:
 def meetings_unshare(meeting_id: int, username: str) -> None:
     """Stop sharing a meeting with a user."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.unshare_meeting(s, meeting_id=meeting_id, username=username)
@@ -96,7 +96,7 @@ def meetings_unshare(meeting_id: int, username: str) -> None:
 def audit(user: str | None, action: str | None, meeting_id: int | None, limit: int, as_json: bool) -> None:
     """Show the audit log: who viewed, exported, edited or deleted what, newest first."""
     from minutes import db as store
-    from minutes.web import audit as log_
+    from minutes.accounts import audit as log_
 
     with errors(), store.session_scope(sessions()) as s:
         found = log_.entries(s, username=user, action=action, meeting_id=meeting_id, limit=limit)

@@ -38,7 +38,7 @@ def users() -> None:
 def users_create(name: str, admin: bool, display_name: str | None, password_stdin: bool) -> None:
     """Create a user; asks for the password twice (or reads it with --password-stdin)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors():
         accounts.normalize_username(name)
@@ -59,7 +59,7 @@ def users_list(as_json: bool) -> None:
     from dataclasses import asdict
 
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         rows = accounts.list_users(s)
@@ -81,7 +81,7 @@ def users_list(as_json: bool) -> None:
 def users_passwd(name: str, password_stdin: bool) -> None:
     """Set a user's password (signs them out everywhere)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors():
         with store.session_scope(sessions()) as s:
@@ -97,7 +97,7 @@ def users_passwd(name: str, password_stdin: bool) -> None:
 def users_disable(name: str) -> None:
     """Stop a user from signing in or using API tokens."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.set_active(s, username=name, active=False)
@@ -109,7 +109,7 @@ def users_disable(name: str) -> None:
 def users_enable(name: str) -> None:
     """Let a disabled user sign in again."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.set_active(s, username=name, active=True)
@@ -122,7 +122,7 @@ def users_enable(name: str) -> None:
 def users_token(name: str, label: str) -> None:
     """Create an API token for a user and print it (it is shown only this once)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         user = accounts.get_user(s, name)
@@ -139,7 +139,7 @@ def users_token(name: str, label: str) -> None:
 def users_tokens(name: str) -> None:
     """List a user's API tokens (never the tokens themselves)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         rows = accounts.list_api_tokens(s, user_id=accounts.get_user(s, name).id)
@@ -155,7 +155,7 @@ def users_tokens(name: str) -> None:
 def users_revoke_token(name: str, token_id: int) -> None:
     """Revoke one of a user's API tokens (by the id `minutes users tokens` shows)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         user = accounts.get_user(s, name)
@@ -179,7 +179,7 @@ def teams() -> None:
 def teams_create(name: str) -> None:
     """Create a team."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         team = accounts.create_team(s, name=name)
@@ -190,7 +190,7 @@ def teams_create(name: str) -> None:
 def teams_list() -> None:
     """List teams with their numbers of members and meetings."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         rows = [(t.id, t.name, m, n) for t, m, n in accounts.list_teams(s)]
@@ -214,7 +214,7 @@ def teams_list() -> None:
 def teams_add_member(team: str, user: str, role: str) -> None:
     """Put USER in TEAM (or change their role there)."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.add_member(s, team=team, username=user, role=role)
@@ -234,7 +234,7 @@ def teams_add_member(team: str, user: str, role: str) -> None:
 def teams_remove_member(team: str, user: str) -> None:
     """Take USER out of TEAM."""
     from minutes import db as store
-    from minutes.web import users as accounts
+    from minutes.accounts import users as accounts
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.remove_member(s, team=team, username=user)

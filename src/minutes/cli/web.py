@@ -113,7 +113,7 @@ def serve(
     """
     import uvicorn
 
-    from minutes.web import users
+    from minutes.accounts import users
     from minutes.web.app import create_app
     from minutes.web.config import MIB, WebSettings
 

@@ -1,6 +1,6 @@
 """ORM tables for people and access: users, teams, memberships, shares, tokens, sessions, audit.
 
-Who may see which meeting is decided in one place, :mod:`minutes.web.access`, from these rows:
+Who may see which meeting is decided in one place, :mod:`minutes.accounts.access`, from these rows:
 an admin (``users.is_admin``) sees everything; a team's managers see the team's meetings
 (``meetings.team_id``); anyone sees the meetings shared with them (``meeting_shares``).
 

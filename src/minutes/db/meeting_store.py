@@ -20,7 +20,6 @@ from minutes.db.repo import (
     replace_transcript,
     save_stage,
     set_language,
-    set_speech_coverage,
     set_status,
 )
 from minutes.storage import OpenedMeeting, StagePayload
@@ -65,7 +64,6 @@ class SqlMeetingStore:
         language: str | None,
         record: StageRecord,
         payload: StagePayload,
-        speech_coverage: float | None = None,
     ) -> None:
         with session_scope(self.sessions) as s:
             replace_transcript(
@@ -73,7 +71,6 @@ class SqlMeetingStore:
             )
             save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
             set_language(s, meeting_id=meeting_id, language=language)
-            set_speech_coverage(s, meeting_id=meeting_id, share=speech_coverage)
             set_status(s, meeting_id=meeting_id, status="done")
 
     def save_minutes(

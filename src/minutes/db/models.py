@@ -130,8 +130,6 @@ class Meeting(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
-    # Share of the diarized speech covered by recognised words (minutes.coverage); None: not measured.
-    speech_coverage: Mapped[float | None] = mapped_column(Float)
     code_version: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -133,14 +133,12 @@ def set_language(session: Session, *, meeting_id: int, language: str | None) -> 
     session.flush()
 
 
-def set_speech_coverage(session: Session, *, meeting_id: int, share: float | None) -> None:
-    """Record the share of the meeting's speech that has recognised words."""
-    _meeting(session, meeting_id).speech_coverage = share
-    session.flush()
+def delete_meeting_rows(session: Session, *, meeting_id: int) -> None:
+    """Delete a meeting's row with its stages, speakers, utterances and minutes (cascades).
 
-
-def delete_meeting(session: Session, *, meeting_id: int) -> None:
-    """Delete a meeting with its stages, speakers, utterances and minutes (the recording stays)."""
+    The recording, its file and the jobs stay, and nothing is audited: deleting a meeting as a
+    user means it is :func:`minutes.accounts.deletion.delete_meeting`, which calls this.
+    """
     session.delete(_meeting(session, meeting_id))
     session.flush()
 
@@ -414,8 +412,17 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns
     meeting = session.scalars(query).one_or_none()
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    doc = _meeting_doc(meeting, words=words)
+    doc = replace(_meeting_doc(meeting, words=words), speech_coverage=speech_coverage(session, meeting_id))
     return replace(doc, turns=speaker_turns(session, meeting_id=meeting_id)) if turns else doc
+
+
+def speech_coverage(session: Session, meeting_id: int) -> float | None:
+    """Share of the meeting's diarized speech that has words, from its stored ``recover`` stage
+    (:mod:`minutes.pipeline.recover`); ``None`` for a meeting processed before it existed."""
+    query = select(StageRun.payload).where(StageRun.meeting_id == meeting_id, StageRun.stage == "recover")
+    payload = session.scalars(query).one_or_none()
+    share = (payload or {}).get("coverage", {}).get("share")
+    return None if share is None else float(share)
 
 
 def speaker_turns(session: Session, *, meeting_id: int) -> tuple[SpeakerTurn, ...]:
@@ -444,7 +451,6 @@ def _meeting_doc(meeting: Meeting, *, words: bool = True) -> MeetingDoc:
             format=rec.format,
         ),
         language=meeting.language,
-        speech_coverage=meeting.speech_coverage,
         meeting_date=meeting.meeting_date.isoformat() if meeting.meeting_date else None,
         speakers=tuple(Speaker(label=s.label, name=s.name, talk_time=s.talk_time) for s in meeting.speakers),
         utterances=tuple(_utterance(u, words=words) for u in meeting.utterances),

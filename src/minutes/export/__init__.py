@@ -1,7 +1,8 @@
 """Export a :class:`~minutes.types.MeetingDoc` as JSON, Markdown, text, SRT, WebVTT or RTTM.
 
 Formatting is pure (``to_<format>(doc) -> str``); :func:`write` is the one function that touches
-the file system, and it replaces the target atomically.
+the file system, and it replaces the target atomically. :func:`clock` and :func:`talk_times` are
+the helpers the web pages share with the exports, so a page and a file show the same numbers.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from minutes.errors import ConfigError
-from minutes.export._common import file_stem, slugify
+from minutes.export._common import clock, file_stem, slugify
 from minutes.export._json import SCHEMA, from_json, to_dict, to_json
-from minutes.export._markdown import to_markdown
+from minutes.export._markdown import talk_times, to_markdown
 from minutes.export._plain import to_rttm, to_txt
 from minutes.export._subtitles import Cue, cues, to_srt, to_vtt
 from minutes.types import MeetingDoc
@@ -109,6 +110,7 @@ __all__ = [
     "FORMATS",
     "SCHEMA",
     "Cue",
+    "clock",
     "cues",
     "default_filename",
     "from_json",
@@ -116,6 +118,7 @@ __all__ = [
     "needs_words",
     "render",
     "slugify",
+    "talk_times",
     "to_dict",
     "to_json",
     "to_markdown",

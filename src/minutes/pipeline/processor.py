@@ -206,7 +206,6 @@ class MeetingProcessor:
                 speakers=people,
                 embeddings=run.diarization.embeddings,
                 language=run.transcript.language,
-                speech_coverage=recovery.coverage.share,
                 record=StageRecord("attribute", key, (), options, __version__, seconds),
                 payload={"utterances": len(utterances)},
             )

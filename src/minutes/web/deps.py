@@ -15,13 +15,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from minutes.accounts import signin
+from minutes.accounts.access import Actor, Principal, load_principal
+from minutes.accounts.security import same
 from minutes.db import session_scope
 from minutes.errors import MinutesError
-from minutes.web import sessions
-from minutes.web.access import Principal, load_principal
-from minutes.web.audit import Actor
 from minutes.web.config import WebSettings
-from minutes.web.security import same
 
 SESSION_COOKIE = "minutes_session"
 CSRF_HEADER = "x-csrf-token"
@@ -82,7 +81,7 @@ def optional_auth(request: Request, db: Db) -> Auth | None:
     """Who is asking, or ``None``; a refused bearer token is an error, never anonymous access."""
     token = _bearer(request)
     if token is not None:
-        user = sessions.find_token_user(db, token)
+        user = signin.find_token_user(db, token)
         if user is None:
             raise LoginRequired(
                 "the API token is not valid (unknown, revoked or its user is disabled)", bearer=True
@@ -90,9 +89,7 @@ def optional_auth(request: Request, db: Db) -> Auth | None:
         auth = Auth(principal=load_principal(db, user), via="api")
     else:
         cookie = request.cookies.get(SESSION_COOKIE, "")
-        found = sessions.find_session(
-            db, cookie, lifetime=timedelta(hours=settings_of(request).session_hours)
-        )
+        found = signin.find_session(db, cookie, lifetime=timedelta(hours=settings_of(request).session_hours))
         if found is None:
             return None
         row, user = found

@@ -12,8 +12,8 @@ from html import escape
 
 from markupsafe import Markup
 
-from minutes.export._common import clock
-from minutes.web.catalog import MeetingView
+from minutes.db.meeting_view import MeetingView
+from minutes.export import clock
 
 
 def transcript(view: MeetingView) -> Markup:

@@ -1,8 +1,13 @@
-"""The shapes of the REST API's requests and answers (they make /api/openapi.json precise)."""
+"""The shapes of the REST API's requests and answers (they make /api/openapi.json precise).
+
+The ``*_json`` functions at the end turn the domain's results into these shapes' plain dicts,
+for the API and for the pages that update themselves from it (the jobs page).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -215,3 +220,56 @@ class UploadsOut(BaseModel):
 class Deleted(BaseModel):
     meeting_id: int
     media_removed: bool
+
+
+# Plain JSON of domain results ---------------------------------------------------------------
+
+
+def job_json(job: Any) -> dict[str, Any]:
+    """A job as the jobs page and the API show it (:func:`minutes.accounts.reads.visible_jobs`)."""
+    return {
+        "id": job.id,
+        "title": job.title or job.name,
+        "status": job.status,
+        "stage": job.stage,
+        "progress": round(float(job.progress), 3),
+        "meeting_id": job.meeting_id,
+        "error": job.error,
+        "attempts": job.attempts,
+        "team_id": job.team_id,
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def hit_json(hit: Any) -> dict[str, Any]:
+    return {
+        "meeting_id": hit.meeting_id,
+        "meeting_title": hit.meeting_title,
+        "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
+        "utterance_index": hit.utterance_index,
+        "start": hit.start,
+        "end": hit.end,
+        "speaker": hit.speaker,
+        "text": hit.text,
+        "snippet": [[text, bool(match)] for text, match in hit.snippet],
+        "score": hit.score,
+        "url": f"/meetings/{hit.meeting_id}?t={hit.start:.1f}#u-{hit.utterance_index}",
+    }
+
+
+def minutes_hit_json(hit: Any) -> dict[str, Any]:
+    anchor = "#minutes" if hit.position is None else f"#item-{hit.position}"
+    return {
+        "meeting_id": hit.meeting_id,
+        "meeting_title": hit.meeting_title,
+        "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
+        "kind": hit.kind,
+        "position": hit.position,
+        "text": hit.text,
+        "evidence": list(hit.evidence),
+        "snippet": [[text, bool(match)] for text, match in hit.snippet],
+        "score": hit.score,
+        "url": f"/meetings/{hit.meeting_id}{anchor}",
+    }

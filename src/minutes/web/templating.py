@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from minutes import __version__
-from minutes.export._common import clock
+from minutes.export import clock
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"

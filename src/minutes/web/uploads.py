@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minutes import audio
-from minutes.db.models import Meeting, Recording
+from minutes.accounts import access, audit
+from minutes.accounts.access import Actor
+from minutes.db.catalog import meetings_with_content
 from minutes.errors import ConfigError, InputError
-from minutes.web import access, audit
-from minutes.web.audit import Actor
 from minutes.web.config import MIB, UPLOAD_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -96,9 +95,7 @@ def store_upload(
     """
     from minutes.jobs import enqueue
 
-    principal = actor.principal
-    if principal is None:  # pragma: no cover - routes require a signed-in user
-        raise access.Forbidden("sign in first")
+    principal = access.require_principal(actor)
     name = display_name(filename)
     media_dir.mkdir(parents=True, exist_ok=True)
     partial = media_dir / f".upload-{secrets.token_hex(16)}.part"
@@ -153,13 +150,7 @@ def new_batch(principal: access.Principal) -> str:
 
 def _existing_meeting(session: Session, principal: access.Principal, digest: str) -> int | None:
     """The visible meeting made from this content already, or an error if only a hidden one exists."""
-    query = (
-        select(Meeting.id)
-        .join(Recording, Recording.id == Meeting.recording_id)
-        .where(Recording.sha256 == digest)
-        .order_by(Meeting.id)
-    )
-    ids = list(session.scalars(query))
+    ids = meetings_with_content(session, sha256=digest)
     if not ids:
         return None
     visible = access.filter_visible(session, principal, ids)

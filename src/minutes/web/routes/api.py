@@ -11,9 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
+from minutes.accounts import access, deletion, edits, reads, users
+from minutes.db import catalog
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
-from minutes.web import access, catalog, schemas, service, users, work
+from minutes.web import schemas
 from minutes.web.deps import CurrentActor, CurrentAuth, Db, settings_of
 from minutes.web.routes import pages
 from minutes.web.routes.workspace import receive_uploads
@@ -63,7 +65,7 @@ def list_meetings(
         sort=sort,
         order=order,
     )
-    found = catalog.list_meetings(db, actor.principal, query, limit=limit, offset=offset)
+    found = reads.list_meetings(db, actor.principal, query, limit=limit, offset=offset)
     return schemas.MeetingList(
         total=found.total,
         limit=limit,
@@ -75,8 +77,8 @@ def list_meetings(
 @router.get("/meetings/{meeting_id}", response_model=schemas.MeetingDetail, summary="One meeting")
 def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MeetingDetail:
     assert actor.principal is not None
-    found = service.view_meeting(db, actor, meeting_id)
-    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    found = reads.view_meeting(db, actor, meeting_id)
+    view = reads.meeting_page(db, actor.principal, meeting_id)
     return schemas.MeetingDetail(
         id=view.id,
         title=view.title,
@@ -103,9 +105,9 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Meeting
 @router.delete("/meetings/{meeting_id}", response_model=schemas.Deleted, summary="Delete a meeting")
 def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Deleted:
     """Removes the meeting, its transcript, minutes and index entries, and the uploaded file."""
-    deleted = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    deleted = deletion.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
-    service.remove_media(deleted.media)
+    deletion.remove_media(deleted.media)
     return schemas.Deleted(meeting_id=meeting_id, media_removed=deleted.media is not None)
 
 
@@ -116,20 +118,18 @@ def transcript(
     meeting_id: int,
     words: Annotated[bool, Query(description="include word timings")] = False,
 ) -> JSONResponse:
-    assert actor.principal is not None
-    service.view_meeting(db, actor, meeting_id)
     # Plain dicts straight to JSON (shape: schemas.Transcript, the response_model, for the OpenAPI
     # description): a 2-hour meeting has ~20k words; objects per word cost most of the time.
     return JSONResponse(
-        {"meeting_id": meeting_id, "utterances": catalog.transcript_json(db, meeting_id, words=words)}
+        {"meeting_id": meeting_id, "utterances": reads.transcript(db, actor, meeting_id, words=words)}
     )
 
 
 @router.get("/meetings/{meeting_id}/minutes", response_model=schemas.MinutesOut, summary="The minutes")
 def minutes(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MinutesOut:
     assert actor.principal is not None
-    service.view_meeting(db, actor, meeting_id)
-    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    reads.view_meeting(db, actor, meeting_id)
+    view = reads.meeting_page(db, actor.principal, meeting_id)
     return schemas.MinutesOut(
         meeting_id=meeting_id,
         summary="\n\n".join(view.summary) if view.summary is not None else None,
@@ -164,8 +164,8 @@ def rename_speaker(
     db: Db, actor: CurrentActor, meeting_id: int, label: str, body: schemas.RenameSpeaker
 ) -> schemas.SpeakerOut:
     assert actor.principal is not None
-    service.rename_speaker(db, actor, meeting_id, label, body.name)
-    speaker = catalog.load_meeting_view(db, actor.principal, meeting_id).speaker(label)
+    edits.rename_speaker(db, actor, meeting_id, label, body.name)
+    speaker = reads.meeting_page(db, actor.principal, meeting_id).speaker(label)
     assert speaker is not None
     return schemas.SpeakerOut(
         label=label,
@@ -183,7 +183,7 @@ def rename_speaker(
 def correct_utterance(
     db: Db, actor: CurrentActor, meeting_id: int, index: int, body: schemas.CorrectUtterance
 ) -> schemas.CorrectedUtterance:
-    text = service.correct_utterance(db, actor, meeting_id, index, body.text)
+    text = edits.correct_utterance(db, actor, meeting_id, index, body.text)
     return schemas.CorrectedUtterance(index=index, text=text)
 
 
@@ -195,13 +195,13 @@ def correct_utterance(
 def action_done(
     db: Db, actor: CurrentActor, meeting_id: int, position: int, body: schemas.ActionDone
 ) -> schemas.ActionDone:
-    service.set_action_done(db, actor, meeting_id, position, body.done)
+    edits.set_action_done(db, actor, meeting_id, position, body.done)
     return body
 
 
 @router.put("/meetings/{meeting_id}/team", response_model=schemas.AssignTeam, summary="Move to a team")
 def assign_team(db: Db, actor: CurrentActor, meeting_id: int, body: schemas.AssignTeam) -> schemas.AssignTeam:
-    service.assign_team(db, actor, meeting_id, body.team_id)
+    edits.assign_team(db, actor, meeting_id, body.team_id)
     return body
 
 
@@ -214,13 +214,13 @@ def shares(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Shares:
 
 @router.put("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Share")
 def share(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
-    service.share(db, actor, meeting_id, username)
+    edits.share(db, actor, meeting_id, username)
     return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
 
 
 @router.delete("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Unshare")
 def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
-    service.unshare(db, actor, meeting_id, username)
+    edits.unshare(db, actor, meeting_id, username)
     return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
 
 
@@ -251,7 +251,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> schemas.SearchOut:
-    found = work.search(
+    found = reads.search(
         db,
         actor,
         q,
@@ -264,9 +264,9 @@ def search(
     return schemas.SearchOut(
         total=found.total,
         total_capped=found.capped,
-        hits=[schemas.SearchHitOut(**work.hit_json(h)) for h in found.hits],
+        hits=[schemas.SearchHitOut(**schemas.hit_json(h)) for h in found.hits],
         minutes_total=found.minutes_total,
-        minutes=[schemas.MinutesHitOut(**work.minutes_hit_json(h)) for h in found.minutes],
+        minutes=[schemas.MinutesHitOut(**schemas.minutes_hit_json(h)) for h in found.minutes],
     )
 
 
@@ -280,7 +280,7 @@ def action_items(
     assert actor.principal is not None
     if status is not None and status not in ACTION_STATUSES:
         raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(ACTION_STATUSES)}")
-    rows, _ = work.actions(db, actor.principal, status=status, owner=owner)
+    rows, _ = reads.actions(db, actor.principal, status=status, owner=owner)
     return [
         schemas.ActionItemOut(
             meeting_id=r.meeting_id,
@@ -318,10 +318,11 @@ def jobs(
             wanted = [int(i) for i in ids.split(",") if i.strip()]
         except ValueError:
             raise ConfigError(f"ids={ids!r} must be job ids separated by commas") from None
-    return [schemas.JobOut(**j) for j in work.visible_jobs(db, actor.principal, ids=wanted, limit=limit)]
+    found = reads.visible_jobs(db, actor.principal, ids=wanted, limit=limit)
+    return [schemas.JobOut(**schemas.job_json(j)) for j in found]
 
 
 @router.get("/jobs/{job_id}", response_model=schemas.JobOut, summary="One job")
 def job(db: Db, actor: CurrentActor, job_id: int) -> schemas.JobOut:
     assert actor.principal is not None
-    return schemas.JobOut(**work.job_for(db, actor.principal, job_id))
+    return schemas.JobOut(**schemas.job_json(reads.job_for(db, actor.principal, job_id)))

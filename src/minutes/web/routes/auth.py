@@ -9,9 +9,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from minutes.web import audit, security, sessions, users
-from minutes.web.access import load_principal
-from minutes.web.audit import Actor
+from minutes.accounts import audit, security, signin, users
+from minutes.accounts.access import Actor, load_principal
 from minutes.web.deps import (
     SESSION_COOKIE,
     AdminActor,
@@ -97,12 +96,10 @@ def login(
         )
     ip = client_ip(request)
     anonymous = Actor(principal=None, ip=ip, via="web")
-    policy = sessions.LoginPolicy(
-        settings.login_max_failures, timedelta(seconds=settings.login_window_seconds)
-    )
+    policy = signin.LoginPolicy(settings.login_max_failures, timedelta(seconds=settings.login_window_seconds))
     try:
-        user = sessions.authenticate(db, username=username, password=password, ip=ip, policy=policy)
-    except sessions.LoginThrottled as exc:
+        user = signin.authenticate(db, username=username, password=password, ip=ip, policy=policy)
+    except signin.LoginThrottled as exc:
         audit.record(
             db,
             anonymous,
@@ -114,7 +111,7 @@ def login(
         response = _login_page(request, next_url=target, error=str(exc), status=429, username=username)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    except sessions.LoginFailed as exc:
+    except signin.LoginFailed as exc:
         audit.record(
             db,
             anonymous,
@@ -128,8 +125,8 @@ def login(
         )
     old = request.cookies.get(SESSION_COOKIE)
     if old:
-        sessions.end_session(db, old)
-    raw, _ = sessions.start_session(db, user=user, lifetime=timedelta(hours=settings.session_hours))
+        signin.end_session(db, old)
+    raw, _ = signin.start_session(db, user=user, lifetime=timedelta(hours=settings.session_hours))
     audit.record(
         db,
         Actor(principal=load_principal(db, user), ip=ip, via="web"),
@@ -145,7 +142,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, db: Db, actor: CurrentActor) -> Response:
-    sessions.end_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    signin.end_session(db, request.cookies.get(SESSION_COOKIE, ""))
     audit.record(
         db, actor, "logout", object_type="user", object_id=actor.principal and actor.principal.user_id
     )

@@ -1,7 +1,7 @@
 """Meeting pages: the list, one meeting (player, transcript, minutes), its edits, exports and media.
 
-Every route goes through :mod:`minutes.web.service` or :mod:`minutes.web.catalog`, which apply
-:mod:`minutes.web.access`; nothing here decides who may see what.
+Every route goes through :mod:`minutes.accounts` (reads, edits, deletion), which applies
+:mod:`minutes.accounts.access`; nothing here decides who may see what or writes SQL.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
+from minutes.accounts import access, deletion, edits, reads, users
+from minutes.accounts.access import Actor
+from minutes.db import catalog
 from minutes.db.models import STATUSES
 from minutes.errors import ConfigError
-from minutes.web import access, catalog, fragments, service, users
-from minutes.web.audit import Actor
+from minutes.web import fragments
 from minutes.web.deps import CurrentActor, Db, settings_of
 from minutes.web.templating import render
 
@@ -101,7 +103,7 @@ def meetings_page(
         order=order,
     )
     size = settings_of(request).page_size
-    found = catalog.list_meetings(db, actor.principal, query, limit=size, offset=(page - 1) * size)
+    found = reads.list_meetings(db, actor.principal, query, limit=size, offset=(page - 1) * size)
     return render(
         request,
         "meetings.html",
@@ -137,8 +139,8 @@ def meeting_page(
     t: Annotated[float | None, Query(ge=0)] = None,
 ) -> Response:
     assert actor.principal is not None
-    found = service.view_meeting(db, actor, meeting_id)
-    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    found = reads.view_meeting(db, actor, meeting_id)
+    view = reads.meeting_page(db, actor.principal, meeting_id)
     editor = {}
     if found.can_edit:
         editor = {
@@ -169,7 +171,7 @@ def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
 def rename_speaker(
     db: Db, actor: CurrentActor, meeting_id: int, label: str, name: Annotated[str, Form(max_length=1024)] = ""
 ) -> Response:
-    service.rename_speaker(db, actor, meeting_id, label, name)
+    edits.rename_speaker(db, actor, meeting_id, label, name)
     return _back(meeting_id, "#speakers")
 
 
@@ -177,7 +179,7 @@ def rename_speaker(
 def correct_utterance(
     db: Db, actor: CurrentActor, meeting_id: int, index: int, text: Annotated[str, Form(max_length=20000)]
 ) -> Response:
-    service.correct_utterance(db, actor, meeting_id, index, text)
+    edits.correct_utterance(db, actor, meeting_id, index, text)
     return _back(meeting_id, f"#u-{index}")
 
 
@@ -189,7 +191,7 @@ def action_done(
     position: int,
     done: Annotated[str, Form(max_length=8)] = "1",
 ) -> Response:
-    service.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
+    edits.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
     return _back(meeting_id, f"#item-{position}")
 
 
@@ -197,7 +199,7 @@ def action_done(
 def assign_team(
     db: Db, actor: CurrentActor, meeting_id: int, team: Annotated[str, Form(max_length=16)] = ""
 ) -> Response:
-    service.assign_team(db, actor, meeting_id, parse_int(team, "team"))
+    edits.assign_team(db, actor, meeting_id, parse_int(team, "team"))
     return _back(meeting_id, "#access")
 
 
@@ -205,13 +207,13 @@ def assign_team(
 def share(
     db: Db, actor: CurrentActor, meeting_id: int, username: Annotated[str, Form(max_length=64)]
 ) -> Response:
-    service.share(db, actor, meeting_id, username)
+    edits.share(db, actor, meeting_id, username)
     return _back(meeting_id, "#access")
 
 
 @router.post("/meetings/{meeting_id}/shares/{username}/remove")
 def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> Response:
-    service.unshare(db, actor, meeting_id, username)
+    edits.unshare(db, actor, meeting_id, username)
     return _back(meeting_id, "#access")
 
 
@@ -219,21 +221,21 @@ def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> Resp
 def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
     assert actor.principal is not None
     access.require_edit(db, actor.principal, meeting_id)
-    view = catalog.load_meeting_view(db, actor.principal, meeting_id)
+    view = reads.meeting_page(db, actor.principal, meeting_id)
     return render(request, "delete.html", {"nav": "meetings", "view": view})
 
 
 @router.post("/meetings/{meeting_id}/delete")
 def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
-    deleted = service.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
+    deleted = deletion.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
-    service.remove_media(deleted.media)
+    deletion.remove_media(deleted.media)
     return RedirectResponse(f"/meetings?deleted={quote(deleted.title)}", status_code=303)
 
 
 @router.get("/meetings/{meeting_id}/export/{fmt}")
 def export(db: Db, actor: CurrentActor, meeting_id: int, fmt: str) -> Response:
-    out = service.export_meeting(db, actor, meeting_id, fmt)
+    out = reads.export_meeting(db, actor, meeting_id, fmt)
     disposition = f'attachment; filename="{out.filename}"'
     return Response(out.text, media_type=out.media_type, headers={"Content-Disposition": disposition})
 
@@ -242,7 +244,7 @@ def media_response(request: Request, db: Db, actor: Actor, meeting_id: int) -> R
     """The meeting's recording with Range support; only the first request of a playback is audited."""
     ranged = request.headers.get("range", "")
     first = not ranged or ranged.replace(" ", "").startswith("bytes=0-")
-    path = service.media_file(db, actor, meeting_id, record=first)
+    path = reads.media_file(db, actor, meeting_id, record=first)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type)
 

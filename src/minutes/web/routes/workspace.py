@@ -11,10 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
+from minutes.accounts import access, edits, reads
+from minutes.accounts.access import Actor
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
-from minutes.web import access, service, uploads, work
-from minutes.web.audit import Actor
+from minutes.web import schemas, uploads
 from minutes.web.deps import CurrentActor, Db, settings_of
 from minutes.web.routes.auth import safe_next
 from minutes.web.routes.pages import parse_date, parse_int
@@ -29,8 +30,7 @@ MAX_FILES = 20
 async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[uploads.UploadResult]:
     """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``)."""
     assert actor.principal is not None
-    if not actor.principal.can_upload:
-        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    access.require_upload(actor.principal)
     form = await request.form(max_files=MAX_FILES, max_fields=20)
     try:
         return await _store_all(request, db, actor, form)
@@ -80,8 +80,7 @@ async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> 
 @router.get("/upload")
 def upload_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     assert actor.principal is not None
-    if not actor.principal.can_upload:
-        raise access.Forbidden("only managers and admins upload recordings; ask one of them")
+    access.require_upload(actor.principal)
     return render(
         request,
         "upload.html",
@@ -105,7 +104,8 @@ async def upload(request: Request, db: Db, actor: CurrentActor) -> Response:
 @router.get("/jobs")
 def jobs_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     assert actor.principal is not None
-    return render(request, "jobs.html", {"nav": "jobs", "jobs": work.visible_jobs(db, actor.principal)})
+    jobs = [schemas.job_json(j) for j in reads.visible_jobs(db, actor.principal)]
+    return render(request, "jobs.html", {"nav": "jobs", "jobs": jobs})
 
 
 @router.get("/search")
@@ -122,7 +122,7 @@ def search_page(
     found, error = None, None
     if q.strip():
         try:
-            found = work.search(
+            found = reads.search(
                 db,
                 actor,
                 q,
@@ -160,7 +160,7 @@ def actions_page(
     assert actor.principal is not None
     if status not in (*ACTION_STATUSES, "all"):
         raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(ACTION_STATUSES)}, all")
-    rows, editable = work.actions(
+    rows, editable = reads.actions(
         db, actor.principal, status=None if status == "all" else status, owner=owner
     )
     groups: dict[str, list[object]] = {}
@@ -191,5 +191,5 @@ def tick_from_list(
     done: Annotated[str, Form(max_length=8)] = "1",
     next: Annotated[str, Form(max_length=2048)] = "/actions",
 ) -> Response:
-    service.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
+    edits.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
     return RedirectResponse(safe_next(next), status_code=303)

@@ -1,4 +1,7 @@
-"""The audit log: who viewed, exported, edited or deleted what, when and from where."""
+"""The audit log: who viewed, exported, edited or deleted what, when and from where.
+
+Entries are added to the caller's unit of work, so an entry is committed with the change itself.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from minutes.accounts.access import Actor
 from minutes.db.accounts import AuditEntry
 from minutes.db.models import utcnow
-from minutes.web.access import Principal
 
 ACTIONS: tuple[str, ...] = (
     "login",
@@ -34,15 +37,6 @@ ACTIONS: tuple[str, ...] = (
     "token_revoke",
 )
 """The actions recorded, for filters and documentation."""
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts and through what: ``via`` is ``web`` (browser), ``api`` (bearer token) or ``cli``."""
-
-    principal: Principal | None
-    ip: str | None
-    via: str
 
 
 def record(

@@ -1,4 +1,4 @@
-"""Who may see and change what: the one place the web app and the API decide it.
+"""Who may see and change what: the one place every interface (web, API, command line) decides it.
 
 Rules:
 
@@ -6,12 +6,15 @@ Rules:
 * a **manager** of a team sees and edits that team's meetings, and uploads into that team;
 * anyone sees (read-only) the meetings shared with them (``meeting_shares``); being a **member**
   of a team by itself shows nothing, a manager or admin shares what a member should read;
-* a meeting with no team is seen by admins (and by users it is shared with) only.
+* a meeting with no team is seen by admins (and by users it is shared with) only;
+* the command line acts as the **operator** (an :class:`Actor` without a principal, ``via="cli"``):
+  whoever can run it already holds the database, so it may delete any meeting.
 
 A meeting someone may not see does not exist for them: every refusal to read or write it is the
 same :class:`~minutes.errors.NotFoundError` (HTTP 404) a missing id gives, so ids cannot be probed.
 A meeting someone may see but not change gives :class:`Forbidden` (HTTP 403).
-Lists and search take :func:`visible_meeting_ids`, a SQL select, so the database filters them.
+Lists and search take :func:`visible_meeting_ids`, a SQL select, so the database filters them;
+the read queries in :mod:`minutes.db` take :func:`visible_clause` as their ``visible`` condition.
 """
 
 from __future__ import annotations
@@ -59,6 +62,27 @@ class MeetingAccess:
     meeting_id: int
     team_id: int | None
     can_edit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts and through what: ``via`` is ``web`` (browser), ``api`` (bearer token) or ``cli``."""
+
+    principal: Principal | None
+    ip: str | None
+    via: str
+
+    @property
+    def is_operator(self) -> bool:
+        """The command line without a signed-in user: whoever runs it holds the database."""
+        return self.principal is None and self.via == "cli"
+
+
+def require_principal(actor: Actor) -> Principal:
+    """The signed-in user behind ``actor``, or :class:`Forbidden` (routes always have one)."""
+    if actor.principal is None:
+        raise Forbidden("sign in first")
+    return actor.principal
 
 
 def load_principal(session: Session, user: User) -> Principal:
@@ -134,6 +158,18 @@ def require_edit(session: Session, principal: Principal, meeting_id: int) -> Mee
     return access
 
 
+def require_delete(session: Session, actor: Actor, meeting_id: int) -> None:
+    """Whether ``actor`` may delete a meeting: whoever may change it, and the operator."""
+    if not actor.is_operator:
+        require_edit(session, require_principal(actor), meeting_id)
+
+
+def require_upload(principal: Principal) -> None:
+    """Only managers (into their teams) and admins upload recordings."""
+    if not principal.can_upload:
+        raise Forbidden("only managers and admins upload recordings; ask one of them")
+
+
 def team_choices(session: Session, principal: Principal, *, for_edit: bool) -> list[Team]:
     """Teams to offer: all for admins; else those managed (``for_edit``) or belonged to."""
     query = select(Team).order_by(Team.name)
@@ -170,4 +206,13 @@ def filter_visible(session: Session, principal: Principal, meeting_ids: Iterable
     if not wanted:
         return set()
     query = select(Meeting.id).where(Meeting.id.in_(wanted), visible_clause(principal))
+    return set(session.scalars(query))
+
+
+def filter_editable(session: Session, principal: Principal, meeting_ids: Iterable[int]) -> set[int]:
+    """The subset of ``meeting_ids`` that ``principal`` may change (one query)."""
+    wanted = sorted(set(meeting_ids))
+    if not wanted:
+        return set()
+    query = select(Meeting.id).where(Meeting.id.in_(wanted), editable_clause(principal))
     return set(session.scalars(query))

@@ -1,19 +1,21 @@
-"""What the pages and the API read: meeting lists and one meeting, in a fixed number of queries.
+"""Read queries for one meeting: its page (without word timings) and the API's transcript.
 
-Every function takes the principal's :func:`~minutes.web.access.visible_clause` into its SQL, so
-the database only ever returns what the user may see. The meeting view leaves out word timings
-(the bulk of a long meeting's data): the page needs utterances only.
+:func:`load_meeting_view` takes a ``visible`` condition on :class:`~minutes.db.models.Meeting`
+rows from :func:`minutes.accounts.access.visible_clause`, so a meeting the user may not see is
+not found; :func:`transcript_json` reads a meeting the caller has already checked. The view
+leaves out word timings (the bulk of a long meeting's data): the page needs utterances only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
+from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.models import (
     ChapterRow,
@@ -24,168 +26,15 @@ from minutes.db.models import (
     SpeakerRow,
     UtteranceRow,
 )
-from minutes.errors import ConfigError, NotFoundError
-from minutes.export._markdown import talk_times
+from minutes.db.repo import speech_coverage
+from minutes.errors import NotFoundError
+from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options
 from minutes.summarize.summary_check import SummaryCheck
 from minutes.types import AudioInfo, MeetingDoc, Speaker, Utterance
-from minutes.web.access import Principal, visible_clause
 
-SORTS: tuple[str, ...] = ("date", "title", "duration", "status", "team")
 SPEAKER_COLOURS = 10
 """Speakers are coloured ``spk-0`` ... ``spk-9`` (CSS classes), in order of first appearance."""
-
-
-def _meeting_date() -> Any:
-    """When a meeting took place: its date, else when it was stored."""
-    return func.coalesce(Meeting.meeting_date, Meeting.created_at)
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingQuery:
-    """Filters and order of the meetings list. Dates are whole days (UTC), both ends included."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    team_id: int | None = None
-    person: str | None = None
-    text: str | None = None
-    status: str | None = None
-    sort: str = "date"
-    descending: bool = True
-
-    def __post_init__(self) -> None:
-        if self.sort not in SORTS:
-            raise ConfigError(f"unknown sort {self.sort!r}; choose one of: {', '.join(SORTS)}")
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingRow:
-    id: int
-    title: str
-    date: datetime
-    duration: float
-    status: str
-    team_id: int | None
-    team: str | None
-    participants: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date.isoformat(),
-            "duration": self.duration,
-            "status": self.status,
-            "team_id": self.team_id,
-            "team": self.team,
-            "participants": list(self.participants),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingList:
-    total: int
-    rows: list[MeetingRow]
-    limit: int
-    offset: int
-
-
-def _like(text: str) -> str:
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _filtered(principal: Principal, q: MeetingQuery) -> Select[Any]:
-    query = (
-        select(
-            Meeting.id,
-            Meeting.title,
-            _meeting_date().label("date"),
-            Recording.duration,
-            Meeting.status,
-            Meeting.team_id,
-            Team.name,
-        )
-        .join(Recording, Recording.id == Meeting.recording_id)
-        .outerjoin(Team, Team.id == Meeting.team_id)
-        .where(visible_clause(principal))
-    )
-    if q.date_from is not None:
-        query = query.where(_meeting_date() >= datetime.combine(q.date_from, time(), UTC))
-    if q.date_to is not None:
-        query = query.where(_meeting_date() < datetime.combine(q.date_to + timedelta(days=1), time(), UTC))
-    if q.team_id is not None:
-        query = query.where(Meeting.team_id == q.team_id)
-    if q.status:
-        query = query.where(Meeting.status == q.status)
-    if q.text and q.text.strip():
-        query = query.where(func.lower(Meeting.title).like(_like(q.text), escape="\\"))
-    if q.person and q.person.strip():
-        speaks = exists().where(
-            SpeakerRow.meeting_id == Meeting.id,
-            or_(
-                SpeakerRow.label == q.person.strip(),
-                func.lower(SpeakerRow.name).like(_like(q.person), escape="\\"),
-            ),
-        )
-        query = query.where(speaks)
-    return query
-
-
-def list_meetings(
-    session: Session, principal: Principal, q: MeetingQuery, *, limit: int, offset: int = 0
-) -> MeetingList:
-    """One page of the meetings ``principal`` may see (three queries whatever the page size)."""
-    base = _filtered(principal, q)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    sort_column: Any = {
-        "date": _meeting_date(),
-        "title": func.lower(Meeting.title),
-        "duration": Recording.duration,
-        "status": Meeting.status,
-        "team": func.coalesce(Team.name, ""),
-    }[q.sort]
-    order = sort_column.desc() if q.descending else sort_column.asc()
-    tie = Meeting.id.desc() if q.descending else Meeting.id.asc()
-    rows = session.execute(base.order_by(order, tie).limit(limit).offset(offset)).all()
-    people = participants(session, [r.id for r in rows])
-    return MeetingList(
-        total=int(total),
-        rows=[
-            MeetingRow(
-                id=r.id,
-                title=r.title,
-                date=r.date,
-                duration=r.duration,
-                status=r.status,
-                team_id=r.team_id,
-                team=r.name,
-                participants=people.get(r.id, ()),
-            )
-            for r in rows
-        ],
-        limit=limit,
-        offset=offset,
-    )
-
-
-def participants(session: Session, meeting_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Speaker names (or labels) per meeting, most talkative first, for a page of meetings."""
-    if not meeting_ids:
-        return {}
-    query = (
-        select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name)
-        .where(SpeakerRow.meeting_id.in_(meeting_ids))
-        .order_by(SpeakerRow.meeting_id, SpeakerRow.talk_time.desc(), SpeakerRow.label)
-    )
-    found: dict[int, list[str]] = {}
-    for meeting_id, label, name in session.execute(query):
-        found.setdefault(meeting_id, []).append(name or label)
-    return {k: tuple(v) for k, v in found.items()}
-
-
-# One meeting -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +110,17 @@ class MeetingView:
     items: tuple[ItemView, ...]
     chapters: tuple[ChapterView, ...]
     summary_check: SummaryCheck | None = None  # what the check removed or fixed; None: not recorded
+    speech_coverage: float | None = None  # share of the speech with words; None: not measured
 
     @property
     def span(self) -> float:
         """Seconds the timeline covers: the recording, or up to the last line if that ends later."""
         return max(self.duration, max((u.end for u in self.utterances), default=0.0), 1.0)
+
+    @property
+    def coverage_low(self) -> bool:
+        """Whether so little of the speech has words that the page warns about it."""
+        return self.speech_coverage is not None and self.speech_coverage < LOW_COVERAGE
 
     def speaker(self, label: str) -> SpeakerView | None:
         return next((s for s in self.speakers if s.label == label), None)
@@ -312,13 +167,13 @@ def _lines(meeting_id: int, *extra: Any) -> Select[Any]:
     )
 
 
-def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -> MeetingView:
-    """A meeting for its page, in six queries; :class:`NotFoundError` if ``principal`` may not see it."""
+def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnElement[bool]) -> MeetingView:
+    """A meeting for its page, in seven queries; :class:`NotFoundError` if ``visible`` excludes it."""
     head = session.execute(
         select(Meeting, Recording, Team.name)
         .join(Recording, Recording.id == Meeting.recording_id)
         .outerjoin(Team, Team.id == Meeting.team_id)
-        .where(Meeting.id == meeting_id, visible_clause(principal))
+        .where(Meeting.id == meeting_id, visible)
     ).one_or_none()
     if head is None:
         raise NotFoundError(f"no meeting with id {meeting_id}")
@@ -376,6 +231,7 @@ def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -
         utterances=utterances,
         summary=tuple(p.strip() for p in summary.split("\n\n") if p.strip()) if summary is not None else None,
         summary_check=check,
+        speech_coverage=speech_coverage(session, meeting_id),
         items=tuple(
             ItemView(
                 position=i.position,
@@ -393,6 +249,12 @@ def load_meeting_view(session: Session, principal: Principal, meeting_id: int) -
         ),
         chapters=tuple(ChapterView(c.start, c.end, c.title, evidence(c.evidence)) for c in chapters),
     )
+
+
+def media_path(session: Session, meeting_id: int) -> str | None:
+    """Where the server keeps a meeting's recording, if it keeps one. The caller checks access first."""
+    query = select(Recording.media_path).join(Meeting, Meeting.recording_id == Recording.id)
+    return session.scalar(query.where(Meeting.id == meeting_id))
 
 
 def _speaker_views(utterances: tuple[Utterance, ...], speakers: list[Speaker]) -> tuple[SpeakerView, ...]:

@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from minutes.accounts import security
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
 from minutes.db.models import Meeting, utcnow
 from minutes.errors import ConfigError, NotFoundError
-from minutes.web import security
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MIN_PASSWORD_CHARS = 10

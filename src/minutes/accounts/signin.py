@@ -1,7 +1,8 @@
-"""Signing in: passwords with a persistent rate limit, browser sessions, API bearer tokens.
+"""Signing in: passwords with a persistent rate limit, sign-in sessions, API bearer tokens.
 
 Failed sign-ins are rows in ``login_attempts``, so the limit holds across restarts and across
-processes. Sessions and tokens are found by the sha256 of the value the client holds.
+processes. Sessions and tokens are found by the sha256 of the value the client holds; carrying
+that value (the browser's cookie, the ``Authorization`` header) is the web layer's business.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from minutes.accounts import security
 from minutes.db.accounts import ApiToken, LoginAttempt, User, WebSession
 from minutes.db.models import utcnow
 from minutes.errors import MinutesError
-from minutes.web import security
 
 # A session's expiry and a token's last-used time are written at most this often, so reading
 # pages does not write to the database on every request.
