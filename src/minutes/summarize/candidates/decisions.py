@@ -1,0 +1,200 @@
+"""Decisions: outcomes the meeting settles now.
+
+- a ruling or a settled outcome: "we decided", "agreed, …", "approved", "motion carries",
+  "carried", "so ordered", "that's final", "final answer", "X it is", "we're settling on",
+  "that's what we'll do", "so that's decided", "from now on …", "… going forward";
+- a proposal put as the group's next step: "let's <do something>" (not meeting mechanics, not a
+  deferral such as "let's park that", not "let's not");
+- acceptance of another speaker's proposal: "Agreed." / "Let's do that." take what was said
+  last; "Sounds good." / "Works for me." only after a proposal ("we could …", "how about …");
+- a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger."
+
+Not decisions: the same words inside a question, a negation or a hedged or conditional clause
+("if we go with …", "maybe let's …"), a decision reported from the past ("we decided that in
+the summer", or an answer to "did we approve …?"), an agreement to someone's own commitment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
+from minutes.summarize.text import content_words
+
+_DECIDE = rx(
+    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is"
+    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+\w"
+    r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved"
+    r"|(?:let's|let us|we'll|we will|we're going to|we are going to|we're gonna) (?:go|stick|run) with"
+    r"|we're going with|we are going with|final answer is|final answer|it's settled|that's settled"
+    r"|settled then|(?:let's|we'll|we're going to) go ahead with|(?:let's|we'll) move forward with"
+    r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
+    r"|(?:motion|amendment|it|that) (?:carries|passes|is carried|is adopted)|(?:that's )?carried"
+    r"|so ordered|(?:is|are|'s) (?:now )?confirmed|that's what we(?:'ll| will| are|'re) (?:do|doing|going)"
+    r"|that's the (?:plan|decision|change)|from now on|going forward|from today)\b",
+)
+_IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
+_NOT_X = rx(
+    r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
+)
+_LETS = rx(r"\b(?:let's|let us)\s+(?:(?:just|all|then|now|definitely)\s+)?(?P<verb>\w+)(?P<rest>.*)")
+_MECHANICS = rx(
+    r"^(?:see|say|talk|discuss|look|move|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear|think"
+    r"|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)|call it (?:a day|there)"
+    r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
+    r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
+    r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed)\b",
+)
+_UNDECIDED = rx(
+    r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
+    r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has)\b",
+)
+_PAST = rx(
+    r"\b(?:last (?:year|month|week|time|sprint|quarter|meeting)|in the (?:summer|spring|autumn|fall|winter)"
+    r"|ago|back in|already|previously|yesterday|in (?:january|february|march|april|june|july|august"
+    r"|september|october|november|december))\b",
+)
+_PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
+_ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
+_AGREE = rx(
+    rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
+    r"|let's go with (?:that|it|this)|so be it)(?: then)?[.!]*$"
+    r"|^(?:yes|yeah|sure|okay|ok|great)?[,.!]?\s*(?:sounds good|works for me|fine by me|i agree|good idea"
+    r"|that works|makes sense)(?: then| for me)?"
+    r"(?:[,.!]?\s*(?:let's do (?:that|it)|agreed))?[.!]*$",
+)
+_PROPOSAL = rx(
+    r"\b(?:let's(?! say)|let us|how about|what if we|should we|shall we|i propose|i suggest|my suggestion"
+    r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can)\b",
+)
+_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
+_ANSWER_NO = rx(r"\b(?:not sure|don't know|no idea|depends|i think|probably|maybe|no\b|didn't|haven't)")
+
+
+def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
+    """The last sentence with some substance before sentence ``k`` of utterance ``i``."""
+    for j in range(i, max(-1, i - 3), -1):
+        sents = scan.sentences[j][:k] if j == i else scan.sentences[j]
+        for sent in reversed(sents):
+            if len(content_words(sent)) >= 2:
+                return j, sent
+    return None
+
+
+def _said_after(scan: Scan, i: int, k: int) -> str | None:
+    """The next sentence of the same turn when it restates the outcome ("Carried. Lights till nine.")."""
+    for sent in scan.sentences[i][k + 1 : k + 2]:
+        if not is_question(sent) and not commitment_cue(sent) and len(content_words(sent)) >= 2:
+            return sent
+    return None
+
+
+def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | None:
+    """The proposal of another speaker that sentence ``k`` of utterance ``i`` agrees to."""
+    utts = scan.utterances
+    for j in range(i - 1, max(i - 3, -1), -1):
+        sents = scan.sentences[j]
+        if utts[j].speaker == utts[i].speaker or not sents:
+            continue
+        if any(commitment_cue(x) for x in sents):
+            return None  # "I'll do it next week." — "Works for me." accepts a task, not a decision
+        pk = next((x for x in range(len(sents) - 1, -1, -1) if _PROPOSAL.search(sents[x])), None)
+        if pk is None and plain:  # a bare "Agreed." agrees to whatever was said last
+            pk = next((x for x in range(len(sents) - 1, -1, -1) if len(content_words(sents[x])) >= 1), None)
+        if pk is None:
+            return None
+        scan.used.update({(j, pk), (i, k)})
+        cue = "agreement:" + " ".join(scan.sentences[i][k].lower().rstrip(".!").split())
+        restated = _said_after(scan, i, k)
+        if restated:  # "Let's do that. Ducts drop a hundred." says the outcome itself
+            return scan.item("decision", i, restated, cue, also=[j])
+        return scan.item("decision", j, sents[pk], cue, also=[i])
+    return None
+
+
+def _reported(scan: Scan, i: int, s: str) -> bool:
+    """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
+    if _PAST.search(s):
+        return True
+    prev = scan.utterances[i - 1] if i > 0 else None
+    return (
+        prev is not None
+        and prev.speaker != scan.utterances[i].speaker
+        and any(is_question(x) and _ASKED_PAST.search(x) for x in scan.sentences[i - 1])
+        and _PAST_TENSE.search(s) is not None
+    )
+
+
+def _stated(scan: Scan, i: int, k: int, cue: str) -> Candidate:
+    s = scan.sentences[i][k]
+    scan.used.add((i, k))
+    if len(content_words(s) - content_words(cue.split(":", 1)[1])) < 2:  # "Carried." says what only around it
+        after = _said_after(scan, i, k)
+        if after:
+            scan.used.add((i, k + 1))
+            return scan.item("decision", i, f"{s} {after}", cue)
+        before = _said_before(scan, i, k)
+        if before:  # "So it's settled." after what was settled
+            return scan.item("decision", i, f"{before[1]} {s}", cue, also=[before[0]])
+    return scan.item("decision", i, s, cue)
+
+
+def _cue(scan: Scan, i: int, s: str) -> str | None:
+    """The decision cue of sentence ``s`` of utterance ``i``, or None."""
+    if is_question(s):
+        return None
+    m = _DECIDE.search(s)
+    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not _reported(scan, i, s):
+        return "decision:" + " ".join(m.group(0).lower().split())
+    m = _IT_IS.match(s)
+    if m and not _NOT_X.match(m.group("x")):
+        return "decision:it is"
+    m = _LETS.search(s)
+    if (
+        m
+        and m.group("rest").strip(" .!")
+        and not _MECHANICS.match(m.group("verb") + m.group("rest"))
+        and not _UNDECIDED.search(clause_before(s, m.start()))
+        and not commitment_cue(s)
+    ):
+        return "decision:let's"
+    return None
+
+
+def _choice(scan: Scan, i: int) -> Candidate | None:
+    """ "Do we post all three now or stagger them?" answered "Stagger." by another speaker."""
+    utts = scan.utterances
+    if i == 0 or utts[i - 1].speaker == utts[i].speaker or not scan.sentences[i]:
+        return None
+    asked = next((m for x in reversed(scan.sentences[i - 1]) if (m := _CHOICE.match(x))), None)
+    first = scan.sentences[i][0]
+    if asked is None or is_question(first) or _ANSWER_NO.search(first) or len(first.split()) > 6:
+        return None
+    options = content_words(asked.group(0)) | {"we"}
+    said = content_words(first) | set(re.findall(r"^\W*(we)\b", first.lower()))
+    if not said & options:
+        return None
+    scan.used.add((i, 0))
+    text = " ".join(scan.sentences[i][:2])
+    return scan.item("decision", i, text, "decision:choice", also=[i - 1])
+
+
+def decisions(scan: Scan) -> list[Candidate]:
+    """Decisions said, agreed or chosen in the meeting (see the module docstring)."""
+    out: list[Candidate] = []
+    for i in range(len(scan.utterances)):
+        choice = _choice(scan, i)
+        out.extend([choice] if choice else [])
+        for k, s in enumerate(scan.sentences[i]):
+            if (i, k) in scan.used:
+                continue
+            agree = _AGREE.match(s)
+            if agree:
+                found = _agreed_proposal(scan, i, k, plain=agree.group("plain") is not None)
+                out.extend([found] if found else [])
+                continue
+            cue = _cue(scan, i, s)
+            if cue:
+                out.append(_stated(scan, i, k, cue))
+    return out
