@@ -71,7 +71,7 @@ def find_candidates(
     """
     sentences = [split_sentences(u.text) for u in utterances]
     scan = Scan(utterances, sentences, meeting_date, labels_by_name(names), set())
-    found = requests(scan) + offers(scan) + decisions(scan) + commitments(scan) + questions(scan)
+    found = offers(scan) + requests(scan) + decisions(scan) + commitments(scan) + questions(scan)
     order = {"decision": 0, "action": 1, "question": 2}
     found.sort(key=lambda c: (c.utterance, order[c.kind]))
     return _dedupe(found)

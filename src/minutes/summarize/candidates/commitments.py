@@ -27,7 +27,7 @@ _COMMIT = rx(
 _STANDALONE = rx(
     r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
     r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine))\b"
-    r"|^(?:on it|mine)\b",
+    r"|^(?:on it)\b",
 )
 _CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
 _WE_COMMIT = rx(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)\b")
@@ -67,9 +67,9 @@ def commitment_cue(sentence: str) -> str | None:
         if _CONDITION_AFTER.search(after):
             continue  # "I can sort the order, if you tell me the number": an offer on a condition
         return cue
-    m = _STANDALONE.search(sentence)
-    if m and not _HEDGE.search(clause_before(sentence, m.start())):
-        return " ".join(m.group(0).lower().split())
+    alone = _STANDALONE.search(sentence)
+    if alone and not _HEDGE.search(clause_before(sentence, alone.start())):
+        return " ".join(alone.group(0).lower().split())
     return None
 
 

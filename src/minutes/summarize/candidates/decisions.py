@@ -17,6 +17,7 @@ the summer", or an answer to "did we approve …?"), an agreement to someone's o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
@@ -24,27 +25,34 @@ from minutes.summarize.text import content_words
 
 _DECIDE = rx(
     r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is"
-    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+\w"
+    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+(?=\w)"
     r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved"
     r"|(?:let's|let us|we'll|we will|we're going to|we are going to|we're gonna) (?:go|stick|run) with"
     r"|we're going with|we are going with|final answer is|final answer|it's settled|that's settled"
     r"|settled then|(?:let's|we'll|we're going to) go ahead with|(?:let's|we'll) move forward with"
     r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
-    r"|(?:motion|amendment|it|that) (?:carries|passes|is carried|is adopted)|(?:that's )?carried"
-    r"|so ordered|(?:is|are|'s) (?:now )?confirmed|that's what we(?:'ll| will| are|'re) (?:do|doing|going)"
-    r"|that's the (?:plan|decision|change)|from now on|going forward|from today)\b",
+    r"|(?:motion|amendment|resolution|bill) (?:carries|passes|is carried|is adopted)"
+    r"|(?:that's|it's|motion) carried"
+    r"|^\W*carried\b|so ordered|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
+    r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
+    r"|(?:rule|policy|default) (?:from now on|going forward)|from now on)\b",
 )
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
 )
-_LETS = rx(r"\b(?:let's|let us)\s+(?:(?:just|all|then|now|definitely)\s+)?(?P<verb>\w+)(?P<rest>.*)")
+_LETS = rx(
+    r"\b(?:let's|let us)\W+(?:(?:just|all|then|now|definitely|uh|um|er|let's|\{\w+\})\W+)*"
+    r"(?P<verb>\w+)(?P<rest>.*)"
+)
 _MECHANICS = rx(
     r"^(?:see|say|talk|discuss|look|move|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear|think"
     r"|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)|call it (?:a day|there)"
     r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
     r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
-    r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed)\b",
+    r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
+    r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
+    r"|figure|explore|sort out|set the agenda|deal with)\b",
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
@@ -69,7 +77,10 @@ _PROPOSAL = rx(
     r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can)\b",
 )
 _CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
-_ANSWER_NO = rx(r"\b(?:not sure|don't know|no idea|depends|i think|probably|maybe|no\b|didn't|haven't)")
+_ANSWER_NO = rx(
+    r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
+    r"|haven't|question|interesting|good point|hmm)"
+)
 
 
 def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
@@ -104,6 +115,9 @@ def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | Non
             pk = next((x for x in range(len(sents) - 1, -1, -1) if len(content_words(sents[x])) >= 1), None)
         if pk is None:
             return None
+        if (j, pk) in scan.used:  # already a decision: the agreement is more evidence for it
+            scan.used.add((i, k))
+            return Candidate("decision", utts[j].index, utts[j].speaker, "", evidence=(utts[i].index,))
         scan.used.update({(j, pk), (i, k)})
         cue = "agreement:" + " ".join(scan.sentences[i][k].lower().rstrip(".!").split())
         restated = _said_after(scan, i, k)
@@ -180,6 +194,12 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
     return scan.item("decision", i, text, "decision:choice", also=[i - 1])
 
 
+def _more_evidence(c: Candidate, agreed: Candidate) -> Candidate:
+    if agreed.utterance in c.evidence:
+        return replace(c, evidence=tuple(sorted({*c.evidence, *agreed.evidence})))
+    return c
+
+
 def decisions(scan: Scan) -> list[Candidate]:
     """Decisions said, agreed or chosen in the meeting (see the module docstring)."""
     out: list[Candidate] = []
@@ -192,9 +212,14 @@ def decisions(scan: Scan) -> list[Candidate]:
             agree = _AGREE.match(s)
             if agree:
                 found = _agreed_proposal(scan, i, k, plain=agree.group("plain") is not None)
-                out.extend([found] if found else [])
+                if found and not found.text:
+                    out = [_more_evidence(c, found) for c in out]
+                elif found:
+                    out.append(found)
                 continue
             cue = _cue(scan, i, s)
             if cue:
                 out.append(_stated(scan, i, k, cue))
+                if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
+                    scan.used.discard((i, k))
     return out

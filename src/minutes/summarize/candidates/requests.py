@@ -38,7 +38,7 @@ _NOT_A_TASK = rx(
     r"^(?:hear|see|repeat|say|speak|share your screen|go ahead|continue|mute|unmute|give us|tell (?:us|me)"
     r"|walk (?:us|me) through|explain|clarify|elaborate|remind (?:me|us)|introduce yourself|stop sharing"
     r"|scroll|zoom|wait|hold on|hang on|let me know if|give me a (?:sec|second|minute)|note|bear with"
-    r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank)\b",
+    r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think)\b",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
 _NOT_IMPERATIVE = rx(
@@ -81,14 +81,12 @@ def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
     """
     accepted: int | None = None
     for k, s in enumerate(scan.sentences[j][:2]):
-        if _REFUSE.search(s):
-            return None
-        if k == 0 and (_VOLUNTEER if open_call else _ACCEPT).match(s):
-            accepted = 0  # "Sure, who do you want on it?" accepts before it asks
-        if is_question(s):
+        if is_question(s) or _REFUSE.search(s) or (j, k) in scan.used:
             break
         if commitment_cue(s):
             return k
+        if k == 0 and (_VOLUNTEER if open_call else _ACCEPT).match(s):
+            accepted = 0
     return accepted
 
 
@@ -115,6 +113,8 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] |
             substance = _REQUEST_LEAD.sub("", s, count=1)
         elif req.group(0).lower() == "please":
             substance = re.sub(r"\s*,?\s*\bplease\b,?", "", s, count=1, flags=re.I).strip()
+            if target and scan.addressee(substance.split(",")[0], speaker) == target:
+                substance = substance.split(",", 1)[-1]  # "Mr Sato, summary please."
         else:
             substance = re.sub(r"^\s*(?:please\s+)?(?:be able to\s+)?", "", s[req.end() :], flags=re.I)
         open_call = req.group("open") is not None
