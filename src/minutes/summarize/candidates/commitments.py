@@ -18,7 +18,7 @@ by the next speaker's laughter.
 
 from __future__ import annotations
 
-from minutes.summarize.candidates.scan import Candidate, Scan, clause_before, is_question, rx
+from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
 
 _COMMIT = rx(
     r"\b(?:i'll|i will|i can(?!'t)|i'm going to|i am going to|i'm gonna|i shall|let me|i'm on it"
@@ -26,7 +26,7 @@ _COMMIT = rx(
 )
 _STANDALONE = rx(
     r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
-    r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine))\b"
+    r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me))\b"
     r"|^(?:on it)\b",
 )
 _CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
@@ -42,14 +42,26 @@ _NOT_AN_ACTION = rx(
     r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
     r"|put it|give (?:you|us) (?:an|a|some)|rephrase|try again|pull up|bring up|finish my"
     r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
-    r"|live with|accept that|tell you)\b",
+    r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
+    r"|pass (?:it )?(?:over|back)"
+    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer)\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
     r"|check with|wait|need|have to|be|think|get there|figure)\b",
 )
-_HEDGE = rx(r"\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might)\b")
-_CONDITION_AFTER = rx(r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b")
+_HEDGE = rx(
+    r"\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might|said|says|told|tells"
+    r"|mentioned|wrote|claimed)\b"
+)
+_CONDITION_AFTER = rx(
+    r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b|\s(?:unless|provided|as long as)\b"
+    r"|(?<!check)(?<!ask)(?<!see)(?<!out)(?<!confirm)(?<!verify)(?<!know)(?<!test)(?<!look)(?<!decide)\s+if\s+"
+    r"(?:you|someone|somebody|anyone|we|they|i get|i have|i can get|there's)\b"
+)
+_NO_NEED = rx(
+    rf"^{FILLER}(?:no need|no thanks|no,? (?:it's|that's) fine|don't bother|not necessary|no,? (?:i|we)'ve)\b"
+)
 _IRONY = rx(r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b")
 
 
@@ -94,6 +106,18 @@ def _cue_here(scan: Scan, i: int, k: int) -> str | None:
     return cue or _team_cue(scan, s)
 
 
+def _asker(scan: Scan, i: int) -> list[str]:
+    """Who spoke just before and after utterance ``i`` (they may ask "by when?")."""
+    near = scan.utterances[max(0, i - 1) : i + 2]
+    return [x.speaker for x in near]
+
+
+def _turned_down(scan: Scan, i: int) -> bool:
+    """ "I can call the landlord." — "No need, I spoke to him.": an offer not taken up."""
+    nxt = scan.utterances[i + 1] if i + 1 < len(scan.utterances) else None
+    return nxt is not None and nxt.speaker != scan.utterances[i].speaker and bool(_NO_NEED.match(nxt.text))
+
+
 def _clause_start(sentence: str) -> int:
     """Where the clause holding the cue starts: "Pour's set for Thursday, I'll book the pump"."""
     m = _COMMIT.search(sentence) or _STANDALONE.search(sentence) or _WE_COMMIT.search(sentence)
@@ -119,7 +143,7 @@ def commitments(scan: Scan) -> list[Candidate]:
             for cue in [_cue_here(scan, i, k)]
             if cue
         ]
-        if not found or scan.laughed_off(i):
+        if not found or scan.laughed_off(i) or _turned_down(scan, i):
             continue
         k0, cue = found[0]
         scan.used.update((i, k) for k, _ in found)
@@ -130,5 +154,6 @@ def commitments(scan: Scan) -> list[Candidate]:
         due_from = scan.due_texts(i, k0, _clause_start(scan.sentences[i][k0]))
         if not any(scan.due(t)[0] for t in due_from):  # "By Friday, I'll send it."
             due_from = [x for x in [scan.sentences[i][k0]] if any(m.deadline for m in scan.dates(x))]
+            due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
         out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
     return out

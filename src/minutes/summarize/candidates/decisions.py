@@ -23,16 +23,17 @@ from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
 from minutes.summarize.text import content_words
 
+_WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
 _DECIDE = rx(
-    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is"
+    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is|^decision:"
     r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+(?=\w)"
-    r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved"
-    r"|(?:let's|let us|we'll|we will|we're going to|we are going to|we're gonna) (?:go|stick|run) with"
-    r"|we're going with|we are going with|final answer is|final answer|it's settled|that's settled"
-    r"|settled then|(?:let's|we'll|we're going to) go ahead with|(?:let's|we'll) move forward with"
+    r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve|^\W*approved\b"
+    r"|(?:board|committee|council|panel) approves"
+    rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
+    r"|final answer is|final answer|it's settled|that's settled|settled then"
     r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
-    r"|(?:motion|amendment|resolution|bill) (?:carries|passes|is carried|is adopted)"
-    r"|(?:that's|it's|motion) carried"
+    r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
+    r"|is adopted)|(?:that's|it's) carried"
     r"|^\W*carried\b|so ordered|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on)\b",
@@ -41,6 +42,7 @@ _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)"
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
 )
+_NOT_X_END = rx(r"\b(?:as|how|what|where|that|is|if|think|know|whatever|of)$")
 _LETS = rx(
     r"\b(?:let's|let us)\W+(?:(?:just|all|then|now|definitely|uh|um|er|let's|\{\w+\})\W+)*"
     r"(?P<verb>\w+)(?P<rest>.*)"
@@ -52,22 +54,24 @@ _MECHANICS = rx(
     r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
     r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
     r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
-    r"|figure|explore|sort out|set the agenda|deal with)\b",
+    r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
+    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and)\b",
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
     r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has)\b",
 )
-_PAST = rx(
-    r"\b(?:last (?:year|month|week|time|sprint|quarter|meeting)|in the (?:summer|spring|autumn|fall|winter)"
-    r"|ago|back in|already|previously|yesterday|in (?:january|february|march|april|june|july|august"
-    r"|september|october|november|december))\b",
+_PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
+_BEFORE_NOW = rx(
+    r"\b(?:last (?!minute|one|thing|item|point|bit)\w+|ago|back in|already|previously|yesterday"
+    r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed))\b",
 )
+_PAST_CUE = rx(r"\b(?:\w+ed|was|were|been)\b")
 _PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
 _ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
 _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
-    r"|let's go with (?:that|it|this)|so be it)(?: then)?[.!]*$"
+    r"|let's go (?:with|for) (?:that|it|this)|so be it|done deal)(?: then)?[.!]*$"
     r"|^(?:yes|yeah|sure|okay|ok|great)?[,.!]?\s*(?:sounds good|works for me|fine by me|i agree|good idea"
     r"|that works|makes sense)(?: then| for me)?"
     r"(?:[,.!]?\s*(?:let's do (?:that|it)|agreed))?[.!]*$",
@@ -127,9 +131,9 @@ def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | Non
     return None
 
 
-def _reported(scan: Scan, i: int, s: str) -> bool:
+def _reported(scan: Scan, i: int, s: str, cue: str) -> bool:
     """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
-    if _PAST.search(s):
+    if _BEFORE_NOW.search(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
         return True
     prev = scan.utterances[i - 1] if i > 0 else None
     return (
@@ -159,15 +163,16 @@ def _cue(scan: Scan, i: int, s: str) -> str | None:
     if is_question(s):
         return None
     m = _DECIDE.search(s)
-    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not _reported(scan, i, s):
+    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not _reported(scan, i, s, m.group(0)):
         return "decision:" + " ".join(m.group(0).lower().split())
     m = _IT_IS.match(s)
-    if m and not _NOT_X.match(m.group("x")):
+    if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
     m = _LETS.search(s)
     if (
         m
-        and m.group("rest").strip(" .!")
+        and re.search(r"[^\W_]", m.group("rest"))
+        and not re.search(r"\b(?:maybe|perhaps|or something|i guess)\b", m.group("rest"), re.I)
         and not _MECHANICS.match(m.group("verb") + m.group("rest"))
         and not _UNDECIDED.search(clause_before(s, m.start()))
         and not commitment_cue(s)

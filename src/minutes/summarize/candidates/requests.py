@@ -56,7 +56,8 @@ _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+"
 _ACCEPT = rx(
     rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
-    r"|alright|all right|me|we can|we will|we'll|leave it with me)\b",
+    r"|alright|all right|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
+    r"|give me (?:until|till))\b",
 )
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
@@ -173,7 +174,13 @@ def requests(scan: Scan) -> list[Candidate]:
             j, k2 = accept
             scan.used.add((j, k2))
             # the acceptor's words on when win over the request's
-            due_from = [" ".join(scan.sentences[j][: k2 + 1]), *scan.sentences[j][k2 + 1 :], s]
+            people = {utts[i].speaker, utts[j].speaker}
+            due_from = [
+                " ".join(scan.sentences[j][: k2 + 1]),
+                *scan.sentences[j][k2 + 1 :],
+                s,
+                scan.follow_up(j, people),
+            ]
             for o in owners:
                 cand = scan.item("action", i, text, "request:accepted", owner=o or utts[j].speaker, also=[j])
                 out.append(_with_due(scan, cand, due_from))
@@ -212,7 +219,12 @@ def offers(scan: Scan) -> list[Candidate]:
             scan.used.update({(i, k), (j, 0)})
             task = m.group("task")
             text = task[:1].upper() + task[1:]
-            due_from = [utts[j].text, *(utts[x].text for x in also[1:]), s]
+            due_from = [
+                utts[j].text,
+                *(utts[x].text for x in also[1:]),
+                s,
+                scan.follow_up(also[-1], {utts[i].speaker, utts[j].speaker}),
+            ]
             cand = scan.item("action", i, text, "offer:accepted", owner=utts[i].speaker, also=also)
             out.append(_with_due(scan, cand, due_from))
     return out

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from minutes.summarize.dates import DateMention, find_dates
+from minutes.summarize.dates import DateMention, find_dates, without_dates
+from minutes.summarize.text import content_words
 from minutes.types import Utterance
 
 F = re.IGNORECASE
@@ -123,6 +124,16 @@ class Scan:
                 self.date_before(i)
             ]
         return [" ".join(texts[:1]), *texts[1:]]
+
+    def follow_up(self, i: int, speakers: set[str]) -> str:
+        """A short dated line of the item's people right after utterance ``i``: "By Friday?" — "Yep."."""
+        for j in range(i + 1, min(i + 3, len(self.utterances))):
+            if self.utterances[j].speaker not in speakers:
+                return ""
+            for s in self.sentences[j]:
+                if self.dates(s) and len(content_words(without_dates(s, self.meeting_date))) <= 1:
+                    return s  # a date and little else: "Yep, Friday.", "By the ninth?"
+        return ""
 
     def addressee(self, sentence: str, speaker: str) -> str | None:
         for name, label in self.labels_by_name.items():
