@@ -29,7 +29,7 @@ from minutes.summarize.candidates.commitments import commitment_cue, commitments
 from minutes.summarize.candidates.decisions import decisions
 from minutes.summarize.candidates.questions import questions
 from minutes.summarize.candidates.requests import offers, requests
-from minutes.summarize.candidates.scan import Candidate, Scan, labels_by_name
+from minutes.summarize.candidates.scan import Candidate, Scan, labels_by_name, rx
 from minutes.summarize.text import content_words, split_sentences
 from minutes.types import Utterance
 
@@ -61,6 +61,26 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+_SAME_DEADLINE = rx(
+    r"\b(?:same (?:deadline|day|time)|(?:before|by|with) (?P<name>(?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}))'s"
+    r" (?:window|deadline|date|slot|one|upgrade|launch|release|delivery))\b"
+)
+
+
+def _borrowed_due(cands: list[Candidate], names: dict[str, str]) -> list[Candidate]:
+    """ "Before Oscar's window", "same deadline": the date of the other item it points to."""
+    out: list[Candidate] = []
+    for c in cands:
+        m = _SAME_DEADLINE.search(c.text) if c.kind == "action" and c.due is None else None
+        if m:
+            owner = names.get((m.group("name") or "").lower().strip())
+            earlier = [x for x in out if x.kind == "action" and x.due and (owner is None or x.owner == owner)]
+            if earlier and (owner or not m.group("name")):
+                c = replace(c, due=earlier[-1].due, due_text=m.group(0))
+        out.append(c)
+    return out
+
+
 def find_candidates(
     utterances: Sequence[Utterance], *, meeting_date: date, names: Mapping[str, str] | None = None
 ) -> list[Candidate]:
@@ -74,4 +94,4 @@ def find_candidates(
     found = offers(scan) + requests(scan) + decisions(scan) + commitments(scan) + questions(scan)
     order = {"decision": 0, "action": 1, "question": 2}
     found.sort(key=lambda c: (c.utterance, order[c.kind]))
-    return _dedupe(found)
+    return _borrowed_due(_dedupe(found), scan.labels_by_name)
