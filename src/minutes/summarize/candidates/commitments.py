@@ -44,7 +44,7 @@ _NOT_AN_ACTION = rx(
     r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
     r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
     r"|pass (?:it )?(?:over|back)"
-    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer)\b",
+    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait)\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"

@@ -37,7 +37,8 @@ _DECIDE = rx(
     r"|is adopted)|(?:that's|it's) carried"
     r"|^\W*carried\b|so ordered|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
-    r"|(?:rule|policy|default) (?:from now on|going forward)|from now on)\b",
+    r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
+    r"|(?:we have|there's|there is) (?:a )?consensus)\b",
 )
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
 _NOT_X = rx(
@@ -49,8 +50,9 @@ _LETS = rx(
     r"(?P<verb>\w+)(?P<rest>.*)"
 )
 _MECHANICS = rx(
-    r"^(?:see|say|talk|discuss|look|move|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear|think"
-    r"|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)|call it (?:a day|there)"
+    r"^(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear"
+    r"|think|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)"
+    r"|call it (?:a day|there)"
     r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
     r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
     r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
@@ -82,6 +84,8 @@ _PROPOSAL = rx(
     r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can)\b",
 )
 _CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
+_YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
+_YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
 _ANSWER_NO = rx(
     r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
     r"|haven't|question|interesting|good point|hmm)"
@@ -187,8 +191,19 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
     utts = scan.utterances
     if i == 0 or utts[i - 1].speaker == utts[i].speaker or not scan.sentences[i]:
         return None
-    asked = next((m for x in reversed(scan.sentences[i - 1]) if (m := _CHOICE.match(x))), None)
     first = scan.sentences[i][0]
+    yes_no = next((m for x in reversed(scan.sentences[i - 1]) if (m := _YES_NO.search(x))), None)
+    if (
+        yes_no
+        and _YES.match(first)
+        and not _MECHANICS.match(yes_no.group("rest"))
+        and (i, 0) not in scan.used
+        and not _ANSWER_NO.search(first)
+        and not any(_cue(scan, i, x) for x in scan.sentences[i][1:])  # said in its own words: that wins
+    ):
+        scan.used.add((i, 0))  # "Can we move the retro to Thursday?" — "Yes, Thursday works."
+        return scan.item("decision", i - 1, yes_no.string, "decision:yes", also=[i])
+    asked = next((m for x in reversed(scan.sentences[i - 1]) if (m := _CHOICE.match(x))), None)
     if asked is None or is_question(first) or _ANSWER_NO.search(first) or len(first.split()) > 6:
         return None
     options = content_words(asked.group(0)) | {"we"}

@@ -23,7 +23,8 @@ from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, is_questi
 from minutes.summarize.text import NOT_NAMES
 
 _ASKS = (
-    r"(?:can|could|would|will) you|(?:can|could|would|will) your \w+|(?:would|do) you mind"
+    r"(?:would|do) you mind|(?:can|could|would|will) you|(?:can|could|would|will) your \w+"
+    r"|(?:can|could|may) i (?=leave\b)"
     r"|do you want to|are you able to|i need you to|i'd like you to|please"
 )
 _OPEN_CALLS = (
@@ -53,16 +54,18 @@ _ASSIGN = re.compile(
 )
 _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
+_YOU_WILL = rx(r"^you(?:'ll| will| can| are going to|'re going to)\s+(?=\w)")
 _ACCEPT = rx(
     rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
-    r"|alright|all right|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
+    r"|alright|all right|fine|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
     r"|give me (?:until|till))\b",
 )
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
-    r"|already)\b|^(?:\W*(?:hmm|um|uh|well|oh|actually)\W+)*no\b(?! problem| worries)",
+    r"|already)\b|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
+    r"|not (?:this|today|now|me|really)\b)",
 )
 _OFFER = rx(
     r"^.*?\b(?:shall i|should i|do you want me to|want me to|would you like me to|would it help if i"
@@ -92,6 +95,7 @@ def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
 
 
 def _substance(s: str) -> str:
+    s = re.sub(r"^leave (.*?) with you\b", r"\1", s.strip(), flags=re.I)  # "Can I leave the rota with you?"
     s = re.sub(r",\s*(?:[A-Z][a-z]+\s*){1,3}([?.!]*)$", r"\1", s.strip())  # ", Councillor Byrne?"
     s = re.sub(r",\s*(?:yeah|yes|okay|ok|right|please)\s*([?.!]*)$", r"\1", s, flags=re.I)
     return re.sub(r"[?.!]+$", "", s)
@@ -128,8 +132,8 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] |
     elif voc and (named := scan.addressee(voc.group("name"), speaker)) and not is_question(s):
         substance, target, open_call = voc.group("rest"), named, False
         joint = bool(_JOINT.match(substance))
-        substance = _JOINT.sub("", substance)
-        if not joint and _NOT_IMPERATIVE.match(substance):
+        substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
+        if not joint and _NOT_IMPERATIVE.match(substance) and not _YOU_WILL.match(voc.group("rest")):
             return None
     else:
         return None
