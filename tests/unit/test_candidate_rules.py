@@ -214,3 +214,57 @@ def test_what_is_not_an_action(lines: list[tuple[str, str]]) -> None:
 )
 def test_standalone_and_conditional_commitment_cues(sentence: str, cue: str | None) -> None:
     assert commitment_cue(sentence) == cue
+
+
+def test_a_yes_to_can_we_or_shall_we_decides_it_but_not_a_yes_to_a_wh_question() -> None:
+    (c,) = _find((HANA, "Can we move the retro to Thursday?"), (FELIX, "Yes, Thursday works."))
+    assert (c.kind, c.evidence, c.due) == ("decision", (0, 1), date(2026, 11, 19))
+    assert _find((HANA, "What should we do about the leak?"), (FELIX, "Yes, good question.")) == []
+    assert _find((HANA, "Can we see the second slide?"), (FELIX, "Yes.")) == []  # mechanics
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(FELIX, "Red costs less and looks better."), (HANA, "That settles it, red.")],
+        [(HANA, "We have consensus on the red logo.")],
+        [(HANA, "Okay, we're going ahead with the merger.")],
+    ],
+)
+def test_settled_outcomes(lines: list[tuple[str, str]]) -> None:
+    (c,) = _find(*lines)
+    assert c.kind == "decision" and len(lines) - 1 in c.evidence
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "text"),
+    [
+        (
+            [(HANA, "Dr Osei, you'll draft the letter to the council."), (OSEI, "Fine, by Monday.")],
+            OSEI,
+            "Draft the letter to the council",
+        ),
+        ([(HANA, "Can I leave the rota with you, Felix?"), (FELIX, "Sure.")], FELIX, "The rota"),
+        (
+            [(HANA, "Would you mind checking the fire exits?"), (FELIX, "Not at all, I'll do it today.")],
+            FELIX,
+            "Checking the fire exits",
+        ),
+    ],
+)
+def test_assignments_and_polite_requests(lines: list[tuple[str, str]], owner: str, text: str) -> None:
+    (c,) = _find(*lines)
+    assert (c.kind, c.owner, c.text) == ("action", owner, text)
+
+
+def test_a_request_declined_by_the_named_person_goes_to_who_volunteers() -> None:
+    found = _find(
+        (HANA, "Felix, can you do the bank run?"),
+        (FELIX, "Not this week, sorry."),
+        (OSEI, "I'll do it tomorrow."),
+    )
+    assert [(c.owner, c.due) for c in found] == [(OSEI, date(2026, 11, 19))]
+
+
+def test_a_need_is_not_a_commitment() -> None:
+    assert _find((FELIX, "I'll need the numbers by Friday.")) == []

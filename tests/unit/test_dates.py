@@ -124,3 +124,17 @@ def test_overlapping_expressions_keep_the_longest() -> None:
 def test_unknown_language_names_the_choices() -> None:
     with pytest.raises(ValueError, match=r"'fr'.*\['en'\]"):
         resolve_due("vendredi", WED, language="fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "words"),
+    [
+        ("I'll sort the panel by end of day Friday.", FRI, "by end of day Friday"),
+        ("I'll run the sessions over the next two weeks.", date(2026, 12, 2), "over the next two weeks"),
+        ("I'll add you after this call.", WED, "after this call"),
+    ],
+)
+def test_end_of_day_on_a_weekday_the_coming_weeks_and_after_this_call(
+    text: str, due: date, words: str
+) -> None:
+    assert resolve_due(text, WED) == (due, words)
