@@ -14,9 +14,10 @@ the room and answered. Each module's docstring lists its rules and the negatives
 
 Due dates come from :mod:`minutes.summarize.dates`, read from the item's clause, then the rest
 of the same turn ("I'll do it. Tomorrow."), and for a request from the acceptor's turn first.
-Candidates are ordered by utterance; near-duplicates of one kind within five utterances are
-merged, and so is a short offer that the same person restates ("I can deposit it." … "I'll
-de-identify and deposit it by the end of the month.").
+A deadline said by reference ("same deadline", "before Sam's window") takes the date of that
+earlier item. Candidates are ordered by utterance; near-duplicates of one kind within five
+utterances are merged, and so is a short offer that the same person restates ("I can deposit
+it." … "I'll clean and deposit it by the end of the month.").
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@
   ten days"); without a date it is too often a plan of the whole room.
 
 All commitment sentences of one turn are one item (the later ones usually add the detail or the
-date). A joke is dropped: a commitment opened with an ironic "oh, sure, and I'll …" or answered
-by the next speaker's laughter.
+date). The due date is read from the clause of the cue on ("The launch is Friday, I'll print the
+flyers" has none), the rest of the turn ("I'll do it. Tomorrow."), or a short dated reply right
+after ("By when?" — "Saturday."). Dropped: a joke (an ironic "oh, sure, and I'll …", or the next
+speaker laughs), an offer the next speaker turns down ("No need, …"), reported speech ("she said
+I'll …").
 """
 
 from __future__ import annotations

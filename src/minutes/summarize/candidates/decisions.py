@@ -2,12 +2,16 @@
 
 - a ruling or a settled outcome: "we decided", "agreed, …", "approved", "motion carries",
   "carried", "so ordered", "that's final", "final answer", "X it is", "we're settling on",
-  "that's what we'll do", "so that's decided", "from now on …", "… going forward";
+  "we're going with", "that's what we'll do", "so that's decided", "that settles it",
+  "we have consensus", "from now on …", "the rule going forward"; a ruling with little content
+  ("Carried.") takes the outcome said right after it, else the sentence before;
 - a proposal put as the group's next step: "let's <do something>" (not meeting mechanics, not a
   deferral such as "let's park that", not "let's not");
 - acceptance of another speaker's proposal: "Agreed." / "Let's do that." take what was said
   last; "Sounds good." / "Works for me." only after a proposal ("we could …", "how about …");
-- a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger."
+- a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger.";
+  a yes to "can we / should we / shall we …?" ("Can we move it to Thursday?" — "Yes, Thursday
+  works."), unless the reply says the outcome in its own words (then that sentence is the item).
 
 Not decisions: the same words inside a question, a negation or a hedged or conditional clause
 ("if we go with …", "maybe let's …"), a decision reported from the past ("we decided that in

@@ -1,7 +1,8 @@
 """Requests and offers that another speaker accepts: the owner is who will do the task.
 
-- request: "Bob, can you …", "could you …", "please …", "<Name> will …", "<Name> to …", an
-  imperative after a name ("Danny, call the engineer tomorrow, yeah?"), "can someone …" —
+- request: "Bob, can you …", "could you …", "please …", "would you mind …", "can I leave X with
+  you", "<Name> will …", "<Name> to …", an imperative or a "you'll" after a name ("Sam, call the
+  engineer tomorrow, yeah?", "Sam, you'll draft it"), "can someone …" —
   followed within three utterances by an acceptance from another speaker ("sure", "will do",
   "aye", "on it", "I'll …"); owner = who accepted. A request to a named speaker is theirs even
   unanswered, unless they decline it or answer with something else. "Kofi, you and I can do it"
@@ -10,7 +11,8 @@
   yes by another speaker; owner = who offered.
 
 An acceptance that is itself a commitment is merged into the request: one candidate, evidence
-both. The due date: the acceptor's turn first, then the request's.
+both. The due date: the acceptor's turn first, then the request's, then a short dated line of
+either right after ("By Friday?" — "Yep.").
 """
 
 from __future__ import annotations
