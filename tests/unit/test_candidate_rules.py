@@ -268,3 +268,18 @@ def test_a_request_declined_by_the_named_person_goes_to_who_volunteers() -> None
 
 def test_a_need_is_not_a_commitment() -> None:
     assert _find((FELIX, "I'll need the numbers by Friday.")) == []
+
+
+def test_a_request_passed_on_or_politely_declined_is_not_the_named_persons() -> None:
+    found = _find(
+        (HANA, "Felix, can you call the printer?"),
+        (FELIX, "Actually, Dr Osei knows them better."),
+        (OSEI, "Sure, I'll call them today."),
+    )
+    assert [(c.owner, c.due) for c in found] == [(OSEI, WED)]
+    assert _find((HANA, "Could you chair next week, Dr Osei?"), (OSEI, "I'd rather not, I'm on call.")) == []
+
+
+def test_a_vote_that_passes_is_a_decision() -> None:
+    (c,) = _find((HANA, "Those in favour of closing early on Fridays? Four. Against? One. So that passes."))
+    assert c.kind == "decision" and c.cue == "decision:that passes"

@@ -39,7 +39,8 @@ _DECIDE = rx(
     r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
     r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
     r"|is adopted)|(?:that's|it's) carried"
-    r"|^\W*carried\b|so ordered|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
+    r"|^\W*carried\b|(?:that|it) (?:passes|carries)(?=\W*$)|so ordered"
+    r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
     r"|(?:we have|there's|there is) (?:a )?consensus)\b",

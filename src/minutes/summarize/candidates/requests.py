@@ -66,7 +66,8 @@ _ACCEPT = rx(
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
-    r"|already)\b|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
+    r"|already|rather not|prefer not|not able|unable)\b"
+    r"|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
     r"|not (?:this|today|now|me|really)\b)",
 )
 _OFFER = rx(
@@ -156,6 +157,11 @@ def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[in
             return j, k2
         if target is not None and any(_REFUSE.search(x) for x in scan.sentences[j][:2]):
             return False
+        if target is not None and scan.addressee(utts[j].text, utts[j].speaker) not in (
+            None,
+            utts[i].speaker,
+        ):
+            return False  # "Actually, Ms Lund knows them better." — passed on to someone else
     return None
 
 
