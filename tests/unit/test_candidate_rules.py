@@ -283,3 +283,15 @@ def test_a_request_passed_on_or_politely_declined_is_not_the_named_persons() -> 
 def test_a_vote_that_passes_is_a_decision() -> None:
     (c,) = _find((HANA, "Those in favour of closing early on Fridays? Four. Against? One. So that passes."))
     assert c.kind == "decision" and c.cue == "decision:that passes"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(FELIX, "I'll draft the letter. Actually, no, Dr Osei should do it, she knows the case.")],
+        [(HANA, "Let's print the flyers in colour. Scratch that, black and white is fine.")],
+        [(HANA, "Anyone want to lead the social?"), (FELIX, "I'll pass.")],
+    ],
+)
+def test_what_the_speaker_takes_back_or_passes_on_is_no_item(lines: list[tuple[str, str]]) -> None:
+    assert _find(*lines) == []

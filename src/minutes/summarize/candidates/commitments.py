@@ -47,7 +47,8 @@ _NOT_AN_ACTION = rx(
     r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
     r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
     r"|pass (?:it )?(?:over|back)"
-    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait)\b",
+    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait"
+    r"|pass(?=\s*[.!,]|$))\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
@@ -142,7 +143,7 @@ def commitments(scan: Scan) -> list[Candidate]:
         found = [
             (k, cue)
             for k in range(len(scan.sentences[i]))
-            if (i, k) not in scan.used
+            if (i, k) not in scan.used and not scan.retracted(i, k)
             for cue in [_cue_here(scan, i, k)]
             if cue
         ]

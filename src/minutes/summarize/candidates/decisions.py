@@ -244,7 +244,7 @@ def decisions(scan: Scan) -> list[Candidate]:
                     out.append(found)
                 continue
             cue = _cue(scan, i, s)
-            if cue:
+            if cue and not scan.retracted(i, k):
                 out.append(_stated(scan, i, k, cue))
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
                     scan.used.discard((i, k))

@@ -29,6 +29,10 @@ _TAG = rx(r",\s*(?:okay|ok|right|yeah|alright|all right|yes|no)\s*\?$")
 # a period said by itself is no deadline ("next week" is not Monday) unless a deadline word leads it
 _VAGUE = rx(r"^(?:on |for |in )?(?:the )?(?:next week|next month)$")
 _THEN = rx(r"\b(?:by|before|until|till) then\b")
+_RETRACT = rx(
+    r"^\W*(?:actually,? no|no,? wait|wait,? no|on second thought|scratch that|forget (?:that|it)|never ?mind"
+    r"|nah)\b"
+)
 LAUGH = rx(r"^\W*(?:ha(?:ha)*|heh|lol|\(?laughs?\)?|\[laughter\]|very funny|nice try)\b")
 
 
@@ -140,6 +144,10 @@ class Scan:
             if label != speaker and re.search(rf"\b{re.escape(name)}\b", sentence, F):
                 return label
         return None
+
+    def retracted(self, i: int, k: int) -> bool:
+        """The speaker takes sentence ``k`` of utterance ``i`` back later in the turn ("Actually, no …")."""
+        return any(_RETRACT.match(x) for x in self.sentences[i][k + 1 :])
 
     def laughed_off(self, i: int) -> bool:
         """The next speaker laughs: what utterance ``i`` offered was a joke."""
