@@ -37,6 +37,7 @@ def _find(*lines: tuple[str, str]) -> list[Candidate]:
         ),
         ([(HANA, "All in favour? Carried. The roster starts in January.")], (0,)),
         ([(HANA, "Request approved.")], (0,)),
+        ([(HANA, "Approved, with the usual spending limit.")], (0,)),
         (
             [(FELIX, "Blue or green for the banner?"), (OSEI, "Green, definitely."), (HANA, "Green it is.")],
             (1, 2),
@@ -193,6 +194,7 @@ def test_two_people_named_together_both_own_the_task() -> None:
         [(HANA, "I'll take that as a yes.")],
         [(HANA, "We'll see how it goes next month.")],  # the room's plan, no task
         [(HANA, "We'll revisit the pricing in January.")],  # a deferral
+        [(OSEI, "We'll move her to the side room this morning.")],  # the room's plan, no delivery
         [(HANA, "Felix, thanks for the update.")],  # a name, no imperative
         [(HANA, "Dr Osei, summary please."), (OSEI, "We finished the ward round early.")],
     ],

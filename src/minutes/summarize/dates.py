@@ -3,8 +3,8 @@
 Words come from a per-language :class:`Lexicon` (only English today); the grammar built from it
 and the resolution rules are shared. Resolution, for a meeting held on day ``M``:
 
-- today, tonight, this afternoon, end of (the) day, EOD, close of business, after this call → ``M``
-  ("end of day Friday" is Friday);
+- today, tonight, this morning, this afternoon, end of (the) day, EOD, close of business, after
+  this call → ``M`` ("end of day Friday" is Friday);
   tomorrow → ``M + 1``; the day after tomorrow → ``M + 2``.
 - ``<weekday>``, by/on/until/before/this ``<weekday>`` → the first such weekday strictly after
   ``M``: said on a Wednesday, "by Friday" is two days later; said on a Friday, a week later.
@@ -14,7 +14,7 @@ and the resolution rules are shared. Resolution, for a meeting held on day ``M``
 - end of (the/this) week, EOW, this week → Friday of ``M``'s week (the coming Friday when ``M``
   is a weekend day); end of next week → a week after that; next week → Monday of next week.
 - end of (the/this) month → its last day; end of next month; next month → the 1st of next month.
-- in/within (the next), over the next N days/weeks/months (digits, one…nineteen, twenty…ninety,
+- in/within (the next), over the next N days/weeks/fortnights/months (digits, one…nineteen, twenty…ninety,
   a, a couple of) → ``M + N``.
 - March 1st, 1 March, the first of March, 1st of March, March the first (optional year, optional
   leading weekday): without a year, a day already past rolls to next year. ISO 2026-03-01 as is.
@@ -81,7 +81,16 @@ ENGLISH = Lexicon(
     ordinal_suffix=r"(?:st|nd|rd|th)",
     fixed={
         **dict.fromkeys(
-            ["today", "tonight", "later today", "this afternoon", "this evening", "end of day", "eod"],
+            [
+                "today",
+                "tonight",
+                "later today",
+                "this morning",
+                "this afternoon",
+                "this evening",
+                "end of day",
+                "eod",
+            ],
             "today",
         ),
         **dict.fromkeys(["end of today", "close of business", "cob", "end of business"], "today"),
@@ -96,7 +105,7 @@ ENGLISH = Lexicon(
         "end of next month": "end_next_month",
         "next month": "next_month",
     },
-    units={"day": ("days", 1), "week": ("days", 7), "month": ("months", 1)},
+    units={"day": ("days", 1), "week": ("days", 7), "fortnight": ("days", 14), "month": ("months", 1)},
     deadline=("by", "until", "till", "before", "no later than", "within", "due"),
     prepositions=("on", "for"),
     this=("this coming", "this", "coming"),

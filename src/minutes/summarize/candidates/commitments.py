@@ -8,8 +8,8 @@
 - a claim of a task that stands on its own: "leave that with me", "consider it done", "I'm on
   it", "you'll have it by Friday", and "that's me" / "that'll be me" in reply to another
   speaker's question.
-- "we'll" / "we will" + a task with a date: the speaker's team commits ("We'll issue the model in
-  ten days"); without a date it is too often a plan of the whole room.
+- "we'll" / "we will" + a task with a deadline: the speaker's team commits ("We'll issue the model
+  in ten days", "by Friday"); without one it is too often a plan of the whole room.
 
 All commitment sentences of one turn are one item (the later ones usually add the detail or the
 date). The due date is read from the clause of the cue on ("The launch is Friday, I'll print the
@@ -97,8 +97,8 @@ def _team_cue(scan: Scan, sentence: str) -> str | None:
     after = _ADVERBS.sub("", sentence[m.end() :], count=1).strip()
     if not after or _NOT_A_TEAM_ACTION.match(after) or _NOT_AN_ACTION.match(after):
         return None
-    if scan.due(after)[0] is None:
-        return None
+    if not any(m.deadline or m.rule == "within" for m in scan.dates(after)):
+        return None  # "We'll take the line out this morning": the room's plan, not a delivery
     return " ".join(m.group(0).lower().split())
 
 

@@ -32,7 +32,7 @@ _DECIDE = rx(
     r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is|^decision:"
     r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+(?=\w)"
     r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
-    r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$)"
+    r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
     rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
     r"|final answer is|final answer|it's settled|that's settled|settled then"
