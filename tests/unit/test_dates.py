@@ -124,3 +124,19 @@ def test_overlapping_expressions_keep_the_longest() -> None:
 def test_unknown_language_names_the_choices() -> None:
     with pytest.raises(ValueError, match=r"'fr'.*\['en'\]"):
         resolve_due("vendredi", WED, language="fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "words"),
+    [
+        ("I'll sort the panel by end of day Friday.", FRI, "by end of day Friday"),
+        ("I'll run the sessions over the next two weeks.", date(2026, 12, 2), "over the next two weeks"),
+        ("I'll add you after this call.", WED, "after this call"),
+        ("I'll ring pharmacy this morning.", WED, "this morning"),
+        ("We'll have the survey back within a fortnight.", date(2026, 12, 2), "within a fortnight"),
+    ],
+)
+def test_end_of_day_on_a_weekday_the_coming_weeks_and_after_this_call(
+    text: str, due: date, words: str
+) -> None:
+    assert resolve_due(text, WED) == (due, words)

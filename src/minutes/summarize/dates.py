@@ -3,7 +3,8 @@
 Words come from a per-language :class:`Lexicon` (only English today); the grammar built from it
 and the resolution rules are shared. Resolution, for a meeting held on day ``M``:
 
-- today, tonight, this afternoon, end of (the) day, EOD, close of business → ``M``;
+- today, tonight, this morning, this afternoon, end of (the) day, EOD, close of business, after
+  this call → ``M`` ("end of day Friday" is Friday);
   tomorrow → ``M + 1``; the day after tomorrow → ``M + 2``.
 - ``<weekday>``, by/on/until/before/this ``<weekday>`` → the first such weekday strictly after
   ``M``: said on a Wednesday, "by Friday" is two days later; said on a Friday, a week later.
@@ -13,8 +14,8 @@ and the resolution rules are shared. Resolution, for a meeting held on day ``M``
 - end of (the/this) week, EOW, this week → Friday of ``M``'s week (the coming Friday when ``M``
   is a weekend day); end of next week → a week after that; next week → Monday of next week.
 - end of (the/this) month → its last day; end of next month; next month → the 1st of next month.
-- in/within (the next) N days/weeks/months (digits, one…nineteen, twenty…ninety, a, a couple of)
-  → ``M + N``.
+- in/within (the next), over the next N days/weeks/fortnights/months (digits, one…nineteen, twenty…ninety,
+  a, a couple of) → ``M + N``.
 - March 1st, 1 March, the first of March, 1st of March, March the first (optional year, optional
   leading weekday): without a year, a day already past rolls to next year. ISO 2026-03-01 as is.
 - by/on/until the 25th, Friday the 20th → the next 25th (20th) on or after ``M``.
@@ -80,10 +81,20 @@ ENGLISH = Lexicon(
     ordinal_suffix=r"(?:st|nd|rd|th)",
     fixed={
         **dict.fromkeys(
-            ["today", "tonight", "later today", "this afternoon", "this evening", "end of day", "eod"],
+            [
+                "today",
+                "tonight",
+                "later today",
+                "this morning",
+                "this afternoon",
+                "this evening",
+                "end of day",
+                "eod",
+            ],
             "today",
         ),
         **dict.fromkeys(["end of today", "close of business", "cob", "end of business"], "today"),
+        **dict.fromkeys(["after this call", "after this meeting", "right after this"], "today"),
         "tomorrow": "tomorrow",
         "day after tomorrow": "day_after",
         **dict.fromkeys(["end of the week", "end of this week", "end of week", "eow"], "end_week"),
@@ -94,12 +105,12 @@ ENGLISH = Lexicon(
         "end of next month": "end_next_month",
         "next month": "next_month",
     },
-    units={"day": ("days", 1), "week": ("days", 7), "month": ("months", 1)},
+    units={"day": ("days", 1), "week": ("days", 7), "fortnight": ("days", 14), "month": ("months", 1)},
     deadline=("by", "until", "till", "before", "no later than", "within", "due"),
     prepositions=("on", "for"),
     this=("this coming", "this", "coming"),
     next=("next",),
-    within=("in", "within"),
+    within=("in", "within", "over the next"),
     article="the",
     of="of",
     ambiguous_months=frozenset({"may", "march"}),
@@ -317,8 +328,16 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
+        if kept and _end_of_day(kept[-1]) and mention.rule == "weekday" and mention.start - kept[-1].end <= 2:
+            first = kept.pop()  # "by end of day Friday" is Friday's end of day
+            words = text[first.start : mention.end]
+            mention = DateMention(first.start, mention.end, words, mention.date, mention.rule, first.deadline)
         kept.append(mention)
     return kept
+
+
+def _end_of_day(m: DateMention) -> bool:
+    return m.rule == "fixed" and m.text.lower().endswith(("end of day", "eod", "close of business", "cob"))
 
 
 def resolve_due(text: str, meeting_date: date, *, language: str = "en") -> tuple[date, str] | None:

@@ -1,0 +1,163 @@
+"""Commitments: a speaker takes on a task in the first person; the owner is that speaker.
+
+- first person + future or ability + an action: "I'll", "I will", "I can", "I'm going to",
+  "let me", "I'd be happy to" … and a task; not negated ("I will not"), not perception, stance or
+  meeting mechanics ("I can see", "I'll support that", "I'll take that as a proposal"), not inside
+  a conditional or hedged clause ("if I can", "maybe I'll"), not an offer on a condition that
+  follows ("I can do it, if you send me the numbers"), not a question.
+- a claim of a task that stands on its own: "leave that with me", "consider it done", "I'm on
+  it", "you'll have it by Friday", and "that's me" / "that'll be me" in reply to another
+  speaker's question.
+- "we'll" / "we will" + a task with a deadline: the speaker's team commits ("We'll issue the model
+  in ten days", "by Friday"); without one it is too often a plan of the whole room.
+
+All commitment sentences of one turn are one item (the later ones usually add the detail or the
+date). The due date is read from the clause of the cue on ("The launch is Friday, I'll print the
+flyers" has none), the rest of the turn ("I'll do it. Tomorrow."), or a short dated reply right
+after ("By when?" — "Saturday."). Dropped: a joke (an ironic "oh, sure, and I'll …", or the next
+speaker laughs), an offer the next speaker turns down ("No need, …"), reported speech ("she said
+I'll …").
+"""
+
+from __future__ import annotations
+
+from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
+
+_COMMIT = rx(
+    r"\b(?:i'll|i will|i can(?!'t)|i'm going to|i am going to|i'm gonna|i shall|let me|i'm on it"
+    r"|i'd be happy to|i'm happy to|i am happy to)(?=\W|$)",
+)
+_STANDALONE = rx(
+    r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
+    r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me))\b"
+    r"|^(?:on it)\b",
+)
+_CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
+_WE_COMMIT = rx(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)\b")
+_ADVERBS = rx(
+    r"^(?:\s+(?:also|just|definitely|probably|certainly|quickly|personally|then|still|now|only|happily))*"
+)
+_NOT_AN_ACTION = rx(
+    r"^(?:not|never|no longer|see|hear|imagine|understand|think|guess|assume|admit|say|tell (?:you|us)"
+    r"|know|be (?!\w+ing\b|responsible|in charge)|start|begin|recap|summari[sz]e|introduce|explain|repeat"
+    r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
+    r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
+    r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
+    r"|put it|give (?:you|us) (?:an|a|some)|rephrase|try again|pull up|bring up|finish my"
+    r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
+    r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
+    r"|pass (?:it )?(?:over|back)"
+    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait"
+    r"|pass(?=\s*[.!,]|$))\b",
+)
+_NOT_A_TEAM_ACTION = rx(
+    r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
+    r"|check with|wait|need|have to|be|think|get there|figure)\b",
+)
+_HEDGE = rx(
+    r"\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might|said|says|told|tells"
+    r"|mentioned|wrote|claimed)\b"
+)
+_CONDITION_AFTER = rx(
+    r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b|\s(?:unless|provided|as long as)\b"
+    r"|(?<!check)(?<!ask)(?<!see)(?<!out)(?<!confirm)(?<!verify)(?<!know)(?<!test)(?<!look)(?<!decide)\s+if\s+"
+    r"(?:you|someone|somebody|anyone|we|they|i get|i have|i can get|there's)\b"
+)
+_NO_NEED = rx(
+    rf"^{FILLER}(?:no need|no thanks|no,? (?:it's|that's) fine|don't bother|not necessary|no,? (?:i|we)'ve)\b"
+)
+_IRONY = rx(r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b")
+
+
+def commitment_cue(sentence: str) -> str | None:
+    """The first-person commitment cue of a sentence ("i'll", "let me" …), or None."""
+    if is_question(sentence) or _IRONY.search(sentence):
+        return None
+    for m in _COMMIT.finditer(sentence):
+        cue = " ".join(m.group(0).lower().split())
+        after = _ADVERBS.sub("", sentence[m.end() :], count=1).strip()
+        if cue != "i'm on it" and (not after or after[0] in ".?!,"):
+            continue  # "Yes, I will." accepts, but says nothing on its own
+        if _NOT_AN_ACTION.match(after) or _HEDGE.search(clause_before(sentence, m.start())):
+            continue
+        if _CONDITION_AFTER.search(after):
+            continue  # "I can sort the order, if you tell me the number": an offer on a condition
+        return cue
+    alone = _STANDALONE.search(sentence)
+    if alone and not _HEDGE.search(clause_before(sentence, alone.start())):
+        return " ".join(alone.group(0).lower().split())
+    return None
+
+
+def _team_cue(scan: Scan, sentence: str) -> str | None:
+    """ "We'll issue the model in ten days": a dated task the speaker's team takes on."""
+    m = _WE_COMMIT.search(sentence)
+    if m is None or is_question(sentence) or _HEDGE.search(clause_before(sentence, m.start())):
+        return None
+    after = _ADVERBS.sub("", sentence[m.end() :], count=1).strip()
+    if not after or _NOT_A_TEAM_ACTION.match(after) or _NOT_AN_ACTION.match(after):
+        return None
+    if not any(m.deadline or m.rule == "within" for m in scan.dates(after)):
+        return None  # "We'll take the line out this morning": the room's plan, not a delivery
+    return " ".join(m.group(0).lower().split())
+
+
+def _cue_here(scan: Scan, i: int, k: int) -> str | None:
+    s = scan.sentences[i][k]
+    cue = commitment_cue(s)
+    if cue and _CLAIM.match(cue) and not _answers_a_question(scan, i):
+        return None
+    return cue or _team_cue(scan, s)
+
+
+def _asker(scan: Scan, i: int) -> list[str]:
+    """Who spoke just before and after utterance ``i`` (they may ask "by when?")."""
+    near = scan.utterances[max(0, i - 1) : i + 2]
+    return [x.speaker for x in near]
+
+
+def _turned_down(scan: Scan, i: int) -> bool:
+    """ "I can call the landlord." — "No need, I spoke to him.": an offer not taken up."""
+    nxt = scan.utterances[i + 1] if i + 1 < len(scan.utterances) else None
+    return nxt is not None and nxt.speaker != scan.utterances[i].speaker and bool(_NO_NEED.match(nxt.text))
+
+
+def _clause_start(sentence: str) -> int:
+    """Where the clause holding the cue starts: "Pour's set for Thursday, I'll book the pump"."""
+    m = _COMMIT.search(sentence) or _STANDALONE.search(sentence) or _WE_COMMIT.search(sentence)
+    if m is None:
+        return 0
+    cut = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()))
+    return cut + 1
+
+
+def _answers_a_question(scan: Scan, i: int) -> bool:
+    prev = scan.utterances[i - 1] if i > 0 else None
+    return prev is not None and prev.speaker != scan.utterances[i].speaker and "?" in prev.text
+
+
+def commitments(scan: Scan) -> list[Candidate]:
+    """One action per turn that commits its speaker to something (see the module docstring)."""
+    out: list[Candidate] = []
+    for i, u in enumerate(scan.utterances):
+        found = [
+            (k, cue)
+            for k in range(len(scan.sentences[i]))
+            if (i, k) not in scan.used and not scan.retracted(i, k)
+            for cue in [_cue_here(scan, i, k)]
+            if cue
+        ]
+        if not found or scan.laughed_off(i) or _turned_down(scan, i):
+            continue
+        k0, cue = found[0]
+        scan.used.update((i, k) for k, _ in found)
+        text = " ".join(scan.sentences[i][k] for k, _ in found)
+        tail = scan.sentences[i][found[-1][0] + 1 :]
+        if tail and scan.due(tail[0])[0] is not None and len(tail[0].split()) <= 6:
+            text = f"{text} {tail[0]}"  # "I'll make the sheet. Tomorrow."
+        due_from = scan.due_texts(i, k0, _clause_start(scan.sentences[i][k0]))
+        if not any(scan.due(t)[0] for t in due_from):  # "By Friday, I'll send it."
+            due_from = [x for x in [scan.sentences[i][k0]] if any(m.deadline for m in scan.dates(x))]
+            due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
+        out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
+    return out

@@ -1,0 +1,251 @@
+"""Decisions: outcomes the meeting settles now.
+
+- a ruling or a settled outcome: "we decided", "agreed, …", "approved", "motion carries",
+  "carried", "so ordered", "that's final", "final answer", "X it is", "we're settling on",
+  "we're going with", "that's what we'll do", "so that's decided", "that settles it",
+  "we have consensus", "from now on …", "the rule going forward"; a ruling with little content
+  ("Carried.") takes the outcome said right after it, else the sentence before;
+- a proposal put as the group's next step: "let's <do something>" (not meeting mechanics, not a
+  deferral such as "let's park that", not "let's not");
+- acceptance of another speaker's proposal: "Agreed." / "Let's do that." take what was said
+  last; "Sounds good." / "Works for me." only after a proposal ("we could …", "how about …");
+- a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger.";
+  a yes to "can we / should we / shall we …?" ("Can we move it to Thursday?" — "Yes, Thursday
+  works."), unless the reply says the outcome in its own words (then that sentence is the item).
+
+Not decisions: the same words inside a question, a negation or a hedged or conditional clause
+("if we go with …", "maybe let's …"), a decision reported from the past ("we decided that in
+the summer", or an answer to "did we approve …?"), an agreement to someone's own commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
+from minutes.summarize.text import content_words
+
+_WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
+_DECIDE = rx(
+    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is|^decision:"
+    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+(?=\w)"
+    r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
+    r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$|,)"
+    r"|(?:board|committee|council|panel) approves"
+    rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
+    r"|final answer is|final answer|it's settled|that's settled|settled then"
+    r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
+    r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
+    r"|is adopted)|(?:that's|it's) carried"
+    r"|^\W*carried\b|(?:that|it) (?:passes|carries)(?=\W*$)|so ordered"
+    r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
+    r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
+    r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
+    r"|(?:we have|there's|there is) (?:a )?consensus)\b",
+)
+_IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
+_NOT_X = rx(
+    r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
+)
+_NOT_X_END = rx(r"\b(?:as|how|what|where|that|is|if|think|know|whatever|of)$")
+_LETS = rx(
+    r"\b(?:let's|let us)\W+(?:(?:just|all|then|now|definitely|uh|um|er|let's|\{\w+\})\W+)*"
+    r"(?P<verb>\w+)(?P<rest>.*)"
+)
+_MECHANICS = rx(
+    r"^(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear"
+    r"|think|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)"
+    r"|call it (?:a day|there)"
+    r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
+    r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
+    r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
+    r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
+    r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
+    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and)\b",
+)
+_UNDECIDED = rx(
+    r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
+    r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has)\b",
+)
+_PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
+_BEFORE_NOW = rx(
+    r"\b(?:last (?!minute|one|thing|item|point|bit)\w+|ago|back in|already|previously|yesterday"
+    r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed))\b",
+)
+_PAST_CUE = rx(r"\b(?:\w+ed|was|were|been)\b")
+_PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
+_ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
+_AGREE = rx(
+    rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
+    r"|let's go (?:with|for) (?:that|it|this)|so be it|done deal)(?: then)?[.!]*$"
+    r"|^(?:yes|yeah|sure|okay|ok|great)?[,.!]?\s*(?:sounds good|works for me|fine by me|i agree|good idea"
+    r"|that works|makes sense)(?: then| for me)?"
+    r"(?:[,.!]?\s*(?:let's do (?:that|it)|agreed))?[.!]*$",
+)
+_PROPOSAL = rx(
+    r"\b(?:let's(?! say)|let us|how about|what if we|should we|shall we|i propose|i suggest|my suggestion"
+    r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can)\b",
+)
+_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
+_YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
+_YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
+_ANSWER_NO = rx(
+    r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
+    r"|haven't|question|interesting|good point|hmm)"
+)
+
+
+def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
+    """The last sentence with some substance before sentence ``k`` of utterance ``i``."""
+    for j in range(i, max(-1, i - 3), -1):
+        sents = scan.sentences[j][:k] if j == i else scan.sentences[j]
+        for sent in reversed(sents):
+            if len(content_words(sent)) >= 2:
+                return j, sent
+    return None
+
+
+def _said_after(scan: Scan, i: int, k: int) -> str | None:
+    """The next sentence of the same turn when it restates the outcome ("Carried. Lights till nine.")."""
+    for sent in scan.sentences[i][k + 1 : k + 2]:
+        if not is_question(sent) and not commitment_cue(sent) and len(content_words(sent)) >= 2:
+            return sent
+    return None
+
+
+def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | None:
+    """The proposal of another speaker that sentence ``k`` of utterance ``i`` agrees to."""
+    utts = scan.utterances
+    for j in range(i - 1, max(i - 3, -1), -1):
+        sents = scan.sentences[j]
+        if utts[j].speaker == utts[i].speaker or not sents:
+            continue
+        if any(commitment_cue(x) for x in sents):
+            return None  # "I'll do it next week." — "Works for me." accepts a task, not a decision
+        pk = next((x for x in range(len(sents) - 1, -1, -1) if _PROPOSAL.search(sents[x])), None)
+        if pk is None and plain:  # a bare "Agreed." agrees to whatever was said last
+            pk = next((x for x in range(len(sents) - 1, -1, -1) if len(content_words(sents[x])) >= 1), None)
+        if pk is None:
+            return None
+        if (j, pk) in scan.used:  # already a decision: the agreement is more evidence for it
+            scan.used.add((i, k))
+            return Candidate("decision", utts[j].index, utts[j].speaker, "", evidence=(utts[i].index,))
+        scan.used.update({(j, pk), (i, k)})
+        cue = "agreement:" + " ".join(scan.sentences[i][k].lower().rstrip(".!").split())
+        restated = _said_after(scan, i, k)
+        if restated:  # "Let's do that. Ducts drop a hundred." says the outcome itself
+            return scan.item("decision", i, restated, cue, also=[j])
+        return scan.item("decision", j, sents[pk], cue, also=[i])
+    return None
+
+
+def _reported(scan: Scan, i: int, s: str, cue: str) -> bool:
+    """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
+    if _BEFORE_NOW.search(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
+        return True
+    prev = scan.utterances[i - 1] if i > 0 else None
+    return (
+        prev is not None
+        and prev.speaker != scan.utterances[i].speaker
+        and any(is_question(x) and _ASKED_PAST.search(x) for x in scan.sentences[i - 1])
+        and _PAST_TENSE.search(s) is not None
+    )
+
+
+def _stated(scan: Scan, i: int, k: int, cue: str) -> Candidate:
+    s = scan.sentences[i][k]
+    scan.used.add((i, k))
+    if len(content_words(s) - content_words(cue.split(":", 1)[1])) < 2:  # "Carried." says what only around it
+        after = _said_after(scan, i, k)
+        if after:
+            scan.used.add((i, k + 1))
+            return scan.item("decision", i, f"{s} {after}", cue)
+        before = _said_before(scan, i, k)
+        if before:  # "So it's settled." after what was settled
+            return scan.item("decision", i, f"{before[1]} {s}", cue, also=[before[0]])
+    return scan.item("decision", i, s, cue)
+
+
+def _cue(scan: Scan, i: int, s: str) -> str | None:
+    """The decision cue of sentence ``s`` of utterance ``i``, or None."""
+    if is_question(s):
+        return None
+    m = _DECIDE.search(s)
+    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not _reported(scan, i, s, m.group(0)):
+        return "decision:" + " ".join(m.group(0).lower().split())
+    m = _IT_IS.match(s)
+    if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
+        return "decision:it is"
+    m = _LETS.search(s)
+    if (
+        m
+        and re.search(r"[^\W_]", m.group("rest"))
+        and not re.search(r"\b(?:maybe|perhaps|or something|i guess)\b", m.group("rest"), re.I)
+        and not _MECHANICS.match(m.group("verb") + m.group("rest"))
+        and not _UNDECIDED.search(clause_before(s, m.start()))
+        and not commitment_cue(s)
+    ):
+        return "decision:let's"
+    return None
+
+
+def _choice(scan: Scan, i: int) -> Candidate | None:
+    """ "Do we post all three now or stagger them?" answered "Stagger." by another speaker."""
+    utts = scan.utterances
+    if i == 0 or utts[i - 1].speaker == utts[i].speaker or not scan.sentences[i]:
+        return None
+    first = scan.sentences[i][0]
+    yes_no = next((m for x in reversed(scan.sentences[i - 1]) if (m := _YES_NO.search(x))), None)
+    if (
+        yes_no
+        and _YES.match(first)
+        and not _MECHANICS.match(yes_no.group("rest"))
+        and (i, 0) not in scan.used
+        and not _ANSWER_NO.search(first)
+        and not any(_cue(scan, i, x) for x in scan.sentences[i][1:])  # said in its own words: that wins
+    ):
+        scan.used.add((i, 0))  # "Can we move the retro to Thursday?" — "Yes, Thursday works."
+        return scan.item("decision", i - 1, yes_no.string, "decision:yes", also=[i])
+    asked = next((m for x in reversed(scan.sentences[i - 1]) if (m := _CHOICE.match(x))), None)
+    if asked is None or is_question(first) or _ANSWER_NO.search(first) or len(first.split()) > 6:
+        return None
+    options = content_words(asked.group(0)) | {"we"}
+    said = content_words(first) | set(re.findall(r"^\W*(we)\b", first.lower()))
+    if not said & options:
+        return None
+    scan.used.add((i, 0))
+    text = " ".join(scan.sentences[i][:2])
+    return scan.item("decision", i, text, "decision:choice", also=[i - 1])
+
+
+def _more_evidence(c: Candidate, agreed: Candidate) -> Candidate:
+    if agreed.utterance in c.evidence:
+        return replace(c, evidence=tuple(sorted({*c.evidence, *agreed.evidence})))
+    return c
+
+
+def decisions(scan: Scan) -> list[Candidate]:
+    """Decisions said, agreed or chosen in the meeting (see the module docstring)."""
+    out: list[Candidate] = []
+    for i in range(len(scan.utterances)):
+        choice = _choice(scan, i)
+        out.extend([choice] if choice else [])
+        for k, s in enumerate(scan.sentences[i]):
+            if (i, k) in scan.used:
+                continue
+            agree = _AGREE.match(s)
+            if agree:
+                found = _agreed_proposal(scan, i, k, plain=agree.group("plain") is not None)
+                if found and not found.text:
+                    out = [_more_evidence(c, found) for c in out]
+                elif found:
+                    out.append(found)
+                continue
+            cue = _cue(scan, i, s)
+            if cue and not scan.retracted(i, k):
+                out.append(_stated(scan, i, k, cue))
+                if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
+                    scan.used.discard((i, k))
+    return out

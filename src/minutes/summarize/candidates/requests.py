@@ -1,0 +1,242 @@
+"""Requests and offers that another speaker accepts: the owner is who will do the task.
+
+- request: "Bob, can you …", "could you …", "please …", "would you mind …", "can I leave X with
+  you", "<Name> will …", "<Name> to …", an imperative or a "you'll" after a name ("Sam, call the
+  engineer tomorrow, yeah?", "Sam, you'll draft it"), "can someone …" —
+  followed within three utterances by an acceptance from another speaker ("sure", "will do",
+  "aye", "on it", "I'll …"); owner = who accepted. A request to a named speaker is theirs even
+  unanswered, unless they decline it or answer with something else. "Kofi, you and I can do it"
+  gives the task to both.
+- offer: "Shall I …?", "Should I …?", "Do you want me to …?", "Would it help if I …?" answered
+  yes by another speaker; owner = who offered.
+
+An acceptance that is itself a commitment is merged into the request: one candidate, evidence
+both. The due date: the acceptor's turn first, then the request's, then a short dated line of
+either right after ("By Friday?" — "Yep.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, is_question, rx
+from minutes.summarize.text import NOT_NAMES
+
+_ASKS = (
+    r"(?:would|do) you mind|(?:can|could|would|will) you|(?:can|could|would|will) your \w+"
+    r"|(?:can|could|may) i (?=leave\b)"
+    r"|do you want to|are you able to|i need you to|i'd like you to|please"
+)
+_OPEN_CALLS = (
+    r"(?:can|could) (?:someone|somebody|anyone)|who (?:can|wants to|will)|any volunteers? to"
+    r"|(?:someone|somebody) (?:needs to|should|has to|must)|we need (?:someone|somebody) to"
+)
+_REQUEST = rx(rf"\b(?:{_ASKS}|(?P<open>{_OPEN_CALLS}))\b")
+_REQUEST_LEAD = rx(
+    rf"^{FILLER}(?:[\w .'-]+,\s*)?(?:{_ASKS}|{_OPEN_CALLS})(?:\s+please)?(?:\s+be able to)?[,\s]+"
+)
+_NOT_A_TASK = rx(
+    r"^(?:hear|see|repeat|say|speak|share your screen|go ahead|continue|mute|unmute|give us|tell (?:us|me)"
+    r"|walk (?:us|me) through|explain|clarify|elaborate|remind (?:me|us)|introduce yourself|stop sharing"
+    r"|scroll|zoom|wait|hold on|hang on|let me know if|give me a (?:sec|second|minute)|note|bear with"
+    r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think)\b",
+)
+# after "Name," a word that starts a question or a statement, not an imperative
+_NOT_IMPERATIVE = rx(
+    r"^(?:how|what|why|when|where|who|which|is|are|am|was|were|do|does|did|have|has|had|can|could|would"
+    r"|will|should|shall|may|might|must|you(?! and (?:i|me)\b)|we|i|i'm|i'd|it|it's|that|that's|this"
+    r"|there|the|a|an|any|anything|your|my|our|his|her|their|not|no|yes|yeah|so|just|thanks|thank|sorry"
+    r"|good|great|nice|okay|ok|right|well|welcome|hi|hello|morning|please|if|as|all|everyone)\b",
+)
+_GROUP = rx(r"\b(?:everyone|everybody|all of you|you all|y'all|you guys|guys|folks|team)\b")
+_ASSIGN = re.compile(
+    r"^(?P<name>[A-Z][a-z]+)(?:,)?\s+(?:will|to|is going to|needs to|should)\s+(?P<rest>\w.*)"
+)
+_VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
+_JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
+_YOU_WILL = rx(r"^you(?:'ll| will| can| are going to|'re going to)\s+(?=\w)")
+_ACCEPT = rx(
+    rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
+    r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
+    r"|alright|all right|fine|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
+    r"|give me (?:until|till))\b",
+)
+_VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
+_REFUSE = rx(
+    r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
+    r"|already|rather not|prefer not|not able|unable)\b"
+    r"|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
+    r"|not (?:this|today|now|me|really)\b)",
+)
+_OFFER = rx(
+    r"^.*?\b(?:shall i|should i|do you want me to|want me to|would you like me to|would it help if i"
+    r"|how about i|what if i|i could)\s+(?P<task>\w.*?)[?.!]*$",
+)
+_YES = rx(
+    rf"^{FILLER}(?:yes|yeah|yep|sure|please|go ahead|absolutely|definitely|of course|that would"
+    r"|that'd|it would|would you|that's fine|fine|great idea|good idea|do it|why not)\b",
+)
+
+
+def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
+    """The last sentence of utterance ``j`` that accepts a request, or None.
+
+    "Sure. I'll fix it by Friday." accepts with both sentences, so the commitment is not found
+    again on its own.
+    """
+    accepted: int | None = None
+    for k, s in enumerate(scan.sentences[j][:2]):
+        if is_question(s) or _REFUSE.search(s) or (j, k) in scan.used:
+            break
+        if commitment_cue(s):
+            return k
+        if k == 0 and (_VOLUNTEER if open_call else _ACCEPT).match(s):
+            accepted = 0
+    return accepted
+
+
+def _substance(s: str) -> str:
+    s = re.sub(r"^leave (.*?) with you\b", r"\1", s.strip(), flags=re.I)  # "Can I leave the rota with you?"
+    s = re.sub(r",\s*(?:[A-Z][a-z]+\s*){1,3}([?.!]*)$", r"\1", s.strip())  # ", Councillor Byrne?"
+    s = re.sub(r",\s*(?:yeah|yes|okay|ok|right|please)\s*([?.!]*)$", r"\1", s, flags=re.I)
+    return re.sub(r"[?.!]+$", "", s)
+
+
+def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] | None:
+    """What sentence ``s`` of utterance ``i`` asks, of whom, whether it is an open call, a joint task."""
+    speaker = scan.utterances[i].speaker
+    req, assign, voc = _REQUEST.search(s), _ASSIGN.match(s), _VOCATIVE.match(s)
+    # who is spoken to: a name before the ask or a closing ", Bob?" (not "send Bob the deck")
+    vocative = re.search(r",\s*([\w .'-]+?)\s*[?.!]*$", s)
+    target = scan.addressee(s[: req.start()] if req else "", speaker) or (
+        scan.addressee(vocative.group(1), speaker) if vocative else None
+    )
+    joint = False
+    if req:
+        if _GROUP.search(s[: req.end()]) or re.match(r"\s*(?:all|guys|folks)\b", s[req.end() :], re.I):
+            return None
+        if _REQUEST_LEAD.match(s):  # "Bob, could you please send the deck?" → "send the deck?"
+            substance = _REQUEST_LEAD.sub("", s, count=1)
+        elif req.group(0).lower() == "please":
+            substance = re.sub(r"\s*,?\s*\bplease\b,?", "", s, count=1, flags=re.I).strip()
+            if target and scan.addressee(substance.split(",")[0], speaker) == target:
+                substance = substance.split(",", 1)[-1]  # "Mr Sato, summary please."
+        else:
+            substance = re.sub(r"^\s*(?:please\s+)?(?:be able to\s+)?", "", s[req.end() :], flags=re.I)
+        open_call = req.group("open") is not None
+    elif assign and assign.group("name").lower() not in NOT_NAMES:
+        substance = assign.group("rest")
+        target = scan.labels_by_name.get(assign.group("name").lower())
+        if target == speaker:
+            return None  # "Bob will send it" said by Bob is his own commitment
+        open_call = target is None  # an unknown "Design will …" needs a real commitment
+    elif voc and (named := scan.addressee(voc.group("name"), speaker)) and not is_question(s):
+        substance, target, open_call = voc.group("rest"), named, False
+        joint = bool(_JOINT.match(substance))
+        substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
+        if not joint and _NOT_IMPERATIVE.match(substance) and not _YOU_WILL.match(voc.group("rest")):
+            return None
+    else:
+        return None
+    substance = _substance(substance)
+    if len(substance.split()) < 2 or _NOT_A_TASK.match(substance):
+        return None
+    return substance[:1].upper() + substance[1:], target, open_call, joint
+
+
+def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[int, int] | bool | None:
+    """The acceptance (utterance, sentence) of a request; False when the named person declines."""
+    utts = scan.utterances
+    for j in range(i + 1, min(i + 4, len(utts))):
+        if utts[j].speaker == utts[i].speaker or target not in (None, utts[j].speaker):
+            continue
+        k2 = _acceptance(scan, j, open_call=open_call)
+        if k2 is not None:
+            return j, k2
+        if target is not None and any(_REFUSE.search(x) for x in scan.sentences[j][:2]):
+            return False
+        if target is not None and scan.addressee(utts[j].text, utts[j].speaker) not in (
+            None,
+            utts[i].speaker,
+        ):
+            return False  # "Actually, Ms Lund knows them better." — passed on to someone else
+    return None
+
+
+def requests(scan: Scan) -> list[Candidate]:
+    """Accepted (or assigned) requests, one action each, owned by who will do them."""
+    out: list[Candidate] = []
+    utts = scan.utterances
+    for i in range(len(utts)):
+        for k, s in enumerate(scan.sentences[i]):
+            request = _request(scan, i, s)
+            if request is None:
+                continue
+            text, target, open_call, joint = request
+            accept = _answer(scan, i, target, open_call)
+            if not isinstance(accept, tuple) and (accept is False or target is None):
+                continue
+            scan.used.add((i, k))
+            owners = [target, utts[i].speaker] if joint else [target]
+            if not isinstance(accept, tuple):
+                out.extend(scan.item("action", i, text, "request:assigned", owner=o) for o in owners)
+                continue
+            j, k2 = accept
+            scan.used.add((j, k2))
+            # the acceptor's words on when win over the request's
+            people = {utts[i].speaker, utts[j].speaker}
+            due_from = [
+                " ".join(scan.sentences[j][: k2 + 1]),
+                *scan.sentences[j][k2 + 1 :],
+                s,
+                scan.follow_up(j, people),
+            ]
+            for o in owners:
+                cand = scan.item("action", i, text, "request:accepted", owner=o or utts[j].speaker, also=[j])
+                out.append(_with_due(scan, cand, due_from))
+    return out
+
+
+def _said_yes(scan: Scan, j: int) -> bool:
+    first = scan.sentences[j][0] if scan.sentences[j] else ""
+    return bool(_YES.match(first)) and not _REFUSE.search(scan.utterances[j].text)
+
+
+def _with_due(scan: Scan, cand: Candidate, texts: list[str]) -> Candidate:
+    due, due_text = scan.due(*texts)
+    return replace(cand, due=due, due_text=due_text)
+
+
+def offers(scan: Scan) -> list[Candidate]:
+    """ "Shall I draft the reply?" — "Yes, please." : an action of who offered."""
+    out: list[Candidate] = []
+    utts = scan.utterances
+    for i in range(len(utts)):
+        for k, s in enumerate(scan.sentences[i]):
+            m = _OFFER.match(s) if is_question(s) and (i, k) not in scan.used else None
+            if m is None or _NOT_A_TASK.match(m.group("task")) or re.match(r"be\b", m.group("task")):
+                continue
+            j = next(
+                (x for x in range(i + 1, min(i + 3, len(utts))) if utts[x].speaker != utts[i].speaker), None
+            )
+            if j is None or not _said_yes(scan, j):
+                continue
+            also = [j]
+            back = j + 1 if j + 1 < len(utts) and utts[j + 1].speaker == utts[i].speaker else None
+            if back is not None and _ACCEPT.match(utts[back].text):
+                also.append(back)  # "Of course." — the offer confirmed
+                scan.used.update((back, x) for x in range(len(scan.sentences[back])))
+            scan.used.update({(i, k), (j, 0)})
+            task = m.group("task")
+            text = task[:1].upper() + task[1:]
+            due_from = [
+                utts[j].text,
+                *(utts[x].text for x in also[1:]),
+                s,
+                scan.follow_up(also[-1], {utts[i].speaker, utts[j].speaker}),
+            ]
+            cand = scan.item("action", i, text, "offer:accepted", owner=utts[i].speaker, also=also)
+            out.append(_with_due(scan, cand, due_from))
+    return out

@@ -1,0 +1,169 @@
+"""What every candidate rule shares: the candidate type, the scan of a meeting, speech-act helpers.
+
+A meeting is scanned sentence by sentence; ``Scan.used`` records the sentences a rule has
+already turned into a candidate, so a later rule does not take them again. Due dates are read
+from the item's own clause first, then from the rest of what the same speaker said in that turn
+("I'll make the sheet. Tomorrow."), and "by then" takes the date said just before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from minutes.summarize.dates import DateMention, find_dates, without_dates
+from minutes.summarize.text import content_words
+from minutes.types import Utterance
+
+F = re.IGNORECASE
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, F)
+
+
+FILLER = r"(?:(?:uh|um|oh|well|so|and|also|okay|ok|alright|right|hmm|then|great|good|cool)[,.!]?\s+)*"
+_TAG = rx(r",\s*(?:okay|ok|right|yeah|alright|all right|yes|no)\s*\?$")
+# a period said by itself is no deadline ("next week" is not Monday) unless a deadline word leads it
+_VAGUE = rx(r"^(?:on |for |in )?(?:the )?(?:next week|next month)$")
+_THEN = rx(r"\b(?:by|before|until|till) then\b")
+_RETRACT = rx(
+    r"^\W*(?:actually,? no|no,? wait|wait,? no|on second thought|scratch that|forget (?:that|it)|never ?mind"
+    r"|nah)\b"
+)
+LAUGH = rx(r"^\W*(?:ha(?:ha)*|heh|lol|\(?laughs?\)?|\[laughter\]|very funny|nice try)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible minute item, before any model has looked at it.
+
+    ``utterance`` and ``evidence`` hold ``Utterance.index`` values; ``speaker`` is who said the
+    triggering sentence and ``owner`` (actions only) the speaker label of who committed.
+    ``due`` is a deadline for an action and the date a decision names, with ``due_text`` the words.
+    """
+
+    kind: str  # "action" | "decision" | "question"
+    utterance: int
+    speaker: str
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    due_text: str | None = None
+    evidence: tuple[int, ...] = ()
+    cue: str = ""
+
+
+def clause_before(s: str, end: int) -> str:
+    return re.split(r"[,;:]|\bbut\b|\band\b", s[:end])[-1]
+
+
+def is_question(s: str) -> bool:
+    return s.rstrip().endswith("?") and not _TAG.search(s)
+
+
+@dataclass
+class Scan:
+    """A meeting being read: its utterances, their sentences, and the sentences already taken."""
+
+    utterances: Sequence[Utterance]
+    sentences: list[list[str]]
+    meeting_date: date
+    labels_by_name: dict[str, str]
+    used: set[tuple[int, int]]
+
+    def item(
+        self,
+        kind: str,
+        i: int,
+        text: str,
+        cue: str,
+        *,
+        owner: str | None = None,
+        also: Sequence[int] = (),
+        due_from: Sequence[str] | None = None,
+    ) -> Candidate:
+        """A candidate said in utterance ``i`` (evidence: it and the utterances ``also``).
+
+        The due date comes from ``due_from`` (texts in order of preference), else from ``text``.
+        """
+        u = self.utterances[i]
+        evidence = {u.index, *(self.utterances[j].index for j in also)}
+        due, due_text = self.due(*(due_from if due_from is not None else [text]))
+        return Candidate(kind, u.index, u.speaker, text, owner, due, due_text, tuple(sorted(evidence)), cue)
+
+    def dates(self, text: str) -> list[DateMention]:
+        """The date mentions of ``text``, less a bare "next week" (a period, not a deadline)."""
+        return [m for m in find_dates(text, self.meeting_date) if not _VAGUE.match(m.text)]
+
+    def due(self, *texts: str) -> tuple[date | None, str | None]:
+        """The first deadline of the first text that names one, else its first date."""
+        for text in texts:
+            mentions = self.dates(text)
+            if mentions:
+                best = next((m for m in mentions if m.deadline), mentions[0])
+                return best.date, best.text
+        return None, None
+
+    def rest_of_turn(self, i: int, k: int, start: int = 0) -> list[str]:
+        """Sentence ``k`` of utterance ``i`` from ``start`` on, then the turn's later sentences."""
+        sents = self.sentences[i]
+        return [sents[k][start:], *sents[k + 1 :]] if k < len(sents) else []
+
+    def date_before(self, i: int) -> str:
+        """The last sentence naming a date in the two utterances before ``i`` ("before then")."""
+        for j in range(i - 1, max(-1, i - 3), -1):
+            for s in reversed(self.sentences[j]):
+                if self.due(s)[0] is not None:
+                    return s
+        return ""
+
+    def due_texts(self, i: int, k: int, start: int = 0) -> list[str]:
+        """Where to read the due date of an item said at sentence ``k`` of utterance ``i``."""
+        texts = self.rest_of_turn(i, k, start)
+        if any(_THEN.search(t) for t in texts):
+            return [t for t in texts if self.due(t)[0] is not None and not _THEN.search(t)] + [
+                self.date_before(i)
+            ]
+        return [" ".join(texts[:1]), *texts[1:]]
+
+    def follow_up(self, i: int, speakers: set[str]) -> str:
+        """A short dated line of the item's people right after utterance ``i``: "By Friday?" — "Yep."."""
+        for j in range(i + 1, min(i + 3, len(self.utterances))):
+            if self.utterances[j].speaker not in speakers:
+                return ""
+            for s in self.sentences[j]:
+                if self.dates(s) and len(content_words(without_dates(s, self.meeting_date))) <= 1:
+                    return s  # a date and little else: "Yep, Friday.", "By the ninth?"
+        return ""
+
+    def addressee(self, sentence: str, speaker: str) -> str | None:
+        for name, label in self.labels_by_name.items():
+            if label != speaker and re.search(rf"\b{re.escape(name)}\b", sentence, F):
+                return label
+        return None
+
+    def retracted(self, i: int, k: int) -> bool:
+        """The speaker takes sentence ``k`` of utterance ``i`` back later in the turn ("Actually, no …")."""
+        return any(_RETRACT.match(x) for x in self.sentences[i][k + 1 :])
+
+    def laughed_off(self, i: int) -> bool:
+        """The next speaker laughs: what utterance ``i`` offered was a joke."""
+        nxt = self.utterances[i + 1] if i + 1 < len(self.utterances) else None
+        return nxt is not None and nxt.speaker != self.utterances[i].speaker and bool(LAUGH.match(nxt.text))
+
+
+def labels_by_name(names: Mapping[str, str] | None) -> dict[str, str]:
+    """Lowercased full, first and last names → speaker label; a part two people share is dropped
+    ("Councillor" of "Councillor Byrne" and "Councillor Lowe")."""
+    owners: dict[str, set[str]] = {}
+    full: dict[str, str] = {}
+    for label, name in (names or {}).items():
+        parts = name.split()
+        full.setdefault(name.lower(), label)
+        for key in {parts[0], parts[-1]} if len(parts) > 1 else set():
+            owners.setdefault(key.lower(), set()).add(label)
+    parts_ = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1 and k not in full}
+    return {**full, **parts_}
