@@ -6,7 +6,7 @@ Text goes straight in (no audio): one ``Utterance`` per line, speakers labelled 
 with their names given as renames would give them. Two stages are scored:
 
 * ``candidates``: :func:`minutes.summarize.candidates.find_candidates`, the deterministic rules;
-* ``summarizer``: the whole :class:`~minutes.summarize.engine.Summarizer` with a stand-in model
+* ``summarizer``: the whole :class:`~minutes.summarize.summarizer.Summarizer` with a stand-in model
   that keeps every candidate and echoes its sentence (no model download, no model judgement: it
   measures what the rules hand the model, through the same grounding and ordering code);
   ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``).
@@ -131,7 +131,7 @@ class KeepAll:
 
 
 def from_summarizer(meeting: Meeting, llm: Any) -> list[Item]:
-    from minutes.summarize.engine import Summarizer
+    from minutes.summarize.summarizer import Summarizer
 
     names = meeting.names()
     minutes = Summarizer(llm).summarize(

@@ -66,7 +66,7 @@ def rouge(reference: str, candidate: str) -> dict[str, float]:
 
 def run_ours(name: str, model: str) -> dict[str, Any]:
     from minutes.llm import LLMOptions, build_llm
-    from minutes.summarize.engine import Summarizer
+    from minutes.summarize.summarizer import Summarizer
 
     meeting = json.loads((DATA / f"{name}.json").read_text())
     utts, names = utterances_of(meeting)

@@ -55,7 +55,7 @@ from tests.browser.server import running, sign_in  # noqa: E402
 from minutes import __version__  # noqa: E402
 from minutes import db as store  # noqa: E402
 from minutes.accounts import users  # noqa: E402
-from minutes.db.models import (  # noqa: E402
+from minutes.db.tables import (  # noqa: E402
     ChapterRow,
     Meeting,
     MinuteItemRow,

@@ -4,10 +4,19 @@
     ├── InputError               a recording cannot be used (missing, empty, not media, too short)
     ├── ModelNotFoundError       a model cannot be found locally; says which package or path provides it
     ├── ConfigError              a setting or option has a bad value; lists the valid choices
-    ├── NotFoundError            a meeting (or other stored object) does not exist
+    │   └── QueryError           a search query cannot be used (empty, too long, a bare ``*``)
+    ├── NotFoundError            a meeting (or other stored object) does not exist, or the user may
+    │                            not see it (the same answer, so existence does not leak)
     ├── StageError               a pipeline stage failed on valid input
-    └── DatabaseUnavailableError the database cannot be reached or used (server down, wrong URL,
-                                 login refused, SQLite folder missing); names the URL and the fix
+    ├── WorkerPoolError          batch worker processes keep dying before taking any job
+    ├── DatabaseUnavailableError the database cannot be reached or used (server down, wrong URL,
+    │                            login refused, SQLite folder missing); names the URL and the fix
+    ├── Forbidden                the user may see this but not do what was asked
+    ├── LoginFailed              wrong user name or password (deliberately not saying which)
+    ├── LoginThrottled           too many failed sign-ins; ``retry_after`` seconds
+    ├── LoginRequired            no valid credentials (web and API)
+    ├── CsrfFailed               an unsafe browser request without the session's CSRF token
+    └── AdminOnly                a page or call only administrators may use
 
 The CLI and the web app translate these into one-line messages and exit codes; nothing
 below them prints.
@@ -53,3 +62,44 @@ class StageError(MinutesError):
 
 class DatabaseUnavailableError(MinutesError):
     """The database cannot be reached or used, now or for longer than a command waits for it."""
+
+
+class QueryError(ConfigError):
+    """The search query cannot be used (empty, nothing searchable, too long, a bare ``*``)."""
+
+
+class WorkerPoolError(MinutesError):
+    """The worker processes cannot run (they keep dying before taking any job)."""
+
+
+class Forbidden(MinutesError):
+    """The user may read this but not do what was asked."""
+
+
+class LoginFailed(MinutesError):
+    """Wrong user name or password (deliberately not saying which)."""
+
+
+class LoginThrottled(MinutesError):
+    """Too many failed sign-ins for this user name from this address; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(f"too many failed sign-ins; try again in {minutes} minute{'s' * (minutes > 1)}")
+        self.retry_after = retry_after
+
+
+class LoginRequired(MinutesError):
+    """No (valid) credentials; ``bearer`` when a bearer token was sent and refused."""
+
+    def __init__(self, message: str, *, bearer: bool = False) -> None:
+        super().__init__(message)
+        self.bearer = bearer
+
+
+class CsrfFailed(MinutesError):
+    """An unsafe request from a browser session without the session's CSRF token."""
+
+
+class AdminOnly(MinutesError):
+    """A page or call only administrators may use."""

@@ -18,7 +18,7 @@ from minutes.pipeline import MeetingProcessor
 from minutes.pipeline.recover import RecoverOptions
 from minutes.runtime import default_threads, enforce_offline, limit_native_threads
 from minutes.settings import Preset, database_url
-from minutes.summarize.engine import SummarizeOptions, Summarizer
+from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
 
 @dataclass(frozen=True, slots=True)

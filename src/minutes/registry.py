@@ -262,7 +262,7 @@ def _write_disk_cache(path: Path, data: dict[str, str]) -> None:
 
 def installed() -> list[tuple[ModelSpec, ResolvedModel | None, str]]:
     """Every known model with where it was found (or why not), for ``minutes models list``."""
-    from minutes.llm.models import LLM_MODELS, resolve_llm
+    from minutes.llm.weights import LLM_MODELS, resolve_llm
 
     rows: list[tuple[ModelSpec, ResolvedModel | None, str]] = []
     for spec in MODELS.values():

@@ -19,7 +19,7 @@ from minutes.cli import main
 from minutes.db.meeting_store import SqlMeetingStore
 from minutes.pipeline import MeetingProcessor
 from minutes.settings import Preset
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from tests import media
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 

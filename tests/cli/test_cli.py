@@ -17,7 +17,7 @@ import pytest
 from minutes import db as store
 from minutes.cli import main
 from minutes.export import FORMATS
-from minutes.llm.models import LLM_MODELS
+from minutes.llm.weights import LLM_MODELS
 from minutes.registry import MODELS
 from minutes.settings import available_presets
 from tests import media

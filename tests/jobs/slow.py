@@ -25,7 +25,7 @@ from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import StageError
 from minutes.pipeline import MeetingProcessor, ProcessResult
 from minutes.settings import Preset
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 
 

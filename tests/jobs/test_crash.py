@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from minutes import db as store
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, Recording, StageRun
+from minutes.db.tables import Meeting, Recording, StageRun
 from minutes.factory import open_store
 from tests.conftest import ROOT
 from tests.jobs import slow

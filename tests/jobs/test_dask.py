@@ -27,11 +27,12 @@ from sqlalchemy import Engine, select, text
 
 from minutes import db as store
 from minutes.db.jobs import Job
+from minutes.errors import WorkerPoolError
 from minutes.factory import open_store
 from minutes.jobs import RetryPolicy, claim_job, enqueue, get_job
-from minutes.jobs.dask_engine import DaskEngine, local_cluster
+from minutes.jobs.dask_pool import DaskPool, local_cluster
 from minutes.jobs.dask_worker import MinutesPlugin, host_identity
-from minutes.jobs.local import EngineError, WorkerConfig
+from minutes.jobs.local import WorkerConfig
 from tests.db.conftest import POSTGRES_URL
 from tests.jobs import slow
 from tests.jobs.conftest import Cli
@@ -206,14 +207,14 @@ def test_workers_that_cannot_build_the_pipeline_are_one_error_and_the_jobs_stay_
     (path,) = tones(1)
     job_id = _queue(path)
     cluster = start_cluster()
-    engine = DaskEngine(
+    engine = DaskPool(
         WorkerConfig(database_url=database),
         workers=1,
         sessions=open_store(),
         scheduler=cluster.address,
         prepare=("/nowhere/custom.toml", {}),
     )
-    with pytest.raises(EngineError) as raised, engine:
+    with pytest.raises(WorkerPoolError) as raised, engine:
         pass
     message = str(raised.value)
     assert message.startswith(
@@ -399,18 +400,20 @@ def test_a_worker_on_another_database_is_refused_before_any_job(
     assert plugin.prepare(None, {"no_summary": True}, (job_id, str(path.resolve()))).endswith(
         f":{os.getpid()}"
     )
-    with pytest.raises(EngineError, match="reaches another database than the machine that queued the jobs"):
+    with pytest.raises(
+        WorkerPoolError, match="reaches another database than the machine that queued the jobs"
+    ):
         plugin.prepare(None, {"no_summary": True}, (job_id, "/elsewhere/other.wav"))
 
 
 def test_two_machines_under_one_host_name_are_refused() -> None:
     """Leases are ``host:pid``: a twin host name would let one machine reap the other's live jobs."""
     name, _identity = host_identity()
-    engine = DaskEngine(WorkerConfig(database_url="sqlite://"), workers=1, sessions=None)  # type: ignore[arg-type]
+    engine = DaskPool(WorkerConfig(database_url="sqlite://"), workers=1, sessions=None)  # type: ignore[arg-type]
     twins = {"tcp://10.0.0.5:4000": [name, "another-boot/1"], "tcp://10.0.0.6:4000": ["gpu-1", "b/1"]}
     engine._client = SimpleNamespace(run=lambda _f: twins)  # type: ignore[assignment]
     with pytest.raises(
-        EngineError, match=f"this machine and worker tcp://10.0.0.5:4000 have the same host name {name!r}"
+        WorkerPoolError, match=f"this machine and worker tcp://10.0.0.5:4000 have the same host name {name!r}"
     ):
         engine._check_hosts()
     twins["tcp://10.0.0.5:4000"] = ["gpu-0", "another-boot/1"]

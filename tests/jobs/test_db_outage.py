@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes.db.engine import ride_out, wait_for_reconnect
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, StageRun
+from minutes.db.tables import Meeting, StageRun
 from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError
 from minutes.jobs import claim_next, enqueue, get_job, run_claimed
 from minutes.pipeline import ProcessResult

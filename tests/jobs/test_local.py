@@ -12,10 +12,10 @@ import pytest
 from minutes import db as store
 from minutes.factory import open_store
 from minutes.jobs import (
-    EngineError,
-    LocalEngine,
+    LocalPool,
     Processors,
     WorkerConfig,
+    WorkerPoolError,
     enqueue,
     list_jobs,
     threads_per_worker,
@@ -93,8 +93,8 @@ def test_workers_that_cannot_start_stop_the_engine_and_the_job_waits(
     broken = WorkerConfig(database_url=f"sqlite:///{blocker / 'minutes.db'}", poll=0.1)
     refused = "worker processes keep failing before taking a job"
     with (
-        pytest.raises(EngineError, match=refused),
-        LocalEngine(broken, workers=1, sessions=sessions) as engine,
+        pytest.raises(WorkerPoolError, match=refused),
+        LocalPool(broken, workers=1, sessions=sessions) as engine,
     ):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from minutes import db as store
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, StageRun
+from minutes.db.tables import Meeting, StageRun
 from minutes.factory import open_store
 from tests.conftest import NETGUARD_SITE, ROOT
 

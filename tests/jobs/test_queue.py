@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
 from minutes.db.jobs import Job
-from minutes.db.models import utcnow
+from minutes.db.tables import utcnow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.jobs import (
     claim_job,

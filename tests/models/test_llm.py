@@ -17,7 +17,7 @@ import pytest
 from minutes.errors import ConfigError, StageError
 from minutes.llm import LLMOptions, Metered, build_llm, chat_json
 from minutes.llm.llamacpp import LlamaCppLLM
-from minutes.llm.models import resolve_llm
+from minutes.llm.weights import resolve_llm
 
 pytestmark = pytest.mark.models
 

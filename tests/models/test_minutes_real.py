@@ -20,7 +20,7 @@ from minutes.factory import build_summarizer, open_store
 from minutes.payloads import summary_check_from_options
 from minutes.pipeline import MeetingProcessor
 from minutes.settings import load_preset
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from tests.models.util import person_labels
 
 pytestmark = pytest.mark.models

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from minutes.search.query import MAX_ATOMS, MAX_QUERY_CHARS, Atom, QueryError, parse
+from minutes.errors import QueryError
+from minutes.search.query import MAX_ATOMS, MAX_QUERY_CHARS, Atom, parse
 
 HOSTILE = [
     '"',

@@ -12,7 +12,7 @@ from minutes.audio import SAMPLE_RATE, AudioInput
 from minutes.errors import StageError
 from minutes.pipeline import MeetingProcessor, run_models, stage_keys
 from minutes.pipeline.summarize_stage import summarize_meeting
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from minutes.types import Diarization
 from tests.fakes import (
     FakeDiarizer,

@@ -21,7 +21,7 @@ from minutes.pipeline import MeetingProcessor, stage_keys
 from minutes.pipeline.recover import RecoverOptions
 from minutes.pipeline.summarize_stage import summarize_key
 from minutes.registry import ResolvedModel
-from minutes.summarize.engine import SummarizeOptions, Summarizer
+from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 from minutes.types import AudioInfo, ModelRef
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 

@@ -14,7 +14,7 @@ from minutes.factory import open_store
 from minutes.llm import chat_json, parse_json
 from minutes.pipeline import MeetingProcessor
 from minutes.pipeline.summarize_stage import summarize_meeting
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from minutes.types import Utterance
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 
@@ -91,7 +91,7 @@ def test_summary_language_follows_the_meeting_unless_chosen() -> None:
     llm = FakeLLM()
     Summarizer(llm).summarize(MEETING, names=NAMES, meeting_date=WED, language="de")
     assert "in German" in llm.calls[0][0]["content"]
-    from minutes.summarize.engine import SummarizeOptions
+    from minutes.summarize.summarizer import SummarizeOptions
 
     llm2 = FakeLLM()
     m = Summarizer(llm2, SummarizeOptions(language="fr")).summarize(

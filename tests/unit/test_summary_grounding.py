@@ -14,7 +14,7 @@ from minutes.export import render
 from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
 from minutes.summarize.addressed import heard_names
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary
 from minutes.summarize.text import numbers_in, split_sentences
 from minutes.types import MeetingDoc, MinuteItem, Minutes, Utterance

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from minutes.accounts import users
 from minutes.db import session_scope
 from minutes.db.accounts import ApiToken, AuditEntry, LoginAttempt, WebSession
-from minutes.db.models import utcnow
+from minutes.db.tables import utcnow
 from minutes.web.routes.auth import safe_next
 from tests.web.conftest import Browser
 from tests.web.world import PASSWORD, World

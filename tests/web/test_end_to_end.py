@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from minutes.db.meeting_store import SqlMeetingStore
 from minutes.jobs import run_job
 from minutes.pipeline import MeetingProcessor
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 from tests.web.world import World
 

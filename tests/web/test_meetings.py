@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 from minutes.db import replace_transcript, save_minutes, save_stage, session_scope
 from minutes.db.accounts import AuditEntry
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, Recording
+from minutes.db.tables import Meeting, Recording
 from minutes.jobs import enqueue
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize.summary_check import SentenceNote, SummaryCheck
@@ -523,8 +523,9 @@ def test_minutes_delete_on_the_command_line_removes_the_upload_and_is_audited(
 def test_the_one_deletion_needs_a_signed_in_user_or_the_command_line(
     world: World, settings: WebSettings
 ) -> None:
-    from minutes.accounts.access import Actor, Forbidden
+    from minutes.accounts.access import Actor
     from minutes.accounts.deletion import delete_meeting
+    from minutes.errors import Forbidden
 
     meeting = world.meetings["sales"]
     anonymous = Actor(principal=None, ip="127.0.0.1", via="api")

@@ -237,7 +237,7 @@ def test_members_see_no_upload_page(browser: Callable[[str], Browser]) -> None:
 def test_a_finished_job_never_moves_another_teams_meeting(world: World, tmp_path: Path) -> None:
     """The same recording uploaded by two teams: the pipeline reuses the first team's meeting,
     and the second upload's job must not hand that meeting over to its own team."""
-    from minutes.db.models import Meeting
+    from minutes.db.tables import Meeting
     from minutes.jobs import claim_job, complete, enqueue
     from minutes.pipeline import ProcessResult
 

@@ -14,8 +14,8 @@ or the terminal, and nothing commits: the caller's unit of work does.
     deletion  the one meeting deletion (web and command line), with its media file
 
 Errors are :mod:`minutes.errors` subclasses: :class:`~minutes.errors.NotFoundError` for a missing
-or hidden meeting (the same words either way), :class:`access.Forbidden` for one that may be read
-but not changed, :class:`signin.LoginFailed` and :class:`signin.LoginThrottled` for sign-in.
+or hidden meeting (the same words either way), :class:`~minutes.errors.Forbidden` for one that may be read
+but not changed, :class:`~minutes.errors.LoginFailed` and :class:`~minutes.errors.LoginThrottled` for sign-in.
 
 Importing this package loads nothing: import the module you need.
 """

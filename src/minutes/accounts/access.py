@@ -27,12 +27,8 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from minutes.db.accounts import MeetingShare, Membership, Team, User
-from minutes.db.models import Meeting
-from minutes.errors import MinutesError, NotFoundError
-
-
-class Forbidden(MinutesError):
-    """The user may read this but not do what was asked."""
+from minutes.db.tables import Meeting
+from minutes.errors import Forbidden, NotFoundError
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts.access import Actor
 from minutes.db.accounts import AuditEntry
-from minutes.db.models import utcnow
+from minutes.db.tables import utcnow
 
 ACTIONS: tuple[str, ...] = (
     "login",

@@ -20,7 +20,7 @@ from minutes import db as store
 from minutes.accounts import access, audit
 from minutes.accounts.access import Actor
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, Recording
+from minutes.db.tables import Meeting, Recording
 from minutes.errors import NotFoundError
 
 log = logging.getLogger(__name__)

@@ -15,25 +15,12 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts import security
 from minutes.db.accounts import ApiToken, LoginAttempt, User, WebSession
-from minutes.db.models import utcnow
-from minutes.errors import MinutesError
+from minutes.db.tables import utcnow
+from minutes.errors import LoginFailed, LoginThrottled
 
 # A session's expiry and a token's last-used time are written at most this often, so reading
 # pages does not write to the database on every request.
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-class LoginFailed(MinutesError):
-    """Wrong user name or password (deliberately not saying which)."""
-
-
-class LoginThrottled(MinutesError):
-    """Too many failed sign-ins for this user name from this address; ``retry_after`` in seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(f"too many failed sign-ins; try again in {minutes} minute{'s' * (minutes > 1)}")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)

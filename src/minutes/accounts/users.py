@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts import security
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
-from minutes.db.models import Meeting, utcnow
+from minutes.db.tables import Meeting, utcnow
 from minutes.errors import ConfigError, NotFoundError
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")

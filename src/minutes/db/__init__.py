@@ -21,19 +21,6 @@ from minutes.db.engine import (
 )
 from minutes.db.jobs import Job as Job
 from minutes.db.minutes_repo import ACTION_STATUSES, ActionItemRow, action_items, save_minutes, set_item_done
-from minutes.db.models import (
-    MINUTE_KINDS,
-    STATUSES,
-    Base,
-    ChapterRow,
-    Meeting,
-    MinuteItemRow,
-    MinutesRow,
-    Recording,
-    SpeakerRow,
-    StageRun,
-    UtteranceRow,
-)
 from minutes.db.repo import (
     MeetingSummary,
     add_recording,
@@ -50,6 +37,19 @@ from minutes.db.repo import (
     save_stage,
     set_language,
     set_status,
+)
+from minutes.db.tables import (
+    MINUTE_KINDS,
+    STATUSES,
+    Base,
+    ChapterRow,
+    Meeting,
+    MinuteItemRow,
+    MinutesRow,
+    Recording,
+    SpeakerRow,
+    StageRun,
+    UtteranceRow,
 )
 
 __all__ = [

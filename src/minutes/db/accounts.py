@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from minutes.db.models import Base, JSONType, UTCDateTime, utcnow
+from minutes.db.tables import Base, JSONType, UTCDateTime, utcnow
 
 TEAM_ROLES: tuple[str, ...] = ("manager", "member")
 """The roles a user can hold in a team (``admin`` is a property of the user, not of a membership)."""

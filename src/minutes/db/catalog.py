@@ -1,6 +1,6 @@
 """Read queries for lists of meetings: the meetings page and the API's list, one page at a time.
 
-Every query takes a ``visible`` condition on :class:`~minutes.db.models.Meeting` rows, which the
+Every query takes a ``visible`` condition on :class:`~minutes.db.tables.Meeting` rows, which the
 caller gets from :func:`minutes.accounts.access.visible_clause`, so the database only ever
 returns what the user may see; this module decides nothing about access itself.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from minutes.db.accounts import Team
-from minutes.db.models import Meeting, Recording, SpeakerRow
+from minutes.db.tables import Meeting, Recording, SpeakerRow
 from minutes.errors import ConfigError
 
 SORTS: tuple[str, ...] = ("date", "title", "duration", "status", "team")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from minutes.db.models import Base, JSONType, UTCDateTime, utcnow
+from minutes.db.tables import Base, JSONType, UTCDateTime, utcnow
 
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed", "skipped")
 """The values ``jobs.status`` may take."""

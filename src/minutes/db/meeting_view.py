@@ -1,6 +1,6 @@
 """Read queries for one meeting: its page (without word timings) and the API's transcript.
 
-:func:`load_meeting_view` takes a ``visible`` condition on :class:`~minutes.db.models.Meeting`
+:func:`load_meeting_view` takes a ``visible`` condition on :class:`~minutes.db.tables.Meeting`
 rows from :func:`minutes.accounts.access.visible_clause`, so a meeting the user may not see is
 not found; :func:`transcript_json` reads a meeting the caller has already checked. The view
 leaves out word timings (the bulk of a long meeting's data): the page needs utterances only.
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
-from minutes.db.models import (
+from minutes.db.repo import speech_coverage
+from minutes.db.tables import (
     ChapterRow,
     Meeting,
     MinuteItemRow,
@@ -26,7 +27,6 @@ from minutes.db.models import (
     SpeakerRow,
     UtteranceRow,
 )
-from minutes.db.repo import speech_coverage
 from minutes.errors import NotFoundError
 from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options

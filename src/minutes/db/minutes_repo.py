@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from minutes.db.models import (
+from minutes.db.repo import _meeting, _model_to_json, _touch, _upsert
+from minutes.db.tables import (
     MINUTE_KINDS,
     ChapterRow,
     Meeting,
@@ -17,7 +18,6 @@ from minutes.db.models import (
     SpeakerRow,
     utcnow,
 )
-from minutes.db.repo import _meeting, _model_to_json, _touch, _upsert
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import MinuteItem, Minutes
 

@@ -18,7 +18,7 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer, selectinload
 
-from minutes.db.models import (
+from minutes.db.tables import (
     STATUSES,
     Base,
     Meeting,

@@ -21,6 +21,7 @@ worker is gone (lease expired, or its process on this host ended) is queued agai
 loses at most the stage in flight: the pipeline stores each finished stage and reuses it.
 """
 
+from minutes.errors import WorkerPoolError
 from minutes.jobs.files import MEDIA_SUFFIXES, Watcher, expand
 from minutes.jobs.lease import (
     LEASE_SECONDS,
@@ -34,7 +35,7 @@ from minutes.jobs.lease import (
     release,
     worker_id,
 )
-from minutes.jobs.local import EngineError, LocalEngine, WorkerConfig, threads_per_worker, work
+from minutes.jobs.local import LocalPool, WorkerConfig, threads_per_worker, work
 from minutes.jobs.options import OPTION_NAMES, normalize_options
 from minutes.jobs.queue import (
     DEFAULT_MAX_ATTEMPTS,
@@ -56,13 +57,13 @@ __all__ = [
     "MEDIA_SUFFIXES",
     "OPTION_NAMES",
     "PERMANENT",
-    "EngineError",
     "JobInfo",
-    "LocalEngine",
+    "LocalPool",
     "Processors",
     "RetryPolicy",
     "Watcher",
     "WorkerConfig",
+    "WorkerPoolError",
     "claim_job",
     "claim_next",
     "classify",

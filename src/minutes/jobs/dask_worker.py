@@ -27,9 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
 from minutes.db.engine import DB_WAIT_SECONDS, wait_for_reconnect
-from minutes.errors import MinutesError
+from minutes.errors import MinutesError, WorkerPoolError
 from minutes.jobs.lease import RetryPolicy, claim_job, fail, worker_id
-from minutes.jobs.local import EngineError
 from minutes.jobs.outage import steadily
 from minutes.jobs.queue import JobInfo, get_job
 from minutes.jobs.runner import Processors, run_claimed
@@ -128,7 +127,7 @@ class MinutesPlugin(WorkerPlugin):
     @contextmanager
     def _slot(self) -> Iterator[tuple[_Kit, Processors]]:
         if self._kit is None:
-            raise EngineError("the minutes plugin of this Dask worker is not set up")
+            raise WorkerPoolError("the minutes plugin of this Dask worker is not set up")
         kit = self._kit
         processors = kit.slots.get()
         try:
@@ -148,7 +147,7 @@ class MinutesPlugin(WorkerPlugin):
                     except MinutesError:
                         same = False
                 if not same:
-                    raise EngineError(
+                    raise WorkerPoolError(
                         f"reaches another database than the machine that queued the jobs (job {probe[0]} "
                         "differs there); MINUTES_DATABASE_URL must name one server that every machine "
                         "reaches under the same name (not localhost)"
@@ -210,7 +209,7 @@ def _plugin(name: str) -> MinutesPlugin:
     worker = get_worker()
     found = worker.plugins.get(name)
     if not isinstance(found, MinutesPlugin):
-        raise EngineError(f"Dask worker {worker.address} has no minutes plugin {name!r}")
+        raise WorkerPoolError(f"Dask worker {worker.address} has no minutes plugin {name!r}")
     return found
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import db as store
 from minutes.db.jobs import JOB_STATUSES
-from minutes.db.models import utcnow
+from minutes.db.tables import utcnow
 from minutes.jobs.queue import JobInfo, count_jobs, list_jobs
 
 # Rows committed while a look runs carry an earlier time than the look's end: read back a little.

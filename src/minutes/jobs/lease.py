@@ -25,7 +25,7 @@ from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from minutes.db.jobs import Job
-from minutes.db.models import Meeting, Recording, utcnow
+from minutes.db.tables import Meeting, Recording, utcnow
 from minutes.errors import NotFoundError
 from minutes.jobs.queue import JobInfo, job_info
 from minutes.pipeline import ProcessResult

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes.db.engine import DB_WAIT_SECONDS, failure_reason, wait_for_reconnect, without_waiting
 from minutes.db.jobs import Job
-from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError, MinutesError
+from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError, WorkerPoolError
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_next, reap, release, worker_id
 from minutes.jobs.outage import steadily
 from minutes.jobs.queue import JobInfo
@@ -45,10 +45,6 @@ log = logging.getLogger(__name__)
 EARLY_DEATHS = 3
 """Workers that die young holding no job, in a row, before the engine gives up (a broken setup)."""
 YOUNG_SECONDS = 60.0
-
-
-class EngineError(MinutesError):
-    """The worker processes cannot run (they keep dying before taking any job)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +192,7 @@ class _OneLine(logging.Formatter):
         return super().format(record)
 
 
-class LocalEngine:
+class LocalPool:
     """Starts, watches and replaces the worker processes; call :meth:`tick` regularly.
 
     Use as a context manager: leaving the block stops the workers (see :meth:`stop`).
@@ -213,7 +209,7 @@ class LocalEngine:
         self._started: dict[int, float] = {}
         self._early_deaths = 0
 
-    def __enter__(self) -> LocalEngine:
+    def __enter__(self) -> LocalPool:
         self.tick()
         return self
 
@@ -258,7 +254,7 @@ class LocalEngine:
         young = time.monotonic() - started < YOUNG_SECONDS
         self._early_deaths = self._early_deaths + 1 if young and not held else 0
         if self._early_deaths >= EARLY_DEATHS:
-            raise EngineError(
+            raise WorkerPoolError(
                 f"worker processes keep failing before taking a job ({reason}); see the messages above"
             )
 

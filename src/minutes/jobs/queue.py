@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from minutes.audio import content_hash
 from minutes.db.jobs import JOB_STATUSES, Job
-from minutes.db.models import Meeting, Recording, utcnow
+from minutes.db.tables import Meeting, Recording, utcnow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.jobs.options import normalize_options
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes import factory
 from minutes.db.engine import DB_WAIT_SECONDS, failure_reason
-from minutes.db.models import Meeting, Recording, StageRun
+from minutes.db.tables import Meeting, Recording, StageRun
 from minutes.errors import ConfigError, InputError, MinutesError, ModelNotFoundError, NotFoundError
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_job, complete, fail, heartbeat, worker_id
 from minutes.jobs.options import ProcessorSpec, run_options

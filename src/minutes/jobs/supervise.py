@@ -1,7 +1,7 @@
 """Supervising worker processes: the loops that drive an engine, and the signals that stop it.
 
 The command line decides what to run and prints what happens; the loops here drive an engine
-(:class:`~minutes.jobs.LocalEngine` or the Dask engine), hand each look at the queue to a
+(:class:`~minutes.jobs.LocalPool` or the Dask engine), hand each look at the queue to a
 ``show`` callback, and stop on Ctrl-C or SIGTERM (:func:`stop_on_sigterm`). ``minutes serve``
 runs one ``minutes worker --forever`` child for uploads (:func:`start_worker`, :func:`stop_worker`).
 """
@@ -32,8 +32,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 Show = Callable[[Sequence[Change]], None]
 
 
-class Engine(Protocol):
-    """What the loops need of an engine: one step of supervision, False once it has stopped."""
+class WorkerPool(Protocol):
+    """What the loops need of a worker pool: one step of supervision, False once it has stopped."""
 
     def tick(self) -> bool: ...
 
@@ -41,7 +41,7 @@ class Engine(Protocol):
 # --- driving an engine -----------------------------------------------------------------------
 
 
-def until_finished(engine: Engine, plan: BatchPlan, *, show: Show) -> None:
+def until_finished(engine: WorkerPool, plan: BatchPlan, *, show: Show) -> None:
     """Drive ``engine`` until the plan's batch has no queued or running job left."""
     follower = Follower(plan.sessions, batch=plan.batch)
 
@@ -56,7 +56,7 @@ def until_finished(engine: Engine, plan: BatchPlan, *, show: Show) -> None:
 
 
 def watch_folder(
-    engine: Engine,
+    engine: WorkerPool,
     plan: BatchPlan,
     *,
     scan: Callable[[], list[Path]],
@@ -77,7 +77,7 @@ def watch_folder(
         time.sleep(interval)
 
 
-def until_idle(engine: Engine, *, follow: Callable[[], None], poll: float) -> None:
+def until_idle(engine: WorkerPool, *, follow: Callable[[], None], poll: float) -> None:
     """Drive ``engine`` while it has work (or forever, as its config says), following the queue."""
     while engine.tick():
         follow()

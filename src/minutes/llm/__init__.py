@@ -14,7 +14,7 @@ from minutes.llm.base import (
     chat_json,
     parse_json,
 )
-from minutes.llm.models import LLM_MODELS, assemble, models_dir, resolve_llm
+from minutes.llm.weights import LLM_MODELS, assemble, models_dir, resolve_llm
 
 
 def build_llm(opts: LLMOptions) -> LLM:

@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from minutes.db.engine import make_engine
-from minutes.db.models import Base
+from minutes.db.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -30,7 +30,7 @@ from minutes.storage import MeetingStore, StagePayload
 from minutes.types import AudioInfo, StageRecord
 
 if TYPE_CHECKING:
-    from minutes.summarize.engine import Summarizer
+    from minutes.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
 

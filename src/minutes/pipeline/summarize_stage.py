@@ -15,7 +15,7 @@ from minutes.cache import cache_key
 from minutes.errors import StageError
 from minutes.payloads import summary_check_from_options
 from minutes.storage import MeetingStore
-from minutes.summarize.engine import Summarizer
+from minutes.summarize.summarizer import Summarizer
 from minutes.types import MeetingDoc, Minutes, StageRecord
 
 

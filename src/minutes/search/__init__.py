@@ -13,10 +13,11 @@ Typical use (the web app passes the meetings its user may see)::
 The query language, the indexes and their upkeep are described in ``docs/search.md``.
 """
 
+from minutes.errors import QueryError
 from minutes.search._scope import MAX_MATCHES
 from minutes.search.items import MinutesHit, MinutesResults, search_minutes
 from minutes.search.lines import SearchHit, SearchResults, search
-from minutes.search.query import QueryError, parse
+from minutes.search.query import parse
 from minutes.search.snippet import Fragment
 
 __all__ = [

@@ -22,8 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from minutes.db.models import Meeting
-from minutes.search.query import WORD, Query, QueryError
+from minutes.db.tables import Meeting
+from minutes.errors import QueryError
+from minutes.search.query import WORD, Query
 from minutes.search.schema import CONFIG, DOCUMENT, UNACCENT
 from minutes.search.snippet import Fragment, marked_fragments, token_fragments
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from minutes.db.models import Meeting, MinuteItemRow, MinutesRow
+from minutes.db.tables import Meeting, MinuteItemRow, MinutesRow
 from minutes.search import _scope
 from minutes.search._scope import MeetingIds
 from minutes.search.query import Query, parse

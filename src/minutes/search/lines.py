@@ -38,10 +38,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
-from minutes.db.models import Meeting, SpeakerRow, UtteranceRow
+from minutes.db.tables import Meeting, SpeakerRow, UtteranceRow
+from minutes.errors import QueryError
 from minutes.search import _scope
 from minutes.search._scope import MeetingIds
-from minutes.search.query import Query, QueryError, parse
+from minutes.search.query import Query, parse
 from minutes.search.schema import DOCUMENT, FTS_UTTERANCES, UTTERANCE_VECTOR
 from minutes.search.snippet import CLOSE, OPEN, Fragment, window
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minutes.errors import ConfigError
+from minutes.errors import QueryError
 
 MAX_QUERY_CHARS = 500
 """Longer input is refused rather than silently cut."""
@@ -34,10 +34,6 @@ WORD = re.compile(r"[^\W_]+")
 """A word as both indexes split text: a run of letters and digits, of any script."""
 
 _CHUNK = re.compile(r'"([^"]*)"?(\*?)|([^\s"]+)')  # a quoted phrase (closing quote optional), or a word
-
-
-class QueryError(ConfigError):
-    """The search query cannot be used (empty, nothing searchable, too long, a bare ``*``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,18 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minutes import __version__
-from minutes.accounts.access import Forbidden
-from minutes.accounts.signin import LoginThrottled
-from minutes.errors import ConfigError, InputError, MinutesError, NotFoundError
+from minutes.errors import (
+    AdminOnly,
+    ConfigError,
+    CsrfFailed,
+    Forbidden,
+    InputError,
+    LoginRequired,
+    LoginThrottled,
+    MinutesError,
+    NotFoundError,
+)
 from minutes.web.config import MIB, WebSettings
-from minutes.web.deps import AdminOnly, CsrfFailed, LoginRequired
 from minutes.web.templating import STATIC_DIR, make_templates, render
 
 log = logging.getLogger(__name__)

@@ -19,29 +19,13 @@ from minutes.accounts import signin
 from minutes.accounts.access import Actor, Principal, load_principal
 from minutes.accounts.security import same
 from minutes.db import session_scope
-from minutes.errors import MinutesError
+from minutes.errors import AdminOnly, CsrfFailed, LoginRequired
 from minutes.web.config import WebSettings
 
 SESSION_COOKIE = "minutes_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class LoginRequired(MinutesError):
-    """No (valid) credentials; ``bearer`` when a bearer token was sent and refused."""
-
-    def __init__(self, message: str, *, bearer: bool = False) -> None:
-        super().__init__(message)
-        self.bearer = bearer
-
-
-class CsrfFailed(MinutesError):
-    """An unsafe request from a browser session without the session's CSRF token."""
-
-
-class AdminOnly(MinutesError):
-    """A page or call only administrators may use."""
 
 
 @dataclass(frozen=True, slots=True)

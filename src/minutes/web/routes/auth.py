@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from minutes.accounts import audit, security, signin, users
 from minutes.accounts.access import Actor, load_principal
+from minutes.errors import LoginFailed, LoginThrottled
 from minutes.web.deps import (
     SESSION_COOKIE,
     AdminActor,
@@ -99,7 +100,7 @@ def login(
     policy = signin.LoginPolicy(settings.login_max_failures, timedelta(seconds=settings.login_window_seconds))
     try:
         user = signin.authenticate(db, username=username, password=password, ip=ip, policy=policy)
-    except signin.LoginThrottled as exc:
+    except LoginThrottled as exc:
         audit.record(
             db,
             anonymous,
@@ -111,7 +112,7 @@ def login(
         response = _login_page(request, next_url=target, error=str(exc), status=429, username=username)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    except signin.LoginFailed as exc:
+    except LoginFailed as exc:
         audit.record(
             db,
             anonymous,

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from minutes.accounts import access, deletion, edits, reads, users
 from minutes.accounts.access import Actor
 from minutes.db import catalog
-from minutes.db.models import STATUSES
+from minutes.db.tables import STATUSES
 from minutes.errors import ConfigError
 from minutes.web import fragments
 from minutes.web.deps import CurrentActor, Db, settings_of

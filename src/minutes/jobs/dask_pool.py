@@ -45,11 +45,11 @@ from minutes import __version__
 from minutes import db as store
 from minutes.db.engine import failure_reason, without_waiting
 from minutes.db.jobs import Job
-from minutes.db.models import utcnow
-from minutes.errors import ConfigError
+from minutes.db.tables import utcnow
+from minutes.errors import ConfigError, WorkerPoolError
 from minutes.jobs.dask_worker import RESOURCE, MinutesPlugin, describe, host_identity, prepare_task, run_task
 from minutes.jobs.lease import reap, release, worker_id
-from minutes.jobs.local import EngineError, WorkerConfig
+from minutes.jobs.local import WorkerConfig
 from minutes.jobs.options import normalize_options
 from minutes.jobs.outage import steadily
 
@@ -116,9 +116,9 @@ def check_database(url: str, *, scheduler: str | None) -> None:
 # --- the client side -------------------------------------------------------------------------
 
 
-class DaskEngine:
+class DaskPool:
     """Submits the due jobs to a Dask cluster and collects what became of them; call
-    :meth:`tick` regularly. Use as a context manager (like :class:`~minutes.jobs.LocalEngine`).
+    :meth:`tick` regularly. Use as a context manager (like :class:`~minutes.jobs.LocalPool`).
 
     ``scheduler``: the address of a running Dask scheduler; ``None`` starts a cluster of
     ``workers`` processes on 127.0.0.1 (``config.threads`` each, no dashboard) for as long as the
@@ -159,7 +159,7 @@ class DaskEngine:
             f"Dask scheduler {self.address}" if self.address else f"{self.size} Dask worker(s) on this host"
         )
 
-    def __enter__(self) -> DaskEngine:
+    def __enter__(self) -> DaskPool:
         try:
             self._start()
         except BaseException:
@@ -184,7 +184,7 @@ class DaskEngine:
             try:
                 self._client = Client(self.address, set_as_default=False)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError) as exc:
-                raise EngineError(
+                raise WorkerPoolError(
                     f"cannot reach the Dask scheduler at {self.address} ({exc}); start it "
                     f"(`dask scheduler`) or fix --scheduler / MINUTES_SCHEDULER"
                 ) from None
@@ -203,7 +203,7 @@ class DaskEngine:
 
     def _running(self) -> Client:
         if self._client is None:
-            raise EngineError("the Dask engine is not running (use it in a with block)")
+            raise WorkerPoolError("the Dask engine is not running (use it in a with block)")
         return self._client
 
     def _look(self) -> list[str]:
@@ -231,7 +231,7 @@ class DaskEngine:
                     if joined
                     else f"no Dask worker joined the scheduler at {self.address} in {WORKER_WAIT:.0f} s"
                 )
-                raise EngineError(
+                raise WorkerPoolError(
                     f"{problem}; start workers with `dask worker {self.address} --nthreads N "
                     f"--resources {RESOURCE}=1` (one job at a time per worker process)"
                 )
@@ -250,7 +250,7 @@ class DaskEngine:
                 by_name.setdefault(name, {}).setdefault(identity, who)
         for name, machines in by_name.items():
             if len(machines) > 1:
-                raise EngineError(
+                raise WorkerPoolError(
                     f"{' and '.join(sorted(machines.values()))} have the same host name {name!r} but are "
                     "different machines or containers; jobs are leased to host:pid, so give each one a "
                     "host name of its own (e.g. `docker run --hostname`)"
@@ -293,7 +293,7 @@ class DaskEngine:
             except Exception as exc:
                 problems.append(f"worker {address}: {describe(exc)}")
         if problems:
-            raise EngineError(
+            raise WorkerPoolError(
                 "the Dask workers cannot run these jobs (they stay queued; fix the workers and run the "
                 "same command again): " + "; ".join(problems)
             )
@@ -305,7 +305,7 @@ class DaskEngine:
         try:
             return self._tick()
         except (OSError, TimeoutError, ClosedClientError) as exc:  # Dask's comm errors are OSErrors
-            raise EngineError(
+            raise WorkerPoolError(
                 f"lost the Dask scheduler at {self.address} ({exc}); jobs running on its workers finish "
                 "there, and the same command run again finishes the rest"
             ) from None
@@ -371,7 +371,7 @@ class DaskEngine:
             log.warning("job %s: its Dask task failed before running it (%s)", job_id, describe(exc))
             if self._task_errors >= TASK_ERRORS:
                 url = make_url(self.config.database_url).render_as_string(hide_password=True)
-                raise EngineError(
+                raise WorkerPoolError(
                     f"Dask tasks keep failing before they run a job ({describe(exc)}); every worker needs "
                     f"this version of minutes ({__version__}) and must reach the database {url}"
                 )
