@@ -22,6 +22,7 @@ process: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 types: setup
 	$(BIN)/mypy

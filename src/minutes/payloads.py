@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from minutes.summarize.summary_check import SentenceNote, SummaryCheck
-from minutes.types import Diarization, ModelRef, Segment, SpeakerTurn, Transcript, Word
+from minutes.types import (
+    Diarization,
+    ModelRef,
+    Segment,
+    SentenceNote,
+    SpeakerTurn,
+    SummaryCheck,
+    Transcript,
+    Word,
+)
 
 
 def segments_to_list(segments: Sequence[Segment]) -> list[dict[str, Any]]:

@@ -225,3 +225,47 @@ class Minutes:
 
     def of_kind(self, kind: str) -> tuple[MinuteItem, ...]:
         return tuple(i for i in self.items if i.kind == kind)
+
+
+SUMMARY_CHECK_VERSION = "summary-check/1"
+"""The version of the summary check's rules (``minutes.summarize.summary_check``), stored with its record."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceNote:
+    """A sentence the check removed or changed, and why; ``fixed`` is what replaced it."""
+
+    sentence: str
+    reason: str
+    fixed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryCheck:
+    """What the check did to a summary: sentences seen, removed and fixed; whether it fell back."""
+
+    sentences: int = 0
+    removed: tuple[SentenceNote, ...] = ()
+    fixed: tuple[SentenceNote, ...] = ()
+    fallback: bool = False
+    skipped: str | None = None  # why the summary was not checked at all
+    version: str = SUMMARY_CHECK_VERSION
+
+    @property
+    def kept(self) -> int:
+        return self.sentences - len(self.removed)
+
+    def note(self) -> str:
+        """One line for a reader ("1 unsupported summary sentence removed"), or ``""``."""
+        parts = []
+        if self.removed:
+            n = len(self.removed)
+            parts.append(f"{n} unsupported summary sentence{'s' if n > 1 else ''} removed")
+        if self.fixed:
+            n = len(self.fixed)
+            parts.append(f"{n} sentence{'s' if n > 1 else ''} corrected to the action item's owner")
+        if self.fallback:
+            parts.append("summary rebuilt from the checked items")
+        if self.skipped:
+            parts.append(f"summary {self.skipped}")
+        return "; ".join(parts)

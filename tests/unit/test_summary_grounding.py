@@ -15,9 +15,9 @@ from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
 from minutes.summarize.addressed import heard_names
 from minutes.summarize.summarizer import Summarizer
-from minutes.summarize.summary_check import SummaryCheck, check_summary, fallback_summary
+from minutes.summarize.summary_check import check_summary, fallback_summary
 from minutes.summarize.text import numbers_in, split_sentences
-from minutes.types import MeetingDoc, MinuteItem, Minutes, Utterance
+from minutes.types import MeetingDoc, MinuteItem, Minutes, SummaryCheck, Utterance
 from tests.db.test_repo import new_meeting, transcribe
 from tests.fakes import FakeLLM
 

@@ -18,8 +18,17 @@ from minutes.db.jobs import Job
 from minutes.db.tables import Meeting, Recording
 from minutes.jobs import enqueue
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
-from minutes.summarize.summary_check import SentenceNote, SummaryCheck
-from minutes.types import Chapter, MinuteItem, Minutes, Speaker, StageRecord, Utterance, Word
+from minutes.types import (
+    Chapter,
+    MinuteItem,
+    Minutes,
+    SentenceNote,
+    Speaker,
+    StageRecord,
+    SummaryCheck,
+    Utterance,
+    Word,
+)
 from minutes.web.config import WebSettings
 from tests.web.conftest import Browser
 from tests.web.world import World

@@ -30,8 +30,7 @@ from minutes.db.tables import (
 from minutes.errors import NotFoundError
 from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options
-from minutes.summarize.summary_check import SummaryCheck
-from minutes.types import AudioInfo, MeetingDoc, Speaker, Utterance
+from minutes.types import AudioInfo, MeetingDoc, Speaker, SummaryCheck, Utterance
 
 SPEAKER_COLOURS = 10
 """Speakers are coloured ``spk-0`` ... ``spk-9`` (CSS classes), in order of first appearance."""

@@ -36,9 +36,9 @@ from minutes.summarize.summary_facts import (
     period_span,
 )
 from minutes.summarize.text import content_words, count_shared, split_sentences
-from minutes.types import MinuteItem, Utterance
+from minutes.types import SUMMARY_CHECK_VERSION, MinuteItem, SentenceNote, SummaryCheck, Utterance
 
-CHECK_VERSION = "summary-check/1"
+CHECK_VERSION = SUMMARY_CHECK_VERSION
 _MATCH = 0.6  # share of an item's content words a clause must hold to be "about" it
 _CERTAIN = 0.75  # ... and to be certain enough to put the owner's name in
 _FILLER = (
@@ -61,46 +61,6 @@ _SPEAKING = (
 )
 _DONE_VERB = rf"(?!(?:{_SPEAKING})\b)(?:[a-z]{{3,}}ed|sent|took|wrote|made|gave|did|built|brought|ran)"
 _DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|approved|chose"
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceNote:
-    """A sentence the check removed or changed, and why; ``fixed`` is what replaced it."""
-
-    sentence: str
-    reason: str
-    fixed: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryCheck:
-    """What the check did to a summary: sentences seen, removed and fixed; whether it fell back."""
-
-    sentences: int = 0
-    removed: tuple[SentenceNote, ...] = ()
-    fixed: tuple[SentenceNote, ...] = ()
-    fallback: bool = False
-    skipped: str | None = None  # why the summary was not checked at all
-    version: str = CHECK_VERSION
-
-    @property
-    def kept(self) -> int:
-        return self.sentences - len(self.removed)
-
-    def note(self) -> str:
-        """One line for a reader ("1 unsupported summary sentence removed"), or ``""``."""
-        parts = []
-        if self.removed:
-            n = len(self.removed)
-            parts.append(f"{n} unsupported summary sentence{'s' if n > 1 else ''} removed")
-        if self.fixed:
-            n = len(self.fixed)
-            parts.append(f"{n} sentence{'s' if n > 1 else ''} corrected to the action item's owner")
-        if self.fallback:
-            parts.append("summary rebuilt from the checked items")
-        if self.skipped:
-            parts.append(f"summary {self.skipped}")
-        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
