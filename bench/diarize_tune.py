@@ -284,6 +284,10 @@ def _groups() -> dict[str, list[str]]:
     return groups
 
 
+def _holding(field: str, value: Any) -> Callable[[Setting], bool]:
+    return lambda s: bool(getattr(s, field) == value)
+
+
 def report(scores: Scores) -> dict[str, Any]:
     recs = recordings()
     speakers_ref = {r.name: len(_reference(r).labels()) for r in recs}
@@ -325,17 +329,17 @@ def report(scores: Scores) -> dict[str, Any]:
         print(f"  without {a.name:<16} {a.chosen.label()}  |  {b.chosen.label()}")
     print("\nchosen on all 8 recordings (the recommendation; in-sample, not an accuracy figure)")
     for label, s in (("all options", chosen_all), ("preset options", chosen_product)):
-        rows = " ".join(f"{n} {scores[s][n][0] / scores[s][n][1]:.1%}" for n in all_names)
-        print(f"  {label}: {s.label()}: pooled {pooled(scores, s, all_names):.1%} [{rows}]")
+        per_rec = " ".join(f"{n} {scores[s][n][0] / scores[s][n][1]:.1%}" for n in all_names)
+        print(f"  {label}: {s.label()}: pooled {pooled(scores, s, all_names):.1%} [{per_rec}]")
     print(
         "\nbest in-sample pooled DER (all 8) with one option held at each value (what each option is worth)"
     )
     for field in ("step", "exclude_overlap", "method", "min_cluster_size", "min_duration_off", "exclusive"):
-        cells = []
+        worth: list[str] = []
         for value in sorted({getattr(s, field) for s in scores}):
-            top = best(scores, all_names, lambda s, f=field, v=value: getattr(s, f) == v)  # type: ignore[misc]
-            cells.append(f"{value}: {pooled(scores, top, all_names):.1%}")
-        print(f"  {field:<17} " + ", ".join(cells))
+            top = best(scores, all_names, _holding(field, value))
+            worth.append(f"{value}: {pooled(scores, top, all_names):.1%}")
+        print(f"  {field:<17} " + ", ".join(worth))
     return {
         "columns": {c: {n: list(v) for n, v in rows.items()} for c, rows in columns.items()},
         "speakers": speakers,
