@@ -37,17 +37,21 @@ class DiarizerOptions:
 
     ``threshold`` is the agglomerative clustering's cosine-distance cut; ``step`` is the
     segmentation window's hop as a fraction of its 10 s length (pyannote's default is 0.1;
-    0.2 halves the embedding work for the same DER on our data, see bench/).
+    0.2 costs ~40% less CPU and scored better); ``exclude_overlap`` makes each speaker's
+    embedding from the frames where they speak alone. The defaults were chosen on the eight
+    public recordings with leave-one-out reported (``bench/diarize_tune.py``,
+    ``docs/diarization-tuning.md``).
     """
 
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
-    threshold: float = 0.55
+    threshold: float = 0.6
     min_cluster_size: int = 12
     method: str = "centroid"
     step: float = 0.2
     min_duration_off: float = 0.0
+    exclude_overlap: bool = True
     threads: int = 1
     device: str = "cpu"
     """``cpu``, or ``cuda``/``cuda:N`` for a GPU (needs a CUDA build of torch; not in the cache key)."""

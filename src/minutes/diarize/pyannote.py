@@ -69,6 +69,7 @@ class PyannoteDiarizer:
                     segmentation=segmentation,
                     embedding=self._embedder,
                     segmentation_step=self.opts.step,
+                    embedding_exclude_overlap=self.opts.exclude_overlap,
                     # A multiple of segmentation-3.0's 3 local speakers, so each chunk's
                     # three requests land in one batch and share one CAM++ pass. Four chunks
                     # a batch: CAM++'s activations for eight took ~550 MB at their peak, for
