@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts import security
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
+from minutes.db.repo import meeting_row
 from minutes.db.tables import Meeting, utcnow
 from minutes.errors import ConfigError, NotFoundError
 
@@ -224,16 +225,9 @@ def remove_member(session: Session, *, team: str | int, username: str) -> None:
 # Meetings: team and shares -------------------------------------------------------------------
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    return meeting
-
-
 def assign_meeting(session: Session, *, meeting_id: int, team: str | int | None) -> Team | None:
     """Move a meeting to a team (``None``: no team, so admins only see it)."""
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     found = get_team(session, team) if team is not None else None
     meeting.team_id = found.id if found is not None else None
     session.flush()
@@ -242,7 +236,7 @@ def assign_meeting(session: Session, *, meeting_id: int, team: str | int | None)
 
 def share_meeting(session: Session, *, meeting_id: int, username: str) -> User:
     """Let a user read a meeting; sharing twice is harmless."""
-    _meeting(session, meeting_id)
+    meeting_row(session, meeting_id)
     user = get_user(session, username)
     if session.get(MeetingShare, (meeting_id, user.id)) is None:
         session.add(MeetingShare(meeting_id=meeting_id, user_id=user.id))
@@ -251,7 +245,7 @@ def share_meeting(session: Session, *, meeting_id: int, username: str) -> User:
 
 
 def unshare_meeting(session: Session, *, meeting_id: int, username: str) -> None:
-    _meeting(session, meeting_id)
+    meeting_row(session, meeting_id)
     user = get_user(session, username)
     share = session.get(MeetingShare, (meeting_id, user.id))
     if share is None:
