@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from minutes.db.repo import _model_to_json, _touch, _upsert, meeting_row
+from minutes.db.repo import _insert_rows, _model_to_json, _touch, _upsert, meeting_row
 from minutes.db.tables import (
     MINUTE_KINDS,
     ChapterRow,
@@ -113,12 +113,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
         }
         for position, c in enumerate(minutes.chapters)
     ]
-    if item_rows:
-        session.execute(insert(MinuteItemRow), item_rows)
-    if chapter_rows:
-        session.execute(insert(ChapterRow), chapter_rows)
-    _touch(meeting)
-    session.flush()
+    _insert_rows(session, meeting, (MinuteItemRow, item_rows), (ChapterRow, chapter_rows))
 
 
 def _check_item(position: int, item: MinuteItem) -> date | None:

@@ -155,6 +155,17 @@ def _touch(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
 
 
+def _insert_rows(
+    session: Session, meeting: Meeting, *batches: tuple[type[Base], list[dict[str, Any]]]
+) -> None:
+    """Bulk-insert each batch of a meeting's child rows, then mark the meeting updated."""
+    for model, rows in batches:
+        if rows:
+            session.execute(insert(model), rows)
+    _touch(meeting)
+    session.flush()
+
+
 def _upsert(
     session: Session,
     model: type[Base],
@@ -274,12 +285,7 @@ def replace_transcript(
         for u in utterances
     ]
     # Bulk INSERTs: a long meeting has thousands of utterances.
-    if speaker_rows:
-        session.execute(insert(SpeakerRow), speaker_rows)
-    if utterance_rows:
-        session.execute(insert(UtteranceRow), utterance_rows)
-    _touch(meeting)
-    session.flush()
+    _insert_rows(session, meeting, (SpeakerRow, speaker_rows), (UtteranceRow, utterance_rows))
 
 
 def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str | None) -> None:
