@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from minutes.accounts import security
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
 from minutes.db.repo import meeting_row
-from minutes.db.tables import Meeting, utcnow
+from minutes.db.tables import Meeting, record_of, utcnow
 from minutes.errors import ConfigError, NotFoundError
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -135,18 +135,7 @@ def list_users(session: Session) -> list[UserInfo]:
     )
     for user_id, team, role in rows:
         teams.setdefault(user_id, []).append((team, role))
-    return [
-        UserInfo(
-            id=u.id,
-            username=u.username,
-            display_name=u.display_name,
-            is_admin=u.is_admin,
-            is_active=u.is_active,
-            teams=tuple(teams.get(u.id, ())),
-            last_login_at=u.last_login_at,
-        )
-        for u in users
-    ]
+    return [record_of(UserInfo, u, teams=tuple(teams.get(u.id, ()))) for u in users]
 
 
 # Teams ---------------------------------------------------------------------------------------
@@ -297,11 +286,4 @@ def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> TokenI
 
 
 def _token_info(token: ApiToken) -> TokenInfo:
-    return TokenInfo(
-        id=token.id,
-        name=token.name,
-        prefix=token.prefix,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked_at=token.revoked_at,
-    )
+    return record_of(TokenInfo, token)
