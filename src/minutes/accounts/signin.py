@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -90,19 +91,28 @@ def start_session(session: Session, *, user: User, lifetime: timedelta) -> tuple
     return raw, row
 
 
+_Held = TypeVar("_Held", WebSession, ApiToken)
+
+
+def _held_by(session: Session, model: type[_Held], raw: str) -> tuple[_Held, User] | None:
+    """The session or token row whose hash matches ``raw``, with its user (active or not)."""
+    query = (
+        select(model, User)
+        .join(User, User.id == model.user_id)
+        .where(model.token_hash == security.digest(raw))
+    )
+    found = session.execute(query).one_or_none()
+    return None if found is None else found.tuple()
+
+
 def find_session(session: Session, raw: str, *, lifetime: timedelta) -> tuple[WebSession, User] | None:
     """The live session for a cookie value and its (active) user; sliding expiry."""
     if not raw:
         return None
-    query = (
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == security.digest(raw))
-    )
-    found = session.execute(query).one_or_none()
+    found = _held_by(session, WebSession, raw)
     if found is None:
         return None
-    row, user = found.tuple()
+    row, user = found
     now = utcnow()
     if row.expires_at <= now or not user.is_active:
         return None
@@ -124,15 +134,10 @@ def find_token_user(session: Session, raw: str) -> User | None:
     """The active user a live (not revoked) bearer token belongs to; records its use."""
     if not raw.startswith(security.API_TOKEN_PREFIX):
         return None
-    query = (
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == security.digest(raw))
-    )
-    found = session.execute(query).one_or_none()
+    found = _held_by(session, ApiToken, raw)
     if found is None:
         return None
-    token, user = found.tuple()
+    token, user = found
     if token.revoked_at is not None or not user.is_active:
         return None
     now = utcnow()

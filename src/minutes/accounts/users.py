@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts import security
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
-from minutes.db.tables import Meeting, utcnow
+from minutes.db.repo import meeting_row
+from minutes.db.tables import Meeting, record_of, utcnow
 from minutes.errors import ConfigError, NotFoundError
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -134,18 +135,7 @@ def list_users(session: Session) -> list[UserInfo]:
     )
     for user_id, team, role in rows:
         teams.setdefault(user_id, []).append((team, role))
-    return [
-        UserInfo(
-            id=u.id,
-            username=u.username,
-            display_name=u.display_name,
-            is_admin=u.is_admin,
-            is_active=u.is_active,
-            teams=tuple(teams.get(u.id, ())),
-            last_login_at=u.last_login_at,
-        )
-        for u in users
-    ]
+    return [record_of(UserInfo, u, teams=tuple(teams.get(u.id, ()))) for u in users]
 
 
 # Teams ---------------------------------------------------------------------------------------
@@ -224,16 +214,9 @@ def remove_member(session: Session, *, team: str | int, username: str) -> None:
 # Meetings: team and shares -------------------------------------------------------------------
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    return meeting
-
-
 def assign_meeting(session: Session, *, meeting_id: int, team: str | int | None) -> Team | None:
     """Move a meeting to a team (``None``: no team, so admins only see it)."""
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     found = get_team(session, team) if team is not None else None
     meeting.team_id = found.id if found is not None else None
     session.flush()
@@ -242,7 +225,7 @@ def assign_meeting(session: Session, *, meeting_id: int, team: str | int | None)
 
 def share_meeting(session: Session, *, meeting_id: int, username: str) -> User:
     """Let a user read a meeting; sharing twice is harmless."""
-    _meeting(session, meeting_id)
+    meeting_row(session, meeting_id)
     user = get_user(session, username)
     if session.get(MeetingShare, (meeting_id, user.id)) is None:
         session.add(MeetingShare(meeting_id=meeting_id, user_id=user.id))
@@ -251,7 +234,7 @@ def share_meeting(session: Session, *, meeting_id: int, username: str) -> User:
 
 
 def unshare_meeting(session: Session, *, meeting_id: int, username: str) -> None:
-    _meeting(session, meeting_id)
+    meeting_row(session, meeting_id)
     user = get_user(session, username)
     share = session.get(MeetingShare, (meeting_id, user.id))
     if share is None:
@@ -303,11 +286,4 @@ def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> TokenI
 
 
 def _token_info(token: ApiToken) -> TokenInfo:
-    return TokenInfo(
-        id=token.id,
-        name=token.name,
-        prefix=token.prefix,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked_at=token.revoked_at,
-    )
+    return record_of(TokenInfo, token)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minutes.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, INTERRUPTED, errors, fail
-from minutes.cli.options import Recording, recording_options, stack, threads_option
+from minutes.cli.options import Decorator, Recording, recording_options, stack, threads_option
 from minutes.cli.queue_view import Printer, say_report
 from minutes.db.engine import DB_WAIT_SECONDS
 from minutes.jobs import DEFAULT_MAX_ATTEMPTS, LocalPool, Watcher, expand, list_jobs
@@ -37,6 +37,16 @@ RESUME = (
     "; finished stages are kept and jobs in flight go back to the queue (at once for this host's "
     "workers, else when their 60 s lease runs out): run the same command again once the database is back"
 )
+
+
+def _seconds_option(
+    flag: str, help: str, *, minimum: float, default: float, envvar: str | None = None
+) -> Decorator:
+    """An option that takes a number of seconds, shown with its default."""
+    return click.option(
+        flag, type=click.FloatRange(min=minimum), default=default, show_default=True, envvar=envvar, help=help
+    )
+
 
 _job_options = stack(
     recording_options,
@@ -58,20 +68,18 @@ _engine_options = stack(
         help="Worker processes; the threads are shared out among them.",
     ),
     threads_option,
-    click.option(
+    _seconds_option(
         "--retry-delay",
-        type=click.FloatRange(min=0),
+        "Seconds before a failed attempt is tried again (doubling each time).",
+        minimum=0,
         default=10.0,
-        show_default=True,
-        help="Seconds before a failed attempt is tried again (doubling each time).",
     ),
-    click.option(
+    _seconds_option(
         "--db-wait",
-        type=click.FloatRange(min=0),
+        "Seconds to keep trying while the database cannot be reached (once started) before giving up.",
+        minimum=0,
         default=DB_WAIT_SECONDS,
-        show_default=True,
         envvar="MINUTES_DB_WAIT",
-        help="Seconds to keep trying while the database cannot be reached (once started) before giving up.",
     ),
     click.option("-q", "--quiet", is_flag=True, help="Only the final report (and failures)."),
 )
@@ -184,20 +192,13 @@ def _engine(plan: BatchPlan, kwargs: dict[str, Any]) -> tuple[LocalPool | DaskPo
 @_job_options
 @_engine_options
 @click.option("--batch", "batch_name", help="Batch name [default: made from the folder, kept across runs].")
-@click.option(
+@_seconds_option(
     "--settle",
-    type=click.FloatRange(min=0),
+    "Seconds a file must keep its size before it is queued (it may still be being written).",
+    minimum=0,
     default=5.0,
-    show_default=True,
-    help="Seconds a file must keep its size before it is queued (it may still be being written).",
 )
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.1),
-    default=2.0,
-    show_default=True,
-    help="Seconds between looks.",
-)
+@_seconds_option("--interval", "Seconds between looks.", minimum=0.1, default=2.0)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finished job on stdout.")
 def watch(
     folder: Path, batch_name: str | None, settle: float, interval: float, as_json: bool, **kwargs: Any
@@ -253,13 +254,7 @@ def watch(
 
 @click.command()
 @click.option("--forever", is_flag=True, help="Keep waiting for new jobs when the queue is empty (a server).")
-@click.option(
-    "--poll",
-    type=click.FloatRange(min=0.05),
-    default=2.0,
-    show_default=True,
-    help="Seconds between looks at an empty queue.",
-)
+@_seconds_option("--poll", "Seconds between looks at an empty queue.", minimum=0.05, default=2.0)
 @click.option("--batch", "batch_name", help="Only jobs of this batch.")
 @_engine_options
 @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -11,6 +12,13 @@ from minutes.cli.errors import EXIT_USAGE, errors, fail
 from minutes.cli.store import sessions
 
 # --- meetings: team and shares -----------------------------------------------------------------
+
+
+def _record(session: Any, action: str, meeting_id: int, *, detail: dict[str, Any]) -> None:
+    """Audit one change to a meeting's sharing (the entry every command here writes)."""
+    actor.record(
+        session, action, object_type="meeting", object_id=meeting_id, meeting_id=meeting_id, detail=detail
+    )
 
 
 @click.group()
@@ -31,14 +39,7 @@ def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
         fail("give --team NAME or --no-team", EXIT_USAGE)
     with errors(), store.session_scope(sessions()) as s:
         found = accounts.assign_meeting(s, meeting_id=meeting_id, team=team)
-        actor.record(
-            s,
-            "assign_team",
-            object_type="meeting",
-            object_id=meeting_id,
-            meeting_id=meeting_id,
-            detail={"team": found.name if found else None},
-        )
+        _record(s, "assign_team", meeting_id, detail={"team": found.name if found else None})
     click.echo(f"meeting {meeting_id}: " + (f"team {found.name}" if found else "no team (admins only)"))
 
 
@@ -52,14 +53,7 @@ def meetings_share(meeting_id: int, username: str) -> None:
 
     with errors(), store.session_scope(sessions()) as s:
         user = accounts.share_meeting(s, meeting_id=meeting_id, username=username)
-        actor.record(
-            s,
-            "share",
-            object_type="meeting",
-            object_id=meeting_id,
-            meeting_id=meeting_id,
-            detail={"user": user.username},
-        )
+        _record(s, "share", meeting_id, detail={"user": user.username})
     click.echo(f"meeting {meeting_id} shared with {user.username}")
 
 
@@ -73,14 +67,7 @@ def meetings_unshare(meeting_id: int, username: str) -> None:
 
     with errors(), store.session_scope(sessions()) as s:
         accounts.unshare_meeting(s, meeting_id=meeting_id, username=username)
-        actor.record(
-            s,
-            "unshare",
-            object_type="meeting",
-            object_id=meeting_id,
-            meeting_id=meeting_id,
-            detail={"user": username.lower()},
-        )
+        _record(s, "unshare", meeting_id, detail={"user": username.lower()})
     click.echo(f"meeting {meeting_id} no longer shared with {username.lower()}")
 
 

@@ -22,6 +22,16 @@ def _read_password(password_stdin: bool) -> str:
     return value
 
 
+def _set_active(name: str, *, active: bool) -> None:
+    """What ``users disable`` and ``users enable`` share."""
+    from minutes import db as store
+    from minutes.accounts import users as accounts
+
+    with errors(), store.session_scope(sessions()) as s:
+        accounts.set_active(s, username=name, active=active)
+    click.echo(f"{name.lower()} {'enabled' if active else 'disabled'}")
+
+
 # --- users -------------------------------------------------------------------------------------
 
 
@@ -96,24 +106,14 @@ def users_passwd(name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def users_disable(name: str) -> None:
     """Stop a user from signing in or using API tokens."""
-    from minutes import db as store
-    from minutes.accounts import users as accounts
-
-    with errors(), store.session_scope(sessions()) as s:
-        accounts.set_active(s, username=name, active=False)
-    click.echo(f"{name.lower()} disabled")
+    _set_active(name, active=False)
 
 
 @users.command("enable")
 @click.argument("name")
 def users_enable(name: str) -> None:
     """Let a disabled user sign in again."""
-    from minutes import db as store
-    from minutes.accounts import users as accounts
-
-    with errors(), store.session_scope(sessions()) as s:
-        accounts.set_active(s, username=name, active=True)
-    click.echo(f"{name.lower()} enabled")
+    _set_active(name, active=True)
 
 
 @users.command("token")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from minutes.cli.errors import EXIT_USAGE, errors, fail
+from minutes.cli.options import Decorator
 from minutes.cli.store import sessions
 from minutes.jobs.supervise import exit_on_sigterm, start_worker, stop_worker
 
@@ -45,6 +46,12 @@ def _start_worker() -> subprocess.Popen[bytes]:
     return start_worker([sys.executable, "-c", "from minutes.cli import main; main()", "worker", "--forever"])
 
 
+def _web_setting(flag: str, kind: click.ParamType[Any, Any], help: str) -> Decorator:
+    """An option for a web setting, also read from ``MINUTES_WEB_<NAME>``; unset, the setting's default."""
+    envvar = "MINUTES_WEB_" + flag.removeprefix("--").upper().replace("-", "_")
+    return click.option(flag, type=kind, envvar=envvar, help=help)
+
+
 @click.command()
 @click.option(
     "--host",
@@ -65,23 +72,18 @@ def _start_worker() -> subprocess.Popen[bytes]:
     "--allow-remote", is_flag=True, help="Allow a non-loopback --host (only behind a TLS reverse proxy)."
 )
 @click.option("--no-worker", is_flag=True, help="Do not start a `minutes worker --forever` for uploads.")
-@click.option(
+@_web_setting(
     "--upload-max-mb",
-    type=click.IntRange(min=1),
-    envvar="MINUTES_WEB_UPLOAD_MAX_MB",
-    help="Largest upload (all files of one request) in MB [default: 2048].",
+    click.IntRange(min=1),
+    "Largest upload (all files of one request) in MB [default: 2048].",
 )
-@click.option(
+@_web_setting(
     "--secure-cookies",
-    type=click.Choice(["auto", "always", "never"]),
-    envvar="MINUTES_WEB_SECURE_COOKIES",
-    help="Mark cookies Secure: auto (when the request came over https), always, never [default: auto].",
+    click.Choice(["auto", "always", "never"]),
+    "Mark cookies Secure: auto (when the request came over https), always, never [default: auto].",
 )
-@click.option(
-    "--session-hours",
-    type=click.FloatRange(min=0.1),
-    envvar="MINUTES_WEB_SESSION_HOURS",
-    help="Sign-in lifetime since the last request [default: 12].",
+@_web_setting(
+    "--session-hours", click.FloatRange(min=0.1), "Sign-in lifetime since the last request [default: 12]."
 )
 @click.option(
     "--preset",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from minutes.db.repo import _meeting, _model_to_json, _touch, _upsert
+from minutes.db.repo import _insert_rows, _model_to_json, _touch, _upsert, meeting_row
 from minutes.db.tables import (
     MINUTE_KINDS,
     ChapterRow,
@@ -56,7 +56,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
     Raises :class:`~minutes.errors.ConfigError` for an unknown item kind and ``ValueError`` for a
     ``due`` that is not an ISO date, before anything is written.
     """
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     dues = [_check_item(n, item) for n, item in enumerate(minutes.items)]
     now = utcnow()
     values = {
@@ -113,12 +113,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
         }
         for position, c in enumerate(minutes.chapters)
     ]
-    if item_rows:
-        session.execute(insert(MinuteItemRow), item_rows)
-    if chapter_rows:
-        session.execute(insert(ChapterRow), chapter_rows)
-    _touch(meeting)
-    session.flush()
+    _insert_rows(session, meeting, (MinuteItemRow, item_rows), (ChapterRow, chapter_rows))
 
 
 def _check_item(position: int, item: MinuteItem) -> date | None:
@@ -159,7 +154,7 @@ def set_item_done(session: Session, *, meeting_id: int, position: int, done: boo
     :class:`~minutes.errors.ConfigError` for an item that is not an action item; both list the
     positions of the meeting's action items.
     """
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     query = select(MinuteItemRow).where(MinuteItemRow.meeting_id == meeting_id)
     rows = list(session.scalars(query.order_by(MinuteItemRow.position)))
     actions = ", ".join(str(r.position) for r in rows if r.kind == "action")

@@ -120,7 +120,7 @@ def set_status(session: Session, *, meeting_id: int, status: str, error: str | N
     """Set a meeting's status; ``error`` replaces the stored error (``None`` clears it)."""
     if status not in STATUSES:
         raise ConfigError(f"unknown meeting status {status!r}; choose one of: {', '.join(STATUSES)}")
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     meeting.status = status
     meeting.error = error
     session.flush()
@@ -128,7 +128,7 @@ def set_status(session: Session, *, meeting_id: int, status: str, error: str | N
 
 def set_language(session: Session, *, meeting_id: int, language: str | None) -> None:
     """Record the language the meeting was transcribed in."""
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     meeting.language = language
     session.flush()
 
@@ -139,11 +139,12 @@ def delete_meeting_rows(session: Session, *, meeting_id: int) -> None:
     The recording, its file and the jobs stay, and nothing is audited: deleting a meeting as a
     user means it is :func:`minutes.accounts.deletion.delete_meeting`, which calls this.
     """
-    session.delete(_meeting(session, meeting_id))
+    session.delete(meeting_row(session, meeting_id))
     session.flush()
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
+def meeting_row(session: Session, meeting_id: int) -> Meeting:
+    """The meeting's row, or :class:`NotFoundError` naming the id."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
@@ -152,6 +153,17 @@ def _meeting(session: Session, meeting_id: int) -> Meeting:
 
 def _touch(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
+
+
+def _insert_rows(
+    session: Session, meeting: Meeting, *batches: tuple[type[Base], list[dict[str, Any]]]
+) -> None:
+    """Bulk-insert each batch of a meeting's child rows, then mark the meeting updated."""
+    for model, rows in batches:
+        if rows:
+            session.execute(insert(model), rows)
+    _touch(meeting)
+    session.flush()
 
 
 def _upsert(
@@ -182,7 +194,7 @@ def _upsert(
 
 def save_stage(session: Session, *, meeting_id: int, record: StageRecord, payload: dict[str, Any]) -> None:
     """Store a stage's result and provenance, replacing an earlier result of the same stage."""
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     values: dict[str, Any] = {
         "cache_key": record.cache_key,
         "models": [_model_to_json(m) for m in record.models],
@@ -239,7 +251,7 @@ def replace_transcript(
     A name a person gave to a label earlier is kept (it wins over a name in ``speakers``);
     embeddings of labels not in ``speakers`` are ignored.
     """
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     names_query = select(SpeakerRow.label, SpeakerRow.name).where(
         SpeakerRow.meeting_id == meeting_id, SpeakerRow.name.is_not(None)
     )
@@ -273,17 +285,12 @@ def replace_transcript(
         for u in utterances
     ]
     # Bulk INSERTs: a long meeting has thousands of utterances.
-    if speaker_rows:
-        session.execute(insert(SpeakerRow), speaker_rows)
-    if utterance_rows:
-        session.execute(insert(UtteranceRow), utterance_rows)
-    _touch(meeting)
-    session.flush()
+    _insert_rows(session, meeting, (SpeakerRow, speaker_rows), (UtteranceRow, utterance_rows))
 
 
 def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str | None) -> None:
     """Give a speaker label a person's name (``None`` or blank removes it)."""
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     query = select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(SpeakerRow.label)
     rows = list(session.scalars(query))
     row = next((r for r in rows if r.label == label), None)
@@ -305,7 +312,7 @@ def correct_utterance(session: Session, *, meeting_id: int, index: int, text: st
     clean = " ".join(text.split())
     if not clean:
         raise ConfigError("a corrected line cannot be empty; delete words, not the whole line")
-    meeting = _meeting(session, meeting_id)
+    meeting = meeting_row(session, meeting_id)
     query = select(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id, UtteranceRow.idx == index)
     row = session.scalars(query).one_or_none()
     if row is None:

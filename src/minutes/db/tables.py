@@ -7,9 +7,10 @@ frozen dataclasses in :mod:`minutes.types`. The schema is created by the Alembic
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -76,8 +77,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def record_of(cls: type[_Record], row: object, **converted: Any) -> _Record:
+    """A record dataclass filled from the row attributes of the same names (``converted``: those given)."""
+    copied = {f.name: getattr(row, f.name) for f in dataclasses.fields(cls) if f.name not in converted}
+    return cls(**copied, **converted)
 
 
 class Base(DeclarativeBase):

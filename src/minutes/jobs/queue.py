@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from minutes.audio import content_hash
 from minutes.db.jobs import JOB_STATUSES, Job
-from minutes.db.tables import Meeting, Recording, utcnow
+from minutes.db.tables import Meeting, Recording, record_of, utcnow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.jobs.options import normalize_options
 
@@ -81,32 +81,11 @@ class JobInfo:
 
 
 def job_info(row: Job) -> JobInfo:
-    return JobInfo(
-        id=row.id,
-        path=row.path,
-        status=row.status,
-        stage=row.stage,
-        progress=row.progress,
-        meeting_id=row.meeting_id,
-        error=row.error,
-        attempts=row.attempts,
-        max_attempts=row.max_attempts,
-        batch=row.batch,
-        team_id=row.team_id,
-        submitted_by=row.submitted_by,
-        title=row.title,
-        preset=row.preset,
+    return record_of(
+        JobInfo,
+        row,
         options=dict(row.options),
-        sha256=row.sha256,
-        duplicate_of=row.duplicate_of,
-        worker=row.worker,
         result=dict(row.result) if row.result is not None else None,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        available_at=row.available_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        lease_expires_at=row.lease_expires_at,
     )
 
 

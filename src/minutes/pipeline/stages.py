@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from minutes import __version__
 from minutes.asr import Transcriber
@@ -27,9 +27,10 @@ from minutes.payloads import (
 )
 from minutes.pipeline.recover import RecoverOptions, Recovery, recover
 from minutes.storage import MeetingStore, StagePayload
-from minutes.types import Diarization, StageRecord, Transcript
+from minutes.types import Diarization, ModelRef, StageRecord, Transcript
 
 StageProgress = Callable[[str, float], None]  # (stage, fraction done)
+_Result = TypeVar("_Result", Transcript, Diarization)
 
 
 def stage_keys(
@@ -83,6 +84,21 @@ class ModelRun:
 
 
 @dataclass(frozen=True, slots=True)
+class _Codec(Generic[_Result]):
+    """How a model stage's result is stored and read back, and which models made it."""
+
+    decode: Callable[[StagePayload], _Result]
+    encode: Callable[[_Result], StagePayload]
+    models: Callable[[_Result], tuple[ModelRef, ...]]
+
+
+_TRANSCRIPT: _Codec[Transcript] = _Codec(
+    transcript_from_dict, transcript_to_dict, lambda t: (t.model,) if t.model else ()
+)
+_DIARIZATION: _Codec[Diarization] = _Codec(diarization_from_dict, diarization_to_dict, lambda d: d.models)
+
+
+@dataclass(frozen=True, slots=True)
 class _Done:
     result: Any
     how: str
@@ -126,28 +142,25 @@ def run_models(
 ) -> ModelRun:
     """Transcribe and diarize ``pcm`` (or take the cached results), storing each as it finishes."""
 
-    def transcribe() -> _Done:
-        if "transcribe" in cached:
-            progress("transcribe", 1.0)
-            return _Done(transcript_from_dict(cached["transcribe"]), "cached")
+    def stage(
+        name: str, compute: Callable[[Callable[[float], None]], _Result], codec: _Codec[_Result]
+    ) -> _Done:
+        """One model stage: its cached result, or run it and store the result with its record."""
+        if name in cached:
+            progress(name, 1.0)
+            return _Done(codec.decode(cached[name]), "cached")
         t = time.perf_counter()
-        result = transcriber.transcribe(pcm, progress=lambda f: progress("transcribe", f))
+        result = compute(lambda f: progress(name, f))
         seconds = time.perf_counter() - t
-        models = (result.model,) if result.model else ()
-        record = StageRecord("transcribe", keys["transcribe"], models, result.options, __version__, seconds)
-        store.save_stage(meeting_id, record=record, payload=transcript_to_dict(result))
+        record = StageRecord(name, keys[name], codec.models(result), result.options, __version__, seconds)
+        store.save_stage(meeting_id, record=record, payload=codec.encode(result))
         return _Done(result, "ran", seconds)
 
+    def transcribe() -> _Done:
+        return stage("transcribe", lambda hook: transcriber.transcribe(pcm, progress=hook), _TRANSCRIPT)
+
     def diarize() -> _Done:
-        if "diarize" in cached:
-            progress("diarize", 1.0)
-            return _Done(diarization_from_dict(cached["diarize"]), "cached")
-        t = time.perf_counter()
-        result = diarizer.diarize(pcm, progress=lambda f: progress("diarize", f))
-        seconds = time.perf_counter() - t
-        record = StageRecord("diarize", keys["diarize"], result.models, result.options, __version__, seconds)
-        store.save_stage(meeting_id, record=record, payload=diarization_to_dict(result))
-        return _Done(result, "ran", seconds)
+        return stage("diarize", lambda hook: diarizer.diarize(pcm, progress=hook), _DIARIZATION)
 
     if parallel and not cached:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minutes-asr") as pool:

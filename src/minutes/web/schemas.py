@@ -243,33 +243,25 @@ def job_json(job: Any) -> dict[str, Any]:
     }
 
 
-def hit_json(hit: Any) -> dict[str, Any]:
+def _hit_json(hit: Any, own: tuple[str, ...], *, url: str) -> dict[str, Any]:
+    """What a transcript hit and a minutes hit share (meeting, snippet, score, link) around ``own``."""
+    values = {name: getattr(hit, name) for name in own}
     return {
         "meeting_id": hit.meeting_id,
         "meeting_title": hit.meeting_title,
         "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
-        "utterance_index": hit.utterance_index,
-        "start": hit.start,
-        "end": hit.end,
-        "speaker": hit.speaker,
-        "text": hit.text,
+        **{name: list(v) if isinstance(v, tuple | list) else v for name, v in values.items()},
         "snippet": [[text, bool(match)] for text, match in hit.snippet],
         "score": hit.score,
-        "url": f"/meetings/{hit.meeting_id}?t={hit.start:.1f}#u-{hit.utterance_index}",
+        "url": url,
     }
+
+
+def hit_json(hit: Any) -> dict[str, Any]:
+    url = f"/meetings/{hit.meeting_id}?t={hit.start:.1f}#u-{hit.utterance_index}"
+    return _hit_json(hit, ("utterance_index", "start", "end", "speaker", "text"), url=url)
 
 
 def minutes_hit_json(hit: Any) -> dict[str, Any]:
     anchor = "#minutes" if hit.position is None else f"#item-{hit.position}"
-    return {
-        "meeting_id": hit.meeting_id,
-        "meeting_title": hit.meeting_title,
-        "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
-        "kind": hit.kind,
-        "position": hit.position,
-        "text": hit.text,
-        "evidence": list(hit.evidence),
-        "snippet": [[text, bool(match)] for text, match in hit.snippet],
-        "score": hit.score,
-        "url": f"/meetings/{hit.meeting_id}{anchor}",
-    }
+    return _hit_json(hit, ("kind", "position", "text", "evidence"), url=f"/meetings/{hit.meeting_id}{anchor}")

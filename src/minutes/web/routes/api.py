@@ -12,7 +12,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
 from minutes.accounts import access, deletion, edits, reads, users
-from minutes.db import catalog
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas
@@ -43,28 +42,12 @@ def me(auth: CurrentAuth) -> schemas.Me:
 def list_meetings(
     db: Db,
     actor: CurrentActor,
-    date_from: Annotated[str | None, Query(alias="from", max_length=32, description="YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Query(alias="to", max_length=32, description="YYYY-MM-DD")] = None,
-    team: Annotated[str | None, Query(max_length=16, description="team id")] = None,
-    person: Annotated[str | None, Query(max_length=256, description="speaker name or label")] = None,
-    q: Annotated[str | None, Query(max_length=256, description="words in the title")] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    sort: Annotated[str, Query(max_length=16, description=", ".join(catalog.SORTS))] = "date",
-    order: Annotated[str, Query(max_length=4, description="asc or desc")] = "desc",
+    filters: Annotated[pages.MeetingFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> schemas.MeetingList:
     assert actor.principal is not None
-    query = pages.meeting_query(
-        date_from=date_from,
-        date_to=date_to,
-        team=team,
-        person=person,
-        q=q,
-        status=status,
-        sort=sort,
-        order=order,
-    )
+    query = filters.query()
     found = reads.list_meetings(db, actor.principal, query, limit=limit, offset=offset)
     return schemas.MeetingList(
         total=found.total,

@@ -100,27 +100,19 @@ def login(
     policy = signin.LoginPolicy(settings.login_max_failures, timedelta(seconds=settings.login_window_seconds))
     try:
         user = signin.authenticate(db, username=username, password=password, ip=ip, policy=policy)
-    except LoginThrottled as exc:
+    except (LoginThrottled, LoginFailed) as exc:
         audit.record(
             db,
             anonymous,
             "login_failed",
             object_type="user",
             username=username.strip().lower()[:64],
-            detail={"reason": "throttled"},
+            detail={"reason": "throttled" if isinstance(exc, LoginThrottled) else "credentials"},
         )
-        response = _login_page(request, next_url=target, error=str(exc), status=429, username=username)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-    except LoginFailed as exc:
-        audit.record(
-            db,
-            anonymous,
-            "login_failed",
-            object_type="user",
-            username=username.strip().lower()[:64],
-            detail={"reason": "credentials"},
-        )
+        if isinstance(exc, LoginThrottled):
+            response = _login_page(request, next_url=target, error=str(exc), status=429, username=username)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         return _login_page(
             request, next_url=target, error=str(exc).capitalize() + ".", status=401, username=username
         )

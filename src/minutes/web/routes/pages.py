@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from minutes.accounts import access, deletion, edits, reads, users
@@ -47,32 +48,36 @@ def parse_int(value: str | None, name: str) -> int | None:
     return int(value.strip())
 
 
-def meeting_query(
-    *,
-    date_from: str | None,
-    date_to: str | None,
-    team: str | None,
-    person: str | None,
-    q: str | None,
-    status: str | None,
-    sort: str,
-    order: str,
-) -> catalog.MeetingQuery:
-    """The list filters from query parameters (shared by the page and the API)."""
-    if status and status not in STATUSES:
-        raise ConfigError(f"unknown status {status!r}; choose one of: {', '.join(STATUSES)}")
-    if order not in ("asc", "desc"):
-        raise ConfigError(f"unknown order {order!r}; choose asc or desc")
-    return catalog.MeetingQuery(
-        date_from=parse_date(date_from, "from"),
-        date_to=parse_date(date_to, "to"),
-        team_id=parse_int(team, "team"),
-        person=person or None,
-        text=q or None,
-        status=status or None,
-        sort=sort,
-        descending=order == "desc",
-    )
+class MeetingFilters(BaseModel):
+    """The meeting list's filters as query parameters, as given (shared by the page and the API)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date_from: str | None = Field(None, alias="from", max_length=32, description="YYYY-MM-DD")
+    date_to: str | None = Field(None, alias="to", max_length=32, description="YYYY-MM-DD")
+    team: str | None = Field(None, max_length=16, description="team id")
+    person: str | None = Field(None, max_length=256, description="speaker name or label")
+    q: str | None = Field(None, max_length=256, description="words in the title")
+    status: str | None = Field(None, max_length=16)
+    sort: str = Field("date", max_length=16, description=", ".join(catalog.SORTS))
+    order: str = Field("desc", max_length=4, description="asc or desc")
+
+    def query(self) -> catalog.MeetingQuery:
+        """The filters checked and parsed (a ConfigError names a bad value)."""
+        if self.status and self.status not in STATUSES:
+            raise ConfigError(f"unknown status {self.status!r}; choose one of: {', '.join(STATUSES)}")
+        if self.order not in ("asc", "desc"):
+            raise ConfigError(f"unknown order {self.order!r}; choose asc or desc")
+        return catalog.MeetingQuery(
+            date_from=parse_date(self.date_from, "from"),
+            date_to=parse_date(self.date_to, "to"),
+            team_id=parse_int(self.team, "team"),
+            person=self.person or None,
+            text=self.q or None,
+            status=self.status or None,
+            sort=self.sort,
+            descending=self.order == "desc",
+        )
 
 
 @router.get("/meetings")
@@ -80,28 +85,12 @@ def meetings_page(
     request: Request,
     db: Db,
     actor: CurrentActor,
-    date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
-    date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
-    team: Annotated[str | None, Query(max_length=16)] = None,
-    person: Annotated[str | None, Query(max_length=256)] = None,
-    q: Annotated[str | None, Query(max_length=256)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    sort: Annotated[str, Query(max_length=16)] = "date",
-    order: Annotated[str, Query(max_length=4)] = "desc",
+    filters: Annotated[MeetingFilters, Query()],
     page: Annotated[int, Query(ge=1)] = 1,
     deleted: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     assert actor.principal is not None
-    query = meeting_query(
-        date_from=date_from,
-        date_to=date_to,
-        team=team,
-        person=person,
-        q=q,
-        status=status,
-        sort=sort,
-        order=order,
-    )
+    query = filters.query()
     size = settings_of(request).page_size
     found = reads.list_meetings(db, actor.principal, query, limit=size, offset=(page - 1) * size)
     return render(
@@ -116,14 +105,14 @@ def meetings_page(
             "statuses": STATUSES,
             "sorts": catalog.SORTS,
             "f": {
-                "from": date_from or "",
-                "to": date_to or "",
-                "team": team or "",
-                "person": person or "",
-                "q": q or "",
-                "status": status or "",
-                "sort": sort,
-                "order": order,
+                "from": filters.date_from or "",
+                "to": filters.date_to or "",
+                "team": filters.team or "",
+                "person": filters.person or "",
+                "q": filters.q or "",
+                "status": filters.status or "",
+                "sort": filters.sort,
+                "order": filters.order,
             },
             "deleted": deleted,
         },
