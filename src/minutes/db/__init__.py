@@ -20,17 +20,15 @@ from minutes.db.engine import (
     upgrade,
 )
 from minutes.db.jobs import Job as Job
+from minutes.db.meeting_doc import MeetingSummary, list_meetings, load_meeting, speaker_turns, speech_coverage
 from minutes.db.minutes_repo import ACTION_STATUSES, ActionItemRow, action_items, save_minutes, set_item_done
 from minutes.db.repo import (
-    MeetingSummary,
     add_recording,
     correct_utterance,
     create_meeting,
     delete_meeting_rows,
     find_recording,
     get_stage,
-    list_meetings,
-    load_meeting,
     meetings_for_recording,
     rename_speaker,
     replace_transcript,
@@ -90,5 +88,7 @@ __all__ = [
     "set_item_done",
     "set_language",
     "set_status",
+    "speaker_turns",
+    "speech_coverage",
     "upgrade",
 ]

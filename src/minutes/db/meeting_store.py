@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes import __version__
 from minutes.db.engine import session_scope
+from minutes.db.meeting_doc import load_meeting
 from minutes.db.minutes_repo import save_minutes
 from minutes.db.repo import (
     add_recording,
     create_meeting,
     find_recording,
     get_stage,
-    load_meeting,
     meetings_for_recording,
     replace_transcript,
     save_stage,

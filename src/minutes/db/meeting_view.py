@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
-from minutes.db.repo import speech_coverage
+from minutes.db.meeting_doc import speech_coverage
 from minutes.db.tables import (
     ChapterRow,
     Meeting,
