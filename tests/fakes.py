@@ -47,7 +47,8 @@ class FakeTranscriber:
     """One word per second of audio ("word0", "word1", ...); nothing for silent audio.
 
     ``drop_after`` (seconds) makes the first pass hear nothing after that point, as Whisper tiny.en
-    did on a real meeting; :meth:`listen_again` hears every second of the spans it is given.
+    did on a real meeting; :meth:`listen_again` hears every second of the spans it is given, except
+    in spans shorter than ``deaf_below`` seconds.
     """
 
     def __init__(
@@ -56,11 +57,13 @@ class FakeTranscriber:
         language: str = "en",
         fail: Exception | None = None,
         drop_after: float | None = None,
+        deaf_below: float = 0.0,
         **options: Any,
     ) -> None:
         self.language = language
         self.fail = fail
         self.drop_after = drop_after
+        self.deaf_below = deaf_below
         self.calls = 0
         self.relistened: list[tuple[float, float]] = []
         self._options = {"language": language, **options}
@@ -95,6 +98,8 @@ class FakeTranscriber:
             return ()
         out = []
         for start, end in spans:
+            if end - start < self.deaf_below:
+                continue
             words = tuple(Word(i + 0.1, i + 0.6, f"word{i}", 0.9) for i in range(math.ceil(start), int(end)))
             if words:
                 out.append(Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), words))

@@ -36,6 +36,13 @@ def test_a_dropped_tail_is_heard_again_and_merged_in_time_order() -> None:
     assert payload["coverage"]["recovered_words"] == 6 and payload["coverage"]["gaps"] == []
 
 
+def test_a_gap_still_silent_is_heard_once_more_with_wider_context() -> None:
+    store, asr = InMemoryMeetingStore(), FakeTranscriber(drop_after=3.0, deaf_below=8.5)
+    _process(asr, store)
+    assert asr.relistened == [(pytest.approx(1.1), 9.0), (0.0, 9.0)]  # 2 s of context, then 4 s
+    assert store.load_meeting(1).speech_coverage == 1.0
+
+
 def test_a_recovered_stage_is_reused_and_its_options_are_in_its_key() -> None:
     store, asr = InMemoryMeetingStore(), FakeTranscriber(drop_after=3.0)
     _process(asr, store)

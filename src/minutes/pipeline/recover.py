@@ -7,7 +7,7 @@ a cache key made of the two stages it reads and its options, so a re-run reuses 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from minutes.asr import Transcriber
@@ -65,14 +65,22 @@ def recover(
     options: RecoverOptions,
 ) -> Recovery:
     """Listen again at every stretch of diarized speech of ``options.min_gap`` s or more without a
-    word; merge the words heard there; measure the coverage of the result."""
+    word (a second time, with wider context, where the first try heard nothing); merge the words
+    heard there; measure the coverage of the result."""
     speech = [(t.start, t.end) for t in diarization.turns]
     first = speech_coverage(speech, transcript.words, min_gap=options.min_gap)
     if not options.enabled or not first.gaps:
         return Recovery((), first)
-    windows = gap_windows(first.gaps, duration=pcm.duration, context=options.context)
-    heard = transcriber.listen_again(pcm, windows, language=transcript.language)
-    added = recovered_segments(first.gaps, heard)
-    words = with_segments(transcript, added).words
+    added: tuple[Segment, ...] = ()
+    left = first
+    # Whisper's decoding of a short window depends on where the window starts: a gap still
+    # without words after the first try is heard once more with twice the context.
+    for context in (options.context, 2 * options.context):
+        windows = gap_windows(left.gaps, duration=pcm.duration, context=context)
+        heard = transcriber.listen_again(pcm, windows, language=transcript.language)
+        added += recovered_segments(left.gaps, heard)
+        left = speech_coverage(speech, with_segments(transcript, added).words, min_gap=options.min_gap)
+        if not left.gaps:
+            break
     count = sum(len(s.words) for s in added)
-    return Recovery(added, speech_coverage(speech, words, min_gap=options.min_gap, recovered=count))
+    return Recovery(added, replace(left, recovered=count))
