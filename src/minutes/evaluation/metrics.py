@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 from minutes.types import SpeakerTurn
@@ -84,4 +85,6 @@ def der(
             ann[Segment(t.start, t.end), i] = t.speaker
         return ann
 
-    return float(DiarizationErrorRate(collar=collar)(annotation(reference), annotation(hypothesis)))
+    with warnings.catch_warnings():  # "uem approximated by the union of the extents": as intended
+        warnings.simplefilter("ignore", UserWarning)
+        return float(DiarizationErrorRate(collar=collar)(annotation(reference), annotation(hypothesis)))
