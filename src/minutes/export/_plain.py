@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minutes.coverage import union
 from minutes.export._common import (
     clock,
     display_title,
@@ -92,15 +93,7 @@ def speech_turns(doc: MeetingDoc) -> list[tuple[float, float, str]]:
     for start, end, label in spans:
         if end > start:
             by_name.setdefault(doc.speaker_name(label), []).append((start, end))
-    turns: list[tuple[float, float, str]] = []
-    for name, own in by_name.items():
-        merged: list[list[float]] = []
-        for start, end in sorted(own):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        turns.extend((start, end, name) for start, end in merged)
+    turns = [(start, end, name) for name, own in by_name.items() for start, end in union(own)]
     return sorted(turns, key=lambda t: (t[0], t[2]))
 
 
