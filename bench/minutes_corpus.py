@@ -107,7 +107,12 @@ class KeepAll:
     """A stand-in model: keeps every candidate and phrases it with the candidate's own sentence."""
 
     def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
-             max_tokens: int = 256) -> str:  # fmt: skip
+             max_tokens: int = 256) -> Any:  # fmt: skip
+        from minutes.llm.base import Reply
+
+        return Reply(self._text(messages, schema))
+
+    def _text(self, messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str:
         props = (schema or {}).get("properties", {})
         prompt = messages[-1]["content"]
         if "keep" in props:
@@ -122,6 +127,9 @@ class KeepAll:
         from minutes.types import ModelRef
 
         return ModelRef(name="keep-all", source="bench", sha256="0" * 64)
+
+    def options(self) -> dict[str, Any]:
+        return {}
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
