@@ -28,6 +28,7 @@ from minutes.errors import (
     NotFoundError,
 )
 from minutes.web.config import MIB, WebSettings
+from minutes.web.proxy import TrustedProxies
 from minutes.web.templating import STATIC_DIR, make_templates, render
 
 log = logging.getLogger(__name__)
@@ -228,4 +229,5 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, upload_limit=settings.upload_max_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedProxies, proxies=settings.proxy_from)
     return app
