@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -189,6 +190,19 @@ def _install_handlers(app: FastAPI) -> None:
         )
         return _error(request, 422, f"invalid request ({problems})")
 
+    async def disconnected(request: Request, exc: Exception) -> Response:
+        # Nothing is stored from a request that did not arrive whole (uploads remove their files);
+        # one line in the log, no traceback. The client is gone, so the answer reaches no one.
+        client = request.client.host if request.client else "unknown"
+        log.warning(
+            "%s %s from %s: the client disconnected before the whole request arrived",
+            request.method,
+            request.url.path,
+            client,
+        )
+        return Response(status_code=400)
+
+    app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(LoginThrottled, throttled)
     app.add_exception_handler(NotFoundError, status_handler(404))
