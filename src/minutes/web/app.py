@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -21,6 +22,7 @@ from minutes.errors import (
     AdminOnly,
     ConfigError,
     CsrfFailed,
+    DatabaseUnavailableError,
     Forbidden,
     InputError,
     LoginRequired,
@@ -49,6 +51,10 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 UPLOAD_PATHS = ("/upload", "/api/v1/uploads")
 FORM_LIMIT = 1 * MIB  # any request body other than an upload
+DATABASE_DOWN = (
+    "the database cannot be reached right now, so nothing was read or changed; "
+    "this works again by itself once it is back: try again in a minute"
+)
 
 
 class SecurityHeaders:
@@ -202,6 +208,20 @@ def _install_handlers(app: FastAPI) -> None:
         )
         return Response(status_code=400)
 
+    async def database_down(request: Request, exc: Exception) -> Response:
+        # The server down, restarting or unreachable (db/engine.py tells these from bugs): 503,
+        # and one line in the log naming the database; the pool reconnects when it is back.
+        from minutes.db.engine import is_unavailable, unreachable
+
+        if not isinstance(exc, DatabaseUnavailableError):
+            if not is_unavailable(exc):
+                raise exc
+            exc = unreachable(exc, request.app.state.sessions.kw["bind"].url)
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+        return _error(request, 503, DATABASE_DOWN, {"Retry-After": "30"})
+
+    app.add_exception_handler(DatabaseUnavailableError, database_down)
+    app.add_exception_handler(SQLAlchemyError, database_down)
     app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(LoginThrottled, throttled)
