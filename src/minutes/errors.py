@@ -81,7 +81,7 @@ class LoginFailed(MinutesError):
 
 
 class LoginThrottled(MinutesError):
-    """Too many failed sign-ins for this user name from this address; ``retry_after`` in seconds."""
+    """Too many failed sign-ins for a user name (from one address or many); ``retry_after`` in seconds."""
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, (retry_after + 59) // 60)

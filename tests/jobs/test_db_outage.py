@@ -2,8 +2,8 @@
 rides out an outage of a few seconds without losing or doubling a job.
 
 A real PostgreSQL outage is simulated with a TCP proxy between the commands and the server
-(:class:`Proxy`): cutting it closes every connection through it and refuses new ones, as a
-server that went down does; restoring it lets connections through again. Model stages are the
+(:class:`tests.db.outage.Proxy`): cutting it closes every connection through it and refuses new
+ones, as a server that went down does; restoring it lets connections through again. Model stages are the
 slow fakes of ``tests/jobs/slow.py``.
 """
 
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,114 +33,16 @@ from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError
 from minutes.jobs import claim_next, enqueue, get_job, run_claimed
 from minutes.pipeline import ProcessResult
 from tests.conftest import ROOT
-from tests.db.conftest import POSTGRES_URL, postgres_schema
+from tests.db.outage import Database, free_port, proxied_database
 from tests.jobs import slow
 
 STAGE_SECONDS = {"transcribe": 0.8, "diarize": 1.5}
 
 
-# --- a proxy that can be cut ------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Proxy:
-    """Forwards 127.0.0.1:``port`` to the PostgreSQL server until :meth:`cut`."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = _free_port()
-        self._lock = threading.Lock()
-        self._sockets: set[socket.socket] = set()
-        self._open = threading.Event()
-        self._listener: threading.Thread | None = None
-
-    def restore(self) -> None:
-        listening = socket.socket()
-        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listening.bind(("127.0.0.1", self.port))
-        listening.listen(64)
-        listening.settimeout(0.05)
-        self._open.set()
-        self._listener = threading.Thread(target=self._accept, args=(listening,), daemon=True)
-        self._listener.start()
-
-    def cut(self) -> None:
-        """Refuse new connections and break every open one."""
-        self._open.clear()
-        if self._listener is not None:
-            self._listener.join()
-        with self._lock:
-            for sock in self._sockets:
-                _close(sock)
-            self._sockets.clear()
-
-    def _accept(self, listening: socket.socket) -> None:
-        with listening:
-            while self._open.is_set():
-                try:
-                    client, _ = listening.accept()
-                except TimeoutError:
-                    continue
-                client.settimeout(None)
-                try:
-                    upstream = socket.create_connection(self.target)
-                except OSError:
-                    _close(client)
-                    continue
-                with self._lock:
-                    self._sockets |= {client, upstream}
-                for a, b in ((client, upstream), (upstream, client)):
-                    threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with self._lock:
-                self._sockets -= {source, sink}
-            _close(source)
-            _close(sink)
-
-
-def _close(sock: socket.socket) -> None:
-    with suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-    sock.close()
-
-
-@dataclass
-class Database:
-    """A fresh, migrated schema on the test server, reached directly and through a proxy."""
-
-    direct: str
-    proxied: str
-    proxy: Proxy
-
-
 @pytest.fixture
 def pg() -> Iterator[Database]:
-    from sqlalchemy import make_url
-
-    with postgres_schema("minutes_outage") as schema:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
-        proxy.restore()
-        direct = url.render_as_string(hide_password=False)
-        migrating = store.make_engine(direct)
-        store.upgrade(migrating)
-        migrating.dispose()
-        try:
-            yield Database(direct, url.set(port=proxy.port).render_as_string(hide_password=False), proxy)
-        finally:
-            proxy.cut()
+    with proxied_database("minutes_outage") as database:
+        yield database
 
 
 def _sessions(url: str) -> sessionmaker[Session]:
@@ -179,7 +78,7 @@ def _start(*args: str | Path) -> subprocess.Popen[str]:
 def test_an_unreachable_server_is_one_line_naming_it_without_the_password(
     command: list[str], tones: Callable[..., list[Path]], fake_log: Path
 ) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     url = f"postgresql+psycopg://minutes:s3cret@127.0.0.1:{port}/test"
     args = [*command, tones(1)[0].parent] if command == ["batch"] else command
     done = _minutes(*args, env={"MINUTES_DATABASE_URL": url})

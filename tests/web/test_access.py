@@ -218,6 +218,43 @@ def test_jobs_are_seen_by_their_submitter_their_team_managers_and_admins(
         assert (job in listed) is (status == 200), user
 
 
+def test_a_job_follows_its_meeting_to_another_team(
+    world: World, api: Callable[[str], TestClient], browser: Callable[[str], Browser], tmp_path: Path
+) -> None:
+    """mona uploads into Sales; the meeting it made moves to Support: its job goes along, to sam,
+    and neither mona (who submitted it) nor anyone else of Sales sees it any more."""
+    from minutes.jobs import claim_job, complete
+    from minutes.pipeline import ProcessResult
+
+    recording = tmp_path / "weekly.wav"
+    recording.write_bytes(b"RIFF" + bytes(64))
+    meeting = world.meetings["sales"]
+    with session_scope(world.sessions) as s:
+        job = enqueue(
+            s, recording, team_id=world.teams["Sales"], submitted_by=world.users["mona"], title="wk"
+        )
+    with session_scope(world.sessions) as s:
+        assert claim_job(s, job, worker="w:1") is not None
+    with session_scope(world.sessions) as s:
+        complete(s, job, worker="w:1", result=ProcessResult(str(recording), "done", meeting_id=meeting))
+    assert api("mona").get(f"/api/v1/jobs/{job}").json()["meeting_id"] == meeting
+
+    moved = api("ada").put(f"/api/v1/meetings/{meeting}/team", json={"team_id": world.teams["Support"]})
+    assert moved.status_code == 200, moved.text
+
+    for user, sees in (("mona", False), ("mel", False), ("sam", True), ("ada", True)):
+        detail = api(user).get(f"/api/v1/jobs/{job}")
+        assert detail.status_code == (200 if sees else 404), (user, detail.text)
+        listed = {j["id"] for j in api(user).get("/api/v1/jobs").json()}
+        polled = {j["id"] for j in api(user).get(f"/api/v1/jobs?ids={job}").json()}
+        assert (job in listed, job in polled) == (sees, sees), user
+        if sees:
+            assert detail.json()["team_id"] == world.teams["Support"]
+            assert detail.json()["meeting_id"] == meeting
+    assert f'data-job-id="{job}"' not in browser("mona").client.get("/jobs").text
+    assert f'data-job-id="{job}"' in browser("sam").client.get("/jobs").text
+
+
 def test_job_rule() -> None:
     from minutes.accounts.access import Principal
 
@@ -226,3 +263,4 @@ def test_job_rule() -> None:
     assert can_see_job(sam, submitted_by=1, team_id=2)
     assert not can_see_job(sam, submitted_by=1, team_id=3)
     assert not can_see_job(sam, submitted_by=None, team_id=None)
+    assert not can_see_job(sam, submitted_by=7, team_id=3, made_meeting=True)  # the meeting's team decides

@@ -211,8 +211,15 @@ def test_serve_runs_one_uvicorn_process_and_a_worker_it_stops(served: dict[str, 
     assert result.exit_code == 0, result.output
     assert "serving on http://127.0.0.1:8123/" in result.output
     assert "no user yet: create the first with `minutes users create NAME --admin`" in result.output
-    assert served["kwargs"] == {"host": "127.0.0.1", "port": 8123, "workers": 1, "log_level": "info"}
+    assert served["kwargs"] == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "workers": 1,
+        "log_level": "info",
+        "proxy_headers": False,  # the app decides whom to believe (web/proxy.py), not uvicorn
+    }
     assert served["app"].state.settings.upload_max_bytes == 10 * 1024 * 1024
+    assert served["app"].state.settings.proxy_from == ()
     ((cmd, child),) = served["children"]
     assert cmd[0] == sys.executable and cmd[-2:] == ["worker", "--forever"]
     assert child.terminated
@@ -226,6 +233,26 @@ def test_serve_no_worker_and_allow_remote(served: dict[str, Any]) -> None:
     assert "no user yet" not in result.output
     assert served["kwargs"]["host"] == "0.0.0.0"
     assert served["children"] == []
+
+
+def test_serve_believes_forwarded_headers_from_the_proxies_it_is_given(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run("serve", "--no-worker", "--proxy-from", "127.0.0.1", "--proxy-from", "10.1.0.0/16")
+    assert result.exit_code == 0, result.output
+    assert served["app"].state.settings.proxy_from == ("127.0.0.1", "10.1.0.0/16")
+
+    monkeypatch.setenv("MINUTES_SERVE_PROXY_FROM", "::1 192.0.2.10")
+    assert run("serve", "--no-worker").exit_code == 0
+    assert served["app"].state.settings.proxy_from == ("::1", "192.0.2.10")
+
+
+def test_serve_refuses_a_proxy_that_is_not_an_address(served: dict[str, Any]) -> None:
+    result = run("serve", "--no-worker", "--proxy-from", "*")
+    assert result.exit_code == 1
+    assert "--proxy-from '*' is not an IP address or network" in result.output
+    assert "forge" in result.output
+    assert "kwargs" not in served
 
 
 @pytest.mark.parametrize(("stop", "code"), [(KeyboardInterrupt(), 0), (SystemExit(143), 143)])

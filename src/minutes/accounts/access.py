@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -187,13 +187,54 @@ def require_team_for_edit(session: Session, principal: Principal, team_id: int |
     return team
 
 
-def can_see_job(principal: Principal, *, submitted_by: Any, team_id: int | None) -> bool:
-    """A job is seen by admins, by whoever submitted it and by managers of its team."""
+class JobFacts(Protocol):
+    """What job visibility depends on (a :class:`minutes.jobs.JobInfo` has it)."""
+
+    @property
+    def submitted_by(self) -> int | None: ...
+
+    @property
+    def team_id(self) -> int | None: ...
+
+    @property
+    def meeting_id(self) -> int | None: ...
+
+
+_J = TypeVar("_J", bound=JobFacts)
+
+
+def can_see_job(
+    principal: Principal, *, submitted_by: Any, team_id: int | None, made_meeting: bool = False
+) -> bool:
+    """A job is seen by admins and by managers of its team; by whoever submitted it until it has
+    made a meeting (from then on the meeting's team decides, see :func:`visible_jobs`)."""
     return (
         principal.is_admin
-        or submitted_by in (principal.user_id, principal.username)
+        or (not made_meeting and submitted_by in (principal.user_id, principal.username))
         or (team_id is not None and team_id in principal.managed_teams)
     )
+
+
+def visible_jobs(session: Session, principal: Principal, jobs: Iterable[_J]) -> list[tuple[_J, int | None]]:
+    """Of ``jobs``, those ``principal`` may see, each with the team it belongs to now (one query).
+
+    A job that made a meeting belongs to the meeting's current team, so moving a meeting to
+    another team takes its job along: the old team's managers (the submitter among them) no
+    longer see it. A job without a meeting belongs to the team it was uploaded into.
+    """
+    jobs = list(jobs)
+    made = sorted({j.meeting_id for j in jobs if j.meeting_id is not None})
+    teams: dict[int, int | None] = {}
+    if made:
+        rows = session.execute(select(Meeting.id, Meeting.team_id).where(Meeting.id.in_(made)))
+        teams = {meeting_id: team_id for meeting_id, team_id in rows}
+    seen = []
+    for job in jobs:
+        has_meeting = job.meeting_id in teams
+        team = teams[job.meeting_id] if job.meeting_id is not None and has_meeting else job.team_id
+        if can_see_job(principal, submitted_by=job.submitted_by, team_id=team, made_meeting=has_meeting):
+            seen.append((job, team))
+    return seen
 
 
 def filter_visible(session: Session, principal: Principal, meeting_ids: Iterable[int]) -> set[int]:

@@ -176,8 +176,9 @@ def actions(
 def visible_jobs(
     session: Session, principal: Principal, *, ids: list[int] | None = None, limit: int = 100
 ) -> list[JobInfo]:
-    """The newest jobs ``principal`` may see (``ids``: only these); a job's meeting they may not
-    see is left out (``meeting_id`` is ``None``)."""
+    """The newest jobs ``principal`` may see (``ids``: only these), each with the team it belongs
+    to now (its meeting's, see :func:`access.visible_jobs`); a job's meeting they may not see is
+    left out (``meeting_id`` is ``None``)."""
     from minutes.jobs import get_job, list_jobs
 
     if ids is not None:
@@ -189,8 +190,7 @@ def visible_jobs(
                 continue
     else:
         found = list_jobs(session, limit=JOBS_SCANNED)
-    jobs = [j for j in found if access.can_see_job(principal, submitted_by=j.submitted_by, team_id=j.team_id)]
-    jobs = jobs[:limit]
+    jobs = [replace(j, team_id=team) for j, team in access.visible_jobs(session, principal, found)][:limit]
     meetings = access.filter_visible(session, principal, [j.meeting_id for j in jobs if j.meeting_id])
     return [j if j.meeting_id in meetings else replace(j, meeting_id=None) for j in jobs]
 

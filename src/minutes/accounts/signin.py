@@ -26,18 +26,36 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
+    """How many failed sign-ins are allowed before the throttle holds a user name back.
+
+    Per (name, address): ``max_failures`` within ``window`` lock that pair until the oldest of
+    them is older than the window. Per name, from all addresses together (a guesser who rotates
+    addresses): ``account_max_failures`` within ``window`` hold the name back for ``backoff``
+    after the latest failure, so one attempt per back-off gets through, and the right password
+    then signs in. A longer lock would let anyone lock anybody out by failing on purpose; the
+    back-off bounds guessing (one try a minute) while a locked-out user waits a minute, not 15.
+    """
+
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
+    account_max_failures: int = 20
+    backoff: timedelta = timedelta(minutes=1)
 
 
 def _throttle(session: Session, username: str, ip: str, policy: LoginPolicy, now: datetime) -> None:
     since = now - policy.window
-    query = select(func.count(), func.min(LoginAttempt.at)).where(
-        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.at > since
-    )
+    recent = (LoginAttempt.username == username, LoginAttempt.at > since)
+    query = select(func.count(), func.min(LoginAttempt.at)).where(*recent, LoginAttempt.ip == ip)
     count, oldest = session.execute(query).one()
     if count >= policy.max_failures and oldest is not None:
-        raise LoginThrottled(max(1, int((oldest + policy.window - now).total_seconds()) + 1))
+        raise LoginThrottled(_seconds_until(oldest + policy.window, now))
+    count, newest = session.execute(select(func.count(), func.max(LoginAttempt.at)).where(*recent)).one()
+    if count >= policy.account_max_failures and newest is not None and newest + policy.backoff > now:
+        raise LoginThrottled(_seconds_until(newest + policy.backoff, now))
+
+
+def _seconds_until(when: datetime, now: datetime) -> int:
+    return max(1, int((when - now).total_seconds()) + 1)
 
 
 def authenticate(
@@ -45,12 +63,14 @@ def authenticate(
 ) -> User:
     """The user with this name and password, or :class:`LoginFailed`/:class:`LoginThrottled`.
 
-    A throttled (name, address) pair is refused before the password is looked at. A failure is
+    A throttled (name, address) pair, or a name held back after failures from many addresses
+    (see :class:`LoginPolicy`), is refused before the password is looked at. A failure is
     recorded (and must be committed by the caller even though this raises).
     """
     policy = policy or LoginPolicy()
     name = username.strip().lower()[:64]
     now = utcnow()
+    ip = ip[:64]
     _throttle(session, name, ip, policy, now)
     user = session.scalars(select(User).where(User.username == name)).one_or_none()
     if user is None:
@@ -58,10 +78,10 @@ def authenticate(
     ok = user is not None and user.is_active and security.verify_password(user.password_hash, password)
     if not ok or user is None:
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * policy.window))
-        session.add(LoginAttempt(username=name, ip=ip[:64], at=now))
+        session.add(LoginAttempt(username=name, ip=ip, at=now))
         session.flush()
         raise LoginFailed("wrong user name or password")
-    session.execute(delete(LoginAttempt).where(LoginAttempt.username == name, LoginAttempt.ip == ip[:64]))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == name, LoginAttempt.ip == ip))
     if security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     user.last_login_at = now

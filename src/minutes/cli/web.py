@@ -71,6 +71,15 @@ def _web_setting(flag: str, kind: click.ParamType[Any, Any], help: str) -> Decor
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a non-loopback --host (only behind a TLS reverse proxy)."
 )
+@click.option(
+    "--proxy-from",
+    "proxy_from",
+    multiple=True,
+    metavar="ADDR",
+    envvar="MINUTES_SERVE_PROXY_FROM",
+    help="Believe X-Forwarded-For/-Proto only from this reverse proxy's address or network (repeat "
+    "for several; the variable takes them separated by spaces). Without it they are ignored.",
+)
 @click.option("--no-worker", is_flag=True, help="Do not start a `minutes worker --forever` for uploads.")
 @_web_setting(
     "--upload-max-mb",
@@ -100,6 +109,7 @@ def serve(
     host: str,
     port: int,
     allow_remote: bool,
+    proxy_from: tuple[str, ...],
     no_worker: bool,
     upload_max_mb: int | None,
     secure_cookies: str | None,
@@ -111,7 +121,8 @@ def serve(
 
     Listens on 127.0.0.1 unless told otherwise. Passwords and session cookies travel in the
     clear over plain http, so a non-loopback address needs --allow-remote, and should be
-    reached only through a reverse proxy that terminates TLS (see docs/web.md).
+    reached only through a reverse proxy that terminates TLS (see docs/web.md). Name that proxy
+    with --proxy-from, so the client's address and https come from its headers.
     """
     import uvicorn
 
@@ -132,6 +143,7 @@ def serve(
             session_hours=session_hours,
             upload_preset=preset,
             upload_no_summary=no_summary or None,
+            proxy_from=tuple(a for given in proxy_from for a in given.replace(",", " ").split()) or None,
         )
         if preset:
             from minutes.settings import load_preset
@@ -142,12 +154,17 @@ def serve(
             nobody = users.count_users(s) == 0
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"minutes: serving on http://{shown}:{port}/ (Ctrl+C stops)", err=True)
+    if settings.proxy_from:
+        click.echo(f"minutes: forwarded headers believed from {', '.join(settings.proxy_from)}", err=True)
     if nobody:
         click.echo("no user yet: create the first with `minutes users create NAME --admin`", err=True)
     worker = None if no_worker else _start_worker()
     previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
-        uvicorn.run(create_app(settings, factory), host=host, port=port, workers=1, log_level="info")
+        # The app believes forwarded headers from settings.proxy_from only (web/proxy.py); uvicorn's
+        # own handling would believe them from 127.0.0.1 (its default) before the app could tell.
+        app = create_app(settings, factory)
+        uvicorn.run(app, host=host, port=port, workers=1, log_level="info", proxy_headers=False)
     except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down already
         click.echo("minutes: stopped", err=True)
     finally:

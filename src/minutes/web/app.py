@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +22,7 @@ from minutes.errors import (
     AdminOnly,
     ConfigError,
     CsrfFailed,
+    DatabaseUnavailableError,
     Forbidden,
     InputError,
     LoginRequired,
@@ -28,6 +31,7 @@ from minutes.errors import (
     NotFoundError,
 )
 from minutes.web.config import MIB, WebSettings
+from minutes.web.proxy import TrustedProxies
 from minutes.web.templating import STATIC_DIR, make_templates, render
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,10 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 UPLOAD_PATHS = ("/upload", "/api/v1/uploads")
 FORM_LIMIT = 1 * MIB  # any request body other than an upload
+DATABASE_DOWN = (
+    "the database cannot be reached right now, so nothing was read or changed; "
+    "this works again by itself once it is back: try again in a minute"
+)
 
 
 class SecurityHeaders:
@@ -188,6 +196,33 @@ def _install_handlers(app: FastAPI) -> None:
         )
         return _error(request, 422, f"invalid request ({problems})")
 
+    async def disconnected(request: Request, exc: Exception) -> Response:
+        # Nothing is stored from a request that did not arrive whole (uploads remove their files);
+        # one line in the log, no traceback. The client is gone, so the answer reaches no one.
+        client = request.client.host if request.client else "unknown"
+        log.warning(
+            "%s %s from %s: the client disconnected before the whole request arrived",
+            request.method,
+            request.url.path,
+            client,
+        )
+        return Response(status_code=400)
+
+    async def database_down(request: Request, exc: Exception) -> Response:
+        # The server down, restarting or unreachable (db/engine.py tells these from bugs): 503,
+        # and one line in the log naming the database; the pool reconnects when it is back.
+        from minutes.db.engine import is_unavailable, unreachable
+
+        if not isinstance(exc, DatabaseUnavailableError):
+            if not is_unavailable(exc):
+                raise exc
+            exc = unreachable(exc, request.app.state.sessions.kw["bind"].url)
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+        return _error(request, 503, DATABASE_DOWN, {"Retry-After": "30"})
+
+    app.add_exception_handler(DatabaseUnavailableError, database_down)
+    app.add_exception_handler(SQLAlchemyError, database_down)
+    app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(LoginThrottled, throttled)
     app.add_exception_handler(NotFoundError, status_handler(404))
@@ -228,4 +263,5 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, upload_limit=settings.upload_max_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedProxies, proxies=settings.proxy_from)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,8 @@ from minutes.errors import ConfigError
 from minutes.settings import home
 
 SECURE_COOKIE_MODES: tuple[str, ...] = ("auto", "always", "never")
-"""``auto``: cookies are ``Secure`` when the request came over https (directly or via the proxy)."""
+"""``auto``: cookies are ``Secure`` when the request came over https (directly, or through a
+trusted proxy that says so: see :attr:`WebSettings.proxy_from`)."""
 
 UPLOAD_EXTENSIONS: frozenset[str] = frozenset(
     {
@@ -43,7 +45,15 @@ class WebSettings:
     session_hours: float = 12.0
     secure_cookies: str = "auto"
     login_max_failures: int = 5
+    """Failed sign-ins for one user name from one address within the window before it locks."""
     login_window_seconds: int = 15 * 60
+    login_account_max_failures: int = 20
+    """Failed sign-ins for one user name from all addresses within the window before the name
+    is held back: then one attempt per :attr:`login_backoff_seconds` gets through."""
+    login_backoff_seconds: int = 60
+    proxy_from: tuple[str, ...] = ()
+    """Addresses (or networks) of the reverse proxies whose ``X-Forwarded-For``/``-Proto`` are
+    believed; from anyone else forwarded headers are ignored."""
     page_size: int = 50
     upload_preset: str | None = None
     """The preset uploads are processed with (``None``: the worker's default, MINUTES_PRESET)."""
@@ -60,6 +70,8 @@ class WebSettings:
             raise ConfigError("the upload size limit must be at least 1 MB")
         if self.session_hours <= 0:
             raise ConfigError("the session lifetime must be a positive number of hours")
+        for proxy in self.proxy_from:
+            check_proxy_address(proxy)
 
     @classmethod
     def from_env(cls, **overrides: object) -> WebSettings:
@@ -77,6 +89,24 @@ class WebSettings:
             values["secure_cookies"] = raw.strip().lower()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def check_proxy_address(value: str) -> str:
+    """``value`` if it is an IP address or network a trusted proxy may have; else :class:`ConfigError`."""
+    text = value.strip()
+    try:
+        if "/" in text:
+            ipaddress.ip_network(text)
+        else:
+            ipaddress.ip_address(text)
+    except ValueError:
+        hint = (
+            "trusting every address would let any client forge its address"
+            if text == "*"
+            else "give the IP address the proxy connects from (e.g. 127.0.0.1) or a network (10.0.0.0/24)"
+        )
+        raise ConfigError(f"--proxy-from {value!r} is not an IP address or network; {hint}") from None
+    return text
 
 
 def _number(name: str, raw: str, kind: type[int] | type[float]) -> int | float:

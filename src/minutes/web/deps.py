@@ -96,15 +96,33 @@ async def require_auth(request: Request, auth: Annotated[Auth | None, Depends(op
         ):
             value = (await request.form()).get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-        if not sent or auth.csrf_token is None or not same(sent, auth.csrf_token):
-            raise CsrfFailed(
-                "the form is out of date or came from another site; reload the page and try again"
-            )
+        check_csrf(auth, sent)
     return auth
 
 
-def current_actor(request: Request, auth: Annotated[Auth, Depends(require_auth)]) -> Actor:
+def check_csrf(auth: Auth, sent: str | None) -> None:
+    """A browser's unsafe request must send its session's CSRF token (bearer tokens need none)."""
+    if auth.via == "web" and (not sent or auth.csrf_token is None or not same(sent, auth.csrf_token)):
+        raise CsrfFailed("the form is out of date or came from another site; reload the page and try again")
+
+
+async def require_upload_auth(request: Request, auth: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
+    """:func:`require_auth` for uploads, which leaves the body unread: a browser's CSRF token is
+    checked here when it comes as the ``X-CSRF-Token`` header, else by the upload from the form
+    field ``csrf_token`` before the first file is stored (:func:`check_csrf`)."""
+    if auth is None:
+        raise LoginRequired("sign in first")
+    if CSRF_HEADER in request.headers:
+        check_csrf(auth, request.headers[CSRF_HEADER])
+    return auth
+
+
+def actor_of(request: Request, auth: Auth) -> Actor:
     return Actor(principal=auth.principal, ip=client_ip(request), via=auth.via)
+
+
+def current_actor(request: Request, auth: Annotated[Auth, Depends(require_auth)]) -> Actor:
+    return actor_of(request, auth)
 
 
 def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
@@ -114,6 +132,7 @@ def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
 
 
 CurrentAuth = Annotated[Auth, Depends(require_auth)]
+UploadAuth = Annotated[Auth, Depends(require_upload_auth)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 AdminActor = Annotated[Actor, Depends(admin_actor)]
 MaybeAuth = Annotated[Auth | None, Depends(optional_auth)]

@@ -1,9 +1,11 @@
 """Uploads: store a recording under ``$MINUTES_HOME/media`` and queue it for the worker.
 
-A file is streamed to a hidden temporary name in the media folder, checked (name ending, then
-ffprobe through :func:`minutes.audio.probe`), hashed, and only then given its final, generated
-name (``<random hex>.<ext>``); the name the user sent is kept only as the meeting title. A file
-that fails any check is removed and reported; the other files of the same upload go on.
+A file is streamed from the request to a hidden temporary name in the media folder
+(:func:`partial_path`, written by :mod:`minutes.web.multipart`: the only copy on disk), checked
+(name ending, then ffprobe through :func:`minutes.audio.probe`), hashed, and only then given its
+final, generated name (``<random hex>.<ext>``); the name the user sent is kept only as the
+meeting title. A file that fails any check is removed and reported; the other files of the same
+upload go on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,6 @@ from minutes.errors import ConfigError, InputError
 from minutes.web.config import MIB, UPLOAD_EXTENSIONS
 
 log = logging.getLogger(__name__)
-CHUNK = 1 * MIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,32 +63,30 @@ def _extension(name: str) -> str:
     return ext
 
 
-def _copy(source: IO[bytes], target: Path, limit: int) -> int:
-    written = 0
-    with target.open("xb") as out:
-        while chunk := source.read(CHUNK):
-            written += len(chunk)
-            if written > limit:
-                raise InputError(f"the file is larger than the upload limit of {limit // MIB} MB")
-            out.write(chunk)
-    return written
+def partial_path(media_dir: Path) -> Path:
+    """A new hidden name in ``media_dir`` for a file being received (``.upload-<hex>.part``)."""
+    media_dir.mkdir(parents=True, exist_ok=True)
+    return media_dir / f".upload-{secrets.token_hex(16)}.part"
 
 
 def store_upload(
     session: Session,
     actor: Actor,
     *,
-    source: IO[bytes],
+    partial: Path,
     filename: str | None,
     media_dir: Path,
     limit: int,
+    too_large: bool = False,
     team_id: int | None,
     title: str | None,
     batch: str,
     preset: str | None = None,
     no_summary: bool = False,
 ) -> UploadResult:
-    """Check and store one uploaded file, then queue it; never raises for a bad file.
+    """Check and store one uploaded file (received into ``partial``, see :func:`partial_path`;
+    ``too_large``: it passed ``limit`` and was cut off), then queue it; never raises for a bad
+    file. ``partial`` is moved to its final name or removed.
 
     ``batch`` names the upload request: the queue then treats the same content twice in one
     request as a duplicate, but never skips a new upload because of an older job (e.g. one of
@@ -97,11 +96,11 @@ def store_upload(
 
     principal = access.require_principal(actor)
     name = display_name(filename)
-    media_dir.mkdir(parents=True, exist_ok=True)
-    partial = media_dir / f".upload-{secrets.token_hex(16)}.part"
     try:
         ext = _extension(name)
-        if _copy(source, partial, limit) == 0:
+        if too_large:
+            raise InputError(f"the file is larger than the upload limit of {limit // MIB} MB")
+        if partial.stat().st_size == 0:
             raise InputError(f"{name}: the file is empty")
         try:
             audio.probe(partial)

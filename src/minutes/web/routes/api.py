@@ -15,7 +15,7 @@ from minutes.accounts import access, deletion, edits, reads, users
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas
-from minutes.web.deps import CurrentActor, CurrentAuth, Db, settings_of
+from minutes.web.deps import CurrentActor, CurrentAuth, Db, UploadAuth, settings_of
 from minutes.web.routes import pages
 from minutes.web.routes.workspace import receive_uploads
 
@@ -281,9 +281,9 @@ def action_items(
 
 
 @router.post("/uploads", response_model=schemas.UploadsOut, summary="Upload recordings (multipart)")
-async def upload(request: Request, db: Db, actor: CurrentActor) -> schemas.UploadsOut:
+async def upload(request: Request, db: Db, auth: UploadAuth) -> schemas.UploadsOut:
     """Multipart fields: ``files`` (one or more), ``team`` (team id), ``title`` (one file only)."""
-    results = await receive_uploads(request, db, actor)
+    results = await receive_uploads(request, db, auth)
     return schemas.UploadsOut(results=[schemas.UploadOut(**r.to_json()) for r in results])
 
 

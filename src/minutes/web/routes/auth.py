@@ -97,7 +97,12 @@ def login(
         )
     ip = client_ip(request)
     anonymous = Actor(principal=None, ip=ip, via="web")
-    policy = signin.LoginPolicy(settings.login_max_failures, timedelta(seconds=settings.login_window_seconds))
+    policy = signin.LoginPolicy(
+        max_failures=settings.login_max_failures,
+        window=timedelta(seconds=settings.login_window_seconds),
+        account_max_failures=settings.login_account_max_failures,
+        backoff=timedelta(seconds=settings.login_backoff_seconds),
+    )
     try:
         user = signin.authenticate(db, username=username, password=password, ip=ip, policy=policy)
     except (LoginThrottled, LoginFailed) as exc:

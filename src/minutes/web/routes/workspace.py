@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from minutes.accounts import access, edits, reads
@@ -16,7 +16,18 @@ from minutes.accounts.access import Actor
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas, uploads
-from minutes.web.deps import CurrentActor, Db, settings_of
+from minutes.web.deps import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Auth,
+    CurrentActor,
+    Db,
+    UploadAuth,
+    actor_of,
+    check_csrf,
+    settings_of,
+)
+from minutes.web.multipart import ReceivedForm, receive_form
 from minutes.web.routes.auth import safe_next
 from minutes.web.routes.pages import parse_date, parse_int
 from minutes.web.templating import render
@@ -27,32 +38,53 @@ SEARCH_PAGE = 20
 MAX_FILES = 20
 
 
-async def receive_uploads(request: Request, db: Db, actor: Actor) -> list[uploads.UploadResult]:
-    """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``)."""
-    assert actor.principal is not None
-    access.require_upload(actor.principal)
-    form = await request.form(max_files=MAX_FILES, max_fields=20)
+async def receive_uploads(request: Request, db: Db, auth: Auth) -> list[uploads.UploadResult]:
+    """Store and queue every file of a multipart upload (fields ``files``, ``team``, ``title``).
+
+    The body is read as a stream, each file straight into its temporary name in the media folder
+    (:mod:`minutes.web.multipart`); a browser's CSRF form field must come before the files.
+    """
+    actor = actor_of(request, auth)
+    principal = access.require_principal(actor)
+    access.require_upload(principal)
+    settings = settings_of(request)
+    csrf_in_form = auth.via == "web" and CSRF_HEADER not in request.headers
+
+    def before_files(fields: Mapping[str, str]) -> None:
+        if csrf_in_form:
+            check_csrf(auth, fields.get(CSRF_FIELD))
+
+    form = await receive_form(
+        request,
+        file_field="files",
+        new_path=lambda: uploads.partial_path(settings.media_dir),
+        file_limit=settings.upload_max_bytes,
+        max_files=MAX_FILES,
+        max_fields=20,
+        before_files=before_files,
+    )
     try:
+        before_files(form.fields)  # an upload without files has not been checked yet
         return await _store_all(request, db, actor, form)
     finally:
-        await form.close()  # the spooled temporary files Starlette made
+        await run_in_threadpool(form.discard)  # what was refused or not reached
 
 
-async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> list[uploads.UploadResult]:
+async def _store_all(
+    request: Request, db: Db, actor: Actor, form: ReceivedForm
+) -> list[uploads.UploadResult]:
     assert actor.principal is not None
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    files = form.files
     if not files:
         raise ConfigError("choose at least one recording to upload (form field 'files')")
-    if len(files) > MAX_FILES:
-        raise ConfigError(f"{len(files)} files is too many for one upload; send at most {MAX_FILES}")
-    raw_team, raw_title = form.get("team"), form.get("title")
-    team_id = parse_int(raw_team if isinstance(raw_team, str) else None, "team")
-    title = raw_title.strip() if isinstance(raw_title, str) and raw_title.strip() else None
+    raw_team, raw_title = form.fields.get("team"), form.fields.get("title")
+    team_id = parse_int(raw_team, "team")
+    title = raw_title.strip() if raw_title and raw_title.strip() else None
     if title and len(files) > 1:
         raise ConfigError("a title names one meeting; upload one file with it, or leave the title out")
     team = await run_in_threadpool(access.require_team_for_edit, db, actor.principal, team_id)
-    # Each file is its own unit of work, and no transaction stays open while a file is copied,
-    # probed and hashed (on SQLite an open transaction holds the write lock the worker needs).
+    # Each file is its own unit of work, and no transaction stays open while a file is probed
+    # and hashed (on SQLite an open transaction holds the write lock the worker needs).
     await run_in_threadpool(db.commit)
     settings = settings_of(request)
     batch = uploads.new_batch(actor.principal)
@@ -62,10 +94,11 @@ async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> 
             uploads.store_upload,
             db,
             actor,
-            source=f.file,
+            partial=f.path,
             filename=f.filename,
             media_dir=settings.media_dir,
             limit=settings.upload_max_bytes,
+            too_large=f.too_large,
             team_id=team.id if team else None,
             title=title,
             batch=batch,
@@ -94,8 +127,8 @@ def upload_page(request: Request, db: Db, actor: CurrentActor) -> Response:
 
 
 @router.post("/upload")
-async def upload(request: Request, db: Db, actor: CurrentActor) -> Response:
-    results = await receive_uploads(request, db, actor)
+async def upload(request: Request, db: Db, auth: UploadAuth) -> Response:
+    results = await receive_uploads(request, db, auth)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"results": [r.to_json() for r in results]})
     return render(request, "uploaded.html", {"nav": "upload", "results": results})
