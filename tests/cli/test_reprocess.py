@@ -3,8 +3,13 @@ became of them (fake model stages, the real command line and database)."""
 
 from __future__ import annotations
 
+import pytest
+
 from minutes import db as store
+from minutes import factory
 from minutes.factory import open_store
+from minutes.summarize.summarizer import Summarizer
+from minutes.types import MinuteItem, Minutes
 from tests.cli.conftest import Cli, Stages
 from tests.cli.test_cli import ok_lines
 from tests.fakes import FakeTranscriber
@@ -62,3 +67,27 @@ def test_force_counts_what_it_could_not_carry_and_show_lists_it(
     _, (row,) = cli.json_lines("process", "--json", "--force", lib.good["wav"].path)
     assert row["edits"]["carried"]["line"] == 1 and row["edits"]["not_carried"]["line"] == 0
     assert "Hello brave world" in cli("show", str(meeting_id)).stdout
+
+
+def test_summarize_force_counts_a_done_tick_it_could_not_carry(
+    cli: Cli, lib: Library, stages: Stages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factory, "build_summarizer", lambda *_a, **_k: Summarizer(stages.llm))
+    (row,) = cli.json_lines("process", "--json", lib.good["wav"].path)[1]
+    meeting_id = int(row["meeting_id"])
+    ticked = Minutes(
+        summary="Agreed.", items=(MinuteItem(kind="action", text="Send the deck", owner="SPEAKER_00"),)
+    )
+    with store.session_scope(open_store()) as s:
+        store.save_minutes(s, meeting_id=meeting_id, minutes=ticked)
+        store.set_item_done(s, meeting_id=meeting_id, position=0, done=True)
+
+    # The new minutes (of "word0 word1 word2") have no such item: the tick is counted and kept.
+    result = cli("summarize", str(meeting_id), "--force")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith(
+        "⚠ 1 done tick could not be carried onto the new output and is kept: "
+        f"`minutes show {meeting_id}` lists it)"
+    )
+    assert "  done tick  “Send the deck” (SPEAKER_00)" in cli("show", str(meeting_id)).stdout
