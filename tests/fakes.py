@@ -18,6 +18,7 @@ from minutes.llm import Reply, Usage
 from minutes.storage import OpenedMeeting
 from minutes.types import (
     AudioInfo,
+    Carried,
     Diarization,
     MeetingDoc,
     Minutes,
@@ -107,11 +108,20 @@ class FakeTranscriber:
 
 
 class FakeDiarizer:
-    """Two speakers alternating every 3 seconds."""
+    """Two speakers alternating every ``turn`` seconds (3), the first labelled ``labels[0]``."""
 
-    def __init__(self, **options: Any) -> None:
+    LABELS = ("SPEAKER_00", "SPEAKER_01")
+
+    def __init__(self, *, turn: float = 3.0, labels: tuple[str, str] = LABELS, **options: Any) -> None:
         self.calls = 0
-        self._options = options
+        self.turn = turn
+        self.labels = labels
+        # Only a changed turn or labelling changes the options (and so the cache key).
+        self._options = {
+            **({"turn": turn} if turn != 3.0 else {}),
+            **({"labels": list(labels)} if labels != self.LABELS else {}),
+            **options,
+        }
         self.segmentation = FakeModel(FAKE_DIA)
 
     def options(self) -> dict[str, Any]:
@@ -127,8 +137,8 @@ class FakeDiarizer:
         turns = []
         t, i = 0.0, 0
         while t < duration:
-            turns.append(SpeakerTurn(t, min(duration, t + 3.0), f"SPEAKER_0{i % 2}"))
-            t, i = t + 3.0, i + 1
+            turns.append(SpeakerTurn(t, min(duration, t + self.turn), self.labels[i % 2]))
+            t, i = t + self.turn, i + 1
         if progress:
             progress(1.0)
         return Diarization(
@@ -240,7 +250,8 @@ class InMemoryMeetingStore:
         language: str | None,
         record: StageRecord,
         payload: dict[str, Any],
-    ) -> None:
+    ) -> Carried:
+        """Names are kept by label; corrections are not modelled here (``tests/db/test_kept_edits.py``)."""
         self._write("save_transcript", meeting_id)
         doc = self.meetings[meeting_id]
         named = {s.label: s.name for s in doc.speakers if s.name}
@@ -254,14 +265,17 @@ class InMemoryMeetingStore:
             error=None,
         )
         self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+        kept = sum(1 for s in speakers if s.label in named)
+        return Carried(carried={"speaker": kept} if kept else {})
 
     def save_minutes(
         self, meeting_id: int, *, minutes: Minutes, record: StageRecord, payload: dict[str, Any]
-    ) -> None:
+    ) -> Carried:
         self._write("save_minutes", meeting_id)
         doc = self.meetings[meeting_id]
         self.meetings[meeting_id] = replace(doc, minutes=minutes, status="done", error=None)
         self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+        return Carried()
 
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:
         self._write(f"set_status:{status}", meeting_id)

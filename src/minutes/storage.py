@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from minutes.types import AudioInfo, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
+from minutes.types import AudioInfo, Carried, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
 
 StagePayload = dict[str, Any]  # a stage's stored result, JSON-able (see minutes.payloads)
 
@@ -52,15 +52,18 @@ class MeetingStore(Protocol):
         language: str | None,
         record: StageRecord,
         payload: StagePayload,
-    ) -> None:
-        """Replace the attributed transcript (speaker names kept), record its stage and mark the
-        meeting done, all at once: a transcript is never stored without its provenance."""
+    ) -> Carried:
+        """Replace the attributed transcript, record its stage and mark the meeting done, all at once:
+        a transcript is never stored without its provenance, and a person's corrections and speaker
+        names are carried onto it where they fit (the rest kept, see :mod:`minutes.carry`); returns
+        what became of them."""
         ...
 
     def save_minutes(
         self, meeting_id: int, *, minutes: Minutes, record: StageRecord, payload: StagePayload
-    ) -> None:
-        """Replace the minutes, record the summarize stage and mark the meeting done, all at once."""
+    ) -> Carried:
+        """Replace the minutes, record the summarize stage and mark the meeting done, all at once;
+        action items ticked done stay done where they fit. Returns what became of those ticks."""
         ...
 
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:

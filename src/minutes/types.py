@@ -269,3 +269,49 @@ class SummaryCheck:
         if self.skipped:
             parts.append(f"summary {self.skipped}")
         return "; ".join(parts)
+
+
+EDIT_KINDS: tuple[str, ...] = ("line", "speaker", "action")
+"""What a person edits in a meeting's machine output: a transcript line, a speaker's name, an action
+item ticked done (see :mod:`minutes.carry`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What became of a person's edits when a re-run replaced the output they were made on: how many
+    of each kind (:data:`EDIT_KINDS`) went onto the new output, and how many could not; those are
+    kept, and listed on the meeting (:class:`LeftEdit`)."""
+
+    carried: dict[str, int] = field(default_factory=dict)
+    not_carried: dict[str, int] = field(default_factory=dict)
+
+    def __add__(self, other: Carried) -> Carried:
+        def total(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+            return {k: a.get(k, 0) + b.get(k, 0) for k in EDIT_KINDS if a.get(k, 0) + b.get(k, 0)}
+
+        return Carried(total(self.carried, other.carried), total(self.not_carried, other.not_carried))
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        """Every kind, also when zero: ``{"carried": {"line": 1, ...}, "not_carried": {...}}``."""
+        return {
+            "carried": {k: self.carried.get(k, 0) for k in EDIT_KINDS},
+            "not_carried": {k: self.not_carried.get(k, 0) for k in EDIT_KINDS},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LeftEdit:
+    """A person's edit that a re-run could not carry onto the new output: kept, and listed on the meeting.
+
+    ``kind`` "line": ``text`` corrected what the machine wrote (``machine``) from ``start`` to
+    ``end``; "speaker": ``text`` is the name given to ``label``; "action": ``text`` is an action item
+    of ``label`` that was ticked done. ``left_at`` is when it fell off (ISO 8601).
+    """
+
+    kind: str
+    text: str
+    label: str | None = None
+    machine: str = ""
+    start: float | None = None
+    end: float | None = None
+    left_at: str = ""

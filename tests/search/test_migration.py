@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from alembic import command
@@ -60,11 +61,47 @@ def search_objects(engine: Engine) -> set[str]:
     return names | {c for c in columns if c.endswith(f".{schema.VECTOR}")}
 
 
+def add_meeting_sql(session: Session, title: str, lines: Sequence[tuple[str, str]]) -> int:
+    """``add_meeting`` in plain SQL, for a schema older than the models (whose
+    ``replace_transcript`` reads tables added later, such as ``edits``)."""
+    digest = hashlib.sha256(f"{title}|{lines}".encode()).hexdigest()
+    recording = session.execute(
+        text(
+            "INSERT INTO recordings (sha256, original_name, duration, sample_rate, channels, codec, format,"
+            " created_at) VALUES (:sha, :name, :duration, 16000, 1, '', '', CURRENT_TIMESTAMP) RETURNING id"
+        ),
+        {"sha": digest, "name": f"{title}.wav", "duration": 5.0 * len(lines)},
+    ).scalar_one()
+    meeting_id = int(
+        session.execute(
+            text(
+                "INSERT INTO meetings (recording_id, title, status, code_version, created_at, updated_at)"
+                " VALUES (:r, :title, 'done', 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            ),
+            {"r": recording, "title": title},
+        ).scalar_one()
+    )
+    for label in sorted({label for label, _ in lines}):
+        session.execute(
+            text("INSERT INTO speakers (meeting_id, label, talk_time) VALUES (:m, :label, 0)"),
+            {"m": meeting_id, "label": label},
+        )
+    for i, (label, line) in enumerate(lines):
+        session.execute(
+            text(
+                'INSERT INTO utterances (meeting_id, idx, speaker_label, start, "end", text, words, overlap)'
+                " VALUES (:m, :i, :label, :start, :end, :text, '[]', false)"
+            ),
+            {"m": meeting_id, "i": i, "label": label, "start": 5.0 * i, "end": 5.0 * i + 4.0, "text": line},
+        )
+    return meeting_id
+
+
 def test_existing_lines_and_minutes_are_indexed_by_the_upgrade(engine: Engine) -> None:
     upgrade(engine, "0004")
     factory = session_factory(engine)
     with session_scope(factory) as session:
-        meeting_id = add_meeting(
+        meeting_id = add_meeting_sql(
             session, "Before search", [("S0", "Quarterly budget approved"), ("S1", "ok")]
         )
         rename_speaker(session, meeting_id=meeting_id, label="S1", name="Ngozi")
@@ -127,7 +164,7 @@ def test_0006_stores_the_minutes_vectors_and_downgrades_to_the_expression_indexe
     upgrade(engine, "0005")
     factory = session_factory(engine)
     with session_scope(factory) as session:
-        meeting_id = add_meeting(session, "Before 0006", [("S0", "hello")])
+        meeting_id = add_meeting_sql(session, "Before 0006", [("S0", "hello")])
         minutes = Minutes(
             summary="The budget was approved.",
             items=(MinuteItem(kind="decision", text="Approve the quarterly budget"),),

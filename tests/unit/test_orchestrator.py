@@ -156,7 +156,7 @@ def test_failed_minutes_keep_the_transcript_and_say_how_to_retry() -> None:
         p.process("standup.wav")
     doc = store.load_meeting(1)
     assert doc.status == "failed" and doc.utterances and doc.minutes is None
-    minutes, how = summarize_meeting(store, meeting_id=1, summarizer=Summarizer(FakeLLM()))
+    minutes, how, _ = summarize_meeting(store, meeting_id=1, summarizer=Summarizer(FakeLLM()))
     assert how == "ran" and store.load_meeting(1).minutes == minutes
     assert store.load_meeting(1).status == "done"
 

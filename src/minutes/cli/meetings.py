@@ -38,16 +38,19 @@ def list_(limit: int | None, as_json: bool) -> None:
 def show(meeting_id: int) -> None:
     """Show a meeting: facts, speakers and the speaker-attributed transcript."""
     from minutes import db as store
-    from minutes.cli.render import coverage_line
+    from minutes.cli.render import coverage_line, left_edits_text
     from minutes.export import render
 
     with errors(), store.session_scope(sessions()) as s:
         doc = store.load_meeting(s, meeting_id=meeting_id, words=False)  # txt never reads them
+        left = store.left_edits(s, meeting_id=meeting_id)
     if doc.status != "done":
         click.echo(f"status: {doc.status}" + (f" ({doc.error})" if doc.error else ""))
     click.echo(render(doc, "txt"))
     if doc.speech_coverage is not None:
         click.echo(coverage_line(doc.speech_coverage))
+    if left:
+        click.echo(left_edits_text(left))
 
 
 @click.command()

@@ -140,7 +140,7 @@ def process_files(
 @llm_options
 def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | None, **llm: Any) -> None:
     """(Re)write a stored meeting's minutes; only this stage runs."""
-    from minutes.cli.render import ProgressDisplay
+    from minutes.cli.render import ProgressDisplay, edits_note
     from minutes.db.meeting_store import SqlMeetingStore
     from minutes.factory import build_summarizer, open_store
     from minutes.pipeline.summarize_stage import summarize_meeting
@@ -152,7 +152,7 @@ def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | N
         )
         display = ProgressDisplay(f"meeting {meeting_id}", enabled=sys.stderr.isatty(), stages=("summarize",))
         with display:
-            minutes, how = summarize_meeting(
+            minutes, how, ticks = summarize_meeting(
                 SqlMeetingStore(open_store()),
                 meeting_id=meeting_id,
                 summarizer=summarizer,
@@ -163,7 +163,8 @@ def summarize(meeting_id: int, force: bool, preset: str | None, threads: int | N
     counts = ", ".join(f"{len(minutes.of_kind(k))} {k}s" for k in ("decision", "action", "question"))
     click.echo(
         f"meeting {meeting_id}: minutes {'reused' if how == 'cached' else 'written'} ({counts}, "
-        f"{len(minutes.chapters)} chapters, {flagged} flagged unsupported)"
+        f"{len(minutes.chapters)} chapters, {flagged} flagged unsupported"
+        f"{edits_note(ticks.to_dict(), meeting_id)})"
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from minutes.pipeline import STAGES, ProcessResult
+from minutes.types import LeftEdit
 
 if TYPE_CHECKING:
     from minutes.db import ActionItemRow, MeetingSummary
@@ -79,7 +80,7 @@ def result_line(r: ProcessResult) -> str:
     utts = f"{r.utterances} utterance" + ("" if r.utterances == 1 else "s")
     return (
         f"✓ meeting {r.meeting_id}  {r.path}  {clock(r.duration)}  {r.language or '?'}  "
-        f"{speakers}, {utts}  ({what})"
+        f"{speakers}, {utts}  ({what}{edits_note(r.edits, r.meeting_id)})"
     )
 
 
@@ -158,3 +159,49 @@ def coverage_line(share: float) -> str:
             "the minutes may miss what was said there (a larger speech model, e.g. --model base, may hear it)"
         )
     return line
+
+
+_EDIT_NOUNS = {"line": "correction", "speaker": "speaker name", "action": "done tick"}
+
+
+def edit_noun(kind: str, count: int) -> str:
+    """How many edits of a kind: "1 correction", "2 speaker names", "3 done ticks"."""
+    return f"{count} {_EDIT_NOUNS.get(kind, 'edit')}{'' if count == 1 else 's'}"
+
+
+def edits_note(edits: Mapping[str, Mapping[str, int]], meeting_id: int | None) -> str:
+    """What a re-run did with a person's edits, for a result line's parenthesis ("" if there were none):
+    "; kept your 2 corrections; ⚠ 1 speaker name could not be carried onto the new output and is
+    kept: `minutes show 4` lists it"."""
+    carried = {k: n for k, n in edits.get("carried", {}).items() if n}
+    left = {k: n for k, n in edits.get("not_carried", {}).items() if n}
+    note = ""
+    if carried:
+        note += "; kept your " + ", ".join(edit_noun(k, n) for k, n in carried.items())
+    if left:
+        what = ", ".join(edit_noun(k, n) for k, n in left.items())
+        one = sum(left.values()) == 1
+        note += (
+            f"; ⚠ {what} could not be carried onto the new output and {'is' if one else 'are'} kept: "
+            f"`minutes show {meeting_id}` lists {'it' if one else 'them'}"
+        )
+    return note
+
+
+def left_edits_text(edits: Sequence[LeftEdit]) -> str:
+    """The edits re-runs could not carry, one per line under a heading ("" if none)."""
+    if not edits:
+        return ""
+    lines = [
+        f"⚠ {len(edits)} of your edits could not be carried onto the output made again since; "
+        "they are kept here (apply them again by hand where they still hold):"
+    ]
+    for e in edits:
+        if e.kind == "line":
+            at = f"{clock(e.start or 0.0)}–{clock(e.end or 0.0)}"
+            lines.append(f"  correction  {at}  “{e.machine}” → “{e.text}”")
+        elif e.kind == "speaker":
+            lines.append(f"  speaker name  {e.label} → {e.text}")
+        else:
+            lines.append(f"  done tick  “{e.text}”" + (f" ({e.label})" if e.label else ""))
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ from minutes.db.engine import (
     upgrade,
 )
 from minutes.db.jobs import Job as Job
+from minutes.db.kept_edits import left_edits
 from minutes.db.meeting_doc import MeetingSummary, list_meetings, load_meeting, speaker_turns, speech_coverage
 from minutes.db.minutes_repo import ACTION_STATUSES, ActionItemRow, action_items, save_minutes, set_item_done
 from minutes.db.repo import (
@@ -41,6 +42,7 @@ from minutes.db.tables import (
     STATUSES,
     Base,
     ChapterRow,
+    EditRow,
     Meeting,
     MinuteItemRow,
     MinutesRow,
@@ -57,6 +59,7 @@ __all__ = [
     "ActionItemRow",
     "Base",
     "ChapterRow",
+    "EditRow",
     "Meeting",
     "MeetingSummary",
     "MinuteItemRow",
@@ -75,6 +78,7 @@ __all__ = [
     "get_stage",
     "head_revision",
     "is_up_to_date",
+    "left_edits",
     "list_meetings",
     "load_meeting",
     "make_engine",

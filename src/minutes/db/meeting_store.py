@@ -23,7 +23,7 @@ from minutes.db.repo import (
     set_status,
 )
 from minutes.storage import OpenedMeeting, StagePayload
-from minutes.types import AudioInfo, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
+from minutes.types import AudioInfo, Carried, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
 
 
 class SqlMeetingStore:
@@ -64,22 +64,24 @@ class SqlMeetingStore:
         language: str | None,
         record: StageRecord,
         payload: StagePayload,
-    ) -> None:
+    ) -> Carried:
         with session_scope(self.sessions) as s:
-            replace_transcript(
+            carried = replace_transcript(
                 s, meeting_id=meeting_id, utterances=utterances, speakers=speakers, embeddings=embeddings
             )
             save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
             set_language(s, meeting_id=meeting_id, language=language)
             set_status(s, meeting_id=meeting_id, status="done")
+            return carried
 
     def save_minutes(
         self, meeting_id: int, *, minutes: Minutes, record: StageRecord, payload: StagePayload
-    ) -> None:
+    ) -> Carried:
         with session_scope(self.sessions) as s:
-            save_minutes(s, meeting_id=meeting_id, minutes=minutes)
+            carried = save_minutes(s, meeting_id=meeting_id, minutes=minutes)
             set_status(s, meeting_id=meeting_id, status="done")
             save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
+            return carried
 
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:
         with session_scope(self.sessions) as s:

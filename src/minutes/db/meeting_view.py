@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
+from minutes.db.kept_edits import left_edits
 from minutes.db.meeting_doc import speech_coverage
 from minutes.db.tables import (
     ChapterRow,
@@ -30,7 +31,7 @@ from minutes.db.tables import (
 from minutes.errors import NotFoundError
 from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options
-from minutes.types import AudioInfo, MeetingDoc, Speaker, SummaryCheck, Utterance
+from minutes.types import AudioInfo, LeftEdit, MeetingDoc, Speaker, SummaryCheck, Utterance
 
 SPEAKER_COLOURS = 10
 """Speakers are coloured ``spk-0`` ... ``spk-9`` (CSS classes), in order of first appearance."""
@@ -110,6 +111,7 @@ class MeetingView:
     chapters: tuple[ChapterView, ...]
     summary_check: SummaryCheck | None = None  # what the check removed or fixed; None: not recorded
     speech_coverage: float | None = None  # share of the speech with words; None: not measured
+    left_edits: tuple[LeftEdit, ...] = ()  # a person's edits re-runs could not carry (kept, listed)
 
     @property
     def span(self) -> float:
@@ -167,7 +169,7 @@ def _lines(meeting_id: int, *extra: Any) -> Select[Any]:
 
 
 def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnElement[bool]) -> MeetingView:
-    """A meeting for its page, in seven queries; :class:`NotFoundError` if ``visible`` excludes it."""
+    """A meeting for its page, in eight queries; :class:`NotFoundError` if ``visible`` excludes it."""
     head = session.execute(
         select(Meeting, Recording, Team.name)
         .join(Recording, Recording.id == Meeting.recording_id)
@@ -231,6 +233,7 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
         summary=tuple(p.strip() for p in summary.split("\n\n") if p.strip()) if summary is not None else None,
         summary_check=check,
         speech_coverage=speech_coverage(session, meeting_id),
+        left_edits=left_edits(session, meeting_id=meeting_id),
         items=tuple(
             ItemView(
                 position=i.position,

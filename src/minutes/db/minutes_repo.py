@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from minutes.db.kept_edits import carry_done_ticks
 from minutes.db.repo import _insert_rows, _model_to_json, _touch, _upsert, meeting_row
 from minutes.db.tables import (
     MINUTE_KINDS,
@@ -19,7 +20,7 @@ from minutes.db.tables import (
     utcnow,
 )
 from minutes.errors import ConfigError, NotFoundError
-from minutes.types import MinuteItem, Minutes
+from minutes.types import Carried, MinuteItem, Minutes
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "overdue")
 
@@ -47,12 +48,14 @@ class ActionItemRow:
 # Recordings ------------------------------------------------------------------------------------
 
 
-def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None:
+def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> Carried:
     """Store a meeting's minutes, replacing its earlier summary, items and chapters.
 
     Items get positions 0, 1, ... in the order of ``minutes.items``. An action item that survives
     a re-summarize (same owner and text, ignoring case and spacing) stays done if it was ticked
-    off: that was a person's work, which a new summary must not undo.
+    off: that was a person's work, which a new summary must not undo. A tick that fits no new item
+    is kept and listed (:func:`minutes.db.kept_edits.carry_done_ticks`); returns how many were
+    carried and how many not.
     Raises :class:`~minutes.errors.ConfigError` for an unknown item kind and ``ValueError`` for a
     ``due`` that is not an ISO date, before anything is written.
     """
@@ -75,7 +78,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
     stale = session.identity_map.get(session.identity_key(MinutesRow, (meeting_id,)))
     if stale is not None:
         session.expire(stale)
-    done_at = _done_actions(session, meeting_id)
+    done_at, carried = carry_done_ticks(session, meeting_id=meeting_id, items=minutes.items)
 
     session.execute(delete(MinuteItemRow).where(MinuteItemRow.meeting_id == meeting_id))
     session.execute(delete(ChapterRow).where(ChapterRow.meeting_id == meeting_id))
@@ -83,7 +86,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
 
     item_rows = []
     for position, (item, due) in enumerate(zip(minutes.items, dues, strict=True)):
-        kept = done_at.get(_item_key(item.kind, item.owner, item.text)) if item.kind == "action" else None
+        kept = done_at.get(position)
         done = item.done or kept is not None
         item_rows.append(
             {
@@ -114,6 +117,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> None
         for position, c in enumerate(minutes.chapters)
     ]
     _insert_rows(session, meeting, (MinuteItemRow, item_rows), (ChapterRow, chapter_rows))
+    return carried
 
 
 def _check_item(position: int, item: MinuteItem) -> date | None:
@@ -130,21 +134,6 @@ def _check_item(position: int, item: MinuteItem) -> date | None:
         raise ValueError(
             f"minute item {position} has due {item.due!r}, which is not an ISO date (YYYY-MM-DD)"
         ) from None
-
-
-def _item_key(kind: str, owner: str | None, text: str) -> tuple[str, str, str]:
-    return kind, " ".join((owner or "").split()).casefold(), " ".join(text.split()).casefold()
-
-
-def _done_actions(session: Session, meeting_id: int) -> dict[tuple[str, str, str], datetime]:
-    """When each done action item of a meeting was ticked off, by :func:`_item_key`."""
-    query = select(MinuteItemRow.owner, MinuteItemRow.text, MinuteItemRow.done_at).where(
-        MinuteItemRow.meeting_id == meeting_id, MinuteItemRow.kind == "action", MinuteItemRow.done
-    )
-    done: dict[tuple[str, str, str], datetime] = {}
-    for owner, text, done_at in session.execute(query):
-        done.setdefault(_item_key("action", owner, text), done_at or utcnow())
-    return done
 
 
 def set_item_done(session: Session, *, meeting_id: int, position: int, done: bool) -> None:

@@ -17,6 +17,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from minutes.carry import respell
+from minutes.db.kept_edits import carry_transcript, note_correction, store_transcript_edits
 from minutes.db.tables import (
     STATUSES,
     Base,
@@ -30,10 +32,12 @@ from minutes.db.tables import (
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import (
     AudioInfo,
+    Carried,
     ModelRef,
     Speaker,
     StageRecord,
     Utterance,
+    Word,
 )
 
 """The values :func:`action_items` accepts for ``status``."""
@@ -222,17 +226,16 @@ def replace_transcript(
     utterances: Sequence[Utterance],
     speakers: Sequence[Speaker],
     embeddings: Mapping[str, Sequence[float]],
-) -> None:
-    """Replace a meeting's speakers and utterances.
+) -> Carried:
+    """Replace a meeting's speakers and utterances, carrying a person's edits onto the new ones.
 
-    A name a person gave to a label earlier is kept (it wins over a name in ``speakers``);
-    embeddings of labels not in ``speakers`` are ignored.
+    Corrected lines and speaker names of the old transcript go where they still fit
+    (:mod:`minutes.carry`; a name a person gave wins over a name in ``speakers``); what does not fit
+    is kept and listed (:func:`minutes.db.kept_edits.left_edits`). Returns what became of them.
+    Embeddings of labels not in ``speakers`` are ignored. All of it is the caller's one transaction.
     """
     meeting = meeting_row(session, meeting_id)
-    names_query = select(SpeakerRow.label, SpeakerRow.name).where(
-        SpeakerRow.meeting_id == meeting_id, SpeakerRow.name.is_not(None)
-    )
-    old_names: dict[str, str | None] = {label: name for label, name in session.execute(names_query)}
+    carry = carry_transcript(session, meeting_id=meeting_id, utterances=utterances, speakers=speakers)
 
     session.execute(delete(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id))
     session.execute(delete(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
@@ -242,7 +245,7 @@ def replace_transcript(
         {
             "meeting_id": meeting_id,
             "label": s.label,
-            "name": old_names.get(s.label) or s.name,
+            "name": carry.names.get(s.label) or s.name,
             "talk_time": float(s.talk_time),
             "embedding": [float(x) for x in embeddings[s.label]] if s.label in embeddings else None,
         }
@@ -259,10 +262,12 @@ def replace_transcript(
             "words": [[float(w.start), float(w.end), w.text, float(w.probability)] for w in u.words],
             "overlap": bool(u.overlap),
         }
-        for u in utterances
+        for u in carry.utterances
     ]
     # Bulk INSERTs: a long meeting has thousands of utterances.
     _insert_rows(session, meeting, (SpeakerRow, speaker_rows), (UtteranceRow, utterance_rows))
+    store_transcript_edits(session, carry)
+    return carry.carried
 
 
 def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str | None) -> None:
@@ -284,7 +289,8 @@ def correct_utterance(session: Session, *, meeting_id: int, index: int, text: st
 
     Word timings are kept when the correction has as many words as were recognised (each word
     takes the new spelling); otherwise they no longer match the text and are dropped, and the
-    exports time the line by its text (as for a line without words).
+    exports time the line by its text (as for a line without words). The correction is kept
+    beside the machine's words, so a re-run can carry it (:mod:`minutes.db.kept_edits`).
     """
     clean = " ".join(text.split())
     if not clean:
@@ -295,22 +301,13 @@ def correct_utterance(session: Session, *, meeting_id: int, index: int, text: st
     if row is None:
         raise NotFoundError(f"meeting {meeting_id} has no utterance {index}")
     old = row.text
-    tokens = clean.split(" ")
-    spoken = [w for w in row.words if str(w[2]).strip()]
-    if len(spoken) == len(tokens):
-        row.words = [_respell(w, t) for w, t in zip(spoken, tokens, strict=True)]
-    else:
-        row.words = []
+    words = respell([Word(w[0], w[1], str(w[2]), w[3]) for w in row.words], clean)
+    row.words = [[w.start, w.end, w.text, w.probability] for w in words]
     row.text = clean
+    note_correction(session, meeting_id=meeting_id, line=row, old=old)
     _touch(meeting)
     session.flush()
     return old
-
-
-def _respell(word: list[Any], text: str) -> list[Any]:
-    """A stored ``[start, end, text, probability]`` word with new text and its own leading space."""
-    old = str(word[2])
-    return [word[0], word[1], old[: len(old) - len(old.lstrip())] + text, word[3]]
 
 
 # Minutes ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from sqlalchemy.types import TypeDecorator
 
 from minutes.errors import ConfigError
+from minutes.types import EDIT_KINDS
 
 STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed")
 """The values ``meetings.status`` may take."""
@@ -319,3 +320,40 @@ class ChapterRow(Base):
     evidence: Mapped[list[int]] = mapped_column(JSONType, default=list)
 
     meeting: Mapped[Meeting] = relationship(back_populates="chapters")
+
+
+class EditRow(Base):
+    """A person's edit of a meeting's machine output, kept so that a re-run can carry it (see
+    :mod:`minutes.carry`), or listed when it could not.
+
+    A ``line`` row is a corrected transcript line: ``utterance_idx`` is the line it is on now (null
+    when it could not be carried), ``start``/``end`` its span, ``machine_text`` what the machine wrote
+    there and ``text`` what the person wrote. ``speaker`` rows (``label``: the old label, ``text``:
+    the name) and ``action`` rows (``label``: the owner, ``text``: the item) exist only for edits a
+    re-run could not carry. ``left_at`` says when an edit fell off the output (null: it is on it).
+    """
+
+    __tablename__ = "edits"
+    __table_args__ = (
+        CheckConstraint("kind IN ('line', 'speaker', 'action')", name="kind"),
+        UniqueConstraint("meeting_id", "utterance_idx"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    utterance_idx: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(64))
+    start: Mapped[float | None] = mapped_column(Float)
+    end: Mapped[float | None] = mapped_column(Float)
+    machine_text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @validates("kind")
+    def _check_kind(self, _key: str, value: str) -> str:
+        if value not in EDIT_KINDS:
+            raise ConfigError(f"unknown edit kind {value!r}; choose one of: {', '.join(EDIT_KINDS)}")
+        return value

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from minutes.errors import MinutesError, StageError
 from minutes.pipeline.recover import RecoverOptions, Recovery
 from minutes.pipeline.stages import ModelRun, StageProgress, run_models, run_recover, stage_keys
 from minutes.storage import MeetingStore, StagePayload
-from minutes.types import AudioInfo, StageRecord
+from minutes.types import AudioInfo, Carried, StageRecord
 
 if TYPE_CHECKING:
     from minutes.summarize.summarizer import Summarizer
@@ -56,6 +56,8 @@ class ProcessResult:
     utterances: int = 0
     stages: dict[str, str] = field(default_factory=dict)  # stage → "ran" | "cached"
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    # What became of a person's edits the run replaced: Carried.to_dict() ({} from older results).
+    edits: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class ProcessResult:
             "utterances": self.utterances,
             "stages": self.stages,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "edits": self.edits,
         }
 
 
@@ -152,24 +155,27 @@ class MeetingProcessor:
                     )
                     hook("recover", 1.0)
 
+        edits = Carried()
         if run is None or recovery is None:  # every stage was cached: the audio was not needed after all
             for stage in ("transcribe", "diarize", "recover", "attribute"):
                 hook(stage, 1.0)
             stages = {s: "cached" for s in keys}
         else:
             found, recovered, spent = recovery
-            seconds = self._attribute(meeting.id, run, found, keys["attribute"], hook, path)
+            seconds, edits = self._attribute(meeting.id, run, found, keys["attribute"], hook, path)
             stages = {**run.stages, "recover": recovered, "attribute": "ran"}
             if recovered == "ran":
                 timings["recover"] = spent
             timings |= {**run.timings, "attribute": seconds}
-        how, seconds = self._summarize(meeting.id, force, hook, path)
+        how, seconds, ticks = self._summarize(meeting.id, force, hook, path)
         if how is not None:
             stages["summarize"] = how
         if how == "ran":
             timings["summarize"] = seconds
         status = "reused" if run is None and how != "ran" else "done"
-        return self._result(info.path, meeting.id, status, stages, timings)
+        return replace(
+            self._result(info.path, meeting.id, status, stages, timings), edits=(edits + ticks).to_dict()
+        )
 
     # -- steps -------------------------------------------------------------------------
 
@@ -190,9 +196,9 @@ class MeetingProcessor:
         key: str,
         hook: StageProgress,
         path: str | Path,
-    ) -> float:
+    ) -> tuple[float, Carried]:
         """Words (with those the second listen recovered) × speaker turns → utterances, stored with the
-        stage record and the speech coverage; returns its seconds."""
+        stage record and the speech coverage; returns its seconds and what became of a person's edits."""
         with self._recording_failure(meeting_id, path):
             t = time.perf_counter()
             hook("attribute", 0.0)
@@ -200,7 +206,7 @@ class MeetingProcessor:
             people = speakers(run.diarization, utterances)
             seconds = time.perf_counter() - t
             options = self.attribute_options.cache_identity()
-            self.store.save_transcript(
+            edits = self.store.save_transcript(
                 meeting_id,
                 utterances=utterances,
                 speakers=people,
@@ -210,27 +216,28 @@ class MeetingProcessor:
                 payload={"utterances": len(utterances)},
             )
             hook("attribute", 1.0)
-        return seconds
+        return seconds, edits
 
     def _summarize(
         self, meeting_id: int, force: bool, hook: StageProgress, path: str | Path
-    ) -> tuple[str | None, float]:
-        """The minutes, written or reused: ("ran" | "cached", seconds), or (None, 0) without a summarizer."""
+    ) -> tuple[str | None, float, Carried]:
+        """The minutes, written or reused: ("ran" | "cached", seconds, what became of done ticks), or
+        (None, 0, nothing) without a summarizer."""
         if self.summarizer is None:
-            return None, 0.0
+            return None, 0.0, Carried()
         from minutes.pipeline.summarize_stage import summarize_meeting
 
         t = time.perf_counter()
         kept = f"the transcript is kept (`minutes summarize {meeting_id}` retries)"
         with self._recording_failure(meeting_id, path, what="minutes", note=kept):
-            _, how = summarize_meeting(
+            _, how, ticks = summarize_meeting(
                 self.store,
                 meeting_id=meeting_id,
                 summarizer=self.summarizer,
                 force=force,
                 progress=lambda f: hook("summarize", f),
             )
-        return how, time.perf_counter() - t
+        return how, time.perf_counter() - t, ticks
 
     @contextmanager
     def _recording_failure(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from minutes import __version__
 from minutes.cache import cache_key
@@ -16,7 +17,7 @@ from minutes.errors import StageError
 from minutes.payloads import summary_check_from_options
 from minutes.storage import MeetingStore
 from minutes.summarize.summarizer import Summarizer
-from minutes.types import MeetingDoc, Minutes, StageRecord
+from minutes.types import Carried, MeetingDoc, Minutes, StageRecord
 
 
 def meeting_day(doc: MeetingDoc) -> date:
@@ -40,6 +41,15 @@ def summarize_key(attribute_key: str, summarizer: Summarizer) -> str:
     )
 
 
+class Summarized(NamedTuple):
+    """The minutes of a meeting, whether they were written now ("ran") or reused ("cached"), and
+    what became of the action items a person had ticked done in the minutes they replaced."""
+
+    minutes: Minutes
+    how: str
+    edits: Carried
+
+
 def summarize_meeting(
     store: MeetingStore,
     *,
@@ -47,8 +57,8 @@ def summarize_meeting(
     summarizer: Summarizer,
     force: bool = False,
     progress: Callable[[float], None] | None = None,
-) -> tuple[Minutes, str]:
-    """Write (or reuse) the minutes of a stored meeting; returns them and "ran" or "cached"."""
+) -> Summarized:
+    """Write (or reuse) the minutes of a stored meeting."""
     doc = store.load_meeting(meeting_id)
     attribute = store.stage(meeting_id, "attribute")
     previous = store.stage(meeting_id, "summarize")
@@ -58,7 +68,7 @@ def summarize_meeting(
     if not force and previous is not None and previous[0].cache_key == key and doc.minutes is not None:
         if progress:
             progress(1.0)
-        return doc.minutes, "cached"
+        return Summarized(doc.minutes, "cached", Carried())
     names = {sp.label: sp.name for sp in doc.speakers if sp.name}
     t0 = time.perf_counter()
     run = summarizer.run(
@@ -67,7 +77,7 @@ def summarize_meeting(
     seconds = time.perf_counter() - t0
     minutes, usage = run.minutes, run.usage
     check = summary_check_from_options(minutes.options)
-    store.save_minutes(
+    carried = store.save_minutes(
         meeting_id,
         minutes=minutes,
         record=StageRecord(
@@ -83,4 +93,4 @@ def summarize_meeting(
             "summary_sentences_fixed": len(check.fixed) if check else 0,
         },
     )
-    return minutes, "ran"
+    return Summarized(minutes, "ran", carried)

@@ -47,6 +47,18 @@ class SpeakerOut(BaseModel):
     share: float
 
 
+class LeftEditOut(BaseModel):
+    """A person's edit a re-run could not carry onto the new output (kept; see docs/web.md)."""
+
+    kind: str = Field(description="line (a corrected line), speaker (a name), action (a done tick)")
+    text: str = Field(description="the corrected line, the name, or the action item")
+    label: str | None = Field(description="the speaker label it was given to or owned by")
+    machine: str = Field(description="what the machine wrote on the corrected line")
+    start: float | None
+    end: float | None
+    left_at: str
+
+
 class MeetingDetail(BaseModel):
     id: int
     title: str
@@ -62,6 +74,9 @@ class MeetingDetail(BaseModel):
     speakers: list[SpeakerOut]
     utterances: int
     has_minutes: bool
+    edits_not_carried: list[LeftEditOut] = Field(
+        default_factory=list, description="a person's edits re-runs could not carry (kept, to apply again)"
+    )
 
 
 class WordOut(BaseModel):

@@ -6,6 +6,7 @@ its CSRF token on writes). Meetings the caller may not see answer 404, exactly l
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -82,6 +83,7 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Meeting
         ],
         utterances=len(view.utterances),
         has_minutes=view.summary is not None,
+        edits_not_carried=[schemas.LeftEditOut(**asdict(e)) for e in view.left_edits],
     )
 
 
