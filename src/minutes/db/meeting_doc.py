@@ -1,5 +1,6 @@
 """Reading meetings back: the list of stored meetings, and one meeting as a :class:`MeetingDoc`
-(with its word timings, speaker turns and speech coverage only when asked)."""
+(with its word timings and speaker turns only when asked; speech coverage and the recording's
+warnings from their stages)."""
 
 from __future__ import annotations
 
@@ -128,7 +129,12 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns
     meeting = session.scalars(query).one_or_none()
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    doc = replace(_meeting_doc(meeting, words=words), speech_coverage=speech_coverage(session, meeting_id))
+    doc = _meeting_doc(meeting, words=words)
+    doc = replace(
+        doc,
+        audio=replace(doc.audio, warnings=recording_warnings(session, meeting_id)),
+        speech_coverage=speech_coverage(session, meeting_id),
+    )
     return replace(doc, turns=speaker_turns(session, meeting_id=meeting_id)) if turns else doc
 
 
@@ -139,6 +145,15 @@ def speech_coverage(session: Session, meeting_id: int) -> float | None:
     payload = session.scalars(query).one_or_none()
     share = (payload or {}).get("coverage", {}).get("share")
     return None if share is None else float(share)
+
+
+def recording_warnings(session: Session, meeting_id: int) -> tuple[str, ...]:
+    """What ingest found wrong with the meeting's recording (cut short, damaged), from its stored
+    ``ingest`` stage (:meth:`minutes.pipeline.MeetingProcessor.process`); ``()`` if none or never
+    recorded."""
+    query = select(StageRun.payload).where(StageRun.meeting_id == meeting_id, StageRun.stage == "ingest")
+    payload = session.scalars(query).one_or_none()
+    return tuple(str(w) for w in (payload or {}).get("warnings", ()))
 
 
 def speaker_turns(session: Session, *, meeting_id: int) -> tuple[SpeakerTurn, ...]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.kept_edits import left_edits
-from minutes.db.meeting_doc import speech_coverage
+from minutes.db.meeting_doc import recording_warnings, speech_coverage
 from minutes.db.tables import (
     ChapterRow,
     Meeting,
@@ -112,6 +112,7 @@ class MeetingView:
     summary_check: SummaryCheck | None = None  # what the check removed or fixed; None: not recorded
     speech_coverage: float | None = None  # share of the speech with words; None: not measured
     left_edits: tuple[LeftEdit, ...] = ()  # a person's edits re-runs could not carry (kept, listed)
+    warnings: tuple[str, ...] = ()  # about the recording: cut short, damaged (minutes.truncation)
 
     @property
     def span(self) -> float:
@@ -234,6 +235,7 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
         summary_check=check,
         speech_coverage=speech_coverage(session, meeting_id),
         left_edits=left_edits(session, meeting_id=meeting_id),
+        warnings=recording_warnings(session, meeting_id),
         items=tuple(
             ItemView(
                 position=i.position,
