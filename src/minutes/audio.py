@@ -298,8 +298,8 @@ def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[
         warnings = decode_warnings(
             p, fmt=info.format, stated=probed.stated, decoded=duration, stderr=done.errors
         )
-        for warning in warnings:
-            log.warning("%s: %s", p, warning)
+        for warning in warnings:  # the result carries it to the user; the log keeps it for -v
+            log.info("%s: %s", p, warning)
         facts = replace(info, sha256=done.digest, duration=round(duration, 3), warnings=warnings)
         yield facts, PcmFile(out, done.samples)
 
