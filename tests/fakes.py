@@ -285,7 +285,11 @@ class InMemoryMeetingStore:
         records = tuple(r for (mid, _), (r, _p) in self.stages.items() if mid == meeting_id)
         recovered = self.stages.get((meeting_id, "recover"))
         share = recovered[1]["coverage"]["share"] if recovered else None
-        return replace(self.meetings[meeting_id], stages=records, speech_coverage=share)
+        ingested = self.stages.get((meeting_id, "ingest"))
+        doc = self.meetings[meeting_id]
+        warnings = tuple(ingested[1]["warnings"]) if ingested else ()
+        audio = replace(doc.audio, warnings=warnings)
+        return replace(doc, audio=audio, stages=records, speech_coverage=share)
 
 
 class InMemoryIngest:

@@ -1,8 +1,11 @@
-"""Ingest: any media ffmpeg reads → 16 kHz mono float32 on disk, plus a content hash and facts.
+"""Ingest: a recording → 16 kHz mono float32 on disk, plus a content hash and facts.
 
 Decoding goes through the ``ffmpeg`` and ``ffprobe`` programs (no Python media bindings):
 they read every container and codec people send, and a crash in a decoder cannot take
-the worker down with it.
+the worker down with it. They open only local files in the formats of
+:mod:`minutes.demuxers` (never a playlist or a list of other files), probed first
+(:mod:`minutes.probe`); a file cut short or damaged is decoded as far as it goes and
+marked (:mod:`minutes.truncation`).
 
 A recording is decoded once, into a private temporary file of raw samples
 (:func:`decoded`), and the stages read it a window at a time (:class:`PcmFile`), so that
@@ -15,8 +18,8 @@ process's resident memory until the map is dropped.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,12 +27,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, TypeAlias
+from typing import IO, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from minutes import demuxers
 from minutes.errors import InputError, StageError
+from minutes.probe import check_file, examine, ffmpeg_error, refused, tool
+from minutes.probe import probe as probe  # the upload check calls audio.probe
+from minutes.truncation import decode_warnings
 from minutes.types import AudioInfo
 
 log = logging.getLogger(__name__)
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000
 MIN_DURATION = 0.1  # seconds; below this there is nothing to hear
 _SAMPLE_BYTES = 4  # float32
+_LOG_KEPT = 2**20  # bytes of ffmpeg's errors kept from each end of its log (a damaged file may fill it)
 _TMPFS_WARNING_BYTES = 100 * 2**20  # decoded audio this large in a RAM-backed folder gets a warning
 _MOUNTS = Path("/proc/self/mounts")
 
@@ -125,15 +133,6 @@ def read_all(audio: AudioInput) -> Waveform:
     return as_source(audio).read()
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise InputError(
-            f"{name} is not installed; install it with `apt-get install ffmpeg` (or `make setup`)"
-        )
-    return found
-
-
 def content_hash(path: Path) -> str:
     """sha256 of the file's bytes: the identity of a recording."""
     h = hashlib.sha256()
@@ -143,88 +142,16 @@ def content_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; name the recordings in it (or use a glob)")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    if size == 0:
-        raise InputError(f"{path}: file is empty (0 bytes)")
-
-
-def _ffmpeg_input(path: Path) -> str:
-    # Absolute, behind the file: protocol: a name like "-agenda.wav" or "team:sync.wav" is
-    # otherwise read by ffmpeg as an option or a protocol.
-    return "file:" + str(path.resolve())
-
-
-def _first_error_line(stderr: str, path: Path) -> str:
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    line = lines[-1] if lines else "unknown error"
-    for prefix in (_ffmpeg_input(path), str(path.resolve()), str(path)):
-        line = line.replace(prefix + ": ", "")
-    return line
-
-
-def probe(path: Path) -> AudioInfo:
-    """Read a recording's facts without decoding it; raise :class:`InputError` if it is not media."""
-    _check_file(path)
-    cmd = [
-        _tool("ffprobe"),
-        "-v",
-        "error",
-        "-show_entries",
-        "stream=index,codec_type,codec_name,sample_rate,channels,duration:format=format_name,duration",
-        "-of",
-        "json",
-        _ffmpeg_input(path),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
-        raise InputError(
-            f"{path}: not a readable audio or video file (ffmpeg: {_first_error_line(proc.stderr, path)})"
-        )
-    try:
-        info = json.loads(proc.stdout or "{}")
-    except ValueError as exc:
-        raise InputError(f"{path}: ffprobe gave unreadable output") from exc
-    streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
-    if not streams:
-        raise InputError(f"{path}: has no audio track")
-    audio = streams[0]
-    fmt = info.get("format", {})
-    duration = _float(audio.get("duration")) or _float(fmt.get("duration"))
-    return AudioInfo(
-        path=str(path.resolve()),
-        sha256="",
-        duration=duration,
-        sample_rate=int(_float(audio.get("sample_rate"))),
-        channels=int(audio.get("channels") or 0),
-        codec=str(audio.get("codec_name") or ""),
-        format=str(fmt.get("format_name") or ""),
-    )
-
-
-def _float(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
-
-
 def _decode_command(path: Path, out: Path, sample_rate: int) -> list[str]:
     return [
-        _tool("ffmpeg"),
+        tool("ffmpeg"),
         "-nostdin",
         "-hide_banner",
         "-v",
         "error",
+        *demuxers.input_options(),
         "-i",
-        _ffmpeg_input(path),
+        demuxers.media_url(path),
         "-map",
         "0:a:0",
         "-vn",
@@ -241,13 +168,17 @@ def _decode_command(path: Path, out: Path, sample_rate: int) -> list[str]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    samples: int  # written to the output file
+    digest: str  # the source's sha256, empty if not asked for
+    errors: str  # what ffmpeg said (its errors; the ends of a long log)
+
+
 def _decode_to(
     path: Path, out: Path, *, sample_rate: int, expected_seconds: float = 0.0, hash_source: bool = False
-) -> tuple[int, str]:
-    """Decode the first audio track into ``out``, hashing the source meanwhile if asked.
-
-    Returns the number of samples written and the source's sha256 (empty if not asked).
-    """
+) -> _Decoded:
+    """Decode the first audio track into ``out``, hashing the source meanwhile if asked."""
     needed = int(expected_seconds * sample_rate * _SAMPLE_BYTES)
     if needed and shutil.disk_usage(out.parent).free < needed:
         raise _no_space(path, out.parent, needed)
@@ -267,17 +198,33 @@ def _decode_to(
             if proc.poll() is None:  # interrupted: do not leave ffmpeg writing behind us
                 proc.kill()
                 proc.wait()
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
+        stderr = _log_ends(err)
     samples = out.stat().st_size // _SAMPLE_BYTES if out.exists() else 0
     # ffmpeg's words, or (its message may be in another language) a failure on a full disk.
     if "No space left on device" in stderr or (code != 0 and shutil.disk_usage(out.parent).free < 2**20):
         raise _no_space(path, out.parent, needed)
     if code != 0 and samples == 0:
-        raise InputError(f"{path}: cannot decode audio (ffmpeg: {_first_error_line(stderr, path)})")
-    # A truncated file decodes up to where it breaks (ffmpeg exits non-zero or warns): keep
-    # what was readable, as a media player would; the stored duration says how much that was.
-    return samples, digest
+        if error := refused(path, stderr):  # the file changed since it was probed
+            raise error
+        if code < 0:
+            raise InputError(f"{path}: ffmpeg crashed decoding this file (signal {-code}): it is damaged")
+        raise InputError(f"{path}: cannot decode audio (ffmpeg: {ffmpeg_error(stderr, path)})")
+    if code < 0:  # what came before the crash is kept, and the crash is one of its errors
+        stderr += f"\nffmpeg crashed (signal {-code})\n"
+    # A truncated file decodes up to where it breaks (ffmpeg exits non-zero or complains): keep
+    # what was readable, as a media player would; its warnings say what is missing.
+    return _Decoded(samples, digest, stderr)
+
+
+def _log_ends(log: IO[bytes]) -> str:
+    """ffmpeg's log, or its first and last megabyte when a damaged file made it longer."""
+    size = log.seek(0, os.SEEK_END)
+    log.seek(0)
+    if size <= 2 * _LOG_KEPT:
+        return log.read().decode("utf-8", "replace")
+    head = log.read(_LOG_KEPT)
+    log.seek(size - _LOG_KEPT)
+    return (head + b"\n" + log.read()).decode("utf-8", "replace")
 
 
 def _no_space(path: Path, folder: Path, needed: int) -> StageError:
@@ -324,10 +271,12 @@ def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[
     sha256 and decoded duration) and a :class:`PcmFile` to read windows from. The samples go
     to a private temporary folder (``tmp_dir``, else ``$TMPDIR``; 64 kB per second of audio),
     which is removed when the block ends, also on error or interrupt. Bad input raises
-    :class:`InputError` before anything is yielded.
+    :class:`InputError` before anything is yielded. A recording cut short or damaged is
+    decoded as far as it goes, and ``info.warnings`` says so (:mod:`minutes.truncation`).
     """
     p = Path(path).expanduser()
-    info = probe(p)
+    probed = examine(p)
+    info = probed.info
     with _scratch(tmp_dir) as folder:
         out = folder / "audio.f32"
         size = int(info.duration * SAMPLE_RATE * _SAMPLE_BYTES)
@@ -339,25 +288,29 @@ def decoded(path: str | Path, *, tmp_dir: str | Path | None = None) -> Iterator[
                 size // 2**20,
                 folder.parent,
             )
-        samples, digest = _decode_to(
-            p, out, sample_rate=SAMPLE_RATE, expected_seconds=info.duration, hash_source=True
-        )
-        duration = samples / SAMPLE_RATE
+        done = _decode_to(p, out, sample_rate=SAMPLE_RATE, expected_seconds=info.duration, hash_source=True)
+        duration = done.samples / SAMPLE_RATE
         if duration < MIN_DURATION:
             raise InputError(
                 f"{p}: only {duration:.2f} s of audio could be decoded; recordings must be at least "
                 f"{MIN_DURATION:g} s long"
             )
-        yield replace(info, sha256=digest, duration=round(duration, 3)), PcmFile(out, samples)
+        warnings = decode_warnings(
+            p, fmt=info.format, stated=probed.stated, decoded=duration, stderr=done.errors
+        )
+        for warning in warnings:  # the result carries it to the user; the log keeps it for -v
+            log.info("%s: %s", p, warning)
+        facts = replace(info, sha256=done.digest, duration=round(duration, 3), warnings=warnings)
+        yield facts, PcmFile(out, done.samples)
 
 
 def decode(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Waveform:
     """Decode the first audio track to mono float32 at ``sample_rate``, all in memory."""
-    _check_file(path)
+    check_file(path)
     with _scratch() as folder:
         out = folder / "audio.f32"
-        samples, _ = _decode_to(path, out, sample_rate=sample_rate)
-        return PcmFile(out, samples).read()
+        done = _decode_to(path, out, sample_rate=sample_rate)
+        return PcmFile(out, done.samples).read()
 
 
 def load(path: str | Path) -> tuple[AudioInfo, Waveform]:

@@ -121,6 +121,9 @@ class AudioInfo:
     channels: int
     codec: str = ""
     format: str = ""
+    warnings: tuple[str, ...] = ()
+    """What a reader of the transcript should know about the file: cut short, or damaged (one
+    plain sentence each; see :mod:`minutes.truncation`). Stored with the meeting's ingest stage."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def _check_everything_done_once(folder: Path, log: Path) -> None:
         assert s.scalar(select(func.count()).select_from(Recording)) == RECORDINGS
         assert sorted(j.meeting_id for j in jobs) == sorted(m.id for m in meetings)
         per_meeting = Counter(s.scalars(select(StageRun.meeting_id)))
-        assert set(per_meeting.values()) == {4}  # transcribe, diarize, recover, attribute: once each
+        assert set(per_meeting.values()) == {5}  # ingest, transcribe, diarize, recover, attribute: once each
 
 
 def _report(proc: subprocess.Popen[str]) -> tuple[dict[str, Any], str]:

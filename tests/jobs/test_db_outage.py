@@ -377,7 +377,7 @@ def test_a_batch_rides_out_an_outage_and_does_every_job_once(
         assert len(meetings) == 5 and {m.status for m in meetings} == {"done"}
         assert sorted(j.meeting_id or 0 for j in jobs) == sorted(m.id for m in meetings)
         per_meeting = Counter(s.scalars(select(StageRun.meeting_id)))
-        assert set(per_meeting.values()) == {4}  # transcribe, diarize, recover, attribute: once each
+        assert set(per_meeting.values()) == {5}  # ingest, transcribe, diarize, recover, attribute: once each
         first_try = {Path(j.path).name for j in jobs if j.attempts == 1}
     # Only a stage whose write was cut in flight is computed again (then its job shows 2 attempts).
     finished = Counter((stage, name) for _pid, event, stage, name in slow.events(slow_env) if event == "end")
@@ -425,4 +425,4 @@ def test_an_outage_longer_than_db_wait_ends_the_worker_cleanly_and_the_job_resum
     with store.session_scope(direct) as s:
         job = get_job(s, job_id)
         assert (job.status, job.attempts) == ("done", 2)
-        assert s.scalar(select(func.count()).select_from(StageRun)) == 4  # with recover
+        assert s.scalar(select(func.count()).select_from(StageRun)) == 5  # with ingest and recover

@@ -88,6 +88,7 @@ def test_each_stage_is_stored_as_soon_as_it_is_done() -> None:
     _processor(store, llm=FakeLLM(), parallel=False).process("standup.wav")
     assert store.writes == [
         ("open_meeting", 1),
+        ("save_stage:ingest", 1),
         ("set_status:processing", 1),
         ("save_stage:transcribe", 1),
         ("save_stage:diarize", 1),

@@ -37,7 +37,8 @@ def test_process_stores_utterances_speakers_and_provenance(tone: Path) -> None:
     assert doc.status == "done" and doc.language == "en"
     assert {u.speaker for u in doc.utterances} == {"SPEAKER_00", "SPEAKER_01"}
     stages = {st.stage: st for st in doc.stages}
-    assert set(stages) == {"transcribe", "diarize", "recover", "attribute"}
+    assert set(stages) == {"ingest", "transcribe", "diarize", "recover", "attribute"}
+    assert doc.audio.warnings == () and result.warnings == ()  # a whole recording, nothing to say
     assert stages["transcribe"].models[0].sha256 == "a" * 64
     assert stages["transcribe"].code_version
     assert {s for s, f in seen if f == 1.0} == {"ingest", "transcribe", "diarize", "recover", "attribute"}

@@ -71,17 +71,18 @@ class ProgressDisplay:
 
 
 def result_line(r: ProcessResult) -> str:
-    """One line per file: what a person scanning a batch needs."""
+    """One line per file: what a person scanning a batch needs (and one per warning below it)."""
     if r.status == "failed":
         return f"✗ {r.error}"
     took = sum(r.timings.values())
     what = "reused" if r.status == "reused" else f"done in {took:.1f} s"
     speakers = f"{r.speakers} speaker" + ("" if r.speakers == 1 else "s")
     utts = f"{r.utterances} utterance" + ("" if r.utterances == 1 else "s")
-    return (
+    line = (
         f"✓ meeting {r.meeting_id}  {r.path}  {clock(r.duration)}  {r.language or '?'}  "
         f"{speakers}, {utts}  ({what}{edits_note(r.edits, r.meeting_id)})"
     )
+    return "\n".join([line, *(f"  ⚠ {w}" for w in r.warnings)])
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -1,5 +1,6 @@
 """Reading meetings back: the list of stored meetings, and one meeting as a :class:`MeetingDoc`
-(with its word timings, speaker turns and speech coverage only when asked)."""
+(with its word timings and speaker turns only when asked; speech coverage and the recording's
+warnings from their stages)."""
 
 from __future__ import annotations
 
@@ -128,17 +129,39 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns
     meeting = session.scalars(query).one_or_none()
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}; `minutes list` shows the ids")
-    doc = replace(_meeting_doc(meeting, words=words), speech_coverage=speech_coverage(session, meeting_id))
+    doc, notes = _meeting_doc(meeting, words=words), stage_notes(session, meeting_id)
+    doc = replace(
+        doc, audio=replace(doc.audio, warnings=notes.warnings), speech_coverage=notes.speech_coverage
+    )
     return replace(doc, turns=speaker_turns(session, meeting_id=meeting_id)) if turns else doc
+
+
+@dataclass(frozen=True, slots=True)
+class StageNotes:
+    """What a reader is told about a meeting's transcript, from its stored stages (one query)."""
+
+    speech_coverage: float | None  # share of the diarized speech with words (``recover``); None: not measured
+    warnings: tuple[
+        str, ...
+    ]  # about the recording: cut short, damaged (``ingest``); () if none or not recorded
+
+
+def stage_notes(session: Session, meeting_id: int) -> StageNotes:
+    """The speech coverage (:mod:`minutes.pipeline.recover`) and the recording's warnings
+    (:mod:`minutes.truncation`) of a meeting; empty for one processed before they existed."""
+    query = select(StageRun.stage, StageRun.payload).where(
+        StageRun.meeting_id == meeting_id, StageRun.stage.in_(("recover", "ingest"))
+    )
+    payloads: dict[str, Any] = {stage: payload or {} for stage, payload in session.execute(query)}
+    share = payloads.get("recover", {}).get("coverage", {}).get("share")
+    warnings = tuple(str(w) for w in payloads.get("ingest", {}).get("warnings", ()))
+    return StageNotes(None if share is None else float(share), warnings)
 
 
 def speech_coverage(session: Session, meeting_id: int) -> float | None:
     """Share of the meeting's diarized speech that has words, from its stored ``recover`` stage
     (:mod:`minutes.pipeline.recover`); ``None`` for a meeting processed before it existed."""
-    query = select(StageRun.payload).where(StageRun.meeting_id == meeting_id, StageRun.stage == "recover")
-    payload = session.scalars(query).one_or_none()
-    share = (payload or {}).get("coverage", {}).get("share")
-    return None if share is None else float(share)
+    return stage_notes(session, meeting_id).speech_coverage
 
 
 def speaker_turns(session: Session, *, meeting_id: int) -> tuple[SpeakerTurn, ...]:

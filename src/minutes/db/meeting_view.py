@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.kept_edits import left_edits
-from minutes.db.meeting_doc import speech_coverage
+from minutes.db.meeting_doc import stage_notes
 from minutes.db.tables import (
     ChapterRow,
     Meeting,
@@ -112,6 +112,7 @@ class MeetingView:
     summary_check: SummaryCheck | None = None  # what the check removed or fixed; None: not recorded
     speech_coverage: float | None = None  # share of the speech with words; None: not measured
     left_edits: tuple[LeftEdit, ...] = ()  # a person's edits re-runs could not carry (kept, listed)
+    warnings: tuple[str, ...] = ()  # about the recording: cut short, damaged (minutes.truncation)
 
     @property
     def span(self) -> float:
@@ -212,6 +213,7 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
         utterances, [Speaker(label=label, name=name, talk_time=t) for label, name, t in speakers]
     )
     starts = {u.index: u.start for u in utterances}
+    notes = stage_notes(session, meeting_id)
 
     def evidence(indexes: list[int]) -> tuple[Evidence, ...]:
         return tuple(Evidence(i, starts.get(i)) for i in indexes)
@@ -232,8 +234,9 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
         utterances=utterances,
         summary=tuple(p.strip() for p in summary.split("\n\n") if p.strip()) if summary is not None else None,
         summary_check=check,
-        speech_coverage=speech_coverage(session, meeting_id),
+        speech_coverage=notes.speech_coverage,
         left_edits=left_edits(session, meeting_id=meeting_id),
+        warnings=notes.warnings,
         items=tuple(
             ItemView(
                 position=i.position,

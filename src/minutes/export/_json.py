@@ -4,6 +4,9 @@ The document mirrors :class:`~minutes.types.MeetingDoc` field by field, so ``fro
 gives back an equal document. Stage and minutes ``options`` are stored as JSON: values that JSON has
 no type for (tuples, paths, sets) come back as their JSON form (lists, strings). ``minutes`` is null
 for a meeting never summarized, and may be missing from exports written before it existed.
+``warnings`` lists what ingest found wrong with the recording (cut short, damaged), one sentence
+each (``[]`` for a whole file); it is the recording's (``MeetingDoc.audio.warnings``), shown at
+the top level where a reader looks first.
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
         "meeting_date": doc.meeting_date,
         "language": doc.language,
         "speech_coverage": doc.speech_coverage,
+        "warnings": list(a.warnings),
         "error": doc.error,
         "audio": {
             "path": a.path,
@@ -195,6 +199,7 @@ def _doc_from_dict(data: dict[str, Any]) -> MeetingDoc:
             channels=a["channels"],
             codec=a.get("codec", ""),
             format=a.get("format", ""),
+            warnings=tuple(str(w) for w in data.get("warnings", ())),
         ),
         speakers=tuple(
             Speaker(label=s["label"], name=s.get("name"), talk_time=s.get("talk_time", 0.0))

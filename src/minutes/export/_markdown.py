@@ -58,6 +58,7 @@ def metadata_section(doc: MeetingDoc) -> str:
         f"| {md_escape(doc.language or 'unknown')} | {len(times)} |",
     ]
     parts = ["\n".join(rows)]
+    parts += [f"> ⚠ The recording: {md_escape(w)}" for w in doc.audio.warnings]
     if times:
         total = sum(t for _, t in times)
         speaker_rows = ["| Speaker | Talk time | Share |", "|---|---:|---:|"]

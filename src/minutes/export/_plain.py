@@ -54,7 +54,8 @@ def minutes_block(doc: MeetingDoc) -> list[str]:
 
 
 def to_txt(doc: MeetingDoc) -> str:
-    """A header (title, date, duration), then ``[HH:MM:SS] Name: text``, one utterance per line.
+    """A header (title, date, duration, a ``Warning:`` line per problem with the recording), then
+    ``[HH:MM:SS] Name: text``, one utterance per line.
 
     A meeting with minutes gets a ``MINUTES`` block between the header and the transcript.
     """
@@ -62,6 +63,7 @@ def to_txt(doc: MeetingDoc) -> str:
         display_title(doc),
         f"Date: {meeting_date(doc)}",
         f"Duration: {clock(doc.audio.duration, nearest=True)}",
+        *(f"Warning: {squash(w)}" for w in doc.audio.warnings),
         "",
         *minutes_block(doc),
     ]

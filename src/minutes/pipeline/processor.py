@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from minutes import __version__, audio
 from minutes.asr import Transcriber
 from minutes.attribute import AttributeOptions, attribute, speakers
+from minutes.cache import cache_key
 from minutes.diarize import Diarizer
 from minutes.errors import MinutesError, StageError
 from minutes.pipeline.recover import RecoverOptions, Recovery
@@ -58,6 +59,7 @@ class ProcessResult:
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
     # What became of a person's edits the run replaced: Carried.to_dict() ({} from older results).
     edits: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # about the recording: cut short, damaged (AudioInfo.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +74,7 @@ class ProcessResult:
             "stages": self.stages,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "edits": self.edits,
+            "warnings": list(self.warnings),
         }
 
 
@@ -125,6 +128,7 @@ class MeetingProcessor:
             meeting = self.store.open_meeting(
                 info, title=title or Path(path).stem, meeting_date=meeting_date or _mtime(path)
             )
+            self._record_ingest(meeting.id, info, timings["ingest"])
             cached = {} if force else self._cached(meeting.id, keys)
             run: ModelRun | None = None
             recovery: tuple[Recovery, str, float] | None = None
@@ -174,10 +178,22 @@ class MeetingProcessor:
             timings["summarize"] = seconds
         status = "reused" if run is None and how != "ran" else "done"
         return replace(
-            self._result(info.path, meeting.id, status, stages, timings), edits=(edits + ticks).to_dict()
+            self._result(info.path, meeting.id, status, stages, timings, info.warnings),
+            edits=(edits + ticks).to_dict(),
         )
 
     # -- steps -------------------------------------------------------------------------
+
+    def _record_ingest(self, meeting_id: int, info: AudioInfo, seconds: float) -> None:
+        """Store what ingest found about the recording (its warnings: cut short, damaged) as the
+        meeting's ``ingest`` stage, so every reader sees them; written only when it changed."""
+        payload: StagePayload = {"warnings": list(info.warnings)}
+        stored = self.store.stage(meeting_id, "ingest")
+        if stored is not None and stored[1] == payload:
+            return
+        key = cache_key(audio_sha256=info.sha256, stage="ingest", options={}, models=())
+        record = StageRecord("ingest", key, (), {}, __version__, seconds)
+        self.store.save_stage(meeting_id, record=record, payload=payload)
 
     def _cached(self, meeting_id: int, keys: dict[str, str]) -> dict[str, StagePayload]:
         """The stored results whose cache key is still the stage's key."""
@@ -274,7 +290,13 @@ class MeetingProcessor:
             log.exception("could not record the failure of meeting %s", meeting_id)
 
     def _result(
-        self, path: str, meeting_id: int, status: str, stages: dict[str, str], timings: dict[str, float]
+        self,
+        path: str,
+        meeting_id: int,
+        status: str,
+        stages: dict[str, str],
+        timings: dict[str, float],
+        warnings: tuple[str, ...],
     ) -> ProcessResult:
         doc = self.store.load_meeting(meeting_id)
         return ProcessResult(
@@ -287,6 +309,7 @@ class MeetingProcessor:
             utterances=len(doc.utterances),
             stages=stages,
             timings=timings,
+            warnings=warnings,
         )
 
 
