@@ -211,7 +211,13 @@ def test_serve_runs_one_uvicorn_process_and_a_worker_it_stops(served: dict[str, 
     assert result.exit_code == 0, result.output
     assert "serving on http://127.0.0.1:8123/" in result.output
     assert "no user yet: create the first with `minutes users create NAME --admin`" in result.output
-    assert served["kwargs"] == {"host": "127.0.0.1", "port": 8123, "workers": 1, "log_level": "info"}
+    assert served["kwargs"] == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "workers": 1,
+        "log_level": "info",
+        "use_colors": False,  # its log passes the visible output too (cli/terminal.py)
+    }
     assert served["app"].state.settings.upload_max_bytes == 10 * 1024 * 1024
     ((cmd, child),) = served["children"]
     assert cmd[0] == sys.executable and cmd[-2:] == ["worker", "--forever"]

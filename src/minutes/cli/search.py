@@ -88,9 +88,9 @@ def _jsonable(hit: Any) -> dict[str, Any]:
 
 
 def _print(hits: Sequence[Any], *, total: int, capped: bool, offset: int, lines: bool) -> None:
-    from rich.console import Console
+    from minutes.cli.terminal import console as visible_console
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = visible_console(highlight=False, soft_wrap=True)
     plain = console.color_system is None
     what = "matching line" if lines else "matching item"
     count = f"{total}+" if capped else f"{total}"  # capped: the search stopped at `total` matches

@@ -10,6 +10,7 @@ import click
 from minutes.cli import actor
 from minutes.cli.errors import EXIT_USAGE, errors, fail
 from minutes.cli.store import sessions
+from minutes.controls import one_line
 
 # --- meetings: team and shares -----------------------------------------------------------------
 
@@ -105,8 +106,8 @@ def audit(user: str | None, action: str | None, meeting_id: int | None, limit: i
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
-            when, who = str(row["at"])[:19], row["user"] or "-"
-            click.echo(f"{when}  {who}  {row['action']}  {row['object']}  {detail}".rstrip())
+            fields = (str(row["at"])[:19], row["user"] or "-", row["action"], row["object"], detail)
+            click.echo("  ".join(one_line(str(f)) for f in fields).rstrip())  # a name cannot forge a line
 
 
 COMMANDS: tuple[click.Command, ...] = (meetings, audit)

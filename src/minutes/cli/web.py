@@ -147,7 +147,10 @@ def serve(
     worker = None if no_worker else _start_worker()
     previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
-        uvicorn.run(create_app(settings, factory), host=host, port=port, workers=1, log_level="info")
+        # No colour codes in the log: what is printed is made visible (cli/terminal.py), theirs too.
+        uvicorn.run(
+            create_app(settings, factory), host=host, port=port, workers=1, log_level="info", use_colors=False
+        )
     except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down already
         click.echo("minutes: stopped", err=True)
     finally:
