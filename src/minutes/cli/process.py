@@ -19,7 +19,7 @@ from minutes.cli.options import (
     recording_options,
     threads_option,
 )
-from minutes.cli.params import plain_text
+from minutes.cli.params import ID, plain_text
 from minutes.errors import MinutesError
 from minutes.pipeline import ProcessResult
 
@@ -136,7 +136,7 @@ def process_files(
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--force", is_flag=True, help="Rewrite the minutes even if nothing changed.")
 @preset_option
 @threads_option

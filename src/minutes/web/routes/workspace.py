@@ -17,8 +17,9 @@ from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas, uploads
 from minutes.web.deps import CurrentActor, Db, settings_of
+from minutes.web.params import Id, Index, Page, parse_id
 from minutes.web.routes.auth import safe_next
-from minutes.web.routes.pages import parse_date, parse_int
+from minutes.web.routes.pages import parse_date
 from minutes.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +47,7 @@ async def _store_all(request: Request, db: Db, actor: Actor, form: FormData) -> 
     if len(files) > MAX_FILES:
         raise ConfigError(f"{len(files)} files is too many for one upload; send at most {MAX_FILES}")
     raw_team, raw_title = form.get("team"), form.get("title")
-    team_id = parse_int(raw_team if isinstance(raw_team, str) else None, "team")
+    team_id = parse_id(raw_team if isinstance(raw_team, str) else None, "team")
     title = raw_title.strip() if isinstance(raw_title, str) and raw_title.strip() else None
     if title and len(files) > 1:
         raise ConfigError("a title names one meeting; upload one file with it, or leave the title out")
@@ -117,7 +118,7 @@ def search_page(
     speaker: Annotated[str | None, Query(max_length=256)] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
-    page: Annotated[int, Query(ge=1, le=500)] = 1,
+    page: Annotated[Page, Query(le=500)] = 1,
 ) -> Response:
     found, error = None, None
     if q.strip():
@@ -186,8 +187,8 @@ def actions_page(
 def tick_from_list(
     db: Db,
     actor: CurrentActor,
-    meeting_id: int,
-    position: int,
+    meeting_id: Id,
+    position: Index,
     done: Annotated[str, Form(max_length=8)] = "1",
     next: Annotated[str, Form(max_length=2048)] = "/actions",
 ) -> Response:
