@@ -5,6 +5,8 @@
     ├── ModelNotFoundError       a model cannot be found locally; says which package or path provides it
     ├── ConfigError              a setting or option has a bad value; lists the valid choices
     │   └── QueryError           a search query cannot be used (empty, too long, a bare ``*``)
+    ├── InvalidValue             a value given to store or look up cannot be: control characters
+    │                            in a name, title or line, a NUL byte (the web answers 422)
     ├── NotFoundError            a meeting (or other stored object) does not exist, or the user may
     │                            not see it (the same answer, so existence does not leak)
     ├── StageError               a pipeline stage failed on valid input
@@ -54,6 +56,12 @@ class ConfigError(MinutesError):
 
 class NotFoundError(MinutesError):
     """A stored object does not exist."""
+
+
+class InvalidValue(MinutesError):
+    """A value given to be stored or looked up cannot be: a control character in a name, a title
+    or a corrected line, or a NUL byte in any text (PostgreSQL cannot hold one). The message names
+    the value and the character."""
 
 
 class StageError(MinutesError):

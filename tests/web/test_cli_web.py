@@ -217,6 +217,7 @@ def test_serve_runs_one_uvicorn_process_and_a_worker_it_stops(served: dict[str, 
         "workers": 1,
         "log_level": "info",
         "proxy_headers": False,  # the app decides whom to believe (web/proxy.py), not uvicorn
+        "use_colors": False,  # its log passes the visible output too (cli/terminal.py)
     }
     assert served["app"].state.settings.upload_max_bytes == 10 * 1024 * 1024
     assert served["app"].state.settings.proxy_from == ()

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from minutes.accounts import security
+from minutes.controls import refuse_controls
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
 from minutes.db.repo import meeting_row
 from minutes.db.tables import Meeting, record_of, utcnow
@@ -75,13 +76,13 @@ def check_password(password: str) -> None:
 def create_user(
     session: Session, *, username: str, password: str, admin: bool = False, display_name: str | None = None
 ) -> User:
-    name = normalize_username(username)
+    name = normalize_username(refuse_controls(username.strip(), "the user name"))
     check_password(password)
     if session.scalars(select(User.id).where(User.username == name)).first() is not None:
         raise ConfigError(f"a user named {name!r} exists already; pick another name")
     user = User(
         username=name,
-        display_name=(display_name or "").strip() or None,
+        display_name=refuse_controls((display_name or "").strip(), "the display name") or None,
         password_hash=security.hash_password(password),
         is_admin=admin,
     )
@@ -142,7 +143,7 @@ def list_users(session: Session) -> list[UserInfo]:
 
 
 def create_team(session: Session, *, name: str) -> Team:
-    clean = " ".join(name.split())
+    clean = " ".join(refuse_controls(name.strip(), "the team name").split())
     if not clean or len(clean) > 128:
         raise ConfigError(f"team name {name!r} is not valid; use 1-128 characters")
     if _find_team(session, clean) is not None:
@@ -259,7 +260,7 @@ def meeting_shares(session: Session, *, meeting_id: int) -> list[str]:
 
 def create_api_token(session: Session, *, user_id: int, name: str) -> tuple[TokenInfo, str]:
     """A new token for a user; returns its description and the token, which is shown only once."""
-    label = " ".join(name.split())
+    label = " ".join(refuse_controls(name.strip(), "the token name").split())
     if not label or len(label) > 128:
         raise ConfigError(f"token name {name!r} is not valid; use 1-128 characters (e.g. 'nightly batch')")
     raw = security.new_api_token()

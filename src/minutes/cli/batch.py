@@ -19,6 +19,7 @@ import click
 
 from minutes.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, INTERRUPTED, errors, fail
 from minutes.cli.options import Decorator, Recording, recording_options, stack, threads_option
+from minutes.cli.params import COUNT
 from minutes.cli.queue_view import Printer, say_report
 from minutes.db.engine import DB_WAIT_SECONDS
 from minutes.jobs import DEFAULT_MAX_ATTEMPTS, LocalPool, Watcher, expand, list_jobs
@@ -30,7 +31,7 @@ from minutes.jobs.supervise import stop_on_sigterm, until_finished, until_idle, 
 if TYPE_CHECKING:
     from minutes.jobs.dask_pool import DaskPool
 
-_count = click.IntRange(min=1)
+_count = COUNT
 
 # Said after "cannot reach the database ..., giving up" by the commands that run jobs.
 RESUME = (

@@ -3,7 +3,9 @@
 Library errors (:class:`~minutes.errors.MinutesError`) become one line on stderr and an exit
 status here and nowhere else: ``DatabaseUnavailableError`` (or a SQLAlchemy error that means the
 database cannot be reached) exits 69, any other ``MinutesError`` exits 1. Commands wrap their
-library calls in :func:`errors`; :class:`RootGroup` catches what escapes a command.
+library calls in :func:`errors`; :class:`RootGroup` catches what escapes a command, and runs
+every command with its output made visible (:func:`minutes.cli.terminal.visible_output`: control
+characters in stored text are shown, never obeyed by the terminal).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, NoReturn
 
 import click
 
+from minutes.cli.terminal import visible_output
 from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError, MinutesError
 
 EXIT_FAILED = 1
@@ -58,7 +61,12 @@ def database_down(exc: BaseException) -> None:
 
 
 class RootGroup(click.Group):
-    """The ``minutes`` group: whichever command meets an unreachable database says so in one line."""
+    """The ``minutes`` group: whichever command meets an unreachable database says so in one line,
+    and what any command prints goes through :func:`~minutes.cli.terminal.visible_output`."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with visible_output():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

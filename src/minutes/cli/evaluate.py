@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from minutes.cli.errors import errors
+from minutes.cli.params import ID
 from minutes.cli.store import sessions
 
 _FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 @click.command("eval")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--transcript", type=_FILE, help="Reference words: plain text, or STM (.stm) for cpWER too.")
 @click.option("--rttm", type=_FILE, help="Reference speaker turns (RTTM) for DER.")
 @click.option("--items", type=_FILE, help="Reference decisions and action items (JSON, see docs/eval.md).")

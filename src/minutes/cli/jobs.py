@@ -7,6 +7,7 @@ import json
 import click
 
 from minutes.cli.errors import EXIT_USAGE, errors, fail
+from minutes.cli.params import COUNT, ID
 from minutes.cli.queue_view import jobs_table
 from minutes.cli.store import sessions
 from minutes.db.jobs import JOB_STATUSES
@@ -16,7 +17,7 @@ from minutes.jobs import list_jobs, retry_jobs
 @click.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(JOB_STATUSES), help="Only jobs in this state.")
 @click.option("--batch", "batch_name", help="Only jobs of this batch.")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest first).")
+@click.option("--limit", type=COUNT, help="Show at most this many (newest first).")
 @click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
 @click.pass_context
 def jobs(
@@ -36,7 +37,7 @@ def jobs(
 
 
 @jobs.command("retry")
-@click.argument("ids", nargs=-1, type=click.IntRange(min=1))
+@click.argument("ids", nargs=-1, type=ID)
 @click.option("--failed", is_flag=True, help="Every failed job (of --batch, if given).")
 @click.option("--batch", "batch_name", help="With --failed: only this batch's failed jobs.")
 def jobs_retry(ids: tuple[int, ...], failed: bool, batch_name: str | None) -> None:

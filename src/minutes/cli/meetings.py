@@ -10,11 +10,12 @@ import click
 
 from minutes.cli import actor
 from minutes.cli.errors import errors
+from minutes.cli.params import COUNT, ID
 from minutes.cli.store import sessions
 
 
 @click.command("list")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest first).")
+@click.option("--limit", type=COUNT, help="Show at most this many (newest first).")
 @click.option(
     "--json", "as_json", is_flag=True, envvar="MINUTES_LIST_JSON", help="JSON array instead of a table."
 )
@@ -34,7 +35,7 @@ def list_(limit: int | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 def show(meeting_id: int) -> None:
     """Show a meeting: facts, speakers and the speaker-attributed transcript."""
     from minutes import db as store
@@ -54,7 +55,7 @@ def show(meeting_id: int) -> None:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option(
     "-f",
     "--format",
@@ -105,8 +106,8 @@ def actions(owner: str | None, status: str | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
-@click.argument("item", type=click.IntRange(min=1))
+@click.argument("meeting_id", type=ID)
+@click.argument("item", type=COUNT)
 @click.option("--undo", is_flag=True, help="Mark it open again.")
 def done(meeting_id: int, item: int, undo: bool) -> None:
     """Tick action item ITEM (as numbered by `minutes actions`) of a meeting as done."""
@@ -118,7 +119,7 @@ def done(meeting_id: int, item: int, undo: bool) -> None:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.argument("label")
 @click.argument("name")
 def rename(meeting_id: int, label: str, name: str) -> None:
@@ -131,7 +132,7 @@ def rename(meeting_id: int, label: str, name: str) -> None:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(meeting_id: int, yes: bool) -> None:
     """Delete a meeting: transcript, speakers, minutes, search entries, jobs and its uploaded file.

@@ -19,6 +19,7 @@ from minutes.cli.options import (
     recording_options,
     threads_option,
 )
+from minutes.cli.params import ID, plain_text
 from minutes.errors import MinutesError
 from minutes.pipeline import ProcessResult
 
@@ -27,7 +28,9 @@ from minutes.pipeline import ProcessResult
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @recording_options
 @threads_option
-@click.option("--title", help="Meeting title (one file only) [default: file name].")
+@click.option(
+    "--title", callback=plain_text("the title"), help="Meeting title (one file only) [default: file name]."
+)
 @click.option(
     "--date",
     "meeting_date",
@@ -133,7 +136,7 @@ def process_files(
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--force", is_flag=True, help="Rewrite the minutes even if nothing changed.")
 @preset_option
 @threads_option

@@ -45,28 +45,32 @@ class LiveBars:
     """One bar per running job on stderr (a terminal only)."""
 
     def __init__(self) -> None:
-        from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        from minutes.cli.terminal import console
 
         self._progress = Progress(
             TextColumn("[bold]{task.fields[name]:<28}[/] {task.description:<10}"),
             BarColumn(),
             TaskProgressColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console(stderr=True),
             transient=True,
         )
         self._tasks: dict[int, Any] = {}
         self._progress.start()
 
     def show(self, job: JobInfo) -> None:
+        from rich.markup import escape
+
         task = self._tasks.get(job.id)
         if job.status != "running":
             if task is not None:
                 self._progress.remove_task(self._tasks.pop(job.id))
             return
         if task is None:
-            task = self._tasks[job.id] = self._progress.add_task("", total=1.0, name=job.name[:28])
+            name = escape(job.name[:28])  # a file name is text, not rich markup
+            task = self._tasks[job.id] = self._progress.add_task("", total=1.0, name=name)
         self._progress.update(task, completed=job.progress, description=job.stage or "starting")
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from minutes.controls import one_line
 from minutes.pipeline import STAGES, ProcessResult
 from minutes.types import LeftEdit
 
@@ -42,15 +43,17 @@ class ProgressDisplay:
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
-            from rich.console import Console
+            from rich.markup import escape
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+            from minutes.cli.terminal import console
+
             self._progress = Progress(
-                TextColumn(f"[bold]{self.name[:28]:<28}[/] {{task.description:<10}}"),
+                TextColumn(f"[bold]{escape(f'{self.name[:28]:<28}')}[/] {{task.description:<10}}"),
                 BarColumn(),
                 TaskProgressColumn(),
                 TimeElapsedColumn(),
-                console=Console(stderr=True),
+                console=console(stderr=True),
                 transient=True,
             )
             self._progress.start()
@@ -86,6 +89,8 @@ def result_line(r: ProcessResult) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell; a cell is one line whatever it holds (``one_line``)."""
+    rows = [[one_line(c) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]

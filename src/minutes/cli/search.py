@@ -11,13 +11,14 @@ from typing import Any
 import click
 
 from minutes.cli.errors import errors
+from minutes.cli.params import OFFSET
 from minutes.cli.store import sessions
 
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="Hits to show.")
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many hits (the next page).")
+@click.option("--offset", type=OFFSET, default=0, help="Skip this many hits (the next page).")
 @click.option("--speaker", help="Only lines of speakers whose name contains this, or with this label.")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or after this day.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or before this day.")
@@ -88,9 +89,9 @@ def _jsonable(hit: Any) -> dict[str, Any]:
 
 
 def _print(hits: Sequence[Any], *, total: int, capped: bool, offset: int, lines: bool) -> None:
-    from rich.console import Console
+    from minutes.cli.terminal import console as visible_console
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = visible_console(highlight=False, soft_wrap=True)
     plain = console.color_system is None
     what = "matching line" if lines else "matching item"
     count = f"{total}+" if capped else f"{total}"  # capped: the search stopped at `total` matches

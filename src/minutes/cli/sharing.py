@@ -9,7 +9,9 @@ import click
 
 from minutes.cli import actor
 from minutes.cli.errors import EXIT_USAGE, errors, fail
+from minutes.cli.params import COUNT, ID
 from minutes.cli.store import sessions
+from minutes.controls import one_line
 
 # --- meetings: team and shares -----------------------------------------------------------------
 
@@ -27,7 +29,7 @@ def meetings() -> None:
 
 
 @meetings.command("assign")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--team", help="Team name or id.")
 @click.option("--no-team", is_flag=True, help="Take it out of its team (admins only see it then).")
 def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
@@ -44,7 +46,7 @@ def meetings_assign(meeting_id: int, team: str | None, no_team: bool) -> None:
 
 
 @meetings.command("share")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--user", "username", required=True, help="Who may read it.")
 def meetings_share(meeting_id: int, username: str) -> None:
     """Let a user read a meeting."""
@@ -58,7 +60,7 @@ def meetings_share(meeting_id: int, username: str) -> None:
 
 
 @meetings.command("unshare")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=ID)
 @click.option("--user", "username", required=True, help="Who may no longer read it.")
 def meetings_unshare(meeting_id: int, username: str) -> None:
     """Stop sharing a meeting with a user."""
@@ -77,8 +79,8 @@ def meetings_unshare(meeting_id: int, username: str) -> None:
 @click.command()
 @click.option("--user", help="Only this user's entries.")
 @click.option("--action", help="Only this action (view, export, delete, ...).")
-@click.option("--meeting", "meeting_id", type=int, help="Only entries about this meeting.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Newest N entries.")
+@click.option("--meeting", "meeting_id", type=ID, help="Only entries about this meeting.")
+@click.option("--limit", type=COUNT, default=50, show_default=True, help="Newest N entries.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def audit(user: str | None, action: str | None, meeting_id: int | None, limit: int, as_json: bool) -> None:
     """Show the audit log: who viewed, exported, edited or deleted what, newest first."""
@@ -105,8 +107,8 @@ def audit(user: str | None, action: str | None, meeting_id: int | None, limit: i
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
-            when, who = str(row["at"])[:19], row["user"] or "-"
-            click.echo(f"{when}  {who}  {row['action']}  {row['object']}  {detail}".rstrip())
+            fields = (str(row["at"])[:19], row["user"] or "-", row["action"], row["object"], detail)
+            click.echo("  ".join(one_line(str(f)) for f in fields).rstrip())  # a name cannot forge a line
 
 
 COMMANDS: tuple[click.Command, ...] = (meetings, audit)

@@ -9,6 +9,7 @@ import click
 
 from minutes.cli import actor
 from minutes.cli.errors import EXIT_USAGE, errors, fail
+from minutes.cli.params import ID
 from minutes.cli.store import sessions
 
 
@@ -151,7 +152,7 @@ def users_tokens(name: str) -> None:
 
 @users.command("revoke-token")
 @click.argument("name")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=ID)
 def users_revoke_token(name: str, token_id: int) -> None:
     """Revoke one of a user's API tokens (by the id `minutes users tokens` shows)."""
     from minutes import db as store

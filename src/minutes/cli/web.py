@@ -163,8 +163,11 @@ def serve(
     try:
         # The app believes forwarded headers from settings.proxy_from only (web/proxy.py); uvicorn's
         # own handling would believe them from 127.0.0.1 (its default) before the app could tell.
+        # No colour codes in the log: what is printed is made visible (cli/terminal.py), theirs too.
         app = create_app(settings, factory)
-        uvicorn.run(app, host=host, port=port, workers=1, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            app, host=host, port=port, workers=1, log_level="info", proxy_headers=False, use_colors=False
+        )
     except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down already
         click.echo("minutes: stopped", err=True)
     finally:

@@ -30,6 +30,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from minutes.db.nul import refuse_nul
 from minutes.errors import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     uses the WAL journal (readers do not block the writer) and waits up to 30 s for a lock.
     SQLite transactions are begun by SQLAlchemy rather than by the ``sqlite3`` module, so that
     schema changes roll back too (a failed migration leaves no half-built schema) and
-    savepoints work.
+    savepoints work. On both, text holding a NUL byte is refused before it is sent
+    (:mod:`minutes.db.nul`).
     Extra keyword arguments go to :func:`sqlalchemy.create_engine`.
     """
     parsed = make_url(url)
@@ -80,7 +82,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             given = {**parsed.query, **kwargs.get("connect_args", {})}
             extra = {k: v for k, v in _LIBPQ_DEFAULTS.items() if k not in given}
             kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **extra}
-        return create_engine(parsed, **kwargs)
+        return refuse_nul(create_engine(parsed, **kwargs))
 
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -95,7 +97,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_sqlite)
-    return engine
+    return refuse_nul(engine)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from minutes.carry import respell
+from minutes.controls import WHITESPACE, refuse_controls
 from minutes.db.kept_edits import carry_transcript, note_correction, store_transcript_edits
 from minutes.db.tables import (
     STATUSES,
@@ -279,7 +280,7 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
     if row is None:
         valid = ", ".join(r.label for r in rows) or "none yet (the meeting has no transcript)"
         raise NotFoundError(f"meeting {meeting_id} has no speaker {label!r}; its speakers are: {valid}")
-    row.name = (name or "").strip() or None
+    row.name = refuse_controls((name or "").strip(), "the speaker name") or None
     _touch(meeting)
     session.flush()
 
@@ -292,7 +293,7 @@ def correct_utterance(session: Session, *, meeting_id: int, index: int, text: st
     exports time the line by its text (as for a line without words). The correction is kept
     beside the machine's words, so a re-run can carry it (:mod:`minutes.db.kept_edits`).
     """
-    clean = " ".join(text.split())
+    clean = " ".join(refuse_controls(text, "the corrected line", allow=WHITESPACE).split())
     if not clean:
         raise ConfigError("a corrected line cannot be empty; delete words, not the whole line")
     meeting = meeting_row(session, meeting_id)

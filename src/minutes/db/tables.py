@@ -42,6 +42,11 @@ STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed")
 MINUTE_KINDS: tuple[str, ...] = ("decision", "action", "question")
 """The values ``minute_items.kind`` may take."""
 
+MAX_INTEGER = 2**31 - 1
+"""The largest value of an ``Integer`` column (ids, positions, indexes) on every backend: PostgreSQL's
+INTEGER is 32-bit. The interfaces bound the numbers they are given to it (``web/params.py``,
+``cli/params.py``)."""
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.

@@ -3,6 +3,11 @@
 Formatting is pure (``to_<format>(doc) -> str``); :func:`write` is the one function that touches
 the file system, and it replaces the target atomically. :func:`clock` and :func:`talk_times` are
 the helpers the web pages share with the exports, so a page and a file show the same numbers.
+
+What :func:`render` returns (every file written, download and printed export) holds no control
+character but newlines and tabs: one in the stored text is written ``\\u001b``
+(:func:`minutes.controls.visible`), since ``cat`` would let a terminal obey it. That is JSON's
+own escape, so a JSON export is still the same document.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from minutes.controls import visible
 from minutes.errors import ConfigError
 from minutes.export._common import clock, file_stem, slugify
 from minutes.export._json import SCHEMA, from_json, to_dict, to_json
@@ -58,11 +64,12 @@ def _check_format(fmt: str) -> str:
 
 
 def render(doc: MeetingDoc, fmt: str) -> str:
-    """The meeting in format ``fmt`` (one of :data:`FORMATS`, case-insensitive).
+    """The meeting in format ``fmt`` (one of :data:`FORMATS`, case-insensitive), control
+    characters in its text made visible (see the module docstring).
 
     Raises :class:`~minutes.errors.ConfigError` naming the bad format and the valid ones.
     """
-    return _RENDERERS[_check_format(fmt)](doc)
+    return visible(_RENDERERS[_check_format(fmt)](doc))
 
 
 def default_filename(doc: MeetingDoc, fmt: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minutes.audio import content_hash
+from minutes.controls import refuse_controls
 from minutes.db.jobs import JOB_STATUSES, Job
 from minutes.db.tables import Meeting, Recording, record_of, utcnow
 from minutes.errors import ConfigError, NotFoundError
@@ -125,6 +126,8 @@ def enqueue(
       ``meeting_id``).
     """
     opts = normalize_options(options)
+    if title is not None:
+        refuse_controls(title, "the title")
     if max_attempts < 1:
         raise ConfigError(f"max_attempts must be at least 1, got {max_attempts}")
     full = Path(path).expanduser().resolve()

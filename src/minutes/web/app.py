@@ -25,6 +25,7 @@ from minutes.errors import (
     DatabaseUnavailableError,
     Forbidden,
     InputError,
+    InvalidValue,
     LoginRequired,
     LoginThrottled,
     MinutesError,
@@ -231,6 +232,7 @@ def _install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AdminOnly, status_handler(403))
     app.add_exception_handler(ConfigError, status_handler(400))
     app.add_exception_handler(InputError, status_handler(400))
+    app.add_exception_handler(InvalidValue, status_handler(422))
     app.add_exception_handler(MinutesError, status_handler(400))
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from minutes.web.params import Id
+
 
 class Me(BaseModel):
     id: int
@@ -147,7 +149,7 @@ class ActionDone(BaseModel):
 
 
 class AssignTeam(BaseModel):
-    team_id: int | None
+    team_id: Id | None
 
 
 class Shares(BaseModel):

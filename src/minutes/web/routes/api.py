@@ -17,6 +17,7 @@ from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas
 from minutes.web.deps import CurrentActor, CurrentAuth, Db, UploadAuth, settings_of
+from minutes.web.params import Id, Index, Offset, parse_id
 from minutes.web.routes import pages
 from minutes.web.routes.workspace import receive_uploads
 
@@ -45,7 +46,7 @@ def list_meetings(
     actor: CurrentActor,
     filters: Annotated[pages.MeetingFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> schemas.MeetingList:
     assert actor.principal is not None
     query = filters.query()
@@ -59,7 +60,7 @@ def list_meetings(
 
 
 @router.get("/meetings/{meeting_id}", response_model=schemas.MeetingDetail, summary="One meeting")
-def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MeetingDetail:
+def get_meeting(db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.MeetingDetail:
     assert actor.principal is not None
     found = reads.view_meeting(db, actor, meeting_id)
     view = reads.meeting_page(db, actor.principal, meeting_id)
@@ -88,7 +89,7 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Meeting
 
 
 @router.delete("/meetings/{meeting_id}", response_model=schemas.Deleted, summary="Delete a meeting")
-def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Deleted:
+def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.Deleted:
     """Removes the meeting, its transcript, minutes and index entries, and the uploaded file."""
     deleted = deletion.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
@@ -100,7 +101,7 @@ def delete_meeting(request: Request, db: Db, actor: CurrentActor, meeting_id: in
 def transcript(
     db: Db,
     actor: CurrentActor,
-    meeting_id: int,
+    meeting_id: Id,
     words: Annotated[bool, Query(description="include word timings")] = False,
 ) -> JSONResponse:
     # Plain dicts straight to JSON (shape: schemas.Transcript, the response_model, for the OpenAPI
@@ -111,7 +112,7 @@ def transcript(
 
 
 @router.get("/meetings/{meeting_id}/minutes", response_model=schemas.MinutesOut, summary="The minutes")
-def minutes(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MinutesOut:
+def minutes(db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.MinutesOut:
     assert actor.principal is not None
     reads.view_meeting(db, actor, meeting_id)
     view = reads.meeting_page(db, actor.principal, meeting_id)
@@ -146,7 +147,7 @@ def minutes(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.MinutesOut:
     "/meetings/{meeting_id}/speakers/{label}", response_model=schemas.SpeakerOut, summary="Name a speaker"
 )
 def rename_speaker(
-    db: Db, actor: CurrentActor, meeting_id: int, label: str, body: schemas.RenameSpeaker
+    db: Db, actor: CurrentActor, meeting_id: Id, label: str, body: schemas.RenameSpeaker
 ) -> schemas.SpeakerOut:
     assert actor.principal is not None
     edits.rename_speaker(db, actor, meeting_id, label, body.name)
@@ -166,7 +167,7 @@ def rename_speaker(
     summary="Correct a transcript line",
 )
 def correct_utterance(
-    db: Db, actor: CurrentActor, meeting_id: int, index: int, body: schemas.CorrectUtterance
+    db: Db, actor: CurrentActor, meeting_id: Id, index: Index, body: schemas.CorrectUtterance
 ) -> schemas.CorrectedUtterance:
     text = edits.correct_utterance(db, actor, meeting_id, index, body.text)
     return schemas.CorrectedUtterance(index=index, text=text)
@@ -178,33 +179,33 @@ def correct_utterance(
     summary="Tick an action item done (or open again)",
 )
 def action_done(
-    db: Db, actor: CurrentActor, meeting_id: int, position: int, body: schemas.ActionDone
+    db: Db, actor: CurrentActor, meeting_id: Id, position: Index, body: schemas.ActionDone
 ) -> schemas.ActionDone:
     edits.set_action_done(db, actor, meeting_id, position, body.done)
     return body
 
 
 @router.put("/meetings/{meeting_id}/team", response_model=schemas.AssignTeam, summary="Move to a team")
-def assign_team(db: Db, actor: CurrentActor, meeting_id: int, body: schemas.AssignTeam) -> schemas.AssignTeam:
+def assign_team(db: Db, actor: CurrentActor, meeting_id: Id, body: schemas.AssignTeam) -> schemas.AssignTeam:
     edits.assign_team(db, actor, meeting_id, body.team_id)
     return body
 
 
 @router.get("/meetings/{meeting_id}/shares", response_model=schemas.Shares, summary="Who it is shared with")
-def shares(db: Db, actor: CurrentActor, meeting_id: int) -> schemas.Shares:
+def shares(db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.Shares:
     assert actor.principal is not None
     access.require_edit(db, actor.principal, meeting_id)
     return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
 
 
 @router.put("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Share")
-def share(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
+def share(db: Db, actor: CurrentActor, meeting_id: Id, username: str) -> schemas.Shares:
     edits.share(db, actor, meeting_id, username)
     return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
 
 
 @router.delete("/meetings/{meeting_id}/shares/{username}", response_model=schemas.Shares, summary="Unshare")
-def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> schemas.Shares:
+def unshare(db: Db, actor: CurrentActor, meeting_id: Id, username: str) -> schemas.Shares:
     edits.unshare(db, actor, meeting_id, username)
     return schemas.Shares(meeting_id=meeting_id, users=users.meeting_shares(db, meeting_id=meeting_id))
 
@@ -214,14 +215,14 @@ def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> sche
     summary="Export (md, json, txt, srt, vtt, rttm)",
     response_class=Response,
 )
-def export(db: Db, actor: CurrentActor, meeting_id: int, fmt: str) -> Response:
+def export(db: Db, actor: CurrentActor, meeting_id: Id, fmt: str) -> Response:
     return pages.export(db, actor, meeting_id, fmt)
 
 
 @router.get(
     "/meetings/{meeting_id}/media", summary="The recording (HTTP Range supported)", response_class=Response
 )
-def media(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+def media(request: Request, db: Db, actor: CurrentActor, meeting_id: Id) -> Response:
     return pages.media_response(request, db, actor, meeting_id)
 
 
@@ -234,7 +235,7 @@ def search(
     date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> schemas.SearchOut:
     found = reads.search(
         db,
@@ -299,15 +300,12 @@ def jobs(
     assert actor.principal is not None
     wanted = None
     if ids:
-        try:
-            wanted = [int(i) for i in ids.split(",") if i.strip()]
-        except ValueError:
-            raise ConfigError(f"ids={ids!r} must be job ids separated by commas") from None
+        wanted = [job_id for i in ids.split(",") if (job_id := parse_id(i, "ids")) is not None]
     found = reads.visible_jobs(db, actor.principal, ids=wanted, limit=limit)
     return [schemas.JobOut(**schemas.job_json(j)) for j in found]
 
 
 @router.get("/jobs/{job_id}", response_model=schemas.JobOut, summary="One job")
-def job(db: Db, actor: CurrentActor, job_id: int) -> schemas.JobOut:
+def job(db: Db, actor: CurrentActor, job_id: Id) -> schemas.JobOut:
     assert actor.principal is not None
     return schemas.JobOut(**schemas.job_json(reads.job_for(db, actor.principal, job_id)))

@@ -21,6 +21,7 @@ from minutes.web.deps import (
     client_ip,
     settings_of,
 )
+from minutes.web.params import Id, Page
 from minutes.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -177,7 +178,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(db: Db, actor: CurrentActor, token_id: int) -> Response:
+def revoke_token(db: Db, actor: CurrentActor, token_id: Id) -> Response:
     assert actor.principal is not None
     info = users.revoke_api_token(db, user_id=actor.principal.user_id, token_id=token_id)
     audit.record(
@@ -196,8 +197,8 @@ def audit_page(
     actor: AdminActor,
     user: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=32)] = None,
-    meeting: Annotated[int | None, Query(ge=1)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    meeting: Annotated[Id | None, Query()] = None,
+    page: Annotated[Page, Query()] = 1,
 ) -> Response:
     found = audit.entries(
         db,

@@ -23,6 +23,7 @@ from minutes.db.tables import STATUSES
 from minutes.errors import ConfigError
 from minutes.web import fragments
 from minutes.web.deps import CurrentActor, Db, settings_of
+from minutes.web.params import Id, Index, Page, parse_id
 from minutes.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,14 +39,6 @@ def parse_date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def parse_int(value: str | None, name: str) -> int | None:
-    if value is None or not value.strip():
-        return None
-    if not value.strip().isdigit():
-        raise ConfigError(f"{name}={value!r} is not a number")
-    return int(value.strip())
 
 
 class MeetingFilters(BaseModel):
@@ -71,7 +64,7 @@ class MeetingFilters(BaseModel):
         return catalog.MeetingQuery(
             date_from=parse_date(self.date_from, "from"),
             date_to=parse_date(self.date_to, "to"),
-            team_id=parse_int(self.team, "team"),
+            team_id=parse_id(self.team, "team"),
             person=self.person or None,
             text=self.q or None,
             status=self.status or None,
@@ -86,7 +79,7 @@ def meetings_page(
     db: Db,
     actor: CurrentActor,
     filters: Annotated[MeetingFilters, Query()],
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[Page, Query()] = 1,
     deleted: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     assert actor.principal is not None
@@ -124,7 +117,7 @@ def meeting_page(
     request: Request,
     db: Db,
     actor: CurrentActor,
-    meeting_id: int,
+    meeting_id: Id,
     t: Annotated[float | None, Query(ge=0)] = None,
 ) -> Response:
     assert actor.principal is not None
@@ -158,7 +151,7 @@ def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
 
 @router.post("/meetings/{meeting_id}/speakers/{label}")
 def rename_speaker(
-    db: Db, actor: CurrentActor, meeting_id: int, label: str, name: Annotated[str, Form(max_length=1024)] = ""
+    db: Db, actor: CurrentActor, meeting_id: Id, label: str, name: Annotated[str, Form(max_length=1024)] = ""
 ) -> Response:
     edits.rename_speaker(db, actor, meeting_id, label, name)
     return _back(meeting_id, "#speakers")
@@ -166,7 +159,7 @@ def rename_speaker(
 
 @router.post("/meetings/{meeting_id}/utterances/{index}")
 def correct_utterance(
-    db: Db, actor: CurrentActor, meeting_id: int, index: int, text: Annotated[str, Form(max_length=20000)]
+    db: Db, actor: CurrentActor, meeting_id: Id, index: Index, text: Annotated[str, Form(max_length=20000)]
 ) -> Response:
     edits.correct_utterance(db, actor, meeting_id, index, text)
     return _back(meeting_id, f"#u-{index}")
@@ -176,8 +169,8 @@ def correct_utterance(
 def action_done(
     db: Db,
     actor: CurrentActor,
-    meeting_id: int,
-    position: int,
+    meeting_id: Id,
+    position: Index,
     done: Annotated[str, Form(max_length=8)] = "1",
 ) -> Response:
     edits.set_action_done(db, actor, meeting_id, position, done not in ("0", "false", ""))
@@ -186,28 +179,28 @@ def action_done(
 
 @router.post("/meetings/{meeting_id}/team")
 def assign_team(
-    db: Db, actor: CurrentActor, meeting_id: int, team: Annotated[str, Form(max_length=16)] = ""
+    db: Db, actor: CurrentActor, meeting_id: Id, team: Annotated[str, Form(max_length=16)] = ""
 ) -> Response:
-    edits.assign_team(db, actor, meeting_id, parse_int(team, "team"))
+    edits.assign_team(db, actor, meeting_id, parse_id(team, "team"))
     return _back(meeting_id, "#access")
 
 
 @router.post("/meetings/{meeting_id}/shares")
 def share(
-    db: Db, actor: CurrentActor, meeting_id: int, username: Annotated[str, Form(max_length=64)]
+    db: Db, actor: CurrentActor, meeting_id: Id, username: Annotated[str, Form(max_length=64)]
 ) -> Response:
     edits.share(db, actor, meeting_id, username)
     return _back(meeting_id, "#access")
 
 
 @router.post("/meetings/{meeting_id}/shares/{username}/remove")
-def unshare(db: Db, actor: CurrentActor, meeting_id: int, username: str) -> Response:
+def unshare(db: Db, actor: CurrentActor, meeting_id: Id, username: str) -> Response:
     edits.unshare(db, actor, meeting_id, username)
     return _back(meeting_id, "#access")
 
 
 @router.get("/meetings/{meeting_id}/delete")
-def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: Id) -> Response:
     assert actor.principal is not None
     access.require_edit(db, actor.principal, meeting_id)
     view = reads.meeting_page(db, actor.principal, meeting_id)
@@ -215,7 +208,7 @@ def delete_confirm(request: Request, db: Db, actor: CurrentActor, meeting_id: in
 
 
 @router.post("/meetings/{meeting_id}/delete")
-def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: Id) -> Response:
     deleted = deletion.delete_meeting(db, actor, meeting_id, media_dir=settings_of(request).media_dir)
     db.commit()
     deletion.remove_media(deleted.media)
@@ -223,7 +216,7 @@ def delete(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Re
 
 
 @router.get("/meetings/{meeting_id}/export/{fmt}")
-def export(db: Db, actor: CurrentActor, meeting_id: int, fmt: str) -> Response:
+def export(db: Db, actor: CurrentActor, meeting_id: Id, fmt: str) -> Response:
     out = reads.export_meeting(db, actor, meeting_id, fmt)
     disposition = f'attachment; filename="{out.filename}"'
     return Response(out.text, media_type=out.media_type, headers={"Content-Disposition": disposition})
@@ -239,5 +232,5 @@ def media_response(request: Request, db: Db, actor: Actor, meeting_id: int) -> R
 
 
 @router.get("/meetings/{meeting_id}/media")
-def media(request: Request, db: Db, actor: CurrentActor, meeting_id: int) -> Response:
+def media(request: Request, db: Db, actor: CurrentActor, meeting_id: Id) -> Response:
     return media_response(request, db, actor, meeting_id)

@@ -28,8 +28,9 @@ from minutes.web.deps import (
     settings_of,
 )
 from minutes.web.multipart import ReceivedForm, receive_form
+from minutes.web.params import Id, Index, Page, parse_id
 from minutes.web.routes.auth import safe_next
-from minutes.web.routes.pages import parse_date, parse_int
+from minutes.web.routes.pages import parse_date
 from minutes.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +79,7 @@ async def _store_all(
     if not files:
         raise ConfigError("choose at least one recording to upload (form field 'files')")
     raw_team, raw_title = form.fields.get("team"), form.fields.get("title")
-    team_id = parse_int(raw_team, "team")
+    team_id = parse_id(raw_team, "team")
     title = raw_title.strip() if raw_title and raw_title.strip() else None
     if title and len(files) > 1:
         raise ConfigError("a title names one meeting; upload one file with it, or leave the title out")
@@ -150,7 +151,7 @@ def search_page(
     speaker: Annotated[str | None, Query(max_length=256)] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=32)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=32)] = None,
-    page: Annotated[int, Query(ge=1, le=500)] = 1,
+    page: Annotated[Page, Query(le=500)] = 1,
 ) -> Response:
     found, error = None, None
     if q.strip():
@@ -219,8 +220,8 @@ def actions_page(
 def tick_from_list(
     db: Db,
     actor: CurrentActor,
-    meeting_id: int,
-    position: int,
+    meeting_id: Id,
+    position: Index,
     done: Annotated[str, Form(max_length=8)] = "1",
     next: Annotated[str, Form(max_length=2048)] = "/actions",
 ) -> Response:
