@@ -139,3 +139,42 @@ def test_a_recording_warning_on_the_page_is_escaped_and_only_where_there_is_one(
     )
     plain = mona.client.get(f"/meetings/{world.meetings['sales']}").text
     assert "recording-warning" not in plain
+
+
+# Each accepted name ending, as ffmpeg writes such a file: (ending, ffmpeg output options).
+_ENDINGS = {
+    ".aiff": (), ".aif": ("-f", "aiff"), ".caf": (), ".au": (), ".w64": (), ".wv": (), ".ac3": (),
+    ".amr": ("-ar", "8000", "-c:a", "libopencore_amrnb"), ".mka": (), ".3gp": ("-c:a", "aac"),
+    ".avi": (), ".flv": ("-ar", "22050"), ".ts": (), ".mts": ("-f", "mpegts"), ".mpg": (),
+    ".mpeg": ("-f", "mpeg"), ".wmv": ("-f", "asf"), ".asf": (),
+}  # fmt: skip
+
+
+def test_every_format_the_allow_list_decodes_can_be_uploaded_by_its_usual_name(
+    world: World, api: Callable[[str], TestClient], tmp_path: Path
+) -> None:
+    """An AIFF, CAF, TS or MPG recording is queued like a WAV (the name endings follow the formats
+    of minutes.demuxers.ACCEPTED), and each ending accepted is one such a format has."""
+    import subprocess
+
+    files = []
+    for ending, options in _ENDINGS.items():
+        out = tmp_path / f"standup{ending}"
+        done = subprocess.run(
+            ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-ac", "1",
+             *options, str(out)],
+            capture_output=True, check=False,
+        )  # fmt: skip
+        if done.returncode == 0:  # an encoder this ffmpeg lacks (e.g. AMR) is not this test's subject
+            files.append(("files", (out.name, out.read_bytes(), "application/octet-stream")))
+    assert len(files) >= 15
+    assert {name for _, (name, _, _) in files} <= {f"standup{e}" for e in UPLOAD_EXTENSIONS}
+    results = []
+    for start in range(0, len(files), 20):
+        response = api("mona").post(
+            "/api/v1/uploads", files=files[start : start + 20], data={"team": str(world.teams["Sales"])}
+        )
+        assert response.status_code == 200, response.text
+        results += response.json()["results"]
+    assert [r["filename"] for r in results if r["error"]] == []
+    assert all(r["job_id"] for r in results)

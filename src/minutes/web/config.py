@@ -15,21 +15,9 @@ SECURE_COOKIE_MODES: tuple[str, ...] = ("auto", "always", "never")
 trusted proxy that says so: see :attr:`WebSettings.proxy_from`)."""
 
 UPLOAD_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        ".wav",
-        ".flac",
-        ".mp3",
-        ".m4a",
-        ".aac",
-        ".ogg",
-        ".oga",
-        ".opus",
-        ".webm",
-        ".mp4",
-        ".mkv",
-        ".mov",
-        ".wma",
-    }
+    # Each is a container of minutes.demuxers.ACCEPTED (tests/web/test_upload_media.py uploads one of each).
+    ".wav .w64 .aif .aiff .caf .au .flac .wv .ape .mp3 .aac .ac3 .amr .ogg .oga .opus .webm .mkv .mka "  # noqa: SIM905
+    ".mp4 .m4a .mov .3gp .wma .wmv .asf .avi .flv .ts .mts .mpg .mpeg".split()
 )
 """File name endings accepted for upload (the content is then checked with ffprobe)."""
 
