@@ -8,6 +8,7 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,10 @@ def _call(app: Any, *, token: str, body: bytes, sent: int) -> list[dict[str, Any
     async def send(message: dict[str, Any]) -> None:
         answers.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: an event loop left running in this one (the browser tests' Playwright)
+    # would make asyncio.run refuse.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return answers
 
 

@@ -129,7 +129,7 @@ def test_bad_files_are_refused_one_by_one(
     results = response.json()["results"]
     assert [r["filename"] for r in results] == ["notes.txt", "fake.wav", "empty.mp3", "good.wav"]
     assert results[0]["error"].startswith(
-        "notes.txt: .txt is not an accepted recording type; use one of: .aac"
+        "notes.txt: .txt is not an accepted recording type; use one of: .3gp, .aac"
     )
     assert results[1]["error"].startswith("fake.wav: not a readable audio or video file")
     assert results[2]["error"] == "empty.mp3: the file is empty"
