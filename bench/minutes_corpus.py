@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,8 @@ class KeepAll:
             field = next(k for k in props if k != "keep")
             said = prompt.rsplit(' said: "', 1)[-1].split('"\n', 1)[0]
             return json.dumps({"keep": True, field: said})
+        if "decisions" in props:
+            return json.dumps({"decisions": []})  # proposes nothing: the rules alone
         if "title" in props:
             return json.dumps({"title": "Part", "summary": "Discussed."})
         return json.dumps({"summary": "Meeting."})
@@ -138,18 +141,30 @@ class KeepAll:
         pass
 
 
-def from_summarizer(meeting: Meeting, llm: Any) -> list[Item]:
+def from_summarizer(meeting: Meeting, llm: Any) -> tuple[list[Item], list[Item]]:
+    """The summarizer's items (as :meth:`Summarizer.items` gives them), and the same less the
+    decisions the model proposed per chunk: both scored from one run of the model."""
     from minutes.summarize.summarizer import Summarizer
 
+    proposed: set[tuple[int, ...]] = set()  # evidence of the proposed decisions (no rule decision shares it)
+
+    class Recording(Summarizer):
+        def _propose(self, *args: Any, **kwargs: Any) -> Any:
+            found = super()._propose(*args, **kwargs)
+            proposed.update(tuple(c.evidence) for c in found)
+            return found
+
     names = meeting.names()
-    minutes = Summarizer(llm).summarize(
+    found = Recording(llm).items(
         utterances(meeting), names=names, meeting_date=meeting.meeting_date, language="en"
     )
-    return [
-        Item(i.kind, i.text, frozenset(i.evidence), names.get(i.owner, i.owner) if i.owner else None, i.due)
-        for i in minutes.items
+    items = [
+        (Item(i.kind, i.text, frozenset(i.evidence), names.get(i.owner, i.owner) if i.owner else None, i.due),
+         i.kind == "decision" and tuple(i.evidence) in proposed)
+        for i in found
         if i.kind in KINDS
-    ]
+    ]  # fmt: skip
+    return [i for i, _ in items], [i for i, was_proposed in items if not was_proposed]
 
 
 def _pair_score(ref: Item, ref_main: int, pred: Item) -> tuple[int, bool, float] | None:
@@ -265,6 +280,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _details(scored: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {k: {x: v[x] for x in ("misses", "false_positives", "wrong") if v[x]} for k, v in scored.items()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="test", choices=["tune", "test", "all"])
@@ -288,17 +307,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         meetings = load(split)
         for stage in stages:
             name = f"{split}/{stage}" + (f"({args.model})" if stage == "summarizer" and args.model else "")
-            scored = {
-                m.id: score_meeting(
-                    m, from_candidates(m) if stage == "candidates" else from_summarizer(m, llm)
-                )
-                for m in meetings
-            }
-            results[name] = {"meetings": len(meetings), **totals(scored.values())}
-            details[name] = {
-                k: {x: v[x] for x in ("misses", "false_positives", "wrong") if v[x]}
-                for k, v in scored.items()
-            }
+            if stage == "candidates":
+                scored = {m.id: score_meeting(m, from_candidates(m)) for m in meetings}
+                results[name] = {"meetings": len(meetings), **totals(scored.values())}
+                details[name] = _details(scored)
+                continue
+            started = time.perf_counter()
+            runs = {m.id: from_summarizer(m, llm) for m in meetings}
+            seconds = time.perf_counter() - started
+            for variant, pick in (("", 0), (" rules only", 1)):
+                scored = {m.id: score_meeting(m, runs[m.id][pick]) for m in meetings}
+                results[name + variant] = {"meetings": len(meetings), "seconds": round(seconds, 1),
+                                           **totals(scored.values())}  # fmt: skip
+                details[name + variant] = _details(scored)
     if args.json:
         print(json.dumps({"results": results, **({"details": details} if args.details else {})}, indent=1))
         return 0

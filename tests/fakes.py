@@ -162,6 +162,7 @@ class FakeLLM:
         self.keep = keep
         self.fail = fail
         self.calls: list[list[dict[str, str]]] = []
+        self.proposals: list[dict[str, Any]] = []  # what it answers when asked to propose decisions
 
     def chat(
         self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
@@ -183,6 +184,8 @@ class FakeLLM:
             field = next(k for k in props if k != "keep")
             found = self._quoted.search(prompt)
             return json.dumps({"keep": self.keep, field: found.group(1) if found else ""})
+        if "decisions" in props:
+            return json.dumps({"decisions": self.proposals})
         if "title" in props:
             first = prompt.split("\n")[1] if "\n" in prompt else prompt
             return json.dumps({"title": "Part", "summary": f"Discussed: {first[:80]}"})

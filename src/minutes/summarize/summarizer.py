@@ -7,6 +7,9 @@
    speaker who committed and the due date is resolved from the words: the model sets neither.
 3. Each item is checked against the words it cites (``grounding.py``); one they do not
    support is kept and flagged ``supported=False``.
+   Per chunk the model also proposes the decisions it sees (``proposals.py``); one its cited
+   line supports and the rules lack is added, so decisions said in phrasings no rule lists are
+   still found.
 4. The summary is map-reduce over topic-aware chunks (``topics.py``); each chunk also gives
    a chapter with a title.
 5. Each summary sentence is checked against the meeting and the items (``summary_check.py``):
@@ -28,13 +31,15 @@ from minutes.llm import LLM, Message, Metered, Usage, chat_json
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
+from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, numbered, read_proposals
+from minutes.summarize.proposals import schema as proposals_schema
 from minutes.summarize.summary_check import CHECK_VERSION, check_summary
 from minutes.summarize.topics import segment
 from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/1"
+PROMPT_VERSION = "minutes-prompts/2"  # 2: numbered lines, decisions proposed per chunk
 Progress = Callable[[float], None]
 
 LANGUAGE_NAMES = {
@@ -56,6 +61,9 @@ class SummarizeOptions:
     item_tokens: int = 80  # the model's longest reply: judging and phrasing one item
     chapter_tokens: int = 140  # ... a chapter's title and summary
     summary_tokens: int = 260  # ... the whole meeting's summary
+    propose_decisions: bool = True  # ask the model per chunk for decisions the rules missed
+    proposals_max: int = 4  # ... at most this many per chunk
+    proposals_tokens: int = 200  # ... in a reply this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,13 @@ _ITEM_PROMPTS = {
         "decision",
         "Is this a decision the meeting took? If yes, state the decision as one short sentence.",
     ),
+    # a decision the model itself proposed for the chunk, shown the words of the line it cited
+    "proposed": (
+        "decision",
+        "Did the group settle this just now: an outcome it agreed, approved or chose? Answer no for an "
+        "idea or suggestion nobody accepted, a task one person takes on, a decision made in the past, a "
+        "question, or a topic put off. If yes, state the decision as one short sentence.",
+    ),
     "question": (
         "question",
         "Is this a real question the meeting left open (not small talk)? "
@@ -105,6 +120,7 @@ class Summarizer:
             **options_identity(self.opts),
             "prompt_version": PROMPT_VERSION,
             "summary_check": CHECK_VERSION,
+            "proposals": PROPOSALS_VERSION if self.opts.propose_decisions else None,
             "llm": self.llm.options(),
         }
 
@@ -154,10 +170,9 @@ class Summarizer:
             return Minutes(summary="", language=lang, model=self.llm.ref(), prompt_version=PROMPT_VERSION,
                            options=self.options())  # fmt: skip
         candidates = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
-        chunks = segment(
-            utterances, max_words=self.opts.chunk_words, min_words=min(150, self.opts.chunk_words // 3)
-        )
-        steps = len(candidates) + len(chunks) + (1 if len(chunks) > 1 else 0)
+        chunks = self._chunks(utterances)
+        per_chunk = 1 + (1 if self.opts.propose_decisions else 0)
+        steps = len(candidates) + per_chunk * len(chunks) + (1 if len(chunks) > 1 else 0)
         done = 0
 
         def tick() -> None:
@@ -185,13 +200,7 @@ class Summarizer:
                 # The whole meeting is in this prefix (already read): ask for the full summary on it.
                 whole = self._whole_summary(llm, prefix)
             tick()
-            inside = {u.index for u in part}
-            for cand in [c for c in pending if c.utterance in inside]:
-                pending.remove(cand)
-                item = self._judge(llm, cand, prefix, by_index, names, meeting_date)
-                if item is not None:
-                    items.append(item)
-                tick()
+            items += self._chunk_items(llm, prefix, part, pending, by_index, names, meeting_date, tick)
         items.sort(key=lambda i: min(i.evidence, default=0))
         summary, check = check_summary(
             whole or self._reduce(llm, partials, lang_name),
@@ -215,10 +224,87 @@ class Summarizer:
             options={**self.options(), SUMMARY_CHECK_KEY: summary_check_to_dict(check)},
         )
 
+    def items(
+        self,
+        utterances: Sequence[Utterance],
+        *,
+        names: Mapping[str, str],
+        meeting_date: date,
+        language: str | None,
+    ) -> list[MinuteItem]:
+        """Only the items (decisions, action items, open questions), as :meth:`run` finds them, without
+        chapters or summary: what ``bench/minutes_corpus.py`` scores."""
+        lang_name = LANGUAGE_NAMES.get(self.opts.language or language or "en", "English")
+        pending = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
+        by_index = {u.index: u for u in utterances}
+        items: list[MinuteItem] = []
+        for lo, hi in self._chunks(utterances) if utterances else ():
+            part = utterances[lo:hi]
+            prefix = self._prefix(part, names, lang_name)
+            items += self._chunk_items(
+                self.llm, prefix, part, pending, by_index, names, meeting_date, lambda: None
+            )
+        items.sort(key=lambda i: min(i.evidence, default=0))
+        return items
+
+    def _chunks(self, utterances: Sequence[Utterance]) -> list[tuple[int, int]]:
+        return segment(
+            utterances, max_words=self.opts.chunk_words, min_words=min(150, self.opts.chunk_words // 3)
+        )
+
+    def _chunk_items(
+        self,
+        llm: LLM,
+        prefix: list[Message],
+        part: Sequence[Utterance],
+        pending: list[Candidate],
+        by_index: Mapping[int, Utterance],
+        names: Mapping[str, str],
+        meeting_date: date,
+        tick: Callable[[], None],
+    ) -> list[MinuteItem]:
+        """The chunk's rule candidates judged by the model (taken out of ``pending``), then the
+        decisions the model proposes that the rules lack."""
+        inside = {u.index for u in part}
+        mine = [c for c in pending if c.utterance in inside]
+        out: list[MinuteItem] = []
+        for cand in mine:
+            pending.remove(cand)
+            item = self._judge(llm, cand, prefix, by_index, names, meeting_date)
+            if item is not None:
+                out.append(item)
+            tick()
+        if self.opts.propose_decisions:
+            for cand in self._propose(llm, prefix, part, mine, meeting_date):
+                item = self._judge(llm, cand, prefix, by_index, names, meeting_date, prompt="proposed")
+                if item is not None:
+                    # the judge's phrasing when the words hold it, else the proposal's (which they do)
+                    out.append(item if item.supported else self._item(cand, cand.text, True))
+            tick()
+        return out
+
+    def _propose(
+        self,
+        llm: LLM,
+        prefix: list[Message],
+        part: Sequence[Utterance],
+        taken: Sequence[Candidate],
+        meeting_date: date,
+    ) -> list[Candidate]:
+        schema = proposals_schema(self.opts.proposals_max, self.opts.item_chars)
+        try:
+            reply = chat_json(llm, self._ask(prefix, QUESTION), schema, max_tokens=self.opts.proposals_tokens)
+        except StageError as exc:
+            log.warning("model could not propose decisions for a chunk: %s", exc)
+            return []
+        return read_proposals(
+            reply, part, taken=taken, meeting_date=meeting_date, item_chars=self.opts.item_chars
+        )
+
     # -- the model's small jobs ----------------------------------------------------------
 
     def _prefix(self, part: Sequence[Utterance], names: Mapping[str, str], lang_name: str) -> list[Message]:
-        transcript = "\n".join(_line(u, names) for u in part)
+        transcript = "\n".join(numbered(u, names) for u in part)
         return [
             {
                 "role": "system",
@@ -238,21 +324,33 @@ class Summarizer:
         by_index: Mapping[int, Utterance],
         names: Mapping[str, str],
         meeting_date: date,
+        *,
+        prompt: str | None = None,
     ) -> MinuteItem | None:
-        field_name, question = _ITEM_PROMPTS[cand.kind]
+        """The model's verdict on a candidate and its phrasing. A rule's candidate is shown as the
+        sentence the rule found; a proposed one (``prompt="proposed"``) as the lines it cites."""
+        field_name, question = _ITEM_PROMPTS[prompt or cand.kind]
         cited = [by_index[i] for i in sorted(set(cand.evidence)) if i in by_index]
-        who = names.get(cand.speaker, cand.speaker)
-        messages = self._ask(prefix, f'{who} said: "{cand.text}"\n{question}')
+        if prompt == "proposed":
+            said = " ".join(f'{names.get(u.speaker, u.speaker)} said: "{u.text}"' for u in cited)
+        else:
+            said = f'{names.get(cand.speaker, cand.speaker)} said: "{cand.text}"'
+        messages = self._ask(prefix, f"{said}\n{question}")
         try:
             schema = _schema(field_name, self.opts.item_chars)
             reply = chat_json(llm, messages, schema, max_tokens=self.opts.item_tokens)
         except StageError as exc:
             log.warning("model could not judge %s candidate %r: %s", cand.kind, cand.text, exc)
-            reply = {"keep": True, field_name: cand.text}
+            # a rule's candidate stands unjudged; the model's own proposal does not
+            reply = {"keep": prompt is None, field_name: cand.text}
         if not reply.get("keep"):
             return None
         text = " ".join(str(reply.get(field_name) or cand.text).split())[: self.opts.item_chars]
         supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)
+        return self._item(cand, text, supported)
+
+    @staticmethod
+    def _item(cand: Candidate, text: str, supported: bool) -> MinuteItem:
         return MinuteItem(
             kind=cand.kind,
             text=text,
@@ -314,7 +412,3 @@ _WHOLE_SUMMARY = (
     "Write one summary of the whole meeting in 4-6 sentences: its purpose, the main points discussed "
     "and by whom, and the outcomes. Use only facts from the meeting."
 )
-
-
-def _line(u: Utterance, names: Mapping[str, str]) -> str:
-    return f"{names.get(u.speaker, u.speaker)}: {u.text}"

@@ -1,0 +1,178 @@
+"""Decisions the model proposes for a chunk, where the rules may have missed them.
+
+The candidate rules (:mod:`minutes.summarize.candidates`) read speech acts and are precise, but a
+decision can be said in more ways than rules can list ("Fine, the Saturday shifts go ahead then").
+So the model, which has already read the chunk for its chapter, is also asked once per chunk to
+list the decisions taken in it, each with the number of the line where it was settled. A proposal
+is only a claim; it becomes an item when the meeting's words hold it:
+
+- its line must be a line of this chunk (the model may be one off: the neighbours are tried);
+- the cited line, alone or with the line before or after it, must *support* the decision
+  (:func:`minutes.summarize.grounding.support`: its content words, every number and date);
+- a question by itself settles nothing: a proposal resting on a question alone is dropped;
+- the sentence of the cited line closest to the proposal must be a statement: a question, a hedge
+  ("we could", "maybe") or a task one person takes on (:func:`commitment_cue`: an action item, not a
+  decision) is another speech act, and the proposal is dropped; so is one with under three content
+  words ("Even for renewals");
+- one the rules already hold (same line and mostly the same words, or the same evidence as a rule
+  decision) is dropped, so the rules' judged item stands; two proposals on one line are one.
+
+Nothing here is tuned to a phrasing: the rules are structural (line, support, question, overlap).
+Owners are not asked for: decisions have none, and action items keep their owners from the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from minutes.summarize.candidates import Candidate, commitment_cue
+from minutes.summarize.candidates.scan import is_question
+from minutes.summarize.dates import resolve_due
+from minutes.summarize.grounding import support
+from minutes.summarize.text import content_words, split_sentences
+from minutes.types import Utterance
+
+PROPOSALS_VERSION = "decisions-per-chunk/1"
+
+QUESTION = (
+    "List the decisions this part of the meeting took: what the group agreed, approved, chose or "
+    "settled on now. Leave out ideas nobody accepted, hedged suggestions, decisions recalled from the "
+    "past, open questions and tasks one person will do. For each decision give the number in brackets "
+    "of the line where it was settled and state the decision in one short sentence. "
+    "Most parts of a meeting settle one decision or none: give an empty list when there is none."
+)
+
+
+def schema(max_items: int, item_chars: int) -> dict[str, Any]:
+    """The reply's JSON schema: at most ``max_items`` decisions, each a line number and a sentence."""
+    return {
+        "type": "object",
+        "properties": {
+            "decisions": {
+                "type": "array",
+                "maxItems": max_items,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "line": {"type": "integer"},
+                        "decision": {"type": "string", "maxLength": item_chars},
+                    },
+                    "required": ["line", "decision"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "required": ["decisions"],
+        "additionalProperties": False,
+    }
+
+
+def numbered(u: Utterance, names: Mapping[str, str]) -> str:
+    """A transcript line as every prompt about a chunk shows it: ``[12] Priya Shah: text``."""
+    return f"[{u.index}] {names.get(u.speaker, u.speaker)}: {u.text}"
+
+
+def _entries(reply: Mapping[str, Any]) -> list[tuple[int, str]]:
+    out = []
+    for raw in reply.get("decisions") or ():
+        if not isinstance(raw, Mapping):
+            continue
+        line, text = raw.get("line"), " ".join(str(raw.get("decision") or "").split())
+        if isinstance(line, int) and not isinstance(line, bool) and text:
+            out.append((line, text))
+    return out
+
+
+def _only_questions(text: str) -> bool:
+    sentences = split_sentences(text)
+    return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)
+
+
+def _evidence(
+    text: str, line: int, by_index: Mapping[int, Utterance], meeting_date: date
+) -> tuple[int, ...] | None:
+    """The smallest stretch around ``line`` that supports ``text``: the line, then a neighbour alone
+    (the model cited one off), then the line with a neighbour; None when nothing there holds it."""
+    tries = [(line,), (line - 1,), (line + 1,), (line - 1, line), (line, line + 1)]
+    for span in tries:
+        if not all(i in by_index for i in span):
+            continue
+        texts = [by_index[i].text for i in span]
+        if len(span) == 1 and _only_questions(texts[0]):
+            continue
+        ok, _score = support(text, texts, meeting_date=meeting_date)
+        if ok:
+            return span
+    return None
+
+
+# uncertainty: a sentence that hedges settles nothing ("we could move the rack", "maybe three")
+_UNSURE = re.compile(
+    r"\b(?:maybe|perhaps|might|could|possibly|not sure|depends|wonder|hope)\b", re.IGNORECASE
+)
+_MIN_WORDS = 3  # "Even for renewals" states no decision
+
+
+def _not_a_decision(text: str, line: Utterance) -> bool:
+    """The sentence of ``line`` closest to ``text`` is a question, a hedge or someone taking on a task
+    ("I'll ask Tom"): what the model read as a decision is another speech act."""
+    words = content_words(text)
+    sentences = split_sentences(line.text)
+    if not sentences:
+        return True
+    closest = max(sentences, key=lambda x: len(words & content_words(x)))
+    return is_question(closest) or bool(_UNSURE.search(closest)) or commitment_cue(closest) is not None
+
+
+def _held_by(text: str, evidence: tuple[int, ...], taken: Sequence[Candidate]) -> bool:
+    """A rule candidate already holds this: a rule decision on the same evidence, or any rule
+    candidate on the same line sharing most of the proposal's content words."""
+    words = content_words(text)
+    for cand in taken:
+        same_line = set(evidence) & set(cand.evidence or (cand.utterance,))
+        if not same_line:
+            continue
+        if cand.kind == "decision":
+            return True
+        shared = len(words & content_words(cand.text)) / max(1, len(words))
+        if shared >= 0.5:
+            return True
+    return False
+
+
+def read_proposals(
+    reply: Mapping[str, Any],
+    part: Sequence[Utterance],
+    *,
+    taken: Sequence[Candidate],
+    meeting_date: date,
+    item_chars: int = 140,
+) -> list[Candidate]:
+    """The model's proposed decisions for ``part`` that its words support and the rules lack."""
+    by_index = {u.index: u for u in part}
+    out: list[Candidate] = []
+    for line, raw_text in _entries(reply):
+        text = raw_text[:item_chars]
+        evidence = _evidence(text, line, by_index, meeting_date)
+        if evidence is None or _held_by(text, evidence, [*taken, *out]):
+            continue
+        main = by_index[line if line in evidence else evidence[0]]
+        if len(content_words(text)) < _MIN_WORDS or _not_a_decision(text, main):
+            continue
+        due = resolve_due(text, meeting_date)
+        out.append(
+            Candidate(
+                kind="decision",
+                utterance=main.index,
+                speaker=main.speaker,
+                text=text,
+                due=due[0] if due else None,
+                due_text=due[1] if due else None,
+                evidence=tuple(sorted(evidence)),
+                cue="model",
+            )
+        )
+    return out
