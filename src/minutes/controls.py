@@ -62,14 +62,24 @@ def one_line(text: str) -> str:
     return visible(text, keep="")
 
 
+def control_note(value: str, what: str, *, allow: str = "") -> str | None:
+    """``None`` when ``value`` holds no control character (but those in ``allow``), else a phrase
+    naming ``what``, the value (shortened, made visible) and the first one: "the name 'a\\u001b'
+    holds a control character (U+001B, at character 2)"."""
+    found = _pattern(allow).search(value)
+    if found is None:
+        return None
+    shown = one_line(value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…")
+    return (
+        f"{what} '{shown}' holds a control character (U+{ord(found.group()):04X}, at character "
+        f"{found.start() + 1})"
+    )
+
+
 def refuse_controls(value: str, what: str, *, allow: str = "") -> str:
     """``value`` unchanged, or :class:`~minutes.errors.InvalidValue` naming ``what`` and the first
     control character in it (other than those in ``allow``, e.g. :data:`WHITESPACE`)."""
-    found = _pattern(allow).search(value)
-    if found is None:
+    note = control_note(value, what, allow=allow)
+    if note is None:
         return value
-    shown = one_line(value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…")
-    raise InvalidValue(
-        f"{what} '{shown}' holds a control character (U+{ord(found.group()):04X}, at character "
-        f"{found.start() + 1}); type it as plain text, without escape sequences or NUL bytes"
-    )
+    raise InvalidValue(f"{note}; type it as plain text, without escape sequences or NUL bytes")

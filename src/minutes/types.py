@@ -110,6 +110,15 @@ class Utterance:
     overlap: bool = False
 
 
+IMPORTED = "import:"
+"""How :attr:`AudioInfo.format` starts for a meeting imported from a transcript (``import:srt``)."""
+
+
+def imported_format(recording_format: str) -> str | None:
+    """The transcript format of a recording's ``format`` (``import:srt`` → ``srt``), or ``None``."""
+    return recording_format.removeprefix(IMPORTED) if recording_format.startswith(IMPORTED) else None
+
+
 @dataclass(frozen=True, slots=True)
 class AudioInfo:
     """What ingest learned about a recording."""
@@ -124,6 +133,12 @@ class AudioInfo:
     warnings: tuple[str, ...] = ()
     """What a reader of the transcript should know about the file: cut short, or damaged (one
     plain sentence each; see :mod:`minutes.truncation`). Stored with the meeting's ingest stage."""
+
+    @property
+    def imported(self) -> str | None:
+        """The transcript format an imported meeting was read from (``"whisperx"``, ``"srt"``, ...;
+        see :mod:`minutes.importing`), or ``None`` for a recording: such a meeting has no audio."""
+        return imported_format(self.format)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from minutes.cli.options import (
 )
 from minutes.cli.params import ID, plain_text
 from minutes.errors import MinutesError
-from minutes.pipeline import ProcessResult
+from minutes.pipeline import STAGES, ProcessResult, StageProgress
 
 
 @click.command()
@@ -99,7 +100,6 @@ def process_files(
     as_json: bool,
 ) -> list[ProcessResult]:
     """Process each file in turn; a failure is reported and the next file still runs."""
-    from minutes.cli.render import ProgressDisplay, result_line
     from minutes.factory import build_processor, open_store
     from minutes.settings import load_preset
 
@@ -114,15 +114,35 @@ def process_files(
             summarize=summarize,
             summary=summary,
         )
+    return report_each(
+        files,
+        lambda path, hook: processor.process(
+            path, title=title, meeting_date=meeting_date, force=force, progress=hook
+        ),
+        quiet=quiet,
+        as_json=as_json,
+    )
+
+
+def report_each(
+    files: tuple[Path, ...],
+    run: Callable[[Path, StageProgress], ProcessResult],
+    *,
+    quiet: bool,
+    as_json: bool,
+    stages: tuple[str, ...] = STAGES,
+) -> list[ProcessResult]:
+    """``run`` each file in turn, with progress bars of ``stages``, and print its result (one line,
+    or one JSON object with ``as_json``); a failure is reported and the next file still runs."""
+    from minutes.cli.render import ProgressDisplay, result_line
+
     results: list[ProcessResult] = []
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
     for path in files:
-        display = ProgressDisplay(path.name, enabled=show_progress)
+        display = ProgressDisplay(path.name, enabled=show_progress, stages=stages)
         try:
             with display:
-                result = processor.process(
-                    path, title=title, meeting_date=meeting_date, force=force, progress=display.update
-                )
+                result = run(path, display.update)
         except MinutesError as exc:
             result = ProcessResult(path=str(path), status="failed", error=str(exc), meeting_id=exc.meeting_id)
         except KeyboardInterrupt:

@@ -36,7 +36,8 @@ class SqlMeetingStore:
         with session_scope(self.sessions) as s:
             rec = find_recording(s, sha256=audio.sha256)
             if rec is None:
-                rec = add_recording(s, audio=audio, media_path=audio.path)
+                # An imported transcript is no recording: no media path, so nothing offers to play it.
+                rec = add_recording(s, audio=audio, media_path=None if audio.imported else audio.path)
             meetings = meetings_for_recording(s, recording_id=rec.id)
             if meetings:
                 meeting = meetings[0]

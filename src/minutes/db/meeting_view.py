@@ -31,7 +31,7 @@ from minutes.db.tables import (
 from minutes.errors import NotFoundError
 from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options
-from minutes.types import AudioInfo, LeftEdit, MeetingDoc, Speaker, SummaryCheck, Utterance
+from minutes.types import AudioInfo, LeftEdit, MeetingDoc, Speaker, SummaryCheck, Utterance, imported_format
 
 SPEAKER_COLOURS = 10
 """Speakers are coloured ``spk-0`` ... ``spk-9`` (CSS classes), in order of first appearance."""
@@ -104,6 +104,7 @@ class MeetingView:
     team: str | None
     media_name: str
     has_media: bool
+    imported: str | None  # the transcript format of an imported meeting (it has no recording)
     speakers: tuple[SpeakerView, ...]
     utterances: tuple[Utterance, ...]
     summary: tuple[str, ...] | None  # paragraphs; None: no minutes
@@ -230,6 +231,7 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
         team=team,
         media_name=recording.original_name,
         has_media=bool(recording.media_path),
+        imported=imported_format(recording.format),
         speakers=speaker_views,
         utterances=utterances,
         summary=tuple(p.strip() for p in summary.split("\n\n") if p.strip()) if summary is not None else None,

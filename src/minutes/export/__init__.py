@@ -20,7 +20,7 @@ from pathlib import Path
 from minutes.controls import visible
 from minutes.errors import ConfigError
 from minutes.export._common import clock, file_stem, slugify
-from minutes.export._json import SCHEMA, from_json, to_dict, to_json
+from minutes.export._json import SCHEMA, from_dict, from_json, to_dict, to_json
 from minutes.export._markdown import talk_times, to_markdown
 from minutes.export._plain import to_rttm, to_txt
 from minutes.export._subtitles import Cue, cues, to_srt, to_vtt
@@ -120,6 +120,7 @@ __all__ = [
     "clock",
     "cues",
     "default_filename",
+    "from_dict",
     "from_json",
     "needs_turns",
     "needs_words",

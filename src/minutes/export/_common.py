@@ -69,6 +69,15 @@ def meeting_date(doc: MeetingDoc) -> str:
     return doc.meeting_date or doc.created_at
 
 
+def source_lines(doc: MeetingDoc) -> list[str]:
+    """``Source: imported <format> transcript (<file>), no recording`` for an imported meeting; ``[]``
+    for a recorded one."""
+    fmt = doc.audio.imported
+    if fmt is None:
+        return []
+    return [f"Source: imported {fmt} transcript ({squash(doc.audio.path)}), no recording"]
+
+
 def in_time_order(doc: MeetingDoc) -> list[Utterance]:
     return sorted(doc.utterances, key=lambda u: (u.start, u.index))
 

@@ -246,6 +246,11 @@ def from_json(text: str) -> MeetingDoc:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not a minutes JSON export: invalid JSON ({exc})") from exc
+    return from_dict(data)
+
+
+def from_dict(data: Any) -> MeetingDoc:
+    """:func:`from_json` for a document already read from JSON (``json.loads``'s value)."""
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema != SCHEMA:
         raise InputError(f"not a minutes JSON export: schema is {schema!r}, expected {SCHEMA!r}")

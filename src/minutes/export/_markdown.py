@@ -17,6 +17,7 @@ from minutes.export._common import (
     in_time_order,
     meeting_date,
     paragraphs,
+    source_lines,
     squash,
 )
 from minutes.payloads import summary_check_from_options
@@ -58,6 +59,7 @@ def metadata_section(doc: MeetingDoc) -> str:
         f"| {md_escape(doc.language or 'unknown')} | {len(times)} |",
     ]
     parts = ["\n".join(rows)]
+    parts += [f"> {md_escape(line)}" for line in source_lines(doc)]
     parts += [f"> ⚠ The recording: {md_escape(w)}" for w in doc.audio.warnings]
     if times:
         total = sum(t for _, t in times)

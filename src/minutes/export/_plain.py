@@ -11,6 +11,7 @@ from minutes.export._common import (
     in_time_order,
     meeting_date,
     paragraphs,
+    source_lines,
     squash,
 )
 from minutes.payloads import summary_check_from_options
@@ -54,7 +55,8 @@ def minutes_block(doc: MeetingDoc) -> list[str]:
 
 
 def to_txt(doc: MeetingDoc) -> str:
-    """A header (title, date, duration, a ``Warning:`` line per problem with the recording), then
+    """A header (title, date, duration, where an imported meeting came from, a ``Warning:`` line
+    per problem with the recording), then
     ``[HH:MM:SS] Name: text``, one utterance per line.
 
     A meeting with minutes gets a ``MINUTES`` block between the header and the transcript.
@@ -63,6 +65,7 @@ def to_txt(doc: MeetingDoc) -> str:
         display_title(doc),
         f"Date: {meeting_date(doc)}",
         f"Duration: {clock(doc.audio.duration, nearest=True)}",
+        *source_lines(doc),
         *(f"Warning: {squash(w)}" for w in doc.audio.warnings),
         "",
         *minutes_block(doc),

@@ -4,7 +4,8 @@
 cache keys, ``summarize_stage`` writes (or reuses) a stored meeting's minutes.
 """
 
-from minutes.pipeline.processor import STAGES, Ingest, MeetingProcessor, ProcessResult
+from minutes.pipeline.outcome import ProcessResult
+from minutes.pipeline.processor import STAGES, Ingest, MeetingProcessor
 from minutes.pipeline.stages import ModelRun, StageProgress, run_models, stage_keys
 
 __all__ = [

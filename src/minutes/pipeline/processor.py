@@ -10,21 +10,26 @@ a model or option change redoes only the stages that change touches. All storage
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from minutes import __version__, audio
 from minutes.asr import Transcriber
 from minutes.attribute import AttributeOptions, attribute, speakers
 from minutes.cache import cache_key
 from minutes.diarize import Diarizer
-from minutes.errors import MinutesError, StageError
+from minutes.pipeline.outcome import (
+    ProcessResult,
+    file_time,
+    recording_failure,
+    result_of,
+    summarize_step,
+)
 from minutes.pipeline.recover import RecoverOptions, Recovery
 from minutes.pipeline.stages import ModelRun, StageProgress, run_models, run_recover, stage_keys
 from minutes.storage import MeetingStore, StagePayload
@@ -33,49 +38,12 @@ from minutes.types import AudioInfo, Carried, StageRecord
 if TYPE_CHECKING:
     from minutes.summarize.summarizer import Summarizer
 
-log = logging.getLogger(__name__)
-
 STAGES = ("ingest", "transcribe", "diarize", "recover", "attribute", "summarize")
 
 # Ingest: a recording's path → its facts and its decoded samples, valid until the block ends.
 # The default decodes with ffmpeg (:func:`minutes.audio.decoded`); a caller that already holds
 # the samples (tests, a script) passes a function that yields them as they are.
 Ingest = Callable[[str | Path], AbstractContextManager[tuple[AudioInfo, audio.AudioSource]]]
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessResult:
-    """What happened to one input file; the CLI prints it, scripts read it as JSON."""
-
-    path: str
-    status: str  # "done" | "reused" | "failed"
-    meeting_id: int | None = None
-    error: str | None = None
-    duration: float = 0.0
-    language: str | None = None
-    speakers: int = 0
-    utterances: int = 0
-    stages: dict[str, str] = field(default_factory=dict)  # stage → "ran" | "cached"
-    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
-    # What became of a person's edits the run replaced: Carried.to_dict() ({} from older results).
-    edits: dict[str, dict[str, int]] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()  # about the recording: cut short, damaged (AudioInfo.warnings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "meeting_id": self.meeting_id,
-            "error": self.error,
-            "duration": self.duration,
-            "language": self.language,
-            "speakers": self.speakers,
-            "utterances": self.utterances,
-            "stages": self.stages,
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-            "edits": self.edits,
-            "warnings": list(self.warnings),
-        }
 
 
 class MeetingProcessor:
@@ -126,7 +94,7 @@ class MeetingProcessor:
                 recover_options=self.recover_options,
             )
             meeting = self.store.open_meeting(
-                info, title=title or Path(path).stem, meeting_date=meeting_date or _mtime(path)
+                info, title=title or Path(path).stem, meeting_date=meeting_date or file_time(path)
             )
             self._record_ingest(meeting.id, info, timings["ingest"])
             cached = {} if force else self._cached(meeting.id, keys)
@@ -134,7 +102,7 @@ class MeetingProcessor:
             recovery: tuple[Recovery, str, float] | None = None
             if not (meeting.status == "done" and len(cached) == len(keys)):
                 self.store.set_status(meeting.id, "processing")
-                with self._recording_failure(meeting.id, path):
+                with recording_failure(self.store, meeting.id, path):
                     run = run_models(
                         pcm,
                         transcriber=self.transcriber,
@@ -171,14 +139,24 @@ class MeetingProcessor:
             if recovered == "ran":
                 timings["recover"] = spent
             timings |= {**run.timings, "attribute": seconds}
-        how, seconds, ticks = self._summarize(meeting.id, force, hook, path)
+        how, seconds, ticks = summarize_step(
+            self.store, meeting.id, summarizer=self.summarizer, force=force, hook=hook, path=path
+        )
         if how is not None:
             stages["summarize"] = how
         if how == "ran":
             timings["summarize"] = seconds
         status = "reused" if run is None and how != "ran" else "done"
         return replace(
-            self._result(info.path, meeting.id, status, stages, timings, info.warnings),
+            result_of(
+                self.store,
+                meeting.id,
+                path=info.path,
+                status=status,
+                stages=stages,
+                timings=timings,
+                warnings=info.warnings,
+            ),
             edits=(edits + ticks).to_dict(),
         )
 
@@ -215,7 +193,7 @@ class MeetingProcessor:
     ) -> tuple[float, Carried]:
         """Words (with those the second listen recovered) × speaker turns → utterances, stored with the
         stage record and the speech coverage; returns its seconds and what became of a person's edits."""
-        with self._recording_failure(meeting_id, path):
+        with recording_failure(self.store, meeting_id, path):
             t = time.perf_counter()
             hook("attribute", 0.0)
             utterances = attribute(recovery.apply(run.transcript), run.diarization, self.attribute_options)
@@ -233,88 +211,3 @@ class MeetingProcessor:
             )
             hook("attribute", 1.0)
         return seconds, edits
-
-    def _summarize(
-        self, meeting_id: int, force: bool, hook: StageProgress, path: str | Path
-    ) -> tuple[str | None, float, Carried]:
-        """The minutes, written or reused: ("ran" | "cached", seconds, what became of done ticks), or
-        (None, 0, nothing) without a summarizer."""
-        if self.summarizer is None:
-            return None, 0.0, Carried()
-        from minutes.pipeline.summarize_stage import summarize_meeting
-
-        t = time.perf_counter()
-        kept = f"the transcript is kept (`minutes summarize {meeting_id}` retries)"
-        with self._recording_failure(meeting_id, path, what="minutes", note=kept):
-            _, how, ticks = summarize_meeting(
-                self.store,
-                meeting_id=meeting_id,
-                summarizer=self.summarizer,
-                force=force,
-                progress=lambda f: hook("summarize", f),
-            )
-        return how, time.perf_counter() - t, ticks
-
-    @contextmanager
-    def _recording_failure(
-        self, meeting_id: int, path: str | Path, *, what: str = "processing", note: str = ""
-    ) -> Iterator[None]:
-        """Any error in the block marks the meeting failed and is raised as a :class:`MinutesError`."""
-        try:
-            yield
-        except Exception as exc:
-            error = self._failed(meeting_id, path, exc, what=what, note=note)
-            if error is exc:
-                raise
-            raise error from exc
-
-    def _failed(
-        self, meeting_id: int, path: str | Path, exc: Exception, *, what: str, note: str = ""
-    ) -> MinutesError:
-        """Record a stage failure on the meeting; return the error to raise (ours kept as it is)."""
-        if isinstance(exc, MinutesError):
-            message = str(exc) if what == "processing" else f"{what} failed: {exc}"
-            error = exc
-        else:  # a vendor library failed: say which stage, keep the traceback for -vv
-            log.debug("%s of %s failed", what, path, exc_info=True)
-            message = f"{Path(path).name}: {what} failed ({type(exc).__name__}: {exc})"
-            error = StageError(message + (f"; {note}" if note else ""))
-        self._fail(meeting_id, message + (f"; {note}" if note else ""))
-        error.meeting_id = meeting_id
-        return error
-
-    def _fail(self, meeting_id: int, message: str) -> None:
-        try:
-            self.store.set_status(meeting_id, "failed", error=message)
-        except Exception:  # the database itself is the problem: the original error matters more
-            log.exception("could not record the failure of meeting %s", meeting_id)
-
-    def _result(
-        self,
-        path: str,
-        meeting_id: int,
-        status: str,
-        stages: dict[str, str],
-        timings: dict[str, float],
-        warnings: tuple[str, ...],
-    ) -> ProcessResult:
-        doc = self.store.load_meeting(meeting_id)
-        return ProcessResult(
-            path=path,
-            status=status,
-            meeting_id=meeting_id,
-            duration=doc.audio.duration,
-            language=doc.language,
-            speakers=len({u.speaker for u in doc.utterances}),
-            utterances=len(doc.utterances),
-            stages=stages,
-            timings=timings,
-            warnings=warnings,
-        )
-
-
-def _mtime(path: str | Path) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC)
-    except OSError:
-        return None

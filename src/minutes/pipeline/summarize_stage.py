@@ -60,10 +60,14 @@ def summarize_meeting(
 ) -> Summarized:
     """Write (or reuse) the minutes of a stored meeting."""
     doc = store.load_meeting(meeting_id)
-    attribute = store.stage(meeting_id, "attribute")
+    # A processed meeting's transcript comes from the attribute stage, an imported one's from import.
+    attribute = store.stage(meeting_id, "attribute") or store.stage(meeting_id, "import")
     previous = store.stage(meeting_id, "summarize")
     if attribute is None:
-        raise StageError(f"meeting {meeting_id} has no transcript yet; process its recording first")
+        raise StageError(
+            f"meeting {meeting_id} has no transcript yet; process its recording "
+            "(or import a transcript) first"
+        )
     key = summarize_key(attribute[0].cache_key, summarizer)
     if not force and previous is not None and previous[0].cache_key == key and doc.minutes is not None:
         if progress:

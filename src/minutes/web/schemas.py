@@ -73,6 +73,10 @@ class MeetingDetail(BaseModel):
     team: str | None
     can_edit: bool
     has_media: bool
+    imported: str | None = Field(
+        None,
+        description="the transcript format an imported meeting was read from (no recording); null otherwise",
+    )
     speakers: list[SpeakerOut]
     utterances: int
     has_minutes: bool

@@ -76,6 +76,7 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.MeetingD
         team=view.team,
         can_edit=found.can_edit,
         has_media=view.has_media,
+        imported=view.imported,
         speakers=[
             schemas.SpeakerOut(
                 label=s.label, name=s.name if s.renamed else None, talk_time=s.talk_time, share=s.share
