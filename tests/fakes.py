@@ -214,6 +214,7 @@ class InMemoryMeetingStore:
         self.stages: dict[tuple[int, str], tuple[StageRecord, dict[str, Any]]] = {}
         self.writes: list[tuple[str, int]] = []  # (call, meeting id) of every write, in order
         self.fail_on: str | None = None  # the name of a call that raises (a database outage)
+        self.chunks: dict[int, tuple[str, list[tuple[int, int, bytes]]]] = {}  # meeting → (model, passages)
 
     def _write(self, call: str, meeting_id: int) -> None:
         if self.fail_on == call:
@@ -280,6 +281,19 @@ class InMemoryMeetingStore:
         self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
         return Carried()
 
+    def save_chunks(
+        self,
+        meeting_id: int,
+        *,
+        model: str,
+        chunks: Sequence[tuple[int, int, bytes]],
+        record: StageRecord,
+        payload: dict[str, Any],
+    ) -> None:
+        self._write("save_chunks", meeting_id)
+        self.chunks[meeting_id] = (model, list(chunks))
+        self.stages[(meeting_id, record.stage)] = (record, json.loads(json.dumps(payload)))
+
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:
         self._write(f"set_status:{status}", meeting_id)
         self.meetings[meeting_id] = replace(self.meetings[meeting_id], status=status, error=error)
@@ -323,3 +337,105 @@ class InMemoryIngest:
             yield info, source
         finally:
             self.reading -= 1
+
+
+FAKE_EMBED = ModelRef(name="fake-embed", source="tests", sha256="e" * 64)
+
+# Words the fake embedder treats as one meaning (a real model learned these from text).
+SYNONYMS: dict[str, str] = {
+    "price": "cost",
+    "pricing": "cost",
+    "prices": "cost",
+    "costs": "cost",
+    "expensive": "cost",
+    "charge": "cost",
+    "fee": "cost",
+    "hire": "recruit",
+    "hiring": "recruit",
+    "recruiting": "recruit",
+    "engineers": "engineer",
+    "developers": "engineer",
+    "developer": "engineer",
+}
+
+
+class FakeEmbedder:
+    """Bag of words hashed into 64 dimensions, synonyms mapped to one word first: texts that share
+    meanings (not necessarily words) come out close. ``calls`` counts the texts embedded."""
+
+    dim = 64
+    min_similarity = 0.15
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        import re
+
+        import numpy as np
+
+        self.calls += len(texts)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                if len(word) < 4:
+                    continue
+                word = SYNONYMS.get(word, word)
+                out[row, int(hashlib.sha256(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return (out / norms).astype(np.float32)
+
+    def ref(self) -> ModelRef:
+        return FAKE_EMBED
+
+    def options(self) -> dict[str, Any]:
+        return {"dim": self.dim}
+
+
+class FakeAskLLM:
+    """Answers an ask prompt by repeating the numbered line that shares most words (synonyms
+    mapped) with the question, as a sentence citing it, plus ``extra`` (sentences citing that line
+    which it does not say); ``found=False`` when ``empty``. Keeps every prompt, so a test can check
+    what reached the model."""
+
+    def __init__(self, *, extra: Sequence[str] = (), empty: bool = False) -> None:
+        self.extra = tuple(extra)
+        self.empty = empty
+        self.prompts: list[str] = []
+
+    @staticmethod
+    def _meanings(text: str) -> set[str]:
+        import re
+
+        return {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+    def chat(
+        self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> Reply:
+        import re
+
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        lines = re.findall(r"^\[(\d+)\] \S+ ([^:]+): (.*)$", prompt, re.M)
+        if self.empty or not lines:
+            return Reply(json.dumps({"found": False, "sentences": []}))
+        asked = self._meanings(prompt.rsplit("Question:", 1)[-1])
+        number, speaker, text = max(
+            lines, key=lambda line: (len(self._meanings(line[2]) & asked), -int(line[0]))
+        )
+        cited = [int(number)]
+        sentences = [{"text": f"{speaker} said: {text}", "lines": cited}]
+        sentences += [{"text": extra, "lines": cited} for extra in self.extra]
+        return Reply(json.dumps({"found": True, "sentences": sentences}))
+
+    def ref(self) -> ModelRef:
+        return FAKE_LLM
+
+    def options(self) -> dict[str, Any]:
+        return {}
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)
+
+    def close(self) -> None:
+        pass

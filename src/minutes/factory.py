@@ -12,8 +12,9 @@ from minutes.asr import AsrOptions, WhisperTranscriber
 from minutes.attribute import AttributeOptions
 from minutes.db.meeting_store import SqlMeetingStore
 from minutes.diarize import DiarizerOptions, PyannoteDiarizer
+from minutes.embeddings import Embedder, EmbedOptions, build_embedder
 from minutes.errors import ConfigError
-from minutes.llm import LLMOptions, build_llm
+from minutes.llm import LLM, LLMOptions, build_llm
 from minutes.pipeline import MeetingProcessor
 from minutes.pipeline.recover import RecoverOptions
 from minutes.runtime import default_threads, enforce_offline, limit_native_threads
@@ -78,6 +79,25 @@ def build_summarizer(
     )
 
 
+def build_text_embedder(*, model: str | None = None, threads: int | None = None) -> Embedder:
+    """The passage embedder for ``minutes ask`` (loaded on first use); threads: ``MINUTES_THREADS``
+    or the usable cores, as every stage."""
+    values: dict[str, Any] = {"threads": threads or default_threads()}
+    if model:
+        values["model"] = model
+    return build_embedder(EmbedOptions(**values))
+
+
+def build_asker(
+    preset: Preset, *, overrides: dict[str, Any] | None = None, threads: int | None = None
+) -> tuple[LLM, Embedder]:
+    """What ``minutes ask`` needs: the preset's language model (as for the minutes) and the
+    passage embedder; both load on first use."""
+    enforce_offline()
+    llm = build_summarizer(preset, overrides=overrides, threads=threads).llm
+    return llm, build_text_embedder(threads=threads)
+
+
 def open_store(url: str | None = None) -> sessionmaker[Session]:
     """Engine + migrations + session factory for the configured database."""
     engine = store.make_engine(url or database_url())
@@ -95,6 +115,7 @@ def build_processor(
     parallel: bool = True,
     summarize: dict[str, Any] | None = None,
     summary: bool = True,
+    index: bool = True,
 ) -> MeetingProcessor:
     """Everything ``minutes process`` needs, storing into the database of ``sessions``; models
     resolve now (clear errors early), load on first use."""
@@ -111,4 +132,5 @@ def build_processor(
         recover_options=_build(RecoverOptions, "recover", dict(preset.recover)),
         parallel=parallel,
         summarizer=build_summarizer(preset, overrides=summarize, threads=threads) if summary else None,
+        embedder=build_text_embedder(threads=threads) if index else None,
     )

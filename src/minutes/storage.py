@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from minutes.types import AudioInfo, Carried, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
 
 StagePayload = dict[str, Any]  # a stage's stored result, JSON-able (see minutes.payloads)
+ChunkVector = tuple[int, int, bytes]  # a passage: (first line index, last line index, float32 embedding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,18 @@ class MeetingStore(Protocol):
     ) -> Carried:
         """Replace the minutes, record the summarize stage and mark the meeting done, all at once;
         action items ticked done stay done where they fit. Returns what became of those ticks."""
+        ...
+
+    def save_chunks(
+        self,
+        meeting_id: int,
+        *,
+        model: str,
+        chunks: Sequence[ChunkVector],
+        record: StageRecord,
+        payload: StagePayload,
+    ) -> None:
+        """Replace the meeting's passages and their embeddings (by ``model``), and record the index stage."""
         ...
 
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:

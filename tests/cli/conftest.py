@@ -21,7 +21,7 @@ from minutes.pipeline import MeetingProcessor
 from minutes.settings import Preset
 from minutes.summarize.summarizer import Summarizer
 from tests import media
-from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
+from tests.fakes import FakeDiarizer, FakeEmbedder, FakeLLM, FakeTranscriber
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Stages:
     transcriber: FakeTranscriber = field(default_factory=FakeTranscriber)
     diarizer: FakeDiarizer = field(default_factory=FakeDiarizer)
     llm: FakeLLM = field(default_factory=FakeLLM)
+    embedder: FakeEmbedder = field(default_factory=FakeEmbedder)
     builds: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -82,6 +83,8 @@ def stages(monkeypatch: pytest.MonkeyPatch) -> Stages:
         )
 
     monkeypatch.setattr(factory, "build_processor", build_processor)
+    # Imports embed their passages for `minutes ask` with the fake embedder, never a real model.
+    monkeypatch.setattr(factory, "build_text_embedder", lambda **_: made.embedder)
     return made
 
 

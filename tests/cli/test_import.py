@@ -89,7 +89,7 @@ def test_each_format_becomes_a_meeting_with_minutes(cli: Cli, files: dict[str, P
     result, rows = cli.json_lines("import", "--json", *files.values())
     assert result.exit_code == 0, result.output
     assert [r["status"] for r in rows] == ["done"] * 4
-    assert [r["stages"] for r in rows] == [{"import": "ran", "summarize": "ran"}] * 4
+    assert [r["stages"] for r in rows] == [{"import": "ran", "index": "ran", "summarize": "ran"}] * 4
     assert [(r["speakers"], r["utterances"]) for r in rows] == [(2, 3), (2, 2), (2, 2), (2, 2)]
     docs = {fmt: export(cli, r["meeting_id"]) for fmt, r in zip(files, rows, strict=True)}
     assert [(u["speaker_name"], u["text"]) for u in docs["srt"]["utterances"]] == [
@@ -102,7 +102,7 @@ def test_each_format_becomes_a_meeting_with_minutes(cli: Cli, files: dict[str, P
     for fmt, doc in docs.items():
         assert doc["audio"]["format"] == f"import:{fmt}" and doc["audio"]["sample_rate"] == 0
         assert doc["minutes"] is not None
-        assert [s["stage"] for s in doc["stages"]] == ["import", "summarize"]
+        assert [s["stage"] for s in doc["stages"]] == ["import", "index", "summarize"]
     actions = [i for i in docs["text"]["minutes"]["items"] if i["kind"] == "action"]
     assert [(i["owner_name"], i["due"] is not None) for i in actions] == [("Bob", True)]
 
@@ -129,14 +129,14 @@ def test_the_result_line_and_a_second_import(cli: Cli, files: dict[str, Path]) -
     again = cli("import", "--json", files["text"])
     assert json.loads(again.stdout)["status"] == "reused"
     forced = json.loads(cli("import", "--json", "--force", files["text"]).stdout)
-    assert forced["stages"] == {"import": "ran", "summarize": "ran"} and forced["meeting_id"] == 1
+    assert forced["stages"] == {"import": "ran", "index": "ran", "summarize": "ran"} and forced["meeting_id"] == 1
 
 
 def test_no_summary_builds_no_model_and_writes_no_minutes(
     cli: Cli, files: dict[str, Path], llm: list[dict[str, Any]]
 ) -> None:
     _, (row,) = cli.json_lines("import", "--json", "--no-summary", files["vtt"])
-    assert row["stages"] == {"import": "ran"} and llm == []
+    assert row["stages"] == {"import": "ran", "index": "ran"} and llm == []
     assert export(cli, row["meeting_id"])["minutes"] is None
 
 
@@ -281,7 +281,7 @@ def test_export_import_export_gives_the_same_meeting(
 
     _, (again,) = cli.json_lines("import", "--json", exported)
     assert again["meeting_id"] != row["meeting_id"]
-    assert again["stages"] == {"import": "ran", "summarize": "imported"}
+    assert again["stages"] == {"import": "ran", "index": "ran", "summarize": "imported"}
     second = export(cli, again["meeting_id"])
     assert comparable(second) == comparable(first)
     assert second["audio"]["format"] == "import:minutes-json"
@@ -312,4 +312,4 @@ def test_summarize_writes_minutes_for_an_imported_meeting_later(cli: Cli, files:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"meeting {row['meeting_id']}: minutes written (")
     doc = export(cli, row["meeting_id"])
-    assert doc["minutes"] is not None and [s["stage"] for s in doc["stages"]] == ["import", "summarize"]
+    assert doc["minutes"] is not None and [s["stage"] for s in doc["stages"]] == ["import", "index", "summarize"]

@@ -15,7 +15,7 @@ from minutes.db import Base, current_revision, head_revision, is_up_to_date, mak
 from minutes.db.engine import alembic_config
 from minutes.search import schema as search_schema
 
-TABLES = {"recordings", "meetings", "stage_runs", "speakers", "utterances"}
+TABLES = {"recordings", "meetings", "stage_runs", "speakers", "utterances", "chunks"}
 
 
 def test_fresh_database_is_not_up_to_date(engine: Engine) -> None:
@@ -28,7 +28,7 @@ def test_upgrade_creates_every_table(engine: Engine) -> None:
 
     names = set(inspect(engine).get_table_names())
     assert names >= TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision() == "0007"
+    assert current_revision(engine) == head_revision() == "0008"
     assert is_up_to_date(engine)
 
 

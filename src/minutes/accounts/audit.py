@@ -24,6 +24,7 @@ ACTIONS: tuple[str, ...] = (
     "media",
     "export",
     "search",
+    "ask",
     "rename_speaker",
     "correct_utterance",
     "action_done",

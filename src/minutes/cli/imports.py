@@ -92,7 +92,7 @@ def import_(
     --force. Exit status 1 if any file failed (a bad file stores nothing); the others still import.
     """
     from minutes.db.meeting_store import SqlMeetingStore
-    from minutes.factory import build_summarizer, open_store
+    from minutes.factory import build_summarizer, build_text_embedder, open_store
     from minutes.pipeline.importer import IMPORT_STAGES, TranscriptImporter
     from minutes.settings import load_preset
 
@@ -105,7 +105,11 @@ def import_(
             if no_summary
             else build_summarizer(load_preset(preset), overrides=choice.overrides(), threads=threads)
         )
-        importer = TranscriptImporter(store=SqlMeetingStore(open_store()), summarizer=summarizer)
+        importer = TranscriptImporter(
+            store=SqlMeetingStore(open_store()),
+            summarizer=summarizer,
+            embedder=build_text_embedder(threads=threads),
+        )
     results = report_each(
         files,
         lambda path, hook: importer.import_file(

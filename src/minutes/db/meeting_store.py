@@ -22,7 +22,8 @@ from minutes.db.repo import (
     set_language,
     set_status,
 )
-from minutes.storage import OpenedMeeting, StagePayload
+from minutes.db.vectors import replace_chunks
+from minutes.storage import ChunkVector, OpenedMeeting, StagePayload
 from minutes.types import AudioInfo, Carried, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
 
 
@@ -83,6 +84,19 @@ class SqlMeetingStore:
             set_status(s, meeting_id=meeting_id, status="done")
             save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
             return carried
+
+    def save_chunks(
+        self,
+        meeting_id: int,
+        *,
+        model: str,
+        chunks: Sequence[ChunkVector],
+        record: StageRecord,
+        payload: StagePayload,
+    ) -> None:
+        with session_scope(self.sessions) as s:
+            replace_chunks(s, meeting_id=meeting_id, model=model, chunks=chunks)
+            save_stage(s, meeting_id=meeting_id, record=record, payload=payload)
 
     def set_status(self, meeting_id: int, status: str, *, error: str | None = None) -> None:
         with session_scope(self.sessions) as s:

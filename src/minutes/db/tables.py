@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -362,3 +363,21 @@ class EditRow(Base):
         if value not in EDIT_KINDS:
             raise ConfigError(f"unknown edit kind {value!r}; choose one of: {', '.join(EDIT_KINDS)}")
         return value
+
+
+class ChunkRow(Base):
+    """A passage of a meeting's transcript (lines ``first_idx``..``last_idx``) and its text embedding.
+
+    ``vector`` is the embedding as little-endian float32 bytes, of length 1; ``model`` is the
+    embedding model's identity (its file hash), so vectors of another model are never compared.
+    """
+
+    __tablename__ = "chunks"
+    __table_args__ = (UniqueConstraint("meeting_id", "first_idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    first_idx: Mapped[int] = mapped_column(Integer)
+    last_idx: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(128))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

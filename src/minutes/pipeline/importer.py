@@ -27,6 +27,7 @@ from minutes.pipeline.outcome import (
     Hook,
     ProcessResult,
     file_time,
+    index_step,
     recording_failure,
     result_of,
     summarize_step,
@@ -35,9 +36,10 @@ from minutes.storage import MeetingStore
 from minutes.types import IMPORTED, AudioInfo, Carried, StageRecord
 
 if TYPE_CHECKING:
+    from minutes.embeddings import Embedder
     from minutes.summarize.summarizer import Summarizer
 
-IMPORT_STAGES = ("import", "summarize")
+IMPORT_STAGES = ("import", "index", "summarize")
 
 IMPORT_VERSION = "import/1"
 """The version of the readers' rules, part of the import stage's cache key: a re-import after they
@@ -62,9 +64,12 @@ def read_file(path: str | Path) -> bytes:
 class TranscriptImporter:
     """Imports transcript files one at a time into one store; ``summarizer`` None: no minutes."""
 
-    def __init__(self, *, store: MeetingStore, summarizer: Summarizer | None = None) -> None:
+    def __init__(
+        self, *, store: MeetingStore, summarizer: Summarizer | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.store = store
         self.summarizer = summarizer
+        self.embedder = embedder  # None: not indexed for minutes ask (`minutes index --rebuild` later)
 
     def import_file(
         self,
@@ -121,6 +126,13 @@ class TranscriptImporter:
             stages["import"] = "ran"
         timings = {"import": time.perf_counter() - t0}
         hook("import", 1.0)
+        indexed, spent, warning = index_step(
+            self.store, opened.id, embedder=self.embedder, force=force, hook=hook
+        )
+        if indexed is not None:
+            stages["index"] = indexed
+        if indexed == "ran":
+            timings["index"] = spent
         how, seconds, ticks = self._minutes(
             opened.id, meeting, key, force=force, ran=stages["import"], hook=hook, path=file
         )
@@ -136,7 +148,7 @@ class TranscriptImporter:
             status=status,
             stages=stages,
             timings=timings,
-            warnings=meeting.warnings,
+            warnings=meeting.warnings + ((warning,) if warning else ()),
         )
         return replace(result, edits=(edits + ticks).to_dict())
 

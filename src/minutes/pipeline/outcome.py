@@ -18,6 +18,7 @@ from minutes.storage import MeetingStore
 from minutes.types import Carried
 
 if TYPE_CHECKING:
+    from minutes.embeddings import Embedder
     from minutes.summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,30 @@ def summarize_step(
             progress=lambda f: hook("summarize", f),
         )
     return how, time.perf_counter() - t, ticks
+
+
+def index_step(
+    store: MeetingStore, meeting_id: int, *, embedder: Embedder | None, force: bool, hook: Hook
+) -> tuple[str | None, float, str | None]:
+    """The meeting's passages embedded for ``minutes ask``, or reused: ("ran" | "cached" | "failed",
+    seconds, a warning). Without an embedder, (None, 0, None). A failure does not fail the meeting:
+    its transcript and minutes stand, search finds it by words, ``minutes index --rebuild`` retries."""
+    if embedder is None:
+        return None, 0.0, None
+    from minutes.pipeline.index_stage import index_meeting
+
+    t = time.perf_counter()
+    hook("index", 0.0)
+    try:
+        how = index_meeting(store, meeting_id=meeting_id, embedder=embedder, force=force)
+    except Exception as exc:
+        log.debug("indexing meeting %s failed", meeting_id, exc_info=True)
+        warning = (
+            f"not indexed for minutes ask ({type(exc).__name__}: {exc}); `minutes index --rebuild` retries"
+        )
+        return "failed", time.perf_counter() - t, warning
+    hook("index", 1.0)
+    return how, time.perf_counter() - t, None
 
 
 def file_time(path: str | Path) -> datetime | None:

@@ -26,6 +26,7 @@ from minutes.diarize import Diarizer
 from minutes.pipeline.outcome import (
     ProcessResult,
     file_time,
+    index_step,
     recording_failure,
     result_of,
     summarize_step,
@@ -36,9 +37,10 @@ from minutes.storage import MeetingStore, StagePayload
 from minutes.types import AudioInfo, Carried, StageRecord
 
 if TYPE_CHECKING:
+    from minutes.embeddings import Embedder
     from minutes.summarize.summarizer import Summarizer
 
-STAGES = ("ingest", "transcribe", "diarize", "recover", "attribute", "summarize")
+STAGES = ("ingest", "transcribe", "diarize", "recover", "attribute", "index", "summarize")
 
 # Ingest: a recording's path → its facts and its decoded samples, valid until the block ends.
 # The default decodes with ffmpeg (:func:`minutes.audio.decoded`); a caller that already holds
@@ -60,6 +62,7 @@ class MeetingProcessor:
         summarizer: Summarizer | None = None,
         ingest: Ingest = audio.decoded,
         recover_options: RecoverOptions | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.diarizer = diarizer
@@ -69,6 +72,7 @@ class MeetingProcessor:
         self.summarizer = summarizer  # None: no minutes (--no-summary)
         self.ingest = ingest
         self.recover_options = recover_options or RecoverOptions()
+        self.embedder = embedder  # None: not indexed for minutes ask (`minutes index --rebuild` later)
 
     def process(
         self,
@@ -139,6 +143,13 @@ class MeetingProcessor:
             if recovered == "ran":
                 timings["recover"] = spent
             timings |= {**run.timings, "attribute": seconds}
+        indexed, spent, warning = index_step(
+            self.store, meeting.id, embedder=self.embedder, force=force, hook=hook
+        )
+        if indexed is not None:
+            stages["index"] = indexed
+        if indexed == "ran":
+            timings["index"] = spent
         how, seconds, ticks = summarize_step(
             self.store, meeting.id, summarizer=self.summarizer, force=force, hook=hook, path=path
         )
@@ -155,7 +166,7 @@ class MeetingProcessor:
                 status=status,
                 stages=stages,
                 timings=timings,
-                warnings=info.warnings,
+                warnings=info.warnings + ((warning,) if warning else ()),
             ),
             edits=(edits + ticks).to_dict(),
         )

@@ -241,6 +241,7 @@ def _install_handlers(app: FastAPI) -> None:
 def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Session] | None = None) -> FastAPI:
     """The application; ``sessions`` defaults to the configured database (migrated on the way)."""
     from minutes.factory import open_store
+    from minutes.web.asking import default_asker
     from minutes.web.routes import api, auth, pages, workspace
 
     settings = settings or WebSettings.from_env()
@@ -257,6 +258,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.state.settings = settings
     app.state.sessions = sessions or open_store()
     app.state.templates = make_templates()
+    app.state.asker = default_asker()  # the model loads on the first ask
     _install_handlers(app)
     app.include_router(auth.router)
     app.include_router(pages.router)

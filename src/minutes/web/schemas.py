@@ -286,3 +286,31 @@ def hit_json(hit: Any) -> dict[str, Any]:
 def minutes_hit_json(hit: Any) -> dict[str, Any]:
     anchor = "#minutes" if hit.position is None else f"#item-{hit.position}"
     return _hit_json(hit, ("kind", "position", "text", "evidence"), url=f"/meetings/{hit.meeting_id}{anchor}")
+
+
+class AskIn(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+    meeting_ids: list[Id] = Field(default_factory=list, max_length=200, description="only these meetings")
+    since: date | None = Field(None, description="only meetings on or after this day")
+    team: str | None = Field(None, max_length=128, description="only this team's meetings (its name)")
+    person: str | None = Field(None, max_length=256, description="only meetings where this person spoke")
+
+
+class CitationOut(BaseModel):
+    meeting_id: int
+    utterance: int = Field(description="0-based position of the line in the meeting's JSON export")
+    start: float
+    end: float
+    speaker: str
+    text: str
+
+
+class AskSentenceOut(BaseModel):
+    text: str
+    citations: list[CitationOut]
+
+
+class AskOut(BaseModel):
+    answer: str = Field(description='the sentences joined, or "not found in the meetings you can see"')
+    found: bool
+    sentences: list[AskSentenceOut]

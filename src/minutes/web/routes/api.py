@@ -257,6 +257,19 @@ def search(
     )
 
 
+@router.post("/ask", response_model=schemas.AskOut, summary="Ask the meetings you may see a question")
+def ask(request: Request, actor: CurrentActor, body: schemas.AskIn) -> schemas.AskOut:
+    """A short answer whose every sentence cites its lines, or "not found in the meetings you can
+    see". A plain ``def``: it runs on a worker thread, and asks queue for the one model."""
+    from minutes.ask import AskFilters
+
+    filters = AskFilters(
+        meeting_ids=tuple(body.meeting_ids), since=body.since, team=body.team, person=body.person
+    )
+    result, _ = request.app.state.asker.ask(request.app.state.sessions, actor, body.question, filters)
+    return schemas.AskOut.model_validate(result.to_dict())
+
+
 @router.get("/actions", response_model=list[schemas.ActionItemOut], summary="Action items across meetings")
 def action_items(
     db: Db,

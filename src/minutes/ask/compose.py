@@ -1,0 +1,114 @@
+"""From retrieved lines to a checked answer, without I/O: the prompt, the reply's shape, the check.
+
+The model sees the lines numbered ``[1]``…``[n]`` under their meeting's title and date, each with
+its time and speaker, and answers in JSON: a few sentences, each with the numbers of the lines it
+rests on. Each sentence is then checked against its cited lines with the summary check's own
+grounding (:func:`minutes.summarize.grounding.support`): enough of its content words in those
+lines (speaker names count), and every number and date it states there too; then, as the
+summary check does for the whole meeting (:mod:`minutes.summarize.summary_facts`), no day,
+number or person the cited lines do not name. A sentence that
+cites nothing, cites a line it was not shown, or is not supported is removed; when none is left
+the answer is :data:`~minutes.ask.types.NOT_FOUND`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from minutes.ask.types import Answer, Citation, Line, Removed, Sentence, not_found
+from minutes.summarize.grounding import support
+from minutes.summarize.summary_facts import MeetingFacts, date_problems, name_problems, number_problems
+from minutes.types import Utterance
+
+MAX_SENTENCES = 4
+SUPPORT = 0.5
+"""Share of a sentence's content words its cited lines must hold (the summary check's default)."""
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "found": {"type": "boolean"},
+        "sentences": {
+            "type": "array",
+            "maxItems": MAX_SENTENCES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "text": {"type": "string"},
+                    "lines": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 4},
+                },
+                "required": ["text", "lines"],
+            },
+        },
+    },
+    "required": ["found", "sentences"],
+}
+
+SYSTEM = (
+    "You answer questions about meetings using only the numbered transcript lines given. "
+    "Write at most four short sentences. Each sentence must list the numbers of the lines that say it; "
+    "use the speakers' words and names, and never add facts, numbers or dates the lines do not state. "
+    'If the lines do not answer the question, reply {"found": false, "sentences": []}.'
+)
+
+
+def _clock(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def prompt(question: str, lines: Sequence[Line]) -> list[dict[str, str]]:
+    """The chat messages: the rules, then the lines numbered from 1 grouped by meeting, then the question."""
+    parts: list[str] = []
+    shown: int | None = None
+    for number, line in enumerate(lines, 1):
+        if line.meeting_id != shown:
+            shown = line.meeting_id
+            parts.append(f'\nMeeting "{line.meeting_title}" ({line.meeting_date.date().isoformat()}):')
+        parts.append(f"[{number}] {_clock(line.start)} {line.speaker}: {line.text}")
+    user = "Transcript lines:" + "\n".join(parts) + f"\n\nQuestion: {question}\nAnswer in JSON."
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float = SUPPORT) -> Answer:
+    """The model's reply as an answer: unsupported sentences removed, or not found."""
+    raw = reply.get("sentences")
+    if reply.get("found") is False or not isinstance(raw, list):
+        return not_found(lines=len(lines))
+    kept: list[Sentence] = []
+    removed: list[Removed] = []
+    for item in raw[:MAX_SENTENCES]:
+        if not isinstance(item, Mapping):
+            continue
+        text = " ".join(str(item.get("text", "")).split())
+        if not text:
+            continue
+        numbers = [n for n in item.get("lines", []) if isinstance(n, int) and not isinstance(n, bool)]
+        cited = [lines[n - 1] for n in dict.fromkeys(numbers) if 1 <= n <= len(lines)]
+        if not cited:
+            removed.append(Removed(text, "cites no line it was shown"))
+            continue
+        problem = _problem(text, cited, threshold=threshold)
+        if problem:
+            removed.append(Removed(text, problem))
+            continue
+        kept.append(Sentence(text, tuple(Citation.of(c) for c in cited)))
+    if not kept:
+        return not_found(removed=tuple(removed), lines=len(lines))
+    return Answer(" ".join(s.text for s in kept), True, tuple(kept), tuple(removed), len(lines))
+
+
+def _problem(text: str, cited: Sequence[Line], *, threshold: float) -> str:
+    """Why the cited lines do not support the sentence, or "" when they do."""
+    day = cited[0].meeting_date.date()
+    ok, score = support(
+        text, [f"{c.speaker}: {c.text}" for c in cited], threshold=threshold, meeting_date=day
+    )
+    if not ok:
+        return f"its lines hold {score:.0%} of its words, or not its numbers and dates"
+    facts = MeetingFacts.of(
+        [Utterance(c.idx, c.speaker, c.start, c.end, c.text) for c in cited], names={}, meeting_date=day
+    )
+    problems = date_problems(text, facts) + number_problems(text, facts) + name_problems(text, facts)
+    return "; ".join(problems)

@@ -1,0 +1,222 @@
+"""Hybrid retrieval: the transcript lines a question's answer is most likely in.
+
+Two rankings of passages, fused by reciprocal rank (each passage scores ``Σ 1/(60 + rank)``):
+
+* **words**: the existing full-text search (:func:`minutes.search.search`), once per content word
+  of the question (search needs every word of a query; a question's words are rarely all in one
+  line); a matching line stands for the lines around it;
+* **meaning**: the question's embedding against every stored passage's (``minutes index``),
+  cosine by one matrix product.
+
+Both read only the meetings in scope: the meetings the actor may see (the same SQL select as
+search, :func:`minutes.accounts.access.visible_meeting_ids`) narrowed by the filters, computed
+first; search gets them as ``meeting_ids`` and the passages are masked by them before scoring.
+Nothing from another meeting is scored, returned or shown to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+import numpy as np
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from minutes.accounts import access
+from minutes.ask.types import AskFilters, Line
+from minutes.db.accounts import Team
+from minutes.db.tables import Meeting, SpeakerRow, UtteranceRow
+from minutes.db.vectors import ChunkCache
+from minutes.embeddings import Embedder
+from minutes.errors import QueryError
+from minutes.search import search
+from minutes.search._scope import meeting_date
+from minutes.summarize.text import STOPWORDS
+
+RRF_K = 60
+WINDOW = 2  # a full-text hit brings this many lines either side
+
+_QUESTION_WORDS = frozenset(
+    {
+        *("what", "when", "where", "which", "who", "whom", "whose", "why", "how", "did", "does"),
+        *("was", "were", "are", "about", "tell", "said", "say", "decide", "decided", "discuss"),
+        *("discussed", "meeting", "meetings", "anyone", "someone"),
+    }
+)
+_WORD = re.compile(r"[^\W_]{3,}")
+
+CACHE = ChunkCache()
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """The lines for the model (in meeting, then line order) and whether anything matched at all."""
+
+    lines: tuple[Line, ...]
+    matched: bool
+
+
+def scope(session: Session, actor: access.Actor, filters: AskFilters) -> list[int]:
+    """The ids of the meetings the question may read: visible to ``actor`` and within ``filters``."""
+    query = select(Meeting.id).where(Meeting.status == "done")
+    if not actor.is_operator:
+        query = query.where(access.visible_clause(access.require_principal(actor)))
+    if filters.meeting_ids:
+        query = query.where(Meeting.id.in_(sorted(set(filters.meeting_ids))))
+    if filters.since is not None:
+        query = query.where(meeting_date() >= datetime.combine(filters.since, time.min, tzinfo=UTC))
+    if filters.team is not None:
+        team = session.scalar(select(Team.id).where(func.lower(Team.name) == filters.team.strip().lower()))
+        if team is None:
+            raise QueryError(f"no team named {filters.team!r}; `minutes teams list` shows them")
+        query = query.where(Meeting.team_id == team)
+    ids = sorted(session.scalars(query))
+    if filters.person is not None and ids:
+        ids = _spoke(session, ids, filters.person)
+    return ids
+
+
+def _spoke(session: Session, ids: list[int], person: str) -> list[int]:
+    """The meetings of ``ids`` where a speaker named like ``person`` (or with that label) spoke."""
+    wanted = person.strip().casefold()
+    if not wanted:
+        raise QueryError("--person is blank; give a name or a label like SPEAKER_01")
+    rows = session.execute(
+        select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name).where(SpeakerRow.meeting_id.in_(ids))
+    )
+    found = {
+        m for m, label, name in rows if label.casefold() == wanted or (name and wanted in name.casefold())
+    }
+    return sorted(found)
+
+
+def query_words(question: str) -> list[str]:
+    """The words of a question worth searching for, in order, at most eight."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(question.lower()):
+        if word not in STOPWORDS and word not in _QUESTION_WORDS:
+            seen.setdefault(word, None)
+    return list(seen)[:8]
+
+
+def retrieve(
+    session: Session,
+    actor: access.Actor,
+    question: str,
+    *,
+    embedder: Embedder | None,
+    filters: AskFilters | None = None,
+    passages: int = 6,
+    max_lines: int = 48,
+) -> Retrieved:
+    """The lines most likely to answer ``question`` in the meetings ``actor`` may see."""
+    ids = scope(session, actor, filters or AskFilters())
+    if not ids:
+        return Retrieved((), False)
+    scores: dict[tuple[int, int, int], float] = defaultdict(float)
+    for key, rank in _word_ranks(session, question, ids):
+        scores[key] += 1.0 / (RRF_K + rank)
+    if embedder is not None:
+        for key, rank in _meaning_ranks(session, question, ids, embedder):
+            scores[key] += 1.0 / (RRF_K + rank)
+    if not scores:
+        return Retrieved((), False)
+    best = sorted(scores, key=lambda k: -scores[k])[:passages]
+    return Retrieved(tuple(_lines(session, _merge(best), max_lines=max_lines)), True)
+
+
+def _word_ranks(session: Session, question: str, ids: list[int]) -> list[tuple[tuple[int, int, int], int]]:
+    """(meeting, first, last) windows around full-text hits, with their rank in the fused list."""
+    best: dict[tuple[int, int, int], float] = defaultdict(float)
+    for word in query_words(question):
+        hits = search(session, word, meeting_ids=ids, limit=20).hits
+        for rank, hit in enumerate(hits, 1):
+            i = hit.utterance_index
+            best[(hit.meeting_id, max(0, i - WINDOW), i + WINDOW)] += 1.0 / (RRF_K + rank)
+    ordered = sorted(best, key=lambda k: -best[k])
+    return [(key, rank) for rank, key in enumerate(ordered, 1)]
+
+
+def _meaning_ranks(
+    session: Session, question: str, ids: list[int], embedder: Embedder
+) -> list[tuple[tuple[int, int, int], int]]:
+    """Stored passages of the meetings ``ids`` closest in meaning to the question."""
+    chunks = CACHE.get(session, model=embedder.ref().identity, dim=embedder.dim)
+    if not len(chunks.ids):
+        return []
+    mask = np.isin(chunks.meeting_ids, np.asarray(ids, np.int64))
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return []
+    query = embedder.embed([question])[0]
+    cosine = chunks.vectors[rows] @ query
+    order = np.argsort(-cosine)[:20]
+    return [
+        ((int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]])), rank)
+        for rank, i in enumerate(order, 1)
+        if cosine[i] >= embedder.min_similarity
+    ]
+
+
+def _merge(windows: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Overlapping or touching windows of one meeting joined, best window's meeting first."""
+    order: dict[int, None] = {}
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for meeting, first, last in windows:
+        order.setdefault(meeting, None)
+        spans[meeting].append((first, last))
+    merged: list[tuple[int, int, int]] = []
+    for meeting in order:
+        current: list[int] | None = None
+        for first, last in sorted(spans[meeting]):
+            if current is not None and first <= current[1] + 1:
+                current[1] = max(current[1], last)
+                continue
+            if current is not None:
+                merged.append((meeting, current[0], current[1]))
+            current = [first, last]
+        if current is not None:
+            merged.append((meeting, current[0], current[1]))
+    return merged
+
+
+def _lines(session: Session, windows: Sequence[tuple[int, int, int]], *, max_lines: int) -> list[Line]:
+    """The lines of the windows (in order, best windows first until ``max_lines``)."""
+    out: list[Line] = []
+    for meeting, first, last in windows:
+        if len(out) >= max_lines:
+            break
+        rows = session.execute(
+            select(
+                Meeting.title,
+                meeting_date(),
+                UtteranceRow.idx,
+                UtteranceRow.start,
+                UtteranceRow.end,
+                func.coalesce(SpeakerRow.name, UtteranceRow.speaker_label),
+                UtteranceRow.text,
+            )
+            .join(Meeting, Meeting.id == UtteranceRow.meeting_id)
+            .outerjoin(
+                SpeakerRow,
+                and_(
+                    SpeakerRow.meeting_id == UtteranceRow.meeting_id,
+                    SpeakerRow.label == UtteranceRow.speaker_label,
+                ),
+            )
+            .where(UtteranceRow.meeting_id == meeting, UtteranceRow.idx.between(first, last))
+            .order_by(UtteranceRow.idx)
+            .limit(max_lines - len(out))
+        ).all()
+        if not rows:
+            continue
+        below = session.scalar(
+            select(func.count()).where(UtteranceRow.meeting_id == meeting, UtteranceRow.idx < rows[0].idx)
+        )
+        for offset, (title, at, idx, start, end, speaker, text) in enumerate(rows):
+            out.append(Line(meeting, title, at, int(below or 0) + offset, idx, start, end, speaker, text))
+    return out

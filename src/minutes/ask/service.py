@@ -1,0 +1,73 @@
+"""``answer``: one question across the meetings an actor may see, answered with citations or "not found".
+
+The database is read in one short session (retrieval, access rules inside it), closed before the
+model is called: a slow answer holds no connection. The model sees only the retrieved lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from minutes.accounts import access, audit
+from minutes.ask.compose import SCHEMA, check, prompt
+from minutes.ask.retrieve import retrieve
+from minutes.ask.types import Answer, AskFilters, not_found
+from minutes.db.engine import session_scope
+from minutes.embeddings import Embedder
+from minutes.errors import QueryError
+from minutes.llm import LLM, chat_json
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 500
+MAX_TOKENS = 320
+
+
+def answer(
+    sessions: sessionmaker[Session],
+    actor: access.Actor,
+    question: str,
+    *,
+    llm: LLM,
+    embedder: Embedder | None,
+    filters: AskFilters | None = None,
+) -> Answer:
+    """Answer ``question`` from the meetings ``actor`` may see (narrowed by ``filters``).
+
+    Every sentence of the answer cites the lines it rests on and is checked against them; a
+    sentence they do not support is removed. When nothing relevant is found, or no sentence
+    survives, the answer is ``found=False`` with the text "not found in the meetings you can see".
+    ``embedder`` None searches by words only. Raises :class:`~minutes.errors.QueryError` for a blank
+    or overlong question or an unknown team, and :class:`~minutes.errors.Forbidden` for a web or API
+    actor without a signed-in user.
+    """
+    question = " ".join(question.split())
+    if not question:
+        raise QueryError(
+            "the question is blank; ask something, e.g. minutes ask 'what did we decide about pricing?'"
+        )
+    if len(question) > MAX_QUESTION:
+        raise QueryError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION}")
+    t0 = time.perf_counter()
+    with session_scope(sessions) as session:
+        found = retrieve(session, actor, question, embedder=embedder, filters=filters)
+        if actor.principal is not None:
+            audit.record(session, actor, "ask", object_type="search", detail={"query": question})
+    retrieval = time.perf_counter() - t0
+    if not found.lines:
+        log.info("ask: nothing retrieved (%.3f s)", retrieval)
+        return not_found()
+    reply = chat_json(llm, prompt(question, found.lines), SCHEMA, max_tokens=MAX_TOKENS)
+    result = check(reply, found.lines)
+    log.info(
+        "ask: %d lines retrieved in %.3f s, answered in %.1f s, %d sentences kept, %d removed",
+        len(found.lines),
+        retrieval,
+        time.perf_counter() - t0 - retrieval,
+        len(result.sentences),
+        len(result.removed),
+    )
+    return result

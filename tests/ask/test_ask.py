@@ -1,0 +1,130 @@
+"""Ask across the archive, on SQLite and PostgreSQL: retrieval by words and by meaning, the access
+rules inside retrieval (another team's meeting never reaches the model nor a citation), the check,
+"not found", the JSON shape and the API's authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from minutes.accounts.access import Actor, load_principal
+from minutes.ask import NOT_FOUND, AskFilters, answer, retrieve
+from minutes.db import session_scope
+from minutes.db.accounts import User
+from minutes.errors import QueryError
+from tests.fakes import FakeAskLLM, FakeEmbedder
+from tests.web.world import World
+
+
+def actor(world: World, username: str) -> Actor:
+    with session_scope(world.sessions) as s:
+        principal = load_principal(s, s.get_one(User, world.users[username]))
+    return Actor(principal=principal, ip=None, via="api")
+
+
+def test_meaning_finds_a_paraphrase_words_do_not(archive: World, embedder: FakeEmbedder) -> None:
+    question = "When do we hire engineers?"  # the line says "recruit two developers"
+    mona = actor(archive, "mona")
+    with session_scope(archive.sessions) as s:
+        by_words = retrieve(s, mona, question, embedder=None)
+        both = retrieve(s, mona, question, embedder=embedder)
+    assert by_words.lines == ()
+    assert {line.meeting_id for line in both.lines} == {archive.meetings["hiring"]}
+    assert "recruit two developers" in both.lines[0].text
+
+
+def test_another_teams_meeting_never_reaches_the_model(
+    archive: World, embedder: FakeEmbedder, llm: FakeAskLLM
+) -> None:
+    # "pricing" is said in Sales, Support and the no-team meeting; mona manages Sales only.
+    result = answer(
+        archive.sessions, actor(archive, "mona"), "pricing refunds escalation", llm=llm, embedder=embedder
+    )
+    cited = {c.meeting_id for s in result.sentences for c in s.citations}
+    assert result.found and cited == {archive.meetings["sales"]}
+    shown = "\n".join(llm.prompts)
+    for secret in ("escalation about", "Board pricing", "secretly"):
+        assert secret not in shown
+    # By meaning too: Support's "recruit developers" is as close as Sales' to this question.
+    answer(archive.sessions, actor(archive, "mona"), "hire engineers", llm=llm, embedder=embedder)
+    assert "secretly" not in llm.prompts[-1] and "recruit two developers" in llm.prompts[-1]
+
+
+def test_a_member_sees_only_what_is_shared_and_an_admin_everything(
+    archive: World, embedder: FakeEmbedder, llm: FakeAskLLM
+) -> None:
+    mel = answer(archive.sessions, actor(archive, "mel"), "pricing", llm=llm, embedder=embedder)
+    assert mel.answer == NOT_FOUND and not mel.found and llm.prompts == []  # nothing retrieved: no model call
+    admin = actor(archive, "ada")
+    with session_scope(archive.sessions) as s:
+        ada = retrieve(s, admin, "pricing", embedder=embedder)
+    assert {line.meeting_id for line in ada.lines} >= {
+        archive.meetings[k] for k in ("sales", "support", "orphan")
+    }
+
+
+def test_an_unsupported_sentence_is_removed(archive: World, embedder: FakeEmbedder) -> None:
+    llm = FakeAskLLM(extra=["Mona decided to cancel the whole project on 3 March."])
+    result = answer(archive.sessions, actor(archive, "mona"), "hire engineers", llm=llm, embedder=embedder)
+    assert result.found and len(result.sentences) == 1
+    assert [r.text for r in result.removed] == ["Mona decided to cancel the whole project on 3 March."]
+    assert "cancel" not in result.answer
+
+
+def test_not_found_when_the_model_finds_nothing(archive: World, embedder: FakeEmbedder) -> None:
+    result = answer(
+        archive.sessions, actor(archive, "mona"), "pricing", llm=FakeAskLLM(empty=True), embedder=embedder
+    )
+    assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "sentences": []}
+
+
+def test_filters(archive: World, embedder: FakeEmbedder) -> None:
+    ada = actor(archive, "ada")
+    with session_scope(archive.sessions) as s:
+        only = retrieve(
+            s,
+            ada,
+            "pricing",
+            embedder=embedder,
+            filters=AskFilters(meeting_ids=(archive.meetings["orphan"],)),
+        )
+        team = retrieve(s, ada, "pricing", embedder=embedder, filters=AskFilters(team="support"))
+        later = retrieve(s, ada, "pricing", embedder=embedder, filters=AskFilters(since=date(2027, 1, 1)))
+        person = retrieve(s, ada, "pricing", embedder=embedder, filters=AskFilters(person="speaker_01"))
+        with pytest.raises(QueryError, match="no team named"):
+            retrieve(s, ada, "pricing", embedder=embedder, filters=AskFilters(team="Legal"))
+    assert {line.meeting_id for line in only.lines} == {archive.meetings["orphan"]}
+    assert {line.meeting_id for line in team.lines} == {archive.meetings["support"]}
+    assert later.lines == ()
+    assert person.lines  # every world meeting has SPEAKER_01
+
+
+def test_api_answers_in_the_documented_shape(asking: Callable[[str], TestClient], archive: World) -> None:
+    response = asking("mona").post("/api/v1/ask", json={"question": "When do we hire engineers?"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"answer", "found", "sentences"} and body["found"] is True
+    [sentence] = body["sentences"]
+    [citation] = sentence["citations"]
+    assert set(citation) == {"meeting_id", "utterance", "start", "end", "speaker", "text"}
+    assert citation["meeting_id"] == archive.meetings["hiring"]
+    assert citation["utterance"] == 0 and citation["text"] == "We will recruit two developers next quarter"
+    assert citation["speaker"] == "SPEAKER_00" and citation["start"] == 0.5
+
+
+def test_api_needs_a_signed_in_user_and_hides_other_teams(
+    asking: Callable[[str], TestClient], archive: World
+) -> None:
+    client = asking("sam")
+    anonymous = client.post("/api/v1/ask", json={"question": "pricing"}, headers={"Authorization": ""})
+    assert anonymous.status_code == 401
+    wrong = client.post("/api/v1/ask", json={"question": "pricing"}, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    sales = archive.meetings["sales"]
+    hidden = client.post("/api/v1/ask", json={"question": "pricing", "meeting_ids": [sales]})
+    assert hidden.status_code == 200 and hidden.json()["found"] is False
+    blank = client.post("/api/v1/ask", json={"question": ""})
+    assert blank.status_code == 422

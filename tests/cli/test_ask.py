@@ -1,0 +1,74 @@
+"""``minutes ask`` and ``minutes index`` over imported meetings, with the fake model and embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from minutes import factory
+from minutes.ask import NOT_FOUND
+from tests.cli.conftest import Cli, Stages
+from tests.fakes import FakeAskLLM
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch, stages: Stages) -> FakeAskLLM:
+    llm = FakeAskLLM()
+    monkeypatch.setattr(factory, "build_asker", lambda *a, **k: (llm, stages.embedder))
+    return llm
+
+
+@pytest.fixture
+def archive(cli: Cli, tmp_path: Path) -> dict[str, int]:
+    files = {
+        "pricing": "Ana: Hello.\nBen: The enterprise plan will cost 40 euros per seat.\nAna: Agreed.\n",
+        "hiring": "Cleo: Next item.\nDan: We will recruit two developers in January.\n",
+    }
+    ids: dict[str, int] = {}
+    for name, text in files.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text)
+        [result] = cli.json_lines("import", path, "--no-summary", "--json", "-q")[1]
+        assert result["stages"]["index"] == "ran"
+        ids[name] = result["meeting_id"]
+    return ids
+
+
+def test_ask_json_cites_the_line_by_its_export_position(
+    cli: Cli, archive: dict[str, int], asked: FakeAskLLM
+) -> None:
+    body = cli.json("ask", "When", "do", "we", "hire", "engineers?", "--json")
+    assert body["found"] is True and set(body) == {"answer", "found", "sentences"}
+    citation = body["sentences"][0]["citations"][0]
+    assert citation["meeting_id"] == archive["hiring"] and citation["speaker"] == "Dan"
+    exported = cli.json("export", str(archive["hiring"]), "--format", "json")
+    assert exported["utterances"][citation["utterance"]]["text"] == citation["text"]
+
+
+def test_ask_filters_and_not_found(cli: Cli, archive: dict[str, int], asked: FakeAskLLM) -> None:
+    body = cli.json("ask", "hire engineers", "--meeting", str(archive["pricing"]), "--json")
+    assert body == {"answer": NOT_FOUND, "found": False, "sentences": []}
+    text = cli("ask", "what will the enterprise plan cost?", "--person", "ben")
+    assert (
+        text.exit_code == 0 and "Ben said" in text.stdout and f"meeting {archive['pricing']}" in text.stdout
+    )
+    assert cli("ask", "pricing", "--team", "nobody").exit_code != 0
+
+
+def test_index_rebuild_embeds_every_meeting_again(cli: Cli, archive: dict[str, int], stages: Stages) -> None:
+    before = stages.embedder.calls
+    again = cli("index")
+    assert again.exit_code == 0 and "indexed 0 meeting(s), 2 already up to date" in again.stdout
+    assert stages.embedder.calls == before
+    rebuilt = cli("index", "--rebuild")
+    assert rebuilt.exit_code == 0 and "indexed 2 meeting(s)" in rebuilt.stdout
+    assert stages.embedder.calls > before
+    assert cli("index", "999").exit_code != 0
+
+
+def test_commands_have_help(cli: Cli) -> None:
+    for command in ("ask", "index"):
+        result: Any = cli(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.stdout

@@ -1,0 +1,118 @@
+"""The pure parts of ask: passages, the question's words, the answer check, the index stage's cache."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from minutes.ask.compose import check, prompt
+from minutes.ask.retrieve import query_words
+from minutes.ask.types import NOT_FOUND, Line
+from minutes.chunks import chunk_lines
+from minutes.pipeline.importer import TranscriptImporter
+from minutes.types import Utterance
+from tests.fakes import FakeEmbedder, InMemoryMeetingStore
+
+AT = datetime(2026, 11, 20, 10, tzinfo=UTC)
+
+
+def line(n: int, speaker: str, text: str, meeting: int = 1) -> Line:
+    return Line(meeting, "Weekly", AT, n, n, float(n), n + 1.0, speaker, text)
+
+
+LINES = [
+    line(0, "Ana", "Good morning everyone."),
+    line(1, "Ben", "The enterprise plan will cost 40 euros per seat from March 1st."),
+    line(2, "Ana", "Agreed, we keep that price."),
+]
+
+
+def test_passages_hold_whole_lines_overlap_by_one_and_cover_everything() -> None:
+    lines = [Utterance(i, "S1" if i % 2 else "S0", i, i + 1.0, " ".join(["word"] * 40)) for i in range(7)]
+    chunks = chunk_lines(lines, names={"S0": "Ana"}, target=90)
+    assert [(c.first, c.last) for c in chunks] == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]
+    assert chunks[0].text.startswith("Ana: word") and "\nS1: word" in chunks[0].text
+    long = [Utterance(0, "S0", 0, 1, " ".join(["w"] * 300)), Utterance(1, "S0", 1, 2, "short")]
+    assert [(c.first, c.last) for c in chunk_lines(long)] == [(0, 0), (1, 1)]
+    assert chunk_lines([]) == []
+
+
+def test_question_words_drop_stop_and_question_words() -> None:
+    assert query_words("What did we decide about pricing for the enterprise plan?") == [
+        "pricing",
+        "enterprise",
+        "plan",
+    ]
+
+
+def test_the_prompt_numbers_lines_with_time_and_speaker() -> None:
+    user = prompt("what will it cost?", LINES)[-1]["content"]
+    assert "[2] 0:01 Ben: The enterprise plan will cost 40 euros per seat from March 1st." in user
+    assert 'Meeting "Weekly" (2026-11-20)' in user and user.rstrip().endswith("Answer in JSON.")
+
+
+def test_supported_sentences_stay_and_the_rest_go() -> None:
+    reply = {
+        "found": True,
+        "sentences": [
+            {"text": "Ben said the enterprise plan will cost 40 euros per seat.", "lines": [2]},
+            {"text": "The enterprise plan will cost 50 euros per seat.", "lines": [2]},  # wrong number
+            {"text": "Ben said it costs 40 euros from April 1st.", "lines": [2]},  # wrong month
+            {"text": "Everyone agreed to keep that price.", "lines": [3]},
+        ],
+    }
+    result = check(reply, LINES)
+    assert result.found
+    assert [s.text for s in result.sentences] == [
+        "Ben said the enterprise plan will cost 40 euros per seat.",
+        "Everyone agreed to keep that price.",
+    ]
+    assert (
+        result.sentences[0].citations[0].utterance == 1 and result.sentences[0].citations[0].speaker == "Ben"
+    )
+    assert len(result.removed) == 2
+    shown = check(
+        {"found": True, "sentences": [{"text": "The plan costs 40 euros.", "lines": [9, 0]}]}, LINES
+    )
+    assert not shown.found and shown.removed[0].reason == "cites no line it was shown"
+
+
+def test_nothing_supported_is_not_found() -> None:
+    for reply in (
+        {"found": False, "sentences": []},
+        {"found": True, "sentences": [{"text": "Carol will hire a designer.", "lines": [1]}]},
+        {"found": True},
+        {"found": False, "sentences": [{"text": "Good morning everyone.", "lines": [1]}]},
+    ):
+        result = check(reply, LINES)
+        assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "sentences": []}
+
+
+def test_an_imported_meeting_is_indexed_once_and_again_when_its_text_changes(tmp_path: Path) -> None:
+    store, embedder = InMemoryMeetingStore(), FakeEmbedder()
+    importer = TranscriptImporter(store=store, embedder=embedder)
+    path = tmp_path / "call.txt"
+    path.write_text("Ana: We will recruit two developers.\nBen: Fine by me.\n")
+    first = importer.import_file(path)
+    assert first.stages["index"] == "ran" and first.meeting_id is not None
+    model, passages = store.chunks[first.meeting_id]
+    assert model == embedder.ref().identity and [(a, b) for a, b, _ in passages] == [(0, 1)]
+    vector = np.frombuffer(passages[0][2], dtype="<f4")
+    assert vector.shape == (embedder.dim,) and abs(float(vector @ vector) - 1.0) < 1e-5
+    assert importer.import_file(path).stages["index"] == "cached"
+    assert importer.import_file(path, force=True).stages["index"] == "ran"
+
+
+def test_a_failing_embedder_leaves_the_meeting_done_with_a_warning(tmp_path: Path) -> None:
+    class Broken(FakeEmbedder):
+        def embed(self, texts: object) -> object:
+            raise RuntimeError("out of memory")
+
+    store = InMemoryMeetingStore()
+    path = tmp_path / "call.txt"
+    path.write_text("Ana: Hello.\n")
+    result = TranscriptImporter(store=store, embedder=Broken()).import_file(path)
+    assert result.status == "done" and result.stages["index"] == "failed"
+    assert any("minutes index --rebuild" in w for w in result.warnings)
