@@ -129,7 +129,10 @@ def test_the_result_line_and_a_second_import(cli: Cli, files: dict[str, Path]) -
     again = cli("import", "--json", files["text"])
     assert json.loads(again.stdout)["status"] == "reused"
     forced = json.loads(cli("import", "--json", "--force", files["text"]).stdout)
-    assert forced["stages"] == {"import": "ran", "index": "ran", "summarize": "ran"} and forced["meeting_id"] == 1
+    assert (
+        forced["stages"] == {"import": "ran", "index": "ran", "summarize": "ran"}
+        and forced["meeting_id"] == 1
+    )
 
 
 def test_no_summary_builds_no_model_and_writes_no_minutes(
@@ -312,4 +315,8 @@ def test_summarize_writes_minutes_for_an_imported_meeting_later(cli: Cli, files:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"meeting {row['meeting_id']}: minutes written (")
     doc = export(cli, row["meeting_id"])
-    assert doc["minutes"] is not None and [s["stage"] for s in doc["stages"]] == ["import", "index", "summarize"]
+    assert doc["minutes"] is not None and [s["stage"] for s in doc["stages"]] == [
+        "import",
+        "index",
+        "summarize",
+    ]

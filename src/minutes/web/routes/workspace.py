@@ -182,6 +182,38 @@ def search_page(
     )
 
 
+@router.get("/ask")
+def ask_page(
+    request: Request,
+    actor: CurrentActor,
+    q: Annotated[str, Query(max_length=500)] = "",
+    meeting: Annotated[list[Id] | None, Query(max_length=50)] = None,
+) -> Response:
+    """The Ask box's answer page. A plain ``def``: the model writes on a worker thread, asks queue
+    for it (``web/asking.py``), and every other page keeps answering meanwhile."""
+    from minutes.ask import AskFilters
+
+    result, position, error = None, 0, None
+    if q.strip():
+        try:
+            filters = AskFilters(meeting_ids=tuple(meeting or ()))
+            result, position = request.app.state.asker.ask(request.app.state.sessions, actor, q, filters)
+        except ConfigError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "ask.html",
+        {
+            "nav": "ask",
+            "q": q,
+            "meetings": meeting or [],
+            "result": result,
+            "waited": position,
+            "error": error,
+        },
+    )
+
+
 @router.get("/actions")
 def actions_page(
     request: Request,
