@@ -5,7 +5,7 @@
 The archive is bench/search.py's (Zipf vocabulary, planted words, bulk-loaded, then migrated to
 head). Each meeting's passages are cut as the index stage cuts them (``minutes.chunks``) and
 stored with random unit vectors of 384 dimensions: brute-force cosine costs the same whatever the
-values, and the model's own cost (embedding the question, ~10-20 ms on one core) is measured
+values, and the model's own cost (embedding the question, ~6 ms on 2 threads) is measured
 apart by ``--real`` (all-MiniLM-L6-v2 on the questions only). Then ``retrieve()`` (both legs,
 fusion, the lines read back) runs for each question ``--repeat`` times as an admin and as a
 manager who sees 10% of the meetings; the first call (the passages read into memory) is reported

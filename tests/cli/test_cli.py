@@ -413,7 +413,7 @@ def test_models_list_table_and_json_agree(cli: Cli) -> None:
     rows = cli.json("models", "list", "--json")
     assert [r["name"] for r in rows] == list(MODELS) + list(LLM_MODELS)
     for row in rows:
-        assert row["kind"] in {"asr", "segmentation", "embedding", "llm"}
+        assert row["kind"] in {"asr", "segmentation", "embedding", "text-embedding", "llm"}
         assert row["packages"] and row["licence"]
         if row["installed"]:
             assert row["size"] > 0 and Path(row["path"]).exists() and row["problem"] is None

@@ -16,6 +16,7 @@ from minutes.summarize.summarizer import Summarizer
 from minutes.types import Diarization
 from tests.fakes import (
     FakeDiarizer,
+    FakeEmbedder,
     FakeLLM,
     FakeTranscriber,
     InMemoryIngest,
@@ -256,3 +257,21 @@ def test_each_meeting_stores_its_own_token_usage() -> None:
     _processor(alone, llm=FakeLLM()).process("review.wav")
     by_itself = alone.stage(1, "summarize")
     assert by_itself is not None and two[1]["prompt_tokens"] == by_itself[1]["prompt_tokens"] > 0
+
+
+def test_a_processed_meeting_is_indexed_for_ask_and_reuses_its_passages() -> None:
+    store, embedder = InMemoryMeetingStore(), FakeEmbedder()
+    p = MeetingProcessor(
+        transcriber=FakeTranscriber(),
+        diarizer=FakeDiarizer(),
+        store=store,
+        ingest=InMemoryIngest(RECORDINGS),
+        embedder=embedder,
+    )
+    first = p.process("standup.wav")
+    assert first.stages["index"] == "ran" and "index" in first.timings
+    model, passages = store.chunks[1]
+    assert model == embedder.ref().identity and passages and passages[0][0] == 0
+    assert passages[-1][1] == first.utterances - 1  # every line is in a passage
+    calls = embedder.calls
+    assert p.process("standup.wav").stages["index"] == "cached" and embedder.calls == calls
