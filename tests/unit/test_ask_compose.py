@@ -116,3 +116,11 @@ def test_a_failing_embedder_leaves_the_meeting_done_with_a_warning(tmp_path: Pat
     result = TranscriptImporter(store=store, embedder=Broken()).import_file(path)
     assert result.status == "done" and result.stages["index"] == "failed"
     assert any("minutes index --rebuild" in w for w in result.warnings)
+
+
+def test_a_long_line_is_shown_cut_and_checked_whole() -> None:
+    long = line(0, "Ana", " ".join(["filler"] * 100) + " the budget is 900 euros.")
+    shown = prompt("budget?", [long])[-1]["content"]
+    assert "filler …" in shown and "900" not in shown
+    reply = {"found": True, "sentences": [{"text": "Ana said the budget is 900 euros.", "lines": [1]}]}
+    assert check(reply, [long]).found  # the check reads the whole line

@@ -22,6 +22,7 @@ from minutes.summarize.summary_facts import MeetingFacts, date_problems, name_pr
 from minutes.types import Utterance
 
 MAX_SENTENCES = 4
+SHOWN_WORDS = 80
 SUPPORT = 0.5
 """Share of a sentence's content words its cited lines must hold (the summary check's default)."""
 
@@ -58,6 +59,13 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+def _shown(text: str) -> str:
+    """A line as the model sees it: its first :data:`SHOWN_WORDS` words (a sentence it writes from
+    them is then checked against the whole line, which holds them)."""
+    words = text.split()
+    return text if len(words) <= SHOWN_WORDS else " ".join(words[:SHOWN_WORDS]) + " …"
+
+
 def prompt(question: str, lines: Sequence[Line]) -> list[dict[str, str]]:
     """The chat messages: the rules, then the lines numbered from 1 grouped by meeting, then the question."""
     parts: list[str] = []
@@ -66,7 +74,7 @@ def prompt(question: str, lines: Sequence[Line]) -> list[dict[str, str]]:
         if line.meeting_id != shown:
             shown = line.meeting_id
             parts.append(f'\nMeeting "{line.meeting_title}" ({line.meeting_date.date().isoformat()}):')
-        parts.append(f"[{number}] {_clock(line.start)} {line.speaker}: {line.text}")
+        parts.append(f"[{number}] {_clock(line.start)} {line.speaker}: {_shown(line.text)}")
     user = "Transcript lines:" + "\n".join(parts) + f"\n\nQuestion: {question}\nAnswer in JSON."
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 

@@ -27,6 +27,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from minutes.accounts import access
+from minutes.ask.compose import SHOWN_WORDS  # a longer line is shown cut to this many words
 from minutes.ask.types import AskFilters, Line
 from minutes.db.accounts import Team
 from minutes.db.tables import Meeting, SpeakerRow, UtteranceRow
@@ -38,6 +39,7 @@ from minutes.search._scope import meeting_date
 from minutes.summarize.text import STOPWORDS
 
 RRF_K = 60
+
 WINDOW = 2  # a full-text hit brings this many lines either side
 
 _QUESTION_WORDS = frozenset(
@@ -112,6 +114,7 @@ def retrieve(
     filters: AskFilters | None = None,
     passages: int = 6,
     max_lines: int = 48,
+    max_words: int = 900,
 ) -> Retrieved:
     """The lines most likely to answer ``question`` in the meetings ``actor`` may see."""
     ids = scope(session, actor, filters or AskFilters())
@@ -126,7 +129,8 @@ def retrieve(
     if not scores:
         return Retrieved((), False)
     best = sorted(scores, key=lambda k: -scores[k])[:passages]
-    return Retrieved(tuple(_lines(session, _merge(best), max_lines=max_lines)), True)
+    lines = _lines(session, _merge(best), max_lines=max_lines)
+    return Retrieved(tuple(_within(lines, max_words)), True)
 
 
 def _word_ranks(session: Session, question: str, ids: list[int]) -> list[tuple[tuple[int, int, int], int]]:
@@ -182,6 +186,19 @@ def _merge(windows: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]
         if current is not None:
             merged.append((meeting, current[0], current[1]))
     return merged
+
+
+def _within(lines: list[Line], max_words: int) -> list[Line]:
+    """The first lines (best windows first) whose words, as the prompt shows them, fit ``max_words``:
+    what the model reads on two cores in a few seconds. At least one line."""
+    out: list[Line] = []
+    words = 0
+    for line in lines:
+        words += min(len(line.text.split()), SHOWN_WORDS)
+        if out and words > max_words:
+            break
+        out.append(line)
+    return out
 
 
 def _lines(session: Session, windows: Sequence[tuple[int, int, int]], *, max_lines: int) -> list[Line]:
