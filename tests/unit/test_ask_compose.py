@@ -124,3 +124,17 @@ def test_a_long_line_is_shown_cut_and_checked_whole() -> None:
     assert "filler …" in shown and "900" not in shown
     reply = {"found": True, "sentences": [{"text": "Ana said the budget is 900 euros.", "lines": [1]}]}
     assert check(reply, [long]).found  # the check reads the whole line
+
+
+def test_words_given_to_the_wrong_speaker_are_removed() -> None:
+    lines = [
+        line(0, "Professor E", "I mentioned to Adam that we could ask local broadcast media for more data."),
+        line(1, "Grad G", "Sounds good."),
+    ]
+    wrong = {"text": "Grad G suggests asking local broadcast media for more data.", "lines": [1]}
+    right = {"text": "Professor E suggested asking local broadcast media for more data.", "lines": [1]}
+    result = check({"found": True, "sentences": [wrong, right]}, lines)
+    assert [s.text for s in result.sentences] == [right["text"]]
+    assert result.removed[0].reason == "gives to Grad G what Professor E said"
+    plain = {"text": "The team could ask local broadcast media for more data.", "lines": [1]}
+    assert check({"found": True, "sentences": [plain]}, lines).found  # no speaker named: kept

@@ -6,13 +6,15 @@ rests on. Each sentence is then checked against its cited lines with the summary
 grounding (:func:`minutes.summarize.grounding.support`): enough of its content words in those
 lines (speaker names count), and every number and date it states there too; then, as the
 summary check does for the whole meeting (:mod:`minutes.summarize.summary_facts`), no day,
-number or person the cited lines do not name. A sentence that
+number or person the cited lines do not name; and a sentence that opens with a speaker of the
+shown lines must cite that speaker's words (or lines that mention them). A sentence that
 cites nothing, cites a line it was not shown, or is not supported is removed; when none is left
 the answer is :data:`~minutes.ask.types.NOT_FOUND`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -84,6 +86,7 @@ def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float =
     raw = reply.get("sentences")
     if reply.get("found") is False or not isinstance(raw, list):
         return not_found(lines=len(lines))
+    speakers = {line.speaker.casefold() for line in lines}
     kept: list[Sentence] = []
     removed: list[Removed] = []
     for item in raw[:MAX_SENTENCES]:
@@ -97,7 +100,7 @@ def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float =
         if not cited:
             removed.append(Removed(text, "cites no line it was shown"))
             continue
-        problem = _problem(text, cited, threshold=threshold)
+        problem = _problem(text, cited, threshold=threshold) or _misattributed(text, cited, speakers)
         if problem:
             removed.append(Removed(text, problem))
             continue
@@ -105,6 +108,23 @@ def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float =
     if not kept:
         return not_found(removed=tuple(removed), lines=len(lines))
     return Answer(" ".join(s.text for s in kept), True, tuple(kept), tuple(removed), len(lines))
+
+
+_SUBJECT = re.compile(r"^(?:The )?(?P<name>[A-Z][\w'.-]*(?: [A-Z0-9][\w'.-]*)?)(?:'s)? (?P<verb>[a-z]+)")
+
+
+def _misattributed(text: str, cited: Sequence[Line], speakers: set[str]) -> str:
+    """A sentence that opens with one speaker saying or doing something its cited lines have
+    another speaker say (and do not mention the first): the words given to the wrong person."""
+    found = _SUBJECT.match(text)
+    if found is None:
+        return ""
+    name = found.group("name").casefold()
+    if name not in speakers or any(c.speaker.casefold() == name for c in cited):
+        return ""
+    if any(name in c.text.casefold() for c in cited):
+        return ""
+    return f"gives to {found.group('name')} what {', '.join(sorted({c.speaker for c in cited}))} said"
 
 
 def _problem(text: str, cited: Sequence[Line], *, threshold: float) -> str:
