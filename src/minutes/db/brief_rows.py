@@ -97,6 +97,7 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
     total = session.scalar(select(func.count()).select_from(overdue.order_by(None).subquery())) or 0
     every_item = items + due_soon + latest
     speakers = _speakers(session, {*ids, *(row.meeting_id for row in every_item)})
+    names = {mid: {s.label: s.name for s in found} for mid, found in speakers.items()}
     cited = _cited_lines(session, every_item)
     return BriefRows(
         meetings=[
@@ -111,8 +112,8 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
             )
             for mid, title, when, status, team, summary in meetings
         ],
-        items=[_item(row, speakers, cited) for row in items],
-        open_dated=[_item(row, speakers, cited) for row in due_soon + latest],
+        items=[_item(row, names, cited) for row in items],
+        open_dated=[_item(row, names, cited) for row in due_soon + latest],
         overdue_total=int(total),
     )
 
@@ -175,18 +176,25 @@ def _cited_lines(session: Session, rows: Sequence[Any]) -> dict[tuple[int, int],
     pairs = {(row.meeting_id, i) for row in rows if (i := _first(row.evidence)) is not None}
     if not pairs:
         return {}
-    meetings = sorted({m for m, _ in pairs})
-    indexes = sorted({i for _, i in pairs})
+    by_meeting: dict[int, set[int]] = {}
+    for meeting, index in pairs:
+        by_meeting.setdefault(meeting, set()).add(index)
+    # One (meeting, index IN ...) arm per meeting: both databases then look the lines up by the
+    # (meeting_id, idx) key instead of reading every line of the meetings cited.
+    lines = [
+        and_(UtteranceRow.meeting_id == meeting, UtteranceRow.idx.in_(sorted(indexes)))
+        for meeting, indexes in sorted(by_meeting.items())
+    ]
     query = select(
         UtteranceRow.meeting_id, UtteranceRow.idx, UtteranceRow.start, UtteranceRow.speaker_label
-    ).where(and_(UtteranceRow.meeting_id.in_(meetings), UtteranceRow.idx.in_(indexes)))
+    ).where(or_(*lines))
     return {(m, i): (start, label) for m, i, start, label in session.execute(query) if (m, i) in pairs}
 
 
 def _item(
-    row: Any, speakers: dict[int, list[SpeakerFacts]], cited: dict[tuple[int, int], tuple[float, str]]
+    row: Any, names_of: dict[int, dict[str, str | None]], cited: dict[tuple[int, int], tuple[float, str]]
 ) -> ItemFacts:
-    names = {s.label: s.name for s in speakers.get(row.meeting_id, ())}
+    names = names_of.get(row.meeting_id, {})
     index = _first(row.evidence)
     line = cited.get((row.meeting_id, index)) if index is not None else None
     return ItemFacts(
