@@ -69,19 +69,22 @@ def _item(meeting: int, position: int, kind: str, text: str, **kw: object) -> It
 
 ITEMS = [
     _item(8, 0, "decision", "Price the enterprise plan per seat"),
-    _item(8, 1, "action", "Send the seat model", owner="SPEAKER_00", owner_name="Priya", due=date(2026, 12, 8)),
+    _item(
+        8, 1, "action", "Send the seat model", owner="SPEAKER_00", owner_name="Priya", due=date(2026, 12, 8)
+    ),
     _item(8, 2, "action", "Ask finance", owner="SPEAKER_01", owner_name="SPEAKER_01"),
     _item(8, 3, "question", "Who approves discounts?"),
     _item(7, 0, "action", "Book the room", owner=None),
     _item(7, 1, "action", "Write notes", owner="SPEAKER_00", owner_name="Bob", done=True),
 ]
 OPEN_DATED = [
-    _item(8, 1, "action", "Send the seat model", owner="SPEAKER_00", owner_name="Priya", due=date(2026, 12, 8)),
+    _item(
+        8, 1, "action", "Send the seat model", owner="SPEAKER_00", owner_name="Priya", due=date(2026, 12, 8)
+    ),
     _item(7, 5, "action", "Renew licence", owner="SPEAKER_00", owner_name="Bob", due=date(2026, 11, 20)),
     _item(7, 6, "action", "File expenses", owner="SPEAKER_00", owner_name="Bob", due=date(2026, 12, 1)),
     _item(7, 7, "action", "Far away", owner="SPEAKER_00", owner_name="Bob", due=date(2027, 1, 30)),
 ]
-
 
 
 def test_each_meeting_in_one_line_oldest_first() -> None:
@@ -130,7 +133,12 @@ def test_done_items_are_neither_overdue_nor_due_soon() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("7d", date(2026, 11, 27)), ("1d", TODAY), ("2w", date(2026, 11, 20)), ("2026-10-01", date(2026, 10, 1))],
+    [
+        ("7d", date(2026, 11, 27)),
+        ("1d", TODAY),
+        ("2w", date(2026, 11, 20)),
+        ("2026-10-01", date(2026, 10, 1)),
+    ],
 )
 def test_since(text: str, expected: date) -> None:
     assert parse_since(text, today=TODAY) == expected

@@ -30,7 +30,9 @@ BEFORE_DUE = date(2026, 11, 24)  # the item due 2026-11-27 is due soon
 AFTER_DUE = date(2026, 12, 3)  # ... and overdue
 
 
-def _brief(world: World, user: str | None, *, today: date = BEFORE_DUE, since: date = SINCE, **kw: object) -> Brief:
+def _brief(
+    world: World, user: str | None, *, today: date = BEFORE_DUE, since: date = SINCE, **kw: object
+) -> Brief:
     with session_scope(world.sessions) as s:
         principal = principal_named(s, user) if user else None
         return reads.brief(s, principal, since=since, today=today, **kw)  # type: ignore[arg-type]
@@ -127,7 +129,9 @@ def test_bad_filters_are_refused(world: World) -> None:
 def test_access_rules_come_from_the_one_place(world: World) -> None:
     with session_scope(world.sessions) as s:
         principal = principal_named(s, "mel")
-        assert access.filter_visible(s, principal, world.meetings.values()) == {world.meetings["sales_shared"]}
+        assert access.filter_visible(s, principal, world.meetings.values()) == {
+            world.meetings["sales_shared"]
+        }
 
 
 # The page ---------------------------------------------------------------------------------------
