@@ -10,11 +10,12 @@ the server's stderr only. The server only ever talks on stdin/stdout: it opens n
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -39,6 +40,8 @@ INSTRUCTIONS = (
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 MAX_PAGE = 200
+
+_F = TypeVar("_F", bound=Callable[..., str])
 
 MeetingId = Annotated[
     int, Field(ge=1, le=MAX_INTEGER, description="a meeting id (from search or list_meetings)")
@@ -74,16 +77,32 @@ def _database_down(exc: Exception) -> str | None:
     return None
 
 
+def _tool(server: MCPServer) -> Callable[[_F], _F]:
+    """Register a read-only tool whose description is its docstring, dedented; its text result
+    is the whole answer (no structured copy of the same JSON)."""
+
+    def register(fn: _F) -> _F:
+        server.add_tool(
+            fn,
+            description=inspect.cleandoc(fn.__doc__ or ""),
+            annotations=READ_ONLY,
+            structured_output=False,
+        )
+        return fn
+
+    return register
+
+
 def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
     """The MCP server for ``archive``'s user; ``ask`` is offered only with an ``asker``."""
     server = MCPServer(NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def whoami() -> str:
         """Who this server acts as: the user of its API token, with the teams they manage or belong to."""
         return _json(lambda: tools.whoami(archive))
 
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def search(
         query: Annotated[str, Field(min_length=1, max_length=512, description="words to find")],
         speaker: Annotated[
@@ -114,7 +133,7 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
             )
         )
 
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def list_meetings(
         date_from: Day = None,
         date_to: Day = None,
@@ -139,7 +158,7 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
             )
         )
 
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def get_meeting(
         meeting_id: MeetingId,
         words: Annotated[bool, Field(description="include word timings (large)")] = False,
@@ -149,7 +168,7 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
         items with kind, owner, due and the utterance indexes they rest on as evidence, chapters)."""
         return _json(lambda: tools.get_meeting(archive, meeting_id, words=words))
 
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def list_action_items(
         status: Annotated[
             str | None, Field(max_length=16, description=f"one of: {', '.join(ACTION_STATUSES)}")
@@ -166,7 +185,7 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
 
 
 def _add_ask(server: MCPServer, archive: Archive, asker: Asker) -> None:
-    @server.tool(annotations=READ_ONLY, structured_output=False)
+    @_tool(server)
     def ask(
         question: Annotated[str, Field(min_length=1, max_length=2000, description="a question in words")],
         meeting_ids: Annotated[
