@@ -193,7 +193,7 @@ def _add_ask(server: MCPServer, archive: Archive, asker: Asker) -> None:
             Field(max_length=100, description="only these meetings"),
         ] = None,
         since: Day = None,
-        team_id: Annotated[int | None, Field(ge=1, le=MAX_INTEGER, description="only this team's")] = None,
+        team: Annotated[str | None, Field(max_length=256, description="only this team's (its name)")] = None,
         person: Annotated[
             str | None, Field(max_length=256, description="meetings this person spoke in")
         ] = None,
@@ -201,9 +201,7 @@ def _add_ask(server: MCPServer, archive: Archive, asker: Asker) -> None:
         """Answer a question from the meetings you may see, in a few sentences, each citing the
         lines it rests on (meeting_id, utterance, start, end, speaker, text). found is false, and
         the answer says so, when those meetings do not hold the answer. Slow: a local model writes it."""
-        filters = AskFilters(
-            meeting_ids=tuple(meeting_ids or ()), since=since, team_id=team_id, person=person
-        )
+        filters = AskFilters(meeting_ids=tuple(meeting_ids or ()), since=since, team=team, person=person)
         return _json(lambda: asker(archive, question, filters))
 
 
