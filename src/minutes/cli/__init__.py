@@ -14,7 +14,20 @@ import logging
 import click
 
 from minutes import __version__
-from minutes.cli import admin, batch, evaluate, imports, jobs, meetings, process, search, sharing, users, web
+from minutes.cli import (
+    admin,
+    batch,
+    evaluate,
+    imports,
+    jobs,
+    mcp,
+    meetings,
+    process,
+    search,
+    sharing,
+    users,
+    web,
+)
 from minutes.cli.errors import RootGroup
 from minutes.runtime import enforce_offline
 
@@ -39,6 +52,6 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
 
 
-for _group in (process, imports, meetings, evaluate, admin, batch, jobs, search, web, users, sharing):
+for _group in (process, imports, meetings, evaluate, admin, batch, jobs, search, web, users, sharing, mcp):
     for _command in _group.COMMANDS:
         main.add_command(_command)
