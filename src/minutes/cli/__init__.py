@@ -21,6 +21,7 @@ from minutes.cli import (
     evaluate,
     imports,
     jobs,
+    mcp,
     meetings,
     process,
     search,
@@ -52,6 +53,20 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
 
 
-for _group in (process, imports, meetings, evaluate, admin, batch, jobs, search, brief, web, users, sharing):
+for _group in (
+    process,
+    imports,
+    meetings,
+    evaluate,
+    admin,
+    batch,
+    jobs,
+    search,
+    brief,
+    web,
+    users,
+    sharing,
+    mcp,
+):
     for _command in _group.COMMANDS:
         main.add_command(_command)
