@@ -221,6 +221,8 @@ class Route:
 
 def routes(big: int, team: int) -> list[Route]:
     later = f"/meetings?page=3&team={team}&from=2024-03-01&to=2026-10-31&status=done&sort=title&order=asc"
+    # The archive's last six weeks (it ends SPAN_DAYS after EPOCH), up to today.
+    weeks = (EPOCH + timedelta(days=SPAN_DAYS - 42)).date().isoformat()
     return [
         Route("meetings_page_1", "/meetings"),
         Route("meetings_page_3_filtered", later),
@@ -234,6 +236,10 @@ def routes(big: int, team: int) -> list[Route]:
         Route("search_page_common", "/search?q=budget"),
         Route("search_page_phrase", "/search?q=%22pricing+contract%22"),
         Route("actions_page_open", "/actions"),
+        Route("brief_page_week", "/brief"),
+        Route("brief_page_6_weeks", f"/brief?since={weeks}"),
+        Route("brief_page_6_weeks_person", f"/brief?since={weeks}&person=shah"),
+        Route("brief_page_year_team", f"/brief?since=365d&team={team}"),
         Route("media_range_64k", f"/meetings/{big}/media", {"Range": "bytes=20000000-20065535"}, 206),
     ]
 
@@ -599,7 +605,9 @@ def check(answer: httpx.Response, route: Route) -> None:
         )
 
 
-def run_backend(name: str, meetings: int, warmup: int, repeat: int) -> dict[str, Any]:
+def run_backend(
+    name: str, meetings: int, warmup: int, repeat: int, only: set[str] | None = None
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="minutes-bench-web-") as tmp, backend(name, Path(tmp)) as url:
         home = Path(tmp)
         print(f"{name}: building the archive...", file=sys.stderr)
@@ -611,7 +619,8 @@ def run_backend(name: str, meetings: int, warmup: int, repeat: int) -> dict[str,
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             sign_in(client, USER, PASSWORD)
-            results = time_routes(client, routes(archive.big, archive.team), warmup, repeat)
+            todo = [r for r in routes(archive.big, archive.team) if only is None or r.name in only]
+            results = time_routes(client, todo, warmup, repeat)
         return {
             "archive": archive.counts,
             "build_seconds": round(archive.seconds, 1),
@@ -709,6 +718,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--only", help="time only these routes (names as in the table, comma-separated)")
     parser.add_argument("--profile", metavar="ROUTE", help="profile one route (names as in the table)")
     parser.add_argument("--profile-backend", default="sqlite", choices=("sqlite", "postgres"))
     args = parser.parse_args()
@@ -728,12 +738,14 @@ def main() -> None:
         "backends": {},
     }
     for name in args.backends.split(","):
-        report["backends"][name] = run_backend(name.strip(), args.meetings, args.warmup, args.repeat)
+        only = {n.strip() for n in args.only.split(",")} if args.only else None
+        report["backends"][name] = run_backend(name.strip(), args.meetings, args.warmup, args.repeat, only)
     report["machine"]["load_after"] = os.getloadavg()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2) + "\n")
+    out = OUT.with_name("web-only.json") if args.only else OUT  # a partial run keeps the full table
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
-    print(f"\nwritten {OUT.relative_to(ROOT)}", file=sys.stderr)
+    print(f"\nwritten {out.relative_to(ROOT)}", file=sys.stderr)
 
 
 def print_table(report: dict[str, Any]) -> None:

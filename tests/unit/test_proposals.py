@@ -1,4 +1,4 @@
-"""Decisions the model proposes per chunk: kept only where the cited words hold them and the rules lack them."""
+"""Decisions the model proposes per chunk: kept where the cited words hold them and the rules lack them."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from minutes import db as store
@@ -25,6 +26,7 @@ from minutes.errors import ConfigError, NotFoundError
 from minutes.types import MeetingDoc
 
 if TYPE_CHECKING:
+    from minutes.brief import Brief
     from minutes.jobs import JobInfo
 
 EXPORT_TYPES: dict[str, str] = {
@@ -171,6 +173,52 @@ def actions(
         session, owner=owner or None, status=status or None, meeting_ids=access.visible_meeting_ids(principal)
     )
     return rows, access.filter_editable(session, principal, (r.meeting_id for r in rows))
+
+
+def brief(
+    session: Session,
+    principal: Principal | None,
+    *,
+    since: date,
+    today: date,
+    team: str | int | None = None,
+    person: str | None = None,
+) -> Brief:
+    """The brief of the meetings ``principal`` may see from ``since`` to ``today`` (``None``: the
+    command line's operator, who sees every meeting); ``team`` (name or id) and ``person`` narrow it.
+
+    A team the reader may not see into gives an empty brief, not an error: it is only a filter.
+    """
+    from minutes.accounts.users import get_team
+    from minutes.brief import OVERDUE_SHOWN, SOON_DAYS, build_brief
+    from minutes.db.brief_rows import BriefScope, load_brief_rows
+
+    if since > today:
+        raise ConfigError(
+            f"since {since.isoformat()} is after today ({today.isoformat()}); give an earlier day"
+        )
+    found = get_team(session, team) if team is not None and str(team).strip() else None
+    scope = BriefScope(
+        visible=access.visible_clause(principal) if principal is not None else true(),
+        since=since,
+        until=today,
+        today=today,
+        team_id=found.id if found is not None else None,
+        person=person,
+        soon_days=SOON_DAYS,
+        overdue_limit=OVERDUE_SHOWN,
+    )
+    rows = load_brief_rows(session, scope)
+    return build_brief(
+        rows.meetings,
+        rows.items,
+        rows.open_dated,
+        since=since,
+        today=today,
+        team=found.name if found is not None else None,
+        person=person.strip() if person and person.strip() else None,
+        overdue_total=rows.overdue_total,
+    )
 
 
 def visible_jobs(

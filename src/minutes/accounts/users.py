@@ -16,11 +16,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from minutes.accounts import security
+from minutes.accounts.access import Principal, load_principal
 from minutes.controls import refuse_controls
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
 from minutes.db.repo import meeting_row
 from minutes.db.tables import Meeting, record_of, utcnow
-from minutes.errors import ConfigError, NotFoundError
+from minutes.errors import ConfigError, Forbidden, NotFoundError
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MIN_PASSWORD_CHARS = 10
@@ -97,6 +98,14 @@ def get_user(session: Session, username: str) -> User:
     if user is None:
         raise NotFoundError(f"no user named {username!r}; `minutes users list` shows them")
     return user
+
+
+def principal_named(session: Session, username: str) -> Principal:
+    """The principal a command acts as when it is told a user's name (an active user only)."""
+    user = get_user(session, username)
+    if not user.is_active:
+        raise Forbidden(f"user {user.username!r} is disabled; `minutes users enable {user.username}` first")
+    return load_principal(session, user)
 
 
 def count_users(session: Session) -> int:

@@ -18,9 +18,11 @@ from minutes.cli import (
     admin,
     ask,
     batch,
+    brief,
     evaluate,
     imports,
     jobs,
+    mcp,
     meetings,
     process,
     search,
@@ -52,6 +54,21 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
 
 
-for _group in (process, imports, meetings, evaluate, admin, batch, jobs, search, ask, web, users, sharing):
+for _group in (
+    process,
+    imports,
+    meetings,
+    evaluate,
+    admin,
+    batch,
+    jobs,
+    search,
+    ask,
+    brief,
+    web,
+    users,
+    sharing,
+    mcp,
+):
     for _command in _group.COMMANDS:
         main.add_command(_command)

@@ -21,9 +21,22 @@ from minutes.errors import ConfigError
 SORTS: tuple[str, ...] = ("date", "title", "duration", "status", "team")
 
 
-def _meeting_date() -> Any:
+def meeting_date() -> Any:
     """When a meeting took place: its date, else when it was stored."""
     return func.coalesce(Meeting.meeting_date, Meeting.created_at)
+
+
+def speaker_matches(person: str) -> ColumnElement[bool]:
+    """A condition on :class:`SpeakerRow`: its label is ``person``, or its name contains it (case ignored)."""
+    return or_(
+        SpeakerRow.label == person.strip(),
+        func.lower(SpeakerRow.name).like(_like(person), escape="\\"),
+    )
+
+
+def speaks(person: str) -> ColumnElement[bool]:
+    """A condition on :class:`Meeting` rows: ``person`` speaks in it (see :func:`speaker_matches`)."""
+    return exists().where(SpeakerRow.meeting_id == Meeting.id, speaker_matches(person))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +99,7 @@ def _filtered(q: MeetingQuery, visible: ColumnElement[bool]) -> Select[Any]:
         select(
             Meeting.id,
             Meeting.title,
-            _meeting_date().label("date"),
+            meeting_date().label("date"),
             Recording.duration,
             Meeting.status,
             Meeting.team_id,
@@ -97,9 +110,9 @@ def _filtered(q: MeetingQuery, visible: ColumnElement[bool]) -> Select[Any]:
         .where(visible)
     )
     if q.date_from is not None:
-        query = query.where(_meeting_date() >= datetime.combine(q.date_from, time(), UTC))
+        query = query.where(meeting_date() >= datetime.combine(q.date_from, time(), UTC))
     if q.date_to is not None:
-        query = query.where(_meeting_date() < datetime.combine(q.date_to + timedelta(days=1), time(), UTC))
+        query = query.where(meeting_date() < datetime.combine(q.date_to + timedelta(days=1), time(), UTC))
     if q.team_id is not None:
         query = query.where(Meeting.team_id == q.team_id)
     if q.status:
@@ -107,14 +120,7 @@ def _filtered(q: MeetingQuery, visible: ColumnElement[bool]) -> Select[Any]:
     if q.text and q.text.strip():
         query = query.where(func.lower(Meeting.title).like(_like(q.text), escape="\\"))
     if q.person and q.person.strip():
-        speaks = exists().where(
-            SpeakerRow.meeting_id == Meeting.id,
-            or_(
-                SpeakerRow.label == q.person.strip(),
-                func.lower(SpeakerRow.name).like(_like(q.person), escape="\\"),
-            ),
-        )
-        query = query.where(speaks)
+        query = query.where(speaks(q.person))
     return query
 
 
@@ -125,7 +131,7 @@ def find_meetings(
     base = _filtered(q, visible)
     total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     sort_column: Any = {
-        "date": _meeting_date(),
+        "date": meeting_date(),
         "title": func.lower(Meeting.title),
         "duration": Recording.duration,
         "status": Meeting.status,

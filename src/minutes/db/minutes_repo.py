@@ -31,7 +31,7 @@ class ActionItemRow:
 
     ``owner`` is the speaker label, ``owner_name`` the name a person gave it (else the label);
     ``due`` is an ISO date. ``position`` is the item's place in its meeting's minutes, as
-    :func:`set_item_done` takes it.
+    :func:`set_item_done` takes it; ``evidence`` the ``utterance_index`` values of the lines it cites.
     """
 
     meeting_id: int
@@ -43,6 +43,7 @@ class ActionItemRow:
     due: str | None
     done: bool
     supported: bool
+    evidence: tuple[int, ...] = ()
 
 
 # Recordings ------------------------------------------------------------------------------------
@@ -198,6 +199,7 @@ def action_items(
             item.due,
             item.done,
             item.supported,
+            item.evidence,
         )
         .join(Meeting, Meeting.id == item.meeting_id)
         .outerjoin(SpeakerRow, (SpeakerRow.meeting_id == item.meeting_id) & (SpeakerRow.label == item.owner))
@@ -226,8 +228,9 @@ def action_items(
             due=due.isoformat() if due else None,
             done=done,
             supported=supported,
+            evidence=tuple(evidence or ()),
         )
-        for mid, title, position, text, label, name, due, done, supported in session.execute(query)
+        for mid, title, position, text, label, name, due, done, supported, evidence in session.execute(query)
     ]
 
 

@@ -21,7 +21,7 @@ from minutes.controls import visible
 from minutes.errors import ConfigError
 from minutes.export._common import clock, file_stem, slugify
 from minutes.export._json import SCHEMA, from_dict, from_json, to_dict, to_json
-from minutes.export._markdown import talk_times, to_markdown
+from minutes.export._markdown import md_escape, talk_times, to_markdown
 from minutes.export._plain import to_rttm, to_txt
 from minutes.export._subtitles import Cue, cues, to_srt, to_vtt
 from minutes.types import MeetingDoc
@@ -122,6 +122,7 @@ __all__ = [
     "default_filename",
     "from_dict",
     "from_json",
+    "md_escape",
     "needs_turns",
     "needs_words",
     "render",

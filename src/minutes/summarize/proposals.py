@@ -14,8 +14,9 @@ is only a claim; it becomes an item when the meeting's words hold it:
   ("we could", "maybe") or a task one person takes on (:func:`commitment_cue`: an action item, not a
   decision) is another speech act, and the proposal is dropped; so is one with under three content
   words ("Even for renewals");
-- one the rules already hold (same line and mostly the same words, or the same evidence as a rule
-  decision) is dropped, so the rules' judged item stands; two proposals on one line are one.
+- a proposal that is itself a question is dropped;
+- one the rules already hold (the same evidence as a rule decision or action, or the same line and
+  mostly the same words) is dropped, so the rules' judged item stands; two proposals on one line are one.
 
 Nothing here is tuned to a phrasing: the rules are structural (line, support, question, overlap).
 Owners are not asked for: decisions have none, and action items keep their owners from the rules.
@@ -128,14 +129,15 @@ def _not_a_decision(text: str, line: Utterance) -> bool:
 
 
 def _held_by(text: str, evidence: tuple[int, ...], taken: Sequence[Candidate]) -> bool:
-    """A rule candidate already holds this: a rule decision on the same evidence, or any rule
-    candidate on the same line sharing most of the proposal's content words."""
+    """A rule candidate already holds this: a rule decision on the same evidence, a rule action on
+    the line (the rules read it as someone's task), or any other rule candidate on the same line
+    sharing most of the proposal's content words."""
     words = content_words(text)
     for cand in taken:
         same_line = set(evidence) & set(cand.evidence or (cand.utterance,))
         if not same_line:
             continue
-        if cand.kind == "decision":
+        if cand.kind in ("decision", "action"):
             return True
         shared = len(words & content_words(cand.text)) / max(1, len(words))
         if shared >= 0.5:
@@ -160,7 +162,7 @@ def read_proposals(
         if evidence is None or _held_by(text, evidence, [*taken, *out]):
             continue
         main = by_index[line if line in evidence else evidence[0]]
-        if len(content_words(text)) < _MIN_WORDS or _not_a_decision(text, main):
+        if "?" in text or len(content_words(text)) < _MIN_WORDS or _not_a_decision(text, main):
             continue
         due = resolve_due(text, meeting_date)
         out.append(

@@ -242,7 +242,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     """The application; ``sessions`` defaults to the configured database (migrated on the way)."""
     from minutes.factory import open_store
     from minutes.web.asking import default_asker
-    from minutes.web.routes import api, auth, pages, workspace
+    from minutes.web.routes import api, auth, brief, pages, workspace
 
     settings = settings or WebSettings.from_env()
     app = FastAPI(
@@ -263,6 +263,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(workspace.router)
+    app.include_router(brief.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, upload_limit=settings.upload_max_bytes)

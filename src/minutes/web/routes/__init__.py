@@ -1,2 +1,2 @@
 """Routers: ``auth`` (sign-in, tokens, audit, API docs), ``pages`` (meetings), ``workspace`` (uploads,
-jobs, search, action items) and ``api`` (the REST API under /api/v1)."""
+jobs, search, action items), ``brief`` (the "This week" page) and ``api`` (the REST API under /api/v1)."""
