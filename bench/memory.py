@@ -168,14 +168,15 @@ def child(path: Path, preset: str) -> dict[str, Any]:
 
     home = Path(tempfile.mkdtemp(prefix="minutes-bench-"))
     os.environ["MINUTES_HOME"] = str(home)
-    processor = build_processor(load_preset(preset), sessions=open_store(), threads=THREADS, summary=False)
+    sessions = open_store()
+    processor = build_processor(load_preset(preset), sessions=sessions, threads=THREADS, summary=False)
     with _RssSampler() as sampler:
         t0 = time.perf_counter()
         result = processor.process(path, progress=sampler.progress)
         wall = time.perf_counter() - t0
     from minutes import db as store
 
-    with store.session_scope(processor.sessions) as s:
+    with store.session_scope(sessions) as s:
         diarized = store.get_stage(s, meeting_id=result.meeting_id or 0, stage="diarize")
     shutil.rmtree(home, ignore_errors=True)
     return {

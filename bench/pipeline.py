@@ -43,13 +43,14 @@ def run_ours(path: Path, preset: str) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="minutes-bench-"))
     os.environ["MINUTES_HOME"] = str(home)
     # Transcript pipeline only: the minutes stage is benchmarked on its own (minutes_qmsum.py).
-    processor = build_processor(load_preset(preset), sessions=open_store(), threads=THREADS, summary=False)
+    sessions = open_store()
+    processor = build_processor(load_preset(preset), sessions=sessions, threads=THREADS, summary=False)
     t0 = time.perf_counter()
     result = processor.process(path)
     wall = time.perf_counter() - t0
     from minutes import db as store
 
-    with store.session_scope(processor.sessions) as s:
+    with store.session_scope(sessions) as s:
         doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
         diar = store.get_stage(s, meeting_id=doc.id, stage="diarize")
     turns = diar[1]["turns"] if diar else []

@@ -41,7 +41,8 @@ def pipelines_dirs() -> list[Path]:
     return dirs
 
 
-DEFAULT_PRESET = "cpu-fast"
+# The most accurate preset that keeps transcript + speakers at RTF <= 0.15 on 2 cores (README, "Presets").
+DEFAULT_PRESET = "cpu-balanced"
 
 
 @dataclass(frozen=True, slots=True)
