@@ -156,7 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--limit", type=int, default=0, help="ask only the first N topic questions")
+    parser.add_argument("--limit", type=int, default=0, help="ask only N topic questions (round robin)")
     parser.add_argument("--never", type=int, default=len(NEVER), help="never-discussed questions to ask")
     parser.add_argument("--model", default="qwen2.5-1.5b")
     parser.add_argument("--db", type=Path, default=Path("/tmp/minutes-ask-qmsum.db"))
@@ -175,16 +175,19 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     llm = build_llm(LLMOptions(model=args.model, threads=THREADS))
     operator = Actor(principal=None, ip=None, via="cli")
-    questions = [
-        (stem, q)
-        for stem in sorted(ids)
-        for q in json.loads((DATA / f"{stem}.json").read_text())["specific_query_list"]
-    ]
+    per_meeting = {
+        stem: json.loads((DATA / f"{stem}.json").read_text())["specific_query_list"] for stem in sorted(ids)
+    }
+    # Round robin over the meetings (each one's first question, then each one's second …), so that
+    # a --limit run samples many meetings and kinds, not the first meeting's questions only.
+    deepest = max(len(qs) for qs in per_meeting.values())
+    questions = [(stem, qs[k]) for k in range(deepest) for stem, qs in per_meeting.items() if k < len(qs)]
     if args.limit:
         questions = questions[: args.limit]
     ours: list[dict[str, Any]] = []
     base: list[dict[str, Any]] = []
     times: list[float] = []
+    plain_times: list[float] = []
     turns = {stem: line_turns(stem) for stem in ids}
     for n, (stem, q) in enumerate(questions, 1):
         relevant = spans(q, turns[stem])
@@ -192,7 +195,9 @@ def main() -> None:
         mine = answer(sessions, operator, q["query"], llm=llm, embedder=embedder)
         times.append(time.perf_counter() - t)
         ours.append(score(mine, ids[stem], relevant, q["answer"]))
+        t = time.perf_counter()
         base.append(score(plain(sessions, operator, q["query"], llm), ids[stem], relevant, q["answer"]))
+        plain_times.append(time.perf_counter() - t)
         print(f"  {n}/{len(questions)} {stem}: ours {ours[-1]} plain {base[-1]}", file=sys.stderr)
     never = [answer(sessions, operator, q, llm=llm, embedder=embedder) for q in NEVER[: args.never]]
     report = {
@@ -202,6 +207,7 @@ def main() -> None:
         "ours": summary(ours),
         "plain": summary(base),
         "answer_s_p50": round(statistics.median(times), 2) if times else None,
+        "plain_answer_s_p50": round(statistics.median(plain_times), 2) if plain_times else None,
         "not_found_on_never_discussed": round(sum(not a.found for a in never) / max(1, len(never)), 3),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
