@@ -33,7 +33,7 @@ def stack(*decorators: Decorator) -> Decorator:
 
 
 preset_option = click.option(
-    "--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-balanced]."
+    "--preset", envvar="MINUTES_PRESET", help="Pipeline preset name or .toml path [default: cpu-fast]."
 )
 threads_option = click.option("--threads", type=_count, envvar="MINUTES_THREADS", help="CPU threads in all.")
 

@@ -97,7 +97,7 @@ def _web_setting(flag: str, kind: click.ParamType[Any, Any], help: str) -> Decor
 @click.option(
     "--preset",
     envvar="MINUTES_PRESET",
-    help="Preset uploads are processed with (a name in pipelines/ or a .toml file) [default: cpu-balanced].",
+    help="Preset uploads are processed with (a name in pipelines/ or a .toml file) [default: cpu-fast].",
 )
 @click.option(
     "--no-summary",
