@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.search import POSTGRES_URL, bulk_load, generate  # noqa: E402
+from bench.search import bulk_load, drop_schema, fresh_engine, generate  # noqa: E402
 
 from minutes import db as store  # noqa: E402
 from minutes.accounts.access import Actor, Principal  # noqa: E402
@@ -130,16 +130,7 @@ def timed(run: Any, repeat: int) -> dict[str, float]:
 
 def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
     schema = f"minutes_bench_ask_{uuid.uuid4().hex[:8]}"
-    if name == "sqlite":
-        path = Path(args.sqlite_path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        engine = store.make_engine(f"sqlite:///{path}")
-    else:
-        admin = store.make_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        engine = store.make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    engine = fresh_engine(name, Path(args.sqlite_path), schema)
     try:
         store.upgrade(engine, "0004")
         counts = bulk_load(engine, generate(random.Random(args.seed), args.meetings, args.lines))
@@ -176,9 +167,7 @@ def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         engine.dispose()
         if name != "sqlite":
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+            drop_schema(schema)
 
 
 def main() -> None:

@@ -307,20 +307,31 @@ def size_of(engine: Engine, sqlite_path: Path | None) -> dict[str, float]:
     }
 
 
-def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
-    print(f"{name}:", file=sys.stderr)
-    sqlite_path: Path | None = None
-    schema = f"minutes_bench_search_{uuid.uuid4().hex[:8]}"
+def fresh_engine(name: str, sqlite_path: Path, schema: str) -> Engine:
+    """An empty archive: a new SQLite file at ``sqlite_path``, or a new PostgreSQL ``schema``."""
     if name == "sqlite":
-        sqlite_path = Path(args.sqlite_path)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-        engine = store.make_engine(f"sqlite:///{sqlite_path}")
-    else:
-        admin = store.make_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        engine = store.make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        return store.make_engine(f"sqlite:///{sqlite_path}")
+    admin = store.make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return store.make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+def drop_schema(schema: str) -> None:
+    """Remove the PostgreSQL schema :func:`fresh_engine` made."""
+    admin = store.make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    print(f"{name}:", file=sys.stderr)
+    sqlite_path: Path | None = Path(args.sqlite_path) if name == "sqlite" else None
+    schema = f"minutes_bench_search_{uuid.uuid4().hex[:8]}"
+    engine = fresh_engine(name, Path(args.sqlite_path), schema)
     try:
         store.upgrade(engine, "0004")
         started = time.perf_counter()
@@ -344,9 +355,7 @@ def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         engine.dispose()
         if name != "sqlite" and not args.keep:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+            drop_schema(schema)
     return result
 
 
