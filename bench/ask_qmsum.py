@@ -101,6 +101,83 @@ def build_archive(db: Path, embedder: Any) -> tuple[Any, dict[str, int]]:
     return sessions, ids
 
 
+def open_archive(db: Path) -> tuple[Any, dict[str, int]]:
+    """An archive built by an earlier run: the meetings' ids by title (the file's stem)."""
+    from sqlalchemy import select
+
+    from minutes import db as store
+    from minutes.db.tables import Meeting
+
+    sessions = store.session_factory(store.make_engine(f"sqlite:///{db}"))
+    with store.session_scope(sessions) as session:
+        ids = {title: int(i) for i, title in session.execute(select(Meeting.id, Meeting.title))}
+    return sessions, ids
+
+
+def questions_of(stems: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Every topic question of the meetings, round robin (each one's first, then each one's second …),
+    so that a --limit run samples many meetings and kinds."""
+    per_meeting = {
+        stem: json.loads((DATA / f"{stem}.json").read_text())["specific_query_list"] for stem in stems
+    }
+    deepest = max(len(qs) for qs in per_meeting.values())
+    return [(stem, qs[k]) for k in range(deepest) for stem, qs in per_meeting.items() if k < len(qs)]
+
+
+def half_of(stems: list[str], half: str) -> list[str]:
+    """The meetings whose questions a half asks: tune = the 1st, 3rd, 5th … by name, test = the others."""
+    return stems if half == "all" else stems[0 if half == "tune" else 1 :: 2]
+
+
+def never_of(half: str) -> list[str]:
+    """The never-discussed questions of a half: tune the first ten, test the last ten."""
+    return NEVER if half == "all" else NEVER[:10] if half == "tune" else NEVER[10:]
+
+
+def retrieval_report(sessions: Any, ids: dict[str, int], embedder: Any, half: str) -> dict[str, Any]:
+    """Retrieval alone, ours and the words-only leg: is the question's meeting first, among the
+    lines at all, and how many of the lines lie in the human spans."""
+    from minutes.accounts.access import Actor
+    from minutes.ask.retrieve import retrieve
+    from minutes.db import session_scope
+
+    stems = half_of(sorted(ids), half)
+    operator = Actor(principal=None, ip=None, via="cli")
+    rows: dict[str, list[dict[str, Any]]] = {"ours": [], "words": []}
+    times: list[float] = []
+    for stem, q in questions_of(stems):
+        relevant = spans(q, line_turns(stem))
+        for way, emb in (("ours", embedder), ("words", None)):
+            t = time.perf_counter()
+            with session_scope(sessions) as session:
+                lines = retrieve(session, operator, q["query"], embedder=emb).lines
+            if way == "ours":
+                times.append(time.perf_counter() - t)
+            right = ids[stem]
+            inside = [
+                x for x in lines if x.meeting_id == right and any(a <= x.utterance <= b for a, b in relevant)
+            ]
+            rows[way].append(
+                {
+                    "first": bool(lines) and lines[0].meeting_id == right,
+                    "any": any(x.meeting_id == right for x in lines),
+                    "span": bool(inside),
+                    "precision": len(inside) / len(lines) if lines else 0.0,
+                }
+            )
+    out: dict[str, Any] = {"half": half, "questions": len(rows["ours"])}
+    for way, got in rows.items():
+        out[way] = {
+            k: round(statistics.mean(r[k] for r in got), 3) for k in ("first", "any", "span", "precision")
+        }
+    out["retrieval_s_p50"] = round(statistics.median(times), 3)
+    never = never_of(half)
+    with session_scope(sessions) as session:
+        empty = [not retrieve(session, operator, q, embedder=embedder).lines for q in never]
+    out["never_discussed_nothing_retrieved"] = f"{sum(empty)} of {len(never)}"
+    return out
+
+
 def plain(sessions: Any, actor: Any, question: str, llm: Any) -> Any:
     """The plain way: full-text passages only, the model's sentences as written (no check)."""
     from minutes.ask.compose import SCHEMA, prompt
@@ -161,6 +238,15 @@ def main() -> None:
     parser.add_argument("--model", default="qwen2.5-1.5b")
     parser.add_argument("--db", type=Path, default=Path("/tmp/minutes-ask-qmsum.db"))
     parser.add_argument("-o", "--output", type=Path, default=OUT)
+    parser.add_argument("--reuse", action="store_true", help="use the archive already at --db")
+    parser.add_argument(
+        "--half",
+        choices=["tune", "test", "all"],
+        default="all",
+        help="the questions of one half (tune = meetings 1, 3, 5 … by name and the first 10"
+        " never-discussed questions; test = the others)",
+    )
+    parser.add_argument("--retrieval", action="store_true", help="score retrieval alone (no model)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from minutes.accounts.access import Actor
@@ -168,20 +254,21 @@ def main() -> None:
     from minutes.factory import build_text_embedder
     from minutes.llm import LLMOptions, build_llm
 
-    args.db.unlink(missing_ok=True)
     embedder = build_text_embedder(threads=THREADS)
     t0 = time.perf_counter()
-    sessions, ids = build_archive(args.db, embedder)
+    if args.reuse and args.db.exists():
+        sessions, ids = open_archive(args.db)
+    else:
+        args.db.unlink(missing_ok=True)
+        sessions, ids = build_archive(args.db, embedder)
     build_s = time.perf_counter() - t0
+    if args.retrieval:
+        report = retrieval_report(sessions, ids, embedder, args.half)
+        print(json.dumps(report, indent=2))
+        return
     llm = build_llm(LLMOptions(model=args.model, threads=THREADS))
     operator = Actor(principal=None, ip=None, via="cli")
-    per_meeting = {
-        stem: json.loads((DATA / f"{stem}.json").read_text())["specific_query_list"] for stem in sorted(ids)
-    }
-    # Round robin over the meetings (each one's first question, then each one's second …), so that
-    # a --limit run samples many meetings and kinds, not the first meeting's questions only.
-    deepest = max(len(qs) for qs in per_meeting.values())
-    questions = [(stem, qs[k]) for k in range(deepest) for stem, qs in per_meeting.items() if k < len(qs)]
+    questions = questions_of(half_of(sorted(ids), args.half))
     if args.limit:
         questions = questions[: args.limit]
     ours: list[dict[str, Any]] = []
@@ -199,9 +286,10 @@ def main() -> None:
         base.append(score(plain(sessions, operator, q["query"], llm), ids[stem], relevant, q["answer"]))
         plain_times.append(time.perf_counter() - t)
         print(f"  {n}/{len(questions)} {stem}: ours {ours[-1]} plain {base[-1]}", file=sys.stderr)
-    never = [answer(sessions, operator, q, llm=llm, embedder=embedder) for q in NEVER[: args.never]]
+    asked = never_of(args.half)[: args.never]
+    never = [answer(sessions, operator, q, llm=llm, embedder=embedder) for q in asked]
     report = {
-        "data": "qmsum-val (35 meetings), specific_query_list",
+        "data": f"qmsum-val (35 meetings), specific_query_list, half {args.half}",
         "model": args.model,
         "index_build_s": round(build_s, 1),
         "ours": summary(ours),

@@ -56,7 +56,7 @@ class MiniLMEmbedder:
     dim = 384
     # Unrelated English text scores about 0 to 0.2 against a question; a passage that answers it
     # usually 0.35 or more.
-    min_similarity = 0.3
+    min_similarity = 0.4
 
     def __init__(self, options: EmbedOptions | None = None) -> None:
         from minutes.registry import resolve_text_embedder

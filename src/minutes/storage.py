@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from minutes.types import AudioInfo, Carried, MeetingDoc, Minutes, Speaker, StageRecord, Utterance
 
 StagePayload = dict[str, Any]  # a stage's stored result, JSON-able (see minutes.payloads)
-ChunkVector = tuple[int, int, bytes]  # a passage: (first line index, last line index, float32 embedding)
+ChunkVector = tuple[int, int, str, bytes]  # a passage: (first line, last line, its text, float32 embedding)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from minutes.accounts.access import Actor, load_principal
 from minutes.ask import NOT_FOUND, AskFilters, answer, retrieve
+from minutes.ask.indexing import index_meetings
 from minutes.db import session_scope
 from minutes.db.accounts import User
 from minutes.errors import QueryError
@@ -39,10 +40,13 @@ def test_meaning_finds_a_paraphrase_words_do_not(archive: World, embedder: FakeE
 def test_another_teams_meeting_never_reaches_the_model(
     archive: World, embedder: FakeEmbedder, llm: FakeAskLLM
 ) -> None:
-    # "pricing" is said in Sales, Support and the no-team meeting; mona manages Sales only.
+    # "pricing" is said in Sales, Support and the no-team meeting; mona manages Sales only. Support's
+    # meeting holds every word of the first question; Sales only "pricing", too little for it.
     result = answer(
         archive.sessions, actor(archive, "mona"), "pricing refunds escalation", llm=llm, embedder=embedder
     )
+    assert not result.found and llm.prompts == []
+    result = answer(archive.sessions, actor(archive, "mona"), "pricing", llm=llm, embedder=embedder)
     cited = {c.meeting_id for s in result.sentences for c in s.citations}
     assert result.found and cited == {archive.meetings["sales"]}
     shown = "\n".join(llm.prompts)
@@ -128,3 +132,19 @@ def test_api_needs_a_signed_in_user_and_hides_other_teams(
     assert hidden.status_code == 200 and hidden.json()["found"] is False
     blank = client.post("/api/v1/ask", json={"question": ""})
     assert blank.status_code == 422
+
+
+def test_a_meeting_indexed_after_the_first_question_is_found_by_its_words(
+    archive: World, embedder: FakeEmbedder
+) -> None:
+    ada = actor(archive, "ada")
+    question = "What about the zeppelin hangar?"
+    with session_scope(archive.sessions) as s:  # the passages are read into memory now
+        before = retrieve(s, ada, question, embedder=embedder).lines
+    assert all("zeppelin" not in line.text for line in before)
+    archive.add_meeting("hangar", team="Sales", words="The zeppelin hangar lease ends in May")
+    assert not index_meetings(archive.sessions, embedder).failed
+    with session_scope(archive.sessions) as s:
+        found = retrieve(s, ada, question, embedder=embedder)
+    assert found.lines and found.lines[0].meeting_id == archive.meetings["hangar"]
+    assert "zeppelin hangar lease" in found.lines[0].text

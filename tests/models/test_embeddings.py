@@ -22,12 +22,15 @@ def test_a_paraphrase_is_closer_than_shared_words() -> None:
     vectors = embedder.embed(passages)
     assert vectors.shape == (4, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    for question, expected in (
-        ("When will we recruit new engineers?", 0),
-        ("How much does the enterprise plan cost?", 3),
-        ("Is the checkout page slow?", 2),
+    for question, expected, evidence in (
+        ("When will we recruit new engineers?", 0, False),
+        ("When will we hire more backend developers?", 0, True),
+        ("How much does the enterprise plan cost?", 3, True),
+        ("Is the checkout page slow?", 2, True),
     ):
         scores = vectors @ embedder.embed([question])[0]
         assert int(np.argmax(scores)) == expected, (question, scores)
-        assert scores[expected] >= embedder.min_similarity
+        # The limit of this model, as docs/ask.md says: a paraphrase sharing no word (cosine 0.31)
+        # ranks first but is under the evidence threshold set on QMSum's tune half.
+        assert bool(scores[expected] >= embedder.min_similarity) is evidence, (question, scores)
     assert embedder.ref().name == "all-MiniLM-L6-v2" and len(embedder.ref().sha256) == 64

@@ -98,8 +98,9 @@ def test_an_imported_meeting_is_indexed_once_and_again_when_its_text_changes(tmp
     first = importer.import_file(path)
     assert first.stages["index"] == "ran" and first.meeting_id is not None
     model, passages = store.chunks[first.meeting_id]
-    assert model == embedder.ref().identity and [(a, b) for a, b, _ in passages] == [(0, 1)]
-    vector = np.frombuffer(passages[0][2], dtype="<f4")
+    assert model == embedder.ref().identity and [(a, b) for a, b, _, _ in passages] == [(0, 1)]
+    assert passages[0][2] == "Ana: We will recruit two developers.\nBen: Fine by me."
+    vector = np.frombuffer(passages[0][3], dtype="<f4")
     assert vector.shape == (embedder.dim,) and abs(float(vector @ vector) - 1.0) < 1e-5
     assert importer.import_file(path).stages["index"] == "cached"
     assert importer.import_file(path, force=True).stages["index"] == "ran"

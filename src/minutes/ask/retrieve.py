@@ -1,12 +1,20 @@
 """Hybrid retrieval: the transcript lines a question's answer is most likely in.
 
-Two rankings of passages, fused by reciprocal rank (each passage scores ``Σ 1/(60 + rank)``):
+Two rankings of the stored passages (``minutes index``), fused by reciprocal rank (each passage
+scores ``Σ 1/(60 + rank)``):
 
-* **words**: the existing full-text search (:func:`minutes.search.search`), once per content word
-  of the question (search needs every word of a query; a question's words are rarely all in one
-  line); a matching line stands for the lines around it;
-* **meaning**: the question's embedding against every stored passage's (``minutes index``),
-  cosine by one matrix product.
+* **words**: BM25 of the question's content words over the passages' words
+  (:mod:`minutes.lexical`): a rare word counts for more than a common one;
+* **meaning**: the question's embedding against every passage's, cosine by one matrix product.
+
+A question finds nothing when no passage is close in meaning (cosine under the embedder's
+``min_similarity``) and none holds most of the question's weight in words (:data:`MIN_COVERAGE`):
+the model is then not asked at all, and the answer is "not found". Both thresholds were set on the
+tune half of QMSum's questions and ten never-discussed ones (docs/ask.md).
+
+Meetings without passages (stored before ``minutes index``) and an asker without an embedder fall
+back to full-text search of lines (:func:`minutes.search.search`), once per content word of the
+question; a matching line stands for the lines around it.
 
 Both read only the meetings in scope: the meetings the actor may see (the same SQL select as
 search, :func:`minutes.accounts.access.visible_meeting_ids`) narrowed by the filters, computed
@@ -23,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
@@ -34,11 +43,15 @@ from minutes.db.tables import Meeting, SpeakerRow, UtteranceRow
 from minutes.db.vectors import ChunkCache
 from minutes.embeddings import Embedder
 from minutes.errors import QueryError
+from minutes.lexical import stem, terms
 from minutes.search import search
 from minutes.search._scope import meeting_date
 from minutes.summarize.text import STOPWORDS
 
 RRF_K = 60
+
+MIN_COVERAGE = 0.6
+"""A passage holding this share of the question's word weight (IDF) is evidence, whatever its meaning."""
 
 WINDOW = 2  # a full-text hit brings this many lines either side
 
@@ -96,6 +109,12 @@ def _spoke(session: Session, ids: list[int], person: str) -> list[int]:
     return sorted(found)
 
 
+def query_terms(question: str) -> list[str]:
+    """The stemmed content words of a question that BM25 ranks by, each once."""
+    skip = {stem(w) for w in _QUESTION_WORDS}
+    return [t for t in dict.fromkeys(terms(question)) if t not in skip]
+
+
 def query_words(question: str) -> list[str]:
     """The words of a question worth searching for, in order, at most eight."""
     seen: dict[str, None] = {}
@@ -120,17 +139,49 @@ def retrieve(
     ids = scope(session, actor, filters or AskFilters())
     if not ids:
         return Retrieved((), False)
-    scores: dict[tuple[int, int, int], float] = defaultdict(float)
-    for key, rank in _word_ranks(session, question, ids):
-        scores[key] += 1.0 / (RRF_K + rank)
-    if embedder is not None:
-        for key, rank in _meaning_ranks(session, question, ids, embedder):
-            scores[key] += 1.0 / (RRF_K + rank)
-    if not scores:
+    ranked = _passages(session, question, ids, embedder, passages) if embedder is not None else None
+    if ranked is None:  # nothing indexed in scope: lines by full-text search
+        ranked = [key for key, _ in _word_ranks(session, question, ids)][:passages]
+    if not ranked:
         return Retrieved((), False)
-    best = sorted(scores, key=lambda k: -scores[k])[:passages]
-    lines = _lines(session, _merge(best), max_lines=max_lines)
+    lines = _lines(session, _merge(ranked), max_lines=max_lines)
     return Retrieved(tuple(_within(lines, max_words)), True)
+
+
+def _passages(
+    session: Session, question: str, ids: list[int], embedder: Embedder, top: int
+) -> list[tuple[int, int, int]] | None:
+    """The ``top`` passages of the meetings ``ids`` by words and meaning fused, as (meeting, first,
+    last); empty when none is evidence for the question; None when those meetings have none stored."""
+    chunks = CACHE.get(session, model=embedder.ref().identity, dim=embedder.dim)
+    visible = np.isin(chunks.meeting_ids, np.asarray(ids, np.int64))
+    rows = np.flatnonzero(visible)
+    if not len(rows):
+        return None
+    cosine = chunks.vectors[rows] @ embedder.embed([question])[0]
+    wanted = query_terms(question)
+    bm25 = chunks.postings.score(wanted, visible)[rows]
+    close = cosine >= embedder.min_similarity
+    fused = _reciprocal(cosine, keep=np.ones(len(rows), bool)) + _reciprocal(bm25, keep=bm25 > 0)
+    best = np.argsort(-fused, kind="stable")[:top]
+    best = best[close[best] | (bm25[best] > 0)]  # a passage neither close nor sharing a word is no evidence
+    if not close.any() and not any(
+        chunks.postings.coverage(wanted, int(rows[i]), visible) >= MIN_COVERAGE for i in best
+    ):
+        return []
+    return [
+        (int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]]))
+        for i in best
+    ]
+
+
+def _reciprocal(scores: npt.NDArray[np.floating], *, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """``1 / (RRF_K + rank)`` by descending score for the rows in ``keep``, 0 for the others."""
+    out = np.zeros(len(scores), np.float64)
+    order = np.argsort(-scores, kind="stable")
+    order = order[keep[order]]
+    out[order] = 1.0 / (RRF_K + np.arange(1, len(order) + 1))
+    return out
 
 
 def _word_ranks(session: Session, question: str, ids: list[int]) -> list[tuple[tuple[int, int, int], int]]:
@@ -143,27 +194,6 @@ def _word_ranks(session: Session, question: str, ids: list[int]) -> list[tuple[t
             best[(hit.meeting_id, max(0, i - WINDOW), i + WINDOW)] += 1.0 / (RRF_K + rank)
     ordered = sorted(best, key=lambda k: -best[k])
     return [(key, rank) for rank, key in enumerate(ordered, 1)]
-
-
-def _meaning_ranks(
-    session: Session, question: str, ids: list[int], embedder: Embedder
-) -> list[tuple[tuple[int, int, int], int]]:
-    """Stored passages of the meetings ``ids`` closest in meaning to the question."""
-    chunks = CACHE.get(session, model=embedder.ref().identity, dim=embedder.dim)
-    if not len(chunks.ids):
-        return []
-    mask = np.isin(chunks.meeting_ids, np.asarray(ids, np.int64))
-    rows = np.flatnonzero(mask)
-    if not len(rows):
-        return []
-    query = embedder.embed([question])[0]
-    cosine = chunks.vectors[rows] @ query
-    order = np.argsort(-cosine)[:20]
-    return [
-        ((int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]])), rank)
-        for rank, i in enumerate(order, 1)
-        if cosine[i] >= embedder.min_similarity
-    ]
 
 
 def _merge(windows: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -368,7 +368,8 @@ class EditRow(Base):
 class ChunkRow(Base):
     """A passage of a meeting's transcript (lines ``first_idx``..``last_idx``) and its text embedding.
 
-    ``vector`` is the embedding as little-endian float32 bytes, of length 1; ``model`` is the
+    ``vector`` is the embedding as little-endian float32 bytes, of length 1; ``text`` the passage as
+    it was embedded ("speaker: line" per line), which retrieval by words ranks; ``model`` is the
     embedding model's identity (its file hash), so vectors of another model are never compared.
     """
 
@@ -381,3 +382,4 @@ class ChunkRow(Base):
     last_idx: Mapped[int] = mapped_column(Integer)
     model: Mapped[str] = mapped_column(String(128))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")

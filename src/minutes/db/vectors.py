@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from minutes.db.tables import ChunkRow
+from minutes.lexical import Postings
 from minutes.storage import ChunkVector
 
 
@@ -27,8 +28,8 @@ def replace_chunks(session: Session, *, meeting_id: int, model: str, chunks: Seq
     """The meeting's passages are now ``chunks`` (embedded by ``model``), replacing any before."""
     session.execute(delete(ChunkRow).where(ChunkRow.meeting_id == meeting_id))
     session.add_all(
-        ChunkRow(meeting_id=meeting_id, first_idx=first, last_idx=last, model=model, vector=vector)
-        for first, last, vector in chunks
+        ChunkRow(meeting_id=meeting_id, first_idx=first, last_idx=last, model=model, text=text, vector=vector)
+        for first, last, text, vector in chunks
     )
     session.flush()
 
@@ -40,46 +41,68 @@ def indexed_meetings(session: Session, model: str) -> set[int]:
 
 @dataclass(frozen=True, slots=True)
 class ChunkMatrix:
-    """Every stored passage of one model: row ``i`` is passage ``ids[i]`` of ``meeting_ids[i]``."""
+    """Every stored passage of one model: row ``i`` is passage ``ids[i]`` of ``meeting_ids[i]``;
+    ``postings`` index the passages' words by row. They only grow, shared by the matrices read
+    before: a reader uses its first ``len(ids)`` rows, which never change."""
 
     ids: npt.NDArray[np.int64]
     meeting_ids: npt.NDArray[np.int64]
     first: npt.NDArray[np.int64]
     last: npt.NDArray[np.int64]
     vectors: npt.NDArray[np.float32]
+    postings: Postings
 
     @classmethod
     def empty(cls, dim: int) -> ChunkMatrix:
         none = np.zeros(0, np.int64)
-        return cls(none, none, none, none, np.zeros((0, dim), np.float32))
+        return cls(none, none, none, none, np.zeros((0, dim), np.float32), Postings())
 
-    def __add__(self, other: ChunkMatrix) -> ChunkMatrix:
+    def extended(self, other: ChunkMatrix, texts: Sequence[str]) -> ChunkMatrix:
+        """These rows, then ``other``'s (whose passages' text is ``texts``)."""
+        self.postings.add(texts)
         return ChunkMatrix(
             np.concatenate([self.ids, other.ids]),
             np.concatenate([self.meeting_ids, other.meeting_ids]),
             np.concatenate([self.first, other.first]),
             np.concatenate([self.last, other.last]),
             np.concatenate([self.vectors, other.vectors]),
+            self.postings,
         )
 
 
-def _read(session: Session, model: str, dim: int, *, after: int) -> ChunkMatrix:
+def _read(session: Session, model: str, dim: int, *, after: int) -> tuple[ChunkMatrix, list[str]]:
+    """The passages stored after id ``after`` (their words not yet indexed), and their texts."""
     rows = session.execute(
-        select(ChunkRow.id, ChunkRow.meeting_id, ChunkRow.first_idx, ChunkRow.last_idx, ChunkRow.vector)
+        select(
+            ChunkRow.id,
+            ChunkRow.meeting_id,
+            ChunkRow.first_idx,
+            ChunkRow.last_idx,
+            ChunkRow.vector,
+            ChunkRow.text,
+        )
         .where(ChunkRow.model == model, ChunkRow.id > after)
         .order_by(ChunkRow.id)
     ).all()
     if not rows:
-        return ChunkMatrix.empty(dim)
-    ids, meetings, first, last, blobs = zip(*rows, strict=True)
+        return ChunkMatrix.empty(dim), []
+    ids, meetings, first, last, blobs, texts = zip(*rows, strict=True)
     vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(rows), -1).astype(np.float32)
-    return ChunkMatrix(
+    matrix = ChunkMatrix(
         np.array(ids, np.int64),
         np.array(meetings, np.int64),
         np.array(first, np.int64),
         np.array(last, np.int64),
         vectors,
+        Postings(),
     )
+    return matrix, list(texts)
+
+
+def _whole(session: Session, model: str, dim: int) -> ChunkMatrix:
+    matrix, texts = _read(session, model, dim, after=0)
+    matrix.postings.add(texts)
+    return matrix
 
 
 class ChunkCache:
@@ -98,10 +121,13 @@ class ChunkCache:
             held = self._held.get(key)
             if held is not None and len(held.ids) and int(held.ids[-1]) == top and len(held.ids) == count:
                 return held
-            after = int(held.ids[-1]) if held is not None and len(held.ids) else 0
-            fresh = _read(session, model, dim, after=after)
-            merged = held + fresh if held is not None and after else fresh
-            if len(merged.ids) != count:  # rows went away: read them all again
-                merged = _read(session, model, dim, after=0)
+            if held is None or not len(held.ids):
+                merged = _whole(session, model, dim)
+            else:
+                fresh, texts = _read(session, model, dim, after=int(held.ids[-1]))
+                if len(held.ids) + len(fresh.ids) == count:
+                    merged = held.extended(fresh, texts)
+                else:  # rows went away: read them all again
+                    merged = _whole(session, model, dim)
             self._held[key] = merged
             return merged

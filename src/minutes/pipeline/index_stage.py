@@ -25,13 +25,17 @@ from minutes.types import StageRecord
 
 log = logging.getLogger(__name__)
 
+STORED = "passage-text/1"
+"""What the stage stores besides vectors: bumped when that changes, so `minutes index` redoes old
+meetings (from this version on, each passage's text, ranked by words)."""
+
 
 def index_key(chunks: Sequence[Chunk], embedder: Embedder) -> str:
     text = json.dumps([[c.first, c.last, c.text] for c in chunks], ensure_ascii=False)
     return cache_key(
         audio_sha256=hashlib.sha256(text.encode()).hexdigest(),
         stage="index",
-        options=embedder.options(),
+        options={**embedder.options(), "stored": STORED},
         models=(embedder.ref(),),
     )
 
@@ -47,7 +51,8 @@ def index_meeting(store: MeetingStore, *, meeting_id: int, embedder: Embedder, f
     t0 = time.perf_counter()
     vectors = embedder.embed([c.text for c in chunks]) if chunks else np.zeros((0, embedder.dim), np.float32)
     rows = [
-        (c.first, c.last, np.asarray(v, dtype="<f4").tobytes()) for c, v in zip(chunks, vectors, strict=True)
+        (c.first, c.last, c.text, np.asarray(v, dtype="<f4").tobytes())
+        for c, v in zip(chunks, vectors, strict=True)
     ]
     seconds = time.perf_counter() - t0
     ref = embedder.ref()
