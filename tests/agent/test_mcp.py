@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from minutes.db import session_scope
 from tests.agent.conftest import connected, server_params
 from tests.web.world import World
 
-TOOLS = {"whoami", "search", "list_meetings", "get_meeting", "list_action_items"}
+TOOLS = {"whoami", "search", "list_meetings", "get_meeting", "list_action_items", "brief"}
 
 
 async def call(session: ClientSession, name: str, **arguments: Any) -> Any:
@@ -124,6 +125,40 @@ def test_a_manager_sees_their_team_and_nothing_else(world: World, tmp_path: Path
     with session_scope(world.sessions) as s:
         logged = {(e.action, e.meeting_id, e.via) for e in audit.entries(s, username="mona").entries}
     assert {("search", None, "mcp"), ("export", sales, "mcp")} <= logged
+
+
+def test_brief_is_the_command_lines_json_without_other_teams(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Meetings of today, so the default 7 days hold them whatever the clock says.
+    now = datetime.now(UTC)
+    fresh = world.add_meeting("sales_now", team="Sales", words="Pricing review for the launch", date=now)
+    hidden = {world.add_meeting("support_now", team="Support", words="Secret refunds review", date=now)}
+    hidden |= {world.meetings["support"], world.meetings["orphan"]}
+    allowed = {world.meetings["sales"], world.meetings["sales_shared"], fresh}
+    token = world.token("mona")
+
+    async def scenario() -> tuple[dict[str, Any], ...]:
+        async with connected(server_params(tmp_path, token=token), tmp_path / "server.err") as session:
+            week = await call(session, "brief")
+            other_team = await call(session, "brief", since="2w", team="Support")
+            assert "give 7d, 2w or a date (YYYY-MM-DD)" in await refused(session, "brief", since="soon")
+            assert "no team 'Nope'" in await refused(session, "brief", team="Nope")
+            return week, other_team
+
+    week, other_team = anyio.run(scenario)
+    assert week["schema"] == "minutes.brief/1" and fresh in {m["id"] for m in week["meetings"]}
+    every = week["decisions"] + week["questions"] + week["overdue"] + week["due_soon"]
+    every += [e for g in week["actions"] for e in g["items"]]
+    shown = {m["id"] for m in week["meetings"]} | {e["meeting_id"] for e in every}
+    assert shown <= allowed and fresh in {e["meeting_id"] for e in week["decisions"]}
+    assert "Secret" not in json.dumps(week) and "Support" not in json.dumps(week)
+    assert other_team["empty"] is True and other_team["meetings"] == []  # a filter, not a way in
+    # The same JSON as `minutes brief --format json --user mona` on the same archive.
+    monkeypatch.setenv("MINUTES_DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'minutes.db'}")
+    printed = CliRunner().invoke(main, ["brief", "--user", "mona", "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output) == week
 
 
 def test_a_member_sees_only_what_is_shared_with_them_token_from_a_file(world: World, tmp_path: Path) -> None:

@@ -6,11 +6,13 @@ access rules on both databases, and that the admin sees everything.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from minutes.agent import tools
 from minutes.agent.tools import Archive
-from minutes.errors import LoginRequired, NotFoundError
+from minutes.errors import ConfigError, LoginRequired, NotFoundError
 from tests.db.conftest import engine
 from tests.web.world import World
 
@@ -28,6 +30,19 @@ def test_what_a_manager_can_reach(world: World) -> None:
     for other in ("sales", "sales_shared", "orphan"):
         with pytest.raises(NotFoundError, match=f"^no meeting with id {world.meetings[other]}$"):
             tools.get_meeting(archive, world.meetings[other])
+
+
+def test_the_brief_holds_only_the_users_meetings(world: World) -> None:
+    archive = Archive(sessions=world.sessions, token=world.token("sam"))
+    support = world.meetings["support"]
+    data = tools.brief(archive, since="2026-11-16", today=date(2026, 12, 3))  # the action is overdue
+    entries = [*data["decisions"], *data["questions"], *data["overdue"]]
+    entries += [e for g in data["actions"] for e in g["items"]]
+    assert [m["id"] for m in data["meetings"]] == [support]
+    assert {e["meeting_id"] for e in entries} == {support} and data["overdue_total"] == 1
+    assert tools.brief(archive, since="2w", team="Sales", today=date(2026, 11, 24))["empty"] is True
+    with pytest.raises(ConfigError, match=r"give 7d, 2w or a date \(YYYY-MM-DD\)"):
+        tools.brief(archive, since="soon")
 
 
 def test_an_admin_sees_every_meeting(world: World) -> None:

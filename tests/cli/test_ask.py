@@ -1,4 +1,5 @@
-"""``minutes ask`` and ``minutes index`` over imported meetings, with the fake model and embedder."""
+"""``minutes ask`` and ``minutes index`` over imported meetings, with the fake model and embedder;
+``minutes ask --user`` over two teams' meetings."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from typing import Any
 import pytest
 
 from minutes import factory
+from minutes.accounts import audit
 from minutes.ask import NOT_FOUND
+from minutes.db import session_scope
+from minutes.web.config import WebSettings
 from tests.cli.conftest import Cli, Stages
 from tests.fakes import FakeAskLLM
+from tests.web.world import World, build
 
 
 @pytest.fixture
@@ -72,3 +77,39 @@ def test_commands_have_help(cli: Cli) -> None:
     for command in ("ask", "index"):
         result: Any = cli(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+@pytest.fixture
+def teams(cli: Cli, tone: Path) -> World:
+    """Two teams (tests/web/world.py) in the command line's database, every meeting indexed."""
+    world = build(factory.open_store(), WebSettings.from_env().media_dir, tone)
+    assert cli("index").exit_code == 0
+    return world
+
+
+def test_ask_as_a_user_cites_only_meetings_they_may_see(cli: Cli, teams: World, asked: FakeAskLLM) -> None:
+    # "pricing refunds escalation" is said best in Support's meeting; mona manages Sales only.
+    question = ("pricing", "refunds", "escalation", "--json")
+    operator = cli.json("ask", *question)
+    assert {c["meeting_id"] for s in operator["sentences"] for c in s["citations"]} == {
+        teams.meetings["support"]
+    }
+    mona = cli.json("ask", *question, "--user", "mona")
+    cited = {c["meeting_id"] for s in mona["sentences"] for c in s["citations"]}
+    assert mona["found"] and cited == {teams.meetings["sales"]}
+    assert "Secret escalation" not in asked.prompts[-1] and "Board pricing" not in asked.prompts[-1]
+    with session_scope(factory.open_store()) as s:
+        logged = [(e.action, e.via) for e in audit.entries(s, username="mona").entries]
+    assert logged == [("ask", "cli")]  # recorded as mona's question
+    mel = cli.json("ask", *question, "--user", "mel")  # only the shared meeting, which says none of it
+    assert mel == {"answer": NOT_FOUND, "found": False, "sentences": []}
+
+
+def test_ask_as_an_unknown_or_disabled_user_fails_clearly(cli: Cli, teams: World, asked: FakeAskLLM) -> None:
+    unknown = cli("ask", "pricing", "--user", "nobody")
+    assert unknown.exit_code == 1 and unknown.stdout == ""
+    assert "error: no user named 'nobody'; `minutes users list` shows them" in unknown.stderr
+    assert cli("users", "disable", "mel").exit_code == 0
+    disabled = cli("ask", "pricing", "--user", "mel")
+    assert disabled.exit_code == 1 and "user 'mel' is disabled" in disabled.stderr
+    assert asked.prompts == []  # refused before any question reached the model

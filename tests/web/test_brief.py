@@ -3,19 +3,23 @@
 The world (tests/web/world.py): Sales (manager mona, member mel, who is shared ``sales_shared``),
 Support (manager sam), admin ada; four meetings on 2026-11-20, each with one decision (line 0),
 one action item for SPEAKER_01 due 2026-11-27 (line 1) and one open question (line 2).
+``GET /api/v1/brief`` is tested here too: the same JSON as ``minutes brief --format json``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from minutes.accounts import access, reads
 from minutes.accounts.users import get_user, principal_named
-from minutes.brief import Brief
+from minutes.brief import Brief, render
 from minutes.db import rename_speaker, session_scope
 from minutes.errors import ConfigError, Forbidden, NotFoundError
 from minutes.web.routes import brief as brief_route
@@ -185,3 +189,66 @@ def test_page_needs_a_signed_in_user(world: World, app_for: Callable[[], object]
     client = app_for()
     answer = client.get("/brief")  # type: ignore[attr-defined]
     assert answer.status_code in (303, 401)
+
+
+# The API ----------------------------------------------------------------------------------------
+
+
+def _every_entry(data: dict[str, Any]) -> list[dict[str, Any]]:
+    every = data["decisions"] + data["questions"] + data["overdue"] + data["due_soon"]
+    return every + [e for g in data["actions"] for e in g["items"]]
+
+
+@pytest.mark.usefixtures("fixed_today")
+def test_api_answers_the_json_of_the_command_line(world: World, api: Callable[[str], TestClient]) -> None:
+    answer = api("mona").get("/api/v1/brief", params={"since": "2026-11-16"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    # Byte for byte what `minutes brief --format json --user mona` prints for the same days.
+    assert answer.text == render(_brief(world, "mona", since=SINCE, today=BEFORE_DUE), "json")
+    data = answer.json()
+    assert data["schema"] == "minutes.brief/1"
+    assert (data["since"], data["until"]) == ("2026-11-16", "2026-11-24")
+    sales = world.meetings["sales"]
+    assert {m["title"] for m in data["meetings"]} == {"Sales weekly", "Sales_Shared weekly"}
+    decision = next(e for e in data["decisions"] if e["meeting_id"] == sales)
+    assert (decision["text"], decision["utterance"], decision["start"]) == ("Ship v2 in November", 0, 0.5)
+    assert decision["link"] == f"/meetings/{sales}?t=0.5#u-0"
+    assert {e["text"] for e in data["due_soon"]} == {"Send the budget"}
+    week = api("mona").get("/api/v1/brief").json()  # 7d by default: 2026-11-18 to today
+    assert week["since"] == "2026-11-18" and len(week["meetings"]) == 2
+
+
+@pytest.mark.usefixtures("fixed_today")
+def test_api_never_shows_another_teams_meeting(world: World, api: Callable[[str], TestClient]) -> None:
+    hidden = {world.meetings[k] for k in ("support", "orphan")}
+    sales = api("mona")
+    for params in ({"since": "2w"}, {"team": "Support"}, {"team": str(world.teams["Support"])}):
+        data = sales.get("/api/v1/brief", params=params).json()
+        shown = {m["id"] for m in data["meetings"]} | {e["meeting_id"] for e in _every_entry(data)}
+        assert not shown & hidden, params
+        assert "Support weekly" not in json.dumps(data) and "Secret escalation" not in json.dumps(data)
+    assert sales.get("/api/v1/brief", params={"team": "Support"}).json()["empty"] is True
+    sam = api("sam").get("/api/v1/brief", params={"since": "2w"}).json()
+    assert {e["meeting_id"] for e in _every_entry(sam)} == {world.meetings["support"]}
+    mel = api("mel").get("/api/v1/brief", params={"since": "2w", "team": "Sales"}).json()
+    assert [m["id"] for m in mel["meetings"]] == [world.meetings["sales_shared"]]
+
+
+@pytest.mark.usefixtures("fixed_today")
+def test_api_refuses_bad_input_clearly(world: World, api: Callable[[str], TestClient]) -> None:
+    client = api("mona")
+    for since, words in (
+        ("yesterday", "give 7d, 2w or a date (YYYY-MM-DD)"),
+        ("0d", "give 1 to 3660 days"),
+        ("2026-12-01", "after today (2026-11-24)"),
+    ):
+        refused = client.get("/api/v1/brief", params={"since": since})
+        assert refused.status_code == 422, refused.text
+        assert words in refused.json()["detail"] and since in refused.json()["detail"]
+    for team in ("Nope", str(2**63), str(2**31), "²"):  # too large for the column, not ASCII digits
+        unknown = client.get("/api/v1/brief", params={"team": team})
+        assert unknown.status_code == 404 and f"no team '{team}'" in unknown.json()["detail"]
+    assert client.get("/api/v1/brief", params={"since": "7" * 40}).status_code == 422  # too long
+    anonymous = TestClient(client.app).get("/api/v1/brief")
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Bearer"

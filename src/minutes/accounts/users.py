@@ -20,7 +20,7 @@ from minutes.accounts.access import Principal, load_principal
 from minutes.controls import refuse_controls
 from minutes.db.accounts import TEAM_ROLES, ApiToken, MeetingShare, Membership, Team, User, WebSession
 from minutes.db.repo import meeting_row
-from minutes.db.tables import Meeting, record_of, utcnow
+from minutes.db.tables import MAX_INTEGER, Meeting, record_of, utcnow
 from minutes.errors import ConfigError, Forbidden, NotFoundError
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -175,8 +175,11 @@ def _find_team(session: Session, name: str) -> Team | None:
 def get_team(session: Session, name_or_id: str | int) -> Team:
     """A team by name (case ignored when that is unambiguous) or by numeric id."""
     team = _find_team(session, str(name_or_id))
-    if team is None and str(name_or_id).strip().isdigit():
-        team = session.get(Team, int(str(name_or_id).strip()))
+    digits = str(name_or_id).strip()
+    # ASCII digits within the column's range only: "²" is a digit int() refuses, and a number past
+    # MAX_INTEGER overflows the driver; either is simply no team.
+    if team is None and digits.isascii() and digits.isdigit() and int(digits) <= MAX_INTEGER:
+        team = session.get(Team, int(digits))
     if team is None:
         raise NotFoundError(f"no team {str(name_or_id)!r}; `minutes teams list` shows them")
     return team

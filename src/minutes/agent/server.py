@@ -179,6 +179,22 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
         done, the meeting and position, and the utterances they rest on (evidence)."""
         return _json(lambda: tools.list_action_items(archive, status=status, owner=owner))
 
+    @_tool(server)
+    def brief(
+        since: Annotated[
+            str, Field(min_length=1, max_length=32, description="7d, 2w (up to today) or a day, YYYY-MM-DD")
+        ] = "7d",
+        team: Annotated[str | None, Field(max_length=256, description="only this team's: name or id")] = None,
+        person: Annotated[
+            str | None, Field(max_length=256, description="meetings this person spoke in, and their actions")
+        ] = None,
+    ) -> str:
+        """What happened in the meetings you may see since a day: each meeting in one line (gist,
+        people), the decisions, new action items by owner, what is overdue or due soon, and open
+        questions. Every entry cites meeting_id + utterance (start seconds, link); the JSON of
+        `minutes brief --format json` (schema minutes.brief/1). Built from stored minutes: fast."""
+        return _json(lambda: tools.brief(archive, since=since, team=team, person=person))
+
     if asker is not None:
         _add_ask(server, archive, asker)
     return server

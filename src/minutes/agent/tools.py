@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,9 @@ from minutes.accounts.access import Actor, load_principal
 from minutes.db import session_scope
 from minutes.db.catalog import MeetingQuery
 from minutes.errors import LoginRequired
+
+if TYPE_CHECKING:
+    from minutes.brief import Brief
 
 VIA = "mcp"
 """How the audit log names this interface (``audit_log.via``)."""
@@ -217,3 +220,26 @@ def list_action_items(
         }
 
     return archive.run(work)
+
+
+def brief(
+    archive: Archive,
+    *,
+    since: str = "7d",
+    team: str | None = None,
+    person: str | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The brief of the meetings the user may see from ``since`` (``7d``, ``2w`` or a day) to
+    ``today`` (``None``: this machine's date): the JSON of ``minutes brief --format json`` and
+    ``GET /api/v1/brief`` (schema ``minutes.brief/1``); ``team`` (name or id) and ``person`` narrow it."""
+    from minutes.brief import parse_since, to_dict
+
+    day = today or date.today()
+
+    def work(session: Session, actor: Actor) -> Brief:
+        assert actor.principal is not None
+        start = parse_since(since, today=day)
+        return reads.brief(session, actor.principal, since=start, today=day, team=team, person=person)
+
+    return to_dict(archive.run(work))

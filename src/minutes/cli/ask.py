@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from minutes.cli.actor import acting_as, user_option
 from minutes.cli.errors import EXIT_FAILED, errors, fail
 from minutes.cli.options import LLMChoice, llm_options, preset_option, threads_option
 from minutes.cli.params import ID
@@ -20,6 +21,7 @@ from minutes.cli.store import sessions
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only meetings on or after this day.")
 @click.option("--team", help="Only this team's meetings (its name).")
 @click.option("--person", help="Only meetings where a speaker whose name contains this spoke.")
+@user_option
 @click.option(
     "--json", "as_json", is_flag=True, envvar="MINUTES_ASK_JSON", help="JSON on stdout, for scripts."
 )
@@ -32,6 +34,7 @@ def ask(
     since: datetime | None,
     team: str | None,
     person: str | None,
+    username: str | None,
     as_json: bool,
     preset: str | None,
     threads: int | None,
@@ -42,10 +45,11 @@ def ask(
 
     Lines are found by their words and by their meaning (`minutes index` embeds older meetings);
     the local language model writes the answer from those lines only, and each sentence its
-    cited lines do not support is removed. Example: minutes ask "what did we decide about pricing?"
+    cited lines do not support is removed. Without --user it asks every meeting (the operator).
+    Example: minutes ask --user priya "what did we decide about pricing?"
     """
+    from minutes import db as store
     from minutes.ask import AskFilters, answer
-    from minutes.cli.actor import cli_actor
     from minutes.factory import build_asker
     from minutes.settings import load_preset
 
@@ -54,10 +58,11 @@ def ask(
         meeting_ids=tuple(meetings), since=since.date() if since else None, team=team, person=person
     )
     with errors():
+        factory = sessions()
+        with store.session_scope(factory) as s:  # an unknown user fails before a model loads
+            actor = acting_as(s, username)
         model, embedder = build_asker(load_preset(preset), overrides=choice.overrides(), threads=threads)
-        result = answer(
-            sessions(), cli_actor(), " ".join(question), llm=model, embedder=embedder, filters=filters
-        )
+        result = answer(factory, actor, " ".join(question), llm=model, embedder=embedder, filters=filters)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from minutes.cli.actor import acting_as, user_option
 from minutes.cli.errors import errors
 from minutes.cli.store import sessions
 
@@ -23,11 +24,7 @@ from minutes.cli.store import sessions
     show_default=True,
     help="Markdown, a standalone HTML page, or JSON (docs/brief.md).",
 )
-@click.option(
-    "--user",
-    "username",
-    help="Act as this user: only the meetings they may see. Without it, every meeting (the operator).",
-)
+@user_option
 @click.option("--base-url", default="", help="Make links absolute, e.g. https://minutes.example.org.")
 def brief(
     since: str, team: str | None, person: str | None, fmt: str, username: str | None, base_url: str
@@ -39,13 +36,12 @@ def brief(
     """
     from minutes import db as store
     from minutes.accounts import reads
-    from minutes.accounts.users import principal_named
     from minutes.brief import parse_since, render
 
     today = today_here()
     with errors(), store.session_scope(sessions()) as s:
         start = parse_since(since, today=today)
-        principal = principal_named(s, username) if username else None
+        principal = acting_as(s, username).principal
         found = reads.brief(s, principal, since=start, today=today, team=team, person=person)
         text = render(found, fmt, base_url=base_url.rstrip("/"))
     click.echo(text, nl=False)

@@ -265,6 +265,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.include_router(workspace.router)
     app.include_router(brief.router)
     app.include_router(api.router)
+    app.include_router(brief.api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, upload_limit=settings.upload_max_bytes)
     app.add_middleware(SecurityHeaders)

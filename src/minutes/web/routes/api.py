@@ -2,6 +2,7 @@
 
 Scripts authenticate with ``Authorization: Bearer <token>``; a browser session works too (with
 its CSRF token on writes). Meetings the caller may not see answer 404, exactly like missing ones.
+``GET /api/v1/brief`` lives beside its page, in :mod:`minutes.web.routes.brief`.
 """
 
 from __future__ import annotations
