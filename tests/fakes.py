@@ -434,6 +434,30 @@ class FakeAskLLM:
     def options(self) -> dict[str, Any]:
         return {}
 
+
+class HeldAskLLM(FakeAskLLM):
+    """:class:`FakeAskLLM` that holds every answer until :attr:`release` is set (at most
+    ``hold_seconds``): a model in the middle of writing, for tests of what happens meanwhile.
+    :attr:`writing` is set once an answer has begun."""
+
+    def __init__(self, *, fail: Exception | None = None, hold_seconds: float = 20.0) -> None:
+        import threading
+
+        super().__init__()
+        self.release = threading.Event()
+        self.writing = threading.Event()
+        self.fail = fail
+        self.hold_seconds = hold_seconds
+
+    def chat(
+        self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> Reply:
+        self.writing.set()
+        self.release.wait(self.hold_seconds)
+        if self.fail is not None:
+            raise self.fail
+        return super().chat(messages, schema=schema, max_tokens=max_tokens)
+
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
 

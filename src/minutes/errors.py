@@ -17,6 +17,8 @@
     ├── LoginFailed              wrong user name or password (deliberately not saying which)
     ├── LoginThrottled           too many failed sign-ins; ``retry_after`` seconds
     ├── LoginRequired            no valid credentials (web and API)
+    ├── Busy                     too many questions already wait for the model; ``retry_after``
+    │                            seconds, ``mine`` when the caller's own asks fill their share
     ├── CsrfFailed               an unsafe browser request without the session's CSRF token
     └── AdminOnly                a page or call only administrators may use
 
@@ -111,3 +113,14 @@ class CsrfFailed(MinutesError):
 
 class AdminOnly(MinutesError):
     """A page or call only administrators may use."""
+
+
+class Busy(MinutesError):
+    """Too many questions already wait for the model (the web app's ask queue is full): the web
+    answers 503, or 429 when ``mine`` (the caller's own asks fill their share); ``retry_after`` in
+    seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, mine: bool) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.mine = mine

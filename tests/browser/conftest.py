@@ -2,8 +2,9 @@
 
 One server for the session (``org``): a temporary ``MINUTES_HOME`` with SQLite, the worker that
 ``serve`` starts doing real transcription (Whisper tiny.en) and diarization, two teams and a
-seeded meeting with minutes. The minutes of uploads come from a local stand-in for an
-OpenAI-compatible model server (:func:`fake_llm`, answering like :class:`tests.fakes.FakeLLM`):
+seeded meeting with minutes. The minutes of uploads and the answers of the Ask box come from a
+local stand-in for an OpenAI-compatible model server (:func:`fake_llm`, answering like
+:class:`tests.fakes.FakeLLM`, and questions like :class:`tests.fakes.FakeAskLLM`):
 the worker has no switch to skip them, and a real language model would take minutes here.
 
 Every request any page makes is recorded (:data:`REQUESTS`), and so are script errors and
@@ -33,7 +34,7 @@ from minutes.factory import open_store
 from minutes.types import AudioInfo, Chapter, MinuteItem, Minutes, Speaker, Utterance, Word
 from tests.browser.server import CHROMIUM, CHROMIUM_FLAGS, Server, sign_in_page, start
 from tests.conftest import DATA, NETGUARD_SITE
-from tests.fakes import FakeLLM
+from tests.fakes import FakeAskLLM, FakeLLM
 
 PASSWORD = "correct horse battery staple"
 PROCESS_SECONDS = 300  # real models on 2 busy cores; about a minute on an idle machine
@@ -184,13 +185,23 @@ def _seed(home: Path) -> tuple[dict[str, int], int, tuple[Utterance, ...]]:
 # A local OpenAI-compatible model server for the worker's minutes stage ---------------------------
 
 
+ASK_GATE = threading.Event()
+"""Answers to questions (the Ask box's) wait for this; set unless a test holds them (:func:`held_asks`)."""
+ASK_GATE.set()
+
+
 class _FakeLLMHandler(BaseHTTPRequestHandler):
     llm = FakeLLM()
+    ask_llm = FakeAskLLM()
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         schema = (body.get("response_format") or {}).get("json_schema", {}).get("schema")
-        content = self.llm.chat(body["messages"], schema=schema, max_tokens=body.get("max_tokens", 256)).text
+        llm: FakeLLM | FakeAskLLM = self.llm
+        if "sentences" in (schema or {}).get("properties", {}):  # a question: answered like FakeAskLLM
+            ASK_GATE.wait(60)
+            llm = self.ask_llm
+        content = llm.chat(body["messages"], schema=schema, max_tokens=body.get("max_tokens", 256)).text
         reply = json.dumps(
             {
                 "choices": [{"message": {"content": content}}],
@@ -215,6 +226,16 @@ def fake_llm() -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def held_asks() -> Iterator[threading.Event]:
+    """The stand-in model holds every answer to a question until the test sets the event."""
+    ASK_GATE.clear()
+    try:
+        yield ASK_GATE
+    finally:
+        ASK_GATE.set()
 
 
 def _preset(path: Path, llm_url: str) -> Path:

@@ -1,6 +1,6 @@
 """A real ``minutes serve`` in a child process, and signing in to it, for the browser tests, the
-screenshot script and the page-speed benchmark (``scripts/screenshot.py`` and ``bench/web.py``
-import it from here).
+screenshot script and the page-speed benchmarks (``scripts/screenshot.py``, ``bench/web.py`` and
+``bench/web_ask.py`` import it from here; the last starts its own server the same way).
 
 The server listens on 127.0.0.1 on a free port, with its own ``MINUTES_HOME``; :func:`start`
 returns once ``/login`` answers, or raises with the end of the server's log.
@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,16 +77,28 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def start(home: Path, *, env: Mapping[str, str] | None = None, worker: bool = True) -> Server:
-    """``minutes serve`` on a free port over ``home`` (SQLite there unless ``env`` names a database)."""
+SERVE = (sys.executable, "-m", "minutes.cli", "serve")
+
+
+def start(
+    home: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    worker: bool = True,
+    command: Sequence[str] = SERVE,
+) -> Server:
+    """``minutes serve`` on a free port over ``home`` (SQLite there unless ``env`` names a database).
+
+    ``command``: another server to start the same way; it is given ``--port N`` (and ``--no-worker``
+    without ``worker``) and must answer ``/login`` like ``minutes serve``.
+    """
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = home / "serve.log"
     full_env = {**os.environ, "MINUTES_HOME": str(home), **(env or {})}
-    command = [sys.executable, "-m", "minutes.cli", "serve", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*command, *([] if worker else ["--no-worker"])],
+            [*command, "--port", str(port), *([] if worker else ["--no-worker"])],
             cwd=ROOT,
             env=full_env,
             stdin=subprocess.DEVNULL,
@@ -111,8 +123,10 @@ def start(home: Path, *, env: Mapping[str, str] | None = None, worker: bool = Tr
 
 
 @contextmanager
-def running(home: Path, *, env: Mapping[str, str] | None = None, worker: bool = True) -> Iterator[Server]:
-    server = start(home, env=env, worker=worker)
+def running(
+    home: Path, *, env: Mapping[str, str] | None = None, worker: bool = True, command: Sequence[str] = SERVE
+) -> Iterator[Server]:
+    server = start(home, env=env, worker=worker, command=command)
     try:
         yield server
     finally:

@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 
 from minutes.cli import main
 from minutes.db.tables import MAX_INTEGER
-from minutes.web.routes import api, auth, pages, workspace
+from minutes.web.routes import api, ask, auth, pages, workspace
 from tests.db.conftest import engine
 from tests.web.conftest import Browser
 from tests.web.world import World
@@ -174,7 +174,7 @@ def _fields(route: APIRoute) -> list[tuple[str, Any]]:
 
 def test_every_integer_a_route_takes_is_bounded() -> None:
     """A route taking a plain ``int`` fails here: use ``web/params.py``'s Id, Index, Offset or Page."""
-    routes = [r for module in (api, auth, pages, workspace) for r in module.router.routes]
+    routes = [r for module in (api, ask, auth, pages, workspace) for r in module.router.routes]
     assert all(isinstance(r, APIRoute) for r in routes)
     numbers = [
         (where, kind)

@@ -12,7 +12,7 @@ How it works (retrieval, the check, access) is in ``docs/ask.md``.
 """
 
 from minutes.ask.retrieve import Retrieved, retrieve
-from minutes.ask.service import answer
+from minutes.ask.service import answer, clean_question
 from minutes.ask.types import NOT_FOUND, Answer, AskFilters, Citation, Line, Removed, Sentence
 
 __all__ = [
@@ -25,5 +25,6 @@ __all__ = [
     "Retrieved",
     "Sentence",
     "answer",
+    "clean_question",
     "retrieve",
 ]

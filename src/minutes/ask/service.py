@@ -26,6 +26,20 @@ MAX_QUESTION = 500
 MAX_TOKENS = 320
 
 
+def clean_question(question: str) -> str:
+    """``question`` with its whitespace collapsed; :class:`~minutes.errors.QueryError` when it is
+    blank or longer than :data:`MAX_QUESTION` (checked again by :func:`answer`; a caller that queues
+    questions checks first, so a blank one is refused before it waits)."""
+    question = " ".join(question.split())
+    if not question:
+        raise QueryError(
+            "the question is blank; ask something, e.g. minutes ask 'what did we decide about pricing?'"
+        )
+    if len(question) > MAX_QUESTION:
+        raise QueryError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION}")
+    return question
+
+
 def answer(
     sessions: sessionmaker[Session],
     actor: access.Actor,
@@ -44,13 +58,7 @@ def answer(
     or overlong question or an unknown team, and :class:`~minutes.errors.Forbidden` for a web or API
     actor without a signed-in user.
     """
-    question = " ".join(question.split())
-    if not question:
-        raise QueryError(
-            "the question is blank; ask something, e.g. minutes ask 'what did we decide about pricing?'"
-        )
-    if len(question) > MAX_QUESTION:
-        raise QueryError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION}")
+    question = clean_question(question)
     t0 = time.perf_counter()
     with session_scope(sessions) as session:
         found = retrieve(session, actor, question, embedder=embedder, filters=filters)

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from minutes import __version__
 from minutes.errors import (
     AdminOnly,
+    Busy,
     ConfigError,
     CsrfFailed,
     DatabaseUnavailableError,
@@ -178,6 +179,10 @@ def _install_handlers(app: FastAPI) -> None:
         assert isinstance(exc, LoginThrottled)
         return _error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
+    async def busy(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Busy)
+        return _error(request, 429 if exc.mine else 503, str(exc), {"Retry-After": str(exc.retry_after)})
+
     def status_handler(status: int) -> Any:
         async def handler(request: Request, exc: Exception) -> Response:
             return _error(request, status, str(exc))
@@ -226,6 +231,7 @@ def _install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ClientDisconnect, disconnected)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(LoginThrottled, throttled)
+    app.add_exception_handler(Busy, busy)
     app.add_exception_handler(NotFoundError, status_handler(404))
     app.add_exception_handler(Forbidden, status_handler(403))
     app.add_exception_handler(CsrfFailed, status_handler(403))
@@ -242,7 +248,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     """The application; ``sessions`` defaults to the configured database (migrated on the way)."""
     from minutes.factory import open_store
     from minutes.web.asking import default_asker
-    from minutes.web.routes import api, auth, brief, pages, workspace
+    from minutes.web.routes import api, ask, auth, brief, pages, workspace
 
     settings = settings or WebSettings.from_env()
     app = FastAPI(
@@ -263,6 +269,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(workspace.router)
+    app.include_router(ask.router)
     app.include_router(brief.router)
     app.include_router(api.router)
     app.include_router(brief.api)

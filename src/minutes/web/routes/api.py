@@ -7,6 +7,7 @@ its CSRF token on writes). Meetings the caller may not see answer 404, exactly l
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from minutes.web import schemas
 from minutes.web.deps import CurrentActor, CurrentAuth, Db, UploadAuth, settings_of
 from minutes.web.params import Id, Index, Offset, parse_id
 from minutes.web.routes import pages
+from minutes.web.routes.ask import asker_of
 from minutes.web.routes.workspace import receive_uploads
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -259,15 +261,20 @@ def search(
 
 
 @router.post("/ask", response_model=schemas.AskOut, summary="Ask the meetings you may see a question")
-def ask(request: Request, actor: CurrentActor, body: schemas.AskIn) -> schemas.AskOut:
+async def ask(request: Request, actor: CurrentActor, body: schemas.AskIn) -> schemas.AskOut:
     """A short answer whose every sentence cites its lines, or "not found in the meetings you can
-    see". A plain ``def``: it runs on a worker thread, and asks queue for the one model."""
+    see". Synchronous: the answer comes in this response, once written. The question waits in the
+    same line for the one model as the Ask box's (one answer is written at a time, on the server's
+    ask thread); a full line answers 503, or 429 when your own questions fill your share, with
+    ``Retry-After``."""
     from minutes.ask import AskFilters
 
     filters = AskFilters(
         meeting_ids=tuple(body.meeting_ids), since=body.since, team=body.team, person=body.person
     )
-    result, _ = request.app.state.asker.ask(request.app.state.sessions, actor, body.question, filters)
+    pending = asker_of(request).submit(request.app.state.sessions, actor, body.question, filters, keep=False)
+    # Awaited, not waited on a thread: the event loop and the request threads stay free.
+    result = await asyncio.wrap_future(pending.future)
     return schemas.AskOut.model_validate(result.to_dict())
 
 

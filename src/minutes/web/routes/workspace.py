@@ -1,4 +1,4 @@
-"""Pages for work across meetings: uploads and their jobs, search, action items."""
+"""Pages for work across meetings: uploads and their jobs, search, action items (the Ask box: ``ask.py``)."""
 
 from __future__ import annotations
 
@@ -178,38 +178,6 @@ def search_page(
             "page": page,
             "pages": max(1, -(-found.total // SEARCH_PAGE)) if found else 1,
             "f": {"q": q, "speaker": speaker or "", "from": date_from or "", "to": date_to or ""},
-        },
-    )
-
-
-@router.get("/ask")
-def ask_page(
-    request: Request,
-    actor: CurrentActor,
-    q: Annotated[str, Query(max_length=500)] = "",
-    meeting: Annotated[list[Id] | None, Query(max_length=50)] = None,
-) -> Response:
-    """The Ask box's answer page. A plain ``def``: the model writes on a worker thread, asks queue
-    for it (``web/asking.py``), and every other page keeps answering meanwhile."""
-    from minutes.ask import AskFilters
-
-    result, position, error = None, 0, None
-    if q.strip():
-        try:
-            filters = AskFilters(meeting_ids=tuple(meeting or ()))
-            result, position = request.app.state.asker.ask(request.app.state.sessions, actor, q, filters)
-        except ConfigError as exc:
-            error = str(exc)
-    return render(
-        request,
-        "ask.html",
-        {
-            "nav": "ask",
-            "q": q,
-            "meetings": meeting or [],
-            "result": result,
-            "waited": position,
-            "error": error,
         },
     )
 
