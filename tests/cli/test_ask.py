@@ -94,13 +94,21 @@ def test_ask_as_a_user_cites_only_meetings_they_may_see(cli: Cli, teams: World, 
     assert {c["meeting_id"] for s in operator["sentences"] for c in s["citations"]} == {
         teams.meetings["support"]
     }
-    mona = cli.json("ask", *question, "--user", "mona")
+    # Mona's meetings hold "pricing" only: too little of that question to answer it, and not Support's.
+    prompts = len(asked.prompts)
+    assert cli.json("ask", *question, "--user", "mona") == {
+        "answer": NOT_FOUND,
+        "found": False,
+        "sentences": [],
+    }
+    assert len(asked.prompts) == prompts
+    mona = cli.json("ask", "pricing", "--json", "--user", "mona")
     cited = {c["meeting_id"] for s in mona["sentences"] for c in s["citations"]}
     assert mona["found"] and cited == {teams.meetings["sales"]}
     assert "Secret escalation" not in asked.prompts[-1] and "Board pricing" not in asked.prompts[-1]
     with session_scope(factory.open_store()) as s:
         logged = [(e.action, e.via) for e in audit.entries(s, username="mona").entries]
-    assert logged == [("ask", "cli")]  # recorded as mona's question
+    assert logged == [("ask", "cli"), ("ask", "cli")]  # recorded as mona's questions
     mel = cli.json("ask", *question, "--user", "mel")  # only the shared meeting, which says none of it
     assert mel == {"answer": NOT_FOUND, "found": False, "sentences": []}
 
