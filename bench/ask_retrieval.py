@@ -97,10 +97,13 @@ def add_chunks(engine: Engine, archive: Any, dim: int) -> dict[str, Any]:
             seconds += time.perf_counter() - t0
             vectors = rng.standard_normal((len(chunks), dim)).astype("<f4")
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            marks = ", ".join([mark] * 5)
+            marks = ", ".join([mark] * 6)
             cur.executemany(
-                f"INSERT INTO chunks (meeting_id, first_idx, last_idx, model, vector) VALUES ({marks})",
-                [(m, c.first, c.last, "b" * 64, v.tobytes()) for c, v in zip(chunks, vectors, strict=True)],
+                f"INSERT INTO chunks (meeting_id, first_idx, last_idx, model, text, vector) VALUES ({marks})",
+                [
+                    (m, c.first, c.last, "b" * 64, c.text, v.tobytes())
+                    for c, v in zip(chunks, vectors, strict=True)
+                ],
             )
             count += len(chunks)
             if m % 100 == 0:

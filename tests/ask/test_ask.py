@@ -148,3 +148,8 @@ def test_a_meeting_indexed_after_the_first_question_is_found_by_its_words(
         found = retrieve(s, ada, question, embedder=embedder)
     assert found.lines and found.lines[0].meeting_id == archive.meetings["hangar"]
     assert "zeppelin hangar lease" in found.lines[0].text
+    # Every passage embedded again (rows replaced): the words are read again, not kept twice.
+    assert not index_meetings(archive.sessions, embedder, rebuild=True).failed
+    with session_scope(archive.sessions) as s:
+        again = retrieve(s, ada, question, embedder=embedder)
+    assert again == found
