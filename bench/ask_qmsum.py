@@ -178,6 +178,35 @@ def retrieval_report(sessions: Any, ids: dict[str, int], embedder: Any, half: st
     return out
 
 
+class Recording:
+    """The model, keeping its last raw reply (for ``--dump``: checks replayed without the model)."""
+
+    def __init__(self, llm: Any) -> None:
+        self.llm = llm
+        self.last: str | None = None
+
+    def chat(self, messages: Any, **kwargs: Any) -> Any:
+        reply = self.llm.chat(messages, **kwargs)
+        self.last = reply.text
+        return reply
+
+    def ref(self) -> Any:
+        return self.llm.ref()
+
+
+def replay(sessions: Any, actor: Any, q: dict[str, Any], llm: Recording, embedder: Any) -> dict[str, Any]:
+    """What ``answer`` read and what the model replied, for scoring other checks offline."""
+    from dataclasses import asdict
+
+    from minutes.ask.retrieve import retrieve
+    from minutes.db import session_scope
+
+    with session_scope(sessions) as session:
+        lines = retrieve(session, actor, q["query"], embedder=embedder).lines
+    rows = [{**asdict(line), "meeting_date": line.meeting_date.isoformat()} for line in lines]
+    return {"reply": llm.last, "lines": rows}
+
+
 def plain(sessions: Any, actor: Any, question: str, llm: Any) -> Any:
     """The plain way: full-text passages only, the model's sentences as written (no check)."""
     from minutes.ask.compose import SCHEMA, prompt
@@ -247,6 +276,9 @@ def main() -> None:
         " never-discussed questions; test = the others)",
     )
     parser.add_argument("--retrieval", action="store_true", help="score retrieval alone (no model)")
+    parser.add_argument(
+        "--dump", type=Path, help="write each question's lines and raw reply here (JSON lines)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from minutes.accounts.access import Actor
@@ -266,8 +298,9 @@ def main() -> None:
         report = retrieval_report(sessions, ids, embedder, args.half)
         print(json.dumps(report, indent=2))
         return
-    llm = build_llm(LLMOptions(model=args.model, threads=THREADS))
+    llm = Recording(build_llm(LLMOptions(model=args.model, threads=THREADS)))
     operator = Actor(principal=None, ip=None, via="cli")
+    dump = args.dump.open("w") if args.dump else None
     questions = questions_of(half_of(sorted(ids), args.half))
     if args.limit:
         questions = questions[: args.limit]
@@ -279,13 +312,22 @@ def main() -> None:
     for n, (stem, q) in enumerate(questions, 1):
         relevant = spans(q, turns[stem])
         t = time.perf_counter()
+        llm.last = None
         mine = answer(sessions, operator, q["query"], llm=llm, embedder=embedder)
         times.append(time.perf_counter() - t)
         ours.append(score(mine, ids[stem], relevant, q["answer"]))
+        if dump is not None:
+            record = {"stem": stem, "meeting_id": ids[stem], "query": q["query"], "answer": q["answer"]}
+            dump.write(
+                json.dumps({**record, "relevant": relevant, **replay(sessions, operator, q, llm, embedder)})
+                + "\n"
+            )
         t = time.perf_counter()
         base.append(score(plain(sessions, operator, q["query"], llm), ids[stem], relevant, q["answer"]))
         plain_times.append(time.perf_counter() - t)
         print(f"  {n}/{len(questions)} {stem}: ours {ours[-1]} plain {base[-1]}", file=sys.stderr)
+    if dump is not None:
+        dump.close()
     asked = never_of(args.half)[: args.never]
     never = [answer(sessions, operator, q, llm=llm, embedder=embedder) for q in asked]
     report = {
