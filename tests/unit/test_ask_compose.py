@@ -139,3 +139,20 @@ def test_words_given_to_the_wrong_speaker_are_removed() -> None:
     assert result.removed[0].reason == "gives to Grad G what Professor E said"
     plain = {"text": "The team could ask local broadcast media for more data.", "lines": [1]}
     assert check({"found": True, "sentences": [plain]}, lines).found  # no speaker named: kept
+
+
+def test_a_sentence_may_rest_on_the_lines_around_the_one_it_cites() -> None:
+    lines = [
+        line(0, "Ana", "Should we move the launch to the second week of May?"),
+        line(1, "Ben", "Yes."),
+        line(2, "Ana", "Then the launch moves to the second week of May."),
+        line(0, "Cy", "The launch of the espresso machine is on Friday.", meeting=2),
+    ]
+    summed = {"text": "Ana and Ben moved the launch to the second week of May.", "lines": [2]}
+    assert check({"found": True, "sentences": [summed]}, lines).sentences[0].citations[0].utterance == 1
+    # Only the shown lines either side, and only of the same meeting.
+    far = {"text": "The espresso machine launch is on Friday.", "lines": [3]}
+    assert not check({"found": True, "sentences": [far]}, lines).found
+    # The model cited the line next to the speaker's own: their own line says it, so it stays.
+    named = {"text": "Ana proposed to move the launch to the second week of May.", "lines": [2]}
+    assert check({"found": True, "sentences": [named]}, lines).found
