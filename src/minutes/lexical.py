@@ -69,34 +69,17 @@ class Postings:
                 self.counts.setdefault(term, []).append(n)
             self.lengths.append(sum(bag.values()))
 
-    def score(self, query: Sequence[str], visible: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        """BM25 of every row for the (already stemmed, deduplicated) ``query`` terms, counting only
-        the ``visible`` rows (one flag per row, as many as rows were held when it was made): rarity
-        and length are theirs, so what another reader's meetings hold changes nothing here. Rows
-        not visible score 0."""
-        scores = np.zeros(len(visible), np.float64)
-        lengths = np.asarray(self.lengths[: len(visible)], np.float64)
-        if not visible.any():
-            return scores
-        norm = K1 * (1.0 - B + B * lengths / max(1e-9, float(lengths[visible].mean())))
+    def match(self, query: Sequence[str], visible: npt.NDArray[np.bool_]) -> Match:
+        """The (already stemmed, deduplicated) ``query`` terms against the ``visible`` rows (one flag
+        per row, as many as rows were held when it was made): rarity and length are theirs, so what
+        another reader's meetings hold changes nothing here."""
+        n = int(visible.sum())
+        found = []
         for term in query:
             at, tf = self._visible(term, visible)
-            if len(at):
-                scores[at] += self._idf(len(at), visible) * tf * (K1 + 1.0) / (tf + norm[at])
-        return scores
-
-    def coverage(self, query: Sequence[str], row: int, visible: npt.NDArray[np.bool_]) -> float:
-        """The share of the query's weight (IDF among the ``visible`` rows) whose terms ``row``
-        holds: 1.0 holds them all. A term no visible row holds weighs the most: a question about a
-        word no meeting holds is mostly about what is not there."""
-        weights = {}
-        held = 0.0
-        for term in query:
-            at, _ = self._visible(term, visible)
-            weights[term] = w = self._idf(len(at), visible)
-            held += w if _holds(at, row) else 0.0
-        total = sum(weights.values())
-        return held / total if total > 0 else 0.0
+            found.append(_Term(at, tf, math.log(1.0 + (n - len(at) + 0.5) / (len(at) + 0.5))))
+        lengths = np.asarray(self.lengths[: len(visible)], np.float64)
+        return Match(tuple(found), lengths, visible)
 
     def _visible(
         self, term: str, visible: npt.NDArray[np.bool_]
@@ -114,10 +97,44 @@ class Postings:
         keep = visible[at]
         return at[keep], tf[keep]
 
-    @staticmethod
-    def _idf(df: int, visible: npt.NDArray[np.bool_]) -> float:
-        n = int(visible.sum())
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One query term among the visible rows: the rows holding it (ascending), its count in each,
+    and its rarity (IDF)."""
+
+    at: npt.NDArray[np.int64]
+    tf: npt.NDArray[np.float64]
+    idf: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A query's terms looked up once among the visible rows; scored and weighed from that."""
+
+    terms: tuple[_Term, ...]
+    lengths: npt.NDArray[np.float64]
+    visible: npt.NDArray[np.bool_]
+
+    def scores(self) -> npt.NDArray[np.float64]:
+        """BM25 of every row (rows not visible score 0)."""
+        scores = np.zeros(len(self.visible), np.float64)
+        if not self.visible.any():
+            return scores
+        mean = max(1e-9, float(self.lengths[self.visible].mean()))
+        norm = K1 * (1.0 - B + B * self.lengths / mean)
+        for term in self.terms:
+            if len(term.at):
+                scores[term.at] += term.idf * term.tf * (K1 + 1.0) / (term.tf + norm[term.at])
+        return scores
+
+    def coverage(self, row: int) -> float:
+        """The share of the query's weight (IDF) whose terms ``row`` holds: 1.0 holds them all. A
+        term no visible row holds weighs the most: a question about a word no meeting holds is
+        mostly about what is not there."""
+        total = sum(term.idf for term in self.terms)
+        held = sum(term.idf for term in self.terms if _holds(term.at, row))
+        return held / total if total > 0 else 0.0
 
 
 def _holds(rows: npt.NDArray[np.int64], row: int) -> bool:

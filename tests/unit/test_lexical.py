@@ -32,14 +32,14 @@ def test_terms_are_stemmed_content_words() -> None:
 
 def test_a_rare_word_counts_more_than_a_common_one() -> None:
     postings = built(TEXTS)
-    scores = postings.score(["cafeteria", "design"], everything(postings))
+    scores = postings.match(["cafeteria", "design"], everything(postings)).scores()
     assert int(np.argmax(scores)) == 1  # the only passage with the rare word, not the one repeating "design"
     assert scores[2] == 0.0  # neither word
 
 
 def test_several_words_beat_one_repeated() -> None:
     postings = built(TEXTS)
-    scores = postings.score(["budget", "remote"], everything(postings))
+    scores = postings.match(["budget", "remote"], everything(postings)).scores()
     assert int(np.argmax(scores)) == 2
 
 
@@ -47,27 +47,31 @@ def test_only_visible_passages_count() -> None:
     # Whatever a passage the reader may not see holds, the visible passages score the same.
     postings = built(TEXTS)
     visible = np.array([True, True, False, False])
-    alone = built(TEXTS[:2]).score(["design", "budget"], np.ones(2, bool))
-    scores = postings.score(["design", "budget"], visible)
+    alone = built(TEXTS[:2]).match(["design", "budget"], np.ones(2, bool)).scores()
+    scores = postings.match(["design", "budget"], visible).scores()
     assert np.allclose(scores[:2], alone) and not scores[2:].any()
-    assert postings.coverage(["remote", "prototype"], 0, visible) == postings.coverage(
-        ["remote", "prototype"], 0, np.array([True, True, False, False])
-    )
+    query = ["remote", "prototype"]
+    alone_coverage = built(TEXTS[:2]).match(query, np.ones(2, bool)).coverage(0)
+    assert postings.match(query, visible).coverage(0) == alone_coverage
 
 
 def test_coverage_weighs_a_word_nobody_said_the_most() -> None:
     postings = built(TEXTS)
     everyone = everything(postings)
-    assert postings.coverage(["budget", "remote"], 2, everyone) == 1.0
+    assert postings.match(["budget", "remote"], everyone).coverage(2) == 1.0
     # "madrid" is in no passage: a question about it is mostly about what is not there.
-    assert postings.coverage(["budget", "madrid"], 2, everyone) < 0.5
-    assert postings.coverage([], 2, everyone) == 0.0
+    assert postings.match(["budget", "madrid"], everyone).coverage(2) < 0.5
+    assert postings.match([], everyone).coverage(2) == 0.0
 
 
 def test_growing_the_index_scores_as_building_it_at_once() -> None:
     grown = built(TEXTS[:2])
-    before = grown.score(["design"], np.ones(2, bool))
+    before = grown.match(["design"], np.ones(2, bool)).scores()
     grown.add(TEXTS[2:])
-    assert np.allclose(grown.score(["design"], np.ones(2, bool)), before)  # a reader of the first rows
+    assert np.allclose(
+        grown.match(["design"], np.ones(2, bool)).scores(), before
+    )  # a reader of the first rows
     everyone = np.ones(4, bool)
-    assert np.allclose(grown.score(["design"], everyone), built(TEXTS).score(["design"], everyone))
+    assert np.allclose(
+        grown.match(["design"], everyone).scores(), built(TEXTS).match(["design"], everyone).scores()
+    )

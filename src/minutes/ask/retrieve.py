@@ -62,6 +62,7 @@ _QUESTION_WORDS = frozenset(
         *("discussed", "meeting", "meetings", "anyone", "someone"),
     }
 )
+_QUESTION_TERMS = frozenset(stem(w) for w in _QUESTION_WORDS)
 _WORD = re.compile(r"[^\W_]{3,}")
 
 CACHE = ChunkCache()
@@ -111,8 +112,7 @@ def _spoke(session: Session, ids: list[int], person: str) -> list[int]:
 
 def query_terms(question: str) -> list[str]:
     """The stemmed content words of a question that BM25 ranks by, each once."""
-    skip = {stem(w) for w in _QUESTION_WORDS}
-    return [t for t in dict.fromkeys(terms(question)) if t not in skip]
+    return [t for t in dict.fromkeys(terms(question)) if t not in _QUESTION_TERMS]
 
 
 def query_words(question: str) -> list[str]:
@@ -159,15 +159,13 @@ def _passages(
     if not len(rows):
         return None
     cosine = chunks.vectors[rows] @ embedder.embed([question])[0]
-    wanted = query_terms(question)
-    bm25 = chunks.postings.score(wanted, visible)[rows]
+    words = chunks.postings.match(query_terms(question), visible)
+    bm25 = words.scores()[rows]
     close = cosine >= embedder.min_similarity
     fused = _reciprocal(cosine, keep=np.ones(len(rows), bool)) + _reciprocal(bm25, keep=bm25 > 0)
     best = np.argsort(-fused, kind="stable")[:top]
     best = best[close[best] | (bm25[best] > 0)]  # a passage neither close nor sharing a word is no evidence
-    if not close.any() and not any(
-        chunks.postings.coverage(wanted, int(rows[i]), visible) >= MIN_COVERAGE for i in best
-    ):
+    if not close.any() and not any(words.coverage(int(rows[i])) >= MIN_COVERAGE for i in best):
         return []
     return [
         (int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]]))
