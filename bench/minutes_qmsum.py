@@ -19,6 +19,7 @@ and peak RSS. ``--speed-meeting`` times a ~10k-token (one hour) transcript on it
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -64,16 +65,21 @@ def rouge(reference: str, candidate: str) -> dict[str, float]:
     return {k: round(v.fmeasure, 4) for k, v in scores.items()}
 
 
-def run_ours(name: str, model: str) -> dict[str, Any]:
+def run_ours(
+    name: str, model: str, n_ctx: int | None = None, whole_tokens: int | None = None
+) -> dict[str, Any]:
     from minutes.llm import LLMOptions, build_llm
-    from minutes.summarize.summarizer import Summarizer
+    from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
     meeting = json.loads((DATA / f"{name}.json").read_text())
     utts, names = utterances_of(meeting)
-    llm = build_llm(LLMOptions(model=model, threads=THREADS))
+    llm_opts = LLMOptions(model=model, threads=THREADS)
+    llm = build_llm(dataclasses.replace(llm_opts, n_ctx=n_ctx) if n_ctx else llm_opts)
+    opts = SummarizeOptions()
+    opts = dataclasses.replace(opts, whole_tokens=whole_tokens) if whole_tokens else opts
     llm.chat([{"role": "user", "content": "Hi"}], max_tokens=1)  # load outside the timing
     t0 = time.perf_counter()
-    run = Summarizer(llm).run(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
+    run = Summarizer(llm, opts).run(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
     wall = time.perf_counter() - t0
     minutes, usage = run.minutes, run.usage
     return {
@@ -176,12 +182,15 @@ def child(args: argparse.Namespace) -> None:
     from minutes.runtime import enforce_offline
 
     enforce_offline()
-    result = run_ours(args.file, args.model) if args.child == "ours" else run_naive(args.file, args.model)
+    if args.child == "ours":
+        result = run_ours(args.file, args.model, args.n_ctx, args.whole_tokens)
+    else:
+        result = run_naive(args.file, args.model)
     _child.emit(result)
 
 
-def measure(kind: str, name: str, model: str) -> dict[str, Any]:
-    argv = ["--child", kind, "--file", name, "--model", model]
+def measure(kind: str, name: str, model: str, extra: list[str] | None = None) -> dict[str, Any]:
+    argv = ["--child", kind, "--file", name, "--model", model, *(extra or [])]
     return _child.run(__file__, argv, what=f"{kind} on {name}", threads=THREADS)
 
 
@@ -197,6 +206,9 @@ def main() -> None:
         "--speed-meeting", default="ES2006b", help="a ~10k-token meeting timed for speed ('' skips)"
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "minutes_qmsum.json")
+    ap.add_argument("--n-ctx", type=int, help="the model's context for ours (default: LLMOptions')")
+    ap.add_argument("--whole-tokens", type=int, help="SummarizeOptions.whole_tokens for ours")
+    ap.add_argument("--no-naive", action="store_true", help="only ours (the naive way does not change)")
     ap.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -204,13 +216,18 @@ def main() -> None:
         child(args)
         return
     sys.path.insert(0, str(ROOT / "src"))
+    extra = [*(["--n-ctx", str(args.n_ctx)] if args.n_ctx else [])]
+    extra += ["--whole-tokens", str(args.whole_tokens)] if args.whole_tokens else []
     rows = []
     for name in [m for m in args.meetings.split(",") if m]:
         meeting = json.loads((DATA / f"{name}.json").read_text())
         reference = meeting["general_query_list"][0]["answer"]
-        ours, naive = measure("ours", name, args.model), measure("naive", name, args.model)
-        row = {"meeting": name, "words": ours["words"]}
+        ours = measure("ours", name, args.model, extra)
+        naive = None if args.no_naive else measure("naive", name, args.model)
+        row: dict[str, Any] = {"meeting": name, "words": ours["words"]}
         for label, r in (("ours", ours), ("naive", naive)):
+            if r is None:
+                continue
             row[label] = {
                 "rouge": rouge(reference, r["summary"]),
                 "items": len(r["items"]),
@@ -226,14 +243,14 @@ def main() -> None:
         print(f"\n== {name} ({ours['words']} words) ==")
         head = f"{'':<8}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'items':>7}{'unsup':>7}"
         print(head + f"{'wall s':>8}{'tok/s':>7}{'peak MB':>9}")
-        for label in ("ours", "naive"):
+        for label in [k for k in ("ours", "naive") if k in row]:
             x = row[label]
             rg = x["rouge"]
             print(
                 f"{label:<8}{rg['rouge1']:>7.3f}{rg['rouge2']:>7.3f}{rg['rougeL']:>7.3f}{x['items']:>7}"
                 f"{x['unsupported_share']:>7.0%}{x['wall_s']:>8.0f}{x['tok_per_s']:>7.0f}{x['peak_mb']:>9}"
             )
-    if rows:
+    if rows and not args.no_naive:
         for label in ("ours", "naive"):
             for metric in ("rouge1", "rouge2", "rougeL"):
                 mean = sum(r[label]["rouge"][metric] for r in rows) / len(rows)
@@ -243,7 +260,7 @@ def main() -> None:
         print(f"ROUGE-1 ratio ours/naive: {r1_ours / max(r1_naive, 1e-9):.2f}")
     speed = None
     if args.speed_meeting:
-        s = measure("ours", args.speed_meeting, args.model)
+        s = measure("ours", args.speed_meeting, args.model, extra)
         tokens = s["prompt_tokens"] + s["completion_tokens"]
         speed = {
             "meeting": args.speed_meeting,

@@ -186,6 +186,9 @@ class FakeLLM:
             return json.dumps({"keep": self.keep, field: found.group(1) if found else ""})
         if "decisions" in props:
             return json.dumps({"decisions": self.proposals})
+        if "titles" in props:
+            n = props["titles"].get("maxItems", 1)
+            return json.dumps({"titles": [f"Part {k + 1}" for k in range(n)]})
         if "title" in props:
             first = prompt.split("\n")[1] if "\n" in prompt else prompt
             return json.dumps({"title": "Part", "summary": f"Discussed: {first[:80]}"})

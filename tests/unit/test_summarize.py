@@ -166,3 +166,73 @@ def test_failing_model_keeps_the_transcript_and_says_how_to_retry(tone: Path) ->
     summarize_meeting(p.store, meeting_id=doc.id, summarizer=Summarizer(FakeLLM()))
     with store.session_scope(p.store.sessions) as s:
         assert store.load_meeting(s, meeting_id=doc.id).status == "done"
+
+
+def _long_meeting(chapters: int) -> list[Utterance]:
+    """``chapters`` topics of 24 lines of 12 words each, so ``chunk_words=300`` cuts one per topic."""
+    topics = [
+        "budget invoices spending",
+        "hiring interviews candidates",
+        "office move furniture",
+        "security audit",
+    ]
+    out = []
+    for c in range(chapters):
+        for k in range(24):
+            i = len(out)
+            out.append(
+                _u(i, f"SPEAKER_0{k % 2}", f"About the {topics[c % 4]} we said point {k} and more here.")
+            )
+    return out
+
+
+def _summary_calls(llm: FakeLLM) -> list[str]:
+    return [c[-1]["content"] for c in llm.calls if "one summary of the whole meeting" in c[-1]["content"]]
+
+
+def test_a_meeting_that_fits_the_context_is_read_once_whole_and_summarised_from_all_of_it() -> None:
+    from minutes.summarize.summarizer import SummarizeOptions
+
+    llm = FakeLLM()
+    utts = _long_meeting(3)
+    minutes = Summarizer(llm, SummarizeOptions(chunk_words=300)).summarize(
+        utts, names={}, meeting_date=WED, language="en"
+    )
+    assert len(minutes.chapters) == 3
+    assert minutes.summary == "Whole meeting summary."
+    # every call reads the same whole-meeting prefix (one prefill, then the cache)
+    prefixes = {c[-1]["content"].split("\n\n")[0] for c in llm.calls}
+    assert len(prefixes) == 1 and f"[{len(utts) - 1}]" in prefixes.pop()
+    # the chapters' titles are asked in one call, by line range; the summary once, on the whole,
+    # with no chunk summaries and no reduce step
+    ranges = [
+        c[-1]["content"] for c in llm.calls if "This meeting has 3 parts: lines [0] to [" in c[-1]["content"]
+    ]
+    assert len(ranges) == 1 and [c.title for c in minutes.chapters] == ["Part 1", "Part 2", "Part 3"]
+    assert not any("summarize what was discussed in 2" in c[-1]["content"] for c in llm.calls)
+    assert len(_summary_calls(llm)) == 1
+    assert not any("Summaries of consecutive parts" in c[-1]["content"] for c in llm.calls)
+
+
+def test_a_meeting_longer_than_the_context_is_read_in_chunks_and_its_summary_reduced() -> None:
+    from minutes.summarize.summarizer import SummarizeOptions
+
+    llm = FakeLLM()
+    opts = SummarizeOptions(chunk_words=300, whole_tokens=500)
+    minutes = Summarizer(llm, opts).summarize(_long_meeting(3), names={}, meeting_date=WED, language="en")
+    assert len(minutes.chapters) == 3
+    reduce = [c[-1]["content"] for c in llm.calls if "Summaries of consecutive parts" in c[-1]["content"]]
+    assert len(reduce) == 1 and reduce[0].count("\n- Discussed:") == 3  # one partial per chunk
+    assert not any("This meeting has" in c[-1]["content"] for c in llm.calls)
+
+
+def test_a_meeting_in_a_script_of_one_token_a_character_is_not_squeezed_into_one_read() -> None:
+    from minutes.summarize.summarizer import SummarizeOptions
+
+    lines = [_u(i, f"SPEAKER_0{i % 2}", "我们讨论了预算和发票的问题 " * 6) for i in range(60)]
+    llm = FakeLLM()
+    text_chars = sum(len(u.text) for u in lines)
+    # ~4 characters a token would fit; one token a character does not: read in chunks
+    opts = SummarizeOptions(chunk_words=60, whole_tokens=text_chars // 2)
+    Summarizer(llm, opts).summarize(lines, names={}, meeting_date=WED, language="zh")
+    assert any("Summaries of consecutive parts" in c[-1]["content"] for c in llm.calls)

@@ -27,7 +27,7 @@ class LLMOptions:
     url: str | None = None  # openai backend: base URL of the organisation's own server
     api_key: str | None = None  # openai backend
     threads: int = 2
-    n_ctx: int = 8192
+    n_ctx: int = 12288  # room for a ~45-minute meeting read whole (summarize.summarizer)
     temperature: float = 0.0
     repeat_penalty: float = 1.1  # without it small models loop ("... forty times")
     seed: int = 7

@@ -10,8 +10,11 @@
    Per chunk the model also proposes the decisions it sees (``proposals.py``); one its cited
    line supports and the rules lack is added, so decisions said in phrasings no rule lists are
    still found.
-4. The summary is map-reduce over topic-aware chunks (``topics.py``); each chunk also gives
-   a chapter with a title.
+4. A meeting whose numbered transcript fits ``whole_tokens`` is read once, whole: every question
+   (chapters, items, proposals, the summary) is asked on that one cached prefix, so the summary is
+   written from the whole meeting, as the plain one-prompt way does, for the same reading cost.
+   A longer meeting is read in topic-aware chunks (``topics.py``), and its summary is reduced from
+   theirs. Either way each topic segment gives a chapter with a title.
 5. Each summary sentence is checked against the meeting and the items (``summary_check.py``):
    one stating a day, number or person the meeting does not, or giving a task to the wrong
    person, is removed (or, when certain, corrected), and the record is stored in the options.
@@ -39,8 +42,23 @@ from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/2"  # 2: numbered lines, decisions proposed per chunk
+PROMPT_VERSION = "minutes-prompts/3"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads
 Progress = Callable[[float], None]
+
+DEFAULT_CTX = 8192  # a backend that does not say its context is taken to have this much
+PROPOSAL_CHAPTERS = 4  # a whole read's proposals reply is sized for at most this many chapters
+# What a whole read keeps free in the context: the longest reply (the proposals, 4 x 200 tokens),
+# the longest question and the chat template around them.
+REPLY_RESERVE = 1200
+
+
+def tokens_at_most(text: str) -> int:
+    """A safe overestimate of the tokens ``text`` takes: Qwen2.5's tokenizer reads a numbered
+    English transcript at 3.3 characters a token (measured, AMI), so 3 leaves a margin; a
+    character outside ASCII (Chinese, Japanese, Cyrillic) can be a token of its own."""
+    wide = sum(1 for ch in text if ord(ch) > 127)
+    return (len(text) - wide) // 3 + wide + 1
+
 
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
@@ -55,15 +73,28 @@ class SummarizeOptions:
     """What the minutes are asked for; every field changes them, so all are in the cache key."""
 
     language: str | None = None  # language of the minutes; None: the meeting's
-    chunk_words: int = 1000  # map step: words of transcript per chunk (and chapter)
+    chunk_words: int = 1000  # words of transcript per chapter (and per chunk, for a long meeting)
+    # a meeting's transcript up to this many tokens is read in one prefix; None: what the model's
+    # context (``n_ctx``) leaves after the longest question and reply
+    whole_tokens: int | None = None
     summary_chars: int = 350
     item_chars: int = 140
     item_tokens: int = 80  # the model's longest reply: judging and phrasing one item
     chapter_tokens: int = 140  # ... a chapter's title and summary
     summary_tokens: int = 260  # ... the whole meeting's summary
     propose_decisions: bool = True  # ask the model per chunk for decisions the rules missed
-    proposals_max: int = 4  # ... at most this many per chunk
-    proposals_tokens: int = 200  # ... in a reply this long
+    proposals_max: int = 4  # ... at most this many per chapter
+    proposals_tokens: int = 200  # ... in a reply this long (per chapter)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One prefix the model reads and is then asked about: the whole meeting, or one chunk of a
+    long one. ``segments`` are its chapters (a chunk is one)."""
+
+    prefix: list[Message]
+    part: Sequence[Utterance]
+    segments: tuple[Sequence[Utterance], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +201,9 @@ class Summarizer:
             return Minutes(summary="", language=lang, model=self.llm.ref(), prompt_version=PROMPT_VERSION,
                            options=self.options())  # fmt: skip
         candidates = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
-        chunks = self._chunks(utterances)
-        per_chunk = 1 + (1 if self.opts.propose_decisions else 0)
-        steps = len(candidates) + per_chunk * len(chunks) + (1 if len(chunks) > 1 else 0)
+        reads = self._reads(utterances, names, lang_name)
+        per_read = 1 + (1 if self.opts.propose_decisions else 0)
+        steps = len(candidates) + len(reads[0].segments) + per_read * len(reads) + 1
         done = 0
 
         def tick() -> None:
@@ -183,27 +214,28 @@ class Summarizer:
         by_index = {u.index: u for u in utterances}
         items: list[MinuteItem] = []
         chapters: list[Chapter] = []
-        partials: list[str] = []
+        partials: list[str] = []  # a long meeting's chunk summaries, reduced to its summary
         pending = list(candidates)
         whole = ""
-        for lo, hi in chunks:
-            part = utterances[lo:hi]
-            # Every call about this chunk starts with the same system message and transcript, so
+        for read in reads:
+            # Every call about this read starts with the same system message and transcript, so
             # llama.cpp reuses that prefix from its cache and only reads the short question after it.
-            prefix = self._prefix(part, names, lang_name)
-            title, text = self._summarize_chunk(llm, prefix)
-            chapters.append(
-                Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
-            )
-            partials.append(text)
-            if len(chunks) == 1:
-                # The whole meeting is in this prefix (already read): ask for the full summary on it.
-                whole = self._whole_summary(llm, prefix)
+            if len(reads) == 1:
+                # The whole meeting is in this prefix: its chapters need only titles, and the
+                # summary is asked on the whole, as the plain one-prompt way does.
+                for seg, title in zip(read.segments, self._titles(llm, read), strict=True):
+                    chapters.append(self._chapter(seg, title))
+                    tick()
+                whole = self._whole_summary(llm, read.prefix)
+            else:
+                title, text = self._summarize_chunk(llm, read.prefix)
+                chapters.append(self._chapter(read.part, title))
+                partials.append(text)
             tick()
-            items += self._chunk_items(llm, prefix, part, pending, by_index, names, meeting_date, tick)
+            items += self._chunk_items(llm, read, pending, by_index, names, meeting_date, tick)
         items.sort(key=lambda i: min(i.evidence, default=0))
         summary, check = check_summary(
-            whole or self._reduce(llm, partials, lang_name),
+            whole if len(reads) == 1 else self._reduce(llm, partials, lang_name),
             utterances,
             names=names,
             items=items,
@@ -238,14 +270,27 @@ class Summarizer:
         pending = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
         by_index = {u.index: u for u in utterances}
         items: list[MinuteItem] = []
-        for lo, hi in self._chunks(utterances) if utterances else ():
-            part = utterances[lo:hi]
-            prefix = self._prefix(part, names, lang_name)
-            items += self._chunk_items(
-                self.llm, prefix, part, pending, by_index, names, meeting_date, lambda: None
-            )
+        for read in self._reads(utterances, names, lang_name) if utterances else ():
+            items += self._chunk_items(self.llm, read, pending, by_index, names, meeting_date, lambda: None)
         items.sort(key=lambda i: min(i.evidence, default=0))
         return items
+
+    def _reads(
+        self, utterances: Sequence[Utterance], names: Mapping[str, str], lang_name: str
+    ) -> list[_Read]:
+        """What the model reads: the whole meeting in one prefix when its transcript fits
+        ``whole_tokens``, else one prefix per chunk; each with its chapters."""
+        chunks = [utterances[lo:hi] for lo, hi in self._chunks(utterances)]
+        whole = self._prefix(utterances, names, lang_name)
+        if len(chunks) == 1 or tokens_at_most(whole[1]["content"]) <= self._whole_budget():
+            return [_Read(whole, utterances, tuple(chunks))]
+        return [_Read(self._prefix(c, names, lang_name), c, (c,)) for c in chunks]
+
+    def _whole_budget(self) -> int:
+        if self.opts.whole_tokens is not None:
+            return self.opts.whole_tokens
+        n_ctx = int(self.llm.options().get("n_ctx") or DEFAULT_CTX)
+        return n_ctx - REPLY_RESERVE
 
     def _chunks(self, utterances: Sequence[Utterance]) -> list[tuple[int, int]]:
         return segment(
@@ -255,28 +300,27 @@ class Summarizer:
     def _chunk_items(
         self,
         llm: LLM,
-        prefix: list[Message],
-        part: Sequence[Utterance],
+        read: _Read,
         pending: list[Candidate],
         by_index: Mapping[int, Utterance],
         names: Mapping[str, str],
         meeting_date: date,
         tick: Callable[[], None],
     ) -> list[MinuteItem]:
-        """The chunk's rule candidates judged by the model (taken out of ``pending``), then the
+        """The read's rule candidates judged by the model (taken out of ``pending``), then the
         decisions the model proposes that the rules lack."""
-        inside = {u.index for u in part}
+        inside = {u.index for u in read.part}
         mine = [c for c in pending if c.utterance in inside]
         out: list[MinuteItem] = []
         for cand in mine:
             pending.remove(cand)
-            item = self._judge(llm, cand, prefix, by_index, names, meeting_date)
+            item = self._judge(llm, cand, read.prefix, by_index, names, meeting_date)
             if item is not None:
                 out.append(item)
             tick()
         if self.opts.propose_decisions:
-            for cand in self._propose(llm, prefix, part, mine, meeting_date):
-                item = self._judge(llm, cand, prefix, by_index, names, meeting_date, prompt="proposed")
+            for cand in self._propose(llm, read, mine, meeting_date):
+                item = self._judge(llm, cand, read.prefix, by_index, names, meeting_date, prompt="proposed")
                 if item is not None:
                     # the judge's phrasing when the words hold it, else the proposal's (which they do)
                     out.append(item if item.supported else self._item(cand, cand.text, True))
@@ -284,21 +328,19 @@ class Summarizer:
         return out
 
     def _propose(
-        self,
-        llm: LLM,
-        prefix: list[Message],
-        part: Sequence[Utterance],
-        taken: Sequence[Candidate],
-        meeting_date: date,
+        self, llm: LLM, read: _Read, taken: Sequence[Candidate], meeting_date: date
     ) -> list[Candidate]:
-        schema = proposals_schema(self.opts.proposals_max, self.opts.item_chars)
+        n = min(len(read.segments), PROPOSAL_CHAPTERS)
+        schema = proposals_schema(self.opts.proposals_max * n, self.opts.item_chars)
         try:
-            reply = chat_json(llm, self._ask(prefix, QUESTION), schema, max_tokens=self.opts.proposals_tokens)
+            reply = chat_json(
+                llm, self._ask(read.prefix, QUESTION), schema, max_tokens=self.opts.proposals_tokens * n
+            )
         except StageError as exc:
             log.warning("model could not propose decisions for a chunk: %s", exc)
             return []
         return read_proposals(
-            reply, part, taken=taken, meeting_date=meeting_date, item_chars=self.opts.item_chars
+            reply, read.part, taken=taken, meeting_date=meeting_date, item_chars=self.opts.item_chars
         )
 
     # -- the model's small jobs ----------------------------------------------------------
@@ -361,7 +403,41 @@ class Summarizer:
             due_text=cand.due_text,
         )
 
+    @staticmethod
+    def _chapter(part: Sequence[Utterance], title: str) -> Chapter:
+        return Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
+
+    def _titles(self, llm: LLM, read: _Read) -> list[str]:
+        """A short topic title for each chapter of a whole-meeting read, in one call."""
+        n = len(read.segments)
+        ranges = "; ".join(f"lines [{seg[0].index}] to [{seg[-1].index}]" for seg in read.segments)
+        schema = {
+            "type": "object",
+            "properties": {
+                "titles": {
+                    "type": "array",
+                    "minItems": n,
+                    "maxItems": n,
+                    "items": {"type": "string", "maxLength": 60},
+                }
+            },
+            "required": ["titles"],
+            "additionalProperties": False,
+        }
+        question = (
+            f"This meeting has {n} part{'s' if n > 1 else ''}: {ranges}. Give each part, in order, a short "
+            "topic title (max 6 words) saying what was discussed in it."
+        )
+        try:
+            reply = chat_json(llm, self._ask(read.prefix, question), schema, max_tokens=24 * n + 16)
+            got = [" ".join(str(t).split()) for t in reply.get("titles") or []]
+        except StageError as exc:
+            log.warning("model could not title the chapters: %s", exc)
+            got = []
+        return [got[k] if k < len(got) and got[k] else f"Part {k + 1}" for k in range(n)]
+
     def _summarize_chunk(self, llm: LLM, prefix: list[Message]) -> tuple[str, str]:
+        """A long meeting's chunk: its chapter title and a summary for the reduce step."""
         schema = {
             "type": "object",
             "properties": {
