@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from minutes.factory import open_store
 from minutes.llm import chat_json, parse_json
 from minutes.pipeline import MeetingProcessor
 from minutes.pipeline.summarize_stage import summarize_meeting
-from minutes.summarize.summarizer import Summarizer
+from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 from minutes.types import Utterance
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
 
@@ -236,3 +237,20 @@ def test_a_meeting_in_a_script_of_one_token_a_character_is_not_squeezed_into_one
     opts = SummarizeOptions(chunk_words=60, whole_tokens=text_chars // 2)
     Summarizer(llm, opts).summarize(lines, names={}, meeting_date=WED, language="zh")
     assert any("Summaries of consecutive parts" in c[-1]["content"] for c in llm.calls)
+
+
+def test_a_model_server_whose_context_we_do_not_set_gets_chunks_of_a_long_meeting() -> None:
+    class ServerLLM(FakeLLM):
+        def options(self) -> dict[str, Any]:
+            return {"backend": "openai", "n_ctx": 12288}
+
+    utts = _long_meeting(8)  # ~15k characters: fits 12,288 tokens, not a 4,096-token server
+    served, local = ServerLLM(), FakeLLM()
+    Summarizer(served, SummarizeOptions(chunk_words=300)).summarize(
+        utts, names={}, meeting_date=WED, language="en"
+    )
+    Summarizer(local, SummarizeOptions(chunk_words=300)).summarize(
+        utts, names={}, meeting_date=WED, language="en"
+    )
+    assert any("Summaries of consecutive parts" in c[-1]["content"] for c in served.calls)
+    assert not any("Summaries of consecutive parts" in c[-1]["content"] for c in local.calls)

@@ -46,6 +46,7 @@ PROMPT_VERSION = "minutes-prompts/3"  # 2: numbered lines, decisions proposed pe
 Progress = Callable[[float], None]
 
 DEFAULT_CTX = 8192  # a backend that does not say its context is taken to have this much
+SERVER_CTX = 4096  # ... and a model server's (openai backend), whose context we do not set
 PROPOSAL_CHAPTERS = 4  # a whole read's proposals reply is sized for at most this many chapters
 # What a whole read keeps free in the context: the longest reply (the proposals, 4 x 200 tokens),
 # the longest question and the chat template around them.
@@ -289,7 +290,12 @@ class Summarizer:
     def _whole_budget(self) -> int:
         if self.opts.whole_tokens is not None:
             return self.opts.whole_tokens
-        n_ctx = int(self.llm.options().get("n_ctx") or DEFAULT_CTX)
+        llm_options = self.llm.options()
+        n_ctx = int(llm_options.get("n_ctx") or DEFAULT_CTX)
+        if llm_options.get("backend") == "openai":
+            # the organisation's server sets its own context, which may be small (Ollama: 4,096)
+            # and may cut a longer prompt silently: assume no more than that
+            n_ctx = min(n_ctx, SERVER_CTX)
         return n_ctx - REPLY_RESERVE
 
     def _chunks(self, utterances: Sequence[Utterance]) -> list[tuple[int, int]]:
