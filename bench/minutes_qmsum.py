@@ -216,7 +216,7 @@ def main() -> None:
         child(args)
         return
     sys.path.insert(0, str(ROOT / "src"))
-    extra = [*(["--n-ctx", str(args.n_ctx)] if args.n_ctx else [])]
+    extra = ["--n-ctx", str(args.n_ctx)] if args.n_ctx else []
     extra += ["--whole-tokens", str(args.whole_tokens)] if args.whole_tokens else []
     rows = []
     for name in [m for m in args.meetings.split(",") if m]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from minutes.audio import SAMPLE_RATE, AudioInput, AudioSource, InMemoryAudio, Waveform, read_all
 from minutes.llm import Reply, Usage
+from minutes.llm.base import estimate_tokens
 from minutes.storage import OpenedMeeting
 from minutes.types import (
     AudioInfo,
@@ -201,7 +202,7 @@ class FakeLLM:
         return {}
 
     def count_tokens(self, text: str) -> int:
-        return max(1, len(text) // 4)
+        return estimate_tokens(text)
 
     def close(self) -> None:
         pass
@@ -462,7 +463,7 @@ class HeldAskLLM(FakeAskLLM):
         return super().chat(messages, schema=schema, max_tokens=max_tokens)
 
     def count_tokens(self, text: str) -> int:
-        return max(1, len(text) // 4)
+        return estimate_tokens(text)
 
     def close(self) -> None:
         pass

@@ -92,8 +92,6 @@ def test_summary_language_follows_the_meeting_unless_chosen() -> None:
     llm = FakeLLM()
     Summarizer(llm).summarize(MEETING, names=NAMES, meeting_date=WED, language="de")
     assert "in German" in llm.calls[0][0]["content"]
-    from minutes.summarize.summarizer import SummarizeOptions
-
     llm2 = FakeLLM()
     m = Summarizer(llm2, SummarizeOptions(language="fr")).summarize(
         MEETING, names=NAMES, meeting_date=WED, language="de"
@@ -192,8 +190,6 @@ def _summary_calls(llm: FakeLLM) -> list[str]:
 
 
 def test_a_meeting_that_fits_the_context_is_read_once_whole_and_summarised_from_all_of_it() -> None:
-    from minutes.summarize.summarizer import SummarizeOptions
-
     llm = FakeLLM()
     utts = _long_meeting(3)
     minutes = Summarizer(llm, SummarizeOptions(chunk_words=300)).summarize(
@@ -216,8 +212,6 @@ def test_a_meeting_that_fits_the_context_is_read_once_whole_and_summarised_from_
 
 
 def test_a_meeting_longer_than_the_context_is_read_in_chunks_and_its_summary_reduced() -> None:
-    from minutes.summarize.summarizer import SummarizeOptions
-
     llm = FakeLLM()
     opts = SummarizeOptions(chunk_words=300, whole_tokens=500)
     minutes = Summarizer(llm, opts).summarize(_long_meeting(3), names={}, meeting_date=WED, language="en")
@@ -228,8 +222,6 @@ def test_a_meeting_longer_than_the_context_is_read_in_chunks_and_its_summary_red
 
 
 def test_a_meeting_in_a_script_of_one_token_a_character_is_not_squeezed_into_one_read() -> None:
-    from minutes.summarize.summarizer import SummarizeOptions
-
     lines = [_u(i, f"SPEAKER_0{i % 2}", "我们讨论了预算和发票的问题 " * 6) for i in range(60)]
     llm = FakeLLM()
     text_chars = sum(len(u.text) for u in lines)

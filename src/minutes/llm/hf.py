@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from minutes.errors import ConfigError, ModelNotFoundError
-from minutes.llm.base import LLMOptions, Message, Reply, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage, estimate_tokens
 from minutes.registry import ResolvedModel
 from minutes.types import ModelRef
 
@@ -84,7 +84,7 @@ class TransformersLLM:
         return self.opts.cache_identity()
 
     def count_tokens(self, text: str) -> int:
-        return max(1, len(text) // 4)
+        return estimate_tokens(text)
 
     def close(self) -> None:
         self._loaded = None

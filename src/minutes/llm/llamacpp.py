@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from minutes.errors import StageError
-from minutes.llm.base import LLMOptions, Message, Reply, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage, estimate_tokens
 from minutes.registry import ResolvedModel
 from minutes.types import ModelRef
 
@@ -91,8 +91,7 @@ class LlamaCppLLM:
         )
 
     def count_tokens(self, text: str) -> int:
-        # ~4 characters a token for English BPE vocabularies; only used to size chunks.
-        return max(1, len(text) // 4)
+        return estimate_tokens(text)
 
     def close(self) -> None:
         with self._lock:

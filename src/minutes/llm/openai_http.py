@@ -12,7 +12,7 @@ import urllib.request
 from typing import Any
 
 from minutes.errors import ConfigError, StageError
-from minutes.llm.base import LLMOptions, Message, Reply, Usage
+from minutes.llm.base import LLMOptions, Message, Reply, Usage, estimate_tokens
 from minutes.types import ModelRef
 
 
@@ -86,7 +86,7 @@ class OpenAICompatLLM:
         return self.opts.cache_identity()
 
     def count_tokens(self, text: str) -> int:
-        return max(1, len(text) // 4)
+        return estimate_tokens(text)
 
     def close(self) -> None:
         pass

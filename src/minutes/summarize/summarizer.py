@@ -53,14 +53,6 @@ PROPOSAL_CHAPTERS = 4  # a whole read's proposals reply is sized for at most thi
 REPLY_RESERVE = 1200
 
 
-def tokens_at_most(text: str) -> int:
-    """A safe overestimate of the tokens ``text`` takes: Qwen2.5's tokenizer reads a numbered
-    English transcript at 3.3 characters a token (measured, AMI), so 3 leaves a margin; a
-    character outside ASCII (Chinese, Japanese, Cyrillic) can be a token of its own."""
-    wide = sum(1 for ch in text if ord(ch) > 127)
-    return (len(text) - wide) // 3 + wide + 1
-
-
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
     "nl": "Dutch", "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
@@ -283,7 +275,7 @@ class Summarizer:
         ``whole_tokens``, else one prefix per chunk; each with its chapters."""
         chunks = [utterances[lo:hi] for lo, hi in self._chunks(utterances)]
         whole = self._prefix(utterances, names, lang_name)
-        if len(chunks) == 1 or tokens_at_most(whole[1]["content"]) <= self._whole_budget():
+        if len(chunks) == 1 or self.llm.count_tokens(whole[1]["content"]) <= self._whole_budget():
             return [_Read(whole, utterances, tuple(chunks))]
         return [_Read(self._prefix(c, names, lang_name), c, (c,)) for c in chunks]
 
