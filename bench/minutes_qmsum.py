@@ -5,7 +5,8 @@
 Transcripts go straight in (no audio), with the human speaker names. For each meeting:
 
 * ours:  ``Summarizer`` — deterministic candidates, one short constrained call per candidate,
-         map-reduce summary over topic-aware chunks;
+         the summary asked on the whole transcript when it fits the context, else on the fewest
+         reads of topic-aware chunks that fit, then reduced;
 * naive: the whole transcript (cut to the context window) in one prompt asking for the
          summary, decisions and action items as one JSON object (constrained, same model,
          same repetition penalty, so the difference is the method).
@@ -66,7 +67,7 @@ def rouge(reference: str, candidate: str) -> dict[str, float]:
 
 
 def run_ours(
-    name: str, model: str, n_ctx: int | None = None, whole_tokens: int | None = None
+    name: str, model: str, n_ctx: int | None = None, read_tokens: int | None = None
 ) -> dict[str, Any]:
     from minutes.llm import LLMOptions, build_llm
     from minutes.summarize.summarizer import SummarizeOptions, Summarizer
@@ -76,7 +77,7 @@ def run_ours(
     llm_opts = LLMOptions(model=model, threads=THREADS)
     llm = build_llm(dataclasses.replace(llm_opts, n_ctx=n_ctx) if n_ctx else llm_opts)
     opts = SummarizeOptions()
-    opts = dataclasses.replace(opts, whole_tokens=whole_tokens) if whole_tokens else opts
+    opts = dataclasses.replace(opts, read_tokens=read_tokens) if read_tokens else opts
     llm.chat([{"role": "user", "content": "Hi"}], max_tokens=1)  # load outside the timing
     t0 = time.perf_counter()
     run = Summarizer(llm, opts).run(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
@@ -183,7 +184,7 @@ def child(args: argparse.Namespace) -> None:
 
     enforce_offline()
     if args.child == "ours":
-        result = run_ours(args.file, args.model, args.n_ctx, args.whole_tokens)
+        result = run_ours(args.file, args.model, args.n_ctx, args.read_tokens)
     else:
         result = run_naive(args.file, args.model)
     _child.emit(result)
@@ -207,7 +208,7 @@ def main() -> None:
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "minutes_qmsum.json")
     ap.add_argument("--n-ctx", type=int, help="the model's context for ours (default: LLMOptions')")
-    ap.add_argument("--whole-tokens", type=int, help="SummarizeOptions.whole_tokens for ours")
+    ap.add_argument("--read-tokens", type=int, help="SummarizeOptions.read_tokens for ours")
     ap.add_argument("--no-naive", action="store_true", help="only ours (the naive way does not change)")
     ap.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
@@ -217,7 +218,7 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT / "src"))
     extra = ["--n-ctx", str(args.n_ctx)] if args.n_ctx else []
-    extra += ["--whole-tokens", str(args.whole_tokens)] if args.whole_tokens else []
+    extra += ["--read-tokens", str(args.read_tokens)] if args.read_tokens else []
     rows = []
     for name in [m for m in args.meetings.split(",") if m]:
         meeting = json.loads((DATA / f"{name}.json").read_text())

@@ -190,10 +190,10 @@ class FakeLLM:
         if "titles" in props:
             n = props["titles"].get("maxItems", 1)
             return json.dumps({"titles": [f"Part {k + 1}" for k in range(n)]})
-        if "title" in props:
-            first = prompt.split("\n")[1] if "\n" in prompt else prompt
-            return json.dumps({"title": "Part", "summary": f"Discussed: {first[:80]}"})
-        return json.dumps({"summary": "Whole meeting summary."})
+        if "whole meeting" in prompt:
+            return json.dumps({"summary": "Whole meeting summary."})
+        first = prompt.split("\n")[1] if "\n" in prompt else prompt  # a part's summary: its first line
+        return json.dumps({"summary": f"Discussed: {first[:80]}"})
 
     def ref(self) -> ModelRef:
         return FAKE_LLM

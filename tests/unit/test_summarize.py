@@ -13,8 +13,10 @@ from minutes.db.meeting_store import SqlMeetingStore
 from minutes.errors import StageError
 from minutes.factory import open_store
 from minutes.llm import chat_json, parse_json
+from minutes.llm.base import estimate_tokens
 from minutes.pipeline import MeetingProcessor
 from minutes.pipeline.summarize_stage import summarize_meeting
+from minutes.summarize.proposals import numbered
 from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 from minutes.types import Utterance
 from tests.fakes import FakeDiarizer, FakeLLM, FakeTranscriber
@@ -202,23 +204,31 @@ def test_a_meeting_that_fits_the_context_is_read_once_whole_and_summarised_from_
     assert len(prefixes) == 1 and f"[{len(utts) - 1}]" in prefixes.pop()
     # the chapters' titles are asked in one call, by line range; the summary once, on the whole,
     # with no chunk summaries and no reduce step
-    ranges = [
-        c[-1]["content"] for c in llm.calls if "This meeting has 3 parts: lines [0] to [" in c[-1]["content"]
-    ]
+    ranges = [c[-1]["content"] for c in llm.calls if "has 3 parts: lines [0] to [" in c[-1]["content"]]
     assert len(ranges) == 1 and [c.title for c in minutes.chapters] == ["Part 1", "Part 2", "Part 3"]
-    assert not any("summarize what was discussed in 2" in c[-1]["content"] for c in llm.calls)
+    assert not any("Summarize this part" in c[-1]["content"] for c in llm.calls)
     assert len(_summary_calls(llm)) == 1
     assert not any("Summaries of consecutive parts" in c[-1]["content"] for c in llm.calls)
 
 
-def test_a_meeting_longer_than_the_context_is_read_in_chunks_and_its_summary_reduced() -> None:
+def test_a_meeting_longer_than_the_context_is_read_in_the_fewest_even_reads_and_its_summary_reduced() -> None:
     llm = FakeLLM()
-    opts = SummarizeOptions(chunk_words=300, whole_tokens=500)
-    minutes = Summarizer(llm, opts).summarize(_long_meeting(3), names={}, meeting_date=WED, language="en")
-    assert len(minutes.chapters) == 3
+    utts = _long_meeting(4)
+    chapter = estimate_tokens("\n".join(numbered(u, {}) for u in utts[:24]))
+    # three chapters' worth fits one read: four chapters go in two reads of two, not three and one
+    opts = SummarizeOptions(chunk_words=300, read_tokens=3 * chapter + 20)
+    minutes = Summarizer(llm, opts).summarize(utts, names={}, meeting_date=WED, language="en")
+    assert [c.title for c in minutes.chapters] == ["Part 1", "Part 2", "Part 1", "Part 2"]
+    prefixes = [c[-1]["content"].split("\n\n")[0] for c in llm.calls if "Part of a" in c[-1]["content"]]
+    assert [p.count("\n[") for p in dict.fromkeys(prefixes)] == [48, 48]  # two reads of 48 lines
+    titles = [c[-1]["content"] for c in llm.calls if "This transcript has 2 parts" in c[-1]["content"]]
+    assert len(titles) == 2 and "lines [48] to [71]; lines [72] to [95]" in titles[1]
+    parts = [c[-1]["content"] for c in llm.calls if "Summarize this part" in c[-1]["content"]]
+    assert len(parts) == 2 and "This is part 2 of 2 of the meeting" in parts[1]
     reduce = [c[-1]["content"] for c in llm.calls if "Summaries of consecutive parts" in c[-1]["content"]]
-    assert len(reduce) == 1 and reduce[0].count("\n- Discussed:") == 3  # one partial per chunk
-    assert not any("This meeting has" in c[-1]["content"] for c in llm.calls)
+    assert len(reduce) == 1 and reduce[0].count("\n- Discussed: [") == 2  # one summary per read
+    assert minutes.summary == "Whole meeting summary."
+    assert not any("This is the whole meeting" in c[-1]["content"] for c in llm.calls)
 
 
 def test_a_meeting_in_a_script_of_one_token_a_character_is_not_squeezed_into_one_read() -> None:
@@ -226,7 +236,7 @@ def test_a_meeting_in_a_script_of_one_token_a_character_is_not_squeezed_into_one
     llm = FakeLLM()
     text_chars = sum(len(u.text) for u in lines)
     # ~4 characters a token would fit; one token a character does not: read in chunks
-    opts = SummarizeOptions(chunk_words=60, whole_tokens=text_chars // 2)
+    opts = SummarizeOptions(chunk_words=60, read_tokens=text_chars // 2)
     Summarizer(llm, opts).summarize(lines, names={}, meeting_date=WED, language="zh")
     assert any("Summaries of consecutive parts" in c[-1]["content"] for c in llm.calls)
 

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from minutes.summarize.topics import depth_scores, segment
+from minutes.summarize.topics import depth_scores, segment, windows
 from minutes.types import Utterance
 
 BUDGET = (
@@ -145,3 +145,29 @@ def test_depth_is_largest_at_the_deepest_valley() -> None:
     depth = depth_scores(scores, reach=2)
     assert int(np.argmax(depth)) == 3
     assert depth[3] == pytest.approx((0.8 - 0.1) + (0.9 - 0.1))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "budget", "expected"),
+    [
+        ([], 10, []),
+        ([5, 5, 5, 5], 100, [(0, 4)]),  # all fits: one read
+        ([4] * 7, 13, [(0, 3), (3, 5), (5, 7)]),  # three reads at least; 12/8/8, not 12/12/4
+        ([3, 3, 3, 3, 3, 3], 12, [(0, 3), (3, 6)]),  # two reads of 9, not 12 and 6
+        ([20, 1, 1], 10, [(0, 1), (1, 3)]),  # a chunk over the budget stands alone
+        ([1, 1, 20, 1], 10, [(0, 2), (2, 3), (3, 4)]),
+    ],
+)
+def test_reads_are_the_fewest_that_fit_then_the_most_even(
+    sizes: list[int], budget: int, expected: list[tuple[int, int]]
+) -> None:
+    assert windows(sizes, budget) == expected
+
+
+def test_reads_cover_every_chunk_once_in_order_and_fit() -> None:
+    rng = np.random.default_rng(7)
+    sizes = [int(s) for s in rng.integers(800, 1800, size=120)]
+    got = windows(sizes, 11_000)
+    assert [lo for lo, _ in got] == [0, *[hi for _, hi in got[:-1]]] and got[-1][1] == len(sizes)
+    assert all(sum(sizes[lo:hi]) <= 11_000 for lo, hi in got)
+    assert len(got) in (-(-sum(sizes) // 11_000), 1 - (-sum(sizes) // 11_000))  # as few as fit

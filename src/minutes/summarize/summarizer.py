@@ -10,11 +10,12 @@
    Per chunk the model also proposes the decisions it sees (``proposals.py``); one its cited
    line supports and the rules lack is added, so decisions said in phrasings no rule lists are
    still found.
-4. A meeting whose numbered transcript fits ``whole_tokens`` is read once, whole: every question
-   (chapters, items, proposals, the summary) is asked on that one cached prefix, so the summary is
-   written from the whole meeting, as the plain one-prompt way does, for the same reading cost.
-   A longer meeting is read in topic-aware chunks (``topics.py``), and its summary is reduced from
-   theirs. Either way each topic segment gives a chapter with a title.
+4. What the model reads (``reads.py``): a meeting whose numbered transcript fits the context is
+   read once, whole, and every question (chapter titles, items, proposals, the summary) is asked on
+   that one cached prefix, so the summary is written from the whole meeting, as the plain
+   one-prompt way does. A longer meeting is read in the fewest runs of its topic chapters
+   (``topics.py``) that each fit, about equal in size, each asked the same questions; its summary
+   is reduced from theirs.
 5. Each summary sentence is checked against the meeting and the items (``summary_check.py``):
    one stating a day, number or person the meeting does not, or giving a task to the wrong
    person, is removed (or, when certain, corrected), and the record is stored in the options.
@@ -32,25 +33,23 @@ from minutes.cache import options_identity
 from minutes.errors import StageError
 from minutes.llm import LLM, Message, Metered, Usage, chat_json
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
+from minutes.summarize import reads as reading
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
-from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, numbered, read_proposals
+from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, read_proposals
 from minutes.summarize.proposals import schema as proposals_schema
+from minutes.summarize.reads import Read, ask
 from minutes.summarize.summary_check import CHECK_VERSION, check_summary
 from minutes.summarize.topics import segment
 from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/3"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads
+PROMPT_VERSION = "minutes-prompts/4"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+# 4: a long meeting in the fewest reads that fit, each summarised whole
 Progress = Callable[[float], None]
 
-DEFAULT_CTX = 8192  # a backend that does not say its context is taken to have this much
-SERVER_CTX = 4096  # ... and a model server's (openai backend), whose context we do not set
-PROPOSAL_CHAPTERS = 4  # a whole read's proposals reply is sized for at most this many chapters
-# What a whole read keeps free in the context: the longest reply (the proposals, 4 x 200 tokens),
-# the longest question and the chat template around them.
-REPLY_RESERVE = 1200
+PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
 
 
 LANGUAGE_NAMES = {
@@ -66,28 +65,17 @@ class SummarizeOptions:
     """What the minutes are asked for; every field changes them, so all are in the cache key."""
 
     language: str | None = None  # language of the minutes; None: the meeting's
-    chunk_words: int = 1000  # words of transcript per chapter (and per chunk, for a long meeting)
-    # a meeting's transcript up to this many tokens is read in one prefix; None: what the model's
-    # context (``n_ctx``) leaves after the longest question and reply
-    whole_tokens: int | None = None
+    chunk_words: int = 1000  # words of transcript per chapter
+    # the most tokens of transcript the model reads in one prefix (the whole meeting when it fits);
+    # None: what the model's context (``n_ctx``) leaves after the longest question and reply
+    read_tokens: int | None = None
     summary_chars: int = 350
     item_chars: int = 140
     item_tokens: int = 80  # the model's longest reply: judging and phrasing one item
-    chapter_tokens: int = 140  # ... a chapter's title and summary
     summary_tokens: int = 260  # ... the whole meeting's summary
     propose_decisions: bool = True  # ask the model per chunk for decisions the rules missed
     proposals_max: int = 4  # ... at most this many per chapter
     proposals_tokens: int = 200  # ... in a reply this long (per chapter)
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """One prefix the model reads and is then asked about: the whole meeting, or one chunk of a
-    long one. ``segments`` are its chapters (a chunk is one)."""
-
-    prefix: list[Message]
-    part: Sequence[Utterance]
-    segments: tuple[Sequence[Utterance], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +174,8 @@ class Summarizer:
         language: str | None,
         progress: Progress | None,
     ) -> Minutes:
-        lang = self.opts.language or language or "en"
+        o = self.opts
+        lang = o.language or language or "en"
         lang_name = LANGUAGE_NAMES.get(lang, lang)
         report = progress or (lambda _f: None)
         if not utterances:
@@ -196,7 +185,8 @@ class Summarizer:
         candidates = find_candidates(utterances, meeting_date=meeting_date, names=dict(names))
         reads = self._reads(utterances, names, lang_name)
         per_read = 1 + (1 if self.opts.propose_decisions else 0)
-        steps = len(candidates) + len(reads[0].segments) + per_read * len(reads) + 1
+        chapters_n = sum(len(r.segments) for r in reads)
+        steps = len(candidates) + chapters_n + per_read * len(reads) + (len(reads) > 1)
         done = 0
 
         def tick() -> None:
@@ -207,28 +197,27 @@ class Summarizer:
         by_index = {u.index: u for u in utterances}
         items: list[MinuteItem] = []
         chapters: list[Chapter] = []
-        partials: list[str] = []  # a long meeting's chunk summaries, reduced to its summary
+        partials: list[str] = []  # a long meeting's summaries of its reads, reduced to its summary
         pending = list(candidates)
-        whole = ""
-        for read in reads:
+        for k, read in enumerate(reads):
             # Every call about this read starts with the same system message and transcript, so
             # llama.cpp reuses that prefix from its cache and only reads the short question after it.
-            if len(reads) == 1:
-                # The whole meeting is in this prefix: its chapters need only titles, and the
-                # summary is asked on the whole, as the plain one-prompt way does.
-                for seg, title in zip(read.segments, self._titles(llm, read), strict=True):
-                    chapters.append(self._chapter(seg, title))
-                    tick()
-                whole = self._whole_summary(llm, read.prefix)
-            else:
-                title, text = self._summarize_chunk(llm, read.prefix)
-                chapters.append(self._chapter(read.part, title))
-                partials.append(text)
+            for seg, title in zip(read.segments, reading.titles(llm, read), strict=True):
+                chapters.append(self._chapter(seg, title))
+                tick()
+            # The whole meeting's summary is asked on the whole, as the plain one-prompt way does;
+            # a long meeting's on each read, then reduced.
+            of = None if len(reads) == 1 else (k, len(reads))
+            partials.append(reading.summary(llm, read, of, chars=o.summary_chars, tokens=o.summary_tokens))
             tick()
             items += self._chunk_items(llm, read, pending, by_index, names, meeting_date, tick)
         items.sort(key=lambda i: min(i.evidence, default=0))
+        if len(reads) > 1:
+            whole = reading.reduce(llm, partials, lang_name, chars=o.summary_chars, tokens=o.summary_tokens)
+            partials = [whole]
+            tick()
         summary, check = check_summary(
-            whole if len(reads) == 1 else self._reduce(llm, partials, lang_name),
+            partials[0],
             utterances,
             names=names,
             items=items,
@@ -268,27 +257,16 @@ class Summarizer:
         items.sort(key=lambda i: min(i.evidence, default=0))
         return items
 
-    def _reads(
-        self, utterances: Sequence[Utterance], names: Mapping[str, str], lang_name: str
-    ) -> list[_Read]:
-        """What the model reads: the whole meeting in one prefix when its transcript fits
-        ``whole_tokens``, else one prefix per chunk; each with its chapters."""
-        chunks = [utterances[lo:hi] for lo, hi in self._chunks(utterances)]
-        whole = self._prefix(utterances, names, lang_name)
-        if len(chunks) == 1 or self.llm.count_tokens(whole[1]["content"]) <= self._whole_budget():
-            return [_Read(whole, utterances, tuple(chunks))]
-        return [_Read(self._prefix(c, names, lang_name), c, (c,)) for c in chunks]
+    def _reads(self, utterances: Sequence[Utterance], names: Mapping[str, str], lang_name: str) -> list[Read]:
+        chapters = [utterances[lo:hi] for lo, hi in self._chunks(utterances)]
+        return reading.plan_reads(
+            chapters, names, lang_name, budget=self._read_budget(), count_tokens=self.llm.count_tokens
+        )
 
-    def _whole_budget(self) -> int:
-        if self.opts.whole_tokens is not None:
-            return self.opts.whole_tokens
-        llm_options = self.llm.options()
-        n_ctx = int(llm_options.get("n_ctx") or DEFAULT_CTX)
-        if llm_options.get("backend") == "openai":
-            # the organisation's server sets its own context, which may be small (Ollama: 4,096)
-            # and may cut a longer prompt silently: assume no more than that
-            n_ctx = min(n_ctx, SERVER_CTX)
-        return n_ctx - REPLY_RESERVE
+    def _read_budget(self) -> int:
+        if self.opts.read_tokens is not None:
+            return self.opts.read_tokens
+        return reading.read_budget(self.llm.options())
 
     def _chunks(self, utterances: Sequence[Utterance]) -> list[tuple[int, int]]:
         return segment(
@@ -298,7 +276,7 @@ class Summarizer:
     def _chunk_items(
         self,
         llm: LLM,
-        read: _Read,
+        read: Read,
         pending: list[Candidate],
         by_index: Mapping[int, Utterance],
         names: Mapping[str, str],
@@ -326,13 +304,13 @@ class Summarizer:
         return out
 
     def _propose(
-        self, llm: LLM, read: _Read, taken: Sequence[Candidate], meeting_date: date
+        self, llm: LLM, read: Read, taken: Sequence[Candidate], meeting_date: date
     ) -> list[Candidate]:
         n = min(len(read.segments), PROPOSAL_CHAPTERS)
         schema = proposals_schema(self.opts.proposals_max * n, self.opts.item_chars)
         try:
             reply = chat_json(
-                llm, self._ask(read.prefix, QUESTION), schema, max_tokens=self.opts.proposals_tokens * n
+                llm, ask(read.prefix, QUESTION), schema, max_tokens=self.opts.proposals_tokens * n
             )
         except StageError as exc:
             log.warning("model could not propose decisions for a chunk: %s", exc)
@@ -342,19 +320,6 @@ class Summarizer:
         )
 
     # -- the model's small jobs ----------------------------------------------------------
-
-    def _prefix(self, part: Sequence[Utterance], names: Mapping[str, str], lang_name: str) -> list[Message]:
-        transcript = "\n".join(numbered(u, names) for u in part)
-        return [
-            {
-                "role": "system",
-                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
-            },
-            {"role": "user", "content": f"Part of a meeting transcript:\n{transcript}\n\n"},
-        ]
-
-    def _ask(self, prefix: list[Message], question: str) -> list[Message]:
-        return [prefix[0], {"role": "user", "content": prefix[1]["content"] + question}]
 
     def _judge(
         self,
@@ -375,7 +340,7 @@ class Summarizer:
             said = " ".join(f'{names.get(u.speaker, u.speaker)} said: "{u.text}"' for u in cited)
         else:
             said = f'{names.get(cand.speaker, cand.speaker)} said: "{cand.text}"'
-        messages = self._ask(prefix, f"{said}\n{question}")
+        messages = ask(prefix, f"{said}\n{question}")
         try:
             schema = _schema(field_name, self.opts.item_chars)
             reply = chat_json(llm, messages, schema, max_tokens=self.opts.item_tokens)
@@ -404,85 +369,3 @@ class Summarizer:
     @staticmethod
     def _chapter(part: Sequence[Utterance], title: str) -> Chapter:
         return Chapter(start=part[0].start, end=part[-1].end, title=title, evidence=(part[0].index,))
-
-    def _titles(self, llm: LLM, read: _Read) -> list[str]:
-        """A short topic title for each chapter of a whole-meeting read, in one call."""
-        n = len(read.segments)
-        ranges = "; ".join(f"lines [{seg[0].index}] to [{seg[-1].index}]" for seg in read.segments)
-        schema = {
-            "type": "object",
-            "properties": {
-                "titles": {
-                    "type": "array",
-                    "minItems": n,
-                    "maxItems": n,
-                    "items": {"type": "string", "maxLength": 60},
-                }
-            },
-            "required": ["titles"],
-            "additionalProperties": False,
-        }
-        question = (
-            f"This meeting has {n} part{'s' if n > 1 else ''}: {ranges}. Give each part, in order, a short "
-            "topic title (max 6 words) saying what was discussed in it."
-        )
-        try:
-            reply = chat_json(llm, self._ask(read.prefix, question), schema, max_tokens=24 * n + 16)
-            got = [" ".join(str(t).split()) for t in reply.get("titles") or []]
-        except StageError as exc:
-            log.warning("model could not title the chapters: %s", exc)
-            got = []
-        return [got[k] if k < len(got) and got[k] else f"Part {k + 1}" for k in range(n)]
-
-    def _summarize_chunk(self, llm: LLM, prefix: list[Message]) -> tuple[str, str]:
-        """A long meeting's chunk: its chapter title and a summary for the reduce step."""
-        schema = {
-            "type": "object",
-            "properties": {
-                "title": {"type": "string", "maxLength": 60},
-                "summary": {"type": "string", "maxLength": self.opts.summary_chars},
-            },
-            "required": ["title", "summary"],
-            "additionalProperties": False,
-        }
-        question = (
-            "Give this part a short topic title (max 6 words) and summarize what was discussed in 2 "
-            "sentences, naming who said what. Use only facts from the transcript."
-        )
-        reply = chat_json(llm, self._ask(prefix, question), schema, max_tokens=self.opts.chapter_tokens)
-        return " ".join(str(reply["title"]).split()), " ".join(str(reply["summary"]).split())
-
-    def _whole_summary(self, llm: LLM, prefix: list[Message]) -> str:
-        question = "This is the whole meeting. " + _WHOLE_SUMMARY
-        schema = self._summary_schema()
-        reply = chat_json(llm, self._ask(prefix, question), schema, max_tokens=self.opts.summary_tokens)
-        return " ".join(str(reply["summary"]).split())
-
-    def _summary_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {"summary": {"type": "string", "maxLength": self.opts.summary_chars + 400}},
-            "required": ["summary"],
-            "additionalProperties": False,
-        }
-
-    def _reduce(self, llm: LLM, partials: Sequence[str], lang_name: str) -> str:
-        joined = "\n".join(f"- {p}" for p in partials)
-        messages = [
-            {
-                "role": "system",
-                "content": f"You write concise, factual meeting minutes in {lang_name}. Answer in JSON.",
-            },
-            {
-                "role": "user",
-                "content": f"Summaries of consecutive parts of one meeting:\n{joined}\n\n{_WHOLE_SUMMARY}",
-            },
-        ]
-        reply = chat_json(llm, messages, self._summary_schema(), max_tokens=self.opts.summary_tokens)
-        return " ".join(str(reply["summary"]).split())
-
-
-_WHOLE_SUMMARY = (
-    "Write one summary of the whole meeting in 4-6 sentences: its purpose, the main points discussed "
-    "and by whom, and the outcomes. Use only facts from the meeting."
-)

@@ -170,3 +170,42 @@ def segment(
     depth = depth_scores(scores, reach=max(2, min(50, round(win * n / max(total_tokens, 1)))))
     cuts = _fixed_cuts(_Chunks(words, max_words, min_words, float(words.sum()) / k), depth, k)
     return list(itertools.pairwise(cuts))
+
+
+def windows(sizes: Sequence[int], budget: int) -> list[tuple[int, int]]:
+    """Consecutive chunks grouped into reads: the fewest groups whose summed ``sizes`` each fit
+    ``budget`` (a chunk larger than that stands alone), and of those groupings the most even one
+    (least squared distance from the mean size, by dynamic programming). Returns ``(lo, hi)``
+    ranges of chunk positions."""
+    n = len(sizes)
+    if n == 0:
+        return []
+    ends = [0, *itertools.accumulate(sizes)]
+
+    def fits(lo: int, hi: int) -> bool:
+        return hi - lo == 1 or ends[hi] - ends[lo] <= budget
+
+    k, total = 0, 0  # the fewest groups: each filled to the budget
+    for i, size in enumerate(sizes):
+        if i == 0 or total + size > budget:
+            k, total = k + 1, 0
+        total += size
+    mean = ends[n] / k
+    inf = float("inf")
+    # cost[g][i]: the least spread of the first i chunks in g groups; cut[g][i]: where the last began
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    cut = [[0] * (n + 1) for _ in range(k + 1)]
+    cost[0][0] = 0.0
+    for g in range(1, k + 1):
+        for i in range(g, n + 1):
+            for lo in range(i - 1, g - 2, -1):
+                if not fits(lo, i):
+                    break
+                c = cost[g - 1][lo] + (ends[i] - ends[lo] - mean) ** 2
+                if c < cost[g][i]:
+                    cost[g][i], cut[g][i] = c, lo
+    out, hi = [], n
+    for g in range(k, 0, -1):
+        out.append((cut[g][hi], hi))
+        hi = cut[g][hi]
+    return out[::-1]
