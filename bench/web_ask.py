@@ -4,11 +4,13 @@
     .venv/bin/python bench/web_ask.py --real    # the configured model (MINUTES_PRESET): minutes per run
 
 The archive is bench/web.py's (``build``: ``--meetings`` meetings in four teams and the 2-hour one),
-with three more managers of mona's two teams to ask. The server is a real uvicorn in a child process
-(``tests/browser/server.py: running``): with ``--real``, ``minutes serve --no-worker`` and its
-default model; without, the same app (``create_app``) whose model is a stand-in that keeps
-``MINUTES_THREADS`` cores busy for ``--burn`` seconds in native code that releases the GIL (hashing;
-llama.cpp's calls release it too), then answers like ``tests/fakes.py: FakeAskLLM``.
+with three more managers of mona's two teams to ask; with ``--real`` it is then indexed (passages
+embedded, as ``minutes index`` does), so the model has lines to answer from. The server is a real
+uvicorn in a child process (``tests/browser/server.py: running``): with ``--real``, ``minutes serve
+--no-worker`` and its default model; without, the same app (``create_app``) whose model is a
+stand-in that keeps ``MINUTES_THREADS`` cores busy for ``--burn`` seconds in native code that
+releases the GIL (hashing; llama.cpp's calls release it too), then answers like
+``tests/fakes.py: FakeAskLLM``.
 
 1. **baseline**: mona's client loads three of bench/web.py's routes (``meetings_page_1``,
    ``meeting_page_2h``, ``meetings_api``) ``--rounds`` times, nothing asked;
@@ -128,6 +130,22 @@ def add_askers(url: str) -> None:
             for team in ("Team 0", "Team 1"):
                 users.add_member(s, team=team, username=name, role="manager")
     sessions.kw["bind"].dispose()
+
+
+def index_archive(url: str, threads: int) -> float:
+    """Embed every meeting's passages, as ``minutes index`` does, so the real model's asks find
+    lines to answer from (the stand-in answers without them). Seconds taken."""
+    from minutes.ask.indexing import index_meetings
+    from minutes.factory import build_text_embedder
+
+    print("indexing the archive for the real model...", file=sys.stderr)
+    t0 = time.perf_counter()
+    sessions = open_store(url)
+    report = index_meetings(sessions, build_text_embedder(threads=threads), meeting_ids=(), rebuild=False)
+    sessions.kw["bind"].dispose()
+    if report.failed:
+        raise SystemExit(f"indexing failed for {len(report.failed)} meeting(s): {report.failed}")
+    return time.perf_counter() - t0
 
 
 def ask(client: httpx.Client, trace: AskTrace) -> None:
@@ -260,6 +278,7 @@ def main() -> None:
         print(f"{args.backend}: building the archive...", file=sys.stderr)
         archive = build(url, home, args.meetings)
         add_askers(url)
+        index_s = index_archive(url, args.threads) if args.real else None
         env = {
             "MINUTES_DATABASE_URL": url if args.backend != "sqlite" else "",
             "MINUTES_THREADS": str(args.threads),
@@ -289,6 +308,7 @@ def main() -> None:
         "nice": args.nice if args.nice is not None else "default (AskLimits.nice)",
         "meetings": args.meetings,
         "backend": args.backend,
+        "index_s": index_s,
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
