@@ -198,6 +198,44 @@ def test_a_blank_question_is_refused_before_it_waits(
     assert built == []  # nothing reached the line, so the model was never even loaded
 
 
+def test_warming_loads_the_models_once_before_any_ask_and_the_asks_use_them(
+    archive: World, app_for: Callable[[], TestClient], llm: FakeAskLLM, embedder: FakeEmbedder
+) -> None:
+    built: list[int] = []
+
+    def build() -> tuple[FakeAskLLM, FakeEmbedder]:
+        built.append(1)
+        return llm, embedder
+
+    asker = Asker(build)
+    embedded = embedder.calls  # the archive's passages, indexed by the fixture
+    asker.warm()
+    asker.warm()  # loaded already: nothing more
+    assert built == [1] and llm.prompts == ["Hi"] and embedder.calls == embedded + 1  # both touched
+    client = signed_in(archive, app_for, "mona", asker)
+    assert 'data-testid="ask-answer"' in client.get("/ask", params={"q": QUESTION}).text
+    assert built == [1]  # the first ask found them loaded
+
+
+def test_a_model_that_cannot_load_ahead_is_tried_again_by_the_first_ask_which_says_why(
+    archive: World, app_for: Callable[[], TestClient], embedder: FakeEmbedder
+) -> None:
+    llm = HeldAskLLM(fail=StageError("cannot reach language-model server http://127.0.0.1:9: refused"))
+    llm.release.set()
+    built: list[int] = []
+
+    def build() -> tuple[HeldAskLLM, FakeEmbedder]:
+        built.append(1)
+        return llm, embedder
+
+    asker = Asker(build)
+    asker.warm()  # logged, not raised: the server still starts
+    client = signed_in(archive, app_for, "mona", asker)
+    page = client.get("/ask", params={"q": QUESTION})
+    [error] = re.findall(r'data-testid="ask-error">([^<]+)<', page.text)
+    assert error.startswith("cannot reach language-model server") and built == [1, 1]
+
+
 def test_an_answer_that_fails_says_why(
     archive: World, app_for: Callable[[], TestClient], embedder: FakeEmbedder
 ) -> None:

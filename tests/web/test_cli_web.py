@@ -177,8 +177,13 @@ class FakeChild:
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """``uvicorn.run`` and the worker child replaced by recorders."""
-    seen: dict[str, Any] = {"children": []}
+    """``uvicorn.run``, the worker child and the ask model's loading replaced by recorders."""
+    from minutes.web.asking import Asker
+
+    seen: dict[str, Any] = {"children": [], "warmed": 0}
+
+    def fake_warm(_asker: Asker) -> None:
+        seen["warmed"] += 1
 
     def fake_run(app: Any, **kwargs: Any) -> None:
         seen["app"], seen["kwargs"] = app, kwargs
@@ -192,6 +197,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     monkeypatch.setattr(supervise.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(Asker, "warm", fake_warm)
     yield seen
 
 
@@ -224,6 +230,12 @@ def test_serve_runs_one_uvicorn_process_and_a_worker_it_stops(served: dict[str, 
     ((cmd, child),) = served["children"]
     assert cmd[0] == sys.executable and cmd[-2:] == ["worker", "--forever"]
     assert child.terminated
+    assert served["warmed"] == 1  # the ask model loads before the first page is served
+
+
+def test_serve_lazy_ask_leaves_the_model_to_the_first_question(served: dict[str, Any]) -> None:
+    assert run("serve", "--no-worker", "--lazy-ask").exit_code == 0
+    assert served["warmed"] == 0
 
 
 def test_serve_no_worker_and_allow_remote(served: dict[str, Any]) -> None:

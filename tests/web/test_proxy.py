@@ -67,7 +67,7 @@ def served() -> Iterator[str]:
         users.create_user(s, username="mona", password=PASSWORD)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "minutes.cli", "serve", "--no-worker", "--port", str(port)],
+        [sys.executable, "-m", "minutes.cli", "serve", "--no-worker", "--lazy-ask", "--port", str(port)],
         cwd=ROOT,
         env={k: v for k, v in os.environ.items() if not k.startswith("FORWARDED_ALLOW")},
         stdout=subprocess.DEVNULL,

@@ -105,6 +105,12 @@ def _web_setting(flag: str, kind: click.ParamType[Any, Any], help: str) -> Decor
     envvar="MINUTES_NO_SUMMARY",
     help="Process uploads without the minutes (LLM) stage: transcript and speakers only.",
 )
+@click.option(
+    "--lazy-ask",
+    is_flag=True,
+    envvar="MINUTES_LAZY_ASK",
+    help="Load the ask model on the first question instead of at start (pages stall while it loads).",
+)
 def serve(
     host: str,
     port: int,
@@ -116,6 +122,7 @@ def serve(
     session_hours: float | None,
     preset: str | None,
     no_summary: bool,
+    lazy_ask: bool,
 ) -> None:
     """Run the web app (pages and the REST API) with one worker for uploads.
 
@@ -165,6 +172,10 @@ def serve(
         # own handling would believe them from 127.0.0.1 (its default) before the app could tell.
         # No colour codes in the log: what is printed is made visible (cli/terminal.py), theirs too.
         app = create_app(settings, factory)
+        if not lazy_ask:
+            # loading the model holds Python's lock for seconds: before serving, no page waits on it
+            click.echo("minutes: loading the ask model...", err=True)
+            app.state.asker.warm()
         uvicorn.run(
             app, host=host, port=port, workers=1, log_level="info", proxy_headers=False, use_colors=False
         )

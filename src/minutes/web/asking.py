@@ -272,8 +272,28 @@ class Asker:
                 assert result is not None
                 pending.future.set_result(result)
 
+    def warm(self) -> None:
+        """Load the models now, before the server answers anything (call it before serving).
+
+        Loading llama.cpp's weights holds Python's lock for seconds (2 s on an idle 2-core machine,
+        7 s under load, bench/web_ask.py), so a model loaded by the first ask would stall every
+        page served meanwhile. A model that fails to load here is built again by the first ask,
+        which then reports why.
+        """
+        if self._models is not None:
+            return
+        try:
+            llm, embedder = self._build()
+            llm.chat([{"role": "user", "content": "Hi"}], max_tokens=1)
+            if embedder is not None:
+                embedder.embed(["warm"])
+        except Exception as exc:  # the first ask tries again and says why
+            log.warning("could not load the ask model ahead of the first question: %s", exc)
+            return
+        self._models = (llm, embedder)  # before any worker thread exists, which alone sets it after
+
     def _answer(self, pending: Pending) -> Answer:
-        if self._models is None:  # only the worker thread reads or sets it
+        if self._models is None:  # only the worker thread reads or sets it (warm() runs before any)
             self._models = self._build()
         llm, embedder = self._models
         return answer(
