@@ -175,16 +175,22 @@ def test_only_the_asker_can_read_an_ask(
     assert sam.get("/ask/no-such-ask-id").status_code == 404
 
 
-def test_a_blank_question_is_refused_before_it_waits(
-    archive: World, app_for: Callable[[], TestClient], llm: FakeAskLLM, embedder: FakeEmbedder
-) -> None:
+def counted(llm: FakeAskLLM, embedder: FakeEmbedder) -> tuple[list[int], Asker]:
+    """An asker over these models that notes each time it builds them (loads the model)."""
     built: list[int] = []
 
     def build() -> tuple[FakeAskLLM, FakeEmbedder]:
         built.append(1)
         return llm, embedder
 
-    client = signed_in(archive, app_for, "mona", Asker(build))
+    return built, Asker(build)
+
+
+def test_a_blank_question_is_refused_before_it_waits(
+    archive: World, app_for: Callable[[], TestClient], llm: FakeAskLLM, embedder: FakeEmbedder
+) -> None:
+    built, asker = counted(llm, embedder)
+    client = signed_in(archive, app_for, "mona", asker)
     page = client.get("/ask", params={"q": "   "})
     assert page.status_code == 400
     [error] = re.findall(r'data-testid="ask-error">([^<]+)<', page.text)
@@ -201,13 +207,7 @@ def test_a_blank_question_is_refused_before_it_waits(
 def test_warming_loads_the_models_once_before_any_ask_and_the_asks_use_them(
     archive: World, app_for: Callable[[], TestClient], llm: FakeAskLLM, embedder: FakeEmbedder
 ) -> None:
-    built: list[int] = []
-
-    def build() -> tuple[FakeAskLLM, FakeEmbedder]:
-        built.append(1)
-        return llm, embedder
-
-    asker = Asker(build)
+    built, asker = counted(llm, embedder)
     embedded = embedder.calls  # the archive's passages, indexed by the fixture
     asker.warm()
     asker.warm()  # loaded already: nothing more
@@ -222,13 +222,7 @@ def test_a_model_that_cannot_load_ahead_is_tried_again_by_the_first_ask_which_sa
 ) -> None:
     llm = HeldAskLLM(fail=StageError("cannot reach language-model server http://127.0.0.1:9: refused"))
     llm.release.set()
-    built: list[int] = []
-
-    def build() -> tuple[HeldAskLLM, FakeEmbedder]:
-        built.append(1)
-        return llm, embedder
-
-    asker = Asker(build)
+    built, asker = counted(llm, embedder)
     asker.warm()  # logged, not raised: the server still starts
     client = signed_in(archive, app_for, "mona", asker)
     page = client.get("/ask", params={"q": QUESTION})

@@ -68,11 +68,11 @@ def plan_reads(
 ) -> list[Read]:
     """The whole meeting in one read when its chapters fit ``budget`` tokens, else the fewest runs
     of whole chapters that each fit, about equal in size."""
-    sizes = [count_tokens("\n".join(numbered(u, names) for u in c)) for c in chapters]
+    texts = ["\n".join(numbered(u, names) for u in c) for c in chapters]  # each line numbered once
     reads = []
-    for lo, hi in windows(sizes, budget):
+    for lo, hi in windows([count_tokens(t) for t in texts], budget):
         part = [u for c in chapters[lo:hi] for u in c]
-        reads.append(Read(prefix(part, names, lang_name), part, tuple(chapters[lo:hi])))
+        reads.append(Read(_prefix("\n".join(texts[lo:hi]), lang_name), part, tuple(chapters[lo:hi])))
     return reads
 
 
@@ -83,8 +83,7 @@ def _system(lang_name: str) -> Message:
     }
 
 
-def prefix(part: Sequence[Utterance], names: Mapping[str, str], lang_name: str) -> list[Message]:
-    transcript = "\n".join(numbered(u, names) for u in part)
+def _prefix(transcript: str, lang_name: str) -> list[Message]:
     user = f"Part of a meeting transcript:\n{transcript}\n\n"
     return [_system(lang_name), {"role": "user", "content": user}]
 

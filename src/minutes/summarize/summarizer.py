@@ -212,12 +212,13 @@ class Summarizer:
             tick()
             items += self._chunk_items(llm, read, pending, by_index, names, meeting_date, tick)
         items.sort(key=lambda i: min(i.evidence, default=0))
-        if len(reads) > 1:
-            whole = reading.reduce(llm, partials, lang_name, chars=o.summary_chars, tokens=o.summary_tokens)
-            partials = [whole]
+        if len(reads) == 1:
+            written = partials[0]
+        else:
+            written = reading.reduce(llm, partials, lang_name, chars=o.summary_chars, tokens=o.summary_tokens)
             tick()
         summary, check = check_summary(
-            partials[0],
+            written,
             utterances,
             names=names,
             items=items,
