@@ -143,11 +143,18 @@ class AudioInfo:
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A speaker of one meeting: its diarization label and, once known, a person's name."""
+    """A speaker of one meeting: its diarization label and, once known, a person's name.
+
+    ``name_source`` says where the name came from: ``"manual"`` (a person gave it, or the imported
+    file did), ``"voice"`` (a remembered voice matched, :mod:`minutes.voices`) or None (no name).
+    ``suggestions`` are remembered voices it sounds like, ``(name, score)``, to confirm or reject.
+    """
 
     label: str
     name: str | None = None
     talk_time: float = 0.0
+    name_source: str | None = None
+    suggestions: tuple[tuple[str, float], ...] = ()
 
     @property
     def display_name(self) -> str:

@@ -263,7 +263,10 @@ def test_replace_transcript_keeps_speaker_names(session: Session) -> None:
 
     doc = load_meeting(session, meeting_id=meeting.id)
     assert doc.utterances == redone
-    assert doc.speakers == (Speaker("SPEAKER_00", "Zoë", 1.0), Speaker("SPEAKER_02", "Bob", 1.0))
+    assert doc.speakers == (
+        Speaker("SPEAKER_00", "Zoë", 1.0, name_source="manual"),
+        Speaker("SPEAKER_02", "Bob", 1.0, name_source="manual"),
+    )
     assert doc.speaker_name("SPEAKER_00") == "Zoë"
     assert count(session, UtteranceRow) == 2
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from minutes.db import (
     current_revision,
     make_engine,
-    rename_speaker,
     save_minutes,
     session_factory,
     session_scope,
@@ -104,7 +103,9 @@ def test_existing_lines_and_minutes_are_indexed_by_the_upgrade(engine: Engine) -
         meeting_id = add_meeting_sql(
             session, "Before search", [("S0", "Quarterly budget approved"), ("S1", "ok")]
         )
-        rename_speaker(session, meeting_id=meeting_id, label="S1", name="Ngozi")
+        # By SQL: today's rename also clears names from remembered voices, a table 0004 lacks.
+        named = "UPDATE speakers SET name = 'Ngozi' WHERE meeting_id = :m AND label = 'S1'"
+        session.execute(text(named), {"m": meeting_id})
         minutes = Minutes(
             summary="The budget was approved.",
             items=(MinuteItem(kind="decision", text="Approve the quarterly budget"),),

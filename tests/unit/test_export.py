@@ -425,6 +425,8 @@ def test_json_schema_and_content() -> None:
     assert data["speakers"][0] == {
         "label": "SPEAKER_00",
         "name": "Zoë O'Brien",
+        "name_source": None,  # as built here; a stored meeting says "manual" or "voice"
+        "suggestions": [],
         "display_name": "Zoë O'Brien",
         "talk_time": 30.0,
     }

@@ -160,6 +160,20 @@ def require_delete(session: Session, actor: Actor, meeting_id: int) -> None:
         require_edit(session, require_principal(actor), meeting_id)
 
 
+def require_voice_edit(session: Session, actor: Actor, meeting_id: int) -> None:
+    """Whether ``actor`` may remember, confirm or reject a voice in a meeting: whoever may change
+    the meeting, and the operator."""
+    if not actor.is_operator:
+        require_edit(session, require_principal(actor), meeting_id)
+
+
+def require_people_admin(actor: Actor) -> None:
+    """Listing, showing, exporting, merging and forgetting remembered voices (biometric data
+    across every meeting): admins and the operator only."""
+    if not actor.is_operator and not require_principal(actor).is_admin:
+        raise Forbidden("only an admin can list, export, merge or forget remembered voices")
+
+
 def require_upload(principal: Principal) -> None:
     """Only managers (into their teams) and admins upload recordings."""
     if not principal.can_upload:

@@ -24,6 +24,7 @@ from minutes.cli import (
     jobs,
     mcp,
     meetings,
+    people,
     process,
     search,
     sharing,
@@ -69,6 +70,7 @@ for _group in (
     users,
     sharing,
     mcp,
+    people,
 ):
     for _command in _group.COMMANDS:
         main.add_command(_command)

@@ -12,6 +12,7 @@ from minutes.cli import actor
 from minutes.cli.errors import errors
 from minutes.cli.params import COUNT, ID
 from minutes.cli.store import sessions
+from minutes.controls import one_line
 
 
 @click.command("list")
@@ -122,13 +123,36 @@ def done(meeting_id: int, item: int, undo: bool) -> None:
 @click.argument("meeting_id", type=ID)
 @click.argument("label")
 @click.argument("name")
-def rename(meeting_id: int, label: str, name: str) -> None:
-    """Give a speaker label (SPEAKER_01) a person's name in one meeting."""
+@click.option(
+    "--remember-voice",
+    is_flag=True,
+    help="With their consent: remember this person's voice, to name them in later meetings.",
+)
+def rename(meeting_id: int, label: str, name: str, remember_voice: bool) -> None:
+    """Give a speaker label (SPEAKER_01) a person's name in one meeting.
+
+    With --remember-voice (only with the person's consent: a voiceprint is biometric data) their
+    voice is remembered too: later meetings name them when the voice matches clearly, and
+    anonymous speakers of earlier meetings that sound like them are offered as suggestions
+    (`minutes people confirm|reject`). `minutes people forget NAME` removes it all.
+    """
     from minutes import db as store
 
     with errors(), store.session_scope(sessions()) as s:
-        store.rename_speaker(s, meeting_id=meeting_id, label=label, name=name)
-    click.echo(f"meeting {meeting_id}: {label} is now {name}")
+        if not remember_voice:
+            store.rename_speaker(s, meeting_id=meeting_id, label=label, name=name)
+        else:
+            from minutes.accounts import people
+
+            enrolled = people.remember_voice(
+                s, actor.cli_actor(), meeting_id, label, name, username=actor.cli_username()
+            )
+    click.echo(f"meeting {meeting_id}: {label} is now {one_line(name)}")
+    if remember_voice:
+        click.echo(
+            f"remembered {one_line(enrolled.name)}'s voice (from {enrolled.samples} meeting speaker(s));"
+            f" {enrolled.suggested} speaker(s) of other meetings suggested"
+        )
 
 
 @click.command()

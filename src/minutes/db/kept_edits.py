@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from minutes.carry import LineEdit, carry_done, carry_lines, carry_names, respell
 from minutes.db.tables import EditRow, MinuteItemRow, SpeakerRow, UtteranceRow, utcnow
+from minutes.db.voice_tables import VoiceMatchRow
 from minutes.types import Carried, LeftEdit, MinuteItem, Speaker, Utterance
 
 _ORDER = {"line": 0, "speaker": 1, "action": 2}
@@ -38,11 +39,15 @@ class TranscriptCarry:
 def carry_transcript(
     session: Session, *, meeting_id: int, utterances: Sequence[Utterance], speakers: Sequence[Speaker]
 ) -> TranscriptCarry:
-    """The old transcript's corrections and names, carried onto ``utterances``; corrections that
+    """The old transcript's corrections and names a person gave (not those from the voice, which
+    recognition makes again), carried onto ``utterances``; corrections that
     earlier re-runs could not carry are tried again. Read before the old transcript is deleted
     (:func:`store_transcript_edits` writes the rows afterwards)."""
+    voiced = select(VoiceMatchRow.label).where(
+        VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status == "named"
+    )
     named = select(SpeakerRow.label, SpeakerRow.name).where(
-        SpeakerRow.meeting_id == meeting_id, SpeakerRow.name.is_not(None)
+        SpeakerRow.meeting_id == meeting_id, SpeakerRow.name.is_not(None), SpeakerRow.label.not_in(voiced)
     )
     names = {label: name for label, name in session.execute(named) if name}
     lines = select(UtteranceRow.idx, UtteranceRow.speaker_label, UtteranceRow.start, UtteranceRow.end)

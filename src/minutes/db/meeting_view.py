@@ -8,7 +8,7 @@ leaves out word timings (the bulk of a long meeting's data): the page needs utte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.kept_edits import left_edits
 from minutes.db.meeting_doc import stage_notes
+from minutes.db.people import speaker_voices
 from minutes.db.tables import (
     ChapterRow,
     Meeting,
@@ -45,6 +46,8 @@ class SpeakerView:
     talk_time: float
     share: float  # 0..1 of all talk time
     colour: int
+    by_voice: bool = False  # the name came from a remembered voice (minutes.voices)
+    suggestions: tuple[tuple[str, float], ...] = ()  # remembered voices it may be: (name, score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,7 @@ def _lines(meeting_id: int, *extra: Any) -> Select[Any]:
 
 
 def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnElement[bool]) -> MeetingView:
-    """A meeting for its page, in eight queries; :class:`NotFoundError` if ``visible`` excludes it."""
+    """A meeting for its page, in nine queries; :class:`NotFoundError` if ``visible`` excludes it."""
     head = session.execute(
         select(Meeting, Recording, Team.name)
         .join(Recording, Recording.id == Meeting.recording_id)
@@ -209,9 +212,13 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
             select(ChapterRow).where(ChapterRow.meeting_id == meeting_id).order_by(ChapterRow.position)
         )
     )
+    voiced, suggested = speaker_voices(session, meeting_id)
     names = {label: name for label, name, _ in speakers}
-    speaker_views = _speaker_views(
-        utterances, [Speaker(label=label, name=name, talk_time=t) for label, name, t in speakers]
+    speaker_views = tuple(
+        replace(v, by_voice=v.label in voiced, suggestions=tuple(suggested.get(v.label, ())))
+        for v in _speaker_views(
+            utterances, [Speaker(label=label, name=name, talk_time=t) for label, name, t in speakers]
+        )
     )
     starts = {u.index: u.start for u in utterances}
     notes = stage_notes(session, meeting_id)

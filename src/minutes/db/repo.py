@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from minutes.carry import respell
 from minutes.controls import WHITESPACE, refuse_controls
 from minutes.db.kept_edits import carry_transcript, note_correction, store_transcript_edits
+from minutes.db.people import recognise
 from minutes.db.tables import (
     STATUSES,
     Base,
@@ -30,6 +31,7 @@ from minutes.db.tables import (
     UtteranceRow,
     utcnow,
 )
+from minutes.db.voice_tables import VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import (
     AudioInfo,
@@ -232,7 +234,8 @@ def replace_transcript(
 
     Corrected lines and speaker names of the old transcript go where they still fit
     (:mod:`minutes.carry`; a name a person gave wins over a name in ``speakers``); what does not fit
-    is kept and listed (:func:`minutes.db.kept_edits.left_edits`). Returns what became of them.
+    is kept and listed (:func:`minutes.db.kept_edits.left_edits`). Anonymous speakers are then matched
+    against remembered voices (:func:`minutes.db.people.recognise`). Returns what became of the edits.
     Embeddings of labels not in ``speakers`` are ignored. All of it is the caller's one transaction.
     """
     meeting = meeting_row(session, meeting_id)
@@ -240,6 +243,12 @@ def replace_transcript(
 
     session.execute(delete(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id))
     session.execute(delete(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
+    # Names from the voice and open suggestions belong to the old labels; recognition runs again.
+    session.execute(
+        delete(VoiceMatchRow).where(
+            VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status != "rejected"
+        )
+    )
     session.expire(meeting, ["speakers", "utterances"])
 
     speaker_rows = [
@@ -268,6 +277,7 @@ def replace_transcript(
     # Bulk INSERTs: a long meeting has thousands of utterances.
     _insert_rows(session, meeting, (SpeakerRow, speaker_rows), (UtteranceRow, utterance_rows))
     store_transcript_edits(session, carry)
+    recognise(session, meeting_id)
     return carry.carried
 
 
@@ -281,6 +291,14 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
         valid = ", ".join(r.label for r in rows) or "none yet (the meeting has no transcript)"
         raise NotFoundError(f"meeting {meeting_id} has no speaker {label!r}; its speakers are: {valid}")
     row.name = refuse_controls((name or "").strip(), "the speaker name") or None
+    # A name a person gives replaces any name or suggestion from the voice (rejections stay).
+    session.execute(
+        delete(VoiceMatchRow).where(
+            VoiceMatchRow.meeting_id == meeting_id,
+            VoiceMatchRow.label == label,
+            VoiceMatchRow.status != "rejected",
+        )
+    )
     _touch(meeting)
     session.flush()
 

@@ -111,8 +111,8 @@ def _minutes(doc: MeetingDoc) -> dict[str, Any] | None:
 def to_dict(doc: MeetingDoc) -> dict[str, Any]:
     """The JSON export as plain Python data.
 
-    ``speaker_name``, ``display_name``, ``owner_name`` and an item's ``position`` are read-only
-    extras: :func:`from_json` ignores them.
+    ``speaker_name``, ``display_name``, ``owner_name``, a speaker's ``name_source`` and
+    ``suggestions``, and an item's ``position`` are read-only extras: :func:`from_json` ignores them.
     """
     a = doc.audio
     return {
@@ -136,7 +136,14 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
             "format": a.format,
         },
         "speakers": [
-            {"label": s.label, "name": s.name, "display_name": s.display_name, "talk_time": s.talk_time}
+            {
+                "label": s.label,
+                "name": s.name,
+                "name_source": s.name_source,
+                "suggestions": [{"name": n, "score": score} for n, score in s.suggestions],
+                "display_name": s.display_name,
+                "talk_time": s.talk_time,
+            }
             for s in doc.speakers
         ],
         "minutes": _minutes(doc),

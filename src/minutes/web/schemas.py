@@ -42,9 +42,21 @@ class MeetingList(BaseModel):
     meetings: list[MeetingItem]
 
 
+class VoiceSuggestion(BaseModel):
+    """A remembered voice this speaker sounds like, to confirm or reject."""
+
+    name: str
+    score: float = Field(description="cosine similarity of the voices, 0..1")
+
+
 class SpeakerOut(BaseModel):
     label: str
     name: str | None
+    name_source: str | None = Field(
+        default=None,
+        description='"manual" (a person named them), "voice" (a remembered voice matched) or null',
+    )
+    suggestions: list[VoiceSuggestion] = Field(default_factory=list)
     talk_time: float
     share: float
 
@@ -137,6 +149,16 @@ class MinutesOut(BaseModel):
 
 class RenameSpeaker(BaseModel):
     name: str = Field(max_length=256, description="the person's name; blank removes it")
+    remember_voice: bool = Field(
+        default=False,
+        description="with the person's consent: remember their voice, to name them in later meetings",
+    )
+
+
+class VoiceDecision(BaseModel):
+    accept: bool = Field(
+        description="true: the speaker takes the suggested name; false: never suggest it again"
+    )
 
 
 class CorrectUtterance(BaseModel):

@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from minutes.accounts import access, deletion, edits, reads, users
+from minutes.accounts import access, deletion, edits, people, reads, users
+from minutes.db.meeting_view import SpeakerView
 from minutes.db.minutes_repo import ACTION_STATUSES
 from minutes.errors import ConfigError
 from minutes.web import schemas
@@ -80,12 +81,7 @@ def get_meeting(db: Db, actor: CurrentActor, meeting_id: Id) -> schemas.MeetingD
         can_edit=found.can_edit,
         has_media=view.has_media,
         imported=view.imported,
-        speakers=[
-            schemas.SpeakerOut(
-                label=s.label, name=s.name if s.renamed else None, talk_time=s.talk_time, share=s.share
-            )
-            for s in view.speakers
-        ],
+        speakers=[_speaker_json(s) for s in view.speakers],
         utterances=len(view.utterances),
         has_minutes=view.summary is not None,
         edits_not_carried=[schemas.LeftEditOut(**asdict(e)) for e in view.left_edits],
@@ -154,14 +150,40 @@ def rename_speaker(
     db: Db, actor: CurrentActor, meeting_id: Id, label: str, body: schemas.RenameSpeaker
 ) -> schemas.SpeakerOut:
     assert actor.principal is not None
-    edits.rename_speaker(db, actor, meeting_id, label, body.name)
+    if body.remember_voice:
+        people.remember_voice(db, actor, meeting_id, label, body.name)
+    else:
+        edits.rename_speaker(db, actor, meeting_id, label, body.name)
+    return _speaker_out(db, actor, meeting_id, label)
+
+
+@router.post(
+    "/meetings/{meeting_id}/speakers/{label}/voice",
+    response_model=schemas.SpeakerOut,
+    summary="Confirm or reject the name a speaker's voice suggests",
+)
+def decide_voice(
+    db: Db, actor: CurrentActor, meeting_id: Id, label: str, body: schemas.VoiceDecision
+) -> schemas.SpeakerOut:
+    people.decide(db, actor, meeting_id, label, accept=body.accept)
+    return _speaker_out(db, actor, meeting_id, label)
+
+
+def _speaker_out(db: Db, actor: CurrentActor, meeting_id: int, label: str) -> schemas.SpeakerOut:
+    assert actor.principal is not None
     speaker = reads.meeting_page(db, actor.principal, meeting_id).speaker(label)
     assert speaker is not None
+    return _speaker_json(speaker)
+
+
+def _speaker_json(s: SpeakerView) -> schemas.SpeakerOut:
     return schemas.SpeakerOut(
-        label=label,
-        name=speaker.name if speaker.renamed else None,
-        talk_time=speaker.talk_time,
-        share=speaker.share,
+        label=s.label,
+        name=s.name if s.renamed else None,
+        name_source=("voice" if s.by_voice else "manual") if s.renamed else None,
+        suggestions=[schemas.VoiceSuggestion(name=n, score=score) for n, score in s.suggestions],
+        talk_time=s.talk_time,
+        share=s.share,
     )
 
 

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from minutes.accounts import access, deletion, edits, reads, users
+from minutes.accounts import access, deletion, edits, people, reads, users
 from minutes.accounts.access import Actor
 from minutes.db import catalog
 from minutes.db.tables import STATUSES
@@ -151,9 +151,29 @@ def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
 
 @router.post("/meetings/{meeting_id}/speakers/{label}")
 def rename_speaker(
-    db: Db, actor: CurrentActor, meeting_id: Id, label: str, name: Annotated[str, Form(max_length=1024)] = ""
+    db: Db,
+    actor: CurrentActor,
+    meeting_id: Id,
+    label: str,
+    name: Annotated[str, Form(max_length=1024)] = "",
+    remember_voice: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    edits.rename_speaker(db, actor, meeting_id, label, name)
+    """Name a speaker; with the "remember this voice" box ticked (consent), remember their voice."""
+    if remember_voice:
+        people.remember_voice(db, actor, meeting_id, label, name)
+    else:
+        edits.rename_speaker(db, actor, meeting_id, label, name)
+    return _back(meeting_id, "#speakers")
+
+
+@router.post("/meetings/{meeting_id}/speakers/{label}/voice")
+def decide_voice(
+    db: Db, actor: CurrentActor, meeting_id: Id, label: str, decision: Annotated[str, Form(max_length=16)]
+) -> Response:
+    """Confirm or reject the name a speaker's voice suggests (or gave)."""
+    if decision not in ("confirm", "reject"):
+        raise ConfigError(f"decision must be confirm or reject, got {decision!r}")
+    people.decide(db, actor, meeting_id, label, accept=decision == "confirm")
     return _back(meeting_id, "#speakers")
 
 

@@ -1,0 +1,295 @@
+"""People's voices in the store: enrol with consent, recognise, confirm or reject, forget.
+
+The matching itself is :mod:`minutes.voices` (pure); this module reads and writes the rows of
+:mod:`minutes.db.voice_tables` and the speakers they name. Nothing commits here: each function is
+part of its caller's unit of work, and access rules and the audit log are the caller's
+(:mod:`minutes.accounts.people`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from minutes.controls import refuse_controls
+from minutes.db.tables import SpeakerRow, StageRun, utcnow
+from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
+from minutes.errors import ConfigError, NotFoundError
+from minutes.voices import SUGGEST, VoiceMatch, Voiceprint, match, similarity, voiceprint
+
+
+def name_key(name: str) -> str:
+    """A person's name folded for lookups: case and spacing do not make another person."""
+    return " ".join(name.split()).casefold()
+
+
+def voice_model(session: Session, meeting_id: int) -> str | None:
+    """The identity of the speaker-embedding model behind a meeting's speaker embeddings (the last
+    model of its diarization stage), or None when it was not diarized here (an imported transcript)."""
+    return voice_models(session, [meeting_id]).get(meeting_id)
+
+
+def voice_models(session: Session, meeting_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """:func:`voice_model` of many meetings (all when ``meeting_ids`` is None), in one query."""
+    q = select(StageRun.meeting_id, StageRun.models).where(StageRun.stage == "diarize")
+    if meeting_ids is not None:
+        q = q.where(StageRun.meeting_id.in_(list(meeting_ids)))
+    out: dict[int, str] = {}
+    for meeting_id, models in session.execute(q):
+        if models:
+            last = models[-1]
+            out[meeting_id] = str(last.get("sha256") or f"{last.get('name')}@{last.get('source')}")
+    return out
+
+
+def find_person(session: Session, name: str) -> PersonRow:
+    person = session.scalar(select(PersonRow).where(PersonRow.name_key == name_key(name)))
+    if person is None:
+        known = ", ".join(session.scalars(select(PersonRow.name).order_by(PersonRow.name_key))) or "none yet"
+        raise NotFoundError(
+            f"nobody called {name!r} has a remembered voice; people with voices: {known} "
+            "(remember one with `minutes rename MEETING LABEL NAME --remember-voice`)"
+        )
+    return person
+
+
+def _speaker(session: Session, meeting_id: int, label: str) -> SpeakerRow:
+    row = session.scalar(
+        select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label == label)
+    )
+    if row is None:
+        labels = session.scalars(
+            select(SpeakerRow.label).where(SpeakerRow.meeting_id == meeting_id).order_by(SpeakerRow.label)
+        )
+        valid = ", ".join(labels) or "none yet (the meeting has no transcript)"
+        raise NotFoundError(f"meeting {meeting_id} has no speaker {label!r}; its speakers are: {valid}")
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolled:
+    """What remembering one speaker's voice did: the person, how many speakers their print is made
+    of now, and how many speakers of earlier meetings were offered as suggestions."""
+
+    person_id: int
+    name: str
+    samples: int
+    suggested: int
+
+
+def enrol(session: Session, *, meeting_id: int, label: str, name: str, enrolled_by: str) -> Enrolled:
+    """Remember the voice of speaker ``label`` of a meeting as ``name`` (the speaker is already named
+    so): the person is created on first use; earlier meetings' anonymous speakers that sound like
+    them become suggestions, never names."""
+    clean = refuse_controls(" ".join(name.split()), "the person's name")
+    if not clean:
+        raise ConfigError("a remembered voice needs a name")
+    speaker = _speaker(session, meeting_id, label)
+    model = voice_model(session, meeting_id)
+    if not speaker.embedding or model is None:
+        raise ConfigError(
+            f"speaker {label} of meeting {meeting_id} has no voice embedding (an imported transcript, or "
+            "one processed without diarization); its voice cannot be remembered, only its name"
+        )
+    person = session.scalar(select(PersonRow).where(PersonRow.name_key == name_key(clean)))
+    if person is None:
+        person = PersonRow(name=clean, name_key=name_key(clean), created_at=utcnow())
+        session.add(person)
+        session.flush()
+    session.execute(
+        delete(EnrolmentRow).where(EnrolmentRow.meeting_id == meeting_id, EnrolmentRow.label == label)
+    )
+    session.add(
+        EnrolmentRow(
+            person_id=person.id,
+            meeting_id=meeting_id,
+            label=label,
+            embedding=[float(x) for x in speaker.embedding],
+            model=model,
+            enrolled_by=enrolled_by[:128],
+            created_at=utcnow(),
+        )
+    )
+    _clear_matches(session, meeting_id, label)
+    session.flush()
+    samples = session.scalar(select(func.count()).where(EnrolmentRow.person_id == person.id)) or 0
+    return Enrolled(person.id, person.name, samples, _offer_earlier(session, person, model))
+
+
+def prints(session: Session, model: str) -> list[Voiceprint]:
+    """Every enrolled person's voiceprint made with ``model``."""
+    rows = session.execute(
+        select(PersonRow.id, PersonRow.name, EnrolmentRow.embedding)
+        .join(EnrolmentRow, EnrolmentRow.person_id == PersonRow.id)
+        .where(EnrolmentRow.model == model)
+        .order_by(PersonRow.id, EnrolmentRow.id)
+    )
+    grouped: dict[tuple[int, str], list[list[float]]] = defaultdict(list)
+    for pid, name, embedding in rows:
+        grouped[(pid, name)].append(embedding)
+    out = []
+    for (pid, name), embeddings in grouped.items():
+        vector = voiceprint(embeddings)
+        if vector is not None:
+            out.append(Voiceprint(pid, name, vector, len(embeddings)))
+    return out
+
+
+def _offer_earlier(session: Session, person: PersonRow, model: str) -> int:
+    """Suggest ``person`` for anonymous speakers of other meetings whose voice is near their print."""
+    mine = next((p for p in prints(session, model) if p.person_id == person.id), None)
+    if mine is None:
+        return 0
+    touched = select(VoiceMatchRow.meeting_id, VoiceMatchRow.label).where(VoiceMatchRow.status != "rejected")
+    rejected = {
+        (m, lab)
+        for m, lab in session.execute(
+            select(VoiceMatchRow.meeting_id, VoiceMatchRow.label).where(
+                VoiceMatchRow.person_id == person.id, VoiceMatchRow.status == "rejected"
+            )
+        )
+    }
+    busy = set(session.execute(touched).tuples())
+    enrolled = set(session.execute(select(EnrolmentRow.meeting_id, EnrolmentRow.label)).tuples())
+    candidates = session.execute(
+        select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.embedding).where(
+            SpeakerRow.name.is_(None), SpeakerRow.embedding.is_not(None)
+        )
+    )
+    models = voice_models(session)
+    offered = 0
+    for meeting_id, label, embedding in candidates:
+        key = (meeting_id, label)
+        if key in busy or key in rejected or key in enrolled or models.get(meeting_id) != model:
+            continue
+        score = similarity(embedding, mine.vector)
+        if score >= SUGGEST:
+            session.add(_match_row(meeting_id, label, person.id, score, "suggested"))
+            offered += 1
+    session.flush()
+    return offered
+
+
+def recognise(session: Session, meeting_id: int) -> list[VoiceMatch]:
+    """Match a meeting's speakers against every voiceprint: confident matches name anonymous
+    speakers (``name_source`` voice), near ones become suggestions. Earlier names from the voice and
+    open suggestions are replaced; names a person gave and rejections stay. Returns the matches."""
+    _clear_matches(session, meeting_id)
+    model = voice_model(session, meeting_id)
+    if model is None:
+        return []
+    voices = prints(session, model)
+    if not voices:
+        return []
+    speakers = {
+        s.label: s
+        for s in session.scalars(select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
+        if s.embedding and not s.name
+    }
+    rejected = set(
+        session.execute(
+            select(VoiceMatchRow.label, VoiceMatchRow.person_id).where(
+                VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status == "rejected"
+            )
+        ).tuples()
+    )
+    found = match(
+        {label: s.embedding or [] for label, s in speakers.items()},
+        voices,
+        speech={label: s.talk_time for label, s in speakers.items()},
+        rejected=rejected,
+    )
+    for m in found:
+        if m.confident:
+            speakers[m.label].name = m.name
+        session.add(
+            _match_row(meeting_id, m.label, m.person_id, m.score, "named" if m.confident else "suggested")
+        )
+    session.flush()
+    return found
+
+
+def _match_row(meeting_id: int, label: str, person_id: int, score: float, status: str) -> VoiceMatchRow:
+    return VoiceMatchRow(
+        meeting_id=meeting_id,
+        label=label,
+        person_id=person_id,
+        score=round(score, 4),
+        status=status,
+        created_at=utcnow(),
+    )
+
+
+def _clear_matches(session: Session, meeting_id: int, label: str | None = None) -> None:
+    """Drop a meeting's (or one speaker's) names from the voice and open suggestions; the names go
+    too. Rejections stay."""
+    where = [VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status != "rejected"]
+    if label is not None:
+        where.append(VoiceMatchRow.label == label)
+    named = [
+        lab
+        for (lab,) in session.execute(
+            select(VoiceMatchRow.label).where(*where, VoiceMatchRow.status == "named")
+        )
+    ]
+    if named and label is None:
+        session.execute(
+            update(SpeakerRow)
+            .where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label.in_(named))
+            .values(name=None)
+        )
+    session.execute(delete(VoiceMatchRow).where(*where))
+
+
+def speaker_voices(session: Session, meeting_id: int) -> tuple[set[str], dict[str, list[tuple[str, float]]]]:
+    """A meeting's labels named from the voice, and each label's open suggestions (name, score),
+    best first."""
+    rows = session.execute(
+        select(VoiceMatchRow.label, VoiceMatchRow.status, VoiceMatchRow.score, PersonRow.name)
+        .join(PersonRow, PersonRow.id == VoiceMatchRow.person_id)
+        .where(VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status != "rejected")
+        .order_by(VoiceMatchRow.score.desc())
+    )
+    named: set[str] = set()
+    suggestions: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for label, status, score, name in rows:
+        if status == "named":
+            named.add(label)
+        else:
+            suggestions[label].append((name, float(score)))
+    return named, dict(suggestions)
+
+
+def decide(session: Session, *, meeting_id: int, label: str, accept: bool) -> str:
+    """Confirm (the speaker takes the person's name, as a person's edit) or reject a speaker's best
+    open suggestion or name from the voice; a rejection is remembered. Returns the person's name."""
+    _speaker(session, meeting_id, label)
+    row = session.scalar(
+        select(VoiceMatchRow)
+        .where(
+            VoiceMatchRow.meeting_id == meeting_id,
+            VoiceMatchRow.label == label,
+            VoiceMatchRow.status != "rejected",
+        )
+        .order_by(VoiceMatchRow.status == "suggested", VoiceMatchRow.score.desc())
+    )
+    if row is None:
+        raise NotFoundError(
+            f"speaker {label} of meeting {meeting_id} has no name from the voice to confirm or reject"
+        )
+    person = session.get(PersonRow, row.person_id)
+    assert person is not None  # the foreign key holds it
+    speaker = _speaker(session, meeting_id, label)
+    if accept:
+        speaker.name = person.name
+        _clear_matches(session, meeting_id, label)
+    else:
+        if row.status == "named":
+            speaker.name = None
+        row.status = "rejected"
+    session.flush()
+    return person.name

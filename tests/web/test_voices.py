@@ -1,0 +1,97 @@
+"""Remembered voices in the web app: the rename form's consent box, names and suggestions from the
+voice on the meeting page and in the API, confirm and reject, and who may do each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from minutes.db import replace_transcript, save_stage, session_scope
+from minutes.db.voice_tables import EnrolmentRow, PersonRow
+from minutes.types import ModelRef, Speaker, StageRecord
+from tests.web.conftest import Browser
+from tests.web.world import World, utterances
+
+MODELS = (ModelRef("segmentation-3.0", "pkg:seg", "a" * 64), ModelRef("campplus", "pkg:campplus", "c" * 64))
+
+
+def give_voices(world: World, key: str, voices: dict[str, list[float]]) -> None:
+    """Diarize ``key``'s meeting again with these speaker embeddings (recognition runs as stored)."""
+    meeting_id = world.meetings[key]
+    with session_scope(world.sessions) as s:
+        record = StageRecord("diarize", f"k-{key}", MODELS, {}, "test", 1.0)
+        save_stage(s, meeting_id=meeting_id, record=record, payload={"turns": [], "embeddings": voices})
+        replace_transcript(
+            s,
+            meeting_id=meeting_id,
+            utterances=utterances("We ship pricing v2 in November"),
+            speakers=[Speaker(label, talk_time=30.0) for label in voices],
+            embeddings={label: tuple(v) for label, v in voices.items()},
+        )
+
+
+def unit(i: int, tilt: float = 0.0) -> list[float]:
+    v = [0.0] * 8
+    v[i], v[(i + 1) % 8] = 1.0, tilt
+    return v
+
+
+def test_remember_a_voice_in_the_rename_form_then_see_it_named_and_suggested(
+    world: World, browser: Callable[[str], Browser], api: Callable[[str], TestClient]
+) -> None:
+    give_voices(world, "sales", {"SPEAKER_00": unit(0), "SPEAKER_01": unit(3)})
+    mona = browser("mona")
+    sales, shared = world.meetings["sales"], world.meetings["sales_shared"]
+    assert 'name="remember_voice"' in mona.client.get(f"/meetings/{sales}").text
+
+    response = mona.post(
+        f"/meetings/{sales}/speakers/SPEAKER_00", {"name": "Priya Shah", "remember_voice": "1"}
+    )
+
+    assert response.status_code == 303
+    with session_scope(world.sessions) as s:
+        assert s.scalars(select(PersonRow.name)).all() == ["Priya Shah"]
+        assert s.scalars(select(EnrolmentRow.enrolled_by)).all() == ["mona"]
+    # The next meeting: one speaker clearly Priya, one only near her voice.
+    give_voices(
+        world, "sales_shared", {"SPEAKER_00": unit(0, 0.1), "SPEAKER_01": [0.6, 0, 0, 0, 0, 0, 0.8, 0]}
+    )
+    page = mona.client.get(f"/meetings/{shared}").text
+    assert 'data-testid="by-voice-SPEAKER_00"' in page
+    assert "maybe Priya Shah, 0.60" in page
+    speakers = {s["label"]: s for s in api("mona").get(f"/api/v1/meetings/{shared}").json()["speakers"]}
+    assert (speakers["SPEAKER_00"]["name"], speakers["SPEAKER_00"]["name_source"]) == ("Priya Shah", "voice")
+    assert speakers["SPEAKER_01"]["suggestions"] == [{"name": "Priya Shah", "score": 0.6}]
+
+    # mel may read the shared meeting but not change it.
+    mel = browser("mel")
+    decide = f"/meetings/{shared}/speakers/SPEAKER_01/voice"
+    assert mel.post(decide, {"decision": "confirm"}).status_code == 403
+
+    assert mona.post(decide, {"decision": "confirm"}).status_code == 303
+    rejected = api("mona").post(
+        f"/api/v1/meetings/{shared}/speakers/SPEAKER_00/voice", json={"accept": False}
+    )
+    assert rejected.status_code == 200
+    assert (rejected.json()["name"], rejected.json()["suggestions"]) == (None, [])
+    speakers = {s["label"]: s for s in api("mona").get(f"/api/v1/meetings/{shared}").json()["speakers"]}
+    assert (speakers["SPEAKER_01"]["name"], speakers["SPEAKER_01"]["name_source"]) == ("Priya Shah", "manual")
+    assert speakers["SPEAKER_00"]["name"] is None
+    bad = mona.post(f"/meetings/{shared}/speakers/SPEAKER_01/voice", {"decision": "maybe"})
+    assert bad.status_code == 400 and "confirm or reject" in bad.text
+
+
+def test_a_meeting_without_voices_cannot_remember_one(
+    world: World, browser: Callable[[str], Browser]
+) -> None:
+    mona = browser("mona")
+    sales = world.meetings["sales"]
+
+    response = mona.post(f"/meetings/{sales}/speakers/SPEAKER_00", {"name": "Priya", "remember_voice": "1"})
+
+    assert response.status_code == 400
+    assert "no voice embedding" in response.text
+    with session_scope(world.sessions) as s:
+        assert s.scalars(select(PersonRow)).all() == []
