@@ -142,19 +142,32 @@ class AudioInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class NameSuggestion:
+    """A name a speaker may have. ``source`` ``"voice"``: a remembered voice matched with cosine
+    similarity ``score``; ``"conversation"``: others called them so on ``lines`` (utterance indexes:
+    "Thanks, Alice." after their turn, "Bob, can you…?" before it)."""
+
+    name: str
+    source: str
+    score: float | None = None
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """A speaker of one meeting: its diarization label and, once known, a person's name.
 
     ``name_source`` says where the name came from: ``"manual"`` (a person gave it, or the imported
     file did), ``"voice"`` (a remembered voice matched, :mod:`minutes.voices`) or None (no name).
-    ``suggestions`` are remembered voices it sounds like, ``(name, score)``, to confirm or reject.
+    ``suggestions`` are names it may have, to confirm or reject: remembered voices it sounds like
+    and names others called it by in the meeting (:class:`NameSuggestion`), best first.
     """
 
     label: str
     name: str | None = None
     talk_time: float = 0.0
     name_source: str | None = None
-    suggestions: tuple[tuple[str, float], ...] = ()
+    suggestions: tuple[NameSuggestion, ...] = ()
 
     @property
     def display_name(self) -> str:

@@ -28,7 +28,9 @@ def test_remember_a_voice_then_confirm_reject_export_and_forget(cli: Cli, lib: L
     # The fake meetings are 3 s long: too little speech to name anyone by voice, so a suggestion.
     second = process_one(cli, lib.good["wav"].path)
     third = process_one(cli, lib.good["mp3"].path)
-    assert speakers(cli, second)["SPEAKER_00"]["suggestions"] == [{"name": "Priya Shah", "score": 1.0}]
+    assert speakers(cli, second)["SPEAKER_00"]["suggestions"] == [
+        {"name": "Priya Shah", "source": "voice", "score": 1.0, "lines": []}
+    ]
     assert cli.json("people", "list", "--json") == [
         {"name": "Priya Shah", "enrolments": 1, "named": 0, "suggested": 2}
     ]
@@ -41,7 +43,7 @@ def test_remember_a_voice_then_confirm_reject_export_and_forget(cli: Cli, lib: L
     assert (now["name"], now["name_source"], now["suggestions"]) == ("Priya Shah", "manual", [])
     assert speakers(cli, third)["SPEAKER_00"]["suggestions"] == []
     again = cli("people", "reject", str(third), "SPEAKER_00")
-    assert again.exit_code == 1 and "has no name from the voice" in again.stderr
+    assert again.exit_code == 1 and "has no suggested name" in again.stderr
 
     shown = cli("people", "show", "priya shah").stdout
     assert "enrolled from meeting 1" in shown and "rejected: meeting 3" in shown

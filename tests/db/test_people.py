@@ -19,7 +19,7 @@ from minutes.db.tables import Meeting, SpeakerRow, StageRun
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, Forbidden, NotFoundError
 from minutes.export import render
-from minutes.types import ModelRef, Speaker, StageRecord, Utterance
+from minutes.types import ModelRef, NameSuggestion, Speaker, StageRecord, Utterance
 from tests.db.test_repo import new_meeting
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -112,9 +112,9 @@ def test_a_near_match_is_a_suggestion_and_a_short_speaker_is_never_named_automat
     )
 
     near = speaker(session, later, "SPEAKER_00")
-    assert (near.name, near.suggestions) == (None, (("Priya", 0.55),))
+    assert (near.name, near.suggestions) == (None, (NameSuggestion("Priya", "voice", 0.55),))
     short = speaker(session, later, "SPEAKER_01")
-    assert short.name is None and [n for n, _ in short.suggestions] == ["Priya"]
+    assert short.name is None and [g.name for g in short.suggestions] == ["Priya"]
     assert speaker(session, later, "SPEAKER_02").suggestions == ()
 
 
@@ -133,7 +133,7 @@ def test_confirm_makes_it_a_name_given_by_hand_and_a_rejection_is_remembered(ses
     transcript(session, later, {"SPEAKER_00": (at(0.55), 60.0), "SPEAKER_01": (at(0.56), 30.0)})
     assert speaker(session, later, "SPEAKER_01").suggestions == ()
     assert speaker(session, later, "SPEAKER_00").name_source == "manual"
-    with pytest.raises(NotFoundError, match="no name from the voice"):
+    with pytest.raises(NotFoundError, match="no suggested name"):
         people.decide(session, OPERATOR, later, "SPEAKER_01", accept=True)
 
 
@@ -159,7 +159,7 @@ def test_enrolling_offers_earlier_meetings_as_suggestions_never_as_names(session
 
     assert enrolled.suggested == 1
     old = speaker(session, earlier, "SPEAKER_00")
-    assert old.name is None and [n for n, _ in old.suggestions] == ["Priya"]
+    assert old.name is None and [g.name for g in old.suggestions] == ["Priya"]
 
 
 def test_a_second_enrolment_steadies_the_print_and_a_name_is_a_name_by_any_case(session: Session) -> None:

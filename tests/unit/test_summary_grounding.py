@@ -13,7 +13,7 @@ from minutes.demo import DEMO_SCRIPT
 from minutes.export import render
 from minutes.factory import open_store
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_from_options, summary_check_to_dict
-from minutes.summarize.addressed import heard_names
+from minutes.summarize.addressed import Heard, heard, heard_names
 from minutes.summarize.summarizer import Summarizer
 from minutes.summarize.summary_check import check_summary, fallback_summary
 from minutes.summarize.text import numbers_in, split_sentences
@@ -301,3 +301,17 @@ def test_names_heard_for_two_speakers_give_nothing() -> None:
     ]
     assert heard_names(meeting, {}) == {}
     assert heard_names(meeting[:2], {"SPEAKER_00": "Dana Smith"}) == {}
+
+
+def test_names_are_heard_through_titles_with_the_lines_they_were_said_on() -> None:
+    meeting = [
+        _u(0, "SPEAKER_00", "Let's begin. Mr Sato, summary please."),
+        _u(1, "SPEAKER_01", "Revenue is up four percent."),
+        _u(2, "SPEAKER_00", "Thank you, Mr Sato. Where are we on the audit, Ms Park?"),
+        _u(3, "SPEAKER_02", "Fieldwork finishes Friday."),
+        _u(4, "SPEAKER_00", "Order, please. Everyone, can you keep it short?"),
+        _u(5, "SPEAKER_01", "Sure."),
+    ]
+    found = heard(meeting, {})
+    assert found == {"SPEAKER_01": Heard("Sato", (0, 2)), "SPEAKER_02": Heard("Park", (2,))}
+    assert heard(meeting, {}, refused={("SPEAKER_02", "Park")}) == {"SPEAKER_01": Heard("Sato", (0, 2))}

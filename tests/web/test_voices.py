@@ -63,7 +63,9 @@ def test_remember_a_voice_in_the_rename_form_then_see_it_named_and_suggested(
     assert "maybe Priya Shah, 0.60" in page
     speakers = {s["label"]: s for s in api("mona").get(f"/api/v1/meetings/{shared}").json()["speakers"]}
     assert (speakers["SPEAKER_00"]["name"], speakers["SPEAKER_00"]["name_source"]) == ("Priya Shah", "voice")
-    assert speakers["SPEAKER_01"]["suggestions"] == [{"name": "Priya Shah", "score": 0.6}]
+    assert speakers["SPEAKER_01"]["suggestions"] == [
+        {"name": "Priya Shah", "source": "voice", "score": 0.6, "lines": []}
+    ]
 
     # mel may read the shared meeting but not change it.
     mel = browser("mel")
@@ -95,3 +97,32 @@ def test_a_meeting_without_voices_cannot_remember_one(
     assert "no voice embedding" in response.text
     with session_scope(world.sessions) as s:
         assert s.scalars(select(PersonRow)).all() == []
+
+
+def test_a_name_heard_in_the_conversation_is_suggested_with_links_to_its_lines(
+    world: World, browser: Callable[[str], Browser]
+) -> None:
+    from minutes.types import Utterance
+
+    sales = world.meetings["sales"]
+    lines = [("SPEAKER_00", "Grace, can you send the quote?"), ("SPEAKER_01", "Yes, today.")]
+    with session_scope(world.sessions) as s:
+        replace_transcript(
+            s,
+            meeting_id=sales,
+            utterances=[
+                Utterance(index=i, speaker=who, start=2.0 * i, end=2.0 * i + 1.5, text=text)
+                for i, (who, text) in enumerate(lines)
+            ],
+            speakers=[Speaker("SPEAKER_00", talk_time=1.5), Speaker("SPEAKER_01", talk_time=1.5)],
+            embeddings={},
+        )
+    mona = browser("mona")
+
+    page = mona.client.get(f"/meetings/{sales}").text
+
+    assert 'maybe Grace (called so on <a href="#u-0">line 1</a>)' in page
+    assert (
+        mona.post(f"/meetings/{sales}/speakers/SPEAKER_01/voice", {"decision": "confirm"}).status_code == 303
+    )
+    assert 'data-testid="speaker-name-SPEAKER_01">Grace<' in mona.client.get(f"/meetings/{sales}").text

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from minutes import db as store
 from minutes.accounts import access, audit
 from minutes.accounts.access import Actor
-from minutes.db import people, people_admin
+from minutes.db import names, people, people_admin
 from minutes.errors import ConfigError
 
 
@@ -59,9 +59,10 @@ def decide(
     accept: bool,
     username: str | None = None,
 ) -> str:
-    """Confirm or reject the name a speaker's voice suggests; returns the person's name."""
+    """Confirm or reject the name a speaker's voice or the conversation suggests (or the voice
+    gave); returns the name."""
     access.require_voice_edit(session, actor, meeting_id)
-    name = people.decide(session, meeting_id=meeting_id, label=label, accept=accept)
+    name = names.decide(session, meeting_id=meeting_id, label=label, accept=accept)
     audit.record(
         session,
         actor,

@@ -18,7 +18,7 @@ from minutes.controls import one_line
 
 @click.group()
 def people() -> None:
-    """People whose voices are remembered (with consent), and the names their voices suggest."""
+    """People whose voices are remembered (with consent), and names suggested for speakers."""
 
 
 @people.command("list")
@@ -126,7 +126,8 @@ def _decide(meeting_id: int, label: str, *, accept: bool) -> None:
 @click.argument("meeting_id", type=ID)
 @click.argument("label")
 def people_confirm(meeting_id: int, label: str) -> None:
-    """Accept the name a speaker's voice suggests (it becomes a name given by hand)."""
+    """Accept the name suggested for a speaker, from a remembered voice or from the conversation
+    ("Thanks, Alice."); it becomes a name given by hand."""
     _decide(meeting_id, label, accept=True)
 
 
@@ -134,7 +135,7 @@ def people_confirm(meeting_id: int, label: str) -> None:
 @click.argument("meeting_id", type=ID)
 @click.argument("label")
 def people_reject(meeting_id: int, label: str) -> None:
-    """Refuse the name a speaker's voice suggests (or gave); it is never offered again for them."""
+    """Refuse the name suggested for a speaker (or given by a voice); never offered again for them."""
     _decide(meeting_id, label, accept=False)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
-from minutes.db.people import speaker_voices
+from minutes.db.names import speaker_names
 from minutes.db.repo import stage_record
 from minutes.db.tables import (
     Meeting,
@@ -135,21 +135,21 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns
         doc,
         audio=replace(doc.audio, warnings=notes.warnings),
         speech_coverage=notes.speech_coverage,
-        speakers=_with_voices(session, meeting_id, doc.speakers),
+        speakers=_with_names(session, doc),
     )
     return replace(doc, turns=speaker_turns(session, meeting_id=meeting_id)) if turns else doc
 
 
-def _with_voices(session: Session, meeting_id: int, speakers: tuple[Speaker, ...]) -> tuple[Speaker, ...]:
-    """Each speaker with where its name came from and the remembered voices it may be."""
-    voiced, suggestions = speaker_voices(session, meeting_id)
+def _with_names(session: Session, doc: MeetingDoc) -> tuple[Speaker, ...]:
+    """Each speaker with where its name came from and the names it may have."""
+    voiced, suggestions = speaker_names(session, doc.id, doc.utterances)
     return tuple(
         replace(
             s,
             name_source=("voice" if s.label in voiced else "manual") if s.name else None,
             suggestions=tuple(suggestions.get(s.label, ())),
         )
-        for s in speakers
+        for s in doc.speakers
     )
 
 

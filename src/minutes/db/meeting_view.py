@@ -19,7 +19,7 @@ from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.kept_edits import left_edits
 from minutes.db.meeting_doc import stage_notes
-from minutes.db.people import speaker_voices
+from minutes.db.names import speaker_names
 from minutes.db.tables import (
     ChapterRow,
     Meeting,
@@ -32,7 +32,16 @@ from minutes.db.tables import (
 from minutes.errors import NotFoundError
 from minutes.export import talk_times
 from minutes.payloads import summary_check_from_options
-from minutes.types import AudioInfo, LeftEdit, MeetingDoc, Speaker, SummaryCheck, Utterance, imported_format
+from minutes.types import (
+    AudioInfo,
+    LeftEdit,
+    MeetingDoc,
+    NameSuggestion,
+    Speaker,
+    SummaryCheck,
+    Utterance,
+    imported_format,
+)
 
 SPEAKER_COLOURS = 10
 """Speakers are coloured ``spk-0`` ... ``spk-9`` (CSS classes), in order of first appearance."""
@@ -47,7 +56,7 @@ class SpeakerView:
     share: float  # 0..1 of all talk time
     colour: int
     by_voice: bool = False  # the name came from a remembered voice (minutes.voices)
-    suggestions: tuple[tuple[str, float], ...] = ()  # remembered voices it may be: (name, score)
+    suggestions: tuple[NameSuggestion, ...] = ()  # names it may have (voice, conversation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +221,7 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
             select(ChapterRow).where(ChapterRow.meeting_id == meeting_id).order_by(ChapterRow.position)
         )
     )
-    voiced, suggested = speaker_voices(session, meeting_id)
+    voiced, suggested = speaker_names(session, meeting_id, utterances)
     names = {label: name for label, name, _ in speakers}
     speaker_views = tuple(
         replace(v, by_voice=v.label in voiced, suggestions=tuple(suggested.get(v.label, ())))

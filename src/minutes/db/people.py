@@ -19,6 +19,7 @@ from minutes.controls import refuse_controls
 from minutes.db.tables import SpeakerRow, StageRun, utcnow
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
+from minutes.types import NameSuggestion
 from minutes.voices import SUGGEST, VoiceMatch, Voiceprint, match, similarity, voiceprint
 
 
@@ -57,7 +58,7 @@ def find_person(session: Session, name: str) -> PersonRow:
     return person
 
 
-def _speaker(session: Session, meeting_id: int, label: str) -> SpeakerRow:
+def speaker_row(session: Session, meeting_id: int, label: str) -> SpeakerRow:
     row = session.scalar(
         select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label == label)
     )
@@ -88,7 +89,7 @@ def enrol(session: Session, *, meeting_id: int, label: str, name: str, enrolled_
     clean = refuse_controls(" ".join(name.split()), "the person's name")
     if not clean:
         raise ConfigError("a remembered voice needs a name")
-    speaker = _speaker(session, meeting_id, label)
+    speaker = speaker_row(session, meeting_id, label)
     model = voice_model(session, meeting_id)
     if not speaker.embedding or model is None:
         raise ConfigError(
@@ -245,9 +246,8 @@ def _clear_matches(session: Session, meeting_id: int, label: str | None = None) 
     session.execute(delete(VoiceMatchRow).where(*where))
 
 
-def speaker_voices(session: Session, meeting_id: int) -> tuple[set[str], dict[str, list[tuple[str, float]]]]:
-    """A meeting's labels named from the voice, and each label's open suggestions (name, score),
-    best first."""
+def speaker_voices(session: Session, meeting_id: int) -> tuple[set[str], dict[str, list[NameSuggestion]]]:
+    """A meeting's labels named from the voice, and each label's open voice suggestions, best first."""
     rows = session.execute(
         select(VoiceMatchRow.label, VoiceMatchRow.status, VoiceMatchRow.score, PersonRow.name)
         .join(PersonRow, PersonRow.id == VoiceMatchRow.person_id)
@@ -255,19 +255,20 @@ def speaker_voices(session: Session, meeting_id: int) -> tuple[set[str], dict[st
         .order_by(VoiceMatchRow.score.desc())
     )
     named: set[str] = set()
-    suggestions: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    suggestions: dict[str, list[NameSuggestion]] = defaultdict(list)
     for label, status, score, name in rows:
         if status == "named":
             named.add(label)
         else:
-            suggestions[label].append((name, float(score)))
+            suggestions[label].append(NameSuggestion(name, "voice", float(score)))
     return named, dict(suggestions)
 
 
-def decide(session: Session, *, meeting_id: int, label: str, accept: bool) -> str:
+def decide_voice(session: Session, *, meeting_id: int, label: str, accept: bool) -> str | None:
     """Confirm (the speaker takes the person's name, as a person's edit) or reject a speaker's best
-    open suggestion or name from the voice; a rejection is remembered. Returns the person's name."""
-    _speaker(session, meeting_id, label)
+    open suggestion or name from the voice; a rejection is remembered. Returns the person's name,
+    or None when the speaker has nothing from the voice."""
+    speaker = speaker_row(session, meeting_id, label)
     row = session.scalar(
         select(VoiceMatchRow)
         .where(
@@ -278,12 +279,9 @@ def decide(session: Session, *, meeting_id: int, label: str, accept: bool) -> st
         .order_by(VoiceMatchRow.status == "suggested", VoiceMatchRow.score.desc())
     )
     if row is None:
-        raise NotFoundError(
-            f"speaker {label} of meeting {meeting_id} has no name from the voice to confirm or reject"
-        )
+        return None
     person = session.get(PersonRow, row.person_id)
     assert person is not None  # the foreign key holds it
-    speaker = _speaker(session, meeting_id, label)
     if accept:
         speaker.name = person.name
         _clear_matches(session, meeting_id, label)

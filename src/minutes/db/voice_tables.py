@@ -7,7 +7,8 @@ a person's enrolments when needed (:func:`minutes.voices.voiceprint`), so deleti
 a meeting (cascade) leaves no print behind. ``voice_matches`` holds what recognition made of a
 speaker: ``named`` (its name came from the voice), ``suggested`` (a near match to confirm), or
 ``rejected`` (a person said no; never offered again). Forgetting a person deletes the person row,
-which cascades to all of them (:mod:`minutes.db.people`).
+which cascades to all of them (:mod:`minutes.db.people_admin`). Names heard in the conversation are
+worked out from the transcript when shown; only their rejections are stored (``name_rejections``).
 """
 
 from __future__ import annotations
@@ -68,4 +69,18 @@ class VoiceMatchRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NameRejectionRow(Base):
+    """A name heard in the conversation for a speaker that a person said is not theirs: never
+    suggested for that speaker again (:func:`minutes.summarize.addressed.heard`)."""
+
+    __tablename__ = "name_rejections"
+    __table_args__ = (UniqueConstraint("meeting_id", "label", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

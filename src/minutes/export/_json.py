@@ -140,7 +140,10 @@ def to_dict(doc: MeetingDoc) -> dict[str, Any]:
                 "label": s.label,
                 "name": s.name,
                 "name_source": s.name_source,
-                "suggestions": [{"name": n, "score": score} for n, score in s.suggestions],
+                "suggestions": [
+                    {"name": g.name, "source": g.source, "score": g.score, "lines": list(g.lines)}
+                    for g in s.suggestions
+                ],
                 "display_name": s.display_name,
                 "talk_time": s.talk_time,
             }

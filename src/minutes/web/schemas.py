@@ -42,11 +42,15 @@ class MeetingList(BaseModel):
     meetings: list[MeetingItem]
 
 
-class VoiceSuggestion(BaseModel):
-    """A remembered voice this speaker sounds like, to confirm or reject."""
+class NameSuggestionOut(BaseModel):
+    """A name this speaker may have, to confirm or reject."""
 
     name: str
-    score: float = Field(description="cosine similarity of the voices, 0..1")
+    source: str = Field(description='"voice" (a remembered voice) or "conversation" (others called them so)')
+    score: float | None = Field(default=None, description="for a voice: cosine similarity, 0..1")
+    lines: list[int] = Field(
+        default_factory=list, description="for the conversation: where they were called so"
+    )
 
 
 class SpeakerOut(BaseModel):
@@ -56,7 +60,7 @@ class SpeakerOut(BaseModel):
         default=None,
         description='"manual" (a person named them), "voice" (a remembered voice matched) or null',
     )
-    suggestions: list[VoiceSuggestion] = Field(default_factory=list)
+    suggestions: list[NameSuggestionOut] = Field(default_factory=list)
     talk_time: float
     share: float
 

@@ -1,4 +1,5 @@
-"""Voices: people, their consented enrolments, and what recognition made of each speaker.
+"""Voices: people, their consented enrolments, what recognition made of each speaker, and names
+heard in the conversation that a person rejected.
 
 Revision ID: 0010
 Revises: 0009
@@ -86,9 +87,23 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('named', 'suggested', 'rejected')", name="ck_voice_matches_status"),
     )
     op.create_index("ix_voice_matches_person_id", "voice_matches", ["person_id"])
+    op.create_table(
+        "name_rejections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(256), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_name_rejections"),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name="fk_name_rejections_meeting_id_meetings", ondelete="CASCADE"
+        ),
+        sa.UniqueConstraint("meeting_id", "label", "name", name="uq_name_rejections_meeting_id_label_name"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("name_rejections")
     op.drop_table("voice_matches")
     op.drop_table("voice_enrolments")
     op.drop_table("people")

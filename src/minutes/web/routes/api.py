@@ -181,7 +181,10 @@ def _speaker_json(s: SpeakerView) -> schemas.SpeakerOut:
         label=s.label,
         name=s.name if s.renamed else None,
         name_source=("voice" if s.by_voice else "manual") if s.renamed else None,
-        suggestions=[schemas.VoiceSuggestion(name=n, score=score) for n, score in s.suggestions],
+        suggestions=[
+            schemas.NameSuggestionOut(name=g.name, source=g.source, score=g.score, lines=list(g.lines))
+            for g in s.suggestions
+        ],
         talk_time=s.talk_time,
         share=s.share,
     )
