@@ -240,6 +240,8 @@ def routes(big: int, team: int) -> list[Route]:
         Route("brief_page_6_weeks", f"/brief?since={weeks}"),
         Route("brief_page_6_weeks_person", f"/brief?since={weeks}&person=shah"),
         Route("brief_page_year_team", f"/brief?since=365d&team={team}"),
+        Route("people_page", "/people"),
+        Route("person_page", "/people/Priya%20Shah"),
         Route("media_range_64k", f"/meetings/{big}/media", {"Range": "bytes=20000000-20065535"}, 206),
     ]
 

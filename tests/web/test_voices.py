@@ -125,4 +125,4 @@ def test_a_name_heard_in_the_conversation_is_suggested_with_links_to_its_lines(
     assert (
         mona.post(f"/meetings/{sales}/speakers/SPEAKER_01/voice", {"decision": "confirm"}).status_code == 303
     )
-    assert 'data-testid="speaker-name-SPEAKER_01">Grace<' in mona.client.get(f"/meetings/{sales}").text
+    assert ">Grace</a></span>" in mona.client.get(f"/meetings/{sales}").text

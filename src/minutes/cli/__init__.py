@@ -28,6 +28,7 @@ from minutes.cli import (
     process,
     search,
     sharing,
+    stats,
     users,
     web,
 )
@@ -71,6 +72,7 @@ for _group in (
     sharing,
     mcp,
     people,
+    stats,
 ):
     for _command in _group.COMMANDS:
         main.add_command(_command)

@@ -142,7 +142,9 @@ def load_meeting(session: Session, *, meeting_id: int, words: bool = True, turns
 
 def _with_names(session: Session, doc: MeetingDoc) -> tuple[Speaker, ...]:
     """Each speaker with where its name came from and the names it may have."""
-    voiced, suggestions = speaker_names(session, doc.id, doc.utterances)
+    voiced, suggestions = speaker_names(
+        session, doc.id, doc.utterances, {s.label: s.name for s in doc.speakers}
+    )
     return tuple(
         replace(
             s,

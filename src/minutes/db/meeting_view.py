@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
+from minutes.analytics import SpeakerStats, meeting_stats
 from minutes.coverage import LOW_COVERAGE
 from minutes.db.accounts import Team
 from minutes.db.kept_edits import left_edits
@@ -55,6 +56,7 @@ class SpeakerView:
     talk_time: float
     share: float  # 0..1 of all talk time
     colour: int
+    stats: SpeakerStats | None = None  # turns, interruptions, words per minute... (minutes.analytics)
     by_voice: bool = False  # the name came from a remembered voice (minutes.voices)
     suggestions: tuple[NameSuggestion, ...] = ()  # names it may have (voice, conversation)
 
@@ -221,13 +223,18 @@ def load_meeting_view(session: Session, meeting_id: int, *, visible: ColumnEleme
             select(ChapterRow).where(ChapterRow.meeting_id == meeting_id).order_by(ChapterRow.position)
         )
     )
-    voiced, suggested = speaker_names(session, meeting_id, utterances)
     names = {label: name for label, name, _ in speakers}
+    voiced, suggested = speaker_names(session, meeting_id, utterances, names)
+    plain = [Speaker(label=label, name=name, talk_time=t) for label, name, t in speakers]
+    figures = {f.label: f for f in meeting_stats(utterances, plain)}
     speaker_views = tuple(
-        replace(v, by_voice=v.label in voiced, suggestions=tuple(suggested.get(v.label, ())))
-        for v in _speaker_views(
-            utterances, [Speaker(label=label, name=name, talk_time=t) for label, name, t in speakers]
+        replace(
+            v,
+            stats=figures.get(v.label),
+            by_voice=v.label in voiced,
+            suggestions=tuple(suggested.get(v.label, ())),
         )
+        for v in _speaker_views(utterances, plain)
     )
     starts = {u.index: u.start for u in utterances}
     notes = stage_notes(session, meeting_id)

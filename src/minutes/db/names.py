@@ -9,7 +9,7 @@ hand; rejecting either is remembered for that speaker. Nothing commits here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +22,15 @@ from minutes.summarize.addressed import Heard, heard
 from minutes.types import NameSuggestion, Utterance
 
 
-def _heard(session: Session, meeting_id: int, utterances: Sequence[Utterance]) -> dict[str, Heard]:
-    named = select(SpeakerRow.label, SpeakerRow.name).where(SpeakerRow.meeting_id == meeting_id)
-    names = {label: name for label, name in session.execute(named) if name}
+def _heard(
+    session: Session,
+    meeting_id: int,
+    utterances: Sequence[Utterance],
+    names: Mapping[str, str | None] | None = None,
+) -> dict[str, Heard]:
+    if names is None:
+        named = select(SpeakerRow.label, SpeakerRow.name).where(SpeakerRow.meeting_id == meeting_id)
+        names = dict(session.execute(named).tuples().all())
     refused = set(
         session.execute(
             select(NameRejectionRow.label, NameRejectionRow.name).where(
@@ -33,17 +39,18 @@ def _heard(session: Session, meeting_id: int, utterances: Sequence[Utterance]) -
         ).tuples()
     )
     ordered = sorted(utterances, key=lambda u: u.index)
-    return heard(ordered, names, refused=refused)
+    return heard(ordered, {label: name for label, name in names.items() if name}, refused=refused)
 
 
 def speaker_names(
-    session: Session, meeting_id: int, utterances: Sequence[Utterance]
+    session: Session, meeting_id: int, utterances: Sequence[Utterance], names: Mapping[str, str | None]
 ) -> tuple[set[str], dict[str, tuple[NameSuggestion, ...]]]:
     """A meeting's labels named from the voice, and each label's suggestions: remembered voices
-    first (best score first), then the name heard in the conversation, with its lines."""
+    first (best score first), then the name heard in the conversation, with its lines. ``names``:
+    the speakers' current names by label."""
     voiced, suggested = speaker_voices(session, meeting_id)
     out = {label: list(found) for label, found in suggested.items()}
-    for label, h in _heard(session, meeting_id, utterances).items():
+    for label, h in _heard(session, meeting_id, utterances, names).items():
         if all(s.name.casefold() != h.name.casefold() for s in out.get(label, ())):
             out.setdefault(label, []).append(NameSuggestion(h.name, "conversation", None, h.lines))
     return voiced, {label: tuple(found) for label, found in out.items()}

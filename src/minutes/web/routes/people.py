@@ -1,0 +1,85 @@
+"""People across the meetings the signed-in user may see: ``/people`` (everyone named, with their
+meetings, hours, share of voice and commitments) and ``/people/{name}`` (one person: figures, a
+week-by-week chart drawn here as SVG, their meetings and commitments), and their JSON under
+``/api/v1/people``. Figures only ever count meetings the viewer may see (:mod:`minutes.accounts.stats`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from minutes.accounts import stats
+from minutes.brief import parse_since
+from minutes.web.deps import CurrentActor, Db
+from minutes.web.params import parse_id
+from minutes.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["v1"])
+
+Since = Annotated[str | None, Query(max_length=32, description="30d, 12w (up to today) or a day")]
+Name = Annotated[str, Query(max_length=256)]
+
+
+def _since(since: str | None) -> date | None:
+    return parse_since(since, today=date.today()) if since else None
+
+
+@router.get("/people")
+def people_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    since: Since = None,
+    team: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
+    assert actor.principal is not None
+    rows = stats.people(db, actor.principal, since=_since(since), team=parse_id(team, "team"))
+    return render(request, "people.html", {"nav": "people", "rows": rows, "f": {"since": since or ""}})
+
+
+@router.get("/people/{name}")
+def person_page(request: Request, db: Db, actor: CurrentActor, name: str, since: Since = None) -> Response:
+    assert actor.principal is not None
+    found = stats.person(db, actor.principal, name[:256], since=_since(since))
+    return render(
+        request,
+        "person.html",
+        {"nav": "people", "p": found, "chart": chart(found.weeks), "f": {"since": since or ""}},
+    )
+
+
+@api.get("/people", summary="Everyone named in the meetings you may see, with their figures")
+def people_json(db: Db, actor: CurrentActor, since: Since = None) -> list[dict[str, Any]]:
+    assert actor.principal is not None
+    return [asdict(p) for p in stats.people(db, actor.principal, since=_since(since))]
+
+
+@api.get("/people/{name}", summary="One person's meetings, commitments and weeks (those you may see)")
+def person_json(db: Db, actor: CurrentActor, name: str, since: Since = None) -> dict[str, Any]:
+    assert actor.principal is not None
+    return asdict(stats.person(db, actor.principal, name[:256], since=_since(since)))
+
+
+def chart(weeks: Any, *, width: int = 600, height: int = 120) -> dict[str, Any]:
+    """Bars of share of voice per week, as SVG coordinates (the template draws them; no script, no CDN)."""
+    shown = list(weeks)[-26:]
+    if not shown:
+        return {"bars": [], "width": width, "height": height}
+    step = width / len(shown)
+    bars = [
+        {
+            "x": round(i * step + 1, 1),
+            "w": round(max(step - 2, 1), 1),
+            "h": round(w.share * (height - 20), 1),
+            "y": round(height - 14 - w.share * (height - 20), 1),
+            "label": f"week of {w.start.isoformat()}: {w.share:.0%} of the talk in {w.meetings} meeting(s)",
+            "week": w.start.strftime("%d %b"),
+        }
+        for i, w in enumerate(shown)
+    ]
+    return {"bars": bars, "width": width, "height": height}
