@@ -126,3 +126,35 @@ def test_a_name_heard_in_the_conversation_is_suggested_with_links_to_its_lines(
         mona.post(f"/meetings/{sales}/speakers/SPEAKER_01/voice", {"decision": "confirm"}).status_code == 303
     )
     assert ">Grace</a></span>" in mona.client.get(f"/meetings/{sales}").text
+
+
+def test_an_admin_exports_and_forgets_a_voice_on_the_voices_page(
+    world: World, browser: Callable[[str], Browser], api: Callable[[str], TestClient]
+) -> None:
+    give_voices(world, "sales", {"SPEAKER_00": unit(0), "SPEAKER_01": unit(3)})
+    mona, ada = browser("mona"), browser("ada")
+    consent = {"name": "Priya Shah", "remember_voice": "1"}
+    assert mona.post(f"/meetings/{world.meetings['sales']}/speakers/SPEAKER_00", consent).status_code == 303
+    give_voices(world, "sales_shared", {"SPEAKER_00": unit(0, 0.1), "SPEAKER_01": unit(5)})
+    shared = world.meetings["sales_shared"]
+    assert api("mona").get(f"/api/v1/meetings/{shared}").json()["speakers"][0]["name"] == "Priya Shah"
+
+    assert mona.client.get("/admin/voices").status_code == 403
+    page = ada.client.get("/admin/voices").text
+    assert 'data-person="Priya Shah"' in page and "<td>1</td><td>1</td>" in page
+    exported = ada.client.get("/admin/voices/Priya%20Shah/export")
+    assert exported.headers["content-disposition"] == 'attachment; filename="voice-Priya-Shah.json"'
+    assert exported.json()["enrolments"][0]["enrolled_by"] == "mona"
+    unconfirmed = ada.post("/admin/voices/Priya%20Shah/forget", {"confirm": "Priya"})
+    assert unconfirmed.status_code == 400 and "type the name" in unconfirmed.text
+
+    forgot = ada.post("/admin/voices/Priya%20Shah/forget", {"confirm": "priya shah"})
+
+    assert forgot.status_code == 303 and forgot.headers["location"] == "/admin/voices?forgot=Priya%20Shah"
+    assert "No remembered voices." in ada.client.get("/admin/voices").text
+    assert api("mona").get(f"/api/v1/meetings/{shared}").json()["speakers"][0]["name"] is None
+    names = {
+        s["label"]: s["name"]
+        for s in api("mona").get(f"/api/v1/meetings/{world.meetings['sales']}").json()["speakers"]
+    }
+    assert names["SPEAKER_00"] == "Priya Shah"  # typed by hand: stays

@@ -8,13 +8,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import JSONResponse, Response
 
-from minutes.accounts import stats
+from minutes.accounts import people, stats
 from minutes.brief import parse_since
-from minutes.web.deps import CurrentActor, Db
+from minutes.errors import ConfigError
+from minutes.web.deps import AdminActor, CurrentActor, Db
 from minutes.web.params import parse_id
 from minutes.web.templating import render
 
@@ -63,6 +66,35 @@ def people_json(db: Db, actor: CurrentActor, since: Since = None) -> list[dict[s
 def person_json(db: Db, actor: CurrentActor, name: str, since: Since = None) -> dict[str, Any]:
     assert actor.principal is not None
     return asdict(stats.person(db, actor.principal, name[:256], since=_since(since)))
+
+
+@router.get("/admin/voices")
+def voices_page(request: Request, db: Db, actor: AdminActor, forgot: Name = "") -> Response:
+    """Remembered voices (admins): who, from how many meetings; export or forget each."""
+    return render(
+        request, "voices.html", {"nav": "voices", "rows": people.list_people(db, actor), "forgot": forgot}
+    )
+
+
+@router.get("/admin/voices/{name}/export")
+def voice_export(db: Db, actor: AdminActor, name: str) -> Response:
+    """Everything held about a person's voice, as a JSON download (audited)."""
+    data = people.held(db, actor, name[:256])
+    filename = "".join(c if c.isalnum() else "-" for c in data["name"]) or "person"
+    return JSONResponse(
+        data, headers={"Content-Disposition": f'attachment; filename="voice-{filename}.json"'}
+    )
+
+
+@router.post("/admin/voices/{name}/forget")
+def voice_forget(
+    db: Db, actor: AdminActor, name: str, confirm: Annotated[str, Form(max_length=256)] = ""
+) -> Response:
+    """Forget a person's voice; the form asks for the name typed again, so a click alone cannot."""
+    if " ".join(confirm.split()).casefold() != " ".join(name.split()).casefold():
+        raise ConfigError(f"type the name ({name}) to confirm forgetting their voice")
+    gone = people.forget(db, actor, name[:256])
+    return RedirectResponse(f"/admin/voices?forgot={quote(gone.name)}", status_code=303)
 
 
 def chart(weeks: Any, *, width: int = 600, height: int = 120) -> dict[str, Any]:
