@@ -55,7 +55,7 @@ def test_remember_a_voice_then_confirm_reject_export_and_forget(cli: Cli, lib: L
     assert kept.exit_code == 1 and "Aborted" in kept.stderr
     gone = cli("people", "forget", "Priya Shah", "--yes")
     assert gone.stdout == (
-        "forgot Priya Shah: 1 enrolment(s), 0 name(s) from the voice, 1 suggestion(s),"
+        "forgot Priya Shah: 1 enrolment(s), 0 name(s) from the voice, 1 suggestion(s) or rejection(s),"
         " 1 speaker embedding(s)\n"
     )
     assert cli.json("people", "list", "--json") == []

@@ -303,3 +303,63 @@ def test_who_may_remember_and_forget_voices(session: Session) -> None:
     assert people.held(session, actor("root"), "Priya")["enrolments"][0]["enrolled_by"] == "mgr"
     actions = set(session.scalars(select(AuditEntry.action)))
     assert {"remember_voice", "people_export"} <= actions
+
+
+def test_a_second_enrolment_that_sounds_like_someone_else_is_refused(session: Session) -> None:
+    first = meeting(session, "a", {"SPEAKER_00": (voice(0), 60.0)})
+    other = meeting(session, "b", {"SPEAKER_00": (voice(7), 60.0)})
+    remember(session, first, "SPEAKER_00", "Priya")
+
+    with pytest.raises(ConfigError, match=r"does not sound like the remembered Priya \(0\.00\)"):
+        remember(session, other, "SPEAKER_00", "priya")
+    assert voices_db.prints(session, CAMPP.sha256)[0].samples == 1
+
+
+def test_a_re_run_that_gives_a_label_to_another_voice_drops_its_rejection_and_forget_follows_the_voice(
+    session: Session,
+) -> None:
+    first = meeting(session, "a", {"SPEAKER_00": (voice(0), 60.0), "SPEAKER_01": (voice(3), 60.0)})
+    remember(session, first, "SPEAKER_00", "Priya")
+    later = meeting(session, "b", {"SPEAKER_00": (at(0.55), 60.0)})
+    people.decide(session, OPERATOR, later, "SPEAKER_00", accept=False)
+    # The same voice again: the rejection holds.
+    transcript(session, later, {"SPEAKER_00": (at(0.55), 60.0)})
+    assert speaker(session, later, "SPEAKER_00").suggestions == ()
+    # Another diarization: SPEAKER_00 is now someone else, who may be suggested again.
+    transcript(session, later, {"SPEAKER_00": (at(0.56), 60.0)})
+    assert [g.name for g in speaker(session, later, "SPEAKER_00").suggestions] == ["Priya"]
+    # Re-diarized, Priya's voice moved to SPEAKER_01 of the first meeting: forget finds it there.
+    rename_speaker(session, meeting_id=first, label="SPEAKER_00", name=None)
+    transcript(session, first, {"SPEAKER_00": (voice(3), 60.0), "SPEAKER_01": (voice(0, 0.05), 60.0)})
+
+    people.forget(session, OPERATOR, "Priya")
+
+    assert embedding(session, first, "SPEAKER_01") is None
+    assert embedding(session, first, "SPEAKER_00") is not None
+
+
+def test_merge_never_leaves_a_voice_name_looking_typed_by_hand(session: Session) -> None:
+    a = meeting(session, "a", {"SPEAKER_00": (voice(0), 60.0)})
+    b = meeting(session, "b", {"SPEAKER_00": (voice(3), 60.0)})
+    remember(session, a, "SPEAKER_00", "Priya")
+    remember(session, b, "SPEAKER_00", "Tom")
+    c = meeting(session, "c", {"SPEAKER_00": (voice(3, 0.1), 60.0)})
+    assert speaker(session, c, "SPEAKER_00").name == "Tom"
+    session.add(VoiceMatchRow(meeting_id=c, label="SPEAKER_00", person_id=1, score=0.2, status="rejected"))
+    session.flush()
+
+    people.merge(session, OPERATOR, "Priya", "Tom")
+
+    merged = speaker(session, c, "SPEAKER_00")
+    assert (merged.name, merged.name_source) == (None, None)  # Priya was rejected for it
+
+
+def test_names_with_accents_and_slashes_are_one_person(session: Session) -> None:
+    from sqlalchemy import true
+
+    from minutes.db.people_stats import person_stats
+
+    m = meeting(session, "a", {"SPEAKER_00": (voice(0), 60.0)})
+    rename_speaker(session, meeting_id=m, label="SPEAKER_00", name="Émile Ø/Ørsted")
+
+    assert person_stats(session, true(), "émile ø/ørsted").figures.meetings == 1

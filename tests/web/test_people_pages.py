@@ -51,3 +51,15 @@ def test_a_person_only_in_hidden_meetings_is_not_found(
     assert api("mona").get("/api/v1/people/Priya Shah").status_code == 404
     assert api("mona").get("/api/v1/people").json() == []
     assert [p["name"] for p in api("ada").get("/api/v1/people").json()] == ["Priya Shah"]
+
+
+def test_a_name_with_a_slash_still_has_a_page(world: World, browser: Callable[[str], Browser]) -> None:
+    with session_scope(world.sessions) as s:
+        rename_speaker(s, meeting_id=world.meetings["sales"], label="SPEAKER_01", name="Ana/Ann Ruiz")
+    mona = browser("mona").client
+    meeting = mona.get(f"/meetings/{world.meetings['sales']}").text
+    href = meeting.split('<a href="/people/', 1)[1].split('"', 1)[0]
+
+    page = mona.get(f"/people/{href}")
+
+    assert page.status_code == 200 and "Ana/Ann Ruiz" in page.text

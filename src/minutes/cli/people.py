@@ -106,7 +106,7 @@ def people_forget(name: str, yes: bool) -> None:
         gone = accounts.forget(s, actor.cli_actor(), name, username=actor.cli_username())
     click.echo(
         f"forgot {one_line(gone.name)}: {gone.enrolments} enrolment(s), {gone.names} name(s) from the voice,"
-        f" {gone.suggestions} suggestion(s), {gone.embeddings} speaker embedding(s)"
+        f" {gone.suggestions} suggestion(s) or rejection(s), {gone.embeddings} speaker embedding(s)"
     )
 
 

@@ -97,6 +97,16 @@ def enrol(session: Session, *, meeting_id: int, label: str, name: str, enrolled_
             "one processed without diarization); its voice cannot be remembered, only its name"
         )
     person = session.scalar(select(PersonRow).where(PersonRow.name_key == name_key(clean)))
+    if person is not None:
+        # A second enrolment must sound like the first: a mix-up (or a wrong name) would
+        # otherwise blend two people into one print, which then names strangers.
+        print_ = next((p for p in prints(session, model) if p.person_id == person.id), None)
+        score = similarity(speaker.embedding, print_.vector) if print_ is not None else None
+        if score is not None and score < SUGGEST:
+            raise ConfigError(
+                f"speaker {label} does not sound like the remembered {person.name} ({score:.2f}); if it is "
+                "someone else, give another name (an admin can merge two people later)"
+            )
     if person is None:
         person = PersonRow(name=clean, name_key=name_key(clean), created_at=utcnow())
         session.add(person)

@@ -19,6 +19,7 @@ from minutes.db.people import find_person
 from minutes.db.tables import Meeting, SpeakerRow, StageRun
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError
+from minutes.voices import SUGGEST, similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +36,14 @@ class Forgotten:
 def forget(session: Session, name: str) -> Forgotten:
     """Remove a person's voiceprint and everything derived from it: their enrolments, names from the
     voice (those speakers fall back to their labels), suggestions and rejections, and the speaker
-    embeddings their print was made from or matched (in the speakers and the diarization results)."""
+    embeddings of their voice: those their print was made from (found by the enrolled embedding,
+    so a re-run that moved them to another label does not hide them) and those it named, in the
+    speakers and in the stored diarization results. ``suggestions`` counts suggestions and
+    rejections removed."""
     person = find_person(session, name)
     enrolled = list(
         session.execute(
-            select(EnrolmentRow.meeting_id, EnrolmentRow.label).where(EnrolmentRow.person_id == person.id)
+            select(EnrolmentRow.meeting_id, EnrolmentRow.embedding).where(EnrolmentRow.person_id == person.id)
         ).tuples()
     )
     matches = list(
@@ -51,13 +55,8 @@ def forget(session: Session, name: str) -> Forgotten:
     )
     named = [(m, lab) for m, lab, status in matches if status == "named"]
     for meeting_id, label in named:
-        session.execute(
-            update(SpeakerRow)
-            .where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label == label)
-            .values(name=None)
-        )
-    voiced = sorted(set(enrolled) | set(named))
-    embeddings = _drop_embeddings(session, voiced)
+        _name_speaker(session, meeting_id, label, None)
+    embeddings = _drop_embeddings(session, named, enrolled)
     session.execute(delete(VoiceMatchRow).where(VoiceMatchRow.person_id == person.id))
     session.execute(delete(EnrolmentRow).where(EnrolmentRow.person_id == person.id))
     session.delete(person)
@@ -65,25 +64,38 @@ def forget(session: Session, name: str) -> Forgotten:
     return Forgotten(person.name, len(enrolled), len(named), len(matches) - len(named), embeddings)
 
 
-def _drop_embeddings(session: Session, speakers: Iterable[tuple[int, str]]) -> int:
-    """Null the voice embeddings of these (meeting, label) speakers, and take them out of their
-    meetings' stored diarization results too. Returns how many speakers had one."""
-    by_meeting: dict[int, set[str]] = defaultdict(set)
-    for meeting_id, label in speakers:
-        by_meeting[meeting_id].add(label)
-    dropped = 0
-    for meeting_id, labels in by_meeting.items():
-        rows = session.scalars(
-            select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label.in_(labels))
+def _drop_embeddings(
+    session: Session, named: Iterable[tuple[int, str]], enrolled: Iterable[tuple[int, list[float]]]
+) -> int:
+    """Null the voice embeddings of the ``named`` (meeting, label) speakers and of every speaker of
+    an ``enrolled`` meeting that still sounds like the enrolled embedding (at least
+    :data:`~minutes.voices.SUGGEST`), and take them out of the meetings' stored diarization results.
+    Returns how many speakers had one."""
+    labels: dict[int, set[str]] = defaultdict(set)
+    for meeting_id, label in named:
+        labels[meeting_id].add(label)
+    voices: dict[int, list[list[float]]] = defaultdict(list)
+    for meeting_id, embedding in enrolled:
+        voices[meeting_id].append(embedding)
+
+    def theirs(meeting_id: int, label: str, embedding: Any) -> bool:
+        if label in labels.get(meeting_id, ()):
+            return True
+        return bool(embedding) and any(
+            similarity(embedding, e) >= SUGGEST for e in voices.get(meeting_id, ())
         )
-        for row in rows:
-            dropped += row.embedding is not None
-            row.embedding = None
+
+    dropped = 0
+    for meeting_id in sorted(set(labels) | set(voices)):
+        for row in session.scalars(select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id)):
+            if row.embedding is not None and theirs(meeting_id, row.label, row.embedding):
+                dropped += 1
+                row.embedding = None
         stage = session.scalar(
             select(StageRun).where(StageRun.meeting_id == meeting_id, StageRun.stage == "diarize")
         )
         if stage is not None and isinstance(stage.payload.get("embeddings"), dict):
-            kept = {k: v for k, v in stage.payload["embeddings"].items() if k not in labels}
+            kept = {k: v for k, v in stage.payload["embeddings"].items() if not theirs(meeting_id, k, v)}
             stage.payload = {**stage.payload, "embeddings": kept}
     return dropped
 
@@ -96,26 +108,39 @@ def merge(session: Session, keep: str, other: str) -> int:
         raise ConfigError(f"{keep!r} and {other!r} are the same person")
     moved = session.scalar(select(func.count()).where(EnrolmentRow.person_id == gone.id)) or 0
     session.execute(update(EnrolmentRow).where(EnrolmentRow.person_id == gone.id).values(person_id=into.id))
-    theirs = set(
-        session.execute(
-            select(VoiceMatchRow.meeting_id, VoiceMatchRow.label).where(VoiceMatchRow.person_id == into.id)
-        ).tuples()
-    )
+    theirs = {
+        (r.meeting_id, r.label): r
+        for r in session.scalars(select(VoiceMatchRow).where(VoiceMatchRow.person_id == into.id))
+    }
     for row in session.scalars(select(VoiceMatchRow).where(VoiceMatchRow.person_id == gone.id)):
-        if (row.meeting_id, row.label) in theirs:
+        kept = theirs.get((row.meeting_id, row.label))
+        named = row.status == "named"
+        if kept is not None:
+            # Both people matched this speaker: keep's row stays; a name from the other's voice
+            # becomes keep's, unless keep was rejected for the speaker (then no name).
+            if named and kept.status != "rejected":
+                kept.status = "named"
             session.delete(row)
+            if named:
+                _name_speaker(
+                    session, row.meeting_id, row.label, into.name if kept.status == "named" else None
+                )
             continue
-        if row.status == "named":
-            session.execute(
-                update(SpeakerRow)
-                .where(and_(SpeakerRow.meeting_id == row.meeting_id, SpeakerRow.label == row.label))
-                .values(name=into.name)
-            )
+        if named:
+            _name_speaker(session, row.meeting_id, row.label, into.name)
         row.person_id = into.id
     session.flush()
     session.delete(gone)
     session.flush()
     return int(moved)
+
+
+def _name_speaker(session: Session, meeting_id: int, label: str, name: str | None) -> None:
+    session.execute(
+        update(SpeakerRow)
+        .where(and_(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label == label))
+        .values(name=name)
+    )
 
 
 def held(session: Session, name: str) -> dict[str, Any]:

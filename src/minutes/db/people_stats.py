@@ -109,8 +109,7 @@ def _spoke(
     )
     if team_id is not None:
         q = q.where(Meeting.team_id == team_id)
-    if name is not None:
-        q = q.where(func.lower(SpeakerRow.name) == name.strip().lower())
+    # One person's name is matched here, not in SQL: SQLite's lower() folds only ASCII ("Émile").
     grouped: dict[tuple[int, str], list[tuple[str, str, float, str, datetime, float]]] = defaultdict(list)
     for meeting_id, label, who, talk, title, when, duration in session.execute(q):
         if not who or (name is not None and _key(who) != _key(name)):

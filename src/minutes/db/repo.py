@@ -31,7 +31,7 @@ from minutes.db.tables import (
     UtteranceRow,
     utcnow,
 )
-from minutes.db.voice_tables import VoiceMatchRow
+from minutes.db.voice_tables import NameRejectionRow, VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.types import (
     AudioInfo,
@@ -241,6 +241,13 @@ def replace_transcript(
     meeting = meeting_row(session, meeting_id)
     carry = carry_transcript(session, meeting_id=meeting_id, utterances=utterances, speakers=speakers)
 
+    before = dict(
+        session.execute(
+            select(SpeakerRow.label, SpeakerRow.embedding).where(SpeakerRow.meeting_id == meeting_id)
+        )
+        .tuples()
+        .all()
+    )
     session.execute(delete(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id))
     session.execute(delete(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
     # Names from the voice and open suggestions belong to the old labels; recognition runs again.
@@ -277,6 +284,23 @@ def replace_transcript(
     # Bulk INSERTs: a long meeting has thousands of utterances.
     _insert_rows(session, meeting, (SpeakerRow, speaker_rows), (UtteranceRow, utterance_rows))
     store_transcript_edits(session, carry)
+    # A rejection ("not Priya") holds for a label only while it is the same voice: a changed
+    # diarization may give the label to someone else.
+    moved = [
+        r["label"] for r in speaker_rows if before.get(str(r["label"]), r["embedding"]) != r["embedding"]
+    ]
+    moved += sorted(set(before) - {str(r["label"]) for r in speaker_rows})
+    if moved:
+        session.execute(
+            delete(NameRejectionRow).where(
+                NameRejectionRow.meeting_id == meeting_id, NameRejectionRow.label.in_(moved)
+            )
+        )
+        session.execute(
+            delete(VoiceMatchRow).where(
+                VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.label.in_(moved)
+            )
+        )
     recognise(session, meeting_id)
     return carry.carried
 

@@ -45,7 +45,7 @@ def people_page(
     return render(request, "people.html", {"nav": "people", "rows": rows, "f": {"since": since or ""}})
 
 
-@router.get("/people/{name}")
+@router.get("/people/{name:path}")
 def person_page(request: Request, db: Db, actor: CurrentActor, name: str, since: Since = None) -> Response:
     assert actor.principal is not None
     found = stats.person(db, actor.principal, name[:256], since=_since(since))
@@ -62,7 +62,7 @@ def people_json(db: Db, actor: CurrentActor, since: Since = None) -> list[dict[s
     return [asdict(p) for p in stats.people(db, actor.principal, since=_since(since))]
 
 
-@api.get("/people/{name}", summary="One person's meetings, commitments and weeks (those you may see)")
+@api.get("/people/{name:path}", summary="One person's meetings, commitments and weeks (those you may see)")
 def person_json(db: Db, actor: CurrentActor, name: str, since: Since = None) -> dict[str, Any]:
     assert actor.principal is not None
     return asdict(stats.person(db, actor.principal, name[:256], since=_since(since)))
@@ -76,7 +76,7 @@ def voices_page(request: Request, db: Db, actor: AdminActor, forgot: Name = "") 
     )
 
 
-@router.get("/admin/voices/{name}/export")
+@router.get("/admin/voices/{name:path}/export")
 def voice_export(db: Db, actor: AdminActor, name: str) -> Response:
     """Everything held about a person's voice, as a JSON download (audited)."""
     data = people.held(db, actor, name[:256])
@@ -86,7 +86,7 @@ def voice_export(db: Db, actor: AdminActor, name: str) -> Response:
     )
 
 
-@router.post("/admin/voices/{name}/forget")
+@router.post("/admin/voices/{name:path}/forget")
 def voice_forget(
     db: Db, actor: AdminActor, name: str, confirm: Annotated[str, Form(max_length=256)] = ""
 ) -> Response:
