@@ -31,6 +31,11 @@ def test_stats_of_a_meeting_of_people_and_of_one_person(cli: Cli, lib: Library) 
     one = cli.json("stats", "--person", "zoë o'brien", "--json")
     assert one["figures"]["meetings"] == 1 and one["attended"][0]["meeting_id"] == meeting
     assert cli("stats", "--person", "Zoë O'Brien").stdout.startswith("Zoë O'Brien: 1 meeting(s)")
+    assert cli("teams", "create", "Sales").exit_code == 0
+    assert cli("meetings", "assign", str(meeting), "--team", "Sales").exit_code == 0
+    team = cli.json("stats", "--team", "Sales", "--json")
+    assert [p["name"] for p in team["people"]] == ["Zoë O'Brien"] and team["weeks"][0]["meetings"] == 1
+    assert "week of" in cli("stats", "--team", "Sales").stdout
 
 
 def test_stats_errors_say_what_to_do(cli: Cli) -> None:

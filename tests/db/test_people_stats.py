@@ -65,3 +65,27 @@ def test_people_and_one_person_across_meetings(session: Session) -> None:
     assert [c.done for c in found.commitments] == [False, True, True]
     with pytest.raises(NotFoundError, match="no meeting you can see"):
         person_stats(session, Meeting.id == hidden, "Tom")
+
+
+def test_a_team_week_by_week(session: Session) -> None:
+    from minutes.accounts.users import create_team
+    from minutes.db.people_stats import team_weeks
+
+    team = create_team(session, name="Sales")
+    a = meeting(session, "a", datetime(2026, 3, 2, tzinfo=UTC), {"S0": 30.0, "S1": 10.0}, {"S0": "Priya"})
+    b = meeting(session, "b", datetime(2026, 3, 4, tzinfo=UTC), {"S0": 20.0}, {})
+    c = meeting(session, "c", datetime(2026, 3, 12, tzinfo=UTC), {"S0": 20.0}, {})
+    other = meeting(session, "d", datetime(2026, 3, 12, tzinfo=UTC), {"S0": 20.0}, {})
+    for m in (a, b, c):
+        session.get_one(Meeting, m).team_id = team.id
+    session.flush()
+
+    weeks = team_weeks(session, true(), team.id)
+
+    assert [(w.start, w.meetings, w.actions, w.done) for w in weeks] == [
+        (date(2026, 3, 2), 2, 4, 2),
+        (date(2026, 3, 9), 1, 2, 1),
+    ]
+    assert weeks[0].hours == round(2 * 3600.5 / 3600, 2)
+    assert team_weeks(session, Meeting.id == other, team.id) == ()
+    assert [w.meetings for w in team_weeks(session, true(), team.id, since=date(2026, 3, 10))] == [1]

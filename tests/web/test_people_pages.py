@@ -36,6 +36,8 @@ def test_a_person_page_counts_only_the_meetings_the_viewer_may_see(
     )
     figures = api("sam").get("/api/v1/people/Priya Shah").json()["figures"]
     assert (figures["meetings"], figures["actions"]) == (1, 1)
+    team = browser("mona").client.get(f"/people?team={world.teams['Sales']}").text
+    assert 'data-testid="team-trend"' in team and "<td>2</td><td>0.0</td><td>2</td><td>0</td>" in team
     listed = browser("mona").client.get("/people").text
     assert '<a href="/people/Priya%20Shah">Priya Shah</a></td><td>2</td>' in listed
     meeting = browser("mona").client.get(f"/meetings/{world.meetings['sales']}").text

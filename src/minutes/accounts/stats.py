@@ -17,7 +17,8 @@ from minutes.accounts import access
 from minutes.accounts.access import Principal
 from minutes.analytics import SpeakerStats, meeting_stats
 from minutes.db import people_stats
-from minutes.db.people_stats import PersonFigures, PersonStats
+from minutes.db.people_stats import PersonFigures, PersonStats, TeamWeek
+from minutes.errors import ConfigError
 
 
 def _visible(principal: Principal | None) -> ColumnElement[bool]:
@@ -52,3 +53,13 @@ def person(
 ) -> PersonStats:
     """One person's meetings, commitments and weeks among the meetings the reader may see."""
     return people_stats.person_stats(session, _visible(principal), name, since=since)
+
+
+def team(
+    session: Session, principal: Principal | None, team: str | int, *, since: date | None = None
+) -> tuple[TeamWeek, ...]:
+    """One team's meetings the reader may see, week by week."""
+    found = _team_id(session, team)
+    if found is None:
+        raise ConfigError("give a team's name or id")
+    return people_stats.team_weeks(session, _visible(principal), found, since=since)

@@ -40,7 +40,8 @@ def stats(
 
     With MEETING: each speaker's talk time and share, turns, interruptions, words per minute,
     longest monologue and questions. Without: every named person across the meetings (meetings,
-    hours, share of voice, action items taken and done). With --person: one person in detail.
+    hours, share of voice, action items taken and done). With --team: the team's people, and its
+    meetings week by week (--json: {"people", "weeks"}). With --person: one person in detail.
     """
     from minutes import db as store
     from minutes.accounts import stats as reads
@@ -57,8 +58,16 @@ def stats(
         elif person:
             found = reads.person(s, principal, person, since=start)
             click.echo(_json(asdict(found)) if as_json else _person_text(found))
-        else:
+        elif team:
             people = reads.people(s, principal, since=start, team=team)
+            weeks = reads.team(s, principal, team, since=start)
+            if as_json:
+                data = {"people": [asdict(p) for p in people], "weeks": [asdict(w) for w in weeks]}
+                click.echo(_json(data))
+            else:
+                click.echo(_people_table(people) + "\n\n" + _weeks_table(weeks))
+        else:
+            people = reads.people(s, principal, since=start)
             click.echo(_json([asdict(p) for p in people]) if as_json else _people_table(people))
 
 
@@ -98,6 +107,18 @@ def _people_table(rows: Any) -> str:
                 str(p.done),
             )
             for p in rows
+        ],
+    )
+
+
+def _weeks_table(weeks: Any) -> str:
+    if not weeks:
+        return "no meetings of the team in that time"
+    return table(
+        ("week of", "meetings", "hours", "actions", "done"),
+        [
+            (w.start.isoformat(), str(w.meetings), f"{w.hours:.1f}", str(w.actions), str(w.done))
+            for w in weeks
         ],
     )
 

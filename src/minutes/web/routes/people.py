@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import JSONResponse, Response
 
-from minutes.accounts import people, stats
+from minutes.accounts import access, people, stats
 from minutes.brief import parse_since
 from minutes.errors import ConfigError
 from minutes.web.deps import AdminActor, CurrentActor, Db
@@ -41,8 +41,22 @@ def people_page(
     team: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
     assert actor.principal is not None
-    rows = stats.people(db, actor.principal, since=_since(since), team=parse_id(team, "team"))
-    return render(request, "people.html", {"nav": "people", "rows": rows, "f": {"since": since or ""}})
+    team_id = parse_id(team, "team")
+    start = _since(since)
+    rows = stats.people(db, actor.principal, since=start, team=team_id)
+    weeks = stats.team(db, actor.principal, team_id, since=start) if team_id is not None else ()
+    return render(
+        request,
+        "people.html",
+        {
+            "nav": "people",
+            "rows": rows,
+            "weeks": weeks,
+            "chart": bars(weeks, [w.hours for w in weeks], "h of meetings"),
+            "teams": access.team_choices(db, actor.principal, for_edit=False),
+            "f": {"since": since or "", "team": team or ""},
+        },
+    )
 
 
 @router.get("/people/{name:path}")
@@ -52,7 +66,12 @@ def person_page(request: Request, db: Db, actor: CurrentActor, name: str, since:
     return render(
         request,
         "person.html",
-        {"nav": "people", "p": found, "chart": chart(found.weeks), "f": {"since": since or ""}},
+        {
+            "nav": "people",
+            "p": found,
+            "chart": bars(found.weeks, [w.share for w in found.weeks], "of the talk", percent=True),
+            "f": {"since": since or ""},
+        },
     )
 
 
@@ -97,21 +116,27 @@ def voice_forget(
     return RedirectResponse(f"/admin/voices?forgot={quote(gone.name)}", status_code=303)
 
 
-def chart(weeks: Any, *, width: int = 600, height: int = 120) -> dict[str, Any]:
-    """Bars of share of voice per week, as SVG coordinates (the template draws them; no script, no CDN)."""
-    shown = list(weeks)[-26:]
+def bars(
+    weeks: Any, values: list[float], unit: str, *, percent: bool = False, width: int = 600, height: int = 120
+) -> dict[str, Any]:
+    """One bar per week (the last 26), as SVG coordinates the template draws: no script, no CDN."""
+    shown = list(zip(weeks, values, strict=True))[-26:]
     if not shown:
         return {"bars": [], "width": width, "height": height}
+    top = 1.0 if percent else max(v for _, v in shown) or 1.0
     step = width / len(shown)
-    bars = [
-        {
-            "x": round(i * step + 1, 1),
-            "w": round(max(step - 2, 1), 1),
-            "h": round(w.share * (height - 20), 1),
-            "y": round(height - 14 - w.share * (height - 20), 1),
-            "label": f"week of {w.start.isoformat()}: {w.share:.0%} of the talk in {w.meetings} meeting(s)",
-            "week": w.start.strftime("%d %b"),
-        }
-        for i, w in enumerate(shown)
-    ]
-    return {"bars": bars, "width": width, "height": height}
+    out = []
+    for i, (w, v) in enumerate(shown):
+        h = v / top * (height - 20)
+        said = f"{v:.0%}" if percent else f"{v:.1f}"
+        out.append(
+            {
+                "x": round(i * step + 1, 1),
+                "w": round(max(step - 2, 1), 1),
+                "h": round(h, 1),
+                "y": round(height - 14 - h, 1),
+                "label": f"week of {w.start.isoformat()}: {said} {unit} in {w.meetings} meeting(s)",
+                "week": w.start.strftime("%d %b"),
+            }
+        )
+    return {"bars": out, "width": width, "height": height}
