@@ -147,11 +147,46 @@ class Tally:
         }
 
 
+def _recognise(
+    t: Tally,
+    speakers: dict[str, dict[str, Any]],
+    prints: list[Any],
+    thresholds: tuple[float, float, float],
+    *,
+    only: str | None = None,
+) -> None:
+    """Match ``speakers`` (label → row) against ``prints`` at (auto, suggest, min_speech) and count
+    the names and suggestions in ``t``: all of them, or only those on voice ``only``."""
+    from minutes.voices import match
+
+    auto, suggest, min_speech = thresholds
+    enrolled = {p.name for p in prints}
+    found = match(
+        {k: r["embedding"] for k, r in speakers.items()},
+        prints,
+        speech={k: r["seconds"] for k, r in speakers.items()},
+        auto=auto,
+        suggest=suggest,
+        min_speech=min_speech,
+    )
+    for m in found:
+        truth = speakers[m.label]["voice"]
+        if only is not None and truth != only:
+            continue
+        if m.confident:
+            t.named += 1
+            t.right += truth == m.name
+            t.false_unenrolled += truth not in enrolled
+        else:
+            t.suggested += 1
+            t.suggested_right += truth == m.name
+
+
 def trial(
     rows: list[dict[str, Any]], recordings: tuple[str, ...], auto: float, suggest: float, min_speech: float
 ) -> Tally:
     """Enrol from one half of every recording, recognise in the other half of ``recordings``."""
-    from minutes.voices import Voiceprint, match, voiceprint
+    from minutes.voices import Voiceprint, voiceprint
 
     total = Tally()
     for enrol_half in (0, 1):
@@ -176,29 +211,13 @@ def trial(
                         prints.append(Voiceprint(ids[v], v, vec, len(by_voice[v])))
                 enrolled = {p.name for p in prints}
                 speakers = {r["label"]: r for r in rows if r["recording"] == name and r["half"] == test_half}
-                found = match(
-                    {k: r["embedding"] for k, r in speakers.items()},
-                    prints,
-                    speech={k: r["seconds"] for k, r in speakers.items()},
-                    auto=auto,
-                    suggest=suggest,
-                    min_speech=min_speech,
-                )
                 t = Tally()
                 for r in speakers.values():
                     if r["voice"] in enrolled:
                         t.known += 1
                     else:
                         t.unenrolled += 1
-                for m in found:
-                    truth = speakers[m.label]["voice"]
-                    if m.confident:
-                        t.named += 1
-                        t.right += truth == m.name
-                        t.false_unenrolled += truth not in enrolled
-                    else:
-                        t.suggested += 1
-                        t.suggested_right += truth == m.name
+                _recognise(t, speakers, prints, (auto, suggest, min_speech))
                 total.add(t)
     return total
 
@@ -352,7 +371,7 @@ def synthetic_trial(
 ) -> Tally:
     """Enrol each generated voice once (the first tune meeting it speaks in), recognise the speakers
     of the ``split`` meetings (not the enrolment ones); every voice is also left out once."""
-    from minutes.voices import Voiceprint, match, voiceprint
+    from minutes.voices import Voiceprint, voiceprint
 
     first: dict[str, dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: r["meeting"]):
@@ -372,31 +391,14 @@ def synthetic_trial(
             speakers = {r["label"]: r for r in rows if r["meeting"] == meeting}
             if leave_out is not None and all(r["voice"] != leave_out for r in speakers.values()):
                 continue
-            found = match(
-                {k: r["embedding"] for k, r in speakers.items()},
-                prints,
-                speech={k: r["seconds"] for k, r in speakers.items()},
-                auto=auto,
-                suggest=suggest,
-                min_speech=min_speech,
-            )
             t = Tally()
             for r in speakers.values():
                 if leave_out is None:
                     t.known += r["voice"] in enrolled
                 elif r["voice"] == leave_out:
                     t.unenrolled += 1
-            for m in found:
-                truth = speakers[m.label]["voice"]
-                if leave_out is not None and truth != leave_out:
-                    continue  # the leave-out passes count only names on the voice left out
-                if m.confident:
-                    t.named += 1
-                    t.right += truth == m.name
-                    t.false_unenrolled += truth not in enrolled
-                else:
-                    t.suggested += 1
-                    t.suggested_right += truth == m.name
+            # The leave-out passes count only names on the voice left out.
+            _recognise(t, speakers, prints, (auto, suggest, min_speech), only=leave_out)
             tally.add(t)
     return tally
 

@@ -16,10 +16,15 @@ from minutes.db.accounts import User
 from minutes.errors import ConfigError
 
 
-def rename_speaker(session: Session, actor: Actor, meeting_id: int, label: str, name: str) -> None:
-    access.require_edit(session, access.require_principal(actor), meeting_id)
+def check_speaker_name(name: str) -> None:
+    """A speaker name fits its column (256 characters), or :class:`ConfigError` says so."""
     if len(name.strip()) > 256:
         raise ConfigError("a speaker name can have at most 256 characters")
+
+
+def rename_speaker(session: Session, actor: Actor, meeting_id: int, label: str, name: str) -> None:
+    access.require_edit(session, access.require_principal(actor), meeting_id)
+    check_speaker_name(name)
     store.rename_speaker(session, meeting_id=meeting_id, label=label, name=name)
     audit.record(
         session,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from minutes import db as store
-from minutes.accounts import access, audit
+from minutes.accounts import access, audit, edits
 from minutes.accounts.access import Actor
 from minutes.db import names, people, people_admin
 from minutes.errors import ConfigError
@@ -31,8 +31,7 @@ def remember_voice(
     access.require_voice_edit(session, actor, meeting_id)
     if not name.strip():
         raise ConfigError("a remembered voice needs a name; give the person's name")
-    if len(name.strip()) > 256:
-        raise ConfigError("a speaker name can have at most 256 characters")
+    edits.check_speaker_name(name)
     store.rename_speaker(session, meeting_id=meeting_id, label=label, name=name)
     enrolled = people.enrol(
         session, meeting_id=meeting_id, label=label, name=name, enrolled_by=_who(actor, username)
@@ -48,6 +47,17 @@ def remember_voice(
         username=username,
     )
     return enrolled
+
+
+def name_speaker(
+    session: Session, actor: Actor, meeting_id: int, label: str, name: str, *, remember: bool
+) -> None:
+    """Name a speaker (an audited edit); with ``remember`` (the person's consent), remember their
+    voice too (:func:`remember_voice`). What the rename form and the API call."""
+    if remember:
+        remember_voice(session, actor, meeting_id, label, name)
+    else:
+        edits.rename_speaker(session, actor, meeting_id, label, name)
 
 
 def decide(

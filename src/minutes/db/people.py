@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from minutes.controls import refuse_controls
 from minutes.db.tables import SpeakerRow, StageRun, utcnow
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
-from minutes.types import NameSuggestion
+from minutes.types import ModelRef, NameSuggestion
 from minutes.voices import SUGGEST, VoiceMatch, Voiceprint, match, similarity, voiceprint
 
 
@@ -42,8 +42,7 @@ def voice_models(session: Session, meeting_ids: Iterable[int] | None = None) -> 
     out: dict[int, str] = {}
     for meeting_id, models in session.execute(q):
         if models:
-            last = models[-1]
-            out[meeting_id] = str(last.get("sha256") or f"{last.get('name')}@{last.get('source')}")
+            out[meeting_id] = ModelRef(**models[-1]).identity
     return out
 
 
@@ -125,7 +124,7 @@ def enrol(session: Session, *, meeting_id: int, label: str, name: str, enrolled_
             created_at=utcnow(),
         )
     )
-    _clear_matches(session, meeting_id, label)
+    drop_matches(session, meeting_id, label)
     session.flush()
     samples = session.scalar(select(func.count()).where(EnrolmentRow.person_id == person.id)) or 0
     return Enrolled(person.id, person.name, samples, _offer_earlier(session, person, model))
@@ -186,10 +185,11 @@ def _offer_earlier(session: Session, person: PersonRow, model: str) -> int:
 
 
 def recognise(session: Session, meeting_id: int) -> list[VoiceMatch]:
-    """Match a meeting's speakers against every voiceprint: confident matches name anonymous
-    speakers (``name_source`` voice), near ones become suggestions. Earlier names from the voice and
-    open suggestions are replaced; names a person gave and rejections stay. Returns the matches."""
-    _clear_matches(session, meeting_id)
+    """Match the speakers of a transcript just stored against every voiceprint: confident matches
+    name anonymous speakers (``name_source`` voice), near ones become suggestions; names a person
+    gave and rejections are respected. The old speakers' matches are gone already
+    (:func:`minutes.db.repo.replace_transcript` drops them with the old speakers). Returns the
+    matches."""
     model = voice_model(session, meeting_id)
     if model is None:
         return []
@@ -235,24 +235,13 @@ def _match_row(meeting_id: int, label: str, person_id: int, score: float, status
     )
 
 
-def _clear_matches(session: Session, meeting_id: int, label: str | None = None) -> None:
-    """Drop a meeting's (or one speaker's) names from the voice and open suggestions; the names go
-    too. Rejections stay."""
+def drop_matches(session: Session, meeting_id: int, label: str | None = None) -> None:
+    """Drop a meeting's (or one speaker's) names-from-the-voice records and open suggestions, when a
+    person names the speaker or the speakers are replaced. Rejections stay; speaker names are the
+    caller's."""
     where = [VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status != "rejected"]
     if label is not None:
         where.append(VoiceMatchRow.label == label)
-    named = [
-        lab
-        for (lab,) in session.execute(
-            select(VoiceMatchRow.label).where(*where, VoiceMatchRow.status == "named")
-        )
-    ]
-    if named and label is None:
-        session.execute(
-            update(SpeakerRow)
-            .where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.label.in_(named))
-            .values(name=None)
-        )
     session.execute(delete(VoiceMatchRow).where(*where))
 
 
@@ -294,7 +283,7 @@ def decide_voice(session: Session, *, meeting_id: int, label: str, accept: bool)
     assert person is not None  # the foreign key holds it
     if accept:
         speaker.name = person.name
-        _clear_matches(session, meeting_id, label)
+        drop_matches(session, meeting_id, label)
     else:
         if row.status == "named":
             speaker.name = None

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from minutes.db.people import name_key
 from minutes.db.tables import Meeting, MinuteItemRow, Recording, SpeakerRow, UTCDateTime
 from minutes.errors import NotFoundError
 
@@ -75,10 +76,6 @@ class PersonStats:
     weeks: tuple[Week, ...]  # oldest first
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 @dataclass(frozen=True, slots=True)
 class _Spoke:
     meeting_id: int
@@ -112,11 +109,11 @@ def _spoke(
     # One person's name is matched here, not in SQL: SQLite's lower() folds only ASCII ("Émile").
     grouped: dict[tuple[int, str], list[tuple[str, str, float, str, datetime, float]]] = defaultdict(list)
     for meeting_id, label, who, talk, title, when, duration in session.execute(q):
-        if not who or (name is not None and _key(who) != _key(name)):
+        if not who or (name is not None and name_key(who) != name_key(name)):
             continue
         if since is not None and when.date() < since:
             continue
-        grouped[(meeting_id, _key(who))].append(
+        grouped[(meeting_id, name_key(who))].append(
             (label, who, float(talk or 0.0), title, when, float(duration))
         )
     return [
@@ -143,7 +140,7 @@ def _totals(session: Session, meeting_ids: Iterable[int]) -> dict[int, float]:
 
 def _items(session: Session, spoke: list[_Spoke]) -> dict[str, list[Commitment]]:
     """Action items by the person (name key) who owns them."""
-    owners = {(s.meeting_id, label): _key(s.name) for s in spoke for label in s.labels}
+    owners = {(s.meeting_id, label): name_key(s.name) for s in spoke for label in s.labels}
     ids = sorted({s.meeting_id for s in spoke})
     out: dict[str, list[Commitment]] = defaultdict(list)
     if not ids:
@@ -190,7 +187,7 @@ def people_overview(
     items = _items(session, spoke)
     by_person: dict[str, list[_Spoke]] = defaultdict(list)
     for s in spoke:
-        by_person[_key(s.name)].append(s)
+        by_person[name_key(s.name)].append(s)
     out = [_figures(rows[0].name, rows, totals, items.get(key, [])) for key, rows in by_person.items()]
     return sorted(out, key=lambda f: (-f.hours, f.name.casefold()))
 
@@ -205,7 +202,7 @@ def person_stats(
             f"no meeting you can see has a speaker named {name!r}; name speakers with `minutes rename`"
         )
     totals = _totals(session, (s.meeting_id for s in spoke))
-    items = _items(session, spoke).get(_key(name), [])
+    items = _items(session, spoke).get(name_key(name), [])
     attended = tuple(
         Attended(
             s.meeting_id,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from minutes.carry import respell
 from minutes.controls import WHITESPACE, refuse_controls
 from minutes.db.kept_edits import carry_transcript, note_correction, store_transcript_edits
-from minutes.db.people import recognise
+from minutes.db.people import drop_matches, recognise
 from minutes.db.tables import (
     STATUSES,
     Base,
@@ -251,11 +251,7 @@ def replace_transcript(
     session.execute(delete(UtteranceRow).where(UtteranceRow.meeting_id == meeting_id))
     session.execute(delete(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id))
     # Names from the voice and open suggestions belong to the old labels; recognition runs again.
-    session.execute(
-        delete(VoiceMatchRow).where(
-            VoiceMatchRow.meeting_id == meeting_id, VoiceMatchRow.status != "rejected"
-        )
-    )
+    drop_matches(session, meeting_id)
     session.expire(meeting, ["speakers", "utterances"])
 
     speaker_rows = [
@@ -316,13 +312,7 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
         raise NotFoundError(f"meeting {meeting_id} has no speaker {label!r}; its speakers are: {valid}")
     row.name = refuse_controls((name or "").strip(), "the speaker name") or None
     # A name a person gives replaces any name or suggestion from the voice (rejections stay).
-    session.execute(
-        delete(VoiceMatchRow).where(
-            VoiceMatchRow.meeting_id == meeting_id,
-            VoiceMatchRow.label == label,
-            VoiceMatchRow.status != "rejected",
-        )
-    )
+    drop_matches(session, meeting_id, label)
     _touch(meeting)
     session.flush()
 

@@ -150,10 +150,7 @@ def rename_speaker(
     db: Db, actor: CurrentActor, meeting_id: Id, label: str, body: schemas.RenameSpeaker
 ) -> schemas.SpeakerOut:
     assert actor.principal is not None
-    if body.remember_voice:
-        people.remember_voice(db, actor, meeting_id, label, body.name)
-    else:
-        edits.rename_speaker(db, actor, meeting_id, label, body.name)
+    people.name_speaker(db, actor, meeting_id, label, body.name, remember=body.remember_voice)
     return _speaker_out(db, actor, meeting_id, label)
 
 

@@ -159,10 +159,7 @@ def rename_speaker(
     remember_voice: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Name a speaker; with the "remember this voice" box ticked (consent), remember their voice."""
-    if remember_voice:
-        people.remember_voice(db, actor, meeting_id, label, name)
-    else:
-        edits.rename_speaker(db, actor, meeting_id, label, name)
+    people.name_speaker(db, actor, meeting_id, label, name, remember=bool(remember_voice))
     return _back(meeting_id, "#speakers")
 
 
