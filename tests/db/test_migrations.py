@@ -28,7 +28,7 @@ def test_upgrade_creates_every_table(engine: Engine) -> None:
 
     names = set(inspect(engine).get_table_names())
     assert names >= TABLES | {"alembic_version"}
-    assert current_revision(engine) == head_revision() == "0010"
+    assert current_revision(engine) == head_revision() == "0011"
     assert is_up_to_date(engine)
 
 

@@ -87,7 +87,12 @@ def export_meeting(session: Session, actor: Actor, meeting_id: int, fmt: str) ->
         meeting_id=meeting_id,
         detail={"format": name},
     )
-    return Exported(export.default_filename(doc, name), EXPORT_TYPES[name], export.render(doc, name))
+    from minutes.accounts.series import markdown_sections
+
+    sections = markdown_sections(session, actor.principal, meeting_id) if name == "md" else ()
+    return Exported(
+        export.default_filename(doc, name), EXPORT_TYPES[name], export.render(doc, name, sections=sections)
+    )
 
 
 def media_file(session: Session, actor: Actor, meeting_id: int, *, record: bool) -> Path:

@@ -27,6 +27,7 @@ from minutes.cli import (
     people,
     process,
     search,
+    series,
     sharing,
     stats,
     users,
@@ -73,6 +74,7 @@ for _group in (
     mcp,
     people,
     stats,
+    series,
 ):
     for _command in _group.COMMANDS:
         main.add_command(_command)

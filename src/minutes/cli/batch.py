@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minutes.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, INTERRUPTED, errors, fail
-from minutes.cli.options import Decorator, Recording, recording_options, stack, threads_option
+from minutes.cli.options import Decorator, Recording, recording_options, series_option, stack, threads_option
 from minutes.cli.params import COUNT
 from minutes.cli.queue_view import Printer, say_report
 from minutes.db.engine import DB_WAIT_SECONDS
@@ -51,6 +51,7 @@ def _seconds_option(
 
 _job_options = stack(
     recording_options,
+    series_option,
     click.option(
         "--max-attempts",
         type=_count,
@@ -90,6 +91,8 @@ def _plan(kwargs: dict[str, Any], *, name: Callable[[str | None, dict[str, Any]]
     """The plan of batch or watch from the command's values; ``name`` makes the batch name."""
     recording = Recording.take(kwargs)
     options = recording.job_options()
+    if kwargs.get("series"):
+        options["series"] = kwargs["series"]
     config = worker_config(
         batch=name(recording.preset, options),
         workers=kwargs["workers"],

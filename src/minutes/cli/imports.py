@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from minutes.cli.errors import EXIT_FAILED, EXIT_USAGE, errors, fail
-from minutes.cli.options import LLMChoice, llm_options, preset_option, threads_option
+from minutes.cli.options import LLMChoice, llm_options, preset_option, series_option, threads_option
 from minutes.cli.params import plain_text
 from minutes.cli.process import report_each
 from minutes.importing import FORMATS, language_code
@@ -51,6 +51,7 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     help="The transcript's language code (en, de, ...) [default: the file's own, else unknown].",
 )
 @click.option("--force", is_flag=True, help="Store a file imported before (same content) again.")
+@series_option
 @click.option("--no-summary", is_flag=True, envvar="MINUTES_NO_SUMMARY", help="Skip the minutes (LLM) stage.")
 @preset_option
 @threads_option
@@ -70,6 +71,7 @@ def import_(
     meeting_date: datetime | None,
     language: str | None,
     force: bool,
+    series: str | None,
     no_summary: bool,
     preset: str | None,
     threads: int | None,
@@ -124,6 +126,7 @@ def import_(
         quiet=quiet,
         as_json=as_json,
         stages=IMPORT_STAGES,
+        series=series,
     )
     if any(r.status == "failed" for r in results):
         sys.exit(EXIT_FAILED)

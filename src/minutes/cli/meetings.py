@@ -73,15 +73,17 @@ def show(meeting_id: int) -> None:
 def export(meeting_id: int, fmt: str, output: Path | None) -> None:
     """Export a meeting as JSON, Markdown, plain text, subtitles (SRT/VTT) or RTTM."""
     from minutes import db as store
+    from minutes.accounts.series import markdown_sections
     from minutes.export import needs_turns, needs_words, render, write
 
     with errors():
         with store.session_scope(sessions()) as s:
             doc = store.load_meeting(s, meeting_id=meeting_id, words=needs_words(fmt), turns=needs_turns(fmt))
+            sections = markdown_sections(s, None, meeting_id) if fmt == "md" else ()
         if output is None:
-            click.echo(render(doc, fmt), nl=False)
+            click.echo(render(doc, fmt, sections=sections), nl=False)
         else:
-            written = write(doc, fmt, output)
+            written = write(doc, fmt, output, sections=sections)
             click.echo(f"wrote {written}", err=True)
 
 

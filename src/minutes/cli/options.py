@@ -37,6 +37,24 @@ preset_option = click.option(
 )
 threads_option = click.option("--threads", type=_count, envvar="MINUTES_THREADS", help="CPU threads in all.")
 
+
+def _series_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from minutes.db.series import check_name
+    from minutes.errors import InvalidValue
+
+    try:
+        return None if value is None else check_name(value)
+    except InvalidValue as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+series_option = click.option(
+    "--series",
+    callback=_series_name,
+    help="Put each meeting in this series (started when there is none): its commitments are linked "
+    "to the earlier meetings' (`minutes ledger`).",
+)
+
 llm_options = stack(
     click.option(
         "--summary-language",

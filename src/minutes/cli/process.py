@@ -18,6 +18,7 @@ from minutes.cli.options import (
     llm_options,
     preset_option,
     recording_options,
+    series_option,
     threads_option,
 )
 from minutes.cli.params import ID, plain_text
@@ -39,6 +40,7 @@ from minutes.pipeline import STAGES, ProcessResult, StageProgress
     envvar="MINUTES_PROCESS_DATE",
     help="When the meeting took place [default: file time].",
 )
+@series_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; only the one-line result per file.")
 @click.option(
     "--json",
@@ -52,6 +54,7 @@ def process(
     title: str | None,
     meeting_date: datetime | None,
     threads: int | None,
+    series: str | None,
     quiet: bool,
     as_json: bool,
     **kwargs: Any,
@@ -78,6 +81,7 @@ def process(
         summary=not recording.no_summary,
         quiet=quiet,
         as_json=as_json,
+        series=series,
     )
     if any(r.status == "failed" for r in results):
         sys.exit(EXIT_FAILED)
@@ -98,6 +102,7 @@ def process_files(
     summary: bool = True,
     quiet: bool,
     as_json: bool,
+    series: str | None = None,
 ) -> list[ProcessResult]:
     """Process each file in turn; a failure is reported and the next file still runs."""
     from minutes.factory import build_processor, open_store
@@ -121,6 +126,7 @@ def process_files(
         ),
         quiet=quiet,
         as_json=as_json,
+        series=series,
     )
 
 
@@ -131,9 +137,11 @@ def report_each(
     quiet: bool,
     as_json: bool,
     stages: tuple[str, ...] = STAGES,
+    series: str | None = None,
 ) -> list[ProcessResult]:
     """``run`` each file in turn, with progress bars of ``stages``, and print its result (one line,
-    or one JSON object with ``as_json``); a failure is reported and the next file still runs."""
+    or one JSON object with ``as_json``); a failure is reported and the next file still runs.
+    With ``series``, each meeting made joins that series (started when there is none)."""
     from minutes.cli.render import ProgressDisplay, result_line
 
     results: list[ProcessResult] = []
@@ -143,6 +151,8 @@ def report_each(
         try:
             with display:
                 result = run(path, display.update)
+            if series and result.meeting_id is not None and result.status != "failed":
+                join_series(result.meeting_id, series)
         except MinutesError as exc:
             result = ProcessResult(path=str(path), status="failed", error=str(exc), meeting_id=exc.meeting_id)
         except KeyboardInterrupt:
@@ -153,6 +163,17 @@ def report_each(
         else:
             click.echo(result_line(result), err=result.status == "failed")
     return results
+
+
+def join_series(meeting_id: int, name: str) -> None:
+    """Put a meeting just made in the series ``name`` (``--series``); its ledger is linked."""
+    from minutes import db as store
+    from minutes.accounts.series import set_series
+    from minutes.cli.actor import cli_actor
+    from minutes.cli.store import sessions
+
+    with store.session_scope(sessions()) as s:
+        set_series(s, cli_actor(), meeting_id, name)
 
 
 @click.command()

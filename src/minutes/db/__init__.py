@@ -10,6 +10,7 @@ Typical use::
 """
 
 from minutes.db import accounts as accounts  # registers the account tables on Base.metadata
+from minutes.db import series_tables as series_tables  # registers the series and ledger tables
 from minutes.db import voice_tables as voice_tables  # registers the voice tables on Base.metadata
 from minutes.db.engine import (
     current_revision,

@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from minutes.db.kept_edits import carry_done_ticks
+from minutes.db.ledger_rows import relink_meeting
 from minutes.db.repo import _insert_rows, _model_to_json, _touch, _upsert, meeting_row
 from minutes.db.tables import (
     MINUTE_KINDS,
@@ -56,7 +57,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> Carr
     a re-summarize (same owner and text, ignoring case and spacing) stays done if it was ticked
     off: that was a person's work, which a new summary must not undo. A tick that fits no new item
     is kept and listed (:func:`minutes.db.kept_edits.carry_done_ticks`); returns how many were
-    carried and how many not.
+    carried and how many not. A meeting of a series has its series' ledger linked again.
     Raises :class:`~minutes.errors.ConfigError` for an unknown item kind and ``ValueError`` for a
     ``due`` that is not an ISO date, before anything is written.
     """
@@ -118,6 +119,7 @@ def save_minutes(session: Session, *, meeting_id: int, minutes: Minutes) -> Carr
         for position, c in enumerate(minutes.chapters)
     ]
     _insert_rows(session, meeting, (MinuteItemRow, item_rows), (ChapterRow, chapter_rows))
+    relink_meeting(session, meeting_id)
     return carried
 
 

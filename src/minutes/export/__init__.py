@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from minutes.controls import visible
@@ -63,13 +63,17 @@ def _check_format(fmt: str) -> str:
     return name
 
 
-def render(doc: MeetingDoc, fmt: str) -> str:
+def render(doc: MeetingDoc, fmt: str, *, sections: Sequence[str] = ()) -> str:
     """The meeting in format ``fmt`` (one of :data:`FORMATS`, case-insensitive), control
-    characters in its text made visible (see the module docstring).
+    characters in its text made visible (see the module docstring). ``sections`` are further
+    Markdown blocks for the ``md`` format (the series' "Since last time"); other formats ignore them.
 
     Raises :class:`~minutes.errors.ConfigError` naming the bad format and the valid ones.
     """
-    return visible(_RENDERERS[_check_format(fmt)](doc))
+    name = _check_format(fmt)
+    if name == "md" and sections:
+        return visible(to_markdown(doc, sections=sections))
+    return visible(_RENDERERS[name](doc))
 
 
 def default_filename(doc: MeetingDoc, fmt: str) -> str:
@@ -98,7 +102,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def write(doc: MeetingDoc, fmt: str, path: str | os.PathLike[str]) -> Path:
+def write(doc: MeetingDoc, fmt: str, path: str | os.PathLike[str], *, sections: Sequence[str] = ()) -> Path:
     """Render ``doc`` as ``fmt`` and write it to ``path`` atomically; returns the file written.
 
     When ``path`` is an existing directory the file goes inside it under :func:`default_filename`.
@@ -109,7 +113,7 @@ def write(doc: MeetingDoc, fmt: str, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     if target.is_dir():
         target = target / default_filename(doc, name)
-    _atomic_write_text(target, render(doc, name))
+    _atomic_write_text(target, render(doc, name, sections=sections))
     return target
 
 

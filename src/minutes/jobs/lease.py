@@ -138,7 +138,8 @@ def complete(session: Session, job_id: int, *, worker: str, result: ProcessResul
     """Record a finished job (``None`` if the lease was lost: the new holder records it).
 
     Jobs skipped as duplicates of this one get its meeting; a team's job gives the meeting
-    to the team.
+    to the team; a job with a ``series`` option puts the meeting in that series (started when
+    there is none), which links its ledger.
     """
     row = _held(session, job_id, worker)
     if row is None:
@@ -155,6 +156,17 @@ def complete(session: Session, job_id: int, *, worker: str, result: ProcessResul
                 update(Meeting)
                 .where(Meeting.id == meeting_id, Meeting.team_id.is_(None))
                 .values(team_id=row.team_id)
+            )
+        if row.options.get("series"):
+            from minutes.db.series import ensure_series, set_series
+
+            team_id = session.scalar(select(Meeting.team_id).where(Meeting.id == meeting_id))
+            by = f"job {job_id}"
+            set_series(
+                session,
+                meeting_id,
+                ensure_series(session, row.options["series"], team_id=team_id, by=by),
+                by=by,
             )
     session.flush()
     return job_info(row)

@@ -15,7 +15,7 @@ from typing import Any
 
 from minutes.errors import ConfigError
 
-_STR = ("model", "language", "hotwords", "summary_language", "llm_backend", "llm_model", "llm_url")
+_STR = ("model", "language", "hotwords", "summary_language", "llm_backend", "llm_model", "llm_url", "series")
 _COUNT = ("num_speakers", "min_speakers", "max_speakers")
 _FLAG = ("no_summary", "sequential", "force")
 OPTION_NAMES: tuple[str, ...] = (*_STR, *_COUNT, *_FLAG, "meeting_date")

@@ -248,7 +248,7 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     """The application; ``sessions`` defaults to the configured database (migrated on the way)."""
     from minutes.factory import open_store
     from minutes.web.asking import default_asker
-    from minutes.web.routes import api, ask, auth, brief, pages, people, workspace
+    from minutes.web.routes import api, ask, auth, brief, pages, people, series, workspace
 
     settings = settings or WebSettings.from_env()
     app = FastAPI(
@@ -272,9 +272,11 @@ def create_app(settings: WebSettings | None = None, sessions: sessionmaker[Sessi
     app.include_router(ask.router)
     app.include_router(brief.router)
     app.include_router(people.router)
+    app.include_router(series.router)
     app.include_router(api.router)
     app.include_router(brief.api)
     app.include_router(people.api)
+    app.include_router(series.api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, upload_limit=settings.upload_max_bytes)
     app.add_middleware(SecurityHeaders)

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from minutes.accounts import access, deletion, edits, people, reads, users
+from minutes.accounts import access, deletion, edits, people, reads, series, users
 from minutes.accounts.access import Actor
 from minutes.db import catalog
 from minutes.db.tables import STATUSES
@@ -124,10 +124,14 @@ def meeting_page(
     found = reads.view_meeting(db, actor, meeting_id)
     view = reads.meeting_page(db, actor.principal, meeting_id)
     editor = {}
+    in_series = series.since_last(db, actor.principal, meeting_id, today=date.today())
     if found.can_edit:
         editor = {
             "shares": users.meeting_shares(db, meeting_id=meeting_id),
             "teams": access.team_choices(db, actor.principal, for_edit=True),
+            "series_suggestions": series.suggest(db, actor.principal, meeting_id)
+            if in_series is None
+            else [],
         }
     return render(
         request,
@@ -140,6 +144,8 @@ def meeting_page(
             "can_edit": found.can_edit,
             "start_at": t,
             "formats": EXPORT_FORMATS,
+            "series": in_series[0] if in_series else None,
+            "since": in_series[1] if in_series else None,
             **editor,
         },
     )

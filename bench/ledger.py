@@ -1,0 +1,284 @@
+"""Benchmark: the commitment ledger's links on the generated series of ``tests/data/series/``.
+
+    .venv/bin/python bench/ledger.py --split test [--json] [--details]
+    .venv/bin/python bench/ledger.py --speed [--meetings 50]
+
+Each file is one series of four meetings with the true links written down (format in
+``tests/data/series/README.md``). The items the linker reads are the reference items of each
+meeting (decisions, action items with owner and due date, open questions, each citing its line):
+what is measured is the linking, not the minutes (``bench/minutes_corpus.py`` measures those).
+
+A predicted link is right when its kind, its later meeting and its earlier item (the first item
+of the same commitment, decision or question) are the true link's, and it cites the true line
+(or the one next to it). Scored per group: **item links** (restated and redated), **closes**
+(done), **slips** (redated to a later date; the date must be right too), dropped, decisions
+changed, questions carried; and all links together. ``auto`` counts the links the ledger acts on
+by itself, ``shown`` adds the suggestions a person is asked to confirm.
+
+Beside it, in the same run, the simplest alternative: **same owner + word overlap** (a later
+action item or line of the same owner sharing at least a third of the item's content words is a
+restatement, or a close when the line says done/finished/fixed/completed/sent; due dates compared
+for slips).
+
+``--speed`` links a generated series of ``--meetings`` meetings (the corpus' meetings repeated
+with shifted dates) and reports the seconds for linking the last meeting in, as the store does.
+
+The split (tune/test) was fixed before any rule was written: tune on ``--split tune`` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from minutes.ledger.link import link_series
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
+from minutes.summarize.text import content_words
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "series"
+GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
+_DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    kind: str
+    root: str
+    meeting: int
+    line: int
+    due: str | None
+    slip: bool
+
+
+def load(split: str) -> list[dict[str, Any]]:
+    files = sorted(DATA.glob("*.json"))
+    series = [json.loads(p.read_text()) for p in files]
+    return [s for s in series if split == "all" or s["split"] == split]
+
+
+def series_meetings(
+    s: dict[str, Any], *, offset: int = 0
+) -> tuple[list[SeriesMeeting], dict[tuple[int, int], str]]:
+    """The series as the linker reads it, and each entry's key → the reference item's id."""
+    out = []
+    ids: dict[tuple[int, int], str] = {}
+    for n, m in enumerate(s["meetings"]):
+        mid = offset + n + 1
+        ref = m["reference"]
+        entries = []
+        for kind, key in (("decision", "decisions"), ("action", "actions"), ("question", "questions")):
+            for item in ref.get(key, []):
+                e = Entry(
+                    meeting_id=mid,
+                    position=len(entries),
+                    kind=kind,
+                    text=item.get("task") or item["text"],
+                    lines=(int(item["evidence_utterance_index"]),),
+                    owner=item.get("owner"),
+                    due=date.fromisoformat(item["due"]) if item.get("due") else None,
+                )
+                entries.append(e)
+                ids[e.key] = item["id"]
+        lines = tuple(Line(i, u["speaker"], u["text"]) for i, u in enumerate(m["utterances"]))
+        out.append(
+            SeriesMeeting(mid, m["title"], date.fromisoformat(m["meeting_date"]), tuple(entries), lines)
+        )
+    return out, ids
+
+
+def truths(s: dict[str, Any]) -> list[Truth]:
+    """The true links, each to its root item, with whether a redate is a slip."""
+    due: dict[str, str | None] = {}
+    for m in s["meetings"]:
+        for a in m["reference"].get("actions", []):
+            due[a["id"]] = a.get("due")
+    current = dict(due)
+    out = []
+    for t in sorted(s["links"], key=lambda t: (t["meeting"], t["evidence_utterance_index"])):
+        slip = False
+        if t["kind"] == "redated":
+            before = current.get(t["item"])
+            slip = before is None or (t.get("due") or "") > before
+            current[t["item"]] = t.get("due")
+        out.append(
+            Truth(t["kind"], t["item"], t["meeting"], t["evidence_utterance_index"], t.get("due"), slip)
+        )
+    return out
+
+
+def roots(s: dict[str, Any]) -> dict[str, str]:
+    """Item id → the id of the first item of its commitment (restatements point back)."""
+    root = {}
+    for t in s["links"]:
+        if t.get("later_item"):
+            root[t["later_item"]] = t["item"]
+    return root
+
+
+def baseline(meetings: list[SeriesMeeting]) -> list[Link]:
+    """Same owner + word overlap (the module docstring)."""
+    found: list[Link] = []
+    open_items: list[Entry] = []
+    for m in meetings:
+        used: set[tuple[int, int]] = set()
+        for e in m.entries:
+            if e.kind != "action":
+                continue
+            for a in open_items:
+                if a.key in used or a.owner != e.owner:
+                    continue
+                words = content_words(a.text)
+                if words and len(words & content_words(e.text)) / len(words) >= 1 / 3:
+                    kind = "redated" if e.due and e.due != a.due else "restated"
+                    found.append(Link(kind, a.key, m.meeting_id, e.lines, e.position, e.due))
+                    used.add(a.key)
+                    break
+        for ln in m.lines:
+            if not _DONE_WORDS.search(ln.text):
+                continue
+            for a in open_items:
+                words = content_words(a.text)
+                if a.key in used or a.owner != ln.speaker or not words:
+                    continue
+                if len(words & content_words(ln.text)) / len(words) >= 1 / 3:
+                    found.append(Link("done", a.key, m.meeting_id, (ln.index,)))
+                    used.add(a.key)
+                    break
+        open_items.extend(e for e in m.entries if e.kind == "action")
+    return found
+
+
+def score(
+    series: list[dict[str, Any]], predict: Any, *, shown: bool, details: bool = False
+) -> dict[str, dict[str, float]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # found, predicted, true
+    for s in series:
+        meetings, ids = series_meetings(s)
+        root_of = roots(s)
+        links = [ln for ln in predict(meetings) if shown or ln.state in ("auto", "confirmed")]
+        truth = truths(s)
+        matched: set[int] = set()
+        dues = {a["id"]: a.get("due") for m in s["meetings"] for a in m["reference"].get("actions", [])}
+        for ln in links:
+            pid = ids.get(ln.earlier)
+            proot = root_of.get(pid, pid) if pid else None
+            meeting = ln.meeting_id - 1
+            hit = None
+            for n, t in enumerate(truth):
+                if n in matched or t.kind != ln.kind or t.meeting != meeting or t.root != proot:
+                    continue
+                if any(abs(i - t.line) <= 1 for i in ln.lines):
+                    hit = n
+                    break
+            group = _group(ln.kind, slip=ln.kind == "redated" and _later(ln, dues.get(pid or "")))
+            ok = hit is not None and (
+                ln.kind != "redated" or truth[hit].due == (ln.due.isoformat() if ln.due else None)
+            )
+            for g in {group, "all", *(["item links"] if ln.kind in ("restated", "redated") else [])}:
+                counts[g][1] += 1
+                if hit is not None and (g != "slips" or ok):
+                    counts[g][0] += 1
+            if hit is not None:
+                matched.add(hit)
+            elif details:
+                text = s["meetings"][meeting]["utterances"][ln.lines[0]]["text"] if ln.lines else ""
+                print(
+                    f"  FP {s['id']} m{meeting} {ln.kind} {pid}->{ln.lines} {ln.score}: {text[:90]}",
+                    file=sys.stderr,
+                )
+        for n, t in enumerate(truth):
+            group = _group(t.kind, slip=t.slip)
+            for g in {group, "all", *(["item links"] if t.kind in ("restated", "redated") else [])}:
+                counts[g][2] += 1
+            if details and n not in matched:
+                text = s["meetings"][t.meeting]["utterances"][t.line]["text"]
+                print(
+                    f"  FN {s['id']} m{t.meeting} {t.kind} {t.root}->{t.line}: {text[:90]}", file=sys.stderr
+                )
+    return {
+        g: {
+            "precision": counts[g][0] / counts[g][1] if counts[g][1] else float("nan"),
+            "recall": counts[g][0] / counts[g][2] if counts[g][2] else float("nan"),
+            "predicted": counts[g][1],
+            "true": counts[g][2],
+        }
+        for g in GROUPS
+    }
+
+
+def _later(ln: Link, before: str | None) -> bool:
+    return ln.due is not None and (before is None or ln.due.isoformat() > before)
+
+
+def _group(kind: str, *, slip: bool) -> str:
+    return {
+        "restated": "item links",
+        "done": "closes",
+        "dropped": "dropped",
+        "changed": "changed",
+        "carried": "carried",
+    }.get(kind, "slips" if slip else "item links")
+
+
+def speed(n_meetings: int) -> dict[str, float]:
+    series = load("all")
+    meetings: list[SeriesMeeting] = []
+    start = date(2026, 1, 5)
+    k = 0
+    while len(meetings) < n_meetings:
+        s = series[k % len(series)]
+        ms, _ = series_meetings(s, offset=len(meetings))
+        for m in ms[: n_meetings - len(meetings)]:
+            meetings.append(
+                SeriesMeeting(
+                    m.meeting_id, m.title, start + timedelta(days=7 * len(meetings)), m.entries, m.lines
+                )
+            )
+        k += 1
+    t0 = time.perf_counter()
+    links = link_series(meetings)
+    seconds = time.perf_counter() - t0
+    return {"meetings": n_meetings, "seconds": round(seconds, 3), "links": len(links)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=("tune", "test", "all"), default="tune")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--details", action="store_true")
+    ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--meetings", type=int, default=50)
+    args = ap.parse_args()
+    if args.speed:
+        print(json.dumps(speed(args.meetings)))
+        return 0
+    series = load(args.split)
+    result = {
+        "split": args.split,
+        "series": len(series),
+        "linker (auto)": score(series, link_series, shown=False, details=args.details),
+        "linker (auto + suggested)": score(series, link_series, shown=True),
+        "same owner + word overlap": score(series, baseline, shown=True),
+    }
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"{args.split}: {len(series)} series")
+    for name in ("linker (auto)", "linker (auto + suggested)", "same owner + word overlap"):
+        print(f"\n{name}")
+        print(f"  {'group':<12} {'P':>6} {'R':>6} {'pred':>5} {'true':>5}")
+        for g, r in result[name].items():  # type: ignore[union-attr]
+            print(f"  {g:<12} {r['precision']:6.1%} {r['recall']:6.1%} {r['predicted']:5d} {r['true']:5d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

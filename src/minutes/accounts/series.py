@@ -1,0 +1,211 @@
+"""Meeting series and the commitment ledger, each read or change checked by
+:mod:`minutes.accounts.access` and each change audited.
+
+Whoever may change a meeting may put it in a series (creating the series when named for the first
+time) and confirm or reject the links into it; everyone reads series, ledgers and "since last
+time" built only from the meetings they may see (``principal`` ``None``: the command line's
+operator, who sees every meeting). Nothing commits here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from minutes.accounts import access, audit
+from minutes.accounts.access import Actor, Principal
+from minutes.db import ledger_rows, series
+from minutes.db.ledger_rows import CitedLine
+from minutes.db.series_tables import SeriesRow
+from minutes.db.tables import Meeting
+from minutes.errors import ConfigError, NotFoundError
+from minutes.ledger.model import STATUSES, Commitment, Ledger, build_ledger
+from minutes.ledger.since import SinceLast, since_last_time
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRef:
+    id: int
+    title: str
+    date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesLedger:
+    """A series as its reader may see it: meetings in order, the ledger, and the lines it cites."""
+
+    id: int
+    name: str
+    meetings: tuple[MeetingRef, ...]
+    ledger: Ledger
+    lines: dict[tuple[int, int], CitedLine]
+
+
+def _visible(principal: Principal | None) -> ColumnElement[bool]:
+    return access.visible_clause(principal) if principal is not None else true()
+
+
+def _who(actor: Actor) -> str:
+    return actor.principal.username if actor.principal else "operator"
+
+
+def _require_edit(session: Session, actor: Actor, meeting_id: int) -> None:
+    if not actor.is_operator:
+        access.require_edit(session, access.require_principal(actor), meeting_id)
+
+
+def list_series(session: Session, principal: Principal | None) -> list[series.SeriesInfo]:
+    return series.list_series(session, _visible(principal))
+
+
+def find(session: Session, principal: Principal | None, name_or_id: str | int) -> SeriesRow:
+    """A series the reader may see a meeting of; hidden ones are not found, as meetings are."""
+    row = series.get_series(session, name_or_id)
+    if principal is not None and not series.series_meeting_ids(session, row.id, _visible(principal)):
+        raise NotFoundError(f"no series {str(name_or_id)!r}; `minutes series list` shows them")
+    return row
+
+
+def set_series(session: Session, actor: Actor, meeting_id: int, name: str | None) -> SeriesRow | None:
+    """Put a meeting in the series ``name`` (made, in the meeting's team, when there is none yet),
+    or take it out of its series (``None``); its ledger is linked again."""
+    _require_edit(session, actor, meeting_id)
+    target = None
+    if name is not None:
+        team_id = session.scalar(select(Meeting.team_id).where(Meeting.id == meeting_id))
+        target = series.ensure_series(session, name, team_id=team_id, by=_who(actor))
+    series.set_series(session, meeting_id, target, by=_who(actor))
+    audit.record(
+        session,
+        actor,
+        "series_set",
+        object_type="meeting",
+        object_id=meeting_id,
+        meeting_id=meeting_id,
+        detail={"series": target.name if target else None},
+    )
+    return target
+
+
+def suggest(session: Session, principal: Principal | None, meeting_id: int) -> list[series.SeriesSuggestion]:
+    """Series a meeting probably belongs to (only series the reader may see)."""
+    if principal is not None:
+        access.require_view(session, principal, meeting_id)
+    found = series.suggest_series(session, meeting_id)
+    if principal is None:
+        return found
+    return [s for s in found if series.series_meeting_ids(session, s.series_id, _visible(principal))]
+
+
+def series_ledger(
+    session: Session, principal: Principal | None, row: SeriesRow, *, today: date, owner: str | None = None
+) -> SeriesLedger:
+    """The ledger of one series from the meetings the reader may see, with the lines it cites."""
+    ids = series.series_meeting_ids(session, row.id, _visible(principal))
+    meetings = ledger_rows.load_series(session, row.id, meeting_ids=ids, lines=False)
+    built = build_ledger(meetings, ledger_rows.stored_links(session, row.id), today=today, owner=owner)
+    wanted = {
+        (e.meeting_id, e.lines[0])
+        for group in (built.commitments, built.decisions, built.questions)
+        for thread in group
+        for e in (*thread.history, *thread.suggestions)
+        if e.lines and e.lines[0] >= 0
+    }
+    refs = sorted(
+        (MeetingRef(m.meeting_id, m.title, m.meeting_date) for m in meetings),
+        key=lambda m: (m.date or date.min, m.id),
+    )
+    return SeriesLedger(row.id, row.name, tuple(refs), built, ledger_rows.cited_lines(session, wanted))
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One commitment in the ledger across series, with its series."""
+
+    series_id: int
+    series: str
+    commitment: Commitment
+
+
+def ledger(
+    session: Session,
+    principal: Principal | None,
+    *,
+    today: date,
+    series_name: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+) -> tuple[list[LedgerEntry], dict[tuple[int, int], CitedLine]]:
+    """Commitments of every series (or one) the reader may see, filtered by owner and status."""
+    if status is not None and status not in STATUSES:
+        raise ConfigError(f"unknown commitment status {status!r}; choose one of: {', '.join(STATUSES)}")
+    rows = (
+        [find(session, principal, series_name)]
+        if series_name
+        else [series.get_series(session, s.id) for s in list_series(session, principal)]
+    )
+    out: list[LedgerEntry] = []
+    lines: dict[tuple[int, int], CitedLine] = {}
+    for row in rows:
+        view = series_ledger(session, principal, row, today=today, owner=owner)
+        lines.update(view.lines)
+        out.extend(
+            LedgerEntry(row.id, row.name, c)
+            for c in view.ledger.commitments
+            if status is None or c.status == status
+        )
+    out.sort(
+        key=lambda e: (
+            e.commitment.due or date.max,
+            e.series,
+            e.commitment.history[0].meeting_date or date.min,
+        )
+    )
+    return out, lines
+
+
+def since_last(
+    session: Session, principal: Principal | None, meeting_id: int, *, today: date
+) -> tuple[SeriesLedger, SinceLast] | None:
+    """What a meeting changed against the ones before it in its series (``None``: in no series)."""
+    if principal is not None:
+        access.require_view(session, principal, meeting_id)
+    row = series.series_of(session, meeting_id)
+    if row is None:
+        return None
+    view = series_ledger(session, principal, row, today=today)
+    order: Sequence[tuple[int, str, date | None]] = [(m.id, m.title, m.date) for m in view.meetings]
+    return view, since_last_time(view.ledger, order, meeting_id)
+
+
+def markdown_sections(session: Session, principal: Principal | None, meeting_id: int) -> tuple[str, ...]:
+    """The "Since last time" section of a meeting's Markdown export (none outside a series)."""
+    from minutes.ledger.render import since_markdown
+
+    found = since_last(session, principal, meeting_id, today=date.today())
+    text = since_markdown(found[1]) if found else ""
+    return (text,) if text else ()
+
+
+def decide_link(session: Session, actor: Actor, link_id: int, *, accept: bool) -> None:
+    """Confirm or reject a link: whoever may change the later meeting."""
+    row = ledger_rows.get_link(session, link_id)
+    if actor.principal is not None and not access.filter_visible(
+        session, actor.principal, [row.to_meeting_id]
+    ):
+        raise NotFoundError(f"no ledger link {link_id}; `minutes ledger --json` lists links with their ids")
+    _require_edit(session, actor, row.to_meeting_id)
+    ledger_rows.decide_link(session, row, accept=accept, by=_who(actor))
+    audit.record(
+        session,
+        actor,
+        "ledger_confirmed" if accept else "ledger_rejected",
+        object_type="ledger_link",
+        object_id=link_id,
+        meeting_id=row.to_meeting_id,
+        detail={"kind": row.kind, "from_meeting": row.from_meeting_id, "from_line": row.from_line},
+    )

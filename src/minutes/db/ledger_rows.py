@@ -1,0 +1,255 @@
+"""The ledger's links in the store: load a series for the linker, re-link it, decide a link.
+
+:func:`relink` runs the linker (:func:`minutes.ledger.link.link_series`) over every meeting of a
+series and replaces the links it made before (``auto`` and ``suggested``); links a person
+confirmed or rejected are kept, and the linker never proposes a rejected link again. It runs when
+a meeting joins or leaves a series and when a series meeting's minutes are saved, in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from minutes.db.series_tables import LINK_KINDS, LedgerLinkRow, SeriesMeetingRow
+from minutes.db.tables import Meeting, MinuteItemRow, SpeakerRow, UtteranceRow, utcnow
+from minutes.errors import ConfigError, NotFoundError
+from minutes.ledger.link import link_series
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
+
+DECIDED = ("confirmed", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class CitedLine:
+    meeting_id: int
+    index: int
+    speaker: str
+    start: float
+    text: str
+
+
+def load_series(
+    session: Session, series_id: int, *, meeting_ids: Collection[int] | None = None, lines: bool = True
+) -> list[SeriesMeeting]:
+    """A series' meetings (only ``meeting_ids`` when given) with their items, and their lines
+    when ``lines``; owners and speakers by name where a person or a voice gave one."""
+    query = (
+        select(Meeting.id, Meeting.title, func.coalesce(Meeting.meeting_date, Meeting.created_at))
+        .join(SeriesMeetingRow, SeriesMeetingRow.meeting_id == Meeting.id)
+        .where(SeriesMeetingRow.series_id == series_id)
+    )
+    if meeting_ids is not None:
+        query = query.where(Meeting.id.in_(list(meeting_ids)))
+    heads = session.execute(query).all()
+    ids = [h[0] for h in heads]
+    if not ids:
+        return []
+    names: dict[tuple[int, str], str] = {
+        (mid, label): name
+        for mid, label, name in session.execute(
+            select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name).where(
+                SpeakerRow.meeting_id.in_(ids), SpeakerRow.name.is_not(None)
+            )
+        )
+    }
+    entries: dict[int, list[Entry]] = {mid: [] for mid in ids}
+    item = MinuteItemRow
+    for mid, position, kind, text, evidence, owner, due, done, supported in session.execute(
+        select(
+            item.meeting_id,
+            item.position,
+            item.kind,
+            item.text,
+            item.evidence,
+            item.owner,
+            item.due,
+            item.done,
+            item.supported,
+        )
+        .where(item.meeting_id.in_(ids))
+        .order_by(item.meeting_id, item.position)
+    ):
+        if not supported:
+            continue
+        shown = names.get((mid, owner), owner) if owner else None
+        entries[mid].append(
+            Entry(
+                mid,
+                position,
+                kind,
+                text,
+                tuple(evidence or ()),
+                shown,
+                due,
+                bool(done),
+                named=(mid, owner) in names,
+            )
+        )
+    said: dict[int, list[Line]] = {mid: [] for mid in ids}
+    if lines:
+        for mid, idx, label, text in session.execute(
+            select(UtteranceRow.meeting_id, UtteranceRow.idx, UtteranceRow.speaker_label, UtteranceRow.text)
+            .where(UtteranceRow.meeting_id.in_(ids))
+            .order_by(UtteranceRow.meeting_id, UtteranceRow.idx)
+        ):
+            said[mid].append(Line(idx, names.get((mid, label), ""), text))
+    return [
+        SeriesMeeting(mid, title, when.date() if when else None, tuple(entries[mid]), tuple(said[mid]))
+        for mid, title, when in heads
+    ]
+
+
+def stored_links(session: Session, series_id: int) -> list[Link]:
+    rows = session.scalars(select(LedgerLinkRow).where(LedgerLinkRow.series_id == series_id))
+    return [_link(r) for r in rows]
+
+
+def _link(r: LedgerLinkRow) -> Link:
+    return Link(
+        r.kind,
+        (r.from_meeting_id, r.from_line),
+        r.to_meeting_id,
+        tuple(r.to_lines),
+        r.to_position,
+        r.due,
+        r.score,
+        r.state,
+        r.id,
+    )
+
+
+def relink(session: Session, series_id: int) -> int:
+    """Link a series again (module docstring); returns how many links the linker stored."""
+    meetings = load_series(session, series_id)
+    session.execute(
+        delete(LedgerLinkRow).where(
+            LedgerLinkRow.series_id == series_id, LedgerLinkRow.state.in_(("auto", "suggested"))
+        )
+    )
+    decided = {
+        (r.from_meeting_id, r.from_line, r.kind, r.to_meeting_id, r.to_line)
+        for r in session.scalars(
+            select(LedgerLinkRow).where(
+                LedgerLinkRow.from_meeting_id.in_([m.meeting_id for m in meetings] or [-1])
+            )
+        )
+    }
+    positions = {e.key: e.position for m in meetings for e in m.entries}
+    stored = 0
+    for ln in link_series(meetings) if len(meetings) > 1 else []:
+        to_line = ln.lines[0] if ln.lines else -1
+        if (ln.earlier[0], ln.earlier[1], ln.kind, ln.meeting_id, to_line) in decided:
+            continue
+        session.add(_row(series_id, ln, positions.get(ln.earlier, -1), ln.state))
+        stored += 1
+    session.flush()
+    return stored
+
+
+def _row(series_id: int, ln: Link, from_position: int, state: str, by: str | None = None) -> LedgerLinkRow:
+    return LedgerLinkRow(
+        series_id=series_id,
+        kind=ln.kind,
+        from_meeting_id=ln.earlier[0],
+        from_line=ln.earlier[1],
+        from_position=from_position,
+        to_meeting_id=ln.meeting_id,
+        to_line=ln.lines[0] if ln.lines else -1,
+        to_lines=list(ln.lines),
+        to_position=ln.position,
+        due=ln.due,
+        score=ln.score,
+        state=state,
+        decided_by=by,
+        decided_at=utcnow() if by else None,
+    )
+
+
+def relink_meeting(session: Session, meeting_id: int) -> None:
+    """Re-link the series of a meeting whose minutes changed (nothing when it has none)."""
+    series_id = session.scalar(
+        select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id == meeting_id)
+    )
+    if series_id is not None:
+        relink(session, series_id)
+
+
+def get_link(session: Session, link_id: int) -> LedgerLinkRow:
+    row = session.get(LedgerLinkRow, link_id) if 0 < link_id < 2**31 else None
+    if row is None:
+        raise NotFoundError(f"no ledger link {link_id}; `minutes ledger --json` lists links with their ids")
+    return row
+
+
+def decide_link(session: Session, row: LedgerLinkRow, *, accept: bool, by: str) -> None:
+    """Confirm or reject a link; either is kept across re-linking."""
+    row.state = "confirmed" if accept else "rejected"
+    row.decided_by = by
+    row.decided_at = utcnow()
+    session.flush()
+
+
+def add_link(
+    session: Session,
+    *,
+    series_id: int,
+    kind: str,
+    earlier: Entry,
+    meeting_id: int,
+    lines: tuple[int, ...],
+    due: date | None,
+    by: str,
+) -> LedgerLinkRow:
+    """A link a person made by hand (confirmed); replaces the linker's link of the same key."""
+    if kind not in LINK_KINDS:
+        raise ConfigError(f"unknown link kind {kind!r}; choose one of: {', '.join(LINK_KINDS)}")
+    ln = Link(kind, earlier.key, meeting_id, lines, None, due, 1.0, "confirmed")
+    key = (earlier.meeting_id, earlier.line, kind, meeting_id, lines[0] if lines else -1)
+    session.execute(
+        delete(LedgerLinkRow).where(
+            tuple_(
+                LedgerLinkRow.from_meeting_id,
+                LedgerLinkRow.from_line,
+                LedgerLinkRow.kind,
+                LedgerLinkRow.to_meeting_id,
+                LedgerLinkRow.to_line,
+            )
+            == key
+        )
+    )
+    row = _row(series_id, ln, earlier.position, "confirmed", by)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def cited_lines(session: Session, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], CitedLine]:
+    """The lines ``(meeting_id, index)`` with their speaker's name, start and text."""
+    keys = sorted(set(wanted))
+    out: dict[tuple[int, int], CitedLine] = {}
+    if not keys:
+        return out
+    mids = sorted({m for m, _ in keys})
+    names = {
+        (mid, label): name
+        for mid, label, name in session.execute(
+            select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name).where(
+                SpeakerRow.meeting_id.in_(mids)
+            )
+        )
+    }
+    u = UtteranceRow
+    for chunk in range(0, len(keys), 500):
+        part = keys[chunk : chunk + 500]
+        query = select(u.meeting_id, u.idx, u.speaker_label, u.start, u.text).where(
+            tuple_(u.meeting_id, u.idx).in_(part)
+        )
+        for mid, idx, label, start, text in session.execute(query):
+            out[(mid, idx)] = CitedLine(mid, idx, names.get((mid, label)) or label, start, text)
+    return out

@@ -1,0 +1,422 @@
+"""The linker: which items and lines of a later meeting of a series speak of earlier items.
+
+Pure and deterministic (no model): a series is read in date order, and for each meeting
+
+* an **action item** that restates an open earlier commitment (what it is about, weighed by how
+  rare its words are in the series, and who owns it) is linked ``restated``, or ``redated`` when
+  its due date differs;
+* a **line** that says an open commitment is finished (``done``), abandoned (``dropped``), moved
+  to another date (``redated``: a date it names, or "one more week" from the due date before) or
+  still under way (``restated``) is linked to the commitment it is about: its own words and the
+  line before it (a short "Sorted." answers "Tom, the leak?"), and a bonus when the owner says it
+  or is named in it;
+* a **decision** on the topic of an earlier one that says something else (another number or date,
+  or words of change: "instead", "move", "reverse", "after all") is linked ``changed``;
+* an **open question** asked again is linked ``carried``.
+
+Each earlier item takes at most one link per later meeting, each line serves one link; the best
+scores win. A link is ``auto`` when its score clears :data:`CERTAIN`, else ``suggested`` for a
+person to confirm. The thresholds were chosen on the tune half of ``tests/data/series``
+(``bench/ledger.py``), never on its test half.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
+from minutes.summarize.dates import find_dates
+from minutes.summarize.text import content_tokens, numbers_in, words
+
+TOPIC = 0.42
+"""Share of an earlier item's topic (idf-weighted words) a later line must cover to be about it."""
+TOPIC_ITEM = 0.5
+"""The same for a later action item restating an earlier one."""
+TOPIC_DECISION = 0.4
+TOPIC_QUESTION = 0.45
+OWNER_BONUS = 0.2
+CERTAIN = 0.6
+CONTEXT_WEIGHT = 0.6
+"""How much the line before counts towards what a line is about."""
+_PREFIX = 5
+
+_GENERIC = frozenset(
+    [
+        "week",
+        "weeks",
+        "month",
+        "day",
+        "days",
+        "today",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "end",
+        "next",
+        "last",
+        "time",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "still",
+        "need",
+        "want",
+        "think",
+        "know",
+        "sure",
+        "good",
+        "great",
+        "fine",
+        "done",
+        "finish",
+        "finished",
+        "complete",
+        "sort",
+        "sorted",
+        "fix",
+        "fixed",
+        "ready",
+        "update",
+        "meet",
+        "meeting",
+        "plan",
+    ]
+)
+
+_DONE = re.compile(
+    r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
+    r"booked|signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
+    r"went (?:out|live|through)|is (?:out|live|in|up)|are (?:out|live|in|up)|gone out|"
+    r"dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
+    r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|confirmed|got (?:it|them|the)\b|"
+    r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|agreed|"
+    r"all set|good to go|crossed off|checked off|put up|set up)\b",
+    re.IGNORECASE,
+)
+_NOT_DONE = re.compile(
+    r"\b(not yet|haven't|hasn't|isn't|aren't|didn't|won't|wasn't|not done|not finished|almost|nearly|"
+    r"half ?way|partly|still|in progress|working on|on it|started|getting there|under way|underway|"
+    r"will be|should be|going to|gonna|hopefully|once|when|if|until|till|need to|needs to|waiting)\b",
+    re.IGNORECASE,
+)
+_DROP = re.compile(
+    r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
+    r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
+    r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
+    r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
+    r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the)\b",
+    re.IGNORECASE,
+)
+_REDATE = re.compile(
+    r"\b(push(?:ed|ing)?|mov(?:e|ed|ing)|slip(?:s|ped|ping)?|delay(?:ed|ing)?|postpon(?:e|ed|ing)|"
+    r"extend(?:ed)?|more time|another|one more|extra|(?:till|until) the|won't make|not going to make|"
+    r"realistically|instead|rather than|later than|bump(?:ed)?|reschedul(?:e|ed)|back to|give me|"
+    r"by|before|end of)\b",
+    re.IGNORECASE,
+)
+_SHIFT = re.compile(
+    r"\b(one|two|three|an?|another|extra|more|couple of|few)\s+(?:more\s+|extra\s+)?"
+    r"(days?|weeks?|fortnights?|months?)\b",
+    re.IGNORECASE,
+)
+_SHIFT_WORDS = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "another": 1,
+    "extra": 1,
+    "more": 1,
+    "two": 2,
+    "three": 3,
+    "couple of": 2,
+    "few": 3,
+}
+_SHIFT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
+_PROGRESS = re.compile(
+    r"\b(still|working on|on it|in progress|half ?way|nearly|almost|started|on track|on my list|as planned|"
+    r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress)\b",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"\b(instead|change[d]?|chang(?:ing)|mov(?:e|ed|ing)|push(?:ed|ing)?|delay(?:ed|ing)?|postpon\w*|"
+    r"revers\w*|switch\w*|back to|no longer|scrap\w*|cancel\w*|after all|actually|rather|revisit\w*|"
+    r"overturn\w*|replace[d]?|keep the old|stick with|go with)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR = {
+    "sent": "send",
+    "wrote": "write",
+    "written": "write",
+    "built": "build",
+    "made": "make",
+    "paid": "pay",
+    "bought": "buy",
+    "spoke": "speak",
+    "spoken": "speak",
+    "met": "meet",
+    "told": "tell",
+    "found": "find",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "brought": "bring",
+    "sold": "sell",
+    "held": "hold",
+    "kept": "keep",
+    "ran": "run",
+    "rang": "ring",
+    "drew": "draw",
+    "drawn": "draw",
+    "rewrote": "rewrite",
+    "chose": "choose",
+    "chosen": "choose",
+    "got": "get",
+    "put": "put",
+    "set": "set",
+    "read": "read",
+    "lent": "lend",
+    "spent": "spend",
+    "caught": "catch",
+    "taught": "teach",
+    "won": "win",
+}
+
+
+def _norm(word: str) -> str:
+    return _IRREGULAR.get(word, word)[:_PREFIX]
+
+
+def topic_words(text: str) -> list[str]:
+    """The words that say what a text is about: stemmed content words, irregular pasts as their
+    verb, cut to five letters, without dates, time words and status words."""
+    out = []
+    for w in content_tokens(" ".join(_IRREGULAR.get(t, t) for t in words(text))):
+        if w in _GENERIC or w.isdigit():
+            continue
+        out.append(w[:_PREFIX])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    entry: Entry
+    words: frozenset[str]
+    owner: str | None
+    due: date | None
+    root: tuple[int, int]
+
+
+class _Weights:
+    """Inverse document frequency of topic words over a series' lines."""
+
+    def __init__(self, docs: Sequence[frozenset[str]]) -> None:
+        self.n = max(len(docs), 1)
+        self.df = Counter(w for d in docs for w in d)
+
+    def __call__(self, word: str) -> float:
+        return math.log(1 + self.n / (1 + self.df.get(word, 0)))
+
+    def cover(self, topic: frozenset[str], said: dict[str, float]) -> float:
+        """The weighted share of ``topic`` found in ``said`` (word → how much it counts)."""
+        total = sum(self(w) for w in topic)
+        if total == 0:
+            return 0.0
+        return sum(self(w) * said.get(w, 0.0) for w in topic) / total
+
+
+def _key(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _named(owner: str | None, text: str) -> bool:
+    if not owner:
+        return False
+    first = owner.split()[0].casefold()
+    return first in {w.casefold() for w in words(text)}
+
+
+def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
+    """Every link the linker finds among ``meetings`` (ordered by date here), each to the first
+    item of its commitment, decision or question."""
+    ordered = sorted(meetings, key=lambda m: (m.meeting_date or date.min, m.meeting_id))
+    docs = [frozenset(topic_words(ln.text)) for m in ordered for ln in m.lines]
+    weights = _Weights(docs)
+    open_items: list[_Item] = []
+    closed: set[tuple[int, int]] = set()
+    found: list[Link] = []
+    for m in ordered:
+        links = _link_meeting(m, [i for i in open_items if i.root not in closed], weights)
+        found.extend(links)
+        due_now = {ln.earlier: ln.due for ln in links if ln.due is not None}
+        for ln in links:
+            if ln.kind in ("done", "dropped"):
+                closed.add(ln.earlier)
+        open_items = [replace(i, due=due_now.get(i.root, i.due)) for i in open_items]
+        restated = {(m.meeting_id, ln.position) for ln in links if ln.position is not None}
+        for e in m.entries:
+            if (e.meeting_id, e.position) in restated or (e.kind == "action" and e.done):
+                continue
+            text = e.text + " " + " ".join(said.text for said in m.lines if said.index in e.lines[:1])
+            open_items.append(
+                _Item(
+                    e,
+                    frozenset(topic_words(e.text)) or frozenset(topic_words(text)),
+                    e.owner if e.named else None,
+                    e.due,
+                    e.key,
+                )
+            )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    item: _Item
+    kind: str
+    lines: tuple[int, ...]
+    position: int | None = None
+    due: date | None = None
+
+
+def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> list[Link]:
+    lines = {ln.index: ln for ln in m.lines}
+    said = {ln.index: _said(ln, lines.get(ln.index - 1)) for ln in m.lines}
+    candidates: list[_Candidate] = []
+    actions = [i for i in earlier if i.entry.kind == "action"]
+    for e in m.entries:
+        mine = {w: 1.0 for w in topic_words(e.text)}
+        for idx in e.lines[:1]:
+            if idx in said:
+                mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
+        pool = {
+            "action": actions,
+            "decision": [i for i in earlier if i.entry.kind == "decision"],
+            "question": [i for i in earlier if i.entry.kind == "question"],
+        }[e.kind]
+        for item in pool:
+            score = weights.cover(item.words, mine)
+            if e.kind == "action":
+                later_owner = e.owner if e.named else None
+                same = item.owner is not None and _key(item.owner) == _key(later_owner)
+                if score < TOPIC_ITEM or (item.owner and later_owner and not same):
+                    continue
+                kind = "redated" if e.due is not None and e.due != item.due else "restated"
+                candidates.append(
+                    _Candidate(
+                        score + (OWNER_BONUS if same else 0),
+                        item,
+                        kind,
+                        e.lines,
+                        e.position,
+                        e.due if kind == "redated" else None,
+                    )
+                )
+            elif e.kind == "decision":
+                text = " ".join(lines[i].text for i in e.lines if i in lines) or e.text
+                if score >= TOPIC_DECISION and _changes(item.entry.text, e.text, text):
+                    candidates.append(_Candidate(score, item, "changed", e.lines, e.position))
+            elif score >= TOPIC_QUESTION:
+                candidates.append(_Candidate(score, item, "carried", e.lines, e.position))
+    for ln in m.lines:
+        status = _status(ln.text)
+        if status is None:
+            continue
+        for item in actions:
+            score = weights.cover(item.words, said[ln.index])
+            owner = (bool(item.owner) and _key(ln.speaker) == _key(item.owner)) or _named(item.owner, ln.text)
+            asked = _named(item.owner, lines[ln.index - 1].text) if ln.index - 1 in lines else False
+            if score < TOPIC - (OWNER_BONUS if owner or asked else 0):
+                continue
+            due = _new_due(ln.text, m.meeting_date, item.due) if status == "redated" else None
+            kind = "restated" if status == "redated" and due is None else status
+            candidates.append(
+                _Candidate(score + (OWNER_BONUS if owner or asked else 0), item, kind, (ln.index,), due=due)
+            )
+    return _choose(candidates, m.meeting_id)
+
+
+def _said(line: Line, before: Line | None) -> dict[str, float]:
+    out = {w: CONTEXT_WEIGHT for w in topic_words(before.text)} if before is not None else {}
+    out.update({w: 1.0 for w in topic_words(line.text)})
+    return out
+
+
+def _status(text: str) -> str | None:
+    """What a line says of a commitment: done, dropped, redated, restated, or nothing."""
+    if _DROP.search(text):
+        return "dropped"
+    shift = _SHIFT.search(text) is not None
+    if _REDATE.search(text) and (shift or _has_date(text)):
+        return "redated"
+    if _DONE.search(text) and not _NOT_DONE.search(text) and not text.rstrip().endswith("?"):
+        return "done"
+    if _PROGRESS.search(text) and not text.rstrip().endswith("?"):
+        return "restated"
+    return None
+
+
+def _has_date(text: str) -> bool:
+    return bool(find_dates(text, date(2000, 1, 3)))
+
+
+def _new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:
+    shift = _SHIFT.search(text)
+    if shift is not None:
+        count = _SHIFT_WORDS.get(shift.group(1).lower(), 1)
+        unit = shift.group(2).lower().rstrip("s")
+        base = before or meeting_date
+        return base + timedelta(days=count * _SHIFT_DAYS[unit]) if base is not None else None
+    if meeting_date is None:
+        return None
+    mentions = find_dates(text, meeting_date)
+    return max(mentions, key=lambda x: x.date).date if mentions else None
+
+
+def _changes(before: str, after: str, said: str) -> bool:
+    """Whether a later decision on the same topic says something else than the earlier one."""
+    if numbers_in(before) != numbers_in(after) and numbers_in(after):
+        return True
+    return _CHANGE.search(said) is not None or _CHANGE.search(after) is not None
+
+
+def _choose(candidates: list[_Candidate], meeting_id: int) -> list[Link]:
+    """Best first: one link per earlier item and per line (an item's restatement keeps its lines)."""
+    taken_items: set[tuple[int, int]] = set()
+    taken_lines: set[int] = set()
+    out: list[Link] = []
+    bonus = {"done": 0.05, "dropped": 0.05}
+    for c in sorted(candidates, key=lambda c: -(c.score + bonus.get(c.kind, 0.0))):
+        if c.item.root in taken_items or (c.position is None and taken_lines & set(c.lines[:1])):
+            continue
+        taken_items.add(c.item.root)
+        taken_lines.update(c.lines[:1])
+        state = "auto" if c.score >= CERTAIN else "suggested"
+        out.append(
+            Link(c.kind, c.item.root, meeting_id, tuple(c.lines), c.position, c.due, round(c.score, 3), state)
+        )
+    return out

@@ -1,0 +1,197 @@
+"""Series and the commitment ledger in the store, on SQLite and PostgreSQL: joining a series links
+it, a re-summarize links again, a link rejected by hand stays rejected, readers see only their
+meetings, and deleting a meeting or a series leaves nothing dangling."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from minutes.accounts import series as reads
+from minutes.accounts.access import Actor, Principal
+from minutes.db import rename_speaker, replace_transcript, save_minutes
+from minutes.db import series as store
+from minutes.db.ledger_rows import stored_links
+from minutes.db.series_tables import LedgerLinkRow, SeriesMeetingRow
+from minutes.db.tables import Meeting
+from minutes.errors import ConfigError, InvalidValue, NotFoundError
+from minutes.types import MinuteItem, Minutes, Speaker, Utterance
+from tests.db.test_repo import new_meeting
+
+OPERATOR = Actor(principal=None, ip=None, via="cli")
+TODAY = date(2026, 3, 18)
+
+A = [
+    ("S0", "Tom, can you fix the memory leak in the importer by Friday?"),
+    ("S1", "Sure, I'll fix the memory leak by Friday."),
+    ("S0", "Good. We'll launch the beta on March 20."),
+    ("S1", "Who owns the vendor contract, by the way?"),
+    ("S0", "And I'll write the press release by Friday."),
+]
+A_ITEMS = (
+    MinuteItem("action", "Fix the memory leak in the importer", (1,), owner="S1", due="2026-03-06"),
+    MinuteItem("decision", "Launch the beta on March 20", (2,)),
+    MinuteItem("question", "Who owns the vendor contract?", (3,)),
+    MinuteItem("action", "Write the press release", (4,), owner="S0", due="2026-03-06"),
+)
+B = [
+    ("S0", "Tom, the memory leak?"),
+    ("S1", "The memory leak is fixed, merged it on Tuesday."),
+    ("S0", "I need one more week for the press release, sorry."),
+    ("S0", "And we're moving the beta launch to March 27 instead."),
+    ("S1", "Still no answer on who owns the vendor contract?"),
+]
+B_ITEMS = (
+    MinuteItem("decision", "Move the beta launch to March 27", (3,)),
+    MinuteItem("question", "Who owns the vendor contract?", (4,)),
+)
+C = [("S0", "The press release went out this morning."), ("S1", "Nice.")]
+
+
+def meeting(
+    session: Session, seed: str, day: int, lines: list[tuple[str, str]], items: tuple[MinuteItem, ...]
+) -> int:
+    m = new_meeting(session, seed, title=f"Product sync {day} March")
+    m.meeting_date = datetime(2026, 3, day, 10, tzinfo=UTC)
+    utterances = [
+        Utterance(index=i, speaker=s, start=5.0 * i, end=5.0 * i + 4, text=t)
+        for i, (s, t) in enumerate(lines)
+    ]
+    replace_transcript(
+        session,
+        meeting_id=m.id,
+        utterances=utterances,
+        speakers=[Speaker("S0"), Speaker("S1")],
+        embeddings={},
+    )
+    rename_speaker(session, meeting_id=m.id, label="S0", name="Priya")
+    rename_speaker(session, meeting_id=m.id, label="S1", name="Tom")
+    save_minutes(session, meeting_id=m.id, minutes=Minutes(summary="", items=items, language="en"))
+    return m.id
+
+
+def three(session: Session) -> tuple[int, int, int]:
+    a = meeting(session, "a", 2, A, A_ITEMS)
+    b = meeting(session, "b", 9, B, B_ITEMS)
+    c = meeting(session, "c", 16, C, ())
+    for m in (c, a, b):  # any order: the series is read by date
+        reads.set_series(session, OPERATOR, m, "Product sync")
+    return a, b, c
+
+
+def test_joining_a_series_links_its_ledger(session: Session) -> None:
+    a, b, c = three(session)
+
+    kinds = sorted(
+        (ln.kind, ln.meeting_id, ln.lines)
+        for ln in stored_links(session, store.get_series(session, "product SYNC").id)
+    )
+    assert kinds == sorted(
+        [
+            ("done", b, (1,)),
+            ("redated", b, (2,)),
+            ("changed", b, (3,)),
+            ("carried", b, (4,)),
+            ("done", c, (0,)),
+        ]
+    )
+    rows, lines = reads.ledger(session, None, today=TODAY)
+    by_text = {r.commitment.text: r.commitment for r in rows}
+    leak, press = by_text["Fix the memory leak in the importer"], by_text["Write the press release"]
+    assert (leak.owner, leak.status, [e.kind for e in leak.history]) == ("Tom", "done", ["promised", "done"])
+    assert (press.status, press.due, press.first_due, press.slips) == (
+        "done",
+        date(2026, 3, 13),
+        date(2026, 3, 6),
+        1,
+    )
+    assert [e.kind for e in press.history] == ["promised", "redated", "done"]
+    assert lines[(b, 1)].speaker == "Tom" and lines[(b, 1)].text.startswith("The memory leak is fixed")
+
+    view, since = reads.since_last(session, None, b, today=TODAY) or pytest.fail("b is in a series")
+    assert [m.id for m in view.meetings] == [a, b, c]
+    assert (since.previous_id, [x.text for x in since.closed]) == (a, ["Fix the memory leak in the importer"])
+    assert [x.text for x in since.slipped] == ["Write the press release"]
+    assert [(ch.before, ch.after) for ch in since.changed] == [
+        ("Launch the beta on March 20", "Move the beta launch to March 27")
+    ]
+    assert [t.text for t in since.questions_carried] == ["Who owns the vendor contract?"]
+    assert reads.ledger(session, None, today=TODAY, status="slipped")[0] == []
+    assert [r.commitment.text for r in reads.ledger(session, None, today=TODAY, owner="priya")[0]] == [
+        "Write the press release"
+    ]
+
+
+def test_a_rejected_link_stays_undone_across_a_resummarize(session: Session) -> None:
+    a, b, _ = three(session)
+    done = session.scalar(
+        select(LedgerLinkRow).where(LedgerLinkRow.kind == "done", LedgerLinkRow.to_meeting_id == b)
+    )
+    assert done is not None
+
+    reads.decide_link(session, OPERATOR, done.id, accept=False)
+    save_minutes(session, meeting_id=b, minutes=Minutes(summary="", items=B_ITEMS, language="en"))  # relinks
+    save_minutes(session, meeting_id=a, minutes=Minutes(summary="", items=A_ITEMS, language="en"))
+
+    states = [
+        (r.kind, r.state)
+        for r in session.scalars(select(LedgerLinkRow).where(LedgerLinkRow.to_meeting_id == b))
+    ]
+    assert ("done", "rejected") in states and ("done", "auto") not in states
+    leak = next(
+        r.commitment for r in reads.ledger(session, None, today=TODAY)[0] if "leak" in r.commitment.text
+    )
+    assert (leak.status, [e.kind for e in leak.history]) == ("overdue", ["promised"])
+
+
+def test_readers_see_only_their_meetings(session: Session) -> None:
+    from minutes.accounts.users import create_team
+
+    a, b, c = three(session)
+    team = create_team(session, name="Product")
+    for m in (a, c):
+        session.get_one(Meeting, m).team_id = team.id
+    session.flush()
+    manager = Principal(1, "mia", None, False, frozenset({team.id}), frozenset())
+
+    view = reads.series_ledger(session, manager, store.get_series(session, "Product sync"), today=TODAY)
+    assert [m.id for m in view.meetings] == [a, c]
+    assert {e.meeting_id for c_ in view.ledger.commitments for e in c_.history} <= {a, c}
+    assert all(mid in (a, c) for mid, _ in view.lines)
+    with pytest.raises(NotFoundError):
+        reads.since_last(session, manager, b, today=TODAY)
+    outsider = Principal(2, "olaf", None, False, frozenset({999}), frozenset())
+    assert reads.list_series(session, outsider) == []
+    with pytest.raises(NotFoundError, match="no series"):
+        reads.find(session, outsider, "Product sync")
+
+
+def test_names_suggestions_and_cascades(session: Session) -> None:
+    a, b, c = three(session)
+    with pytest.raises(InvalidValue):
+        store.check_name("   ")
+    with pytest.raises(ConfigError, match="exists already"):
+        store.create_series(session, "product  sync", team_id=None, by="t")
+    with pytest.raises(NotFoundError, match="minutes series list"):
+        store.get_series(session, "nope")
+
+    d = meeting(session, "d", 23, C, ())
+    assert [s.name for s in store.suggest_series(session, d)] == ["Product sync"]
+    assert store.suggest_series(session, a) == []  # already in one
+
+    session.delete(session.get_one(Meeting, b))
+    session.flush()
+    assert (
+        session.scalar(
+            select(func.count()).select_from(LedgerLinkRow).where(LedgerLinkRow.to_meeting_id == b)
+        )
+        == 0
+    )
+    series = store.get_series(session, "Product sync")
+    store.delete_series(session, series)
+    assert session.scalar(select(func.count()).select_from(SeriesMeetingRow)) == 0
+    assert session.scalar(select(func.count()).select_from(LedgerLinkRow)) == 0
+    assert session.get(Meeting, c) is not None
