@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from minutes.ledger.link import link_series
-from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting, ranked
 from minutes.summarize.text import content_words
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "series"
@@ -66,14 +66,15 @@ def load(split: str) -> list[dict[str, Any]]:
 
 def series_meetings(
     s: dict[str, Any], *, offset: int = 0
-) -> tuple[list[SeriesMeeting], dict[tuple[int, int], str]]:
+) -> tuple[list[SeriesMeeting], dict[tuple[int, int, int], str]]:
     """The series as the linker reads it, and each entry's key → the reference item's id."""
     out = []
-    ids: dict[tuple[int, int], str] = {}
+    ids: dict[tuple[int, int, int], str] = {}
     for n, m in enumerate(s["meetings"]):
         mid = offset + n + 1
         ref = m["reference"]
         entries = []
+        items = []
         for kind, key in (("decision", "decisions"), ("action", "actions"), ("question", "questions")):
             for item in ref.get(key, []):
                 e = Entry(
@@ -86,7 +87,9 @@ def series_meetings(
                     due=date.fromisoformat(item["due"]) if item.get("due") else None,
                 )
                 entries.append(e)
-                ids[e.key] = item["id"]
+                items.append(item["id"])
+        entries = list(ranked(entries))
+        ids.update({e.key: i for e, i in zip(entries, items, strict=True)})
         lines = tuple(Line(i, u["speaker"], u["text"]) for i, u in enumerate(m["utterances"]))
         out.append(
             SeriesMeeting(mid, m["title"], date.fromisoformat(m["meeting_date"]), tuple(entries), lines)
@@ -128,7 +131,7 @@ def baseline(meetings: list[SeriesMeeting]) -> list[Link]:
     found: list[Link] = []
     open_items: list[Entry] = []
     for m in meetings:
-        used: set[tuple[int, int]] = set()
+        used: set[tuple[int, int, int]] = set()
         for e in m.entries:
             if e.kind != "action":
                 continue

@@ -20,7 +20,7 @@ from minutes.db.series_tables import LINK_KINDS, LedgerLinkRow, SeriesMeetingRow
 from minutes.db.tables import Meeting, MinuteItemRow, SpeakerRow, UtteranceRow, utcnow
 from minutes.errors import ConfigError, NotFoundError
 from minutes.ledger.link import link_series
-from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting, ranked
 
 DECIDED = ("confirmed", "rejected")
 
@@ -100,7 +100,7 @@ def load_series(
         ):
             said[mid].append(Line(idx, names.get((mid, label), ""), text))
     return [
-        SeriesMeeting(mid, title, when.date() if when else None, tuple(entries[mid]), tuple(said[mid]))
+        SeriesMeeting(mid, title, when.date() if when else None, ranked(entries[mid]), tuple(said[mid]))
         for mid, title, when in heads
     ]
 
@@ -113,7 +113,7 @@ def stored_links(session: Session, series_id: int) -> list[Link]:
 def _link(r: LedgerLinkRow) -> Link:
     return Link(
         r.kind,
-        (r.from_meeting_id, r.from_line),
+        (r.from_meeting_id, r.from_line, r.from_rank),
         r.to_meeting_id,
         tuple(r.to_lines),
         r.to_position,
@@ -133,7 +133,7 @@ def relink(session: Session, series_id: int) -> int:
         )
     )
     decided = {
-        (r.from_meeting_id, r.from_line, r.kind, r.to_meeting_id, r.to_line)
+        (r.from_meeting_id, r.from_line, r.from_rank, r.kind, r.to_meeting_id, r.to_line)
         for r in session.scalars(
             select(LedgerLinkRow).where(
                 LedgerLinkRow.from_meeting_id.in_([m.meeting_id for m in meetings] or [-1])
@@ -144,7 +144,7 @@ def relink(session: Session, series_id: int) -> int:
     stored = 0
     for ln in link_series(meetings) if len(meetings) > 1 else []:
         to_line = ln.lines[0] if ln.lines else -1
-        if (ln.earlier[0], ln.earlier[1], ln.kind, ln.meeting_id, to_line) in decided:
+        if (*ln.earlier, ln.kind, ln.meeting_id, to_line) in decided:
             continue
         session.add(_row(series_id, ln, positions.get(ln.earlier, -1), ln.state))
         stored += 1
@@ -158,6 +158,7 @@ def _row(series_id: int, ln: Link, from_position: int, state: str, by: str | Non
         kind=ln.kind,
         from_meeting_id=ln.earlier[0],
         from_line=ln.earlier[1],
+        from_rank=ln.earlier[2],
         from_position=from_position,
         to_meeting_id=ln.meeting_id,
         to_line=ln.lines[0] if ln.lines else -1,
@@ -210,12 +211,13 @@ def add_link(
     if kind not in LINK_KINDS:
         raise ConfigError(f"unknown link kind {kind!r}; choose one of: {', '.join(LINK_KINDS)}")
     ln = Link(kind, earlier.key, meeting_id, lines, None, due, 1.0, "confirmed")
-    key = (earlier.meeting_id, earlier.line, kind, meeting_id, lines[0] if lines else -1)
+    key = (*earlier.key, kind, meeting_id, lines[0] if lines else -1)
     session.execute(
         delete(LedgerLinkRow).where(
             tuple_(
                 LedgerLinkRow.from_meeting_id,
                 LedgerLinkRow.from_line,
+                LedgerLinkRow.from_rank,
                 LedgerLinkRow.kind,
                 LedgerLinkRow.to_meeting_id,
                 LedgerLinkRow.to_line,

@@ -7,8 +7,9 @@ belongs to at most one (``series_meetings``, keyed by the meeting), set by a per
 A **link** (``ledger_links``) ties an item of a later meeting of a series, or the lines that speak
 of it, to an item of an earlier meeting: a commitment ``restated``, ``redated`` (a new due date),
 ``done`` or ``dropped``; a decision ``changed``; an open question ``carried``. The earlier item is
-named by its meeting and its first cited line (``from_line``), which survive a re-summarize where
-item positions need not; ``from_position`` is where it sits now. ``state`` says who stands behind
+named by its meeting, its first cited line (``from_line``) and its place among the items citing that
+line (``from_rank``), which survive a re-summarize where item positions need not; ``from_position``
+is where it sits now. ``state`` says who stands behind
 the link: ``auto`` (the linker was certain), ``suggested`` (a person should confirm), ``confirmed``
 or ``rejected`` by a person (kept across re-linking: a link undone by hand stays undone).
 """
@@ -60,6 +61,7 @@ class LedgerLinkRow(Base):
         UniqueConstraint(
             "from_meeting_id",
             "from_line",
+            "from_rank",
             "kind",
             "to_meeting_id",
             "to_line",
@@ -77,6 +79,7 @@ class LedgerLinkRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     from_meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     from_line: Mapped[int] = mapped_column(Integer)
+    from_rank: Mapped[int] = mapped_column(Integer, default=0)
     from_position: Mapped[int] = mapped_column(Integer)
     to_meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     to_line: Mapped[int] = mapped_column(Integer)

@@ -31,16 +31,18 @@ from datetime import date, timedelta
 
 from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
 from minutes.summarize.dates import find_dates
-from minutes.summarize.text import content_tokens, numbers_in, words
+from minutes.summarize.text import content_tokens, numbers_in, split_sentences, stem, words
 
 TOPIC = 0.42
 """Share of an earlier item's topic (idf-weighted words) a later line must cover to be about it."""
 TOPIC_ITEM = 0.5
 """The same for a later action item restating an earlier one."""
-TOPIC_DECISION = 0.4
+TOPIC_DECISION = 0.33
 TOPIC_QUESTION = 0.45
 OWNER_BONUS = 0.2
-CERTAIN = 0.6
+SIGNAL_BONUS = 0.1
+"""Added to a close said in so many words ("it's done", "rotated" for "rotate the keys")."""
+CERTAIN = 0.55
 CONTEXT_WEIGHT = 0.6
 """How much the line before counts towards what a line is about."""
 _PREFIX = 5
@@ -108,33 +110,52 @@ _GENERIC = frozenset(
 
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
-    r"booked|signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
-    r"went (?:out|live|through)|is (?:out|live|in|up)|are (?:out|live|in|up)|gone out|"
-    r"dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
-    r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|confirmed|got (?:it|them|the)\b|"
-    r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|agreed|"
-    r"all set|good to go|crossed off|checked off|put up|set up)\b",
+    r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
+    r"went (?:out|live|through|over|in|up)|(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through)|"
+    r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
+    r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"
+    r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|"
+    r"all set|good to go|crossed off|checked off)\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
-    r"\b(not yet|haven't|hasn't|isn't|aren't|didn't|won't|wasn't|not done|not finished|almost|nearly|"
-    r"half ?way|partly|still|in progress|working on|on it|started|getting there|under way|underway|"
-    r"will be|should be|going to|gonna|hopefully|once|when|if|until|till|need to|needs to|waiting)\b",
+    r"(\b(?:not yet|haven't|hasn't|isn't|aren't|didn't|don't|doesn't|won't|wasn't|can't|couldn't|"
+    r"not (?:done|finished|sent|out|in|live|ready|started|there)|almost|nearly|half ?(?:way|done)|partly|"
+    r"in progress|working on|still (?:on|working|need|needs|waiting|to|chasing|not|thinking|going)|"
+    r"(?:chase|nudge|remind|follow up|try) (?:them|him|her|it)?\s*again)\b|\?\s*$)",
     re.IGNORECASE,
+)
+_HEDGED = re.compile(
+    r"\b(?:not yet|almost|nearly|half ?(?:way|done)|partly|in progress|on track|not (?:done|finished|sent)|"
+    r"still (?:need|needs|waiting|to|chasing))\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(i'll|i will|we'll|we will|it'll|it will|she'll|he'll|they'll|gonna|going to|shall)\b", re.IGNORECASE
+)
+_IRREGULAR_PAST = frozenset(
+    """went came got gone sent rang ran put wrote written made did gave took bought paid spoke met told found
+    brought sold held kept built drew drove chose caught taught won""".split()
+)
+_NOT_PAST = frozenset(
+    """need needed speed indeed hundred red bed shed feed seed embed proceed exceed based used supposed
+    interested tired worried scared annoyed bored excited pleased concerned surprised involved required
+    expected planned scheduled limited detailed advanced""".split()
 )
 _DROP = re.compile(
     r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
     r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
-    r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the)\b",
+    r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the|bin (?:ours|them|those)|"
+    r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on)\b",
     re.IGNORECASE,
 )
 _REDATE = re.compile(
     r"\b(push(?:ed|ing)?|mov(?:e|ed|ing)|slip(?:s|ped|ping)?|delay(?:ed|ing)?|postpon(?:e|ed|ing)|"
     r"extend(?:ed)?|more time|another|one more|extra|(?:till|until) the|won't make|not going to make|"
     r"realistically|instead|rather than|later than|bump(?:ed)?|reschedul(?:e|ed)|back to|give me|"
-    r"by|before|end of)\b",
+    r"till|until|can i have|won't be (?:ready|done) (?:until|till|before))\b",
     re.IGNORECASE,
 )
 _SHIFT = re.compile(
@@ -157,11 +178,11 @@ _SHIFT_WORDS = {
 _SHIFT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
 _PROGRESS = re.compile(
     r"\b(still|working on|on it|in progress|half ?way|nearly|almost|started|on track|on my list|as planned|"
-    r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress)\b",
+    r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done)\b",
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
-    r"\b(instead|change[d]?|chang(?:ing)|mov(?:e|ed|ing)|push(?:ed|ing)?|delay(?:ed|ing)?|postpon\w*|"
+    r"\b(instead|chang\w*|mov(?:e|ed|ing)|push(?:ed|ing)?|delay(?:ed|ing)?|postpon\w*|"
     r"revers\w*|switch\w*|back to|no longer|scrap\w*|cancel\w*|after all|actually|rather|revisit\w*|"
     r"overturn\w*|replace[d]?|keep the old|stick with|go with)\b",
     re.IGNORECASE,
@@ -207,7 +228,7 @@ _IRREGULAR = {
 
 
 def _norm(word: str) -> str:
-    return _IRREGULAR.get(word, word)[:_PREFIX]
+    return stem(_IRREGULAR.get(word, word))[:_PREFIX]
 
 
 def topic_words(text: str) -> list[str]:
@@ -227,7 +248,13 @@ class _Item:
     words: frozenset[str]
     owner: str | None
     due: date | None
-    root: tuple[int, int]
+    root: tuple[int, int, int]
+
+    @property
+    def verb(self) -> str | None:
+        """The task's first word, its verb as a rule ("Fix the leak" → "fix")."""
+        first = words(self.entry.text)[:1]
+        return _norm(first[0]) if first else None
 
 
 class _Weights:
@@ -266,7 +293,7 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
     docs = [frozenset(topic_words(ln.text)) for m in ordered for ln in m.lines]
     weights = _Weights(docs)
     open_items: list[_Item] = []
-    closed: set[tuple[int, int]] = set()
+    closed: set[tuple[int, int, int]] = set()
     found: list[Link] = []
     for m in ordered:
         links = _link_meeting(m, [i for i in open_items if i.root not in closed], weights)
@@ -301,17 +328,17 @@ class _Candidate:
     lines: tuple[int, ...]
     position: int | None = None
     due: date | None = None
+    sentence: int = 0
 
 
 def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> list[Link]:
     lines = {ln.index: ln for ln in m.lines}
-    said = {ln.index: _said(ln, lines.get(ln.index - 1)) for ln in m.lines}
     candidates: list[_Candidate] = []
     actions = [i for i in earlier if i.entry.kind == "action"]
     for e in m.entries:
         mine = {w: 1.0 for w in topic_words(e.text)}
         for idx in e.lines[:1]:
-            if idx in said:
+            if idx in lines:
                 mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
         pool = {
             "action": actions,
@@ -343,39 +370,85 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             elif score >= TOPIC_QUESTION:
                 candidates.append(_Candidate(score, item, "carried", e.lines, e.position))
     for ln in m.lines:
-        status = _status(ln.text)
-        if status is None:
-            continue
+        sentences = split_sentences(ln.text) or [ln.text]
+        before = lines.get(ln.index - 1)
         for item in actions:
-            score = weights.cover(item.words, said[ln.index])
             owner = (bool(item.owner) and _key(ln.speaker) == _key(item.owner)) or _named(item.owner, ln.text)
-            asked = _named(item.owner, lines[ln.index - 1].text) if ln.index - 1 in lines else False
-            if score < TOPIC - (OWNER_BONUS if owner or asked else 0):
+            asked = before is not None and _named(item.owner, before.text)
+            bonus = OWNER_BONUS if owner or asked else 0.0
+            # The sentence most about the item says what became of it; the rest of the line and
+            # the line before tell what it is about.
+            best = max(range(len(sentences)), key=lambda n: weights.cover(item.words, _words(sentences[n])))
+            sentence = sentences[best]
+            score = weights.cover(item.words, _said(sentence, ln.text, before))
+            strength = SIGNAL_BONUS if _strong(sentence, item.verb) else 0.0
+            if score < TOPIC - bonus - strength:
                 continue
-            due = _new_due(ln.text, m.meeting_date, item.due) if status == "redated" else None
-            kind = "restated" if status == "redated" and due is None else status
+            status = _status(sentence, item.verb, owner=owner or asked, line=ln.text)
+            if status is None or (status == "restated" and not item.words & set(topic_words(ln.text))):
+                continue
+            due = _new_due(sentence, m.meeting_date, item.due) if status == "redated" else None
+            kind = "restated" if status == "redated" and (due is None or due == item.due) else status
+            lift = strength if kind in ("done", "dropped") else 0.0
             candidates.append(
-                _Candidate(score + (OWNER_BONUS if owner or asked else 0), item, kind, (ln.index,), due=due)
+                _Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
             )
     return _choose(candidates, m.meeting_id)
 
 
-def _said(line: Line, before: Line | None) -> dict[str, float]:
+def _words(text: str) -> dict[str, float]:
+    return {w: 1.0 for w in topic_words(text)}
+
+
+def _said(sentence: str, line: str, before: Line | None) -> dict[str, float]:
+    """What a sentence is about: its words in full, the rest of its line and the line before in part."""
     out = {w: CONTEXT_WEIGHT for w in topic_words(before.text)} if before is not None else {}
-    out.update({w: 1.0 for w in topic_words(line.text)})
+    out.update({w: CONTEXT_WEIGHT for w in topic_words(line)})
+    out.update(_words(sentence))
     return out
 
 
-def _status(text: str) -> str | None:
-    """What a line says of a commitment: done, dropped, redated, restated, or nothing."""
+def _strong(sentence: str, verb: str | None) -> bool:
+    """A close said in so many words: a word of completion or dropping, or the task's own verb."""
+    if _DROP.search(sentence) or _DONE.search(sentence):
+        return True
+    return verb is not None and any(_past(w) and _norm(w) == verb for w in words(sentence))
+
+
+def _past(word: str) -> bool:
+    return word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4 and word not in _NOT_PAST)
+
+
+def _status(
+    text: str, verb: str | None = None, *, owner: bool = False, line: str | None = None
+) -> str | None:
+    """What a line says of a commitment whose task starts with ``verb`` (its first topic word):
+    ``dropped``, ``done``, ``redated``, ``restated`` (still under way), or nothing; ``owner``: the
+    owner says it, or is named in it or in the line before; ``line``: the whole line ``text`` is a
+    sentence of, whose hedges count too ("Almost there. The plumber's done the pipe run").
+
+    Done is the task's own verb in the past tense ("rotated", "rang"), a word of completion
+    ("sorted", "it's live"), or, from the owner, any verb in the past tense ("briefed them all");
+    never under a negation ("not sent yet", "almost done") or in a question. Redated is a shift
+    ("push", "one more week", "till") with a date or a span, or the owner's future with a date.
+    """
     if _DROP.search(text):
         return "dropped"
-    shift = _SHIFT.search(text) is not None
-    if _REDATE.search(text) and (shift or _has_date(text)):
-        return "redated"
-    if _DONE.search(text) and not _NOT_DONE.search(text) and not text.rstrip().endswith("?"):
+    said = words(text)
+    negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
+    if not negated and verb is not None and any(_past(w) and _norm(w) == verb for w in said):
         return "done"
-    if _PROGRESS.search(text) and not text.rstrip().endswith("?"):
+    dated = _SHIFT.search(text) is not None or _has_date(text)
+    if _REDATE.search(text) and dated:
+        return "redated"
+    if _DONE.search(text) and not negated:
+        return "done"
+    future = _FUTURE.search(text) is not None
+    if owner and dated and future:
+        return "redated"
+    if owner and not negated and not future and any(_past(w) for w in said):
+        return "done"
+    if (_PROGRESS.search(text) or negated) and not text.rstrip().endswith("?"):
         return "restated"
     return None
 
@@ -405,16 +478,17 @@ def _changes(before: str, after: str, said: str) -> bool:
 
 
 def _choose(candidates: list[_Candidate], meeting_id: int) -> list[Link]:
-    """Best first: one link per earlier item and per line (an item's restatement keeps its lines)."""
-    taken_items: set[tuple[int, int]] = set()
-    taken_lines: set[int] = set()
+    """Best first: one link per earlier item and per sentence of a line (an item's restatement
+    keeps its lines)."""
+    taken_items: set[tuple[int, int, int]] = set()
+    taken_lines: set[tuple[int, int]] = set()
     out: list[Link] = []
-    bonus = {"done": 0.05, "dropped": 0.05}
-    for c in sorted(candidates, key=lambda c: -(c.score + bonus.get(c.kind, 0.0))):
-        if c.item.root in taken_items or (c.position is None and taken_lines & set(c.lines[:1])):
+    for c in sorted(candidates, key=lambda c: -c.score):
+        spot = (c.lines[0] if c.lines else -1, c.sentence)
+        if c.item.root in taken_items or (c.position is None and spot in taken_lines):
             continue
         taken_items.add(c.item.root)
-        taken_lines.update(c.lines[:1])
+        taken_lines.add(spot)
         state = "auto" if c.score >= CERTAIN else "suggested"
         out.append(
             Link(c.kind, c.item.root, meeting_id, tuple(c.lines), c.position, c.due, round(c.score, 3), state)

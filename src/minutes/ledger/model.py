@@ -14,7 +14,7 @@ then ``slipped`` (its due date now is later than first promised), else ``open``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 STATUSES: tuple[str, ...] = ("open", "done", "slipped", "overdue", "dropped")
@@ -51,6 +51,8 @@ class Entry:
     done: bool = False
     named: bool = True
     """Whether ``owner`` is a person's name (else an anonymous label, which names nobody across meetings)."""
+    rank: int = 0
+    """Its place among the items of its meeting that cite the same first line (:func:`ranked`)."""
 
     @property
     def line(self) -> int:
@@ -58,8 +60,21 @@ class Entry:
         return min(self.lines) if self.lines else -(self.position + 1)
 
     @property
-    def key(self) -> tuple[int, int]:
-        return (self.meeting_id, self.line)
+    def key(self) -> tuple[int, int, int]:
+        """``(meeting_id, line, rank)``: names the item across a re-summarize, where positions need not hold."""
+        return (self.meeting_id, self.line, self.rank)
+
+
+def ranked(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """``entries`` (one meeting's, by position) with :attr:`Entry.rank` set: two items citing the
+    same first line ("I'll book the room and send the agenda") stay two."""
+    seen: dict[int, int] = {}
+    out = []
+    for e in entries:
+        rank = seen.get(e.line, 0)
+        seen[e.line] = rank + 1
+        out.append(replace(e, rank=rank))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +92,13 @@ class SeriesMeeting:
 class Link:
     """A later meeting's item or lines tied to an earlier item (``kind``: see the module docstring).
 
-    ``earlier`` is ``(meeting_id, line)`` of the earlier item (:attr:`Entry.key`); ``position`` the
+    ``earlier`` is ``(meeting_id, line, rank)`` of the earlier item (:attr:`Entry.key`); ``position`` the
     later item's place in its minutes when the link is to an item (a restatement), else ``None``.
     ``state`` is ``auto``, ``suggested``, ``confirmed`` or ``rejected``; ``id`` the stored row's.
     """
 
     kind: str
-    earlier: tuple[int, int]
+    earlier: tuple[int, int, int]
     meeting_id: int
     lines: tuple[int, ...]
     position: int | None = None
@@ -165,8 +180,8 @@ def build_ledger(
     entries = {e.key: e for m in ordered for e in m.entries}
     by_position = {(e.meeting_id, e.position): e for e in entries.values()}
     order = {m.meeting_id: n for n, m in enumerate(ordered)}
-    chains: dict[tuple[int, int], _Chain] = {}
-    member: dict[tuple[int, int], tuple[int, int]] = {}
+    chains: dict[tuple[int, int, int], _Chain] = {}
+    member: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     for m in ordered:
         for e in m.entries:
             chains[e.key] = _Chain(e, [_opening(e, dates)], done=e.done)

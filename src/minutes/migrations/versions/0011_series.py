@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("from_meeting_id", sa.Integer(), nullable=False),
         sa.Column("from_line", sa.Integer(), nullable=False),
+        sa.Column("from_rank", sa.Integer(), nullable=False),
         sa.Column("from_position", sa.Integer(), nullable=False),
         sa.Column("to_meeting_id", sa.Integer(), nullable=False),
         sa.Column("to_line", sa.Integer(), nullable=False),
@@ -99,6 +100,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "from_meeting_id",
             "from_line",
+            "from_rank",
             "kind",
             "to_meeting_id",
             "to_line",
