@@ -65,13 +65,19 @@ def load(split: str) -> list[dict[str, Any]]:
 
 
 def series_meetings(
-    s: dict[str, Any], *, offset: int = 0
+    s: dict[str, Any], *, offset: int = 0, items: str = "reference"
 ) -> tuple[list[SeriesMeeting], dict[tuple[int, int, int], str]]:
-    """The series as the linker reads it, and each entry's key → the reference item's id."""
+    """The series as the linker reads it, and each entry's key → the reference item's id.
+
+    ``items``: ``reference`` (the written items) or ``minutes`` (what the summarizer's rules find,
+    each taken for the reference item of the same kind whose line it cites)."""
     out = []
     ids: dict[tuple[int, int, int], str] = {}
     for n, m in enumerate(s["meetings"]):
         mid = offset + n + 1
+        if items == "minutes":
+            out.append(_from_minutes(m, mid, ids))
+            continue
         ref = m["reference"]
         entries = []
         items = []
@@ -95,6 +101,51 @@ def series_meetings(
             SeriesMeeting(mid, m["title"], date.fromisoformat(m["meeting_date"]), tuple(entries), lines)
         )
     return out, ids
+
+
+def _from_minutes(m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], str]) -> SeriesMeeting:
+    """One meeting with the items the summarizer finds (rules, the stand-in model keeping all)."""
+    from minutes_corpus import KeepAll
+
+    from minutes.summarize.summarizer import Summarizer
+    from minutes.types import Utterance
+
+    speakers = m["speakers"]
+    names = {f"SPEAKER_{i:02d}": who for i, who in enumerate(speakers)}
+    said, t = [], 0.0
+    for i, u in enumerate(m["utterances"]):
+        dur = max(0.5, len(u["text"].split()) / 2.5)
+        said.append(Utterance(i, f"SPEAKER_{speakers.index(u['speaker']):02d}", t, t + dur, u["text"]))
+        t += dur + 0.3
+    when = date.fromisoformat(m["meeting_date"])
+    found = Summarizer(KeepAll()).items(said, names=names, meeting_date=when, language="en")
+    entries = ranked(
+        Entry(
+            mid,
+            n,
+            i.kind,
+            i.text,
+            tuple(i.evidence),
+            names.get(i.owner or "", i.owner),
+            date.fromisoformat(i.due) if i.due else None,
+        )
+        for n, i in enumerate(found)
+    )
+    ref = m["reference"]
+    refs = [
+        (k, r)
+        for k, key in (("decision", "decisions"), ("action", "actions"), ("question", "questions"))
+        for r in ref.get(key, [])
+    ]
+    taken: set[str] = set()
+    for e in entries:
+        for kind, r in refs:
+            if kind == e.kind and r["id"] not in taken and r["evidence_utterance_index"] in e.lines:
+                ids[e.key] = r["id"]
+                taken.add(r["id"])
+                break
+    lines = tuple(Line(i, u["speaker"], u["text"]) for i, u in enumerate(m["utterances"]))
+    return SeriesMeeting(mid, m["title"], when, entries, lines)
 
 
 def truths(s: dict[str, Any]) -> list[Truth]:
@@ -160,11 +211,16 @@ def baseline(meetings: list[SeriesMeeting]) -> list[Link]:
 
 
 def score(
-    series: list[dict[str, Any]], predict: Any, *, shown: bool, details: bool = False
+    series: list[dict[str, Any]],
+    predict: Any,
+    *,
+    shown: bool,
+    details: bool = False,
+    items: str = "reference",
 ) -> dict[str, dict[str, float]]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # found, predicted, true
     for s in series:
-        meetings, ids = series_meetings(s)
+        meetings, ids = series_meetings(s, items=items)
         root_of = roots(s)
         links = [ln for ln in predict(meetings) if shown or ln.state in ("auto", "confirmed")]
         truth = truths(s)
@@ -257,6 +313,12 @@ def main() -> int:
     ap.add_argument("--split", choices=("tune", "test", "all"), default="tune")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument(
+        "--items",
+        choices=("reference", "minutes"),
+        default="reference",
+        help="the items linked: the written ones, or what the summarizer's rules find (end to end)",
+    )
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--meetings", type=int, default=50)
     args = ap.parse_args()
@@ -267,14 +329,15 @@ def main() -> int:
     result = {
         "split": args.split,
         "series": len(series),
-        "linker (auto)": score(series, link_series, shown=False, details=args.details),
-        "linker (auto + suggested)": score(series, link_series, shown=True),
-        "same owner + word overlap": score(series, baseline, shown=True),
+        "items": args.items,
+        "linker (auto)": score(series, link_series, shown=False, details=args.details, items=args.items),
+        "linker (auto + suggested)": score(series, link_series, shown=True, items=args.items),
+        "same owner + word overlap": score(series, baseline, shown=True, items=args.items),
     }
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
-    print(f"{args.split}: {len(series)} series")
+    print(f"{args.split}: {len(series)} series, items: {args.items}")
     for name in ("linker (auto)", "linker (auto + suggested)", "same owner + word overlap"):
         print(f"\n{name}")
         print(f"  {'group':<12} {'P':>6} {'R':>6} {'pred':>5} {'true':>5}")

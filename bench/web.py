@@ -219,7 +219,7 @@ class Route:
     expect: int = 200
 
 
-def routes(big: int, team: int) -> list[Route]:
+def routes(big: int, team: int, series: int = 1) -> list[Route]:
     later = f"/meetings?page=3&team={team}&from=2024-03-01&to=2026-10-31&status=done&sort=title&order=asc"
     # The archive's last six weeks (it ends SPAN_DAYS after EPOCH), up to today.
     weeks = (EPOCH + timedelta(days=SPAN_DAYS - 42)).date().isoformat()
@@ -242,6 +242,10 @@ def routes(big: int, team: int) -> list[Route]:
         Route("brief_page_year_team", f"/brief?since=365d&team={team}"),
         Route("people_page", "/people"),
         Route("person_page", "/people/Priya%20Shah"),
+        Route("ledger_page", "/ledger"),
+        Route("ledger_page_open", "/ledger?status=open"),
+        Route("ledger_api", "/api/v1/ledger"),
+        Route("series_page", f"/series/{series}"),
         Route("media_range_64k", f"/meetings/{big}/media", {"Range": "bytes=20000000-20065535"}, 206),
     ]
 
@@ -522,6 +526,44 @@ def big_meeting(sessions: sessionmaker[Session], team_id: int, media: Path, rng:
         return meeting.id
 
 
+def series_archive(
+    sessions: sessionmaker[Session], team_ids: list[int], size: int = 50
+) -> tuple[int, list[float]]:
+    """Every bulk meeting into a series: per team, its meetings by date in runs of ``size``; each
+    series linked as the store links it (``relink``). Returns a series of the first team and the
+    seconds each relink took."""
+    from minutes.db.ledger_rows import relink
+    from minutes.db.series_tables import SeriesMeetingRow, SeriesRow
+
+    seconds: list[float] = []
+    first = 0
+    with store.session_scope(sessions) as s:
+        for team in team_ids:
+            ids = list(
+                s.scalars(
+                    text("SELECT id FROM meetings WHERE team_id = :t ORDER BY meeting_date, id"), {"t": team}
+                )
+            )
+            for n in range(0, len(ids), size):
+                row = SeriesRow(
+                    name=f"Team {team} series {n // size}",
+                    name_key=f"team {team} series {n // size}",
+                    team_id=team,
+                    created_by="bench",
+                )
+                s.add(row)
+                s.flush()
+                s.execute(
+                    insert(SeriesMeetingRow),
+                    [{"meeting_id": m, "series_id": row.id, "added_by": "bench"} for m in ids[n : n + size]],
+                )
+                t0 = time.perf_counter()
+                relink(s, row.id)
+                seconds.append(time.perf_counter() - t0)
+                first = first or row.id
+    return first, seconds
+
+
 @dataclass
 class Archive:
     url: str
@@ -529,6 +571,8 @@ class Archive:
     team: int
     counts: dict[str, int]
     seconds: float
+    series: int = 0
+    relink_seconds: tuple[float, ...] = ()
 
 
 def build(url: str, home: Path, meetings: int) -> Archive:
@@ -538,13 +582,22 @@ def build(url: str, home: Path, meetings: int) -> Archive:
     team_ids = seed_people(sessions)
     big = big_meeting(sessions, team_ids[0], home / "media" / "quarterly-planning.mp3", rng)
     bulk_archive(sessions, team_ids, meetings, rng)
+    series, relinked = series_archive(sessions, team_ids)
     with store.session_scope(sessions) as s:
         counts = {
             table: int(s.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
-            for table in ("meetings", "utterances", "speakers", "minute_items", "stage_runs")
+            for table in (
+                "meetings",
+                "utterances",
+                "speakers",
+                "minute_items",
+                "stage_runs",
+                "series",
+                "ledger_links",
+            )
         }
     sessions.kw["bind"].dispose()
-    return Archive(url, big, team_ids[0], counts, time.perf_counter() - t0)
+    return Archive(url, big, team_ids[0], counts, time.perf_counter() - t0, series, tuple(relinked))
 
 
 @contextmanager
@@ -621,11 +674,21 @@ def run_backend(
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             sign_in(client, USER, PASSWORD)
-            todo = [r for r in routes(archive.big, archive.team) if only is None or r.name in only]
+            todo = [
+                r for r in routes(archive.big, archive.team, archive.series) if only is None or r.name in only
+            ]
             results = time_routes(client, todo, warmup, repeat)
+        relinks = sorted(archive.relink_seconds)
         return {
             "archive": archive.counts,
             "build_seconds": round(archive.seconds, 1),
+            "relink_series_of_50_seconds": {
+                "p50": round(percentile(relinks, 0.5), 3),
+                "max": round(relinks[-1], 3),
+                "series": len(relinks),
+            }
+            if relinks
+            else None,
             "load_average": os.getloadavg(),
             "routes": results,
         }

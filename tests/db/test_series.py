@@ -195,3 +195,30 @@ def test_names_suggestions_and_cascades(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(SeriesMeetingRow)) == 0
     assert session.scalar(select(func.count()).select_from(LedgerLinkRow)) == 0
     assert session.get(Meeting, c) is not None
+
+
+def test_the_brief_tells_what_the_weeks_meetings_did_to_earlier_commitments(session: Session) -> None:
+    from minutes.accounts.reads import brief
+    from minutes.brief import render
+
+    a, b, _ = three(session)
+
+    week = brief(session, None, since=date(2026, 3, 9), today=date(2026, 3, 15))
+    assert [(f.kind, f.text, f.moment.meeting_id) for f in week.followups] == [
+        ("done", "Fix the memory leak in the importer", b),
+        ("slipped", "Write the press release", b),
+        ("changed", "Launch the beta on March 20", b),
+    ]
+    assert week.followups[1].due == date(2026, 3, 13) and week.followups[1].slips == 1
+    md = render(week, "md")
+    assert "## Follow-ups in series" in md and "Tom: Fix the memory leak in the importer done" in md
+    data = __import__("json").loads(render(week, "json"))
+    assert data["followups"][0]["link"].startswith(f"/meetings/{b}?t=5.0#u-1")
+    assert [
+        f.kind
+        for f in brief(
+            session, None, since=date(2026, 3, 9), today=date(2026, 3, 15), person="Priya"
+        ).followups
+    ] == ["slipped"]
+    assert brief(session, None, since=date(2026, 3, 1), today=date(2026, 3, 7)).followups == ()
+    assert a

@@ -177,6 +177,7 @@ def test_json_shape() -> None:
         "overdue_total",
         "due_soon",
         "questions",
+        "followups",
     }
     decision = data["decisions"][0]
     assert decision["meeting_id"] == 8 and decision["utterance"] == 3 and decision["start"] == 12.5

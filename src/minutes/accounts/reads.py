@@ -214,6 +214,8 @@ def brief(
         overdue_limit=OVERDUE_SHOWN,
     )
     rows = load_brief_rows(session, scope)
+    from minutes.accounts.series import followups
+
     return build_brief(
         rows.meetings,
         rows.items,
@@ -223,6 +225,9 @@ def brief(
         team=found.name if found is not None else None,
         person=person.strip() if person and person.strip() else None,
         overdue_total=rows.overdue_total,
+        followups=followups(
+            session, principal, [m.id for m in rows.meetings], since=since, until=today, person=person
+        ),
     )
 
 

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from minutes.accounts import access, audit
 from minutes.accounts.access import Actor, Principal
+from minutes.brief.model import FollowUp, series_followups
 from minutes.db import ledger_rows, series
 from minutes.db.ledger_rows import CitedLine
 from minutes.db.series_tables import SeriesRow
 from minutes.db.tables import Meeting
 from minutes.errors import ConfigError, NotFoundError
-from minutes.ledger.model import STATUSES, Commitment, Ledger, build_ledger
+from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Commitment, Ledger, build_ledger
 from minutes.ledger.since import SinceLast, since_last_time
 
 
@@ -105,21 +106,45 @@ def series_ledger(
     session: Session, principal: Principal | None, row: SeriesRow, *, today: date, owner: str | None = None
 ) -> SeriesLedger:
     """The ledger of one series from the meetings the reader may see, with the lines it cites."""
-    ids = series.series_meeting_ids(session, row.id, _visible(principal))
-    meetings = ledger_rows.load_series(session, row.id, meeting_ids=ids, lines=False)
-    built = build_ledger(meetings, ledger_rows.stored_links(session, row.id), today=today, owner=owner)
+    return _ledgers(session, principal, [row], today=today, owner=owner)[0]
+
+
+def _ledgers(
+    session: Session,
+    principal: Principal | None,
+    rows: Sequence[SeriesRow],
+    *,
+    today: date,
+    owner: str | None = None,
+    commitments_only: bool = False,
+) -> list[SeriesLedger]:
+    """The ledgers of several series, loaded together (a fixed number of queries);
+    ``commitments_only`` leaves decisions and questions out."""
+    ids = [r.id for r in rows]
+    kinds = ("action",) if commitments_only else None
+    meetings = ledger_rows.load_many(session, ids, visible=_visible(principal), lines=False, kinds=kinds)
+    links = ledger_rows.links_of(session, ids, kinds=sorted(COMMITMENT_LINKS) if commitments_only else None)
+    built = {
+        r.id: build_ledger(meetings.get(r.id, []), links.get(r.id, []), today=today, owner=owner)
+        for r in rows
+    }
     wanted = {
         (e.meeting_id, e.lines[0])
-        for group in (built.commitments, built.decisions, built.questions)
+        for ledger in built.values()
+        for group in (ledger.commitments, ledger.decisions, ledger.questions)
         for thread in group
         for e in (*thread.history, *thread.suggestions)
         if e.lines and e.lines[0] >= 0
     }
-    refs = sorted(
-        (MeetingRef(m.meeting_id, m.title, m.meeting_date) for m in meetings),
-        key=lambda m: (m.date or date.min, m.id),
-    )
-    return SeriesLedger(row.id, row.name, tuple(refs), built, ledger_rows.cited_lines(session, wanted))
+    lines = ledger_rows.cited_lines(session, wanted)
+    out = []
+    for r in rows:
+        refs = sorted(
+            (MeetingRef(m.meeting_id, m.title, m.meeting_date) for m in meetings.get(r.id, [])),
+            key=lambda m: (m.date or date.min, m.id),
+        )
+        out.append(SeriesLedger(r.id, r.name, tuple(refs), built[r.id], lines))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,18 +168,17 @@ def ledger(
     """Commitments of every series (or one) the reader may see, filtered by owner and status."""
     if status is not None and status not in STATUSES:
         raise ConfigError(f"unknown commitment status {status!r}; choose one of: {', '.join(STATUSES)}")
-    rows = (
-        [find(session, principal, series_name)]
-        if series_name
-        else [series.get_series(session, s.id) for s in list_series(session, principal)]
-    )
+    if series_name:
+        rows = [find(session, principal, series_name)]
+    else:
+        listed = [s.id for s in list_series(session, principal)]
+        rows = list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(listed)))) if listed else []
     out: list[LedgerEntry] = []
     lines: dict[tuple[int, int], CitedLine] = {}
-    for row in rows:
-        view = series_ledger(session, principal, row, today=today, owner=owner)
+    for view in _ledgers(session, principal, rows, today=today, owner=owner, commitments_only=True):
         lines.update(view.lines)
         out.extend(
-            LedgerEntry(row.id, row.name, c)
+            LedgerEntry(view.id, view.name, c)
             for c in view.ledger.commitments
             if status is None or c.status == status
         )
@@ -180,6 +204,38 @@ def since_last(
     view = series_ledger(session, principal, row, today=today)
     order: Sequence[tuple[int, str, date | None]] = [(m.id, m.title, m.date) for m in view.meetings]
     return view, since_last_time(view.ledger, order, meeting_id)
+
+
+def followups(
+    session: Session,
+    principal: Principal | None,
+    meeting_ids: Sequence[int],
+    *,
+    since: date,
+    until: date,
+    person: str | None = None,
+) -> list[FollowUp]:
+    """What the meetings ``meeting_ids`` (a brief's window, already the reader's) did to earlier
+    commitments and decisions of their series, for the brief."""
+    from minutes.db.series_tables import SeriesMeetingRow
+
+    if not meeting_ids:
+        return []
+    ids = session.scalars(
+        select(SeriesMeetingRow.series_id)
+        .where(SeriesMeetingRow.meeting_id.in_(list(meeting_ids)))
+        .distinct()
+    )
+    out: list[FollowUp] = []
+    for sid in sorted(ids):
+        row = session.get_one(SeriesRow, sid)
+        view = series_ledger(session, principal, row, today=until)
+        meetings = {m.id: (m.title, m.date) for m in view.meetings}
+        starts = {key: line.start for key, line in view.lines.items()}
+        out += series_followups(
+            view.name, view.ledger, meetings, starts, since=since, until=until, person=person
+        )
+    return out
 
 
 def markdown_sections(session: Session, principal: Principal | None, meeting_id: int) -> tuple[str, ...]:

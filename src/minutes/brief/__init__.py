@@ -12,6 +12,7 @@ from minutes.brief.model import (
     SOON_DAYS,
     Brief,
     Entry,
+    FollowUp,
     ItemFacts,
     MeetingFacts,
     MeetingLine,
@@ -21,6 +22,7 @@ from minutes.brief.model import (
     build_brief,
     gist,
     parse_since,
+    series_followups,
 )
 from minutes.brief.render import FORMATS, empty_message, render, to_dict, to_html, to_json, to_markdown
 
@@ -30,6 +32,7 @@ __all__ = [
     "SOON_DAYS",
     "Brief",
     "Entry",
+    "FollowUp",
     "ItemFacts",
     "MeetingFacts",
     "MeetingLine",
@@ -41,6 +44,7 @@ __all__ = [
     "gist",
     "parse_since",
     "render",
+    "series_followups",
     "to_dict",
     "to_html",
     "to_json",

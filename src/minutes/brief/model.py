@@ -3,18 +3,20 @@
 :func:`build_brief` takes :class:`MeetingFacts` (the meetings of the window) and
 :class:`ItemFacts` (their minute items, and the open dated action items of every meeting in
 scope) and returns a :class:`Brief`: each meeting in one line, the decisions, the new action
-items by owner, what is overdue or due soon, and the open questions. Every entry knows its
+items by owner, what is overdue or due soon, the open questions, and what the window's meetings
+did to earlier commitments of their series (:func:`series_followups`). Every entry knows its
 moment (meeting id, utterance index, start time), so each renderer can link it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from minutes.errors import ConfigError
+from minutes.ledger.model import Event, Ledger
 from minutes.summarize.text import split_sentences
 
 SOON_DAYS = 7
@@ -142,6 +144,24 @@ class OwnerGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """What a meeting of the window did to an earlier commitment or decision of its series:
+    ``kind`` is ``done``, ``slipped`` (re-dated later; ``slips`` times so far), ``dropped`` or
+    ``changed`` (a decision); ``text`` the earlier item, ``after`` a changed decision's new text."""
+
+    kind: str
+    series: str
+    text: str
+    owner: str | None
+    moment: Moment
+    meeting_title: str
+    meeting_date: date | None
+    due: date | None = None
+    slips: int = 0
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Brief:
     """What happened in the meetings someone may see between ``since`` and ``until`` (both included)."""
 
@@ -157,10 +177,13 @@ class Brief:
     overdue_total: int
     due_soon: tuple[Entry, ...]
     questions: tuple[Entry, ...]
+    followups: tuple[FollowUp, ...] = ()
+    """Commitments and decisions of earlier meetings that the window's meetings closed, moved,
+    dropped or changed (:func:`series_followups`), oldest first."""
 
     @property
     def empty(self) -> bool:
-        return not (self.meetings or self.overdue or self.due_soon)
+        return not (self.meetings or self.overdue or self.due_soon or self.followups)
 
 
 def gist(summary: str | None, status: str) -> str:
@@ -239,6 +262,7 @@ def build_brief(
     soon_days: int = SOON_DAYS,
     overdue_shown: int = OVERDUE_SHOWN,
     overdue_total: int | None = None,
+    followups: Sequence[FollowUp] = (),
 ) -> Brief:
     """The brief of ``meetings`` (the window's), ``items`` (their minute items; with a person
     filter, only the actions that person owns) and ``open_dated`` (open action items with a due
@@ -264,7 +288,64 @@ def build_brief(
         overdue_total=max(len(overdue), overdue_total or 0),
         due_soon=tuple(entry(i) for i in soon),
         questions=tuple(entry(i) for i in in_order if i.kind == "question"),
+        followups=tuple(
+            sorted(
+                followups,
+                key=lambda f: (f.meeting_date or date.min, f.moment.meeting_id, f.moment.utterance or 0),
+            )
+        ),
     )
+
+
+def series_followups(
+    series: str,
+    ledger: Ledger,
+    meetings: Mapping[int, tuple[str, date | None]],
+    starts: Mapping[tuple[int, int], float],
+    *,
+    since: date,
+    until: date,
+    person: str | None = None,
+) -> list[FollowUp]:
+    """The follow-ups of one series' ledger said in a meeting from ``since`` to ``until``
+    (``meetings``: id → title and date, the reader's); ``person`` keeps their commitments."""
+    out: list[FollowUp] = []
+    wanted = " ".join(person.split()).casefold() if person else None
+
+    def at(e: Event) -> tuple[Moment, str, date | None] | None:
+        title, day = meetings.get(e.meeting_id, ("", None))
+        if e.meeting_id not in meetings or day is None or not since <= day <= until:
+            return None
+        line = e.lines[0] if e.lines and e.lines[0] >= 0 else None
+        start = starts.get((e.meeting_id, line)) if line is not None else None
+        return Moment(e.meeting_id, line if start is not None else None, start), title, day
+
+    for c in ledger.commitments:
+        if wanted is not None and wanted not in (c.owner or "").casefold():
+            continue
+        due = c.history[0].due
+        slips = 0
+        for e in c.history[1:]:
+            kind = {"done": "done", "dropped": "dropped"}.get(e.kind)
+            if e.kind in ("redated", "restated") and e.due is not None:
+                if due is not None and e.due > due:
+                    slips += 1
+                    kind = "slipped"
+                due = e.due
+            where = at(e) if kind else None
+            if kind and where:
+                out.append(
+                    FollowUp(kind, series, c.text, c.owner, where[0], where[1], where[2], e.due, slips)
+                )
+    if wanted is None:
+        for t in ledger.decisions:
+            for e in t.history[1:]:
+                where = at(e) if e.kind == "changed" else None
+                if where:
+                    out.append(
+                        FollowUp("changed", series, t.text, None, where[0], where[1], where[2], after=e.text)
+                    )
+    return out
 
 
 def _due_key(item: ItemFacts) -> tuple[date, datetime, int, int]:

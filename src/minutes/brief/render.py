@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from minutes.brief.model import Brief, Entry, MeetingLine, Moment
+from minutes.brief.model import Brief, Entry, FollowUp, MeetingLine, Moment
 from minutes.controls import visible
 from minutes.errors import ConfigError
 from minutes.export import clock, md_escape
@@ -104,7 +104,55 @@ def to_dict(brief: Brief, *, base_url: str = "") -> dict[str, Any]:
         "overdue_total": brief.overdue_total,
         "due_soon": [_entry_json(e, base_url) for e in brief.due_soon],
         "questions": [_entry_json(e, base_url) for e in brief.questions],
+        "followups": [_followup_json(f, base_url) for f in brief.followups],
     }
+
+
+def _followup_json(f: FollowUp, base_url: str) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "series": f.series,
+        "text": f.text,
+        "owner": f.owner,
+        "due": f.due.isoformat() if f.due else None,
+        "slips": f.slips,
+        "after": f.after,
+        "meeting_id": f.moment.meeting_id,
+        "meeting_title": f.meeting_title,
+        "date": f.meeting_date.isoformat() if f.meeting_date else None,
+        "utterance": f.moment.utterance,
+        "start": f.moment.start,
+        "link": base_url + f.moment.link,
+    }
+
+
+_FOLLOWUP_WORDS = {"done": "done", "slipped": "slipped", "dropped": "dropped", "changed": "changed"}
+
+
+def _followup_text(f: FollowUp) -> str:
+    if f.kind == "changed":
+        return f"decision changed: {f.after or ''} (was: {f.text})"
+    who = f"{f.owner or 'no owner'}: "
+    if f.kind == "slipped":
+        return f"{who}{f.text} slipped to {f.due.isoformat() if f.due else '?'} ({f.slips}× so far)"
+    return f"{who}{f.text} {_FOLLOWUP_WORDS[f.kind]}"
+
+
+def _followup_md(f: FollowUp, base_url: str) -> str:
+    day = f.meeting_date.isoformat() if f.meeting_date else ""
+    return (
+        f"- {md_escape(_followup_text(f))} — {md_escape(f.series)}, {md_escape(f.meeting_title)} ({day}) "
+        f"[meeting {f.moment.meeting_id}]({base_url}{f.moment.link})"
+    )
+
+
+def _followup_html(f: FollowUp) -> str:
+    day = f.meeting_date.isoformat() if f.meeting_date else ""
+    return (
+        f'<li class="followup {escape(f.kind)}">{escape(_followup_text(f))} — '
+        f'<a class="moment" href="{escape(f.moment.link)}">{escape(f.meeting_title)}</a>'
+        f'<span class="meta"> {escape(f.series)} · {day}</span></li>'
+    )
 
 
 def to_json(brief: Brief, *, base_url: str = "") -> str:
@@ -169,6 +217,8 @@ def to_markdown(brief: Brief, *, base_url: str = "") -> str:
     sections.append((f"Overdue ({brief.overdue_total})", overdue))
     sections.append(("Due soon", [_entry_md(e, base_url, owner=True) for e in brief.due_soon]))
     sections.append(("Open questions", [_entry_md(e, base_url) for e in brief.questions]))
+    if brief.followups:
+        sections.append(("Follow-ups in series", [_followup_md(f, base_url) for f in brief.followups]))
     for heading, lines in sections:
         out += [f"## {heading}", "", *(lines or ["None."]), ""]
     return "\n".join(out)
@@ -240,6 +290,11 @@ def to_html(brief: Brief) -> str:
             _section("overdue", f"Overdue ({brief.overdue_total})", overdue),
             _section("due-soon", "Due soon", [_entry_html(e, owner=True) for e in brief.due_soon]),
             _section("questions", "Open questions", [_entry_html(e) for e in brief.questions]),
+            *(
+                [_section("followups", "Follow-ups in series", [_followup_html(f) for f in brief.followups])]
+                if brief.followups
+                else []
+            ),
         ]
     )
 

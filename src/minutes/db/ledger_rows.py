@@ -9,12 +9,12 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, delete, func, select, true, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from minutes.db.series_tables import LINK_KINDS, LedgerLinkRow, SeriesMeetingRow
 from minutes.db.tables import Meeting, MinuteItemRow, SpeakerRow, UtteranceRow, utcnow
@@ -35,32 +35,41 @@ class CitedLine:
 
 
 def load_series(
-    session: Session, series_id: int, *, meeting_ids: Collection[int] | None = None, lines: bool = True
+    session: Session, series_id: int, *, visible: ColumnElement[bool] | None = None, lines: bool = True
 ) -> list[SeriesMeeting]:
-    """A series' meetings (only ``meeting_ids`` when given) with their items, and their lines
-    when ``lines``; owners and speakers by name where a person or a voice gave one."""
+    """A series' meetings (those ``visible`` admits: a condition on meetings) with their items,
+    and their lines when ``lines``; owners and speakers by name where a person or a voice gave one."""
+    return load_many(session, [series_id], visible=visible, lines=lines).get(series_id, [])
+
+
+def load_many(
+    session: Session,
+    series_ids: Sequence[int],
+    *,
+    visible: ColumnElement[bool] | None = None,
+    lines: bool = True,
+    kinds: Sequence[str] | None = None,
+) -> dict[int, list[SeriesMeeting]]:
+    """:func:`load_series` for several series in a fixed number of queries (series id → meetings);
+    ``kinds`` keeps items of those kinds only (the ledger of commitments reads action items)."""
     query = (
-        select(Meeting.id, Meeting.title, func.coalesce(Meeting.meeting_date, Meeting.created_at))
-        .join(SeriesMeetingRow, SeriesMeetingRow.meeting_id == Meeting.id)
-        .where(SeriesMeetingRow.series_id == series_id)
-    )
-    if meeting_ids is not None:
-        query = query.where(Meeting.id.in_(list(meeting_ids)))
-    heads = session.execute(query).all()
-    ids = [h[0] for h in heads]
-    if not ids:
-        return []
-    names: dict[tuple[int, str], str] = {
-        (mid, label): name
-        for mid, label, name in session.execute(
-            select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name).where(
-                SpeakerRow.meeting_id.in_(ids), SpeakerRow.name.is_not(None)
-            )
+        select(
+            SeriesMeetingRow.series_id,
+            Meeting.id,
+            Meeting.title,
+            func.coalesce(Meeting.meeting_date, Meeting.created_at),
         )
-    }
+        .join(SeriesMeetingRow, SeriesMeetingRow.meeting_id == Meeting.id)
+        .where(SeriesMeetingRow.series_id.in_(list(series_ids)), visible if visible is not None else true())
+    )
+    heads = session.execute(query).all()
+    ids = [h[1] for h in heads]
+    if not ids:
+        return {}
     entries: dict[int, list[Entry]] = {mid: [] for mid in ids}
     item = MinuteItemRow
-    for mid, position, kind, text, evidence, owner, due, done, supported in session.execute(
+    owner = aliased(SpeakerRow)
+    items = (
         select(
             item.meeting_id,
             item.position,
@@ -68,16 +77,17 @@ def load_series(
             item.text,
             item.evidence,
             item.owner,
+            owner.name,
             item.due,
             item.done,
-            item.supported,
         )
-        .where(item.meeting_id.in_(ids))
+        .outerjoin(owner, (owner.meeting_id == item.meeting_id) & (owner.label == item.owner))
+        .where(item.meeting_id.in_(ids), item.supported.is_(True))
         .order_by(item.meeting_id, item.position)
-    ):
-        if not supported:
-            continue
-        shown = names.get((mid, owner), owner) if owner else None
+    )
+    if kinds is not None:
+        items = items.where(item.kind.in_(list(kinds)))
+    for mid, position, kind, text, evidence, label, name, due, done in session.execute(items):
         entries[mid].append(
             Entry(
                 mid,
@@ -85,43 +95,67 @@ def load_series(
                 kind,
                 text,
                 tuple(evidence or ()),
-                shown,
+                name or label,
                 due,
                 bool(done),
-                named=(mid, owner) in names,
+                named=name is not None,
             )
         )
     said: dict[int, list[Line]] = {mid: [] for mid in ids}
     if lines:
+        names: dict[tuple[int, str], str] = {
+            (mid, label): name
+            for mid, label, name in session.execute(
+                select(SpeakerRow.meeting_id, SpeakerRow.label, SpeakerRow.name).where(
+                    SpeakerRow.meeting_id.in_(ids), SpeakerRow.name.is_not(None)
+                )
+            )
+        }
         for mid, idx, label, text in session.execute(
             select(UtteranceRow.meeting_id, UtteranceRow.idx, UtteranceRow.speaker_label, UtteranceRow.text)
             .where(UtteranceRow.meeting_id.in_(ids))
             .order_by(UtteranceRow.meeting_id, UtteranceRow.idx)
         ):
             said[mid].append(Line(idx, names.get((mid, label), ""), text))
-    return [
-        SeriesMeeting(mid, title, when.date() if when else None, ranked(entries[mid]), tuple(said[mid]))
-        for mid, title, when in heads
-    ]
+    out: dict[int, list[SeriesMeeting]] = {}
+    for sid, mid, title, when in heads:
+        out.setdefault(sid, []).append(
+            SeriesMeeting(mid, title, when.date() if when else None, ranked(entries[mid]), tuple(said[mid]))
+        )
+    return out
 
 
 def stored_links(session: Session, series_id: int) -> list[Link]:
-    rows = session.scalars(select(LedgerLinkRow).where(LedgerLinkRow.series_id == series_id))
-    return [_link(r) for r in rows]
+    return links_of(session, [series_id]).get(series_id, [])
 
 
-def _link(r: LedgerLinkRow) -> Link:
-    return Link(
+def links_of(
+    session: Session, series_ids: Sequence[int], *, kinds: Sequence[str] | None = None
+) -> dict[int, list[Link]]:
+    """The stored links of several series (series id → links; of ``kinds`` only), in one query."""
+    r = LedgerLinkRow
+    query = select(
+        r.series_id,
         r.kind,
-        (r.from_meeting_id, r.from_line, r.from_rank),
+        r.from_meeting_id,
+        r.from_line,
+        r.from_rank,
         r.to_meeting_id,
-        tuple(r.to_lines),
+        r.to_lines,
         r.to_position,
         r.due,
         r.score,
         r.state,
         r.id,
-    )
+    ).where(r.series_id.in_(list(series_ids)))
+    if kinds is not None:
+        query = query.where(r.kind.in_(list(kinds)))
+    out: dict[int, list[Link]] = {}
+    for sid, kind, fm, fl, fr, tm, to_lines, to_pos, due, score, state, lid in session.execute(query):
+        out.setdefault(sid, []).append(
+            Link(kind, (fm, fl, fr), tm, tuple(to_lines or ()), to_pos, due, score, state, lid)
+        )
+    return out
 
 
 def relink(session: Session, series_id: int) -> int:

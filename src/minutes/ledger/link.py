@@ -22,6 +22,7 @@ person to confirm. The thresholds were chosen on the tune half of ``tests/data/s
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -108,10 +109,13 @@ _GENERIC = frozenset(
     ]
 )
 
+_GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
+
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
     r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
-    r"went (?:out|live|through|over|in|up)|(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through)|"
+    r"went (?:out|live|through|over|in|up)|"
+    r"(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through)|"
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
     r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"
     r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|"
@@ -127,20 +131,85 @@ _NOT_DONE = re.compile(
 )
 _HEDGED = re.compile(
     r"\b(?:not yet|almost|nearly|half ?(?:way|done)|partly|in progress|on track|not (?:done|finished|sent)|"
-    r"still (?:need|needs|waiting|to|chasing))\b",
+    r"still (?:need|needs|waiting|to|chasing)|last (?:year|month|quarter|time)|\w+ ago|used to|back when|"
+    r"at my old|different (?:thing|one|issue|problem))\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
     r"\b(i'll|i will|we'll|we will|it'll|it will|she'll|he'll|they'll|gonna|going to|shall)\b", re.IGNORECASE
 )
 _IRREGULAR_PAST = frozenset(
-    """went came got gone sent rang ran put wrote written made did gave took bought paid spoke met told found
-    brought sold held kept built drew drove chose caught taught won""".split()
+    [
+        "went",
+        "came",
+        "got",
+        "gone",
+        "sent",
+        "rang",
+        "ran",
+        "put",
+        "wrote",
+        "written",
+        "made",
+        "did",
+        "gave",
+        "took",
+        "bought",
+        "paid",
+        "spoke",
+        "met",
+        "told",
+        "found",
+        "brought",
+        "sold",
+        "held",
+        "kept",
+        "built",
+        "drew",
+        "drove",
+        "chose",
+        "caught",
+        "taught",
+        "won",
+    ]
 )
 _NOT_PAST = frozenset(
-    """need needed speed indeed hundred red bed shed feed seed embed proceed exceed based used supposed
-    interested tired worried scared annoyed bored excited pleased concerned surprised involved required
-    expected planned scheduled limited detailed advanced""".split()
+    [
+        "need",
+        "needed",
+        "speed",
+        "indeed",
+        "hundred",
+        "red",
+        "bed",
+        "shed",
+        "feed",
+        "seed",
+        "embed",
+        "proceed",
+        "exceed",
+        "based",
+        "used",
+        "supposed",
+        "interested",
+        "tired",
+        "worried",
+        "scared",
+        "annoyed",
+        "bored",
+        "excited",
+        "pleased",
+        "concerned",
+        "surprised",
+        "involved",
+        "required",
+        "expected",
+        "planned",
+        "scheduled",
+        "limited",
+        "detailed",
+        "advanced",
+    ]
 )
 _DROP = re.compile(
     r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
@@ -234,12 +303,17 @@ def _norm(word: str) -> str:
 def topic_words(text: str) -> list[str]:
     """The words that say what a text is about: stemmed content words, irregular pasts as their
     verb, cut to five letters, without dates, time words and status words."""
+    return list(_topic(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _topic(text: str) -> tuple[str, ...]:
     out = []
     for w in content_tokens(" ".join(_IRREGULAR.get(t, t) for t in words(text))):
-        if w in _GENERIC or w.isdigit():
+        if w in _GENERIC or w in _GENERIC_STEMS or w.isdigit():
             continue
         out.append(w[:_PREFIX])
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,18 +443,26 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
                     candidates.append(_Candidate(score, item, "changed", e.lines, e.position))
             elif score >= TOPIC_QUESTION:
                 candidates.append(_Candidate(score, item, "carried", e.lines, e.position))
+    by_word: dict[str, list[_Item]] = {}
+    for item in actions:
+        for w in item.words:
+            by_word.setdefault(w, []).append(item)
     for ln in m.lines:
         sentences = split_sentences(ln.text) or [ln.text]
         before = lines.get(ln.index - 1)
-        for item in actions:
+        heard = [_words(x) for x in sentences]
+        context = _said("", ln.text, before)
+        # Only items sharing a word with the line or the line before can be what it is about.
+        near = {id(i): i for w in context for i in by_word.get(w, ())}
+        for item in near.values():
             owner = (bool(item.owner) and _key(ln.speaker) == _key(item.owner)) or _named(item.owner, ln.text)
             asked = before is not None and _named(item.owner, before.text)
             bonus = OWNER_BONUS if owner or asked else 0.0
             # The sentence most about the item says what became of it; the rest of the line and
             # the line before tell what it is about.
-            best = max(range(len(sentences)), key=lambda n: weights.cover(item.words, _words(sentences[n])))
+            best = max(range(len(sentences)), key=lambda n: weights.cover(item.words, heard[n]))
             sentence = sentences[best]
-            score = weights.cover(item.words, _said(sentence, ln.text, before))
+            score = weights.cover(item.words, context | heard[best])
             strength = SIGNAL_BONUS if _strong(sentence, item.verb) else 0.0
             if score < TOPIC - bonus - strength:
                 continue
@@ -453,8 +535,28 @@ def _status(
     return None
 
 
+_TO_BY = re.compile(
+    r"\b(?:to|till|until|into|for|on)\s+(?=(?:the\s+)?(?:\d|[a-z-]+(?:st|nd|rd|th)\b|next|end|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
+    re.IGNORECASE,
+)
+_WEEK_AFTER = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b", re.IGNORECASE
+)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _dates(text: str, meeting_date: date) -> list[date]:
+    """The dates a line names, reading "push it to the 20th" as "by the 20th" and "Friday week"
+    as the Friday after next."""
+    found = [m.date for m in find_dates(_TO_BY.sub("by ", text), meeting_date)]
+    if _WEEK_AFTER.search(text):
+        found = [d + timedelta(days=7) for d in found]
+    return found
+
+
 def _has_date(text: str) -> bool:
-    return bool(find_dates(text, date(2000, 1, 3)))
+    return bool(_dates(text, date(2000, 1, 3)))
 
 
 def _new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:
@@ -466,8 +568,8 @@ def _new_due(text: str, meeting_date: date | None, before: date | None) -> date 
         return base + timedelta(days=count * _SHIFT_DAYS[unit]) if base is not None else None
     if meeting_date is None:
         return None
-    mentions = find_dates(text, meeting_date)
-    return max(mentions, key=lambda x: x.date).date if mentions else None
+    mentions = _dates(text, meeting_date)
+    return max(mentions) if mentions else None
 
 
 def _changes(before: str, after: str, said: str) -> bool:

@@ -61,7 +61,7 @@ class Entry:
 
     @property
     def key(self) -> tuple[int, int, int]:
-        """``(meeting_id, line, rank)``: names the item across a re-summarize, where positions need not hold."""
+        """``(meeting_id, line, rank)``: names the item across a re-summarize (positions may change)."""
         return (self.meeting_id, self.line, self.rank)
 
 
@@ -178,14 +178,13 @@ def build_ledger(
     ordered = sorted(meetings, key=lambda m: (m.meeting_date or date.min, m.meeting_id))
     dates = {m.meeting_id: m.meeting_date for m in ordered}
     entries = {e.key: e for m in ordered for e in m.entries}
-    by_position = {(e.meeting_id, e.position): e for e in entries.values()}
+    key_of = {(k[0], e.position): k for k, e in entries.items()}
     order = {m.meeting_id: n for n, m in enumerate(ordered)}
     chains: dict[tuple[int, int, int], _Chain] = {}
     member: dict[tuple[int, int, int], tuple[int, int, int]] = {}
-    for m in ordered:
-        for e in m.entries:
-            chains[e.key] = _Chain(e, [_opening(e, dates)], done=e.done)
-            member[e.key] = e.key
+    for k, e in entries.items():
+        chains[k] = _Chain(e, [_opening(e, dates)], done=e.done)
+        member[k] = k
     usable = [
         ln
         for ln in links
@@ -197,7 +196,8 @@ def build_ledger(
         root = member[ln.earlier]
         chain = chains[root]
         event = Event(ln.kind, ln.meeting_id, dates[ln.meeting_id], ln.lines, "", ln.due, ln.state, ln.id)
-        later = by_position.get((ln.meeting_id, ln.position)) if ln.position is not None else None
+        later_key = key_of.get((ln.meeting_id, ln.position)) if ln.position is not None else None
+        later = entries[later_key] if later_key is not None else None
         if ln.state not in SETTLED:
             chain.suggestions.append(event)
             continue
@@ -212,10 +212,10 @@ def build_ledger(
                 ln.state,
                 ln.id,
             )
-            if later.key in chains and later.key != root:
-                chain.done = chain.done or chains[later.key].done
-                del chains[later.key]
-                member[later.key] = root
+            if later_key in chains and later_key != root:
+                chain.done = chain.done or chains[later_key].done
+                del chains[later_key]
+                member[later_key] = root
         chain.events.append(event)
     commitments = [_commitment(c, today) for c in chains.values() if c.root.kind == "action"]
     if owner is not None and owner.strip():

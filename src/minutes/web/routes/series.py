@@ -25,6 +25,8 @@ router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["v1"])
 
 Text = Annotated[str | None, Query(max_length=256)]
+SHOWN = 200
+"""The most commitments the ledger page lists (the soonest due first); filters narrow it."""
 Status = Annotated[str | None, Query(max_length=16, description=f"one of: {', '.join(STATUSES)}")]
 
 
@@ -86,7 +88,8 @@ def ledger_page(
         "ledger.html",
         {
             "nav": "ledger",
-            "rows": rows,
+            "rows": rows[:SHOWN],
+            "total": len(rows),
             "lines": lines,
             "all_series": reads.list_series(db, actor.principal),
             "statuses": STATUSES,

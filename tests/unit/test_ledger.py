@@ -1,0 +1,258 @@
+"""The commitment ledger, pure: the linker on each kind of link in several phrasings and on the
+lines that must not be linked, the ledger's statuses and histories, "since last time", and their
+JSON and Markdown."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from minutes.ledger.link import link_series, topic_words
+from minutes.ledger.model import Entry, Line, Link, SeriesMeeting, build_ledger, ranked
+from minutes.ledger.render import commitment_dict, since_dict, since_markdown
+from minutes.ledger.since import since_last_time
+
+MONDAY = date(2026, 3, 2)
+
+
+def meeting(n: int, said: list[tuple[str, str]], *items: Entry) -> SeriesMeeting:
+    return SeriesMeeting(
+        n,
+        f"Sync {n}",
+        MONDAY + timedelta(days=7 * (n - 1)),
+        ranked(items),
+        tuple(Line(i, who, text) for i, (who, text) in enumerate(said)),
+    )
+
+
+def action(n: int, position: int, text: str, line: int, owner: str, due: date | None = None) -> Entry:
+    return Entry(n, position, "action", text, (line,), owner, due)
+
+
+FIRST = meeting(
+    1,
+    [
+        ("Priya", "Tom, can you fix the memory leak in the importer by Friday?"),
+        ("Tom", "Sure, I'll fix the memory leak by Friday."),
+        ("Priya", "I'll write the press release by Friday."),
+        ("Ana", "I'll get three quotes for the inflatables."),
+        ("Tom", "And I'll rotate the API keys in the legacy config."),
+        ("Ana", "I'll book the perf environment for next week."),
+    ],
+    action(1, 0, "Fix the memory leak in the importer", 1, "Tom", date(2026, 3, 6)),
+    action(1, 1, "Write the press release", 2, "Priya", date(2026, 3, 6)),
+    action(1, 2, "Get three quotes for the inflatables", 3, "Ana"),
+    action(1, 3, "Rotate the API keys in the legacy config", 4, "Tom"),
+    action(1, 4, "Book the perf environment", 5, "Ana", date(2026, 3, 9)),
+)
+
+
+def links_of(*later: SeriesMeeting) -> dict[tuple[str, int, int], Link]:
+    """The links into the later meetings, by (kind, later meeting, later line)."""
+    return {(ln.kind, ln.meeting_id, ln.lines[0]): ln for ln in link_series([FIRST, *later])}
+
+
+@pytest.mark.parametrize(
+    ("said", "earlier"),
+    [
+        ([("Priya", "Tom, the memory leak?"), ("Tom", "Sorted. It was the session cache.")], 0),
+        ([("Tom", "Good news, the memory leak in the importer is fixed, merged on Tuesday.")], 0),
+        ([("Priya", "The press release went out this morning.")], 1),
+        ([("Tom", "Yes, all four API keys rotated Thursday, and the old ones are revoked.")], 3),
+        ([("Priya", "Ana booked the perf environment for us, thanks Ana.")], 4),
+    ],
+)
+def test_a_line_that_says_a_commitment_is_done_closes_it(said: list[tuple[str, str]], earlier: int) -> None:
+    found = links_of(meeting(2, said))
+
+    closes = [ln for ln in found.values() if ln.kind == "done"]
+    assert [ln.earlier for ln in closes] == [FIRST.entries[earlier].key]
+    assert closes[0].lines == (len(said) - 1,)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The memory leak is almost fixed, I need one more day.",
+        "Is the memory leak fixed?",
+        "I haven't fixed the memory leak yet, it's on my list.",
+        "We fixed a memory leak in the exporter last year, different thing.",
+    ],
+)
+def test_hedges_questions_and_other_things_do_not_close_it(line: str) -> None:
+    found = links_of(meeting(2, [("Priya", "Next item."), ("Tom", line)]))
+
+    assert not [ln for ln in found.values() if ln.kind == "done"]
+
+
+def test_a_slip_moves_the_due_date_from_a_span_or_a_date() -> None:
+    found = links_of(
+        meeting(
+            2,
+            [
+                ("Priya", "I need one more week for the press release, sorry."),
+                ("Tom", "Can we push the memory leak fix to the 20th? The importer rewrite got in the way."),
+            ],
+        )
+    )
+
+    assert found[("redated", 2, 0)].due == date(2026, 3, 13)  # the due date before, plus a week
+    assert found[("redated", 2, 1)].due == date(2026, 3, 20)
+    assert found[("redated", 2, 1)].earlier == FIRST.entries[0].key
+
+
+def test_a_new_item_restating_an_old_one_joins_it_and_another_owner_does_not() -> None:
+    later = meeting(
+        2,
+        [
+            ("Tom", "I'll still fix the memory leak in the importer, by the 13th now."),
+            ("Ana", "I'll write the press release for the German market."),
+            ("Tom", "And I'll write up the memory leak post-mortem."),
+        ],
+        action(2, 0, "Fix the memory leak in the importer", 0, "Tom", date(2026, 3, 13)),
+        action(2, 1, "Write the press release for the German market", 1, "Ana"),
+        action(2, 2, "Write up the memory leak post-mortem", 2, "Tom"),
+    )
+    found = link_series([FIRST, later])
+
+    assert [(ln.kind, ln.earlier, ln.position, ln.due) for ln in found] == [
+        ("redated", FIRST.entries[0].key, 0, date(2026, 3, 13))
+    ]
+
+
+def test_dropped_changed_and_carried() -> None:
+    first = meeting(
+        1,
+        [
+            ("Ana", "I'll run a survey of the night staff."),
+            ("Priya", "We launch the beta on March 20."),
+            ("Tom", "Who owns the vendor contract?"),
+        ],
+        action(1, 0, "Run a survey of the night staff", 0, "Ana"),
+        Entry(1, 1, "decision", "Launch the beta on March 20", (1,)),
+        Entry(1, 2, "question", "Who owns the vendor contract?", (2,)),
+    )
+    second = meeting(
+        2,
+        [
+            (
+                "Priya",
+                "HR is surveying everyone anyway, so let's not bother with our survey of the night staff.",
+            ),
+            ("Priya", "We're moving the beta launch to March 27 instead."),
+            ("Tom", "Still: who owns the vendor contract?"),
+            ("Priya", "And the beta launches on March 27, as we said."),
+        ],
+        Entry(2, 0, "decision", "Move the beta launch to March 27", (1,)),
+        Entry(2, 1, "question", "Who owns the vendor contract?", (2,)),
+    )
+    found = {(ln.kind, ln.lines[0]): ln for ln in link_series([first, second])}
+
+    assert set(found) == {("dropped", 0), ("changed", 1), ("carried", 2)}
+    assert found[("changed", 1)].earlier == first.entries[1].key and found[("changed", 1)].position == 0
+
+
+def test_the_ledger_tells_each_commitments_status_and_history() -> None:
+    later = meeting(
+        2,
+        [
+            ("Tom", "The memory leak is fixed."),
+            ("Priya", "I need one more week for the press release."),
+            ("Priya", "I'll book the venue by Tuesday."),
+        ],
+        action(2, 0, "Book the venue", 2, "Priya", date(2026, 3, 10)),
+    )
+    links = link_series([FIRST, later])
+    rejected = Link("dropped", FIRST.entries[2].key, 2, (1,), state="rejected")
+    waiting = Link("done", FIRST.entries[3].key, 2, (1,), score=0.4, state="suggested")
+
+    ledger = build_ledger([later, FIRST], [*links, rejected, waiting], today=date(2026, 3, 12))
+    by_text = {c.text: c for c in ledger.commitments}
+    assert by_text["Fix the memory leak in the importer"].status == "done"
+    press = by_text["Write the press release"]
+    assert (press.status, press.due, press.first_due, press.slips) == (
+        "slipped",
+        date(2026, 3, 13),
+        date(2026, 3, 6),
+        1,
+    )
+    assert (
+        by_text["Get three quotes for the inflatables"].status == "open"
+    )  # the rejected link counts for nothing
+    keys = by_text["Rotate the API keys in the legacy config"]
+    assert (keys.status, [e.kind for e in keys.suggestions]) == ("open", ["done"])
+    assert by_text["Book the perf environment"].status == "overdue"
+    assert by_text["Book the venue"].status == "overdue"
+    assert [
+        c.text for c in build_ledger([FIRST], links, today=date(2026, 3, 1), owner=" ana ").commitments
+    ] == [
+        "Get three quotes for the inflatables",
+        "Book the perf environment",
+    ]
+    # A reader who may not see the later meeting sees the promise, not what became of it.
+    hidden = build_ledger([FIRST], links, today=date(2026, 3, 12))
+    assert {c.status for c in hidden.commitments} == {"overdue", "open"}
+
+
+def test_a_tick_on_a_restatement_closes_the_commitment() -> None:
+    later = meeting(
+        2,
+        [("Tom", "I'll fix the memory leak in the importer by the 13th.")],
+        Entry(
+            2, 0, "action", "Fix the memory leak in the importer", (0,), "Tom", date(2026, 3, 13), done=True
+        ),
+    )
+    ledger = build_ledger([FIRST, later], link_series([FIRST, later]), today=date(2026, 3, 20))
+
+    leak = next(c for c in ledger.commitments if "leak" in c.text)
+    assert (leak.status, [e.kind for e in leak.history]) == ("done", ["promised", "redated"])
+    assert len(ledger.commitments) == 5  # the restatement is no commitment of its own
+
+
+def test_since_last_time_and_its_json_and_markdown() -> None:
+    later = meeting(
+        2,
+        [("Tom", "The memory leak is fixed."), ("Priya", "I need one more week for the press release.")],
+    )
+    ledger = build_ledger([FIRST, later], link_series([FIRST, later]), today=date(2026, 3, 10))
+    order = [(1, "Sync 1", MONDAY), (2, "Sync 2", MONDAY + timedelta(days=7))]
+
+    since = since_last_time(ledger, order, 2)
+    assert [c.text for c in since.closed] == ["Fix the memory leak in the importer"]
+    assert [c.text for c in since.slipped] == ["Write the press release"]
+    assert len(since.still_open) == 4 and since_last_time(ledger, order, 1).previous_id is None
+    md = since_markdown(since)
+    assert md.startswith("## Since last time") and "**Slipped**" in md and "slipped 1 time(s)" in md
+    lines = {(2, 0): type("L", (), {"speaker": "Tom", "start": 0.0, "text": "The memory leak is fixed."})()}
+    data = commitment_dict(ledger.commitments[0], lines, series_id=7, series="Sync")
+    assert set(data) >= {"owner", "text", "status", "due", "history"}
+    assert data["history"][1] | {"link_id": None} == {
+        "event": "done",
+        "meeting_id": 2,
+        "date": "2026-03-09",
+        "line": 0,
+        "start": 0.0,
+        "speaker": "Tom",
+        "said": "The memory leak is fixed.",
+        "text": None,
+        "due": None,
+        "state": "auto",
+        "link_id": None,
+    }
+    assert since_dict(since, lines)["closed"][0]["owner"] == "Tom"
+
+
+def test_markdown_escapes_what_people_said() -> None:
+    first = meeting(
+        1, [("Eve", "I'll ship *it*")], action(1, 0, "Ship [it](http://x)", 0, "Eve", date(2026, 3, 3))
+    )
+    later = meeting(2, [("Eve", "I need one more week to ship it.")])
+    ledger = build_ledger([first, later], link_series([first, later]), today=date(2026, 3, 9))
+
+    md = since_markdown(since_last_time(ledger, [(1, "Sync *1*", MONDAY), (2, "Sync 2", None)], 2))
+    assert "[it](http" not in md and "Sync \\*1\\*" in md
+
+
+def test_topic_words_leave_out_dates_and_status_words() -> None:
+    assert topic_words("I sent the invoices on Friday, done by the 3rd") == ["send", "invoi"]
