@@ -302,7 +302,8 @@ def replace_transcript(
 
 
 def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str | None) -> None:
-    """Give a speaker label a person's name (``None`` or blank removes it)."""
+    """Give a speaker label a person's name (``None`` or blank removes it); a meeting of a series
+    has its series linked again (owners are matched by name)."""
     meeting = meeting_row(session, meeting_id)
     query = select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(SpeakerRow.label)
     rows = list(session.scalars(query))
@@ -315,6 +316,10 @@ def rename_speaker(session: Session, *, meeting_id: int, label: str, name: str |
     drop_matches(session, meeting_id, label)
     _touch(meeting)
     session.flush()
+    # Owners are matched by name across a series: its ledger is linked again.
+    from minutes.db.ledger_rows import relink_meeting
+
+    relink_meeting(session, meeting_id)
 
 
 def correct_utterance(session: Session, *, meeting_id: int, index: int, text: str) -> str:
