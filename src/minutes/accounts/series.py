@@ -21,7 +21,7 @@ from minutes.accounts.access import Actor, Principal
 from minutes.brief.model import FollowUp, series_followups
 from minutes.db import ledger_rows, series
 from minutes.db.ledger_rows import CitedLine
-from minutes.db.series_tables import SeriesRow
+from minutes.db.series_tables import SeriesMeetingRow, SeriesRow
 from minutes.db.tables import Meeting
 from minutes.errors import ConfigError, NotFoundError
 from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Commitment, Ledger, build_ledger
@@ -92,14 +92,24 @@ def set_series(session: Session, actor: Actor, meeting_id: int, name: str | None
     return target
 
 
-def suggest(session: Session, principal: Principal | None, meeting_id: int) -> list[series.SeriesSuggestion]:
-    """Series a meeting probably belongs to (only series the reader may see)."""
-    if principal is not None:
+def suggest(
+    session: Session, principal: Principal | None, meeting_id: int, *, checked: bool = False
+) -> list[series.SeriesSuggestion]:
+    """Series a meeting probably belongs to (only series the reader may see a meeting of);
+    ``checked``: the caller already made sure the reader may see the meeting."""
+    if principal is not None and not checked:
         access.require_view(session, principal, meeting_id)
     found = series.suggest_series(session, meeting_id)
-    if principal is None:
+    if principal is None or not found:
         return found
-    return [s for s in found if series.series_meeting_ids(session, s.series_id, _visible(principal))]
+    seen = set(
+        session.scalars(
+            select(SeriesMeetingRow.series_id)
+            .join(Meeting, Meeting.id == SeriesMeetingRow.meeting_id)
+            .where(SeriesMeetingRow.series_id.in_([s.series_id for s in found]), _visible(principal))
+        )
+    )
+    return [s for s in found if s.series_id in seen]
 
 
 def series_ledger(
@@ -193,10 +203,11 @@ def ledger(
 
 
 def since_last(
-    session: Session, principal: Principal | None, meeting_id: int, *, today: date
+    session: Session, principal: Principal | None, meeting_id: int, *, today: date, checked: bool = False
 ) -> tuple[SeriesLedger, SinceLast] | None:
-    """What a meeting changed against the ones before it in its series (``None``: in no series)."""
-    if principal is not None:
+    """What a meeting changed against the ones before it in its series (``None``: in no series);
+    ``checked``: the caller already made sure the reader may see the meeting."""
+    if principal is not None and not checked:
         access.require_view(session, principal, meeting_id)
     row = series.series_of(session, meeting_id)
     if row is None:
@@ -217,8 +228,6 @@ def followups(
 ) -> list[FollowUp]:
     """What the meetings ``meeting_ids`` (a brief's window, already the reader's) did to earlier
     commitments and decisions of their series, for the brief."""
-    from minutes.db.series_tables import SeriesMeetingRow
-
     if not meeting_ids:
         return []
     ids = session.scalars(

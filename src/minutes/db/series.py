@@ -161,44 +161,40 @@ def series_meeting_ids(
 
 
 def suggest_series(session: Session, meeting_id: int) -> list[SeriesSuggestion]:
-    """Series that a meeting without one probably belongs to, best first (empty when it has one)."""
+    """Series that a meeting without one probably belongs to, best first (empty when it has one).
+
+    Three queries whatever the archive holds: the meeting, every series' meetings (title, team),
+    and the named speakers of this meeting and of its team's series meetings.
+    """
     meeting = meeting_row(session, meeting_id)
-    if series_of(session, meeting_id) is not None:
+    rows = session.execute(
+        select(SeriesRow.id, SeriesRow.name, Meeting.id, Meeting.title, Meeting.team_id)
+        .join(SeriesMeetingRow, SeriesMeetingRow.series_id == SeriesRow.id)
+        .join(Meeting, Meeting.id == SeriesMeetingRow.meeting_id)
+        .order_by(SeriesRow.id, Meeting.id)
+    ).all()
+    if any(mid == meeting_id for _, _, mid, _, _ in rows):
         return []
     key = title_key(meeting.title)
     out: list[SeriesSuggestion] = []
-    rows = session.execute(
-        select(SeriesRow.id, SeriesRow.name, Meeting.title, Meeting.team_id)
-        .join(SeriesMeetingRow, SeriesMeetingRow.series_id == SeriesRow.id)
-        .join(Meeting, Meeting.id == SeriesMeetingRow.meeting_id)
-    ).all()
     seen: set[int] = set()
-    for sid, name, title, _team in rows:
+    for sid, name, _, title, _ in rows:
         if sid not in seen and key and title_key(title) == key:
             seen.add(sid)
             out.append(SeriesSuggestion(sid, name, f"same title as its meetings ({title!r})"))
-    mine = _named_speakers(session, [meeting_id]).get(meeting_id, set())
-    if mine and meeting.team_id is not None:
-        for sid, name in _team_series(session, meeting.team_id):
-            if sid in seen:
-                continue
-            ids = series_meeting_ids(session, sid)
-            theirs = set().union(*_named_speakers(session, ids).values()) if ids else set()
-            if len(mine & theirs) / len(mine) >= PARTICIPANTS_SHARED:
-                seen.add(sid)
-                out.append(SeriesSuggestion(sid, name, f"same team, {len(mine & theirs)} of its people"))
+    if meeting.team_id is None:
+        return out
+    team = {mid: sid for sid, _, mid, _, team_id in rows if team_id == meeting.team_id and sid not in seen}
+    spoke = _named_speakers(session, [meeting_id, *team])
+    mine = spoke.pop(meeting_id, set())
+    theirs: dict[int, set[str]] = {}
+    for mid, people in spoke.items():
+        theirs.setdefault(team[mid], set()).update(people)
+    names = {sid: name for sid, name, _, _, _ in rows}
+    for sid, people in theirs.items():
+        if mine and len(mine & people) / len(mine) >= PARTICIPANTS_SHARED:
+            out.append(SeriesSuggestion(sid, names[sid], f"same team, {len(mine & people)} of its people"))
     return out
-
-
-def _team_series(session: Session, team_id: int) -> Sequence[tuple[int, str]]:
-    query = (
-        select(SeriesRow.id, SeriesRow.name)
-        .join(SeriesMeetingRow, SeriesMeetingRow.series_id == SeriesRow.id)
-        .join(Meeting, Meeting.id == SeriesMeetingRow.meeting_id)
-        .where(Meeting.team_id == team_id)
-        .distinct()
-    )
-    return [(sid, name) for sid, name in session.execute(query)]
 
 
 def _named_speakers(session: Session, meeting_ids: Sequence[int]) -> dict[int, set[str]]:

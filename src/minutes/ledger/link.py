@@ -119,7 +119,10 @@ _DONE = re.compile(
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
     r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"
     r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|"
-    r"all set|good to go|crossed off|checked off)\b",
+    r"all set|good to go|crossed off|checked off|all done|that's done|done and dusted|up and running|"
+    r"in place|signed off|handed (?:over|in)|sorted out|came in|showed up|turned up|rolled out|deployed|"
+    r"released|distributed|sent (?:round|out|off|over)|locked in|nailed down|secured|repaired|settled|"
+    r"(?:did|finished|done) (?:it|that|them))\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
@@ -217,14 +220,19 @@ _DROP = re.compile(
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
     r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
     r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the|bin (?:ours|them|those)|"
-    r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on)\b",
+    r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on|"
+    r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
+    r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
+    r"let (?:it|that) go|forget it|knock (?:it|that) on the head|pull(?:ed)? the plug|ax(?:e|ed)|"
+    r"moot|superseded|overtaken by)\b",
     re.IGNORECASE,
 )
 _REDATE = re.compile(
     r"\b(push(?:ed|ing)?|mov(?:e|ed|ing)|slip(?:s|ped|ping)?|delay(?:ed|ing)?|postpon(?:e|ed|ing)|"
     r"extend(?:ed)?|more time|another|one more|extra|(?:till|until) the|won't make|not going to make|"
     r"realistically|instead|rather than|later than|bump(?:ed)?|reschedul(?:e|ed)|back to|give me|"
-    r"till|until|can i have|won't be (?:ready|done) (?:until|till|before))\b",
+    r"till|until|can i have|won't be (?:ready|done) (?:until|till|before)|(?:bring|brought|pull(?:ed)?) "
+    r"(?:it |that |this )?forward|slid(?:e|es|ing)?|hold (?:it|that|off) (?:until|till))\b",
     re.IGNORECASE,
 )
 _SHIFT = re.compile(
@@ -247,7 +255,8 @@ _SHIFT_WORDS = {
 _SHIFT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
 _PROGRESS = re.compile(
     r"\b(still|working on|on it|in progress|half ?way|nearly|almost|started|on track|on my list|as planned|"
-    r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done)\b",
+    r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done|part ?way|"
+    r"ongoing|pending|waiting (?:on|for)|chasing|in hand|in the works|coming along|going well|so far)\b",
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
@@ -523,9 +532,9 @@ def _status(
     dated = _SHIFT.search(text) is not None or _has_date(text)
     if _REDATE.search(text) and dated:
         return "redated"
-    if _DONE.search(text) and not negated:
-        return "done"
     future = _FUTURE.search(text) is not None
+    if _DONE.search(text) and not negated and not future:
+        return "done"
     if owner and dated and future:
         return "redated"
     if owner and not negated and not future and any(_past(w) for w in said):

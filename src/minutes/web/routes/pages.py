@@ -124,7 +124,7 @@ def meeting_page(
     found = reads.view_meeting(db, actor, meeting_id)
     view = reads.meeting_page(db, actor.principal, meeting_id)
     editor = {}
-    in_series = series.since_last(db, actor.principal, meeting_id, today=date.today())
+    in_series = series.since_last(db, actor.principal, meeting_id, today=date.today(), checked=True)
     if found.can_edit:
         editor = {
             "shares": users.meeting_shares(db, meeting_id=meeting_id),
