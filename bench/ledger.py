@@ -326,9 +326,8 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
     from minutes import db as store
     from minutes.db.series import create_series, find_series
     from minutes.db.series_tables import SeriesMeetingRow
-    from minutes.types import AudioInfo, MinuteItem, Minutes, Speaker, Utterance
-
     from minutes.ledger import link
+    from minutes.types import AudioInfo, MinuteItem, Minutes, Speaker, Utterance
 
     link._topic.cache_clear()  # cold, as in a new process
     link._dates.cache_clear()
