@@ -18,14 +18,15 @@ import pytest
 from click.testing import CliRunner
 from mcp.client.session import ClientSession
 
-from minutes.accounts import audit, users
+from minutes.accounts import audit, series, users
+from minutes.accounts.access import Actor
 from minutes.agent.asking import ask_available
 from minutes.cli import main
 from minutes.db import session_scope
 from tests.agent.conftest import connected, server_params
 from tests.web.world import World
 
-TOOLS = {"whoami", "search", "list_meetings", "get_meeting", "list_action_items", "brief"}
+TOOLS = {"whoami", "search", "list_meetings", "get_meeting", "list_action_items", "brief", "ledger"}
 
 
 async def call(session: ClientSession, name: str, **arguments: Any) -> Any:
@@ -50,6 +51,9 @@ def test_a_manager_sees_their_team_and_nothing_else(world: World, tmp_path: Path
     sales, shared = world.meetings["sales"], world.meetings["sales_shared"]
     hidden = world.meetings["support"]
     missing = max(world.meetings.values()) + 1000
+    with session_scope(world.sessions) as s:  # one series across both teams
+        for meeting in (sales, hidden):
+            series.set_series(s, Actor(principal=None, ip=None, via="cli"), meeting, "Weekly")
 
     async def scenario() -> None:
         async with connected(server_params(tmp_path, token=token), tmp_path / "server.err") as session:
@@ -100,6 +104,10 @@ def test_a_manager_sees_their_team_and_nothing_else(world: World, tmp_path: Path
                 True,
             )
             assert (await call(session, "list_action_items", status="done"))["items"] == []
+            ledger = await call(session, "ledger")
+            assert {e["meeting_id"] for c in ledger for e in c["history"]} == {sales}
+            assert [c["text"] for c in await call(session, "ledger", series="weekly")] == ["Send the budget"]
+            assert "choose one of" in await refused(session, "ledger", status="someday")
             assert "choose one of: open, done, overdue" in await refused(
                 session, "list_action_items", status="someday"
             )

@@ -195,6 +195,24 @@ def build_server(archive: Archive, *, asker: Asker | None = None) -> MCPServer:
         `minutes brief --format json` (schema minutes.brief/1). Built from stored minutes: fast."""
         return _json(lambda: tools.brief(archive, since=since, team=team, person=person))
 
+    @_tool(server)
+    def ledger(
+        series: Annotated[
+            str | None, Field(max_length=256, description="only this series: name or id")
+        ] = None,
+        owner: Annotated[
+            str | None, Field(max_length=256, description="only this person's (their name)")
+        ] = None,
+        status: Annotated[
+            str | None, Field(max_length=16, description="open, done, slipped, overdue or dropped")
+        ] = None,
+    ) -> str:
+        """What was promised in each series of meetings you may see, and whether it happened: each
+        commitment's owner, text, status (slipped: re-dated later than first promised), due date,
+        slips, and its history (promised, restated, redated, done, dropped), each step citing
+        meeting_id + line; the JSON of `minutes ledger --json`."""
+        return _json(lambda: tools.ledger(archive, series=series, owner=owner, status=status))
+
     if asker is not None:
         _add_ask(server, archive, asker)
     return server

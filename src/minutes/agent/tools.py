@@ -222,6 +222,30 @@ def list_action_items(
     return archive.run(work)
 
 
+def ledger(
+    archive: Archive,
+    *,
+    series: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """Commitments of the series the user may see, as ``minutes ledger --json``: owner, text,
+    status, due, slips and their history, each step at a meeting's line."""
+    from minutes.accounts import series as series_reads
+    from minutes.ledger.render import commitment_dict
+
+    day = today or date.today()
+
+    def work(session: Session, actor: Actor) -> list[dict[str, Any]]:
+        rows, lines = series_reads.ledger(
+            session, actor.principal, today=day, series_name=series, owner=owner, status=status
+        )
+        return [commitment_dict(r.commitment, lines, series_id=r.series_id, series=r.series) for r in rows]
+
+    return archive.run(work)
+
+
 def brief(
     archive: Archive,
     *,
