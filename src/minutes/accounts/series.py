@@ -24,7 +24,7 @@ from minutes.db.ledger_rows import CitedLine
 from minutes.db.series_tables import SeriesMeetingRow, SeriesRow
 from minutes.db.tables import Meeting
 from minutes.errors import ConfigError, NotFoundError
-from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Commitment, Ledger, build_ledger
+from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Ledger, LedgerEntry, build_ledger
 from minutes.ledger.since import SinceLast, since_last_time
 
 
@@ -157,15 +157,6 @@ def _ledgers(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    """One commitment in the ledger across series, with its series."""
-
-    series_id: int
-    series: str
-    commitment: Commitment
-
-
 def ledger(
     session: Session,
     principal: Principal | None,
@@ -254,6 +245,22 @@ def markdown_sections(session: Session, principal: Principal | None, meeting_id:
     found = since_last(session, principal, meeting_id, today=date.today())
     text = since_markdown(found[1]) if found else ""
     return (text,) if text else ()
+
+
+def series_view(
+    session: Session,
+    principal: Principal | None,
+    name_or_id: str | int,
+    *,
+    today: date,
+    owner: str | None = None,
+) -> tuple[SeriesLedger, SinceLast | None]:
+    """A series as its reader may see it, and what its last meeting changed (``None``: no meeting)."""
+    view = series_ledger(session, principal, find(session, principal, name_or_id), today=today, owner=owner)
+    if not view.meetings:
+        return view, None
+    order = [(m.id, m.title, m.date) for m in view.meetings]
+    return view, since_last_time(view.ledger, order, order[-1][0])
 
 
 def decide_link(session: Session, actor: Actor, link_id: int, *, accept: bool) -> None:

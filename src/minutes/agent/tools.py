@@ -233,7 +233,7 @@ def ledger(
     """Commitments of the series the user may see, as ``minutes ledger --json``: owner, text,
     status, due, slips and their history, each step at a meeting's line."""
     from minutes.accounts import series as series_reads
-    from minutes.ledger.render import commitment_dict
+    from minutes.ledger.render import ledger_dicts
 
     day = today or date.today()
 
@@ -241,7 +241,7 @@ def ledger(
         rows, lines = series_reads.ledger(
             session, actor.principal, today=day, series_name=series, owner=owner, status=status
         )
-        return [commitment_dict(r.commitment, lines, series_id=r.series_id, series=r.series) for r in rows]
+        return ledger_dicts(rows, lines)
 
     return archive.run(work)
 

@@ -127,34 +127,13 @@ def show_cmd(name: str, as_json: bool, username: str | None) -> None:
     """A series' meetings in order, then what its last meeting changed."""
     from minutes import db as store
     from minutes.accounts import series as reads
-    from minutes.ledger.render import commitment_dict, since_dict, thread_dict
+    from minutes.ledger.render import series_dict
 
     with errors(), store.session_scope(sessions()) as s:
-        principal = acting_as(s, username).principal
-        row = reads.find(s, principal, name)
-        view = reads.series_ledger(s, principal, row, today=today_here())
-        since = (
-            reads.since_last(s, principal, view.meetings[-1].id, today=today_here())
-            if view.meetings
-            else None
-        )
+        view, since = reads.series_view(s, acting_as(s, username).principal, name, today=today_here())
         if as_json:
-            data = {
-                "id": view.id,
-                "name": view.name,
-                "meetings": [
-                    {"id": m.id, "title": m.title, "date": m.date.isoformat() if m.date else None}
-                    for m in view.meetings
-                ],
-                "commitments": [
-                    commitment_dict(c, view.lines, series_id=view.id, series=view.name)
-                    for c in view.ledger.commitments
-                ],
-                "decisions": [thread_dict(t, view.lines) for t in view.ledger.decisions],
-                "questions": [thread_dict(t, view.lines) for t in view.ledger.questions],
-                "since_last_time": since_dict(since[1], view.lines) if since else None,
-            }
-            click.echo(_json(data))
+            meetings = [(m.id, m.title, m.date) for m in view.meetings]
+            click.echo(_json(series_dict(view.id, view.name, meetings, view.ledger, view.lines, since)))
             return
         click.echo(f"{one_line(view.name)} (series {view.id}): {len(view.meetings)} meetings")
         for m in view.meetings:
@@ -162,7 +141,7 @@ def show_cmd(name: str, as_json: bool, username: str | None) -> None:
         if since is not None:
             from minutes.ledger.render import since_markdown
 
-            text = since_markdown(since[1])
+            text = since_markdown(since)
             click.echo("\n" + (text or "Since last time: nothing changed.\n"), nl=False)
 
 
@@ -196,7 +175,7 @@ def ledger(
         return
     from minutes import db as store
     from minutes.accounts import series as reads
-    from minutes.ledger.render import commitment_dict
+    from minutes.ledger.render import ledger_dicts
 
     with errors(), store.session_scope(sessions()) as s:
         principal = acting_as(s, username).principal
@@ -204,10 +183,7 @@ def ledger(
             s, principal, today=today_here(), series_name=series_name, owner=owner, status=status
         )
         if as_json:
-            data = [
-                commitment_dict(r.commitment, lines, series_id=r.series_id, series=r.series) for r in rows
-            ]
-            click.echo(_json(data))
+            click.echo(_json(ledger_dicts(rows, lines)))
             return
         if not rows:
             click.echo(

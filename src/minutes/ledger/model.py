@@ -142,6 +142,15 @@ class Commitment:
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One commitment in the ledger across series, with its series."""
+
+    series_id: int
+    series: str
+    commitment: Commitment
+
+
+@dataclass(frozen=True, slots=True)
 class Thread:
     """A decision and its later changes, or an open question and where it was asked again."""
 

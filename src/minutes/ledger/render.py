@@ -6,12 +6,12 @@ and ``text``); a line the reader may not see is simply not there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
 from minutes.export import md_escape
-from minutes.ledger.model import Commitment, Event, Thread
+from minutes.ledger.model import Commitment, Event, Ledger, LedgerEntry, Thread
 from minutes.ledger.since import SinceLast, slips_until
 
 
@@ -64,6 +64,11 @@ def commitment_dict(c: Commitment, lines: Lines, *, series_id: int, series: str)
     }
 
 
+def ledger_dicts(entries: Iterable[LedgerEntry], lines: Lines) -> list[dict[str, Any]]:
+    """Commitments across series as ``minutes ledger --json``, the API and the MCP tool give them."""
+    return [commitment_dict(e.commitment, lines, series_id=e.series_id, series=e.series) for e in entries]
+
+
 def thread_dict(t: Thread, lines: Lines) -> dict[str, Any]:
     return {
         "kind": t.kind,
@@ -97,6 +102,28 @@ def since_dict(s: SinceLast, lines: Lines) -> dict[str, Any]:
         "still_open": [c(x) for x in s.still_open],
         "questions_carried": [thread_dict(t, lines) for t in s.questions_carried],
         "questions_open": [t.text for t in s.questions_open],
+    }
+
+
+def series_dict(
+    series_id: int,
+    name: str,
+    meetings: Sequence[tuple[int, str, date | None]],
+    ledger: Ledger,
+    lines: Lines,
+    since: SinceLast | None,
+) -> dict[str, Any]:
+    """A series as ``minutes series show --json`` and ``GET /api/v1/series/ID`` give it."""
+    return {
+        "id": series_id,
+        "name": name,
+        "meetings": [{"id": mid, "title": title, "date": _iso(day)} for mid, title, day in meetings],
+        "commitments": [
+            commitment_dict(c, lines, series_id=series_id, series=name) for c in ledger.commitments
+        ],
+        "decisions": [thread_dict(t, lines) for t in ledger.decisions],
+        "questions": [thread_dict(t, lines) for t in ledger.questions],
+        "since_last_time": since_dict(since, lines) if since else None,
     }
 
 

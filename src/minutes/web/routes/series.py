@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from minutes.accounts import series as reads
-from minutes.ledger.model import STATUSES
-from minutes.ledger.render import commitment_dict, since_dict, thread_dict
+from minutes.db.ledger_rows import CitedLine
+from minutes.ledger.model import STATUSES, LedgerEntry
+from minutes.ledger.render import ledger_dicts, series_dict, since_dict
 from minutes.web.deps import CurrentActor, Db
 from minutes.web.params import Id
 from minutes.web.templating import render
@@ -54,15 +55,22 @@ def series_list(request: Request, db: Db, actor: CurrentActor) -> Response:
 
 @router.get("/series/{series_id}")
 def series_page(request: Request, db: Db, actor: CurrentActor, series_id: Id, owner: Text = None) -> Response:
-    row = reads.find(db, actor.principal, series_id)
-    view = reads.series_ledger(db, actor.principal, row, today=today(), owner=owner or None)
-    since = (
-        reads.since_last(db, actor.principal, view.meetings[-1].id, today=today()) if view.meetings else None
-    )
+    view, since = reads.series_view(db, actor.principal, series_id, today=today(), owner=owner or None)
     return render(
-        request,
-        "series.html",
-        {"nav": "series", "s": view, "since": since[1] if since else None, "f": {"owner": owner or ""}},
+        request, "series.html", {"nav": "series", "s": view, "since": since, "f": {"owner": owner or ""}}
+    )
+
+
+def _ledger(
+    db: Db, actor: CurrentActor, series: str | None, owner: str | None, status: str | None
+) -> tuple[list[LedgerEntry], dict[tuple[int, int], CitedLine]]:
+    return reads.ledger(
+        db,
+        actor.principal,
+        today=today(),
+        series_name=series or None,
+        owner=owner or None,
+        status=status or None,
     )
 
 
@@ -75,14 +83,7 @@ def ledger_page(
     owner: Text = None,
     status: Status = None,
 ) -> Response:
-    rows, lines = reads.ledger(
-        db,
-        actor.principal,
-        today=today(),
-        series_name=series or None,
-        owner=owner or None,
-        status=status or None,
-    )
+    rows, lines = _ledger(db, actor, series, owner, status)
     return render(
         request,
         "ledger.html",
@@ -135,41 +136,16 @@ def series_json(db: Db, actor: CurrentActor) -> list[dict[str, Any]]:
 
 @api.get("/series/{series_id}", summary="A series: its meetings, commitments, decisions and questions")
 def one_series_json(db: Db, actor: CurrentActor, series_id: Id) -> dict[str, Any]:
-    row = reads.find(db, actor.principal, series_id)
-    view = reads.series_ledger(db, actor.principal, row, today=today())
-    since = (
-        reads.since_last(db, actor.principal, view.meetings[-1].id, today=today()) if view.meetings else None
-    )
-    return {
-        "id": view.id,
-        "name": view.name,
-        "meetings": [
-            {"id": m.id, "title": m.title, "date": m.date.isoformat() if m.date else None}
-            for m in view.meetings
-        ],
-        "commitments": [
-            commitment_dict(c, view.lines, series_id=view.id, series=view.name)
-            for c in view.ledger.commitments
-        ],
-        "decisions": [thread_dict(t, view.lines) for t in view.ledger.decisions],
-        "questions": [thread_dict(t, view.lines) for t in view.ledger.questions],
-        "since_last_time": since_dict(since[1], view.lines) if since else None,
-    }
+    view, since = reads.series_view(db, actor.principal, series_id, today=today())
+    meetings = [(m.id, m.title, m.date) for m in view.meetings]
+    return series_dict(view.id, view.name, meetings, view.ledger, view.lines, since)
 
 
 @api.get("/ledger", summary="Commitments across series: who, what, status, due, history")
 def ledger_json(
     db: Db, actor: CurrentActor, series: Text = None, owner: Text = None, status: Status = None
 ) -> list[dict[str, Any]]:
-    rows, lines = reads.ledger(
-        db,
-        actor.principal,
-        today=today(),
-        series_name=series or None,
-        owner=owner or None,
-        status=status or None,
-    )
-    return [commitment_dict(r.commitment, lines, series_id=r.series_id, series=r.series) for r in rows]
+    return ledger_dicts(*_ledger(db, actor, series, owner, status))
 
 
 @api.get(
