@@ -118,3 +118,6 @@ def test_a_meeting_is_suggested_for_the_series_of_its_title(cli: Cli, tmp_path: 
     assert cli.json("series", "list", "--json")[0]["meetings"] == 4
     assert cli("series", "unset", str(row["meeting_id"])).exit_code == 0
     assert cli.json("series", "list", "--json")[0]["meetings"] == 3
+    assert cli("series", "delete", "product sync").exit_code == 0
+    assert cli.json("series", "list", "--json") == [] and cli.json("ledger", "--json") == []
+    assert cli("series", "delete", "product sync").exit_code != 0

@@ -33,6 +33,7 @@ ACTIONS: tuple[str, ...] = (
     "people_merge",
     "people_forget",
     "series_set",
+    "series_delete",
     "ledger_confirmed",
     "ledger_rejected",
     "correct_utterance",

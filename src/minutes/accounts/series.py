@@ -23,7 +23,7 @@ from minutes.db import ledger_rows, series
 from minutes.db.ledger_rows import CitedLine
 from minutes.db.series_tables import SeriesMeetingRow, SeriesRow
 from minutes.db.tables import Meeting
-from minutes.errors import ConfigError, NotFoundError
+from minutes.errors import ConfigError, Forbidden, NotFoundError
 from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Ledger, LedgerEntry, build_ledger
 from minutes.ledger.since import SinceLast, since_last_time
 
@@ -90,6 +90,18 @@ def set_series(session: Session, actor: Actor, meeting_id: int, name: str | None
         detail={"series": target.name if target else None},
     )
     return target
+
+
+def delete(session: Session, actor: Actor, name_or_id: str | int) -> str:
+    """Remove a series and its links (its meetings stay, in no series): admins and the operator,
+    since a series may span teams. Returns its name."""
+    if not actor.is_operator and not access.require_principal(actor).is_admin:
+        raise Forbidden("only an admin can delete a series; its meetings can be taken out one by one")
+    row = series.get_series(session, name_or_id)
+    name = row.name
+    series.delete_series(session, row)
+    audit.record(session, actor, "series_delete", object_type="series", object_id=name, detail={"name": name})
+    return name
 
 
 def suggest(

@@ -99,6 +99,19 @@ def unset_cmd(meeting_id: int) -> None:
         click.echo(f"meeting {meeting_id} is in no series")
 
 
+@series.command("delete")
+@click.argument("name")
+def delete_cmd(name: str) -> None:
+    """Delete the series NAME and its links; its meetings stay (in no series)."""
+    from minutes import db as store
+    from minutes.accounts import series as edits
+    from minutes.cli.actor import cli_actor
+
+    with errors(), store.session_scope(sessions()) as s:
+        gone = edits.delete(s, cli_actor(), name)
+        click.echo(f"deleted series {one_line(gone)!r}; its meetings are in no series now")
+
+
 @series.command("suggest")
 @click.argument("meeting_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
