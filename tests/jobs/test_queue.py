@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from minutes import db as store
 from minutes.db.jobs import Job
 from minutes.db.tables import utcnow
-from minutes.errors import ConfigError, NotFoundError
+from minutes.errors import ConfigError, InvalidValue, NotFoundError
 from minutes.jobs import (
     claim_job,
     claim_next,
@@ -366,6 +366,32 @@ def test_complete_gives_a_teams_meeting_to_the_team(
     with store.session_scope(sessions) as s:
         teams = dict(s.execute(text("SELECT id, team_id FROM meetings")).all())
     assert teams == {meetings[team_job]: team_id, meetings[own_job]: None}
+
+
+def test_complete_puts_the_meeting_in_the_jobs_series(
+    sessions: Sessions, tones: Callable[..., list[Path]]
+) -> None:
+    from minutes.db.series import get_series, series_meeting_ids
+
+    a, b = tones(2)
+    jobs = _enqueue(sessions, a, b, options={"series": "Weekly sync"})
+    made = [_meeting(sessions, a), _meeting(sessions, b)]
+    for job_id, path, meeting in zip(jobs, (a, b), made, strict=True):
+        assert _claim(sessions) == job_id
+        with store.session_scope(sessions) as s:
+            assert complete(
+                s, job_id, worker="w:1", result=ProcessResult(str(path), "done", meeting_id=meeting)
+            )
+    with store.session_scope(sessions) as s:
+        series = get_series(s, "weekly SYNC")
+        assert (series.created_by, sorted(series_meeting_ids(s, series.id))) == (
+            f"job {jobs[0]}",
+            sorted(made),
+        )
+    with pytest.raises(ConfigError, match="job option series must be non-empty text"):
+        _enqueue(sessions, a, options={"series": " "})
+    with pytest.raises(InvalidValue, match="series name"):
+        _enqueue(sessions, a, options={"series": "\x1b[2J"})
 
 
 def test_list_filter_count_and_retry(sessions: Sessions, tones: Callable[..., list[Path]]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from minutes.controls import refuse_controls
 from minutes.errors import ConfigError
 
 _STR = ("model", "language", "hotwords", "summary_language", "llm_backend", "llm_model", "llm_url", "series")
@@ -46,6 +47,10 @@ def _checked(key: str, value: Any) -> Any:
     if key in _STR:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"job option {key} must be non-empty text, got {value!r}")
+        if key == "series":
+            if len(value.strip()) > 256:
+                raise ConfigError("job option series is a name of at most 256 characters")
+            refuse_controls(value, "the series name")
         return value
     if key in _COUNT:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
