@@ -66,6 +66,7 @@ def main() -> int:
     ap.add_argument("--series", default="test-01")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "ledger_audio")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--keep", type=Path, help="keep the archive (MINUTES_HOME) in this folder to look at")
     args = ap.parse_args()
     s = json.loads((DATA / f"{args.series}.json").read_text())
     seconds: dict[str, float] = defaultdict(float)
@@ -73,7 +74,8 @@ def main() -> int:
     lines: list[dict[int, int]] = []
     audio_s = 0.0
     with tempfile.TemporaryDirectory(prefix="minutes-ledger-audio-") as tmp:
-        home = Path(tmp)
+        home = args.keep or Path(tmp)
+        home.mkdir(parents=True, exist_ok=True)
         for n, m in enumerate(s["meetings"]):
             meeting = Meeting(
                 id=f"{s['id']}-m{n}",
