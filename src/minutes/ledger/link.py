@@ -472,7 +472,10 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             best = max(range(len(sentences)), key=lambda n: weights.cover(item.words, heard[n]))
             sentence = sentences[best]
             score = weights.cover(item.words, context | heard[best])
-            strength = SIGNAL_BONUS if _strong(sentence, item.verb) else 0.0
+            # Words that abandon a task are rarer and plainer than words of completion: they count double.
+            strength = 0.0
+            if _strong(sentence, item.verb):
+                strength = 2 * SIGNAL_BONUS if _DROP.search(sentence) else SIGNAL_BONUS
             if score < TOPIC - bonus - strength:
                 continue
             status = _status(sentence, item.verb, owner=owner or asked, line=ln.text)
