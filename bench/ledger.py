@@ -326,11 +326,11 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
     from minutes import db as store
     from minutes.db.series import create_series, find_series
     from minutes.db.series_tables import SeriesMeetingRow
-    from minutes.ledger import link
+    from minutes.ledger import cues
     from minutes.types import AudioInfo, MinuteItem, Minutes, Speaker, Utterance
 
-    link._topic.cache_clear()  # cold, as in a new process
-    link._dates.cache_clear()
+    cues._topic.cache_clear()  # cold, as in a new process
+    cues.dates.cache_clear()
     with tempfile.TemporaryDirectory(prefix="minutes-bench-ledger-") as tmp:
         engine = store.make_engine(f"sqlite:///{tmp}/m.db")
         store.upgrade(engine)
