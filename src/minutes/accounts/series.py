@@ -216,8 +216,12 @@ def since_last(
     if row is None:
         return None
     view = series_ledger(session, principal, row, today=today)
-    order: Sequence[tuple[int, str, date | None]] = [(m.id, m.title, m.date) for m in view.meetings]
-    return view, since_last_time(view.ledger, order, meeting_id)
+    return view, _since(view, meeting_id)
+
+
+def _since(view: SeriesLedger, meeting_id: int) -> SinceLast:
+    """What a meeting of ``view`` changed against the ones before it."""
+    return since_last_time(view.ledger, [(m.id, m.title, m.date) for m in view.meetings], meeting_id)
 
 
 def followups(
@@ -238,10 +242,9 @@ def followups(
         .where(SeriesMeetingRow.meeting_id.in_(list(meeting_ids)))
         .distinct()
     )
+    rows = session.scalars(select(SeriesRow).where(SeriesRow.id.in_(list(ids))).order_by(SeriesRow.id))
     out: list[FollowUp] = []
-    for sid in sorted(ids):
-        row = session.get_one(SeriesRow, sid)
-        view = series_ledger(session, principal, row, today=until)
+    for view in _ledgers(session, principal, list(rows), today=until):
         meetings = {m.id: (m.title, m.date) for m in view.meetings}
         starts = {key: line.start for key, line in view.lines.items()}
         out += series_followups(
@@ -269,10 +272,7 @@ def series_view(
 ) -> tuple[SeriesLedger, SinceLast | None]:
     """A series as its reader may see it, and what its last meeting changed (``None``: no meeting)."""
     view = series_ledger(session, principal, find(session, principal, name_or_id), today=today, owner=owner)
-    if not view.meetings:
-        return view, None
-    order = [(m.id, m.title, m.date) for m in view.meetings]
-    return view, since_last_time(view.ledger, order, order[-1][0])
+    return view, _since(view, view.meetings[-1].id) if view.meetings else None
 
 
 def decide_link(session: Session, actor: Actor, link_id: int, *, accept: bool) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from minutes.errors import ConfigError
-from minutes.ledger.model import Event, Ledger
-from minutes.summarize.text import split_sentences
+from minutes.ledger.model import Event, Ledger, dated_steps
+from minutes.summarize.text import name_key, split_sentences
 
 SOON_DAYS = 7
 """An open action item due within this many days of today is "due soon"."""
@@ -310,7 +310,7 @@ def series_followups(
     """The follow-ups of one series' ledger said in a meeting from ``since`` to ``until``
     (``meetings``: id → title and date, the reader's); ``person`` keeps their commitments."""
     out: list[FollowUp] = []
-    wanted = " ".join(person.split()).casefold() if person else None
+    wanted = name_key(person) if person else None
 
     def at(e: Event) -> tuple[Moment, str, date | None] | None:
         title, day = meetings.get(e.meeting_id, ("", None))
@@ -323,15 +323,8 @@ def series_followups(
     for c in ledger.commitments:
         if wanted is not None and wanted not in (c.owner or "").casefold():
             continue
-        due = c.history[0].due
-        slips = 0
-        for e in c.history[1:]:
-            kind = {"done": "done", "dropped": "dropped"}.get(e.kind)
-            if e.kind in ("redated", "restated") and e.due is not None:
-                if due is not None and e.due > due:
-                    slips += 1
-                    kind = "slipped"
-                due = e.due
+        for e, slipped, slips in dated_steps(c.history):
+            kind = "slipped" if slipped else {"done": "done", "dropped": "dropped"}.get(e.kind)
             where = at(e) if kind else None
             if kind and where:
                 out.append(

@@ -19,13 +19,9 @@ from minutes.controls import refuse_controls
 from minutes.db.tables import SpeakerRow, StageRun, utcnow
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
+from minutes.summarize.text import name_key as name_key
 from minutes.types import ModelRef, NameSuggestion
 from minutes.voices import SUGGEST, VoiceMatch, Voiceprint, match, similarity, voiceprint
-
-
-def name_key(name: str) -> str:
-    """A person's name folded for lookups: case and spacing do not make another person."""
-    return " ".join(name.split()).casefold()
 
 
 def voice_model(session: Session, meeting_id: int) -> str | None:

@@ -19,6 +19,7 @@ from minutes.controls import WHITESPACE, control_note
 from minutes.errors import InputError
 from minutes.importing._model import ImportedMeeting, Line, Parsed
 from minutes.importing.timing import WORDS_PER_MINUTE, spans
+from minutes.summarize.text import name_key
 from minutes.types import Speaker, Utterance
 
 LABEL = re.compile(r"SPEAKER_\d{2,}")
@@ -60,7 +61,7 @@ class _Speakers:
             self.names[label] = self._name(s.name, f"the name of {label}") if s.name else None
             self.talk_time[label] = s.talk_time
             if s.name:
-                self._by_name.setdefault(_key(s.name), label)
+                self._by_name.setdefault(name_key(s.name), label)
         # Labels the file uses itself are never handed out to a name.
         self._taken = set(self.names) | {
             label
@@ -84,9 +85,9 @@ class _Speakers:
         if LABEL.fullmatch(name):
             self.names.setdefault(name, None)
             return name
-        found = self._by_name.get(_key(name))
+        found = self._by_name.get(name_key(name))
         if found is None:
-            found = self._by_name[_key(name)] = self._new(name)
+            found = self._by_name[name_key(name)] = self._new(name)
         return found
 
     def _new(self, name: str | None) -> str:
@@ -122,10 +123,6 @@ class _Speakers:
             Speaker(label, self.names.get(label), self.talk_time.get(label, round(spoken.get(label, 0.0), 3)))
             for label in labels
         )
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _indexes(lines: Sequence[Line]) -> list[int]:

@@ -31,7 +31,7 @@ from datetime import date
 from minutes.ledger import cues
 from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
-from minutes.summarize.text import split_sentences, words
+from minutes.summarize.text import name_key, split_sentences, words
 
 TOPIC = 0.42
 """Share of an earlier item's topic (idf-weighted words) a later line must cover to be about it."""
@@ -68,9 +68,13 @@ class _Weights:
     def __init__(self, docs: Sequence[frozenset[str]]) -> None:
         self.n = max(len(docs), 1)
         self.df = Counter(w for d in docs for w in d)
+        self.idf: dict[str, float] = {}
 
     def __call__(self, word: str) -> float:
-        return math.log(1 + self.n / (1 + self.df.get(word, 0)))
+        found = self.idf.get(word)
+        if found is None:
+            found = self.idf[word] = math.log(1 + self.n / (1 + self.df.get(word, 0)))
+        return found
 
     def cover(self, topic: frozenset[str], said: dict[str, float]) -> float:
         """The weighted share of ``topic`` found in ``said`` (word → how much it counts)."""
@@ -78,10 +82,6 @@ class _Weights:
         if total == 0:
             return 0.0
         return sum(self(w) * said.get(w, 0.0) for w in topic) / total
-
-
-def _key(name: str | None) -> str:
-    return " ".join((name or "").split()).casefold()
 
 
 def _named(owner: str | None, text: str) -> bool:
@@ -139,22 +139,20 @@ class _Candidate:
 def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> list[Link]:
     lines = {ln.index: ln for ln in m.lines}
     candidates: list[_Candidate] = []
-    actions = [i for i in earlier if i.entry.kind == "action"]
+    pools: dict[str, list[_Item]] = {"action": [], "decision": [], "question": []}
+    for i in earlier:
+        pools[i.entry.kind].append(i)
+    actions = pools["action"]
     for e in m.entries:
         mine = {w: 1.0 for w in topic_words(e.text)}
         for idx in e.lines[:1]:
             if idx in lines:
                 mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
-        pool = {
-            "action": actions,
-            "decision": [i for i in earlier if i.entry.kind == "decision"],
-            "question": [i for i in earlier if i.entry.kind == "question"],
-        }[e.kind]
-        for item in pool:
+        for item in pools[e.kind]:
             score = weights.cover(item.words, mine)
             if e.kind == "action":
                 later_owner = e.owner if e.named else None
-                same = item.owner is not None and _key(item.owner) == _key(later_owner)
+                same = item.owner is not None and name_key(item.owner) == name_key(later_owner or "")
                 if score < TOPIC_ITEM or (item.owner and later_owner and not same):
                     continue
                 kind = "redated" if e.due is not None and e.due != item.due else "restated"
@@ -186,7 +184,9 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
         # Only items sharing a word with the line or the line before can be what it is about.
         near = {id(i): i for w in context for i in by_word.get(w, ())}
         for item in near.values():
-            owner = (bool(item.owner) and _key(ln.speaker) == _key(item.owner)) or _named(item.owner, ln.text)
+            owner = (bool(item.owner) and name_key(ln.speaker) == name_key(item.owner or "")) or _named(
+                item.owner, ln.text
+            )
             asked = before is not None and _named(item.owner, before.text)
             bonus = OWNER_BONUS if owner or asked else 0.0
             # The sentence most about the item says what became of it; the rest of the line and

@@ -13,9 +13,11 @@ then ``slipped`` (its due date now is later than first promised), else ``open``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+
+from minutes.summarize.text import name_key
 
 STATUSES: tuple[str, ...] = ("open", "done", "slipped", "overdue", "dropped")
 COMMITMENT_LINKS: frozenset[str] = frozenset({"restated", "redated", "done", "dropped"})
@@ -228,14 +230,28 @@ def build_ledger(
         chain.events.append(event)
     commitments = [_commitment(c, today) for c in chains.values() if c.root.kind == "action"]
     if owner is not None and owner.strip():
-        wanted = " ".join(owner.split()).casefold()
-        commitments = [c for c in commitments if (c.owner or "").casefold() == wanted]
+        wanted = name_key(owner)
+        commitments = [c for c in commitments if name_key(c.owner or "") == wanted]
     threads = [_thread(c) for c in chains.values() if c.root.kind != "action"]
     return Ledger(
         commitments=tuple(commitments),
         decisions=tuple(t for t in threads if t.kind == "decision"),
         questions=tuple(t for t in threads if t.kind == "question"),
     )
+
+
+def dated_steps(history: Sequence[Event]) -> Iterator[tuple[Event, bool, int]]:
+    """The steps after a commitment's promise, each with whether it slipped there (re-dated later
+    than the due date before it) and how many slips there have been so far, that one included."""
+    due = history[0].due if history else None
+    slips = 0
+    for e in history[1:]:
+        slipped = False
+        if e.kind in ("redated", "restated") and e.due is not None:
+            slipped = due is not None and e.due > due
+            slips += slipped
+            due = e.due
+        yield e, slipped, slips
 
 
 def _opening(e: Entry, dates: Mapping[int, date | None]) -> Event:
@@ -249,16 +265,13 @@ def _commitment(chain: _Chain, today: date) -> Commitment:
     slips = 0
     done = chain.done
     dropped = False
-    for ev in chain.events[1:]:
+    for ev, slipped, _ in dated_steps(chain.events):
+        slips += slipped
         if ev.kind in ("redated", "restated") and ev.due is not None:
-            if due is not None and ev.due > due:
-                slips += 1
             due = ev.due
             first_due = first_due or ev.due
-        elif ev.kind == "done":
-            done = True
-        elif ev.kind == "dropped":
-            dropped = True
+        done = done or ev.kind == "done"
+        dropped = dropped or ev.kind == "dropped"
     if done:
         status = "done"
     elif dropped:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from minutes.ledger.model import Commitment, Event, Ledger, Thread
+from minutes.ledger.model import Commitment, Event, Ledger, Thread, dated_steps
 
 OPEN = frozenset({"open", "slipped", "overdue"})
 
@@ -105,23 +105,13 @@ def since_last_time(
 
 def slips_until(c: Commitment, meeting_id: int) -> int:
     """How often a commitment had slipped up to and including ``meeting_id``."""
-    due = c.history[0].due
     slips = 0
-    for e in c.history[1:]:
-        if e.kind in ("redated", "restated") and e.due is not None:
-            if due is not None and e.due > due:
-                slips += 1
-            due = e.due
+    for e, slipped, _ in dated_steps(c.history):
+        slips += slipped
         if e.meeting_id == meeting_id:
             break
     return slips
 
 
 def _slipped_here(c: Commitment, meeting_id: int) -> bool:
-    due = c.history[0].due
-    for e in c.history[1:]:
-        if e.kind in ("redated", "restated") and e.due is not None:
-            if e.meeting_id == meeting_id:
-                return due is None or e.due > due
-            due = e.due
-    return False
+    return any(slipped and e.meeting_id == meeting_id for e, slipped, _ in dated_steps(c.history))

@@ -144,6 +144,11 @@ PREFIX = 5
 """Two words sharing their first five letters count as the same word ("deployment" / "deploying")."""
 
 
+def name_key(name: str) -> str:
+    """A name folded for lookups: case and spacing do not make another person (or series)."""
+    return " ".join(name.split()).casefold()
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` in order, lowercased (see the module's docstring for what a word is)."""
     return _TOKEN.findall(straighten(text).lower())
