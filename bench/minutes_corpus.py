@@ -9,7 +9,10 @@ with their names given as renames would give them. Two stages are scored:
 * ``summarizer``: the whole :class:`~minutes.summarize.summarizer.Summarizer` with a stand-in model
   that keeps every candidate and echoes its sentence (no model download, no model judgement: it
   measures what the rules hand the model, through the same grounding and ordering code);
-  ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``).
+  ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``);
+* ``naive`` (with ``--model``): the plain way beside them, the same model asked once per meeting
+  for the decisions and action items (owner, task, due date, the line that says each) over the
+  whole numbered transcript, taken as written: no rules, no check.
 
 Matching (per meeting, per kind; questions are not scored):
 
@@ -167,6 +170,83 @@ def from_summarizer(meeting: Meeting, llm: Any) -> tuple[list[Item], list[Item]]
     return [i for i, _ in items], [i for i, was_proposed in items if not was_proposed]
 
 
+NAIVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "decisions": {
+            "type": "array",
+            "maxItems": 8,
+            "items": {
+                "type": "object",
+                "properties": {"text": {"type": "string", "maxLength": 200}, "line": {"type": "integer"}},
+                "required": ["text", "line"],
+            },
+        },
+        "action_items": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "owner": {"type": "string", "maxLength": 40},
+                    "task": {"type": "string", "maxLength": 200},
+                    "due": {"type": "string", "maxLength": 10},
+                    "line": {"type": "integer"},
+                },
+                "required": ["owner", "task", "due", "line"],
+            },
+        },
+    },
+    "required": ["decisions", "action_items"],
+}
+
+
+def naive_prompt(meeting: Meeting) -> list[dict[str, str]]:
+    """The plain way: the whole numbered transcript and one request for what the reference holds."""
+    lines = "\n".join(f"[{i}] {who}: {text}" for i, (who, text) in enumerate(meeting.turns))
+    day = meeting.meeting_date
+    return [
+        {"role": "system", "content": "You write meeting minutes. Answer in JSON."},
+        {
+            "role": "user",
+            "content": f"Meeting on {day.isoformat()} ({day:%A}). Transcript:\n{lines}\n\n"
+            "List the decisions taken in this meeting and the action items, each with the number of"
+            " the line that says it. For an action item give its owner (the person who will do it),"
+            " the task, and its due date as YYYY-MM-DD, or an empty string when no date is said.",
+        },
+    ]
+
+
+def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
+    """The same model asked once per meeting (no rules, no check): the plain composition."""
+    from datetime import date as _date
+
+    from minutes.llm import chat_json
+
+    reply = chat_json(llm, naive_prompt(meeting), NAIVE_SCHEMA, max_tokens=900)
+    people = {s.casefold(): s for s in meeting.speakers}
+
+    def due(raw: object) -> str | None:
+        try:
+            return _date.fromisoformat(str(raw)).isoformat()
+        except ValueError:
+            return None
+
+    out = [
+        Item("decision", str(d.get("text", "")), frozenset([int(d.get("line", -1))]))
+        for d in reply.get("decisions", [])
+        if isinstance(d, dict)
+    ]
+    for a in reply.get("action_items", []):
+        if isinstance(a, dict):
+            owner = str(a.get("owner", "")).strip()
+            owner = people.get(owner.casefold(), people.get(owner.split(" ")[0].casefold(), owner))
+            out.append(
+                Item("action", str(a.get("task", "")), frozenset([int(a.get("line", -1))]), owner, due(a.get("due")))
+            )
+    return out
+
+
 def _pair_score(ref: Item, ref_main: int, pred: Item) -> tuple[int, bool, float] | None:
     from minutes.summarize.grounding import content_words
 
@@ -287,7 +367,7 @@ def _details(scored: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="test", choices=["tune", "test", "all"])
-    parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "both"])
+    parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "naive", "both"])
     parser.add_argument("--model", help="score the summarizer with this local model instead of keep-all")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--details", action="store_true", help="list misses and false positives")
@@ -299,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from minutes.llm import LLMOptions, build_llm
 
         llm = build_llm(LLMOptions(model=args.model, threads=2))
+    if args.stage == "naive" and not args.model:
+        parser.error("--stage naive needs --model (the plain way asks a real model)")
     stages = ["candidates", "summarizer"] if args.stage == "both" else [args.stage]
     splits = ["tune", "test"] if args.split == "all" else [args.split]
     results: dict[str, dict[str, Any]] = {}
@@ -307,9 +389,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         meetings = load(split)
         for stage in stages:
             name = f"{split}/{stage}" + (f"({args.model})" if stage == "summarizer" and args.model else "")
-            if stage == "candidates":
-                scored = {m.id: score_meeting(m, from_candidates(m)) for m in meetings}
-                results[name] = {"meetings": len(meetings), **totals(scored.values())}
+            if stage in ("candidates", "naive"):
+                if stage == "naive":
+                    name = f"{split}/naive({args.model})"
+                    started = time.perf_counter()
+                    preds = {m.id: from_naive(m, llm) for m in meetings}
+                    results_s = round(time.perf_counter() - started, 1)
+                else:
+                    preds, results_s = {m.id: from_candidates(m) for m in meetings}, 0.0
+                scored = {m.id: score_meeting(m, preds[m.id]) for m in meetings}
+                results[name] = {"meetings": len(meetings), "seconds": results_s, **totals(scored.values())}
                 details[name] = _details(scored)
                 continue
             started = time.perf_counter()
