@@ -276,6 +276,7 @@ def main() -> None:
         " never-discussed questions; test = the others)",
     )
     parser.add_argument("--retrieval", action="store_true", help="score retrieval alone (no model)")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain way (ours only)")
     parser.add_argument(
         "--dump", type=Path, help="write each question's lines and raw reply here (JSON lines)"
     )
@@ -322,10 +323,11 @@ def main() -> None:
                 json.dumps({**record, "relevant": relevant, **replay(sessions, operator, q, llm, embedder)})
                 + "\n"
             )
-        t = time.perf_counter()
-        base.append(score(plain(sessions, operator, q["query"], llm), ids[stem], relevant, q["answer"]))
-        plain_times.append(time.perf_counter() - t)
-        print(f"  {n}/{len(questions)} {stem}: ours {ours[-1]} plain {base[-1]}", file=sys.stderr)
+        if not args.no_plain:
+            t = time.perf_counter()
+            base.append(score(plain(sessions, operator, q["query"], llm), ids[stem], relevant, q["answer"]))
+            plain_times.append(time.perf_counter() - t)
+        print(f"  {n}/{len(questions)} {stem}: ours {ours[-1]} plain {base[-1:]}", file=sys.stderr)
     if dump is not None:
         dump.close()
     asked = never_of(args.half)[: args.never]

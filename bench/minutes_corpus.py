@@ -242,7 +242,13 @@ def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
             owner = str(a.get("owner", "")).strip()
             owner = people.get(owner.casefold(), people.get(owner.split(" ")[0].casefold(), owner))
             out.append(
-                Item("action", str(a.get("task", "")), frozenset([int(a.get("line", -1))]), owner, due(a.get("due")))
+                Item(
+                    "action",
+                    str(a.get("task", "")),
+                    frozenset([int(a.get("line", -1))]),
+                    owner,
+                    due(a.get("due")),
+                )
             )
     return out
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from minutes.accounts import series as reads
 from minutes.accounts.access import Actor, Principal
+from minutes.db import people as voices_db
 from minutes.db import rename_speaker, replace_transcript, save_minutes
 from minutes.db import series as store
-from minutes.db.ledger_rows import stored_links
+from minutes.db.ledger_rows import relink_meeting, stored_links
+from minutes.db.names import decide as decide_name
+from minutes.db.people_admin import forget
 from minutes.db.series_tables import LedgerLinkRow, SeriesMeetingRow
-from minutes.db.tables import Meeting
+from minutes.db.tables import Meeting, SpeakerRow
+from minutes.db.voice_tables import PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, InvalidValue, NotFoundError
 from minutes.types import MinuteItem, Minutes, Speaker, Utterance
 from tests.db.test_repo import new_meeting
@@ -222,3 +226,44 @@ def test_the_brief_tells_what_the_weeks_meetings_did_to_earlier_commitments(sess
     ] == ["slipped"]
     assert brief(session, None, since=date(2026, 3, 1), today=date(2026, 3, 7)).followups == ()
     assert a
+
+
+def _links(session: Session) -> list[tuple[str, int, float, str]]:
+    return sorted(
+        (r.kind, r.to_meeting_id, round(r.score, 3), r.state) for r in session.scalars(select(LedgerLinkRow))
+    )
+
+
+def test_a_name_from_the_voice_or_the_conversation_links_the_series_again(session: Session) -> None:
+    """Owners are matched by name, so every way a name comes or goes re-links the series: a voice
+    confirmed, a name heard in the conversation confirmed, a voice forgotten; not only a rename."""
+    a = meeting(session, "a", 2, A, A_ITEMS)
+    c = meeting(session, "c", 16, [C[0], ("S1", "Thanks, Priya. Nice.")], ())
+    for m in (a, c):
+        reads.set_series(session, OPERATOR, m, "Product sync")
+    named = _links(session)
+    rename_speaker(session, meeting_id=c, label="S0", name=None)
+    anonymous = _links(session)
+    assert anonymous != named  # the press release's close no longer has its owner saying it
+
+    assert decide_name(session, meeting_id=c, label="S0", accept=True) == "Priya"  # heard, confirmed
+    assert _links(session) == named
+
+    rename_speaker(session, meeting_id=c, label="S0", name=None)
+    priya = PersonRow(name="Priya", name_key="priya")
+    session.add(priya)
+    session.flush()
+    session.add(VoiceMatchRow(meeting_id=c, label="S0", person_id=priya.id, score=0.8, status="suggested"))
+    session.flush()
+    assert voices_db.decide_voice(session, meeting_id=c, label="S0", accept=True) == "Priya"
+    assert _links(session) == named
+
+    rename_speaker(session, meeting_id=c, label="S0", name=None)
+    session.add(VoiceMatchRow(meeting_id=c, label="S0", person_id=priya.id, score=0.8, status="named"))
+    session.execute(
+        update(SpeakerRow).where(SpeakerRow.meeting_id == c, SpeakerRow.label == "S0").values(name="Priya")
+    )
+    relink_meeting(session, c)  # as recognition leaves it, before the minutes are saved
+    assert _links(session) == named
+    forget(session, "Priya")  # the name from her voice goes, and the links that leaned on it
+    assert _links(session) == anonymous

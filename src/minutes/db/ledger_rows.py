@@ -208,10 +208,20 @@ def _row(series_id: int, ln: Link, from_position: int, state: str, by: str | Non
 
 def relink_meeting(session: Session, meeting_id: int) -> None:
     """Re-link the series of a meeting whose minutes changed (nothing when it has none)."""
-    series_id = session.scalar(
-        select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id == meeting_id)
+    relink_meetings(session, (meeting_id,))
+
+
+def relink_meetings(session: Session, meeting_ids: Iterable[int]) -> None:
+    """Re-link the series of these meetings, each once: their minutes or a speaker's name changed
+    (owners are matched by name, however the name came: by hand, from the voice, confirmed from
+    the conversation, or taken away when a voice is forgotten)."""
+    ids = sorted(set(meeting_ids))
+    if not ids:
+        return
+    series = session.scalars(
+        select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id.in_(ids)).distinct()
     )
-    if series_id is not None:
+    for series_id in sorted(series):
         relink(session, series_id)
 
 

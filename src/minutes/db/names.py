@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minutes.db.ledger_rows import relink_meetings
 from minutes.db.people import decide_voice, speaker_row, speaker_voices
 from minutes.db.tables import SpeakerRow, UtteranceRow, utcnow
 from minutes.db.voice_tables import NameRejectionRow
@@ -76,6 +77,8 @@ def decide(session: Session, *, meeting_id: int, label: str, accept: bool) -> st
         )
     if accept:
         speaker_row(session, meeting_id, label).name = found.name
+        session.flush()
+        relink_meetings(session, (meeting_id,))
     else:
         session.add(
             NameRejectionRow(meeting_id=meeting_id, label=label, name=found.name, created_at=utcnow())

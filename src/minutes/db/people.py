@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from minutes.controls import refuse_controls
+from minutes.db.ledger_rows import relink_meetings
 from minutes.db.tables import SpeakerRow, StageRun, utcnow
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
 from minutes.errors import ConfigError, NotFoundError
@@ -277,6 +278,7 @@ def decide_voice(session: Session, *, meeting_id: int, label: str, accept: bool)
         return None
     person = session.get(PersonRow, row.person_id)
     assert person is not None  # the foreign key holds it
+    before = speaker.name
     if accept:
         speaker.name = person.name
         drop_matches(session, meeting_id, label)
@@ -285,4 +287,6 @@ def decide_voice(session: Session, *, meeting_id: int, label: str, accept: bool)
             speaker.name = None
         row.status = "rejected"
     session.flush()
+    if speaker.name != before:
+        relink_meetings(session, (meeting_id,))
     return person.name

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from minutes.db.ledger_rows import relink_meetings
 from minutes.db.people import find_person
 from minutes.db.tables import Meeting, SpeakerRow, StageRun
 from minutes.db.voice_tables import EnrolmentRow, PersonRow, VoiceMatchRow
@@ -61,6 +62,7 @@ def forget(session: Session, name: str) -> Forgotten:
     session.execute(delete(EnrolmentRow).where(EnrolmentRow.person_id == person.id))
     session.delete(person)
     session.flush()
+    relink_meetings(session, (m for m, _ in named))
     return Forgotten(person.name, len(enrolled), len(named), len(matches) - len(named), embeddings)
 
 
@@ -112,9 +114,12 @@ def merge(session: Session, keep: str, other: str) -> int:
         (r.meeting_id, r.label): r
         for r in session.scalars(select(VoiceMatchRow).where(VoiceMatchRow.person_id == into.id))
     }
+    renamed: set[int] = set()
     for row in session.scalars(select(VoiceMatchRow).where(VoiceMatchRow.person_id == gone.id)):
         kept = theirs.get((row.meeting_id, row.label))
         named = row.status == "named"
+        if named:
+            renamed.add(row.meeting_id)
         if kept is not None:
             # Both people matched this speaker: keep's row stays; a name from the other's voice
             # becomes keep's, unless keep was rejected for the speaker (then no name).
@@ -132,6 +137,7 @@ def merge(session: Session, keep: str, other: str) -> int:
     session.flush()
     session.delete(gone)
     session.flush()
+    relink_meetings(session, renamed)
     return int(moved)
 
 
