@@ -105,8 +105,14 @@ def series_meetings(
     return out, ids
 
 
+MODEL: Any = None
+"""``--model``: the local model that judges the rules' items and proposes decisions (None: the
+stand-in that keeps every rule candidate)."""
+_FOUND: dict[tuple[str, str], Any] = {}  # each meeting's items found once per run (scored three ways)
+
+
 def _from_minutes(m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], str]) -> SeriesMeeting:
-    """One meeting with the items the summarizer finds (rules, the stand-in model keeping all)."""
+    """One meeting with the items the summarizer finds (rules, judged by ``MODEL`` or kept all)."""
     from minutes_corpus import KeepAll
 
     from minutes.summarize.summarizer import Summarizer
@@ -120,7 +126,11 @@ def _from_minutes(m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], s
         said.append(Utterance(i, f"SPEAKER_{speakers.index(u['speaker']):02d}", t, t + dur, u["text"]))
         t += dur + 0.3
     when = date.fromisoformat(m["meeting_date"])
-    found = Summarizer(KeepAll()).items(said, names=names, meeting_date=when, language="en")
+    key = (m["title"], m["meeting_date"])
+    if key not in _FOUND:
+        summarizer = Summarizer(MODEL if MODEL is not None else KeepAll())
+        _FOUND[key] = summarizer.items(said, names=names, meeting_date=when, language="en")
+    found = _FOUND[key]
     entries = ranked(
         Entry(
             mid,
@@ -411,12 +421,20 @@ def main() -> int:
         default="reference",
         help="the items linked: the written ones, or what the summarizer's rules find (end to end)",
     )
+    ap.add_argument(
+        "--model", help="with --items minutes: this local model judges the items (default: keep all)"
+    )
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--meetings", type=int, default=50)
     args = ap.parse_args()
     if args.speed:
         print(json.dumps(speed(args.meetings)))
         return 0
+    if args.model:
+        global MODEL
+        from minutes.llm import LLMOptions, build_llm
+
+        MODEL = build_llm(LLMOptions(model=args.model, threads=2))
     series = load(args.split)
     result = {
         "split": args.split,
