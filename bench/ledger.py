@@ -78,7 +78,7 @@ def series_meetings(
     for n, m in enumerate(s["meetings"]):
         mid = offset + n + 1
         if items == "minutes":
-            out.append(_from_minutes(m, mid, ids))
+            out.append(_from_minutes(m, mid, ids, found_key=(s["id"], n)))
             continue
         ref = m["reference"]
         entries = []
@@ -108,10 +108,14 @@ def series_meetings(
 MODEL: Any = None
 """``--model``: the local model that judges the rules' items and proposes decisions (None: the
 stand-in that keeps every rule candidate)."""
-_FOUND: dict[tuple[str, str], Any] = {}  # each meeting's items found once per run (scored three ways)
+_FOUND: dict[
+    tuple[str, int], Any
+] = {}  # (series, meeting) → its items, found once per run (scored three ways)
 
 
-def _from_minutes(m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], str]) -> SeriesMeeting:
+def _from_minutes(
+    m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], str], *, found_key: tuple[str, int]
+) -> SeriesMeeting:
     """One meeting with the items the summarizer finds (rules, judged by ``MODEL`` or kept all)."""
     from minutes_corpus import KeepAll
 
@@ -126,11 +130,10 @@ def _from_minutes(m: dict[str, Any], mid: int, ids: dict[tuple[int, int, int], s
         said.append(Utterance(i, f"SPEAKER_{speakers.index(u['speaker']):02d}", t, t + dur, u["text"]))
         t += dur + 0.3
     when = date.fromisoformat(m["meeting_date"])
-    key = (m["title"], m["meeting_date"])
-    if key not in _FOUND:
+    if found_key not in _FOUND:
         summarizer = Summarizer(MODEL if MODEL is not None else KeepAll())
-        _FOUND[key] = summarizer.items(said, names=names, meeting_date=when, language="en")
-    found = _FOUND[key]
+        _FOUND[found_key] = summarizer.items(said, names=names, meeting_date=when, language="en")
+    found = _FOUND[found_key]
     entries = ranked(
         Entry(
             mid,

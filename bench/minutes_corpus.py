@@ -42,6 +42,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from _meetings import ROOT, Meeting, load
@@ -219,8 +220,6 @@ def naive_prompt(meeting: Meeting) -> list[dict[str, str]]:
 
 def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
     """The same model asked once per meeting (no rules, no check): the plain composition."""
-    from datetime import date as _date
-
     from minutes.llm import chat_json
 
     reply = chat_json(llm, naive_prompt(meeting), NAIVE_SCHEMA, max_tokens=900)
@@ -228,7 +227,7 @@ def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
 
     def due(raw: object) -> str | None:
         try:
-            return _date.fromisoformat(str(raw)).isoformat()
+            return date.fromisoformat(str(raw)).isoformat()
         except ValueError:
             return None
 
@@ -394,17 +393,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for split in splits:
         meetings = load(split)
         for stage in stages:
-            name = f"{split}/{stage}" + (f"({args.model})" if stage == "summarizer" and args.model else "")
+            with_model = stage in ("summarizer", "naive") and args.model
+            name = f"{split}/{stage}" + (f"({args.model})" if with_model else "")
             if stage in ("candidates", "naive"):
-                if stage == "naive":
-                    name = f"{split}/naive({args.model})"
-                    started = time.perf_counter()
-                    preds = {m.id: from_naive(m, llm) for m in meetings}
-                    results_s = round(time.perf_counter() - started, 1)
-                else:
-                    preds, results_s = {m.id: from_candidates(m) for m in meetings}, 0.0
+                started = time.perf_counter()
+                preds = {
+                    m.id: from_naive(m, llm) if stage == "naive" else from_candidates(m) for m in meetings
+                }
+                seconds = round(time.perf_counter() - started, 1)
                 scored = {m.id: score_meeting(m, preds[m.id]) for m in meetings}
-                results[name] = {"meetings": len(meetings), "seconds": results_s, **totals(scored.values())}
+                results[name] = {"meetings": len(meetings), "seconds": seconds, **totals(scored.values())}
                 details[name] = _details(scored)
                 continue
             started = time.perf_counter()
