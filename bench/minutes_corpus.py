@@ -1,6 +1,11 @@
 """Benchmark: decisions and action items on the generated meetings of ``tests/data/meetings/``.
 
     .venv/bin/python bench/minutes_corpus.py --split test [--stage both] [--json] [--details]
+        [--model qwen2.5-1.5b [--replies FILE]]
+
+``--split dev`` scores the third split of ``tests/data/meetings-dev/`` (other kinds of meeting, other
+writers), where misses are read and fixes tried; ``--replies FILE`` records the model's replies and
+answers a prompt asked before from them, so a change after the model is scored again in seconds.
 
 Text goes straight in (no audio): one ``Utterance`` per line, speakers labelled ``SPEAKER_00`` …
 with their names given as renames would give them. Two stages are scored:
@@ -31,7 +36,8 @@ Matching (per meeting, per kind; questions are not scored):
    an utterance documented in ``negatives`` it is also counted as a hard negative taken.
 
 The split (tune/test) was fixed before any rule was changed: tune rules on ``--split tune`` only.
-``--details`` lists misses and false positives; read it for the tune split, not for the test split.
+``--details`` lists misses and false positives; read it for the tune and dev splits, never for the
+test split.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from _meetings import ROOT, Meeting, load
@@ -369,13 +376,41 @@ def _details(scored: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {k: {x: v[x] for x in ("misses", "false_positives", "wrong") if v[x]} for k, v in scored.items()}
 
 
+class Replayed:
+    """A model whose replies are kept in a file, keyed by the whole prompt and schema: a prompt asked
+    before is answered from the file (the model is deterministic: temperature 0, fixed seed)."""
+
+    def __init__(self, llm: Any, path: Path) -> None:
+        self.llm, self.path = llm, path
+        self.replies: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+
+    def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
+             max_tokens: int = 256) -> Any:  # fmt: skip
+        from minutes.llm import Reply, Usage
+
+        key = json.dumps([messages, schema, max_tokens], sort_keys=True)
+        if key not in self.replies:
+            self.replies[key] = self.llm.chat(messages, schema=schema, max_tokens=max_tokens).text
+            self.path.write_text(json.dumps(self.replies))
+        return Reply(self.replies[key], Usage())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.llm, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="test", choices=["tune", "test", "all"])
+    parser.add_argument("--split", default="test", choices=["tune", "test", "dev", "all"])
     parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "naive", "both"])
     parser.add_argument("--model", help="score the summarizer with this local model instead of keep-all")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--details", action="store_true", help="list misses and false positives")
+    parser.add_argument(
+        "--replies",
+        type=Path,
+        help="keep the model's replies in this JSON file and answer a prompt seen before from it: "
+        "a change to the rules or filters after the model is scored again in seconds",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
 
@@ -384,6 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from minutes.llm import LLMOptions, build_llm
 
         llm = build_llm(LLMOptions(model=args.model, threads=2))
+        if args.replies:
+            llm = Replayed(llm, args.replies)
     if args.stage == "naive" and not args.model:
         parser.error("--stage naive needs --model (the plain way asks a real model)")
     stages = ["candidates", "summarizer"] if args.stage == "both" else [args.stage]

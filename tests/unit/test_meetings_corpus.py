@@ -1,4 +1,5 @@
-"""The generated meetings of tests/data/meetings stay well formed and keep their fixed split."""
+"""The generated meetings of tests/data/meetings (and the dev split of tests/data/meetings-dev) stay
+well formed and keep their fixed split."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "meetings"
+DEV = FOLDER.with_name("meetings-dev")
 
 
-def _meetings() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text()) for p in sorted(FOLDER.glob("*.json"))]
+def _meetings(folder: Path = FOLDER) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
 def test_the_corpus_has_enough_meetings_split_in_fixed_halves_by_kind() -> None:
@@ -31,7 +33,14 @@ def test_the_corpus_has_enough_meetings_split_in_fixed_halves_by_kind() -> None:
     assert audio == {"tune": 10, "test": 10}
 
 
-@pytest.mark.parametrize("meeting", _meetings(), ids=lambda m: m["id"])
+def test_the_dev_split_is_apart_from_the_halves() -> None:
+    dev = _meetings(DEV)
+    assert len(dev) >= 20 and {m["split"] for m in dev} == {"dev"}
+    assert not {m["id"] for m in dev} & {m["id"] for m in _meetings()}
+    assert not {m["kind"] for m in dev} & {m["kind"] for m in _meetings()}
+
+
+@pytest.mark.parametrize("meeting", [*_meetings(), *_meetings(DEV)], ids=lambda m: m["id"])
 def test_each_meeting_references_its_own_utterances_and_speakers(meeting: dict[str, Any]) -> None:
     utts = meeting["utterances"]
     speakers = {u["speaker"] for u in utts}

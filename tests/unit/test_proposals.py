@@ -180,3 +180,59 @@ def test_the_model_judges_its_own_proposal_on_the_words_it_cites() -> None:
         'Ms Akhtar said: "Fine. Saturday shifts from next week, and the handover stays in September."'
         in asked[0]
     )
+
+
+def test_a_proposal_that_hands_someone_a_task_or_puts_a_topic_off_is_not_a_decision() -> None:
+    people = list(NAMES.values())
+    # the same line, worded by the model as one person's task: an action item, not a decision
+    task = {"line": 42, "decision": "Mr Brennan will run Saturday shifts until September."}
+    assert read_proposals({"decisions": [task]}, PART, taken=[], meeting_date=MON, people=people) == []
+    she = {"line": 42, "decision": "She needs to staff Saturday shifts from next week."}
+    assert read(she) == []
+    parked = {"line": 42, "decision": "Saturday shifts are parked until the handover in September."}
+    assert read(parked) == []
+    # a verb at the start is not a person: "Agreed to ..." states what was settled
+    agreed = {"line": 42, "decision": "Agreed to Saturday shifts from next week until September."}
+    (c,) = read_proposals(
+        {"decisions": [agreed]},
+        PART,
+        taken=[],
+        meeting_date=MON,
+        people=people,
+    )
+    assert c.evidence == (42,)
+
+
+class PhrasingLLM(FakeLLM):
+    """Keeps every candidate; phrases each decision as given."""
+
+    def __init__(self, decision: str) -> None:
+        super().__init__()
+        self.decision = decision
+
+    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
+        import json
+
+        props = (schema or {}).get("properties", {})
+        if "keep" in props and "decision" in props:
+            return json.dumps({"keep": True, "decision": self.decision})
+        return super().answer(messages, schema=schema)
+
+
+def test_a_decision_the_model_words_as_a_task_a_deferral_or_nothing_is_dropped() -> None:
+    def decisions(phrasing: str, part: list[Utterance]) -> list[str]:
+        llm = PhrasingLLM(phrasing)
+        minutes = Summarizer(llm).summarize(part, names=NAMES, meeting_date=MON, language="en")
+        return [i.text for i in minutes.of_kind("decision")]
+
+    agreed = [
+        _u(0, "SPEAKER_01", "We could run Saturday shifts for six weeks to recover the steel delay."),
+        _u(1, "SPEAKER_00", "Agreed."),
+    ]
+    kept = "Saturday shifts for six weeks to recover the steel delay."
+    assert decisions(kept, agreed) == [kept]
+    assert decisions("Mr Brennan will run the Saturday shifts.", agreed) == []
+    assert decisions("Saturday shifts deferred until the steel arrives.", agreed) == []
+    # "Shall we start?" — "Yes.": nothing settled that minutes could state
+    opening = [_u(0, "SPEAKER_00", "Shall we crack on?"), _u(1, "SPEAKER_01", "Yes, go for it.")]
+    assert decisions("Yes", opening) == []

@@ -13,7 +13,8 @@ is only a claim; it becomes an item when the meeting's words hold it:
 - the sentence of the cited line closest to the proposal must be a statement: a question, a hedge
   ("we could", "maybe") or a task one person takes on (:func:`commitment_cue`: an action item, not a
   decision) is another speech act, and the proposal is dropped; so is one with under three content
-  words ("Even for renewals");
+  words ("Even for renewals"), one that gives a person a task ("Dembe will sort the generator") and
+  one that puts a topic off ("park", "revisit", "hold off");
 - a proposal that is itself a question is dropped;
 - one the rules already hold (the same evidence as a rule decision or action, or the same line and
   mostly the same words) is dropped, so the rules' judged item stands; two proposals on one line are one.
@@ -25,7 +26,7 @@ Owners are not asked for: decisions have none, and action items keep their owner
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,7 @@ from minutes.summarize.grounding import support
 from minutes.summarize.text import content_words, split_sentences
 from minutes.types import Utterance
 
-PROPOSALS_VERSION = "decisions-per-chunk/1"
+PROPOSALS_VERSION = "decisions-per-chunk/2"  # 2: tasks and deferrals dropped
 
 QUESTION = (
     "List the decisions this part of the meeting took: what the group agreed, approved, chose or "
@@ -115,16 +116,40 @@ _UNSURE = re.compile(
     r"\b(?:maybe|perhaps|might|could|possibly|not sure|depends|wonder|hope)\b", re.IGNORECASE
 )
 _MIN_WORDS = 3  # "Even for renewals" states no decision
+# a person (one of the meeting's people, or a pronoun other than "we") who will or must do something:
+# a task, not a decision ("Dembe will sort the generator", "She needs to call the insurer")
+_WHO_WILL = r"(?:'ll|\s+(?:will|shall|is going to|are going to|needs? to|has to|have to|should|must|to)\b)"
+_PRONOUN_WILL = re.compile(rf"^(?:i|he|she|they|you){_WHO_WILL}", re.IGNORECASE)
+# a topic put off is not settled ("let's park that", "we'll revisit it in January")
+_DEFERRED = re.compile(
+    r"\b(?:park(?:ed|ing)?|hold(?:ing)? off|come back to|revisit|postpone[sd]?|defer(?:red)?"
+    r"|put (?:it|this|that) off|table (?:it|this|that)|tabled|(?:take|taking) (?:it|this|that) offline"
+    r"|sleep on|wait and see)\b",
+    re.IGNORECASE,
+)
 
 
-def _not_a_decision(text: str, line: Utterance) -> bool:
-    """The sentence of ``line`` closest to ``text`` is a question, a hedge or someone taking on a task
-    ("I'll ask Tom"): what the model read as a decision is another speech act."""
+def another_act(text: str, people: Iterable[str]) -> bool:
+    """A decision's wording that gives a person (one of ``people``, the meeting's names, or a
+    pronoun) a task, or puts a topic off: not a decision, however the model judged it."""
+    if _DEFERRED.search(text) or _PRONOUN_WILL.match(text):
+        return True
+    names = {n for p in people for n in (p, p.split()[0]) if n and n[0].isupper()}
+    return any(re.match(rf"{re.escape(n)}{_WHO_WILL}", text) for n in names)
+
+
+def _not_a_decision(text: str, line: Utterance, people: Iterable[str]) -> bool:
+    """The sentence of ``line`` closest to ``text`` is a question, a hedge, someone taking on a task
+    ("I'll ask Tom") or a topic put off ("let's park that"), or the proposal itself gives a person a
+    task ("Dembe will sort the generator") or puts a topic off: what the model read as a decision is
+    another speech act."""
     words = content_words(text)
     sentences = split_sentences(line.text)
     if not sentences:
         return True
     closest = max(sentences, key=lambda x: len(words & content_words(x)))
+    if another_act(text, people) or _DEFERRED.search(closest):
+        return True
     return is_question(closest) or bool(_UNSURE.search(closest)) or commitment_cue(closest) is not None
 
 
@@ -152,6 +177,7 @@ def read_proposals(
     taken: Sequence[Candidate],
     meeting_date: date,
     item_chars: int = 140,
+    people: Iterable[str] = (),
 ) -> list[Candidate]:
     """The model's proposed decisions for ``part`` that its words support and the rules lack."""
     by_index = {u.index: u for u in part}
@@ -162,7 +188,7 @@ def read_proposals(
         if evidence is None or _held_by(text, evidence, [*taken, *out]):
             continue
         main = by_index[line if line in evidence else evidence[0]]
-        if "?" in text or len(content_words(text)) < _MIN_WORDS or _not_a_decision(text, main):
+        if "?" in text or len(content_words(text)) < _MIN_WORDS or _not_a_decision(text, main, people):
             continue
         due = resolve_due(text, meeting_date)
         out.append(

@@ -9,7 +9,9 @@
    support is kept and flagged ``supported=False``.
    Per chunk the model also proposes the decisions it sees (``proposals.py``); one its cited
    line supports and the rules lack is added, so decisions said in phrasings no rule lists are
-   still found.
+   still found. A decision, found or proposed, that the model words as a person's task ("Dembe
+   will sort the generator"), as a topic put off, or as nothing ("Yes") is dropped: the small
+   model says yes to almost any "is this a decision?", but its wording shows what it read.
 4. What the model reads (``reads.py``): a meeting whose numbered transcript fits the context is
    read once, whole, and every question (chapter titles, items, proposals, the summary) is asked on
    that one cached prefix, so the summary is written from the whole meeting, as the plain
@@ -36,17 +38,19 @@ from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize import reads as reading
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
-from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, read_proposals
+from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, another_act, read_proposals
 from minutes.summarize.proposals import schema as proposals_schema
 from minutes.summarize.reads import Read, ask
 from minutes.summarize.summary_check import CHECK_VERSION, check_summary
+from minutes.summarize.text import content_words
 from minutes.summarize.topics import segment
 from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/4"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
-# 4: a long meeting in the fewest reads that fit, each summarised whole
+PROMPT_VERSION = "minutes-prompts/5"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+# 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
+# task, a deferral or nothing is dropped
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
@@ -118,6 +122,12 @@ _ITEM_PROMPTS = {
         "If yes, restate it as one short question.",
     ),
 }
+
+
+def _says_nothing(*texts: str) -> bool:
+    """A decision whose words, as judged and as found, name under two things ("Yes", "Shall we crack
+    on?"): nothing was settled that minutes could state."""
+    return all(len(content_words(t)) < 2 for t in texts)
 
 
 class Summarizer:
@@ -296,7 +306,7 @@ class Summarizer:
                 out.append(item)
             tick()
         if self.opts.propose_decisions:
-            for cand in self._propose(llm, read, mine, meeting_date):
+            for cand in self._propose(llm, read, mine, meeting_date, names):
                 item = self._judge(llm, cand, read.prefix, by_index, names, meeting_date, prompt="proposed")
                 if item is not None:
                     # the judge's phrasing when the words hold it, else the proposal's (which they do)
@@ -305,7 +315,7 @@ class Summarizer:
         return out
 
     def _propose(
-        self, llm: LLM, read: Read, taken: Sequence[Candidate], meeting_date: date
+        self, llm: LLM, read: Read, taken: Sequence[Candidate], meeting_date: date, names: Mapping[str, str]
     ) -> list[Candidate]:
         n = min(len(read.segments), PROPOSAL_CHAPTERS)
         schema = proposals_schema(self.opts.proposals_max * n, self.opts.item_chars)
@@ -317,7 +327,12 @@ class Summarizer:
             log.warning("model could not propose decisions for a chunk: %s", exc)
             return []
         return read_proposals(
-            reply, read.part, taken=taken, meeting_date=meeting_date, item_chars=self.opts.item_chars
+            reply,
+            read.part,
+            taken=taken,
+            meeting_date=meeting_date,
+            item_chars=self.opts.item_chars,
+            people=names.values(),
         )
 
     # -- the model's small jobs ----------------------------------------------------------
@@ -352,6 +367,8 @@ class Summarizer:
         if not reply.get("keep"):
             return None
         text = " ".join(str(reply.get(field_name) or cand.text).split())[: self.opts.item_chars]
+        if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
+            return None  # "Dembe will sort the generator", "Park it until September", "Yes"
         supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)
         return self._item(cand, text, supported)
 
