@@ -178,6 +178,20 @@ def test_a_name_in_the_task_is_not_the_addressee() -> None:
     assert c.owner == CAROL and c.text == "Send the signed contract"
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Carol, when the count's done, send me the variance list.",
+        "And, uh, Carol, once the audit closes, send me the variance list.",
+        "Carol, before you leave on Friday, send me the variance list.",
+    ],
+)
+def test_a_task_after_a_time_clause_is_still_a_request_to_the_named_person(asked: str) -> None:
+    (c,) = _find((ALICE, asked), (CAROL, "Sure."), names=NAMES)
+    assert (c.kind, c.owner, c.evidence) == ("action", CAROL, (0, 1))
+    assert c.text == "Send me the variance list"
+
+
 def test_named_assignment_and_acceptance_from_the_named_person() -> None:
     (c,) = _find(
         (ALICE, "Bob to prepare the slides for the board."),

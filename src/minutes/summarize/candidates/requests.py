@@ -55,6 +55,8 @@ _ASSIGN = re.compile(
     r"^(?P<name>[A-Z][a-z]+)(?:,)?\s+(?:will|to|is going to|needs to|should)\s+(?P<rest>\w.*)"
 )
 _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
+# a time clause before the task ("Aaliyah, when the count's done, send me the list"): the task follows it
+_WHEN_FIRST = rx(r"^(?:when|once|after|as soon as|before)\b[^,]{1,80},\s*(?=\w)")
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
 _YOU_WILL = rx(r"^you(?:'ll| will| can| are going to|'re going to)\s+(?=\w)")
 _ACCEPT = rx(
@@ -133,7 +135,7 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] |
             return None  # "Bob will send it" said by Bob is his own commitment
         open_call = target is None  # an unknown "Design will …" needs a real commitment
     elif voc and (named := scan.addressee(voc.group("name"), speaker)) and not is_question(s):
-        substance, target, open_call = voc.group("rest"), named, False
+        substance, target, open_call = _WHEN_FIRST.sub("", voc.group("rest"), count=1), named, False
         joint = bool(_JOINT.match(substance))
         substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
         if not joint and _NOT_IMPERATIVE.match(substance) and not _YOU_WILL.match(voc.group("rest")):
