@@ -284,3 +284,14 @@ def test_sentence_splitting_keeps_punctuation_and_decimals() -> None:
 
 def test_empty_meeting() -> None:
     assert find_candidates([], meeting_date=WED) == []
+
+
+def test_a_confirmation_on_the_next_line_is_more_evidence_not_a_second_decision() -> None:
+    said = (ALICE, "Mine, really. B's the one. Let's go with B.")
+    found = _find(said, (BOB, "Brilliant. B it is."))
+    assert [(c.kind, c.evidence) for c in found] == [("decision", (0, 1))]
+    # naming something new is its own decision, not a confirmation
+    found = _find(said, (BOB, "Brilliant. C it is."))
+    assert [(c.kind, c.utterance) for c in found] == [("decision", 0), ("decision", 1)]
+    # the same speaker saying it again is not another speaker's confirmation
+    assert len(_find(said, (ALICE, "Brilliant. B it is."))) == 2

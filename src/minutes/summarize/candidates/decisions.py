@@ -46,6 +46,7 @@ _DECIDE = rx(
     r"|(?:we have|there's|there is) (?:a )?consensus)\b",
 )
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
+_WORD = re.compile(r"[^\W_]+")
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
 )
@@ -248,4 +249,26 @@ def decisions(scan: Scan) -> list[Candidate]:
                 out.append(_stated(scan, i, k, cue))
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
                     scan.used.discard((i, k))
+    return _confirmations_merged(out)
+
+
+def _confirmations_merged(found: list[Candidate]) -> list[Candidate]:
+    """ "B it is." said by another speaker right after a decision that names B ("Let's go with B.")
+    confirms it: more evidence for that decision, not a second one. "C it is." names something new
+    and stands."""
+    out: list[Candidate] = []
+    for c in found:
+        prev = out[-1] if out else None
+        named = _IT_IS.search(c.text) if c.cue == "decision:it is" else None
+        if (
+            named is not None
+            and prev is not None
+            and prev.kind == "decision"
+            and c.utterance == prev.utterance + 1
+            and c.speaker != prev.speaker
+            and set(_WORD.findall(named.group("x").lower())) <= set(_WORD.findall(prev.text.lower()))
+        ):
+            out[-1] = replace(prev, evidence=tuple(sorted({*prev.evidence, *c.evidence, c.utterance})))
+            continue
+        out.append(c)
     return out
