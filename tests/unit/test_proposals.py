@@ -31,8 +31,12 @@ PART = [
 NAMES = {"SPEAKER_00": "Ms Akhtar", "SPEAKER_01": "Mr Brennan", "SPEAKER_02": "Ms Fielding"}
 
 
-def read(*entries: dict[str, Any], taken: list[Candidate] | None = None) -> list[Candidate]:
-    return read_proposals({"decisions": list(entries)}, PART, taken=taken or [], meeting_date=MON)
+def read(
+    *entries: dict[str, Any], taken: list[Candidate] | None = None, people: tuple[str, ...] = ()
+) -> list[Candidate]:
+    return read_proposals(
+        {"decisions": list(entries)}, PART, taken=taken or [], meeting_date=MON, people=people
+    )
 
 
 def test_a_decision_said_in_words_no_rule_lists_is_kept_on_its_line() -> None:
@@ -183,23 +187,17 @@ def test_the_model_judges_its_own_proposal_on_the_words_it_cites() -> None:
 
 
 def test_a_proposal_that_hands_someone_a_task_or_puts_a_topic_off_is_not_a_decision() -> None:
-    people = list(NAMES.values())
+    people = tuple(NAMES.values())
     # the same line, worded by the model as one person's task: an action item, not a decision
     task = {"line": 42, "decision": "Mr Brennan will run Saturday shifts until September."}
-    assert read_proposals({"decisions": [task]}, PART, taken=[], meeting_date=MON, people=people) == []
+    assert read(task, people=people) == []
     she = {"line": 42, "decision": "She needs to staff Saturday shifts from next week."}
     assert read(she) == []
     parked = {"line": 42, "decision": "Saturday shifts are parked until the handover in September."}
     assert read(parked) == []
     # a verb at the start is not a person: "Agreed to ..." states what was settled
     agreed = {"line": 42, "decision": "Agreed to Saturday shifts from next week until September."}
-    (c,) = read_proposals(
-        {"decisions": [agreed]},
-        PART,
-        taken=[],
-        meeting_date=MON,
-        people=people,
-    )
+    (c,) = read(agreed, people=people)
     assert c.evidence == (42,)
 
 

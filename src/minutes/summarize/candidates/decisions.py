@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
-from minutes.summarize.text import content_words
+from minutes.summarize.text import content_words, words
 
 _WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
 _DECIDE = rx(
@@ -46,7 +46,6 @@ _DECIDE = rx(
     r"|(?:we have|there's|there is) (?:a )?consensus)\b",
 )
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
-_WORD = re.compile(r"[^\W_]+")
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
 )
@@ -266,7 +265,7 @@ def _confirmations_merged(found: list[Candidate]) -> list[Candidate]:
             and prev.kind == "decision"
             and c.utterance == prev.utterance + 1
             and c.speaker != prev.speaker
-            and set(_WORD.findall(named.group("x").lower())) <= set(_WORD.findall(prev.text.lower()))
+            and set(words(named.group("x"))) <= set(words(prev.text))
         ):
             out[-1] = replace(prev, evidence=tuple(sorted({*prev.evidence, *c.evidence, c.utterance})))
             continue
