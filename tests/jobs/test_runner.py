@@ -17,6 +17,7 @@ from minutes import db as store
 from minutes import factory
 from minutes.db.jobs import Job
 from minutes.db.meeting_store import SqlMeetingStore
+from minutes.db.tables import StageRun
 from minutes.errors import StageError
 from minutes.jobs import (
     Processors,
@@ -24,9 +25,11 @@ from minutes.jobs import (
     claim_next,
     enqueue,
     get_job,
+    interrupt,
     run_claimed,
     run_job,
 )
+from minutes.jobs.lease import release
 from minutes.jobs.queue import JobInfo
 from minutes.pipeline import MeetingProcessor
 from tests.fakes import FakeDiarizer, FakeTranscriber
@@ -265,3 +268,59 @@ def test_the_job_table_is_left_consistent(sessions: Sessions, tones: Callable[..
         rows = list(s.scalars(select(Job)))
     assert all(r.status == "done" and r.lease_expires_at is None and r.meeting_id for r in rows)
     assert len({r.meeting_id for r in rows}) == 2
+
+
+class _StopAsItFinishes(FakeTranscriber):
+    """A transcription that ends just as the worker is asked to stop (SIGTERM from Ctrl-C)."""
+
+    def transcribe(self, audio: Any, *, progress: Any = None) -> Any:
+        if progress:
+            progress(0.5)
+        interrupt.request()
+        return super().transcribe(audio, progress=progress)  # reports 1.0: finished, so stored
+
+
+class _DiarizeUntilAsked(FakeDiarizer):
+    """A diarization still running when the stop is asked (it reports progress afterwards)."""
+
+    def diarize(self, audio: Any, *, progress: Any = None) -> Any:
+        self.calls += 1
+        deadline = time.monotonic() + 10.0
+        while not interrupt.requested() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if progress:
+            progress(0.5)
+        raise AssertionError("the stop request was not honoured at the progress report")
+
+
+def test_a_stop_keeps_the_stage_that_just_finished_and_leaves_the_job_to_be_resumed(
+    sessions: Sessions, tones: Callable[..., list[Path]]
+) -> None:
+    (a,) = tones(1)
+    job = _queue_and_claim(sessions, a)
+    transcriber = _StopAsItFinishes()
+    try:
+        with pytest.raises(interrupt.Interrupted):
+            run_claimed(
+                sessions,
+                job,
+                _processor(sessions, transcriber=transcriber, diarizer=_DiarizeUntilAsked()),
+                worker="w:1",
+            )
+    finally:
+        interrupt.reset()
+    with store.session_scope(sessions) as s:
+        stored = set(s.scalars(select(StageRun.stage)))
+        held = s.get(Job, job.id)
+        assert held is not None and held.status == "running" and held.attempts == 1  # nothing recorded
+        assert release(s, worker="w:1", reason="stopped", count_attempt=False) == [job.id]
+    assert "transcribe" in stored and "diarize" not in stored
+
+    with store.session_scope(sessions) as s:
+        again = claim_next(s, worker="w:2")
+    assert again is not None and again.id == job.id
+    done = run_claimed(sessions, again, _processor(sessions, transcriber=transcriber), worker="w:2")
+    assert done.status == "done" and done.attempts == 1
+    assert (
+        transcriber.calls == 1 and done.result is not None and done.result["stages"]["transcribe"] == "cached"
+    )

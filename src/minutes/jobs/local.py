@@ -34,6 +34,7 @@ from minutes import db as store
 from minutes.db.engine import DB_WAIT_SECONDS, failure_reason, wait_for_reconnect, without_waiting
 from minutes.db.jobs import Job
 from minutes.errors import EXIT_UNAVAILABLE, DatabaseUnavailableError, WorkerPoolError
+from minutes.jobs import interrupt
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_next, reap, release, worker_id
 from minutes.jobs.outage import steadily
 from minutes.jobs.queue import JobInfo
@@ -145,7 +146,7 @@ class _ParentWatch:
         self._event, self._parent = event, parent
 
     def is_set(self) -> bool:
-        return self._event.is_set() or os.getppid() != self._parent
+        return self._event.is_set() or os.getppid() != self._parent or interrupt.requested()
 
     def wait(self, seconds: float) -> bool:
         return self._event.wait(seconds) or self.is_set()
@@ -155,6 +156,7 @@ def _worker_main(config: WorkerConfig, stop: Event, parent: int) -> None:
     """Entry point of a spawned worker process."""
     # Ctrl-C reaches the whole process group; the parent decides what a stop means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupt.install()  # SIGTERM: stop at the next safe point, finished stages stored
     enforce_offline()
     # This worker's share of the cores wins over what the parent's environment says.
     for name in [n for n in os.environ if n.endswith("_NUM_THREADS")]:
@@ -174,6 +176,8 @@ def _worker_main(config: WorkerConfig, stop: Event, parent: int) -> None:
     except DatabaseUnavailableError as exc:  # the parent says it too, or starts a new worker
         logging.getLogger(__name__).error("%s", exc)
         sys.exit(EXIT_UNAVAILABLE)
+    except interrupt.Interrupted:  # the parent puts the job back without using up an attempt
+        sys.exit(128 + signal.SIGTERM)
     finally:
         processors.close()
         engine.dispose()

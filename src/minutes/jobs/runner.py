@@ -21,6 +21,7 @@ from minutes import factory
 from minutes.db.engine import DB_WAIT_SECONDS, failure_reason
 from minutes.db.tables import Meeting, Recording, StageRun
 from minutes.errors import ConfigError, InputError, MinutesError, ModelNotFoundError, NotFoundError
+from minutes.jobs import interrupt
 from minutes.jobs.lease import LEASE_SECONDS, RetryPolicy, claim_job, complete, fail, heartbeat, worker_id
 from minutes.jobs.options import ProcessorSpec, run_options
 from minutes.jobs.outage import steadily
@@ -119,7 +120,9 @@ class _Reporter:
         self._thread = threading.Thread(target=self._loop, name=f"minutes-job-{job_id}", daemon=True)
 
     def update(self, stage: str, fraction: float) -> None:
-        """The pipeline's progress hook (called from its threads; never touches the database)."""
+        """The pipeline's progress hook (called from its threads; never touches the database).
+        It is also where a worker asked to stop leaves an unfinished stage (:mod:`.interrupt`)."""
+        interrupt.check(fraction)
         with self._lock:
             self._fractions[stage] = max(0.0, min(1.0, fraction))
             if fraction < 1.0:
