@@ -184,14 +184,41 @@ class Recording:
     def __init__(self, llm: Any) -> None:
         self.llm = llm
         self.last: str | None = None
+        self.usage: list[Any] = []  # each call's Usage, in order (where the answer time goes)
 
     def chat(self, messages: Any, **kwargs: Any) -> Any:
         reply = self.llm.chat(messages, **kwargs)
         self.last = reply.text
+        self.usage.append(reply.usage)
         return reply
 
     def ref(self) -> Any:
         return self.llm.ref()
+
+
+def usage_summary(calls: list[Any]) -> dict[str, Any] | None:
+    """Where ours spends its answer time: the model calls' medians (prompt read, reply written)."""
+    if not calls:
+        return None
+
+    def p50(values: list[float]) -> float:
+        return round(statistics.median(values), 2)
+
+    return {
+        "calls": len(calls),
+        "prompt_tokens_p50": p50([u.prompt_tokens for u in calls]),
+        "prefill_s_p50": p50([u.prompt_ms / 1000 for u in calls]),
+        "reply_tokens_p50": p50([u.completion_tokens for u in calls]),
+        "decode_s_p50": p50([u.decode_ms / 1000 for u in calls]),
+        "prefill_tok_s": round(
+            sum(u.prompt_tokens - u.cached_tokens for u in calls)
+            / max(1e-9, sum(u.prompt_ms for u in calls) / 1000),
+            1,
+        ),
+        "decode_tok_s": round(
+            sum(u.completion_tokens for u in calls) / max(1e-9, sum(u.decode_ms for u in calls) / 1000), 1
+        ),
+    }
 
 
 def replay(sessions: Any, actor: Any, q: dict[str, Any], llm: Recording, embedder: Any) -> dict[str, Any]:
@@ -211,6 +238,7 @@ def plain(sessions: Any, actor: Any, question: str, llm: Any) -> Any:
     """The plain way: full-text passages only, the model's sentences as written (no check)."""
     from minutes.ask.compose import SCHEMA, prompt
     from minutes.ask.retrieve import retrieve
+    from minutes.ask.service import MAX_TOKENS
     from minutes.ask.types import Answer, Citation, Sentence, not_found
     from minutes.db import session_scope
     from minutes.llm import chat_json
@@ -219,7 +247,7 @@ def plain(sessions: Any, actor: Any, question: str, llm: Any) -> Any:
         found = retrieve(session, actor, question, embedder=None)
     if not found.lines:
         return not_found()
-    reply = chat_json(llm, prompt(question, found.lines), SCHEMA, max_tokens=320)
+    reply = chat_json(llm, prompt(question, found.lines), SCHEMA, max_tokens=MAX_TOKENS)
     sentences = []
     for item in reply.get("sentences", []):
         cited = [
@@ -309,13 +337,16 @@ def main() -> None:
     base: list[dict[str, Any]] = []
     times: list[float] = []
     plain_times: list[float] = []
+    calls: list[Any] = []  # ours only
     turns = {stem: line_turns(stem) for stem in ids}
     for n, (stem, q) in enumerate(questions, 1):
         relevant = spans(q, turns[stem])
         t = time.perf_counter()
         llm.last = None
+        called = len(llm.usage)
         mine = answer(sessions, operator, q["query"], llm=llm, embedder=embedder)
         times.append(time.perf_counter() - t)
+        calls.extend(llm.usage[called:])
         ours.append(score(mine, ids[stem], relevant, q["answer"]))
         if dump is not None:
             record = {"stem": stem, "meeting_id": ids[stem], "query": q["query"], "answer": q["answer"]}
@@ -340,6 +371,7 @@ def main() -> None:
         "plain": summary(base),
         "answer_s_p50": round(statistics.median(times), 2) if times else None,
         "plain_answer_s_p50": round(statistics.median(plain_times), 2) if plain_times else None,
+        "ours_calls": usage_summary(calls),
         "not_found_on_never_discussed": round(sum(not a.found for a in never) / max(1, len(never)), 3),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

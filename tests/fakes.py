@@ -420,7 +420,7 @@ class FakeAskLLM:
 
         prompt = messages[-1]["content"]
         self.prompts.append(prompt)
-        lines = re.findall(r"^\[(\d+)\] \S+ ([^:]+): (.*)$", prompt, re.M)
+        lines = re.findall(r"^\[(\d+)\] ([^:]+): (.*)$", prompt, re.M)
         if self.empty or not lines:
             return Reply(json.dumps({"found": False, "sentences": []}))
         asked = self._meanings(prompt.rsplit("Question:", 1)[-1])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from minutes.ask.compose import check, prompt
+from minutes.ask.compose import MAX_SENTENCES, SCHEMA, check, prompt
 from minutes.ask.retrieve import query_words
+from minutes.ask.service import MAX_TOKENS
 from minutes.ask.types import NOT_FOUND, Line
 from minutes.chunks import chunk_lines
 from minutes.pipeline.importer import TranscriptImporter
@@ -47,9 +49,10 @@ def test_question_words_drop_stop_and_question_words() -> None:
     ]
 
 
-def test_the_prompt_numbers_lines_with_time_and_speaker() -> None:
+def test_the_prompt_numbers_lines_with_their_speaker_and_no_clock() -> None:
     user = prompt("what will it cost?", LINES)[-1]["content"]
-    assert "[2] 0:01 Ben: The enterprise plan will cost 40 euros per seat from March 1st." in user
+    assert "[2] Ben: The enterprise plan will cost 40 euros per seat from March 1st." in user
+    assert "0:01" not in user  # times cost ~14% of the prompt's tokens and no answer needs them
     assert 'Meeting "Weekly" (2026-11-20)' in user and user.rstrip().endswith("Answer in JSON.")
 
 
@@ -156,3 +159,11 @@ def test_a_sentence_may_rest_on_the_lines_around_the_one_it_cites() -> None:
     # The model cited the line next to the speaker's own: their own line says it, so it stays.
     named = {"text": "Ana proposed to move the launch to the second week of May.", "lines": [2]}
     assert check({"found": True, "sentences": [named]}, lines).found
+
+
+def test_the_longest_reply_the_schema_allows_fits_the_token_cap() -> None:
+    # A reply cut at the cap is not JSON and the whole ask fails: four rambling sentences did that
+    # on QMSum before sentences had a length limit. ~3 characters a token for English text.
+    sentence = {"text": "x" * SCHEMA["properties"]["sentences"]["items"]["properties"]["text"]["maxLength"]}
+    longest = {"found": True, "sentences": [{**sentence, "lines": [9999] * 4}] * MAX_SENTENCES}
+    assert len(json.dumps(longest, indent=2)) / 3 <= MAX_TOKENS

@@ -23,7 +23,9 @@ from minutes.llm import LLM, chat_json
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
-MAX_TOKENS = 320
+MAX_TOKENS = 512
+"""Room for the longest reply :data:`~minutes.ask.compose.SCHEMA` allows (four sentences of at most
+``SENTENCE_CHARS`` characters): a reply cut at the cap is not JSON and the ask would fail."""
 
 
 def clean_question(question: str) -> str:
