@@ -82,25 +82,40 @@ _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
     r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
     r"went (?:out|live|through|over|in|up)|"
-    r"(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through)|"
+    r"(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through|back)|"
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
     r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"
     r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|"
     r"all set|good to go|crossed off|checked off|all done|that's done|done and dusted|up and running|"
     r"in place|signed off|handed (?:over|in)|sorted out|came in|showed up|turned up|rolled out|deployed|"
     r"released|distributed|sent (?:round|out|off|over)|locked in|nailed down|secured|repaired|settled|"
-    r"(?:did|finished|done) (?:it|that|them))\b",
+    r"(?:did|finished|done) (?:it|that|them)|said yes|"
+    r"(?:had|have|has|got) (?:it|them|that|the \w+) (?:up|in|out|back)|"
+    r"(?:'s|is|are|'re) (?:now )?on the (?:shelf|shelves|server|website|site|intranet|drive|board|wall|"
+    r"system|calendar|sheet|rota|ticket|noticeboard)|"
+    r"since (?:yesterday|last \w+|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|the \d+\w*|"
+    r"the \w+(?:st|nd|rd|th)))\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
     r"(\b(?:not yet|haven't|hasn't|isn't|aren't|didn't|don't|doesn't|won't|wasn't|can't|couldn't|"
-    r"not (?:done|finished|sent|out|in|live|ready|started|there)|almost|nearly|half ?(?:way|done)|partly|"
+    r"not (?:done|finished|sent|out|in|live|ready|started|there)|almost|nearly|"
+    r"half[ -]?(?:way|done|\w+(?:ed|en))|partly|"
     r"in progress|working on|still (?:on|working|need|needs|waiting|to|chasing|not|thinking|going)|"
     r"(?:chase|nudge|remind|follow up|try) (?:them|him|her|it)?\s*again)\b|\?\s*$)",
     re.IGNORECASE,
 )
+_TAG = re.compile(
+    r",\s*(?:did|didn't|do|does|doesn't|has|hasn't|have|haven't|is|isn't|was|wasn't|are|aren't|right|yeah|"
+    r"ok|okay|you know|remember)\b[^,.!?]{0,40}\?\s*$",
+    re.IGNORECASE,
+)
+"""A question tagged on to a statement ("Karin put the note in, did everyone see?")."""
+_ONGOING = re.compile(r"\bbeen (?:\w+ing|at it|on it)\b", re.IGNORECASE)
+"""Work going on since a day ("been chasing since Monday"), not work done since then."""
 _HEDGED = re.compile(
-    r"\b(?:not yet|almost|nearly|half ?(?:way|done)|partly|in progress|on track|not (?:done|finished|sent)|"
+    r"\b(?:not yet|almost|nearly|half[ -]?(?:way|done|\w+(?:ed|en))|partly|in progress|on track|"
+    r"not (?:done|finished|sent)|"
     r"still (?:need|needs|waiting|to|chasing)|last (?:year|month|quarter|time)|\w+ ago|used to|back when|"
     r"at my old|different (?:thing|one|issue|problem))\b",
     re.IGNORECASE,
@@ -187,6 +202,7 @@ DROP = re.compile(
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
     r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
     r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the|bin (?:ours|them|those)|"
+    r"(?:take|taking|took|takes) (?:it|that|this|them) off (?:my|the|his|her|our|their|\w+'s) list|"
     r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on|"
     r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
     r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
@@ -316,6 +332,7 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     """
     if DROP.search(text):
         return "dropped"
+    text = _TAG.sub(".", text)
     said = words(text)
     negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
     if not negated and verb is not None and any(past(w) and norm(w) == verb for w in said):
@@ -324,7 +341,7 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     if _REDATE.search(text) and dated:
         return "redated"
     future = _FUTURE.search(text) is not None
-    if _DONE.search(text) and not negated and not future:
+    if _DONE.search(text) and not negated and not future and not _ONGOING.search(text):
         return "done"
     if owner and dated and future:
         return "redated"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from minutes.ledger import cues
@@ -45,6 +45,13 @@ SIGNAL_BONUS = 0.1
 CERTAIN = 0.55
 CONTEXT_WEIGHT = 0.6
 """How much the line before counts towards what a line is about."""
+PROMPTED = 0.3
+"""The least topic score of a reply to a short prompt that points at one of the speaker's own
+commitments ("Tom, the leak?" → "Sorted."): with the owner's bonus and a plain close it is auto."""
+PROMPT_WORDS = 10
+MODIFIER = 0.7
+"""How much the words after a task's first preposition count ("Book the ADR session *with the lead
+actor*"): people name a task by its verb and object."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,8 @@ class _Item:
     owner: str | None
     due: date | None
     root: tuple[int, int, int]
+    stress: dict[str, float] = field(default_factory=dict)
+    """Topic word → how much it counts, where not 1 (the words of a task's modifiers count less)."""
 
     @property
     def verb(self) -> str | None:
@@ -76,12 +85,16 @@ class _Weights:
             found = self.idf[word] = math.log(1 + self.n / (1 + self.df.get(word, 0)))
         return found
 
-    def cover(self, topic: frozenset[str], said: dict[str, float]) -> float:
-        """The weighted share of ``topic`` found in ``said`` (word → how much it counts)."""
-        total = sum(self(w) for w in topic)
+    def cover(
+        self, topic: frozenset[str], said: dict[str, float], stress: dict[str, float] | None = None
+    ) -> float:
+        """The weighted share of ``topic`` found in ``said`` (word → how much it counts);
+        ``stress``: topic words that count for less or more than their rarity says."""
+        stress = stress or {}
+        total = sum(self(w) * stress.get(w, 1.0) for w in topic)
         if total == 0:
             return 0.0
-        return sum(self(w) * said.get(w, 0.0) for w in topic) / total
+        return sum(self(w) * stress.get(w, 1.0) * said.get(w, 0.0) for w in topic) / total
 
 
 def _named(owner: str | None, text: str) -> bool:
@@ -120,6 +133,7 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
                     e.owner if e.named else None,
                     e.due,
                     e.key,
+                    _stress(e.text) if e.kind != "question" else {},
                 )
             )
     return found
@@ -149,7 +163,7 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             if idx in lines:
                 mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
         for item in pools[e.kind]:
-            score = weights.cover(item.words, mine)
+            score = weights.cover(item.words, mine, stress=item.stress)
             if e.kind == "action":
                 later_owner = e.owner if e.named else None
                 same = item.owner is not None and name_key(item.owner) == name_key(later_owner or "")
@@ -183,6 +197,9 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
         context = _said("", ln.text, before)
         # Only items sharing a word with the line or the line before can be what it is about.
         near = {id(i): i for w in context for i in by_word.get(w, ())}
+        prompted = _prompted(ln, before, actions, weights)
+        if prompted is not None:
+            near[id(prompted)] = prompted
         for item in near.values():
             owner = (bool(item.owner) and name_key(ln.speaker) == name_key(item.owner or "")) or _named(
                 item.owner, ln.text
@@ -191,9 +208,13 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             bonus = OWNER_BONUS if owner or asked else 0.0
             # The sentence most about the item says what became of it; the rest of the line and
             # the line before tell what it is about.
-            best = max(range(len(sentences)), key=lambda n: weights.cover(item.words, heard[n]))
+            best = max(
+                range(len(sentences)), key=lambda n: weights.cover(item.words, heard[n], stress=item.stress)
+            )
             sentence = sentences[best]
-            score = weights.cover(item.words, context | heard[best])
+            score = weights.cover(item.words, context | heard[best], item.stress)
+            if item is prompted:
+                score = max(score, PROMPTED)
             # Words that abandon a task are rarer and plainer than words of completion: they count double.
             strength = 0.0
             if cues.strong(sentence, item.verb):
@@ -201,7 +222,11 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             if score < TOPIC - bonus - strength:
                 continue
             status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text)
-            if status is None or (status == "restated" and not item.words & set(topic_words(ln.text))):
+            if status is None:
+                status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
+            if status is None or (
+                status == "restated" and item is not prompted and not item.words & set(topic_words(ln.text))
+            ):
                 continue
             due = cues.new_due(sentence, m.meeting_date, item.due) if status == "redated" else None
             kind = "restated" if status == "redated" and (due is None or due == item.due) else status
@@ -210,6 +235,76 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
                 _Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
             )
     return _choose(candidates, m.meeting_id)
+
+
+def _prompted(ln: Line, before: Line | None, actions: list[_Item], weights: _Weights) -> _Item | None:
+    """The commitment a short prompt by someone else asks the speaker about ("Tom, the leak?",
+    "Returns?"): of the speaker's own open items, the one the prompt's words point at, when
+    exactly one does."""
+    if before is None or name_key(before.speaker) == name_key(ln.speaker):
+        return None
+    said = words(before.text)
+    if len(said) > PROMPT_WORDS or not (before.text.rstrip().endswith("?") or _named(ln.speaker, said[0])):
+        return None
+    mine = [i for i in actions if i.owner and name_key(i.owner) == name_key(ln.speaker)]
+    heard = _words(before.text)
+    scored = sorted(
+        ((weights.cover(i.words, heard, stress=i.stress), n) for n, i in enumerate(mine)), reverse=True
+    )
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return mine[scored[0][1]]
+
+
+_PREPOSITIONS = frozenset(
+    [
+        "for",
+        "at",
+        "with",
+        "in",
+        "on",
+        "from",
+        "to",
+        "about",
+        "before",
+        "after",
+        "by",
+        "into",
+        "onto",
+        "behind",
+        "under",
+        "over",
+        "between",
+        "during",
+        "until",
+        "till",
+        "via",
+        "per",
+        "across",
+        "around",
+        "against",
+    ]
+)
+
+
+def _stress(task: str) -> dict[str, float]:
+    """A task's words after its first preposition ("at Saturday's food distribution") say where,
+    when or for whom; the words before it (the verb and its object) say what it is."""
+    said = words(task)
+    cut = next((n for n, w in enumerate(said) if n > 0 and w in _PREPOSITIONS), len(said))
+    core = set(topic_words(" ".join(said[:cut])))
+    return {w: MODIFIER for w in topic_words(" ".join(said[cut:])) if w not in core}
+
+
+def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool, line: str) -> str | None:
+    """What the line's other sentences say when they name no topic at all ("Sorted. All three
+    hosts, back by half one.")."""
+    for n, sentence in enumerate(sentences):
+        if n != best and not topic_words(sentence):
+            found = cues.status(sentence, verb, owner=owner, line=line)
+            if found is not None:
+                return found
+    return None
 
 
 def _words(text: str) -> dict[str, float]:

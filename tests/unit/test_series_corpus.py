@@ -1,0 +1,57 @@
+"""The generated series of tests/data/series (tune and test) and tests/data/series-dev (dev) stay
+well formed: every link points at an earlier item and a line that exists, and the splits stay apart."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FOLDER = Path(__file__).resolve().parents[1] / "data" / "series"
+DEV = FOLDER.with_name("series-dev")
+KINDS = {"done", "restated", "redated", "dropped", "changed", "carried"}
+
+
+def _series(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def test_the_splits_are_fixed_and_apart() -> None:
+    halves, dev = _series(FOLDER), _series(DEV)
+    assert sorted(s["split"] for s in halves) == ["test"] * 5 + ["tune"] * 5
+    assert all(s["id"].startswith(s["split"]) for s in halves)
+    assert len(dev) >= 6 and {s["split"] for s in dev} == {"dev"}
+    assert not {s["domain"] for s in dev} & {s["domain"] for s in halves}
+
+
+@pytest.mark.parametrize("series", [*_series(FOLDER), *_series(DEV)], ids=lambda s: s["id"])
+def test_each_link_joins_an_earlier_item_to_a_later_line(series: dict[str, Any]) -> None:
+    meetings = series["meetings"]
+    assert len(meetings) == 4
+    dates = [date.fromisoformat(m["meeting_date"]) for m in meetings]
+    assert dates == sorted(dates)
+    where: dict[str, int] = {}  # item id → its meeting
+    for n, m in enumerate(meetings):
+        utts = m["utterances"]
+        assert {u["speaker"] for u in utts} <= set(m["speakers"])
+        ref = m["reference"]
+        for item in [*ref["decisions"], *ref["actions"], *ref["questions"]]:
+            assert item["id"] not in where, item["id"]
+            where[item["id"]] = n
+            assert 0 <= item["evidence_utterance_index"] < len(utts)
+        for action in ref["actions"]:
+            assert action["owner"] in m["speakers"]
+            assert action["due"] is None or date.fromisoformat(action["due"])
+    for link in series["links"]:
+        assert link["kind"] in KINDS
+        assert where[link["item"]] < link["meeting"] < len(meetings)
+        assert 0 <= link["evidence_utterance_index"] < len(meetings[link["meeting"]]["utterances"])
+        if link.get("later_item") is not None:
+            assert where[link["later_item"]] == link["meeting"]
+        if link["kind"] == "redated":
+            assert date.fromisoformat(link["due"])
+    for neg in series["negatives"]:
+        assert 0 <= neg["utterance_index"] < len(meetings[neg["meeting"]]["utterances"])
