@@ -211,7 +211,7 @@ DROP = re.compile(
     re.IGNORECASE,
 )
 _REDATE = re.compile(
-    r"\b(push(?:ed|ing)?|mov(?:e|ed|ing)|slip(?:s|ped|ping)?|delay(?:ed|ing)?|postpon(?:e|ed|ing)|"
+    r"\b(push(?:es|ed|ing)?|mov(?:e|es|ed|ing)|slip(?:s|ped|ping)?|delay(?:s|ed|ing)?|postpon(?:e|ed|ing)|"
     r"extend(?:ed)?|more time|another|one more|extra|(?:till|until) the|won't make|not going to make|"
     r"realistically|instead|rather than|later than|bump(?:ed)?|reschedul(?:e|ed)|back to|give me|"
     r"till|until|can i have|won't be (?:ready|done) (?:until|till|before)|(?:bring|brought|pull(?:ed)?) "
@@ -243,7 +243,7 @@ _PROGRESS = re.compile(
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
-    r"\b(instead|chang\w*|mov(?:e|ed|ing)|push(?:ed|ing)?|delay(?:ed|ing)?|postpon\w*|"
+    r"\b(instead|chang\w*|mov(?:e|es|ed|ing)|push(?:es|ed|ing)?|delay(?:s|ed|ing)?|postpon\w*|"
     r"revers\w*|switch\w*|back to|no longer|scrap\w*|cancel\w*|after all|actually|rather|revisit\w*|"
     r"overturn\w*|replace[d]?|keep the old|stick with|go with)\b",
     re.IGNORECASE,

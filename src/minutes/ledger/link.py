@@ -239,15 +239,18 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
 
 def _prompted(ln: Line, before: Line | None, actions: list[_Item], weights: _Weights) -> _Item | None:
     """The commitment a short prompt by someone else asks the speaker about ("Tom, the leak?",
-    "Returns?"): of the speaker's own open items, the one the prompt's words point at, when
-    exactly one does."""
+    "Returns?", "Thanks. Priya."): of the speaker's own open items, the one the prompt's words
+    point at when exactly one does."""
     if before is None or name_key(before.speaker) == name_key(ln.speaker):
         return None
-    said = words(before.text)
-    if len(said) > PROMPT_WORDS or not (before.text.rstrip().endswith("?") or _named(ln.speaker, said[0])):
+    prompt = (split_sentences(before.text) or [before.text])[-1]  # "Good. Tom, the leak?"
+    said = words(prompt)
+    if not said or len(said) > PROMPT_WORDS:
+        return None
+    if not (prompt.rstrip().endswith("?") or _named(ln.speaker, prompt)):
         return None
     mine = [i for i in actions if i.owner and name_key(i.owner) == name_key(ln.speaker)]
-    heard = _words(before.text)
+    heard = _words(prompt)
     scored = sorted(
         ((weights.cover(i.words, heard, stress=i.stress), n) for n, i in enumerate(mine)), reverse=True
     )
