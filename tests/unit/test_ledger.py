@@ -86,6 +86,46 @@ def test_hedges_questions_and_other_things_do_not_close_it(line: str) -> None:
     assert not [ln for ln in found.values() if ln.kind == "done"]
 
 
+@pytest.mark.parametrize(
+    ("said", "kind", "earlier"),
+    [
+        # a short prompt points at one of the speaker's own commitments; the reply never names it
+        ([("Priya", "Good, thanks. Tom, the keys?"), ("Tom", "Sorted on Thursday.")], "done", 3),
+        ([("Priya", "Lovely. Ana, inflatables."), ("Ana", "All three went out yesterday.")], "done", 2),
+        ([("Priya", "Tom, the leak?"), ("Tom", "Still on it.")], "restated", 0),
+        # the status in one sentence, the topic in another
+        ([("Ana", "Sorted. Cheapest of the three inflatables quotes is Bounce Co.")], "done", 2),
+        # a question tagged on a statement
+        ([("Priya", "Ana booked the perf environment, did everyone see?")], "done", 4),
+        ([("Ana", "The inflatables quotes, I'm taking that off my list, we have our own.")], "dropped", 2),
+        ([("Priya", "The press release has been with the papers since Tuesday.")], "done", 1),
+    ],
+)
+def test_status_rounds_and_statuses_said_beside_the_topic(
+    said: list[tuple[str, str]], kind: str, earlier: int
+) -> None:
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.state == "auto" or kind == "restated"]
+
+    assert [(ln.kind, ln.earlier, ln.lines) for ln in found] == [
+        (kind, FIRST.entries[earlier].key, (len(said) - 1,))
+    ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        [("Priya", "Tom, the keys?"), ("Tom", "Not yet, sorry.")],
+        [("Priya", "Tom, the keys?"), ("Ana", "Sorted on Thursday.")],  # not the owner answering
+        [("Priya", "Tom, anything else?"), ("Tom", "Sorted on Thursday.")],  # the prompt points nowhere
+        [("Ana", "I've been chasing the inflatables quotes since Monday.")],
+    ],
+)
+def test_a_prompt_to_someone_else_or_about_nothing_closes_nothing(said: list[tuple[str, str]]) -> None:
+    found = links_of(meeting(2, said))
+
+    assert not [ln for ln in found.values() if ln.kind in ("done", "dropped")]
+
+
 def test_a_slip_moves_the_due_date_from_a_span_or_a_date() -> None:
     found = links_of(
         meeting(

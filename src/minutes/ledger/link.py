@@ -9,15 +9,16 @@ Pure and deterministic (no model): a series is read in date order, and for each 
   to another date (``redated``: a date it names, or "one more week" from the due date before) or
   still under way (``restated``) is linked to the commitment it is about: its own words and the
   line before it (a short "Sorted." answers "Tom, the leak?"), and a bonus when the owner says it
-  or is named in it;
+  or is named in it; a reply to a short prompt that points at one of the speaker's own commitments
+  is about that one ("Ragnhild, the co-op." → "Still on it.");
 * a **decision** on the topic of an earlier one that says something else (another number or date,
   or words of change: "instead", "move", "reverse", "after all") is linked ``changed``;
 * an **open question** asked again is linked ``carried``.
 
 Each earlier item takes at most one link per later meeting, each line serves one link; the best
 scores win. A link is ``auto`` when its score clears :data:`CERTAIN`, else ``suggested`` for a
-person to confirm. The thresholds were chosen on the tune half of ``tests/data/series``
-(``bench/ledger.py``), never on its test half.
+person to confirm. The thresholds were chosen on the tune half of ``tests/data/series`` and on
+``tests/data/series-dev`` (``bench/ledger.py``), never on the test half.
 """
 
 from __future__ import annotations
