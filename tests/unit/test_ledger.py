@@ -99,6 +99,8 @@ def test_hedges_questions_and_other_things_do_not_close_it(line: str) -> None:
         ([("Priya", "Ana booked the perf environment, did everyone see?")], "done", 4),
         ([("Ana", "The inflatables quotes, I'm taking that off my list, we have our own.")], "dropped", 2),
         ([("Priya", "The press release has been with the papers since Tuesday.")], "done", 1),
+        # a drop said in the sentence next to the one about the task, over the close read there
+        ([("Ana", "The inflatables quotes. Scrap that. The school lent us theirs.")], "dropped", 2),
     ],
 )
 def test_status_rounds_and_statuses_said_beside_the_topic(

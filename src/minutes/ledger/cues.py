@@ -81,7 +81,7 @@ _GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
     r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
-    r"went (?:out|live|through|over|in|up)|"
+    r"went (?:out|live|through|over|in|up|round|around|off)|"
     r"(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through|back)|"
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
     r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"

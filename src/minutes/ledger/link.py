@@ -220,9 +220,17 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             strength = 0.0
             if cues.strong(sentence, item.verb):
                 strength = 2 * SIGNAL_BONUS if cues.DROP.search(sentence) else SIGNAL_BONUS
+            # "The bridge letter, I'm taking it off my list." beside the sentence about the task
+            dropped_near = any(
+                cues.DROP.search(sentences[n]) for n in (best - 1, best + 1) if 0 <= n < len(sentences)
+            )
+            if dropped_near:
+                strength = 2 * SIGNAL_BONUS
             if score < TOPIC - bonus - strength:
                 continue
             status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text)
+            if dropped_near and status in (None, "restated", "done"):
+                status = "dropped"
             if status is None:
                 status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
             if status is None or (
