@@ -1,6 +1,7 @@
 """Benchmark: the commitment ledger's links on the generated series of ``tests/data/series/``.
 
     .venv/bin/python bench/ledger.py --split test [--json] [--details]
+    .venv/bin/python bench/ledger.py --split test --items minutes --model qwen2.5-1.5b [--replies F]
     .venv/bin/python bench/ledger.py --speed [--meetings 50]
 
 Each file is one series of four meetings with the true links written down (format in
@@ -430,6 +431,12 @@ def main() -> int:
     ap.add_argument(
         "--model", help="with --items minutes: this local model judges the items (default: keep all)"
     )
+    ap.add_argument(
+        "--replies",
+        type=Path,
+        help="with --model: keep its replies in this JSON file, and answer a prompt asked before from it "
+        "(the linker re-scored without the model)",
+    )
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--meetings", type=int, default=50)
     args = ap.parse_args()
@@ -441,6 +448,10 @@ def main() -> int:
         from minutes.llm import LLMOptions, build_llm
 
         MODEL = build_llm(LLMOptions(model=args.model, threads=2))
+        if args.replies:
+            from minutes_corpus import Replayed
+
+            MODEL = Replayed(MODEL, args.replies)
     series = load(args.split)
     result = {
         "split": args.split,

@@ -128,6 +128,31 @@ def test_a_prompt_to_someone_else_or_about_nothing_closes_nothing(said: list[tup
     assert not [ln for ln in found.values() if ln.kind in ("done", "dropped")]
 
 
+def test_an_item_said_with_a_pronoun_is_about_the_request_before_it() -> None:
+    # the rules keep the sentence that commits ("I'll take them down Friday."); what "them" is,
+    # the request before it says
+    first = meeting(
+        1,
+        [
+            ("Priya", "Declan, can you take the festival posters down after the weekend?"),
+            ("Declan", "Yep. I'll take them down Friday."),
+            ("Priya", "And I'll ring the printers about the invoice."),
+        ],
+        action(1, 0, "I'll take them down Friday.", 1, "Declan", date(2026, 3, 6)),
+        action(1, 1, "I'll ring the printers about the invoice.", 2, "Priya"),
+    )
+    later = meeting(
+        2, [("Priya", "Morning all."), ("Declan", "Festival posters came down Friday, all of them.")]
+    )
+
+    found = link_series([first, later])
+
+    # found, and shown for a person to confirm: the request's words count for less than the item's own
+    assert [(ln.kind, ln.earlier, ln.lines, ln.state) for ln in found] == [
+        ("done", first.entries[0].key, (1,), "suggested")
+    ]
+
+
 def test_a_slip_moves_the_due_date_from_a_span_or_a_date() -> None:
     found = links_of(
         meeting(

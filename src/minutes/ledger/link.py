@@ -24,6 +24,7 @@ person to confirm. The thresholds were chosen on the tune half of ``tests/data/s
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,10 @@ PROMPTED = 0.3
 """The least topic score of a reply to a short prompt that points at one of the speaker's own
 commitments ("Tom, the leak?" → "Sorted."): with the owner's bonus and a plain close it is auto."""
 PROMPT_WORDS = 10
+CONTEXT_ITEM = 0.3
+"""How much the words of the request before an action item said with a pronoun count ("Declan, can
+you take the posters down?" → "I'll take them down Friday."): without them the item is about
+nothing; at full weight they pull in the request's other topics."""
 MODIFIER = 0.7
 """How much the words after a task's first preposition count ("Book the ADR session *with the lead
 actor*"): people name a task by its verb and object."""
@@ -127,16 +132,14 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
             if (e.meeting_id, e.position) in restated or (e.kind == "action" and e.done):
                 continue
             text = e.text + " " + " ".join(said.text for said in m.lines if said.index in e.lines[:1])
-            open_items.append(
-                _Item(
-                    e,
-                    frozenset(topic_words(e.text)) or frozenset(topic_words(text)),
-                    e.owner if e.named else None,
-                    e.due,
-                    e.key,
-                    _stress(e.text) if e.kind != "question" else {},
-                )
-            )
+            own = frozenset(topic_words(e.text)) or frozenset(topic_words(text))
+            stress = _stress(e.text) if e.kind != "question" else {}
+            if e.kind == "action" and _PRONOUN.search(e.text):
+                extra = _asked_for(m, e)
+                for w in extra - own:
+                    stress[w] = CONTEXT_ITEM
+                own = own | extra
+            open_items.append(_Item(e, own, e.owner if e.named else None, e.due, e.key, stress))
     return found
 
 
@@ -306,6 +309,21 @@ def _stress(task: str) -> dict[str, float]:
     cut = next((n for n, w in enumerate(said) if n > 0 and w in _PREPOSITIONS), len(said))
     core = set(topic_words(" ".join(said[:cut])))
     return {w: MODIFIER for w in topic_words(" ".join(said[cut:])) if w not in core}
+
+
+_PRONOUN = re.compile(r"\b(?:it|them|that|this|these|those|one)\b", re.IGNORECASE)
+
+
+def _asked_for(m: SeriesMeeting, e: Entry) -> frozenset[str]:
+    """What an item said with a pronoun ("I'll take them down Friday.") is about: the words of the
+    line before its first cited line, when someone else said it (the request, the question)."""
+    lines = {ln.index: ln for ln in m.lines}
+    first = min(e.lines, default=None)
+    before = lines.get(first - 1) if first is not None else None
+    if before is None or (e.owner and name_key(before.speaker) == name_key(e.owner)):
+        return frozenset()
+    cited = " ".join(lines[i].text for i in e.lines if i in lines)
+    return frozenset(topic_words(before.text)) | frozenset(topic_words(cited))
 
 
 def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool, line: str) -> str | None:
