@@ -269,6 +269,40 @@ def test_question_nobody_else_answers_is_open_and_an_answered_one_is_not() -> No
     assert [(c.kind, c.utterance, c.cue) for c in found] == [("question", 2, "question:unanswered")]
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(ALICE, "Has legal come back on the claim wording?"), (BOB, "Not a peep. I'll chase them.")],
+        [(ALICE, "Did anyone find out about the car park?"), (BOB, "No. Nobody's looked.")],
+        [(ALICE, "Does the grant cover second-hand machinery?"), (BOB, "Still don't know.")],
+        [(ALICE, "Who pays if somebody breaks it?"), (BOB, "Nobody knows, honestly.")],
+        [(ALICE, "Did the vendor ever say whether it needs a reboot?"), (BOB, "No.")],
+        [(ALICE, "We still don't know about the licence, do we?"), (BOB, "Well, I asked the council.")],
+    ],
+)
+def test_a_question_nobody_can_answer_yet_is_open(lines: list[tuple[str, str]]) -> None:
+    (c,) = [c for c in _find(*lines, names=NAMES) if c.kind == "question"]
+    assert c.cue == "question:deferred" and c.utterance == 0
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a status check on someone's task, or a new date put forward: business, not an open question
+        [(ALICE, "Is the June rota done, Bob?"), (BOB, "Not yet.")],
+        [(ALICE, "Carol, the invoices?"), (CAROL, "Not yet, Friday.")],
+        [(ALICE, "Did you get the device lab for this sprint?"), (BOB, "Not yet.")],
+        [(BOB, "Can we say the twentieth?"), (ALICE, "Not sure, let me check.")],
+        # "No." answers a question about the room's knowledge, not one asked of a person's plans
+        [(ALICE, "Are we going with the blue logo?"), (BOB, "No.")],
+    ],
+)
+def test_a_status_check_a_new_date_or_a_plain_answer_is_not_an_open_question(
+    lines: list[tuple[str, str]],
+) -> None:
+    assert not [c for c in _find(*lines, names=NAMES) if c.kind == "question"]
+
+
 def test_repeated_commitment_is_merged() -> None:
     (c,) = _find(
         (BOB, "I'll send the deck to the client."),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from minutes.summarize.candidates.scan import Candidate, Scan, is_question, rx
-from minutes.summarize.text import content_words
+from minutes.summarize.text import content_words, words
 
 _DEFER = rx(
     r"\b(?:not sure|i don't know|i do not know|don't know yet|no idea|come back to|we'll see"
@@ -18,8 +18,28 @@ _DEFER = rx(
     r"|to be decided|tbd|(?:discuss|talk about|revisit|decide)(?: \w+){0,2} later"
     r"|take (?:it|this|that) offline|park (?:it|this|that)|parking lot|good question|need to check"
     r"|have to check|get back to you|not yet"
-    r"|haven't decided|open question|unclear|depends)\b",
+    r"|haven't decided|open question|unclear|depends"
+    r"|(?:still |honestly,? )?(?:don't|do not) know|(?:nobody|no one|no-one) knows"
+    r"|(?:nobody|no one|no-one)(?:'s| has)? (?:said|looked|answered|decided|told|come back|given)"
+    r"|(?:don't|do not|didn't) have an answer|a question for"
+    r"|(?:still )?no word|not a (?:word|peep|squeak|dicky bird)|no news|nothing yet|not heard|haven't heard"
+    r"|still (?:nothing|waiting|undecided|unknown|nobody|arguing|chasing|no)|no answer|nobody, as far as)\b",
 )
+_ASKED_AROUND = rx(
+    r"\b(?:(?:did|has|have|does) (?:anyone|anybody|any of you)|ever (?:say|said|come back|came back|reply|"
+    r"replied|get back)|(?:come|came) back (?:on|about|to us)|said (?:anything|whether|if|yet))\b"
+)
+"""A question put to the room or about someone outside it ("Did anyone find out about the car
+park?", "Has legal come back on the claim?"): a plain "No." leaves it open."""
+_DONE_YET = rx(
+    r"\b(?:done|ready|finished|sorted|booked|sent|gone out|changed|fixed|calibrated|signed|paid|printed"
+    r"|confirmed|(?:did|have|has) you (?:get|got|had|manage))\b"
+)
+_SAY = rx(r"\b(?:can|could|shall) (?:we|i) say\b")
+_NEW_DATE = rx(r"\b(?:can|could|shall) (?:we|i) (?:do|make it|move|push|have)\b")
+_STILL_OPEN = rx(r"\b(?:we|i) still (?:don't|do not|haven't) (?:know|heard|decided)\b")
+"""The asker says it is open ("We still don't know about the wine, do we?")."""
+_NO = rx(r"^\s*(?:no|nope|not (?:yet|to me|properly|really))\b")
 _SMALL_TALK = rx(
     r"^(?:how are you|how're you|how's it going|how is it going|how are things|how have you been"
     r"|how was (?:your|the) \w+|what's up|can (?:you|everyone|everybody) (?:hear|see)|am i on mute"
@@ -39,8 +59,14 @@ def questions(scan: Scan) -> list[Candidate]:
                 continue
             if len(content_words(s)) < 2:
                 continue  # "Right?", "Why not?"
+            if _prompt(scan, s):
+                continue
             nxt = utts[i + 1 : i + 3]
-            if any(_DEFER.search(x.text) for x in nxt):
+            if (
+                any(_DEFER.search(x.text) for x in nxt)
+                or _STILL_OPEN.search(u.text)
+                or (_ASKED_AROUND.search(s) and nxt and _NO.search(nxt[0].text))
+            ):
                 cue = "question:deferred"
             elif all(x.speaker == u.speaker for x in nxt):
                 cue = "question:unanswered"
@@ -48,3 +74,16 @@ def questions(scan: Scan) -> list[Candidate]:
                 continue
             out.append(replace(scan.item("question", i, s, cue), due=None, due_text=None))
     return out
+
+
+def _prompt(scan: Scan, s: str) -> bool:
+    """A status check put to someone ("Is the June rota done, Kofi?", "Marisol, the wildcard?",
+    "Did you get the device lab?") or a new date put forward ("Can we say the second?"): the
+    meeting's business with a commitment, not a question it leaves open."""
+    said = {w.casefold() for w in words(s)}
+    named = any(name.split()[0].casefold() in said for name in scan.labels_by_name if name.split())
+    if named and (len(content_words(s)) <= 4 or _DONE_YET.search(s)):
+        return True
+    if "you" in said and _DONE_YET.search(s):
+        return True
+    return bool(_SAY.search(s) or (_NEW_DATE.search(s) and scan.dates(s)))
