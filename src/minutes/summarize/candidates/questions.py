@@ -2,7 +2,12 @@
 
 A sentence ending in "?" (not small talk, not meeting mechanics, not an accepted request, offer
 or agreed proposal) followed within two utterances by a deferral ("not sure", "let's come back
-to that", "TBD") or by no other speaker at all.
+to that", "TBD", "Still don't know.", "Nobody knows.", "Not a peep.") or by no other speaker at
+all; or put to the room ("Did anyone find out…?", "Has legal come back on…?") and answered "No.";
+or said open by the asker ("We still don't know about the wine, do we?"). Not a status check put to
+someone ("Is the rota done, Kofi?", "Marisol, the wildcard?") or a new date put forward ("Can we
+say the 20th?"): those are a commitment's business. Set on the tune and dev splits of
+``tests/data/series`` (questions found: tune 87%, dev 84%, test 27% at 57% precision).
 """
 
 from __future__ import annotations
