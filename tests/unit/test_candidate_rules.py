@@ -297,3 +297,72 @@ def test_a_vote_that_passes_is_a_decision() -> None:
 )
 def test_what_the_speaker_takes_back_or_passes_on_is_no_item(lines: list[tuple[str, str]]) -> None:
     assert _find(*lines) == []
+
+
+# Rulings, polls and outcomes closed with "then" (6 December: read on the dev splits, phrased anew here)
+
+
+@pytest.mark.parametrize(
+    ("lines", "evidence"),
+    [
+        ([(HANA, "We keep the Friday deliveries. That's my call.")], (0,)),
+        ([(HANA, "Resolved: the hall is hired for the whole of May.")], (0,)),
+        ([(HANA, "Then the committee agrees: the audit goes out to tender in spring.")], (0,)),
+        ([(HANA, "That passes: parking permits go up to forty a year.")], (0,)),
+        ([(HANA, "Good, so I'm reversing last month's freeze. Overtime is back for the night shift.")], (0,)),
+        ([(HANA, "From this quarter on, expenses go through the new portal.")], (0,)),
+        ([(HANA, "The shop closes at nine, starting tonight.")], (0,)),
+        ([(HANA, "The March accounts stand approved.")], (0,)),
+        ([(FELIX, "Tuesdays or Thursdays?"), (HANA, "Thursdays."), (FELIX, "Thursdays, then.")], (0, 1, 2)),
+        ([(FELIX, "Half the fee up front, that's my offer."), (HANA, "I can live with that.")], (0, 1)),
+        ([(FELIX, "I was thinking we hire two temps for the launch."), (HANA, "Fine by me.")], (0, 1)),
+        (
+            [
+                (FELIX, "I would suggest the twelfth. Is there general assent?"),
+                (HANA, "Agreed."),
+                (OSEI, "Agreed."),
+                (FELIX, "So resolved: the open evening is on the twelfth."),
+            ],
+            (0, 1, 2, 3),
+        ),
+    ],
+)
+def test_rulings_polls_and_outcomes_closed_with_then(
+    lines: list[tuple[str, str]], evidence: tuple[int, ...]
+) -> None:
+    (c,) = [c for c in _find(*lines) if c.kind == "decision"]
+    assert set(c.evidence) <= set(evidence) and max(c.evidence) == max(evidence)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(HANA, "If it passes, we tender in spring.")],
+        [(HANA, "So, provided that passes, we tender in spring.")],
+        [(HANA, "I'd propose we approve it for a trial year.")],
+        [(HANA, "The vote last year was unanimous, as you know.")],
+        [
+            (FELIX, "Let's park the car-share scheme until April."),
+            (HANA, "April, then. Item four, the website."),
+        ],
+        [(HANA, "Right, it's gone seven, let's make a start.")],
+        [(HANA, "Show of hands, then.")],
+    ],
+)
+def test_conditions_proposals_reports_and_agenda_moves_decide_nothing(lines: list[tuple[str, str]]) -> None:
+    assert not [c for c in _find(*lines) if c.kind == "decision"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(HANA, "Right, I'll call the meeting to order.")],
+        [(HANA, "Any further comments? Then I'll take the vote.")],
+        [(HANA, "I'll close the meeting there, thanks all.")],
+        [(HANA, "Okay, Felix texted, he's stuck on the train, so he'll be ten minutes.")],
+    ],
+)
+def test_the_chairs_procedure_and_news_of_a_late_colleague_are_no_actions(
+    lines: list[tuple[str, str]],
+) -> None:
+    assert not [c for c in _find(*lines) if c.kind == "action"]

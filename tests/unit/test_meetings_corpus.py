@@ -13,6 +13,7 @@ import pytest
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "meetings"
 DEV = FOLDER.with_name("meetings-dev")
+DEV2 = FOLDER.with_name("meetings-dev2")
 
 
 def _meetings(folder: Path = FOLDER) -> list[dict[str, Any]]:
@@ -33,14 +34,16 @@ def test_the_corpus_has_enough_meetings_split_in_fixed_halves_by_kind() -> None:
     assert audio == {"tune": 10, "test": 10}
 
 
-def test_the_dev_split_is_apart_from_the_halves() -> None:
-    dev = _meetings(DEV)
+def test_the_dev_splits_are_apart_from_the_halves_and_each_other() -> None:
+    dev, dev2, halves = _meetings(DEV), _meetings(DEV2), _meetings()
     assert len(dev) >= 20 and {m["split"] for m in dev} == {"dev"}
-    assert not {m["id"] for m in dev} & {m["id"] for m in _meetings()}
-    assert not {m["kind"] for m in dev} & {m["kind"] for m in _meetings()}
+    assert len(dev2) >= 20 and {m["split"] for m in dev2} == {"dev2"}
+    for a, b in ((dev, halves), (dev2, halves), (dev, dev2)):
+        assert not {m["id"] for m in a} & {m["id"] for m in b}
+        assert not {m["kind"] for m in a} & {m["kind"] for m in b}
 
 
-@pytest.mark.parametrize("meeting", [*_meetings(), *_meetings(DEV)], ids=lambda m: m["id"])
+@pytest.mark.parametrize("meeting", [*_meetings(), *_meetings(DEV), *_meetings(DEV2)], ids=lambda m: m["id"])
 def test_each_meeting_references_its_own_utterances_and_speakers(meeting: dict[str, Any]) -> None:
     utts = meeting["utterances"]
     speakers = {u["speaker"] for u in utts}

@@ -48,7 +48,11 @@ _NOT_AN_ACTION = rx(
     r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
     r"|pass (?:it )?(?:over|back)"
     r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait"
-    r"|pass(?=\s*[.!,]|$))\b",
+    r"|pass(?=\s*[.!,]|$)"
+    r"|(?:call|bring) (?:\w+ ){0,3}to order"  # the chair's own business: "I'll call the meeting to order"
+    r"|(?:open|close|adjourn|chair) (?:the |this |our )?(?:\w+ ){0,4}meeting"
+    r"|take (?:the|a) vote|put (?:it|this|that|the motion) to (?:a |the )?vote"
+    r"|keep (?:us|everyone|people) (?:to|on))\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"

@@ -3,18 +3,27 @@
 - a ruling or a settled outcome: "we decided", "agreed, …", "approved", "motion carries",
   "carried", "so ordered", "that's final", "final answer", "X it is", "we're settling on",
   "we're going with", "that's what we'll do", "so that's decided", "that settles it",
-  "we have consensus", "from now on …", "the rule going forward"; a ruling with little content
-  ("Carried.") takes the outcome said right after it, else the sentence before;
+  "we have consensus", "from now on …", "the rule going forward", "that's my call", "the chair
+  rules", "Resolved: …", "stand approved", "the committee agrees: …", "that passes: …", "I'm
+  reversing …", "from this season on", "starting tonight", "unanimous"; a ruling with little
+  content ("Carried.", "Carried, three-nil.") takes the outcome said right after it, else the
+  sentence before;
+- an outcome closed with "then" ("Three weeks, then."), unless the next item opens right after it
+  ("April, then. Item four, …");
 - a proposal put as the group's next step: "let's <do something>" (not meeting mechanics, not a
   deferral such as "let's park that", not "let's not");
-- acceptance of another speaker's proposal: "Agreed." / "Let's do that." take what was said
-  last; "Sounds good." / "Works for me." only after a proposal ("we could …", "how about …");
+- acceptance of another speaker's proposal: "Agreed." / "Let's do that." / "I can live with that."
+  take what was said last (not a poll such as "Is there general assent?"); "Sounds good." /
+  "Works for me." only after a proposal ("we could …", "how about …", "I was thinking …");
+- a proposal agreed or chosen and then ruled on within three turns is one decision, in the
+  ruling's words;
 - a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger.";
   a yes to "can we / should we / shall we …?" ("Can we move it to Thursday?" — "Yes, Thursday
   works."), unless the reply says the outcome in its own words (then that sentence is the item).
 
 Not decisions: the same words inside a question, a negation or a hedged or conditional clause
-("if we go with …", "maybe let's …"), a decision reported from the past ("we decided that in
+("if we go with …", "maybe let's …", "provided that passes", "I'd propose we approve …"), a
+decision reported from the past ("we decided that in
 the summer", or an answer to "did we approve …?"), an agreement to someone's own commitment.
 """
 
@@ -43,9 +52,24 @@ _DECIDE = rx(
     r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
-    r"|(?:we have|there's|there is) (?:a )?consensus)\b",
+    r"|(?:we have|there's|there is) (?:a )?consensus"
+    r"|that's my (?:call|decision|ruling)|(?:the )?chair's (?:ruling|decision)|the chair rules"
+    r"|^\W*(?:so )?resolved\b|decision made|(?:^\W*|that's |it's )unanimous\b|stands? approved"
+    r"|(?:board|committee|council|panel|meeting) (?:agrees|authori[sz]es|resolves|rules|adopts)"
+    r"|(?:that|it) (?:passes|carries)(?=\W*[:;,—-])"
+    r"|from (?:this|the next|next) \w+ on|(?:i'm|we're|we are|i am) (?:reversing|undoing|overturning)"
+    r"|(?:starting|effective|as of) (?:tonight|today|now|immediately))\b",
 )
+_REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
+_THEN = rx(
+    rf"^{FILLER}(?:(?:right|okay|ok|good|so|fine)[,.]?\s+)?(?P<x>[\w'-]+(?:\s[\w'-]+){{0,5}}),? then\s*[.!]*$"
+)
+_NOT_THEN = rx(
+    r"^(?:see you|bye|thanks|thank you|next|right|okay|ok|fine|good|great|all right|alright|lovely|so|well"
+    r"|cheers|moving on|onwards|over to|back to|let's|quick|one more|any|anything|nothing|show of hands"
+    r"|hands up|a vote|vote)\b"
+)
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"
 )
@@ -63,11 +87,12 @@ _MECHANICS = rx(
     r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
     r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
     r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
-    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and)\b",
+    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking)\b",
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
-    r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has)\b",
+    r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has|provided|providing|assuming"
+    r"|propose|suggest|recommend|move that|i'd|we'd)\b",
 )
 _PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
 _BEFORE_NOW = rx(
@@ -79,6 +104,7 @@ _PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
 _ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
 _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
+    r"|i can live with (?:that|it)"
     r"|let's go (?:with|for) (?:that|it|this)|so be it|done deal)(?: then)?[.!]*$"
     r"|^(?:yes|yeah|sure|okay|ok|great)?[,.!]?\s*(?:sounds good|works for me|fine by me|i agree|good idea"
     r"|that works|makes sense)(?: then| for me)?"
@@ -86,8 +112,18 @@ _AGREE = rx(
 )
 _PROPOSAL = rx(
     r"\b(?:let's(?! say)|let us|how about|what if we|should we|shall we|i propose|i suggest|my suggestion"
-    r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can)\b",
+    r"|why don't we|we could|we should|i'd recommend|i recommend|i move|i'd suggest|we can"
+    r"|i was thinking|i'm thinking|i'd propose|i'd say we)\b",
 )
+_TALLY = rx(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|nil|none|zero|nem\.? con\.?|unanimously"
+    r"|votes?|for|against|abstentions?|abstaining|in favou?r)\b"
+)
+_POLL = rx(
+    r"\b(?:assent|objections?|anyone against|anybody against|in favou?r"
+    r"|everyone (?:happy|content|agreed|okay)|all agreed|agreed\?|happy with that|okay with that|content\?)"
+)
+"""A question that asks the room to agree ("Is there general assent?"): what it asks about was said before."""
 _CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
@@ -95,6 +131,19 @@ _ANSWER_NO = rx(
     r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
     r"|haven't|question|interesting|good point|hmm)"
 )
+
+
+_NEXT_ITEM = rx(r"^\W*(?:item|next|moving on|on to|now|over to|right|okay|so)\b")
+_WH = rx(r"^\W*(?:what|where|who|which|how|when|why|is|are|does|do|did|has|have)\b.*\?\s*$")
+
+
+def _moves_on(scan: Scan, i: int, s: str) -> bool:
+    """ "April, then. Item three, the verges." / "The venue, then. What have we got?": the next item
+    opened, not an outcome."""
+    sents = scan.sentences[i]
+    k = sents.index(s) if s in sents else len(sents)
+    after = sents[k + 1 : k + 2]
+    return bool(after) and bool(_NEXT_ITEM.match(after[0]) or _WH.match(after[0]))
 
 
 def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
@@ -125,8 +174,16 @@ def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | Non
         if any(commitment_cue(x) for x in sents):
             return None  # "I'll do it next week." — "Works for me." accepts a task, not a decision
         pk = next((x for x in range(len(sents) - 1, -1, -1) if _PROPOSAL.search(sents[x])), None)
-        if pk is None and plain:  # a bare "Agreed." agrees to whatever was said last
-            pk = next((x for x in range(len(sents) - 1, -1, -1) if len(content_words(sents[x])) >= 1), None)
+        if pk is None and plain:  # a bare "Agreed." agrees to whatever was said last, not to the poll
+            pk = next(
+                (
+                    x
+                    for x in range(len(sents) - 1, -1, -1)
+                    if len(content_words(sents[x])) >= 1
+                    and not (is_question(sents[x]) and _POLL.search(sents[x]))
+                ),
+                None,
+            )
         if pk is None:
             return None
         if (j, pk) in scan.used:  # already a decision: the agreement is more evidence for it
@@ -157,7 +214,8 @@ def _reported(scan: Scan, i: int, s: str, cue: str) -> bool:
 def _stated(scan: Scan, i: int, k: int, cue: str) -> Candidate:
     s = scan.sentences[i][k]
     scan.used.add((i, k))
-    if len(content_words(s) - content_words(cue.split(":", 1)[1])) < 2:  # "Carried." says what only around it
+    bare = _TALLY.sub(" ", s)  # "Carried, three-nil." says no more than "Carried."
+    if len(content_words(bare) - content_words(cue.split(":", 1)[1])) < 2:  # says what only around it
         after = _said_after(scan, i, k)
         if after:
             scan.used.add((i, k + 1))
@@ -173,11 +231,23 @@ def _cue(scan: Scan, i: int, s: str) -> str | None:
     if is_question(s):
         return None
     m = _DECIDE.search(s)
-    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not _reported(scan, i, s, m.group(0)):
+    # "I'm reversing last month's freeze" is taken now, whatever past it names
+    told = m is not None and not _REVERSE.search(m.group(0)) and _reported(scan, i, s, m.group(0))
+    if m and not _UNDECIDED.search(clause_before(s, m.start())) and not told:
         return "decision:" + " ".join(m.group(0).lower().split())
     m = _IT_IS.match(s)
     if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
+    m = _THEN.match(s)
+    if (
+        m
+        and not _NOT_THEN.match(m.group("x"))
+        and content_words(m.group("x"))
+        and not _UNDECIDED.search(m.group("x"))
+        and not commitment_cue(s)
+        and not _moves_on(scan, i, s)
+    ):
+        return "decision:then"
     m = _LETS.search(s)
     if (
         m
@@ -248,7 +318,31 @@ def decisions(scan: Scan) -> list[Candidate]:
                 out.append(_stated(scan, i, k, cue))
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
                     scan.used.discard((i, k))
-    return _confirmations_merged(out)
+    return _ruled_merged(_confirmations_merged(out))
+
+
+_PUT = ("agreement:", "decision:choice", "decision:yes", "decision:let's")
+
+
+def _ruled_merged(found: list[Candidate]) -> list[Candidate]:
+    """A proposal agreed or chosen, then ruled on within three turns ("Keep it free." … "Unanimous,
+    it stays free."; "I would suggest the tenth." — "Agreed." … "So resolved: the tenth."): one
+    decision, in the ruling's words, with the evidence of both."""
+    out: list[Candidate] = []
+    for c in found:
+        prev = next((p for p in reversed(out) if p.kind == "decision"), None)
+        if (
+            prev is not None
+            and c.kind == "decision"
+            and prev.cue.startswith(_PUT)
+            and not c.cue.startswith(_PUT)
+            and 0 < c.utterance - max(prev.evidence) <= 3
+            and content_words(prev.text) & content_words(c.text)
+        ):
+            out[out.index(prev)] = replace(c, evidence=tuple(sorted({*prev.evidence, *c.evidence})))
+            continue
+        out.append(c)
+    return out
 
 
 def _confirmations_merged(found: list[Candidate]) -> list[Candidate]:

@@ -47,6 +47,7 @@ _NOT_A_TASK = rx(
 _NOT_IMPERATIVE = rx(
     r"^(?:how|what|why|when|where|who|which|is|are|am|was|were|do|does|did|have|has|had|can|could|would"
     r"|will|should|shall|may|might|must|you(?! and (?:i|me)\b)|we|i|i'm|i'd|it|it's|that|that's|this"
+    r"|he|she|they|he's|she's|they're|he'll|she'll|they'll|him|them"
     r"|there|the|a|an|any|anything|your|my|our|his|her|their|not|no|yes|yeah|so|just|thanks|thank|sorry"
     r"|good|great|nice|okay|ok|right|well|welcome|hi|hello|morning|please|if|as|all|everyone)\b",
 )
