@@ -366,3 +366,14 @@ def test_the_chairs_procedure_and_news_of_a_late_colleague_are_no_actions(
     lines: list[tuple[str, str]],
 ) -> None:
     assert not [c for c in _find(*lines) if c.kind == "action"]
+
+
+def test_a_task_named_without_a_verb_is_assigned_when_its_owner_says_yes() -> None:
+    (c,) = _find((HANA, "Felix, the supplier letters."), (FELIX, "Understood."), (HANA, "By Friday, please."))
+    assert (c.kind, c.owner, c.text, c.evidence) == ("action", FELIX, "The supplier letters", (0, 1))
+    # with no yes, a name and a topic only open the topic
+    assert not _find((HANA, "Felix, the supplier letters."), (FELIX, "They went out on Monday."))
+
+
+def test_please_dont_turns_an_offer_down() -> None:
+    assert not _find((FELIX, "Shall I bake them all a cake?"), (HANA, "Please don't."))

@@ -57,6 +57,9 @@ _ASSIGN = re.compile(
 )
 _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
 # a time clause before the task ("Aaliyah, when the count's done, send me the list"): the task follows it
+_NOMINAL = rx(r"^(?:the|your)\s+\w+")
+"""A task named after a name, with no verb ("Matías, the patch notes."): the chair's assignment when
+the person answers yes to it."""
 _WHEN_FIRST = rx(r"^(?:when|once|after|as soon as|before)\b[^,]{1,80},\s*(?=\w)")
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
 _YOU_WILL = rx(r"^you(?:'ll| will| can| are going to|'re going to)\s+(?=\w)")
@@ -64,7 +67,7 @@ _ACCEPT = rx(
     rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
     r"|alright|all right|fine|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
-    r"|give me (?:until|till))\b",
+    r"|give me (?:until|till)|understood|noted|righto|right you are|copy that)\b",
 )
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
@@ -78,7 +81,8 @@ _OFFER = rx(
     r"|how about i|what if i|i could)\s+(?P<task>\w.*?)[?.!]*$",
 )
 _YES = rx(
-    rf"^{FILLER}(?:yes|yeah|yep|sure|please|go ahead|absolutely|definitely|of course|that would"
+    rf"^{FILLER}(?:yes|yeah|yep|sure|please(?! don't| do not| no\b| not\b)|go ahead|absolutely|definitely"
+    r"|of course|that would"
     r"|that'd|it would|would you|that's fine|fine|great idea|good idea|do it|why not)\b",
 )
 
@@ -107,8 +111,9 @@ def _substance(s: str) -> str:
     return re.sub(r"[?.!]+$", "", s)
 
 
-def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] | None:
-    """What sentence ``s`` of utterance ``i`` asks, of whom, whether it is an open call, a joint task."""
+def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, bool] | None:
+    """What sentence ``s`` of utterance ``i`` asks, of whom, whether it is an open call, a joint task,
+    and whether it names a task without a verb (then only an explicit yes makes it one)."""
     speaker = scan.utterances[i].speaker
     req, assign, voc = _REQUEST.search(s), _ASSIGN.match(s), _VOCATIVE.match(s)
     # who is spoken to: a name before the ask or a closing ", Bob?" (not "send Bob the deck")
@@ -116,7 +121,7 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] |
     target = scan.addressee(s[: req.start()] if req else "", speaker) or (
         scan.addressee(vocative.group(1), speaker) if vocative else None
     )
-    joint = False
+    joint = nominal = False
     if req:
         if _GROUP.search(s[: req.end()]) or re.match(r"\s*(?:all|guys|folks)\b", s[req.end() :], re.I):
             return None
@@ -139,14 +144,16 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool] |
         substance, target, open_call = _WHEN_FIRST.sub("", voc.group("rest"), count=1), named, False
         joint = bool(_JOINT.match(substance))
         substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
-        if not joint and _NOT_IMPERATIVE.match(substance) and not _YOU_WILL.match(voc.group("rest")):
+        nominal = bool(_NOMINAL.match(substance)) and not is_question(substance)
+        imperative = not _NOT_IMPERATIVE.match(substance) or _YOU_WILL.match(voc.group("rest"))
+        if not joint and not nominal and not imperative:
             return None
     else:
         return None
     substance = _substance(substance)
     if len(substance.split()) < 2 or _NOT_A_TASK.match(substance):
         return None
-    return substance[:1].upper() + substance[1:], target, open_call, joint
+    return substance[:1].upper() + substance[1:], target, open_call, joint, nominal
 
 
 def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[int, int] | bool | None:
@@ -177,9 +184,9 @@ def requests(scan: Scan) -> list[Candidate]:
             request = _request(scan, i, s)
             if request is None:
                 continue
-            text, target, open_call, joint = request
+            text, target, open_call, joint, nominal = request
             accept = _answer(scan, i, target, open_call)
-            if not isinstance(accept, tuple) and (accept is False or target is None):
+            if not isinstance(accept, tuple) and (accept is False or target is None or nominal):
                 continue
             scan.used.add((i, k))
             owners = [target, utts[i].speaker] if joint else [target]
