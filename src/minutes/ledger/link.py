@@ -195,58 +195,80 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
         for w in item.words:
             by_word.setdefault(w, []).append(item)
     for ln in m.lines:
-        sentences = split_sentences(ln.text) or [ln.text]
-        before = lines.get(ln.index - 1)
-        heard = [_words(x) for x in sentences]
-        context = _said("", ln.text, before)
+        said = _LineRead.of(ln, lines.get(ln.index - 1))
         # Only items sharing a word with the line or the line before can be what it is about.
-        near = {id(i): i for w in context for i in by_word.get(w, ())}
-        prompted = _prompted(ln, before, actions, weights)
+        near = {id(i): i for w in said.context for i in by_word.get(w, ())}
+        prompted = _prompted(ln, said.before, actions, weights)
         if prompted is not None:
             near[id(prompted)] = prompted
         for item in near.values():
-            owner = (bool(item.owner) and name_key(ln.speaker) == name_key(item.owner or "")) or _named(
-                item.owner, ln.text
-            )
-            asked = before is not None and _named(item.owner, before.text)
-            bonus = OWNER_BONUS if owner or asked else 0.0
-            # The sentence most about the item says what became of it; the rest of the line and
-            # the line before tell what it is about.
-            best = max(
-                range(len(sentences)), key=lambda n: weights.cover(item.words, heard[n], stress=item.stress)
-            )
-            sentence = sentences[best]
-            score = weights.cover(item.words, context | heard[best], item.stress)
-            if item is prompted:
-                score = max(score, PROMPTED)
-            # Words that abandon a task are rarer and plainer than words of completion: they count double.
-            strength = 0.0
-            if cues.strong(sentence, item.verb):
-                strength = 2 * SIGNAL_BONUS if cues.DROP.search(sentence) else SIGNAL_BONUS
-            # "The bridge letter, I'm taking it off my list." beside the sentence about the task
-            dropped_near = any(
-                cues.DROP.search(sentences[n]) for n in (best - 1, best + 1) if 0 <= n < len(sentences)
-            )
-            if dropped_near:
-                strength = 2 * SIGNAL_BONUS
-            if score < TOPIC - bonus - strength:
-                continue
-            status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text)
-            if dropped_near and status in (None, "restated", "done"):
-                status = "dropped"
-            if status is None:
-                status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
-            if status is None or (
-                status == "restated" and item is not prompted and not item.words & set(topic_words(ln.text))
-            ):
-                continue
-            due = cues.new_due(sentence, m.meeting_date, item.due) if status == "redated" else None
-            kind = "restated" if status == "redated" and (due is None or due == item.due) else status
-            lift = strength if kind in ("done", "dropped") else 0.0
-            candidates.append(
-                _Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
-            )
+            found = _line_says(said, item, item is prompted, weights, m.meeting_date)
+            if found is not None:
+                candidates.append(found)
     return _choose(candidates, m.meeting_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _LineRead:
+    """A line of a later meeting as the linker reads it: its sentences and their words, and what the
+    line and the line before it are about."""
+
+    line: Line
+    before: Line | None
+    sentences: list[str]
+    heard: list[dict[str, float]]
+    context: dict[str, float]
+
+    @classmethod
+    def of(cls, line: Line, before: Line | None) -> _LineRead:
+        sentences = split_sentences(line.text) or [line.text]
+        return cls(line, before, sentences, [_words(x) for x in sentences], _said("", line.text, before))
+
+
+def _line_says(
+    said: _LineRead, item: _Item, prompted: bool, weights: _Weights, meeting_date: date | None
+) -> _Candidate | None:
+    """What a line says of one open commitment, if anything: its kind, score and new due date."""
+    ln, before, sentences = said.line, said.before, said.sentences
+    owner = (bool(item.owner) and name_key(ln.speaker) == name_key(item.owner or "")) or _named(
+        item.owner, ln.text
+    )
+    asked = before is not None and _named(item.owner, before.text)
+    bonus = OWNER_BONUS if owner or asked else 0.0
+    # The sentence most about the item says what became of it; the rest of the line and the line
+    # before tell what it is about.
+    best = max(
+        range(len(sentences)), key=lambda n: weights.cover(item.words, said.heard[n], stress=item.stress)
+    )
+    sentence = sentences[best]
+    score = weights.cover(item.words, said.context | said.heard[best], item.stress)
+    if prompted:
+        score = max(score, PROMPTED)
+    # Words that abandon a task are rarer and plainer than words of completion: they count double.
+    strength = 0.0
+    if cues.strong(sentence, item.verb):
+        strength = 2 * SIGNAL_BONUS if cues.DROP.search(sentence) else SIGNAL_BONUS
+    # "The bridge letter, I'm taking it off my list." beside the sentence about the task
+    dropped_near = any(
+        cues.DROP.search(sentences[n]) for n in (best - 1, best + 1) if 0 <= n < len(sentences)
+    )
+    if dropped_near:
+        strength = 2 * SIGNAL_BONUS
+    if score < TOPIC - bonus - strength:
+        return None
+    status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text)
+    if dropped_near and status in (None, "restated", "done"):
+        status = "dropped"
+    if status is None:
+        status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
+    if status is None or (
+        status == "restated" and not prompted and not item.words & set(topic_words(ln.text))
+    ):
+        return None
+    due = cues.new_due(sentence, meeting_date, item.due) if status == "redated" else None
+    kind = "restated" if status == "redated" and (due is None or due == item.due) else status
+    lift = strength if kind in ("done", "dropped") else 0.0
+    return _Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
 
 
 def _prompted(ln: Line, before: Line | None, actions: list[_Item], weights: _Weights) -> _Item | None:
