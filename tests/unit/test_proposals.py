@@ -13,6 +13,7 @@ from minutes.types import Utterance
 from tests.fakes import FakeLLM
 
 MON = date(2026, 6, 1)
+PROPOSING = SummarizeOptions(propose_decisions=True)  # off by default since 6 December
 
 
 def _u(i: int, speaker: str, text: str) -> Utterance:
@@ -122,7 +123,7 @@ def test_the_summarizer_adds_proposed_decisions_as_supported_items() -> None:
         {"line": 42, "decision": "Saturday shifts from next week; the handover stays in September."},
         {"line": 41, "decision": "The board approved a new crane."},  # not in the words: dropped
     ]
-    minutes = Summarizer(llm).summarize(PART, names=NAMES, meeting_date=MON, language="en")
+    minutes = Summarizer(llm, PROPOSING).summarize(PART, names=NAMES, meeting_date=MON, language="en")
     proposed = [d for d in minutes.of_kind("decision") if 42 in d.evidence]
     assert len(proposed) == 1 and proposed[0].supported
     assert not any("crane" in d.text for d in minutes.items)
@@ -130,16 +131,11 @@ def test_the_summarizer_adds_proposed_decisions_as_supported_items() -> None:
     assert "[42] Ms Akhtar:" in llm.calls[0][-1]["content"]
 
 
-def test_proposing_can_be_turned_off_and_a_failed_proposal_costs_nothing_else() -> None:
+def test_proposing_is_off_by_default_and_a_failed_proposal_costs_nothing_else() -> None:
     llm = FakeLLM()
-    Summarizer(llm, SummarizeOptions(propose_decisions=False)).summarize(
-        PART, names=NAMES, meeting_date=MON, language="en"
-    )
+    Summarizer(llm).summarize(PART, names=NAMES, meeting_date=MON, language="en")
     assert not any("List the decisions" in c[-1]["content"] for c in llm.calls)
-    assert (
-        Summarizer(llm).options()["proposals"]
-        != Summarizer(llm, SummarizeOptions(propose_decisions=False)).options()["proposals"]
-    )
+    assert Summarizer(llm).options()["proposals"] != Summarizer(llm, PROPOSING).options()["proposals"]
 
     class NoProposals(FakeLLM):
         def answer(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None) -> str:
@@ -147,15 +143,17 @@ def test_proposing_can_be_turned_off_and_a_failed_proposal_costs_nothing_else() 
                 raise StageError("the language model did not return JSON")
             return super().answer(messages, schema=schema)
 
-    minutes = Summarizer(NoProposals()).summarize(PART, names=NAMES, meeting_date=MON, language="en")
+    minutes = Summarizer(NoProposals(), PROPOSING).summarize(
+        PART, names=NAMES, meeting_date=MON, language="en"
+    )
     assert minutes.of_kind("action")  # the rest of the minutes stand
 
 
 def test_items_alone_match_the_full_run() -> None:
     llm = FakeLLM()
     llm.proposals = [{"line": 42, "decision": "Saturday shifts from next week; handover stays in September."}]
-    full = Summarizer(llm).summarize(PART, names=NAMES, meeting_date=MON, language="en").items
-    alone = Summarizer(llm).items(PART, names=NAMES, meeting_date=MON, language="en")
+    full = Summarizer(llm, PROPOSING).summarize(PART, names=NAMES, meeting_date=MON, language="en").items
+    alone = Summarizer(llm, PROPOSING).items(PART, names=NAMES, meeting_date=MON, language="en")
     assert tuple(alone) == full
 
 
@@ -176,7 +174,7 @@ def test_the_model_judges_its_own_proposal_on_the_words_it_cites() -> None:
     llm.proposals = [
         {"line": 42, "decision": "Saturday shifts from next week; the handover stays in September."}
     ]
-    minutes = Summarizer(llm).summarize(PART, names=NAMES, meeting_date=MON, language="en")
+    minutes = Summarizer(llm, PROPOSING).summarize(PART, names=NAMES, meeting_date=MON, language="en")
     assert minutes.of_kind("decision") == ()
     asked = [c[-1]["content"] for c in llm.calls if "Did the group settle this just now" in c[-1]["content"]]
     assert len(asked) == 1
