@@ -153,8 +153,8 @@ class KeepAll:
 
 
 def from_summarizer(meeting: Meeting, llm: Any) -> tuple[list[Item], list[Item]]:
-    """The summarizer's items with the model also proposing decisions per chunk, and the same less
-    those proposals (the default since 6 December): both scored from one run of the model."""
+    """The summarizer's items with the model also proposing decisions per chunk (the default), and
+    the same less those proposals: both scored from one run of the model."""
     from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
     proposed: set[tuple[int, ...]] = set()  # evidence of the proposed decisions (no rule decision shares it)
@@ -445,8 +445,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             runs = {m.id: from_summarizer(m, llm) for m in meetings}
             seconds = time.perf_counter() - started
-            # the default (no proposals) and, from the same run, with the model's proposals added
-            for variant, pick in (("", 1), (" + proposals", 0)):
+            # the default (with proposals) and, from the same run, without them
+            for variant, pick in (("", 0), (" rules only", 1)):
                 scored = {m.id: score_meeting(m, runs[m.id][pick]) for m in meetings}
                 results[name + variant] = {"meetings": len(meetings), "seconds": round(seconds, 1),
                                            **totals(scored.values())}  # fmt: skip
