@@ -1,6 +1,6 @@
 """Benchmark: names suggested from the conversation ("Thanks, Alice.", "Bob, can you…?").
 
-    .venv/bin/python bench/heard_names.py [--split test|tune|all]
+    .venv/bin/python bench/heard_names.py [--split test|tune|dev|dev2|all]
 
 On the generated meetings of the accuracy issue (``tests/data/meetings``: 48 meetings, 2-5 named
 speakers, split into tune and test halves before any rule was written), each meeting's speakers
@@ -26,10 +26,11 @@ from minutes.summarize.summary_facts import NOT_PEOPLE
 from minutes.types import Utterance
 
 MEETINGS = Path(__file__).resolve().parents[1] / "tests" / "data" / "meetings"
+DEV = {"dev": MEETINGS.with_name("meetings-dev"), "dev2": MEETINGS.with_name("meetings-dev2")}
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    found = [json.loads(p.read_text()) for p in sorted(MEETINGS.glob("*.json"))]
+    found = [json.loads(p.read_text()) for p in sorted(DEV.get(split, MEETINGS).glob("*.json"))]
     return [m for m in found if split == "all" or m["split"] == split]
 
 
@@ -43,7 +44,9 @@ def anonymous(meeting: dict[str, Any]) -> tuple[list[Utterance], dict[str, str]]
 
 
 def _words(name: str) -> set[str]:
-    return {w.casefold() for w in re.findall(r"[A-Za-z]+", name)}
+    """The words of a name, accents and hyphens kept ("Søren", "Hyun-woo" and its parts)."""
+    whole = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", name)
+    return {w.casefold() for w in whole} | {p.casefold() for w in whole for p in w.split("-")}
 
 
 def plain(utterances: list[Utterance]) -> dict[str, str]:
@@ -96,7 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--split", choices=("test", "tune", "all"), default="test")
+    parser.add_argument("--split", choices=("test", "tune", "dev", "dev2", "all"), default="test")
     args = parser.parse_args()
     meetings = load(args.split)
     print(json.dumps({"split": args.split, "meetings": len(meetings), **score(meetings)}, indent=1))

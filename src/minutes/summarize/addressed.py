@@ -22,8 +22,10 @@ from minutes.types import Utterance
 
 # A title before a name is said but not kept: "Thank you, Mr Gallagher." hears Gallagher.
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Councillor|Chair|Judge|Sister|Nurse)\.?\s+)?"
-_NAME = rf"{_TITLE}(?P<name>[A-Z][a-z]+)"
-_THANKS = re.compile(rf"^(?i:thanks|thank you),?\s+{_NAME}\s*[.,!]")
+# a name: a word with a capital first letter (checked in code: Python's re has no Unicode classes),
+# accents and one hyphen allowed ("Noémie", "Søren", "Jae-won")
+_NAME = rf"{_TITLE}(?P<name>[^\W\d_][^\W\d_']*(?:-[^\W\d_]+)?)"
+_THANKS = re.compile(rf"^(?i:thanks|thank you|noted|cheers),?\s+{_NAME}\s*[.,!]")
 _CALL_START = re.compile(rf"^(?:(?i:ok|okay|so|and|now|right|alright),?\s+)?{_NAME},\s+\w")
 _CALL_END = re.compile(rf",\s*{_NAME}\s*[?!.]*$")
 # Words said like a name that name nobody: "Order, please.", "Everyone, can you…?", "Chef, …".
@@ -41,9 +43,26 @@ _NOT_VOCATIVES = frozenset(
         "chef",
         "boss",
         "friends",
+        # roles said as a form of address: "Thank you, Chair."
+        "chair",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "president",
+        "secretary",
+        "treasurer",
+        "captain",
+        "coach",
+        "doctor",
+        "officer",
+        "councillor",
     }
 )
 _ASKING = re.compile(r"\?$|\b(?:can|could|would|will) you\b|\bplease\b", re.IGNORECASE)
+
+
+def _capital(m: re.Match[str]) -> bool:
+    return m.group("name")[:1].isupper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +87,13 @@ def heard(
     for i, u in enumerate(utterances):
         for k, sentence in enumerate(split_sentences(u.text)):
             thanks = _THANKS.match(sentence) if k == 0 else None
+            if thanks and not _capital(thanks):
+                thanks = None
             if thanks and i > 0 and utterances[i - 1].speaker != u.speaker:
                 votes[(thanks.group("name"), utterances[i - 1].speaker)].append(u.index)
                 continue
             call = _CALL_START.match(sentence) or _CALL_END.search(sentence)
-            if call and _ASKING.search(sentence):
+            if call and _capital(call) and _ASKING.search(sentence):
                 answer = next((x for x in utterances[i + 1 : i + 3] if x.speaker != u.speaker), None)
                 if answer is not None:
                     votes[(call.group("name").capitalize(), answer.speaker)].append(u.index)
