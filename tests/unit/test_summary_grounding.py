@@ -315,3 +315,14 @@ def test_names_are_heard_through_titles_with_the_lines_they_were_said_on() -> No
     found = heard(meeting, {})
     assert found == {"SPEAKER_01": Heard("Sato", (0, 2)), "SPEAKER_02": Heard("Park", (2,))}
     assert heard(meeting, {}, refused={("SPEAKER_02", "Park")}) == {"SPEAKER_01": Heard("Sato", (0, 2))}
+
+
+def test_a_role_is_no_name_and_a_name_may_carry_accents_or_a_hyphen() -> None:
+    meeting = [
+        _u(0, "SPEAKER_00", "Item one, the budget."),
+        _u(1, "SPEAKER_01", "Thank you, Chair. We are on plan."),
+        _u(2, "SPEAKER_00", "Noted, Mr Ødegård. Jae-won, could you take the minutes?"),
+        _u(3, "SPEAKER_02", "Happy to."),
+        _u(4, "SPEAKER_00", "Cheers, Jae-won."),
+    ]
+    assert heard_names(meeting, {}) == {"SPEAKER_01": "Ødegård", "SPEAKER_02": "Jae-won"}
