@@ -120,6 +120,7 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
     closed: set[tuple[int, int, int]] = set()
     found: list[Link] = []
     for m in ordered:
+        by_index = {ln.index: ln for ln in m.lines}
         links = _link_meeting(m, [i for i in open_items if i.root not in closed], weights)
         found.extend(links)
         due_now = {ln.earlier: ln.due for ln in links if ln.due is not None}
@@ -135,7 +136,7 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
             own = frozenset(topic_words(e.text)) or frozenset(topic_words(text))
             stress = _stress(e.text) if e.kind != "question" else {}
             if e.kind == "action" and _PRONOUN.search(e.text):
-                extra = _asked_for(m, e)
+                extra = _asked_for(by_index, e)
                 for w in extra - own:
                     stress[w] = CONTEXT_ITEM
                 own = own | extra
@@ -336,10 +337,10 @@ def _stress(task: str) -> dict[str, float]:
 _PRONOUN = re.compile(r"\b(?:it|them|that|this|these|those|one)\b", re.IGNORECASE)
 
 
-def _asked_for(m: SeriesMeeting, e: Entry) -> frozenset[str]:
+def _asked_for(lines: dict[int, Line], e: Entry) -> frozenset[str]:
     """What an item said with a pronoun ("I'll take them down Friday.") is about: the words of the
-    line before its first cited line, when someone else said it (the request, the question)."""
-    lines = {ln.index: ln for ln in m.lines}
+    line before its first cited line (``lines``: the meeting's, by index), when someone else said
+    it (the request, the question)."""
     first = min(e.lines, default=None)
     before = lines.get(first - 1) if first is not None else None
     if before is None or (e.owner and name_key(before.speaker) == name_key(e.owner)):

@@ -137,12 +137,10 @@ _NEXT_ITEM = rx(r"^\W*(?:item|next|moving on|on to|now|over to|right|okay|so)\b"
 _WH = rx(r"^\W*(?:what|where|who|which|how|when|why|is|are|does|do|did|has|have)\b.*\?\s*$")
 
 
-def _moves_on(scan: Scan, i: int, s: str) -> bool:
+def _moves_on(scan: Scan, i: int, k: int) -> bool:
     """ "April, then. Item three, the verges." / "The venue, then. What have we got?": the next item
-    opened, not an outcome."""
-    sents = scan.sentences[i]
-    k = sents.index(s) if s in sents else len(sents)
-    after = sents[k + 1 : k + 2]
+    opened after sentence ``k`` of utterance ``i``, not an outcome."""
+    after = scan.sentences[i][k + 1 : k + 2]
     return bool(after) and bool(_NEXT_ITEM.match(after[0]) or _WH.match(after[0]))
 
 
@@ -226,8 +224,9 @@ def _stated(scan: Scan, i: int, k: int, cue: str) -> Candidate:
     return scan.item("decision", i, s, cue)
 
 
-def _cue(scan: Scan, i: int, s: str) -> str | None:
-    """The decision cue of sentence ``s`` of utterance ``i``, or None."""
+def _cue(scan: Scan, i: int, k: int) -> str | None:
+    """The decision cue of sentence ``k`` of utterance ``i``, or None."""
+    s = scan.sentences[i][k]
     if is_question(s):
         return None
     m = _DECIDE.search(s)
@@ -245,7 +244,7 @@ def _cue(scan: Scan, i: int, s: str) -> str | None:
         and content_words(m.group("x"))
         and not _UNDECIDED.search(m.group("x"))
         and not commitment_cue(s)
-        and not _moves_on(scan, i, s)
+        and not _moves_on(scan, i, k)
     ):
         return "decision:then"
     m = _LETS.search(s)
@@ -274,7 +273,7 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
         and not _MECHANICS.match(yes_no.group("rest"))
         and (i, 0) not in scan.used
         and not _ANSWER_NO.search(first)
-        and not any(_cue(scan, i, x) for x in scan.sentences[i][1:])  # said in its own words: that wins
+        and not any(_cue(scan, i, k) for k in range(1, len(scan.sentences[i])))  # its own words win
     ):
         scan.used.add((i, 0))  # "Can we move the retro to Thursday?" — "Yes, Thursday works."
         return scan.item("decision", i - 1, yes_no.string, "decision:yes", also=[i])
@@ -313,7 +312,7 @@ def decisions(scan: Scan) -> list[Candidate]:
                 elif found:
                     out.append(found)
                 continue
-            cue = _cue(scan, i, s)
+            cue = _cue(scan, i, k)
             if cue and not scan.retracted(i, k):
                 out.append(_stated(scan, i, k, cue))
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
@@ -329,8 +328,9 @@ def _ruled_merged(found: list[Candidate]) -> list[Candidate]:
     it stays free."; "I would suggest the tenth." — "Agreed." … "So resolved: the tenth."): one
     decision, in the ruling's words, with the evidence of both."""
     out: list[Candidate] = []
+    last = None  # where in ``out`` the last decision is
     for c in found:
-        prev = next((p for p in reversed(out) if p.kind == "decision"), None)
+        prev = out[last] if last is not None else None
         if (
             prev is not None
             and c.kind == "decision"
@@ -339,9 +339,11 @@ def _ruled_merged(found: list[Candidate]) -> list[Candidate]:
             and 0 < c.utterance - max(prev.evidence) <= 3
             and content_words(prev.text) & content_words(c.text)
         ):
-            out[out.index(prev)] = replace(c, evidence=tuple(sorted({*prev.evidence, *c.evidence})))
+            out[last] = replace(c, evidence=tuple(sorted({*prev.evidence, *c.evidence})))
             continue
         out.append(c)
+        if c.kind == "decision":
+            last = len(out) - 1
     return out
 
 

@@ -64,7 +64,7 @@ def questions(scan: Scan) -> list[Candidate]:
                 continue
             if len(content_words(s)) < 2:
                 continue  # "Right?", "Why not?"
-            if _prompt(scan, s):
+            if _prompt(scan, s, u.speaker):
                 continue
             nxt = utts[i + 1 : i + 3]
             if (
@@ -81,14 +81,13 @@ def questions(scan: Scan) -> list[Candidate]:
     return out
 
 
-def _prompt(scan: Scan, s: str) -> bool:
+def _prompt(scan: Scan, s: str, speaker: str) -> bool:
     """A status check put to someone ("Is the June rota done, Kofi?", "Marisol, the wildcard?",
     "Did you get the device lab?") or a new date put forward ("Can we say the second?"): the
     meeting's business with a commitment, not a question it leaves open."""
-    said = {w.casefold() for w in words(s)}
-    named = any(name.split()[0].casefold() in said for name in scan.labels_by_name if name.split())
+    named = scan.addressee(s, speaker) is not None
     if named and (len(content_words(s)) <= 4 or _DONE_YET.search(s)):
         return True
-    if "you" in said and _DONE_YET.search(s):
+    if "you" in {w.casefold() for w in words(s)} and _DONE_YET.search(s):
         return True
     return bool(_SAY.search(s) or (_NEW_DATE.search(s) and scan.dates(s)))
