@@ -4,8 +4,10 @@ rules inside retrieval (another team's meeting never reaches the model nor a cit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from minutes.ask.indexing import index_meetings
 from minutes.db import session_scope
 from minutes.db.accounts import User
 from minutes.errors import QueryError
+from minutes.llm import Reply
 from tests.fakes import FakeAskLLM, FakeEmbedder
 from tests.web.world import World
 
@@ -76,6 +79,35 @@ def test_an_unsupported_sentence_is_removed(archive: World, embedder: FakeEmbedd
     assert result.found and len(result.sentences) == 1
     assert [r.text for r in result.removed] == ["Mona decided to cancel the whole project on 3 March."]
     assert "cancel" not in result.answer
+
+
+class SecondTry(FakeAskLLM):
+    """Invents a sentence first; asked again, answers as :class:`FakeAskLLM` from the lines it was shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[dict[str, str]]] = []
+
+    def chat(self, messages: list[dict[str, str]], **kwargs: Any) -> Reply:
+        self.calls.append(messages)
+        if len(self.calls) == 1:
+            invented = {"text": "Mona cancelled the whole project on 3 March.", "lines": [1]}
+            return Reply(json.dumps({"found": True, "sentences": [invented]}))
+        return super().chat(messages[:1] + messages[1:2], **kwargs)
+
+
+def test_every_sentence_removed_asks_once_more_and_checks_the_new_reply(
+    archive: World, embedder: FakeEmbedder
+) -> None:
+    llm = SecondTry()
+    result = answer(archive.sessions, actor(archive, "mona"), "hire engineers", llm=llm, embedder=embedder)
+    assert len(llm.calls) == 2 and "do not" in llm.calls[1][-1]["content"]
+    assert result.found and "recruit two developers" in result.answer and "cancel" not in result.answer
+    assert [r.text for r in result.removed] == ["Mona cancelled the whole project on 3 March."]
+    # A reply with a sentence left is not asked again; a second reply that fails too is not found.
+    kept = FakeAskLLM(extra=["Mona decided to cancel the whole project on 3 March."])
+    answer(archive.sessions, actor(archive, "mona"), "hire engineers", llm=kept, embedder=embedder)
+    assert len(kept.prompts) == 1
 
 
 def test_not_found_when_the_model_finds_nothing(archive: World, embedder: FakeEmbedder) -> None:

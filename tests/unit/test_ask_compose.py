@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from minutes.ask.compose import MAX_SENTENCES, SCHEMA, check, prompt
-from minutes.ask.retrieve import query_words
+from minutes.ask.compose import MAX_SENTENCES, SCHEMA, check, prompt, retry
+from minutes.ask.retrieve import query_terms, query_words
 from minutes.ask.service import MAX_TOKENS
 from minutes.ask.types import NOT_FOUND, Line
 from minutes.chunks import chunk_lines
@@ -47,6 +47,27 @@ def test_question_words_drop_stop_and_question_words() -> None:
         "enterprise",
         "plan",
     ]
+
+
+def test_how_a_question_asks_is_not_what_it_asks_about() -> None:
+    # The words of asking about talk weigh nothing: a word no passage says would weigh the most and
+    # hold a fair question under the evidence gate.
+    assert query_terms("Summarize the discussion about the results from the experiments") == [
+        "result",
+        "experiment",
+    ]
+    assert query_terms("What did the group think of the locator?") == ["locator"]
+    assert query_terms("Give me a summary of the debate on the budget.") == ["give", "budget"]
+
+
+def test_a_retry_shows_the_reply_and_why_its_sentences_went() -> None:
+    messages = prompt("What does the enterprise plan cost?", LINES)
+    reply = {"found": True, "sentences": [{"text": "Carol will hire a designer.", "lines": [2]}]}
+    first = check(reply, LINES)
+    again = retry(messages, reply, first.removed)
+    assert again[: len(messages)] == messages
+    assert again[-2] == {"role": "assistant", "content": json.dumps(reply)}
+    assert "hold 0% of its words" in again[-1]["content"] and '"found": false' in again[-1]["content"]
 
 
 def test_the_prompt_numbers_lines_with_their_speaker_and_no_clock() -> None:

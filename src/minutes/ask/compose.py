@@ -16,6 +16,7 @@ the answer is :data:`~minutes.ask.types.NOT_FOUND`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -79,6 +80,27 @@ def prompt(question: str, lines: Sequence[Line]) -> list[dict[str, str]]:
         parts.append(f"[{number}] {line.speaker}: {_shown(line.text)}")
     user = "Transcript lines:" + "\n".join(parts) + f"\n\nQuestion: {question}\nAnswer in JSON."
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+RETRY = (
+    "Those sentences say what their cited lines do not ({reasons}). Answer again using only what the "
+    "lines say, close to the speakers' own words, each sentence citing the lines that say it. "
+    'If the lines do not answer the question, reply {{"found": false, "sentences": []}}.'
+)
+
+
+def retry(
+    messages: Sequence[Mapping[str, str]], reply: Mapping[str, Any], removed: Sequence[Removed]
+) -> list[dict[str, str]]:
+    """The conversation asked once more when the check removed every sentence of ``reply``: the
+    model sees its reply and why each sentence went, and may answer from the lines or say not found.
+    Its new reply is checked like the first (nothing unchecked is ever shown)."""
+    reasons = "; ".join(dict.fromkeys(r.reason for r in removed))
+    return [
+        *({"role": m["role"], "content": m["content"]} for m in messages),
+        {"role": "assistant", "content": json.dumps(reply, ensure_ascii=False)},
+        {"role": "user", "content": RETRY.format(reasons=reasons)},
+    ]
 
 
 def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float = SUPPORT) -> Answer:

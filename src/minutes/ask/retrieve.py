@@ -43,7 +43,7 @@ from minutes.db.tables import Meeting, SpeakerRow, UtteranceRow
 from minutes.db.vectors import ChunkCache
 from minutes.embeddings import Embedder
 from minutes.errors import QueryError
-from minutes.lexical import stem, terms
+from minutes.lexical import Match, stem, terms
 from minutes.search import search
 from minutes.search._scope import meeting_date
 from minutes.summarize.text import STOPWORDS
@@ -60,6 +60,12 @@ _QUESTION_WORDS = frozenset(
         *("what", "when", "where", "which", "who", "whom", "whose", "why", "how", "did", "does"),
         *("was", "were", "are", "about", "tell", "said", "say", "decide", "decided", "discuss"),
         *("discussed", "meeting", "meetings", "anyone", "someone"),
+        # how people ask about a meeting's talk, not what it was about ("Summarize the discussion
+        # about X", "What did the group think of Y?"): a word no passage says would otherwise weigh
+        # the most and hold the question under the evidence gate
+        *("summarize", "summarise", "summary", "discussion", "discussions", "debate", "debated"),
+        *("talk", "talked", "mention", "mentioned", "think", "thought", "thinks", "opinion"),
+        *("opinions", "view", "views", "explain", "explained", "happened", "group"),
     }
 )
 _QUESTION_TERMS = frozenset(stem(w) for w in _QUESTION_WORDS)
@@ -165,12 +171,19 @@ def _passages(
     fused = _reciprocal(cosine, keep=np.ones(len(rows), bool)) + _reciprocal(bm25, keep=bm25 > 0)
     best = np.argsort(-fused, kind="stable")[:top]
     best = best[close[best] | (bm25[best] > 0)]  # a passage neither close nor sharing a word is no evidence
-    if not close.any() and not any(words.coverage(int(rows[i])) >= MIN_COVERAGE for i in best):
+    if not close.any() and not _covered(words, rows, bm25, top):
         return []
     return [
         (int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]]))
         for i in best
     ]
+
+
+def _covered(words: Match, rows: npt.NDArray[np.int64], bm25: npt.NDArray[np.float64], top: int) -> bool:
+    """Whether one of the ``top`` passages by words holds :data:`MIN_COVERAGE` of the question's
+    word weight: evidence by words alone, even where passages close in meaning rank it lower."""
+    by_words = np.argsort(-bm25, kind="stable")[:top]
+    return any(words.coverage(int(rows[i])) >= MIN_COVERAGE for i in by_words if bm25[i] > 0)
 
 
 def _reciprocal(scores: npt.NDArray[np.floating], *, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.accounts import access, audit
-from minutes.ask.compose import SCHEMA, check, prompt
+from minutes.ask.compose import SCHEMA, check, prompt, retry
 from minutes.ask.retrieve import retrieve
 from minutes.ask.types import Answer, AskFilters, not_found
 from minutes.db.engine import session_scope
@@ -70,8 +71,13 @@ def answer(
     if not found.lines:
         log.info("ask: nothing retrieved (%.3f s)", retrieval)
         return not_found()
-    reply = chat_json(llm, prompt(question, found.lines), SCHEMA, max_tokens=MAX_TOKENS)
+    messages = prompt(question, found.lines)
+    reply = chat_json(llm, messages, SCHEMA, max_tokens=MAX_TOKENS)
     result = check(reply, found.lines)
+    if not result.found and result.removed:  # every sentence removed: one more try, checked the same
+        again = chat_json(llm, retry(messages, reply, result.removed), SCHEMA, max_tokens=MAX_TOKENS)
+        second = check(again, found.lines)
+        result = replace(second, removed=result.removed + second.removed)
     log.info(
         "ask: %d lines retrieved in %.3f s, answered in %.1f s, %d sentences kept, %d removed",
         len(found.lines),
