@@ -15,7 +15,10 @@ MEETINGS = ROOT / "tests" / "data" / "meetings"
 DEV = ROOT / "tests" / "data" / "meetings-dev"
 # a fourth, by two more writers (6 December, evening), read after the third had been
 DEV2 = ROOT / "tests" / "data" / "meetings-dev2"
-SPLITS = ("tune", "test", "dev", "dev2")
+# a fifth, by two more writers (6 December, later), as a recogniser writes spontaneous talk down
+DEV3 = ROOT / "tests" / "data" / "meetings-dev3"
+FOLDERS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3}
+SPLITS = ("tune", "test", "dev", "dev2", "dev3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,11 @@ class Meeting:
 
 
 def load(split: str = "all", *, folder: Path = MEETINGS) -> list[Meeting]:
-    """The meetings of one split ("tune", "test", "dev", "dev2") or "all" (tune and test), ordered by id."""
+    """The meetings of one split (:data:`SPLITS`) or "all" (tune and test), ordered by id."""
     if split not in (*SPLITS, "all"):
-        raise SystemExit(f"unknown split {split!r}; choose one of: tune, test, dev, dev2, all")
-    if split in ("dev", "dev2") and folder == MEETINGS:
-        folder = DEV if split == "dev" else DEV2
+        raise SystemExit(f"unknown split {split!r}; choose one of: {', '.join(SPLITS)}, all")
+    if split in FOLDERS and folder == MEETINGS:
+        folder = FOLDERS[split]
     out = []
     for path in sorted(folder.glob("*.json")):
         raw = json.loads(path.read_text())

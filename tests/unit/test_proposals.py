@@ -21,10 +21,12 @@ def _u(i: int, speaker: str, text: str) -> Utterance:
 
 
 # Offsets like a second chunk's: utterance indexes start at 40, not 0.
+# Line 42 is a decision no rule reads (no cue, no acknowledgement: "Fine. Saturday shifts …" is now
+# read as the outcome said back); the model proposes it.
 PART = [
     _u(40, "SPEAKER_00", "The steel is two weeks late, so the September handover is at risk."),
     _u(41, "SPEAKER_01", "A Saturday shift for six weeks would recover it, and we'd absorb the cost."),
-    _u(42, "SPEAKER_00", "Fine. Saturday shifts from next week, and the handover stays in September."),
+    _u(42, "SPEAKER_00", "Saturday shifts from next week, and the handover stays in September."),
     _u(43, "SPEAKER_02", "Should the site office move to the north gate?"),
     _u(44, "SPEAKER_00", "Yes, the north gate, it's closer to the road."),
     _u(45, "SPEAKER_01", "I'll send the revised programme by Friday."),
@@ -112,7 +114,7 @@ def test_a_date_the_decision_names_is_resolved() -> None:
 
 def test_prompts_number_every_line_with_its_utterance_index() -> None:
     assert numbered(PART[2], NAMES) == (
-        "[42] Ms Akhtar: Fine. Saturday shifts from next week, and the handover stays in September."
+        "[42] Ms Akhtar: Saturday shifts from next week, and the handover stays in September."
     )
     assert numbered(PART[2], {}).startswith("[42] SPEAKER_00: ")
 
@@ -181,8 +183,7 @@ def test_the_model_judges_its_own_proposal_on_the_words_it_cites() -> None:
     asked = [c[-1]["content"] for c in llm.calls if "Did the group settle this just now" in c[-1]["content"]]
     assert len(asked) == 1
     assert (
-        'Ms Akhtar said: "Fine. Saturday shifts from next week, and the handover stays in September."'
-        in asked[0]
+        'Ms Akhtar said: "Saturday shifts from next week, and the handover stays in September."' in asked[0]
     )
 
 

@@ -8,7 +8,8 @@ and an action, a request or an imperative to a named person and their yes, a cho
 the room and answered. Each module's docstring lists its rules and the negatives it refuses:
 
 - :mod:`.requests`: requests and offers accepted by another speaker (owner: who will do it);
-- :mod:`.decisions`: rulings, settled outcomes, "let's …", agreed proposals, answered choices;
+- :mod:`.decisions`: rulings, settled outcomes, "let's …", agreed proposals, answered choices, and
+  (:mod:`.restated`) an outcome said back after the room agreed;
 - :mod:`.commitments`: first-person commitments (owner: the speaker), one per turn;
 - :mod:`.questions`: questions deferred or left unanswered.
 

@@ -39,7 +39,8 @@ _ADVERBS = rx(
 )
 _NOT_AN_ACTION = rx(
     r"^(?:not|never|no longer|see|hear|imagine|understand|think|guess|assume|admit|say|tell (?:you|us)"
-    r"|know|be (?!\w+ing\b|responsible|in charge)|start|begin|recap|summari[sz]e|introduce|explain|repeat"
+    r"|know|be (?!\w+ing\b|responsible|in charge)"
+    r"|start(?!\s+(?:on|it|them|work)\b|\s+\w+ing\b|\s+the\s+(?!meeting|call|review|round|session|notes|minutes|recording|clock|timer)\w)|begin|recap|summari[sz]e|introduce|explain|repeat"
     r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
     r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
     r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
@@ -64,9 +65,20 @@ _HEDGE = rx(
 )
 _CONDITION_AFTER = rx(
     r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b|\s(?:unless|provided|as long as)\b"
-    r"|(?<!check)(?<!ask)(?<!see)(?<!out)(?<!confirm)(?<!verify)(?<!know)(?<!test)(?<!look)(?<!decide)\s+if\s+"
+    r"|(?<!check)(?<!ask)(?<!see)(?<!out)(?<!confirm)(?<!verify)(?<!know)(?<!test)(?<!look)(?<!decide)"
+    r"(?<!\band)\s+if\s+"
     r"(?:you|someone|somebody|anyone|we|they|i get|i have|i can get|there's)\b"
 )
+_NO_PROMISE = rx(
+    r"\b(?:no promises?|not promising|can't promise|don't count on (?:it|me)|don't hold your breath"
+    r"|not holding my breath)\b"
+)
+"""Said with the offer, it takes it back: "I'll try and sort a phone line, but don't count on it"."""
+_BLAME = rx(r"\b(?:that's|that was|it's|it was) on me\b.*\b(?:forgot|was|didn't|should have|missed)\b")
+"""Taking the blame is no task: "That's on me, honestly, I was on the bridge and I forgot"."""
+_CONTINGENCY = rx(r",\s*(?:and|but|so)\s+if\b.*$")
+"""What happens if the task fails is not the task: "I'll chase them tomorrow, and if there's nothing by next
+week we need a backup" is due tomorrow."""
 _NO_NEED = rx(
     rf"^{FILLER}(?:no need|no thanks|no,? (?:it's|that's) fine|don't bother|not necessary|no,? (?:i|we)'ve)\b"
 )
@@ -75,7 +87,12 @@ _IRONY = rx(r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b")
 
 def commitment_cue(sentence: str) -> str | None:
     """The first-person commitment cue of a sentence ("i'll", "let me" …), or None."""
-    if is_question(sentence) or _IRONY.search(sentence):
+    if (
+        is_question(sentence)
+        or _IRONY.search(sentence)
+        or _NO_PROMISE.search(sentence)
+        or _BLAME.search(sentence)
+    ):
         return None
     for m in _COMMIT.finditer(sentence):
         cue = " ".join(m.group(0).lower().split())
@@ -155,7 +172,7 @@ def commitments(scan: Scan) -> list[Candidate]:
             continue
         k0, cue = found[0]
         scan.used.update((i, k) for k, _ in found)
-        text = " ".join(scan.sentences[i][k] for k, _ in found)
+        text = " ".join(_CONTINGENCY.sub("", scan.sentences[i][k]) for k, _ in found)
         tail = scan.sentences[i][found[-1][0] + 1 :]
         if tail and scan.due(tail[0])[0] is not None and len(tail[0].split()) <= 6:
             text = f"{text} {tail[0]}"  # "I'll make the sheet. Tomorrow."
@@ -163,5 +180,6 @@ def commitments(scan: Scan) -> list[Candidate]:
         if not any(scan.due(t)[0] for t in due_from):  # "By Friday, I'll send it."
             due_from = [x for x in [scan.sentences[i][k0]] if any(m.deadline for m in scan.dates(x))]
             due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
+        due_from = [_CONTINGENCY.sub("", t) for t in due_from]
         out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
     return out

@@ -3,7 +3,8 @@
 - a ruling or a settled outcome: "we decided", "agreed, …", "approved", "motion carries",
   "carried", "so ordered", "that's final", "final answer", "X it is", "we're settling on",
   "we're going with", "that's what we'll do", "so that's decided", "that settles it",
-  "we have consensus", "from now on …", "the rule going forward", "that's my call", "the chair
+  "we have consensus", "from now on …", "the rule going forward", "that's the rule", "full stop",
+  "no exceptions", "we go with …", "that's my call", "the chair
   rules", "Resolved: …", "stand approved", "the committee agrees: …", "that passes: …", "I'm
   reversing …", "from this season on", "starting tonight", "unanimous"; a ruling with little
   content ("Carried.", "Carried, three-nil.") takes the outcome said right after it, else the
@@ -17,6 +18,8 @@
   "Works for me." only after a proposal ("we could …", "how about …", "I was thinking …");
 - a proposal agreed or chosen and then ruled on within three turns is one decision, in the
   ruling's words;
+- an outcome said back after the room agreed ("Seven?" — "Eight." — "Okay, eight o'clock, not
+  seven."): :mod:`.restated`; two decisions found in one turn are one;
 - a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger.";
   a yes to "can we / should we / shall we …?" ("Can we move it to Thursday?" — "Yes, Thursday
   works."), unless the reply says the outcome in its own words (then that sentence is the item).
@@ -33,6 +36,7 @@ import re
 from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.restated import moves_on, restated
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
 from minutes.summarize.text import content_words, words
 
@@ -44,6 +48,7 @@ _DECIDE = rx(
     r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
     rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
+    r"|(?:^|\.\s+|,\s+)(?:so )?we go (?:with|for|ahead)"
     r"|final answer is|final answer|it's settled|that's settled|settled then"
     r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
     r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
@@ -58,7 +63,8 @@ _DECIDE = rx(
     r"|(?:board|committee|council|panel|meeting) (?:agrees|authori[sz]es|resolves|rules|adopts)"
     r"|(?:that|it) (?:passes|carries)(?=\W*[:;,—-])"
     r"|from (?:this|the next|next) \w+ on|(?:i'm|we're|we are|i am) (?:reversing|undoing|overturning)"
-    r"|(?:starting|effective|as of) (?:tonight|today|now|immediately))\b",
+    r"|(?:starting|effective|as of) (?:tonight|today|now|immediately)"
+    r"|full stop(?=\W*$)|no exceptions|(?:that's|that is) the rule)\b",
 )
 _REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
@@ -87,7 +93,9 @@ _MECHANICS = rx(
     r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
     r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
     r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
-    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking)\b",
+    r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking"
+    r"|do (?:the|a|our|this|that) (?:\w+ )?(?:review|round|update|updates|recap|intros?|introductions|agenda"
+    r"|check-?in|stand-?up|retro)|cross that bridge)\b",
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
@@ -124,24 +132,13 @@ _POLL = rx(
     r"|everyone (?:happy|content|agreed|okay)|all agreed|agreed\?|happy with that|okay with that|content\?)"
 )
 """A question that asks the room to agree ("Is there general assent?"): what it asks about was said before."""
-_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) we\b.*\bor\b(?P<alts>.*)\?$")
+_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) (?:we|i)\b.*\bor\b(?P<alts>.*)\?$")
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
 _ANSWER_NO = rx(
     r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
-    r"|haven't|question|interesting|good point|hmm)"
+    r"|haven't|question|interesting|good point|hmm|still|not our call|being discussed|not decided)"
 )
-
-
-_NEXT_ITEM = rx(r"^\W*(?:item|next|moving on|on to|now|over to|right|okay|so)\b")
-_WH = rx(r"^\W*(?:what|where|who|which|how|when|why|is|are|does|do|did|has|have)\b.*\?\s*$")
-
-
-def _moves_on(scan: Scan, i: int, k: int) -> bool:
-    """ "April, then. Item three, the verges." / "The venue, then. What have we got?": the next item
-    opened after sentence ``k`` of utterance ``i``, not an outcome."""
-    after = scan.sentences[i][k + 1 : k + 2]
-    return bool(after) and bool(_NEXT_ITEM.match(after[0]) or _WH.match(after[0]))
 
 
 def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
@@ -182,18 +179,27 @@ def _agreed_proposal(scan: Scan, i: int, k: int, plain: bool) -> Candidate | Non
                 ),
                 None,
             )
-        if pk is None:
+        if pk is None or _put_off(sents[pk]):
             return None
         if (j, pk) in scan.used:  # already a decision: the agreement is more evidence for it
             scan.used.add((i, k))
             return Candidate("decision", utts[j].index, utts[j].speaker, "", evidence=(utts[i].index,))
         scan.used.update({(j, pk), (i, k)})
         cue = "agreement:" + " ".join(scan.sentences[i][k].lower().rstrip(".!").split())
-        restated = _said_after(scan, i, k)
-        if restated:  # "Let's do that. Ducts drop a hundred." says the outcome itself
-            return scan.item("decision", i, restated, cue, also=[j])
+        outcome = _said_after(scan, i, k)
+        if outcome and content_words(outcome) & content_words(sents[pk]):
+            # "Let's do that. Ducts drop a hundred." says the outcome itself; "Makes sense. My update
+            # is short, …" goes on to something else
+            return scan.item("decision", i, outcome, cue, also=[j])
         return scan.item("decision", j, sents[pk], cue, also=[i])
     return None
+
+
+def _put_off(proposal: str) -> bool:
+    """ "Let's ask everyone when they're back.": agreeing to the meeting's own business or a deferral
+    decides nothing."""
+    m = _LETS.search(proposal)
+    return m is not None and bool(_MECHANICS.match(m.group("verb") + m.group("rest")))
 
 
 def _reported(scan: Scan, i: int, s: str, cue: str) -> bool:
@@ -244,7 +250,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         and content_words(m.group("x"))
         and not _UNDECIDED.search(m.group("x"))
         and not commitment_cue(s)
-        and not _moves_on(scan, i, k)
+        and not moves_on(scan, i, k)
     ):
         return "decision:then"
     m = _LETS.search(s)
@@ -257,6 +263,8 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         and not commitment_cue(s)
     ):
         return "decision:let's"
+    if restated(scan, i, k) and not _reported(scan, i, s, ""):
+        return "decision:restated"
     return None
 
 
@@ -350,11 +358,17 @@ def _ruled_merged(found: list[Candidate]) -> list[Candidate]:
 def _confirmations_merged(found: list[Candidate]) -> list[Candidate]:
     """ "B it is." said by another speaker right after a decision that names B ("Let's go with B.")
     confirms it: more evidence for that decision, not a second one. "C it is." names something new
-    and stands."""
+    and stands. Two decisions found in one turn are one, in both sentences' words."""
     out: list[Candidate] = []
     for c in found:
         prev = out[-1] if out else None
         named = _IT_IS.search(c.text) if c.cue == "decision:it is" else None
+        if prev is not None and prev.kind == c.kind == "decision" and prev.utterance == c.utterance:
+            # one turn, one outcome: "Okay, let's do that. Channel at thirty, page at seven. That's the
+            # rule for every cert from now on."
+            evidence = tuple(sorted({*prev.evidence, *c.evidence}))
+            out[-1] = replace(prev, text=f"{prev.text} {c.text}", evidence=evidence)
+            continue
         if (
             named is not None
             and prev is not None

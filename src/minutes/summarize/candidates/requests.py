@@ -41,7 +41,8 @@ _NOT_A_TASK = rx(
     r"^(?:hear|see|repeat|say|speak|share your screen|go ahead|continue|mute|unmute|give us|tell (?:us|me)"
     r"|walk (?:us|me) through|explain|clarify|elaborate|remind (?:me|us)|introduce yourself|stop sharing"
     r"|scroll|zoom|wait|hold on|hang on|let me know if|give me a (?:sec|second|minute)|note|bear with"
-    r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think)\b",
+    r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think"
+    r"|go (?:first|next|last)|kick (?:us |things )?off|start us off|take it away)\b",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
 _NOT_IMPERATIVE = rx(
@@ -72,7 +73,8 @@ _ACCEPT = rx(
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
-    r"|already|rather not|prefer not|not able|unable)\b"
+    r"|already|rather not|prefer not|not able|unable|i could,? but|i'd rather|i would rather|nobody's"
+    r"|nobody is|no one's|no one is|slammed|swamped)\b"
     r"|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
     r"|not (?:this|today|now|me|really)\b)",
 )
@@ -145,7 +147,10 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
         joint = bool(_JOINT.match(substance))
         substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
         nominal = bool(_NOMINAL.match(substance)) and not is_question(substance)
-        imperative = not _NOT_IMPERATIVE.match(substance) or _YOU_WILL.match(voc.group("rest"))
+        called = substance[:1].isupper() and not substance.startswith("I ")  # "Vikram, Halvorsen Logistics."
+        imperative = not called and bool(
+            not _NOT_IMPERATIVE.match(substance) or _YOU_WILL.match(voc.group("rest"))
+        )
         if not joint and not nominal and not imperative:
             return None
     else:

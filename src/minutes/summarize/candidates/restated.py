@@ -1,0 +1,119 @@
+"""An outcome restated: the chair says back what the room just agreed, and that is the decision.
+
+In spoken meetings most decisions are not announced ("we've decided …"): an option is put ("Seven?",
+"We could do first and third Saturday?", "Move it to best case."), others agree or name it
+("Eight.", "First and third works for me."), and the one who leads says it back with an
+acknowledgement: "Okay, eight o'clock, everyone, not seven.", "Okay. Fifth. After school, in my
+room.", "June second. Okay. Done.", "Go on then, a fiver for under twelves.".
+
+A sentence is such a restatement when
+
+- it is acknowledged: it opens with "okay", "right", "so", "go on then" …, or an acknowledgement is
+  a sentence of its own just before or after it in the same turn ("Okay. Best case."), or it
+  closes with "then";
+- what it says past the acknowledgement is short (at most :data:`MOST_WORDS` words), not a
+  question, not a commitment of the speaker's ("I'll …"), not hedged ("maybe", "if", "or", "I
+  think" …), not the next item ("Okay, next, the budget.", or a question right after it);
+- it says back what was put in the last :data:`WINDOW` turns: a word or number of another
+  speaker's turn, or of the speaker's own proposal when another speaker agreed to it in between
+  ("Yeah.", "Mm-hmm.", "Fine by me.").
+
+Not restatements: an acknowledgement alone ("Okay. Good."), a summary of news ("Okay, so it
+shipped Tuesday.": past tense), what was decided before the meeting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.scan import Scan, is_question, rx
+from minutes.summarize.text import content_words
+
+WINDOW = 4
+MOST_WORDS = 16
+
+_ACK_WORDS = (
+    r"okay|ok|right|alright|all right|so|then|fine|good|great|yeah|yes|yep|go on then|go on|done|lovely"
+    r"|do that|do it"
+    r"|perfect|agreed|sorted|cool|um|uh|well|and"
+)
+_ACK_ONLY = rx(rf"^\W*(?:(?:{_ACK_WORDS})\W*)+$")
+_ACK_LEAD = rx(
+    r"^\W*(?:(?:um|uh|mm)\W+)*(?:okay|ok|right|alright|all right|fine|go on then|go on|then yeah|then yes)\b"
+    r"[,.!]?\s*"
+    r"(?:(?:so|then|yeah|and|um|uh)\b[,.!]?\s*)*"
+)
+_THEN_END = rx(r"(?<!till )(?<!until )(?<!by )(?<!since )(?<!before )(?<!after )\bthen\s*[.!]*$|,\s*then\b")
+_HEDGED = rx(
+    r"\b(?:maybe|perhaps|might|could|should|would|if|unless|whether|i think|i guess|probably|not sure|or"
+    r"|we'll see|let's see|depends|hopefully|for now|still|i mean|assume|suppose|reckon|can't|cannot"
+    r"|don't|doesn't|won't|not ours|forget|check with|find out|not here|punt\w*|park|offline|later"
+    r"|another time|next time|propos\w*|suggest\w*|i'd like|i would like|i want|we need)\b"
+)
+_NEXT = rx(
+    r"^\W*(?:next|moving on|item|any other|anything else|thanks|thank you|over to|back to|on to|now|let's"
+    r"|let me|who|what|where|when|how|why|and finally|last thing|one more|one thing|two things"
+    r"|a couple of things|quickly|first of all|first thing|that's|it's|this is|there's|there are|which"
+    r"|no|not|nope|oh|ah|so)\b"
+)
+_TOLD = rx(
+    r"\b(?:was|were|had|did|went|came|already|ago|yesterday|said|says|told|wanting)\b"
+    r"|\b(?:they|we|i|you)'ve\b"
+    r"|(?<!'s )(?<!is )(?<!be )(?<!are )(?<!get )(?<!got )(?<!till )(?<!until )(?<!once )(?<!when )"
+    r"\b(?!(?:need|speed|feed|seed|bed|red|shed|hundred|indeed)\b)\w{2,}ed\b"
+)
+_CUT_OFF = rx(r"(?:\.\.\.|…|--|—)\s*$")
+_NAME_ONLY = re.compile(r"^[A-Z][\w'-]+[.!]?$")
+_YES = rx(
+    r"^\W*(?:yes|yeah|yep|sure|fine|mm-hmm|mm|works|that works|agreed|go on|i like|i love|sounds|definitely"
+    r"|absolutely|ok|okay|fair|happy with|no objection|makes sense|suits)\b"
+)
+
+
+def restated(scan: Scan, i: int, k: int) -> bool:
+    """Whether sentence ``k`` of utterance ``i`` says back an outcome the room just agreed."""
+    sents = scan.sentences[i]
+    s = sents[k]
+    if is_question(s) or commitment_cue(s) or _ACK_ONLY.match(s):
+        return False
+    around = [*sents[max(0, k - 1) : k], *sents[k + 1 : k + 2]]
+    if not (_ACK_LEAD.match(s) or _THEN_END.search(s) or any(_ACK_ONLY.match(x) for x in around)):
+        return False
+    body = _ACK_LEAD.sub("", s, count=1)
+    if len(body.split()) > MOST_WORDS or _HEDGED.search(body) or _NEXT.match(body) or _TOLD.search(body):
+        return False
+    if _CUT_OFF.search(body) or _answers(scan, i):
+        return False
+    if k > 0 and _TOLD.search(sents[k - 1]):  # "So they've come back wanting four pages. Four pages."
+        return False
+    if moves_on(scan, i, k) and not _ACK_ONLY.match(sents[k + 1]):  # "June second. Okay. Done."
+        return False
+    said = content_words(re.sub(_THEN_END, "", body))
+    if not said or (_NAME_ONLY.match(body.strip()) and not any(c.isdigit() for w in said for c in w)):
+        return False  # "Okafor." calls on someone; "Fifth." names a day
+    speaker = scan.utterances[i].speaker
+    window = scan.utterances[max(0, i - WINDOW) : i]
+    others = {w for u in window if u.speaker != speaker for w in content_words(u.text)}
+    own = {w for u in window if u.speaker == speaker for w in content_words(u.text)}
+    agreed = any(u.speaker != speaker and _YES.match(u.text) for u in window)
+    return bool(said & others) or (agreed and bool(said & own))
+
+
+def _answers(scan: Scan, i: int) -> bool:
+    """Utterance ``i`` answers another speaker's open question ("How many?" — "Forty people.")."""
+    if i == 0 or scan.utterances[i - 1].speaker == scan.utterances[i].speaker:
+        return False
+    before = scan.sentences[i - 1]
+    return bool(before) and bool(_WH.match(before[-1]))
+
+
+_NEXT_ITEM = rx(r"^\W*(?:item|next|moving on|on to|now|over to|right|okay|so)\b")
+_WH = rx(r"^\W*(?:what|where|who|which|how|when|why|is|are|does|do|did|has|have)\b.*\?\s*$")
+
+
+def moves_on(scan: Scan, i: int, k: int) -> bool:
+    """ "April, then. Item three, the verges." / "The venue, then. What have we got?": the next item
+    opened after sentence ``k`` of utterance ``i``, not an outcome."""
+    after = scan.sentences[i][k + 1 : k + 2]
+    return bool(after) and bool(_NEXT_ITEM.match(after[0]) or _WH.match(after[0]))
