@@ -62,6 +62,19 @@ def test_model_rejecting_a_candidate_drops_it() -> None:
     assert minutes.items == ()
 
 
+def test_an_outcome_said_back_stays_when_the_model_says_no() -> None:
+    said_back = [
+        _u(0, "SPEAKER_01", "For the launch party, the roof terrace or the canteen?"),
+        _u(1, "SPEAKER_02", "Roof terrace."),
+        _u(2, "SPEAKER_00", "Okay. Roof terrace then, from seven."),
+    ]
+    minutes = Summarizer(FakeLLM(keep=False)).summarize(
+        said_back, names=NAMES, meeting_date=WED, language="en"
+    )
+    (decision,) = minutes.of_kind("decision")
+    assert "Roof terrace" in decision.text and decision.evidence == (0, 1, 2) and decision.supported
+
+
 class InventingLLM(FakeLLM):
     """Phrases every item as something nobody said."""
 

@@ -48,9 +48,9 @@ from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/5"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+PROMPT_VERSION = "minutes-prompts/6"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
 # 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
-# task, a deferral or nothing is dropped
+# task, a deferral or nothing is dropped; 6: an outcome said back is kept whatever the judge says
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
@@ -125,6 +125,13 @@ _ITEM_PROMPTS = {
         "If yes, restate it as one short question.",
     ),
 }
+
+
+RESTATED = "decision:restated"
+"""An outcome said back after the room agreed ("Okay. Best case."): the judge's no does not drop it.
+On the split the rule was read on (tests/data/meetings-dev3, Qwen2.5-1.5B) judging every decision
+the rules found took them from 94.4% / 85.0% to 96.3% / 65.0%, and showing the judge the exchange
+the outcome closes instead of the sentence alone did not help (92.9% / 65.0%)."""
 
 
 def _says_nothing(*texts: str) -> bool:
@@ -368,6 +375,8 @@ class Summarizer:
             # a rule's candidate stands unjudged; the model's own proposal does not
             reply = {"keep": prompt is None, field_name: cand.text}
         if not reply.get("keep"):
+            if cand.cue == RESTATED:  # the judge only phrases it: see RESTATED
+                return self._item(cand, cand.text, True)
             return None
         text = " ".join(str(reply.get(field_name) or cand.text).split())[: self.opts.item_chars]
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):

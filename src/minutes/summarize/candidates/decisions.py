@@ -322,7 +322,11 @@ def decisions(scan: Scan) -> list[Candidate]:
                 continue
             cue = _cue(scan, i, k)
             if cue and not scan.retracted(i, k):
-                out.append(_stated(scan, i, k, cue))
+                found = _stated(scan, i, k, cue)
+                if cue == "decision:restated":  # the lines that put or agreed what it says back
+                    put = {scan.utterances[j].index for j in restated(scan, i, k)}
+                    found = replace(found, evidence=tuple(sorted({*found.evidence, *put})))
+                out.append(found)
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
                     scan.used.discard((i, k))
     return _ruled_merged(_confirmations_merged(out))

@@ -71,33 +71,37 @@ _YES = rx(
 )
 
 
-def restated(scan: Scan, i: int, k: int) -> bool:
-    """Whether sentence ``k`` of utterance ``i`` says back an outcome the room just agreed."""
+def restated(scan: Scan, i: int, k: int) -> tuple[int, ...]:
+    """The utterances (positions) whose outcome sentence ``k`` of utterance ``i`` says back, the lines
+    that put or agreed it; empty when it says back no outcome the room just agreed."""
     sents = scan.sentences[i]
     s = sents[k]
     if is_question(s) or commitment_cue(s) or _ACK_ONLY.match(s):
-        return False
+        return ()
     around = [*sents[max(0, k - 1) : k], *sents[k + 1 : k + 2]]
     if not (_ACK_LEAD.match(s) or _THEN_END.search(s) or any(_ACK_ONLY.match(x) for x in around)):
-        return False
+        return ()
     body = _ACK_LEAD.sub("", s, count=1)
     if len(body.split()) > MOST_WORDS or _HEDGED.search(body) or _NEXT.match(body) or _TOLD.search(body):
-        return False
+        return ()
     if _CUT_OFF.search(body) or _answers(scan, i):
-        return False
+        return ()
     if k > 0 and _TOLD.search(sents[k - 1]):  # "So they've come back wanting four pages. Four pages."
-        return False
+        return ()
     if moves_on(scan, i, k) and not _ACK_ONLY.match(sents[k + 1]):  # "June second. Okay. Done."
-        return False
+        return ()
     said = content_words(re.sub(_THEN_END, "", body))
     if not said or (_NAME_ONLY.match(body.strip()) and not any(c.isdigit() for w in said for c in w)):
-        return False  # "Okafor." calls on someone; "Fifth." names a day
+        return ()  # "Okafor." calls on someone; "Fifth." names a day
     speaker = scan.utterances[i].speaker
-    window = scan.utterances[max(0, i - WINDOW) : i]
-    others = {w for u in window if u.speaker != speaker for w in content_words(u.text)}
-    own = {w for u in window if u.speaker == speaker for w in content_words(u.text)}
-    agreed = any(u.speaker != speaker and _YES.match(u.text) for u in window)
-    return bool(said & others) or (agreed and bool(said & own))
+    window = range(max(0, i - WINDOW), i)
+    utts = scan.utterances
+    others = [j for j in window if utts[j].speaker != speaker and said & content_words(utts[j].text)]
+    if others:
+        return tuple(others)
+    own = [j for j in window if utts[j].speaker == speaker and said & content_words(utts[j].text)]
+    agreed = [j for j in window if utts[j].speaker != speaker and _YES.match(utts[j].text)]
+    return tuple(sorted({*own, *agreed})) if own and agreed else ()
 
 
 def _answers(scan: Scan, i: int) -> bool:
