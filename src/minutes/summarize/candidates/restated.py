@@ -19,7 +19,8 @@ A sentence is such a restatement when
   ("Yeah.", "Mm-hmm.", "Fine by me.").
 
 Not restatements: an acknowledgement alone ("Okay. Good."), a summary of news ("Okay, so it
-shipped Tuesday.": past tense), what was decided before the meeting.
+shipped Tuesday.": past tense), an answer to another speaker's question ("How many?" — "Okay, um.
+Forty."), someone called on ("Okay, thanks. Ife."), what was decided before the meeting.
 """
 
 from __future__ import annotations
