@@ -168,10 +168,13 @@ def _passages(
     words = chunks.postings.match(query_terms(question), visible)
     bm25 = words.scores()[rows]
     close = cosine >= embedder.min_similarity
-    fused = _reciprocal(cosine, keep=np.ones(len(rows), bool)) + _reciprocal(bm25, keep=bm25 > 0)
+    by_words = np.argsort(-bm25, kind="stable")
+    fused = _reciprocal(cosine, keep=np.ones(len(rows), bool)) + _reciprocal(
+        bm25, keep=bm25 > 0, order=by_words
+    )
     best = np.argsort(-fused, kind="stable")[:top]
     best = best[close[best] | (bm25[best] > 0)]  # a passage neither close nor sharing a word is no evidence
-    if not close.any() and not _covered(words, rows, bm25, top):
+    if not close.any() and not _covered(words, rows, bm25, by_words[:top]):
         return []
     return [
         (int(chunks.meeting_ids[rows[i]]), int(chunks.first[rows[i]]), int(chunks.last[rows[i]]))
@@ -179,17 +182,25 @@ def _passages(
     ]
 
 
-def _covered(words: Match, rows: npt.NDArray[np.int64], bm25: npt.NDArray[np.float64], top: int) -> bool:
-    """Whether one of the ``top`` passages by words holds :data:`MIN_COVERAGE` of the question's
+def _covered(
+    words: Match, rows: npt.NDArray[np.int64], bm25: npt.NDArray[np.float64], best: npt.NDArray[np.int64]
+) -> bool:
+    """Whether one of the ``best`` passages by words holds :data:`MIN_COVERAGE` of the question's
     word weight: evidence by words alone, even where passages close in meaning rank it lower."""
-    by_words = np.argsort(-bm25, kind="stable")[:top]
-    return any(words.coverage(int(rows[i])) >= MIN_COVERAGE for i in by_words if bm25[i] > 0)
+    return any(words.coverage(int(rows[i])) >= MIN_COVERAGE for i in best if bm25[i] > 0)
 
 
-def _reciprocal(scores: npt.NDArray[np.floating], *, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-    """``1 / (RRF_K + rank)`` by descending score for the rows in ``keep``, 0 for the others."""
+def _reciprocal(
+    scores: npt.NDArray[np.floating],
+    *,
+    keep: npt.NDArray[np.bool_],
+    order: npt.NDArray[np.int64] | None = None,
+) -> npt.NDArray[np.float64]:
+    """``1 / (RRF_K + rank)`` by descending score for the rows in ``keep``, 0 for the others
+    (``order``: the rows by descending score, where the caller has sorted them already)."""
     out = np.zeros(len(scores), np.float64)
-    order = np.argsort(-scores, kind="stable")
+    if order is None:
+        order = np.argsort(-scores, kind="stable")
     order = order[keep[order]]
     out[order] = 1.0 / (RRF_K + np.arange(1, len(order) + 1))
     return out

@@ -374,11 +374,11 @@ class Summarizer:
             log.warning("model could not judge %s candidate %r: %s", cand.kind, cand.text, exc)
             # a rule's candidate stands unjudged; the model's own proposal does not
             reply = {"keep": prompt is None, field_name: cand.text}
-        if not reply.get("keep"):
-            if cand.cue == RESTATED:  # the judge only phrases it: see RESTATED
-                return self._item(cand, cand.text, True)
+        kept = bool(reply.get("keep"))
+        if not kept and cand.cue != RESTATED:  # an outcome said back: the judge only phrases it
             return None
-        text = " ".join(str(reply.get(field_name) or cand.text).split())[: self.opts.item_chars]
+        phrased = reply.get(field_name) if kept else None
+        text = " ".join(str(phrased or cand.text).split())[: self.opts.item_chars]
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
             return None  # "Dembe will sort the generator", "Park it until September", "Yes"
         supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)

@@ -40,7 +40,11 @@ _ADVERBS = rx(
 _NOT_AN_ACTION = rx(
     r"^(?:not|never|no longer|see|hear|imagine|understand|think|guess|assume|admit|say|tell (?:you|us)"
     r"|know|be (?!\w+ing\b|responsible|in charge)"
-    r"|start(?!\s+(?:on|it|them|work)\b|\s+\w+ing\b|\s+the\s+(?!meeting|call|review|round|session|notes|minutes|recording|clock|timer)\w)|begin|recap|summari[sz]e|introduce|explain|repeat"
+    # "I'll start" is the speaker's turn, "I'll start the notes" the meeting's business; "I'll start on
+    # the seating plan", "start it", "start drafting" are tasks
+    r"|start(?!\s+(?:on|it|them|work)\b|\s+\w+ing\b"
+    r"|\s+the\s+(?!meeting|call|review|round|session|notes|minutes|recording|clock|timer)\w)"
+    r"|begin|recap|summari[sz]e|introduce|explain|repeat"
     r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
     r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
     r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
