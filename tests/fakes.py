@@ -422,7 +422,7 @@ class FakeAskLLM:
         self.prompts.append(prompt)
         lines = re.findall(r"^\[(\d+)\] ([^:]+): (.*)$", prompt, re.M)
         if self.empty or not lines:
-            return Reply(json.dumps({"found": False, "sentences": []}))
+            return Reply(json.dumps({"found": False, "quoted": False, "sentences": []}))
         asked = self._meanings(prompt.rsplit("Question:", 1)[-1])
         number, speaker, text = max(
             lines, key=lambda line: (len(self._meanings(line[2]) & asked), -int(line[0]))
@@ -437,6 +437,17 @@ class FakeAskLLM:
 
     def options(self) -> dict[str, Any]:
         return {}
+
+
+class InventingAskLLM(FakeAskLLM):
+    """However often asked, writes one sentence that its cited line (the first shown) does not say."""
+
+    def chat(
+        self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 256
+    ) -> Reply:
+        self.prompts.append(messages[-1]["content"])
+        invented = {"text": "Everyone cancelled the whole project on 3 March.", "lines": [1]}
+        return Reply(json.dumps({"found": True, "sentences": [invented]}))
 
 
 class HeldAskLLM(FakeAskLLM):

@@ -95,7 +95,12 @@ def test_the_package_asker_calls_minutes_ask_as_it_is_documented(
 
     class StandInAnswer:
         def to_dict(self) -> dict[str, Any]:
-            return {"answer": "not found in the meetings you can see", "found": False, "sentences": []}
+            return {
+                "answer": "not found in the meetings you can see",
+                "found": False,
+                "quoted": False,
+                "sentences": [],
+            }
 
     def answer(sessions: Any, actor: Any, question: str, **kwargs: Any) -> StandInAnswer:
         calls.append({"sessions": sessions, "user": actor.principal.username, "question": question, **kwargs})

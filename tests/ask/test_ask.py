@@ -19,7 +19,7 @@ from minutes.db import session_scope
 from minutes.db.accounts import User
 from minutes.errors import QueryError
 from minutes.llm import Reply
-from tests.fakes import FakeAskLLM, FakeEmbedder
+from tests.fakes import FakeAskLLM, FakeEmbedder, InventingAskLLM
 from tests.web.world import World
 
 
@@ -110,11 +110,30 @@ def test_every_sentence_removed_asks_once_more_and_checks_the_new_reply(
     assert len(kept.prompts) == 1
 
 
+def test_every_sentence_removed_twice_quotes_the_cited_line_that_holds_the_question(
+    archive: World, embedder: FakeEmbedder
+) -> None:
+    llm = InventingAskLLM()
+    result = answer(archive.sessions, actor(archive, "mona"), "pricing", llm=llm, embedder=embedder)
+    assert len(llm.prompts) == 2
+    body = result.to_dict()
+    assert body["found"] is True and body["quoted"] is True and result.note
+    [sentence] = body["sentences"]
+    assert sentence["text"] == "SPEAKER_00: “We ship pricing v2 in November”"
+    assert sentence["citations"][0]["meeting_id"] == archive.meetings["sales"]
+    assert "cancelled" not in result.answer and len(result.removed) == 2
+    # The line cited holds none of the question's words ("recruit two developers"): not found.
+    missed = answer(
+        archive.sessions, actor(archive, "mona"), "hire engineers", llm=InventingAskLLM(), embedder=embedder
+    )
+    assert missed.to_dict() == {"answer": NOT_FOUND, "found": False, "quoted": False, "sentences": []}
+
+
 def test_not_found_when_the_model_finds_nothing(archive: World, embedder: FakeEmbedder) -> None:
     result = answer(
         archive.sessions, actor(archive, "mona"), "pricing", llm=FakeAskLLM(empty=True), embedder=embedder
     )
-    assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "sentences": []}
+    assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "quoted": False, "sentences": []}
 
 
 def test_filters(archive: World, embedder: FakeEmbedder) -> None:
@@ -142,7 +161,8 @@ def test_api_answers_in_the_documented_shape(asking: Callable[[str], TestClient]
     response = asking("mona").post("/api/v1/ask", json={"question": "When do we hire engineers?"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"answer", "found", "sentences"} and body["found"] is True
+    assert set(body) == {"answer", "found", "quoted", "sentences"} and body["found"] is True
+    assert body["quoted"] is False
     [sentence] = body["sentences"]
     [citation] = sentence["citations"]
     assert set(citation) == {"meeting_id", "utterance", "start", "end", "speaker", "text"}

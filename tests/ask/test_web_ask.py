@@ -19,7 +19,7 @@ from httpx import Response
 from minutes.errors import StageError
 from minutes.llm import Reply
 from minutes.web.asking import Asker, AskLimits
-from tests.fakes import FakeAskLLM, FakeEmbedder, HeldAskLLM
+from tests.fakes import FakeAskLLM, FakeEmbedder, HeldAskLLM, InventingAskLLM
 from tests.web.world import World
 
 QUESTION = "When do we hire engineers?"
@@ -51,6 +51,15 @@ def test_ask_box_answers_and_citations_open_the_line(
         "/ask", params={"q": "When do we hire engineers?", "meeting": archive.meetings["sales"]}
     )
     assert 'data-testid="ask-not-found"' in other.text and "citation-link" not in other.text
+
+
+def test_a_quoted_answer_says_so_above_the_lines(
+    archive: World, app_for: Callable[[], TestClient], embedder: FakeEmbedder
+) -> None:
+    client = signed_in(archive, app_for, "mona", Asker(lambda: (InventingAskLLM(), embedder)))
+    page = client.get("/ask", params={"q": "pricing"}).text
+    assert 'data-testid="ask-quoted"' in page and "could be checked" in page
+    assert "SPEAKER_00: “We ship pricing v2 in November”" in page and "cancelled" not in page
 
 
 def ask(client: TestClient, question: str = QUESTION) -> str:

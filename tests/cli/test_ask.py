@@ -45,7 +45,7 @@ def test_ask_json_cites_the_line_by_its_export_position(
     cli: Cli, archive: dict[str, int], asked: FakeAskLLM
 ) -> None:
     body = cli.json("ask", "When", "do", "we", "hire", "engineers?", "--json")
-    assert body["found"] is True and set(body) == {"answer", "found", "sentences"}
+    assert body["found"] is True and set(body) == {"answer", "found", "quoted", "sentences"}
     citation = body["sentences"][0]["citations"][0]
     assert citation["meeting_id"] == archive["hiring"] and citation["speaker"] == "Dan"
     exported = cli.json("export", str(archive["hiring"]), "--format", "json")
@@ -54,7 +54,7 @@ def test_ask_json_cites_the_line_by_its_export_position(
 
 def test_ask_filters_and_not_found(cli: Cli, archive: dict[str, int], asked: FakeAskLLM) -> None:
     body = cli.json("ask", "hire engineers", "--meeting", str(archive["pricing"]), "--json")
-    assert body == {"answer": NOT_FOUND, "found": False, "sentences": []}
+    assert body == {"answer": NOT_FOUND, "found": False, "quoted": False, "sentences": []}
     text = cli("ask", "what will the enterprise plan cost?", "--person", "ben")
     assert (
         text.exit_code == 0 and "Ben said" in text.stdout and f"meeting {archive['pricing']}" in text.stdout
@@ -99,6 +99,7 @@ def test_ask_as_a_user_cites_only_meetings_they_may_see(cli: Cli, teams: World, 
     assert cli.json("ask", *question, "--user", "mona") == {
         "answer": NOT_FOUND,
         "found": False,
+        "quoted": False,
         "sentences": [],
     }
     assert len(asked.prompts) == prompts
@@ -110,7 +111,7 @@ def test_ask_as_a_user_cites_only_meetings_they_may_see(cli: Cli, teams: World, 
         logged = [(e.action, e.via) for e in audit.entries(s, username="mona").entries]
     assert logged == [("ask", "cli"), ("ask", "cli")]  # recorded as mona's questions
     mel = cli.json("ask", *question, "--user", "mel")  # only the shared meeting, which says none of it
-    assert mel == {"answer": NOT_FOUND, "found": False, "sentences": []}
+    assert mel == {"answer": NOT_FOUND, "found": False, "quoted": False, "sentences": []}
 
 
 def test_ask_as_an_unknown_or_disabled_user_fails_clearly(cli: Cli, teams: World, asked: FakeAskLLM) -> None:

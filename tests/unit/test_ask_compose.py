@@ -105,13 +105,13 @@ def test_supported_sentences_stay_and_the_rest_go() -> None:
 
 def test_nothing_supported_is_not_found() -> None:
     for reply in (
-        {"found": False, "sentences": []},
+        {"found": False, "quoted": False, "sentences": []},
         {"found": True, "sentences": [{"text": "Carol will hire a designer.", "lines": [1]}]},
         {"found": True},
         {"found": False, "sentences": [{"text": "Good morning everyone.", "lines": [1]}]},
     ):
         result = check(reply, LINES)
-        assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "sentences": []}
+        assert result.to_dict() == {"answer": NOT_FOUND, "found": False, "quoted": False, "sentences": []}
 
 
 def test_an_imported_meeting_is_indexed_once_and_again_when_its_text_changes(tmp_path: Path) -> None:

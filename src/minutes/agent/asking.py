@@ -7,7 +7,7 @@ it the server offers every other tool and no ``ask``. With it, the tool resolves
 ``minutes.ask.answer(sessions, actor, question, *, llm, embedder, filters)``; the language model
 and the passage embedder come from ``minutes.factory.build_asker(load_preset(None))``, built on
 the first question and kept. The answer comes back as ``Answer.to_dict()``, the ``--json`` shape of
-``minutes ask``: ``{"answer", "found", "sentences": [{"text", "citations": [{"meeting_id",
+``minutes ask``: ``{"answer", "found", "quoted", "sentences": [{"text", "citations": [{"meeting_id",
 "utterance", "start", "end", "speaker", "text"}]}]}``. The access rules are applied inside
 ``minutes.ask``'s retrieval, as in search.
 

@@ -234,7 +234,9 @@ def _add_ask(server: MCPServer, archive: Archive, asker: Asker) -> None:
     ) -> str:
         """Answer a question from the meetings you may see, in a few sentences, each citing the
         lines it rests on (meeting_id, utterance, start, end, speaker, text). found is false, and
-        the answer says so, when those meetings do not hold the answer. Slow: a local model writes it."""
+        the answer says so, when those meetings do not hold the answer; quoted is true when no
+        sentence written could be checked and the sentences are the lines themselves, as said.
+        Slow: a local model writes it."""
         filters = AskFilters(meeting_ids=tuple(meeting_ids or ()), since=since, team=team, person=person)
         return _json(lambda: asker(archive, question, filters))
 

@@ -6,7 +6,7 @@ Typical use (the command line, the web app, the API and MCP all call this)::
 
     result = answer(sessions, actor, "What did we decide about pricing?", llm=llm, embedder=embedder,
                     filters=AskFilters(since=date(2026, 11, 1)))
-    result.to_dict()  # {"answer", "found", "sentences": [{"text", "citations": [...]}]}
+    result.to_dict()  # {"answer", "found", "quoted", "sentences": [{"text", "citations": [...]}]}
 
 How it works (retrieval, the check, access) is in ``docs/ask.md``.
 """

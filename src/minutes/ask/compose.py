@@ -128,7 +128,7 @@ def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float =
             text, cited, near, speakers, threshold=threshold
         )
         if problem:
-            removed.append(Removed(text, problem))
+            removed.append(Removed(text, problem, tuple(at)))
             continue
         kept.append(Sentence(text, tuple(Citation.of(c) for c in cited)))
     if not kept:

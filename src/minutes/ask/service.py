@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.accounts import access, audit
 from minutes.ask.compose import SCHEMA, check, prompt, retry
-from minutes.ask.retrieve import retrieve
+from minutes.ask.quote import quoted
+from minutes.ask.retrieve import query_terms, retrieve
 from minutes.ask.types import Answer, AskFilters, not_found
 from minutes.db.engine import session_scope
 from minutes.embeddings import Embedder
@@ -55,8 +56,11 @@ def answer(
     """Answer ``question`` from the meetings ``actor`` may see (narrowed by ``filters``).
 
     Every sentence of the answer cites the lines it rests on and is checked against them; a
-    sentence they do not support is removed. When nothing relevant is found, or no sentence
-    survives, the answer is ``found=False`` with the text "not found in the meetings you can see".
+    sentence they do not support is removed. When the model's every sentence is removed (after a
+    second try), the lines it cited that hold the question's words are quoted instead
+    (``quoted=True``, :mod:`minutes.ask.quote`). When nothing relevant is found, the model finds no
+    answer, or no cited line holds the question's words, the answer is ``found=False`` with the text
+    "not found in the meetings you can see".
     ``embedder`` None searches by words only. Raises :class:`~minutes.errors.QueryError` for a blank
     or overlong question or an unknown team, and :class:`~minutes.errors.Forbidden` for a web or API
     actor without a signed-in user.
@@ -78,6 +82,8 @@ def answer(
         again = chat_json(llm, retry(messages, reply, result.removed), SCHEMA, max_tokens=MAX_TOKENS)
         second = check(again, found.lines)
         result = replace(second, removed=result.removed + second.removed)
+        if not result.found:  # the lines it cited, as said, rather than a "not found" that is untrue
+            result = quoted(query_terms(question), found.lines, result.removed) or result
     log.info(
         "ask: %d lines retrieved in %.3f s, answered in %.1f s, %d sentences kept, %d removed",
         len(found.lines),

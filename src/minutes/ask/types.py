@@ -9,6 +9,9 @@ from typing import Any
 NOT_FOUND = "not found in the meetings you can see"
 """What an answer says when the visible meetings do not hold it."""
 
+QUOTED_NOTE = "No sentence written from these lines could be checked against them, so here they are as said."
+"""Shown above a ``quoted`` answer (:mod:`minutes.ask.quote`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class AskFilters:
@@ -61,27 +64,40 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Removed:
-    """A sentence the check took out, and why (kept for benchmarks and logs, never shown as an answer)."""
+    """A sentence the check took out, and why (kept for benchmarks and logs, never shown as an answer),
+    with the 0-based positions of the shown lines it cited (see :mod:`minutes.ask.quote`)."""
 
     text: str
     reason: str
+    lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A short answer whose every sentence cites its lines, or ``found=False`` and :data:`NOT_FOUND`."""
+    """A short answer whose every sentence cites its lines, or ``found=False`` and :data:`NOT_FOUND`.
+
+    ``quoted``: no sentence the model wrote survived the check, and the sentences are the lines it
+    cited, quoted as said (:mod:`minutes.ask.quote`)."""
 
     answer: str
     found: bool
     sentences: tuple[Sentence, ...] = ()
     removed: tuple[Removed, ...] = field(default=(), compare=False)
     lines: int = field(default=0, compare=False)  # how many lines the model was shown
+    quoted: bool = False
+
+    @property
+    def note(self) -> str:
+        """What to show above the sentences: :data:`QUOTED_NOTE` for a quoted answer, else ""."""
+        return QUOTED_NOTE if self.quoted else ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape: ``{"answer", "found", "sentences": [{"text", "citations"}]}``."""
+        """The documented JSON shape: ``{"answer", "found", "quoted", "sentences": [{"text",
+        "citations"}]}``."""
         return {
             "answer": self.answer,
             "found": self.found,
+            "quoted": self.quoted,
             "sentences": [
                 {
                     "text": s.text,

@@ -77,6 +77,8 @@ def _print(result: Any) -> None:
     if not result.found:
         console.print(result.answer, markup=False)
         return
+    if result.note:
+        console.print(result.note, style="dim", markup=False)
     for sentence in result.sentences:
         console.print(sentence.text, markup=False)
         for c in sentence.citations:

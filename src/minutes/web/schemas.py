@@ -339,4 +339,8 @@ class AskSentenceOut(BaseModel):
 class AskOut(BaseModel):
     answer: str = Field(description='the sentences joined, or "not found in the meetings you can see"')
     found: bool
+    quoted: bool = Field(
+        description="no sentence written from the lines could be checked: the sentences are the lines,"
+        " as said"
+    )
     sentences: list[AskSentenceOut]

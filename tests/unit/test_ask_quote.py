@@ -1,0 +1,64 @@
+"""The quoted answer (``minutes.ask.quote``): which cited lines are quoted, and how a long line is cut."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from minutes.ask.quote import quoted, snippet
+from minutes.ask.types import Line, Removed
+from minutes.lexical import terms
+
+
+def line(n: int, speaker: str, text: str) -> Line:
+    return Line(
+        7, "Weekly sync", datetime(2026, 3, 2, tzinfo=UTC), n, n, 10.0 * n, 10.0 * n + 5, speaker, text
+    )
+
+
+LINES = [
+    line(0, "Ana", "Morning all."),
+    line(1, "Ben", "The vendor contract renews in May and legal wants a week with it."),
+    line(2, "Cleo", "Lunch is on the third floor today."),
+    line(3, "Ana", "On the contract, finance signed off the renewal yesterday."),
+]
+ASKED = terms("What happened with the vendor contract renewal?")
+
+
+def test_the_lines_holding_most_of_the_question_are_quoted_in_transcript_order() -> None:
+    removed = [
+        Removed("Ana cancelled it.", "no support", (3, 2)),
+        Removed("Ben approved.", "no support", (1,)),
+    ]
+    result = quoted(ASKED, LINES, removed)
+    assert result is not None and result.found and result.quoted and result.note
+    assert [s.citations[0].utterance for s in result.sentences] == [1, 3]
+    assert (
+        result.sentences[0].text == "Ben: “The vendor contract renews in May and legal wants a week with it.”"
+    )
+    assert result.removed == tuple(removed)  # kept for benchmarks and logs
+
+
+def test_nothing_quoted_when_no_cited_line_holds_a_word_of_the_question() -> None:
+    assert quoted(ASKED, LINES, [Removed("Lunch moved.", "no support", (0, 2))]) is None
+    assert quoted(ASKED, LINES, [Removed("Invented.", "cites no line it was shown")]) is None
+    assert quoted([], LINES, [Removed("x", "y", (1,))]) is None
+
+
+def test_at_most_two_lines_quoted_and_cited_more_often_first_on_a_tie() -> None:
+    lines = [line(n, "Dee", f"The contract point number {n}.") for n in range(4)]
+    removed = [Removed("a", "r", (0, 3)), Removed("b", "r", (3, 2)), Removed("c", "r", (2,))]
+    result = quoted(terms("contract"), lines, removed)
+    assert result is not None and [s.citations[0].utterance for s in result.sentences] == [2, 3]
+
+
+def test_a_long_line_is_cut_to_its_sentences_holding_the_question() -> None:
+    filler = "We went round the houses on that for a while and nobody was sure. " * 3
+    text = "Hello everyone. " + filler + "The budget for the remote is twelve euros. " + filler + "Done."
+    cut = snippet(text, set(terms("the budget for the remote")), limit=20)
+    assert cut == "… The budget for the remote is twelve euros. …"
+    # Sentences next to each other are joined as said; a gap between them is marked.
+    two = "The budget is fixed. It is twelve euros. " + filler + "The remote budget stands."
+    assert snippet(two, {"budget"}, limit=30) == "The budget is fixed. … The remote budget stands."
+    # A sentence longer than what is left is cut inside.
+    assert snippet("budget " * 50, {"budget"}, limit=5) == "budget budget budget budget budget …"
+    assert snippet("Short line.", {"budget"}) == "Short line."
