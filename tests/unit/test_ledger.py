@@ -114,6 +114,49 @@ def test_status_rounds_and_statuses_said_beside_the_topic(
 
 
 @pytest.mark.parametrize(
+    ("said", "kind", "earlier"),
+    [
+        # the task named by its owner's name, as a possessive, by someone else
+        ([("Priya", "Tom's keys got rotated over the weekend, I watched the job finish.")], "done", 3),
+        # the speaker names their own task first, then says where it stands
+        (
+            [("Tom", "Right. The importer leak, still chipping away, the cache is the culprit.")],
+            "restated",
+            0,
+        ),
+        ([("Ana", "Inflatables, two of them came back, still waiting on the third.")], "restated", 2),
+        # finished, in words of handing over or being rid of it
+        ([("Priya", "The press release is with the papers now.")], "done", 1),
+        ([("Ana", "Perf environment, booked for the week, that's off my plate.")], "done", 4),
+        ([("Tom", "And the API keys, that's put to bed.")], "done", 3),
+    ],
+)
+def test_owners_named_in_passing_and_topics_named_first(
+    said: list[tuple[str, str]], kind: str, earlier: int
+) -> None:
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == kind]
+
+    assert [(ln.earlier, ln.lines) for ln in found] == [(FIRST.entries[earlier].key, (len(said) - 1,))]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a topic named first by someone who does not own it says nothing of the owner's task
+        [("Ana", "The importer leak, no idea, ask Tom.")],
+        # a clause of what the speaker will do is not a topic named ("I'll book it")
+        [("Ana", "The perf environment is busy all week though. I'll book it, another week.")],
+        # "Tom's" said in the line before is about him, not a prompt to the next speaker
+        [("Priya", "Tom's off sick today."), ("Ana", "I'll write up the keys notes, then.")],
+    ],
+)
+def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tuple[str, str]]) -> None:
+    found = links_of(meeting(2, said))
+
+    assert not [ln for ln in found.values() if ln.kind in ("done", "dropped", "restated")]
+
+
+@pytest.mark.parametrize(
     "said",
     [
         [("Priya", "Tom, the keys?"), ("Tom", "Not yet, sorry.")],

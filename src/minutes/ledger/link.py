@@ -51,6 +51,8 @@ PROMPTED = 0.3
 """The least topic score of a reply to a short prompt that points at one of the speaker's own
 commitments ("Tom, the leak?" → "Sorted."): with the owner's bonus and a plain close it is auto."""
 PROMPT_WORDS = 10
+FRONTED_WORDS = 5
+"""The longest topic a speaker names before its status ("The leak, still on it.")."""
 CONTEXT_ITEM = 0.3
 """How much the words of the request before an action item said with a pronoun count ("Declan, can
 you take the posters down?" → "I'll take them down Friday."): without them the item is about
@@ -103,11 +105,15 @@ class _Weights:
         return sum(self(w) * stress.get(w, 1.0) * said.get(w, 0.0) for w in topic) / total
 
 
-def _named(owner: str | None, text: str) -> bool:
+def _named(owner: str | None, text: str, *, possessive: bool = False) -> bool:
+    """Whether ``text`` names the owner by their first name; with ``possessive`` also as one
+    ("Sunita's timetable went over": said of their task, where "Kwame's doing it" in the line
+    before is said about them, not to them)."""
     if not owner:
         return False
     first = owner.split()[0].casefold()
-    return first in {w.casefold() for w in words(text)}
+    said = {w.casefold() for w in words(text)}
+    return first in said or (possessive and f"{first}'s" in said)
 
 
 def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
@@ -199,7 +205,9 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
         said = _LineRead.of(ln, lines.get(ln.index - 1))
         # Only items sharing a word with the line or the line before can be what it is about.
         near = {id(i): i for w in said.context for i in by_word.get(w, ())}
-        prompted = _prompted(ln, said.before, actions, weights)
+        prompted = _prompted(ln, said.before, actions, weights) or _fronted(
+            ln, said.sentences, actions, weights
+        )
         if prompted is not None:
             near[id(prompted)] = prompted
         for item in near.values():
@@ -232,7 +240,7 @@ def _line_says(
     """What a line says of one open commitment, if anything: its kind, score and new due date."""
     ln, before, sentences = said.line, said.before, said.sentences
     owner = (bool(item.owner) and name_key(ln.speaker) == name_key(item.owner or "")) or _named(
-        item.owner, ln.text
+        item.owner, ln.text, possessive=True
     )
     asked = before is not None and _named(item.owner, before.text)
     bonus = OWNER_BONUS if owner or asked else 0.0
@@ -284,8 +292,39 @@ def _prompted(ln: Line, before: Line | None, actions: list[_Item], weights: _Wei
         return None
     if not (prompt.rstrip().endswith("?") or _named(ln.speaker, prompt)):
         return None
-    mine = [i for i in actions if i.owner and name_key(i.owner) == name_key(ln.speaker)]
-    heard = _words(prompt)
+    return _pointed(_words(prompt), _own(ln, actions), weights)
+
+
+def _fronted(ln: Line, sentences: list[str], actions: list[_Item], weights: _Weights) -> _Item | None:
+    """The commitment a speaker names first and then gives the status of ("The leak, still on
+    it.", "Quotes for the teen seating. I've got two."): a sentence of at most
+    :data:`FRONTED_WORDS` words, or the words before a sentence's first comma, that points at one
+    of the speaker's own open commitments."""
+    mine = _own(ln, actions)
+    if not mine:
+        return None
+    for sentence in sentences:
+        head = sentence.split(",", 1)[0] if "," in sentence else sentence
+        said = words(head)
+        if len(said) <= FRONTED_WORDS and _PERSONAL.isdisjoint(said):
+            found = _pointed(_words(head), mine, weights)
+            if found is not None:
+                return found
+    return None
+
+
+_PERSONAL = frozenset(
+    ["i", "i'll", "i'm", "i've", "i'd", "we", "we'll", "we're", "we've", "you", "you'll", "let's", "me", "us"]
+)
+"""Words of a clause about what the speakers will do ("I'll book it"), not a topic named."""
+
+
+def _own(ln: Line, actions: list[_Item]) -> list[_Item]:
+    return [i for i in actions if i.owner and name_key(i.owner) == name_key(ln.speaker)]
+
+
+def _pointed(heard: dict[str, float], mine: list[_Item], weights: _Weights) -> _Item | None:
+    """Of ``mine``, the one commitment ``heard`` is most about, when exactly one is."""
     scored = sorted(
         ((weights.cover(i.words, heard, stress=i.stress), n) for n, i in enumerate(mine)), reverse=True
     )
