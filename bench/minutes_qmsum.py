@@ -70,6 +70,7 @@ def run_ours(
     name: str, model: str, n_ctx: int | None = None, read_tokens: int | None = None
 ) -> dict[str, Any]:
     from minutes.llm import LLMOptions, build_llm
+    from minutes.payloads import summary_check_from_options
     from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
     meeting = json.loads((DATA / f"{name}.json").read_text())
@@ -83,8 +84,10 @@ def run_ours(
     run = Summarizer(llm, opts).run(utts, names=names, meeting_date=date(2026, 11, 18), language="en")
     wall = time.perf_counter() - t0
     minutes, usage = run.minutes, run.usage
+    check = summary_check_from_options(minutes.options)
     return {
         "summary": minutes.summary,
+        "summary_removed": [[n.sentence, n.reason] for n in check.removed] if check else [],
         "items": [
             {"kind": i.kind, "text": i.text, "supported": i.supported, "owner": i.owner}
             for i in minutes.items

@@ -28,6 +28,8 @@ OFFLINE_ENV: dict[str, str] = {
     "OTEL_LOGS_EXPORTER": "none",
     "TOKENIZERS_PARALLELISM": "false",
     "DISABLE_TQDM": "1",
+    # not the network: transformers' "Loading weights" bar, drawn on stderr between our own lines
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 
 # Thread pools that default to "all cores" and oversubscribe a small machine.

@@ -265,7 +265,7 @@ class Minutes:
         return tuple(i for i in self.items if i.kind == kind)
 
 
-SUMMARY_CHECK_VERSION = "summary-check/1"
+SUMMARY_CHECK_VERSION = "summary-check/2"  # 2: a sentence whose words were not said is removed
 """The version of the summary check's rules (``minutes.summarize.summary_check``), stored with its record."""
 
 

@@ -69,6 +69,36 @@ def test_a_correct_summary_is_kept_word_for_word() -> None:
     assert result.note() == ""
 
 
+def test_a_meeting_that_never_happened_is_not_summarized() -> None:
+    # A small model given a short, mumbled transcript wrote a product meeting (seen on an AMI clip).
+    said = [
+        _u(0, "SPEAKER_00", "Can you just remind me, I don't have to tick the box until I finish writing?"),
+        _u(1, "SPEAKER_01", "No, go back to it after. Tick it again then."),
+    ]
+    invented = (
+        "The meeting was about a project proposal for a new product line. "
+        "The team agreed to revise the proposal before submitting it for approval."
+    )
+    text, result = check_summary(invented, said, names={}, items=(), meeting_date=WED)
+    assert result.fallback and len(result.removed) == 2
+    assert all("were said in the meeting" in r.reason for r in result.removed)
+    assert text.startswith("Meeting of SPEAKER_00 and SPEAKER_01. No summary sentence could be checked")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # words that describe the talk, and numbers, are not held against it
+        "The group discussed two main topics and agreed on next steps for the launch.",
+        # a paraphrase keeps enough of what was said
+        "Testers for the Android build may be too few, a worry Bob raised at the end.",
+    ],
+)
+def test_sentences_about_what_was_said_are_kept_in_other_words(sentence: str) -> None:
+    text, result = check(sentence)
+    assert text == sentence and result.removed == ()
+
+
 def test_a_task_given_to_the_wrong_person_is_corrected_to_its_owner() -> None:
     text, result = check("Alice will update the user guide and send it to the support team.")
     assert text == "Carol will update the user guide and send it to the support team."

@@ -4,6 +4,10 @@ The model writes the summary freely, and a small model gets names and days wrong
 would trust them ("Alice will update the guide by Monday" when Carol said "by next Tuesday").
 Each sentence is checked, without a model, for:
 
+- what it is about: most of its content words (those that do not describe talk: "discussed",
+  "the team", "agreed") must have been said in the meeting. A small model given a short or
+  mumbled transcript writes a meeting that never happened ("The team approved the project
+  proposal"); every other check passes such a sentence, since it names no date, number or person;
 - dates, numbers and people it states that the meeting does not (``summary_facts.py``);
 - a task or decision it gives to a person: when the words match an action item (a supported
   one: its owner is the speaker who committed), the sentence must name that owner; a decision
@@ -62,6 +66,23 @@ _SPEAKING = (
 _DONE_VERB = rf"(?!(?:{_SPEAKING})\b)(?:[a-z]{{3,}}ed|sent|took|wrote|made|gave|did|built|brought|ran)"
 _DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|approved|chose"
 
+HEARD = 0.3
+"""Least share of a sentence's content words (less :data:`_TALK_WORDS`) said in the meeting. Chosen
+on the tune half of QMSum's meetings: the highest threshold under which none of 488 human summary
+and answer sentences falls (docs/summaries.md)."""
+_TALK_WORDS = content_words(
+    """meeting meetings team group members member participants everyone discussed discussion discuss
+    talked talk mentioned mention suggested suggest agreed agree agreement consensus decided decide
+    introduced introduce however therefore moreover besides lastly firstly secondly finally overall also
+    argued argue explained explain proposed propose detail details emphasized emphasize began begin
+    concluded conclude gave give took take thought think believed believe noted note pointed point raised
+    raise asked ask presented present shared share expressed express stated state reported report
+    outcome summary summarized summarize recommended recommend clarified clarify topic topics item items
+    action actions main key several various issue issues points matters steps next follow came come
+    covered cover addressed address reviewed review updates update"""
+)
+"""Words a summary uses to describe talk, not what the talk was about; never counted against it."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Meeting:
@@ -71,6 +92,7 @@ class _Meeting:
     items: tuple[MinuteItem, ...]  # supported items only
     utterances: Sequence[Utterance]
     by_index: Mapping[int, Utterance]
+    said: set[str]  # every content word of the meeting's lines and its speakers' names
 
 
 def check_summary(
@@ -101,6 +123,9 @@ def check_summary(
         items=tuple(i for i in items if i.supported),
         utterances=utterances,
         by_index={u.index: u for u in utterances},
+        said=set().union(
+            *(content_words(u.text) for u in utterances), *(content_words(n) for n in names.values() if n)
+        ),
     )
     paragraphs_out: list[str] = []
     removed: list[SentenceNote] = []
@@ -130,12 +155,26 @@ def check_summary(
 
 def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
     """What is wrong with a sentence; or, when only its owner's name is, and surely, the fix."""
-    problems = date_problems(sentence, m.facts) + number_problems(sentence, m.facts)
+    problems = (
+        _unheard(sentence, m.said) + date_problems(sentence, m.facts) + number_problems(sentence, m.facts)
+    )
     problems += name_problems(sentence, m.facts)
     wrong, fix = _attribution_problems(sentence, m)
     if fix is not None and not problems:
         return [], fix
     return problems + wrong + ([fix.reason] if fix else []), None
+
+
+def _unheard(sentence: str, said: set[str]) -> list[str]:
+    """The sentence is about what was not said: under :data:`HEARD` of its content words (at least
+    two; words describing talk and numbers left out) were said in the meeting."""
+    wanted = {w for w in content_words(sentence) - _TALK_WORDS if not w.replace(".", "").isdigit()}
+    if len(wanted) < 2:  # numbers have their own check
+        return []
+    share = count_shared(wanted, said) / len(wanted)
+    if share >= HEARD:
+        return []
+    return [f"only {share:.0%} of its words were said in the meeting"]
 
 
 # Attribution --------------------------------------------------------------------------------
