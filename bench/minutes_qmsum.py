@@ -242,6 +242,7 @@ def main() -> None:
                 "calls": r["calls"],
                 "peak_mb": round(r["peak_mb"]),
                 "summary": r["summary"],
+                "summary_removed": r.get("summary_removed", []),
             }
         rows.append(row)
         print(f"\n== {name} ({ours['words']} words) ==")
