@@ -68,7 +68,7 @@ _DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|appr
 
 HEARD = 0.3
 """Least share of a sentence's content words (less :data:`_TALK_WORDS`) said in the meeting. Chosen
-on the tune half of QMSum's meetings: the highest threshold under which none of 488 human summary
+on the tune half of QMSum's meetings: the highest threshold under which none of 490 human summary
 and answer sentences falls (docs/summaries.md)."""
 _TALK_WORDS = content_words(
     """meeting meetings team group members member participants everyone discussed discussion discuss
