@@ -37,6 +37,7 @@ from minutes.llm import LLM, Message, Metered, Usage, chat_json
 from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize import reads as reading
 from minutes.summarize.candidates import Candidate, find_candidates
+from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.grounding import support
 from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, another_act, read_proposals
 from minutes.summarize.proposals import schema as proposals_schema
@@ -125,13 +126,6 @@ _ITEM_PROMPTS = {
         "If yes, restate it as one short question.",
     ),
 }
-
-
-RESTATED = "decision:restated"
-"""An outcome said back after the room agreed ("Okay. Best case."): the judge's no does not drop it.
-On the split the rule was read on (tests/data/meetings-dev3, Qwen2.5-1.5B) judging every decision
-the rules found took them from 94.4% / 85.0% to 96.3% / 65.0%, and showing the judge the exchange
-the outcome closes instead of the sentence alone did not help (92.9% / 65.0%)."""
 
 
 def _says_nothing(*texts: str) -> bool:
@@ -375,7 +369,12 @@ class Summarizer:
             # a rule's candidate stands unjudged; the model's own proposal does not
             reply = {"keep": prompt is None, field_name: cand.text}
         kept = bool(reply.get("keep"))
-        if not kept and cand.cue != RESTATED:  # an outcome said back: the judge only phrases it
+        # An outcome said back after the room agreed ("Okay. Best case."): the judge's no does not
+        # drop it, it only phrases it. On the split the rule was read on (tests/data/meetings-dev3,
+        # Qwen2.5-1.5B) judging every decision the rules found took them from 94.4% / 85.0% to
+        # 96.3% / 65.0%, and showing the judge the exchange the outcome closes instead of the
+        # sentence alone did not help (92.9% / 65.0%).
+        if not kept and cand.cue != RESTATED:
             return None
         phrased = reply.get(field_name) if kept else None
         text = " ".join(str(phrased or cand.text).split())[: self.opts.item_chars]

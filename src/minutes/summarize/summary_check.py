@@ -92,7 +92,7 @@ class _Meeting:
     items: tuple[MinuteItem, ...]  # supported items only
     utterances: Sequence[Utterance]
     by_index: Mapping[int, Utterance]
-    said: set[str]  # every content word of the meeting's lines and its speakers' names
+    said: set[str]  # every content word of the meeting's lines (``facts.words``) and its speakers' names
 
 
 def check_summary(
@@ -116,16 +116,15 @@ def check_summary(
     spoken = transcript_language or language
     if language != "en" or spoken != "en":
         return summary, SummaryCheck(skipped=f"not checked: no date, number and name words for {spoken!r}")
+    facts = MeetingFacts.of(utterances, names=names, meeting_date=meeting_date)
     meeting = _Meeting(
-        facts=MeetingFacts.of(utterances, names=names, meeting_date=meeting_date),
+        facts=facts,
         names={k: v for k, v in names.items() if v},
         heard=heard_names(utterances, names),
         items=tuple(i for i in items if i.supported),
         utterances=utterances,
         by_index={u.index: u for u in utterances},
-        said=set().union(
-            *(content_words(u.text) for u in utterances), *(content_words(n) for n in names.values() if n)
-        ),
+        said=content_words(" ".join(facts.words)).union(*(content_words(n) for n in names.values() if n)),
     )
     paragraphs_out: list[str] = []
     removed: list[SentenceNote] = []

@@ -36,6 +36,7 @@ import re
 from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
 from minutes.summarize.text import content_words, words
@@ -264,7 +265,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     ):
         return "decision:let's"
     if restated(scan, i, k) and not _reported(scan, i, s, ""):
-        return "decision:restated"
+        return RESTATED
     return None
 
 
@@ -323,7 +324,7 @@ def decisions(scan: Scan) -> list[Candidate]:
             cue = _cue(scan, i, k)
             if cue and not scan.retracted(i, k):
                 found = _stated(scan, i, k, cue)
-                if cue == "decision:restated":  # the lines that put or agreed what it says back
+                if cue == RESTATED:  # the lines that put or agreed what it says back
                     put = {scan.utterances[j].index for j in restated(scan, i, k)}
                     found = replace(found, evidence=tuple(sorted({*found.evidence, *put})))
                 out.append(found)

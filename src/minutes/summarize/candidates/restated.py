@@ -33,6 +33,8 @@ from minutes.summarize.text import content_words
 
 WINDOW = 4
 MOST_WORDS = 16
+CUE = "decision:restated"
+"""The cue of a decision found this way (the summarizer keeps it whatever its judge says)."""
 
 _ACK_WORDS = (
     r"okay|ok|right|alright|all right|so|then|fine|good|great|yeah|yes|yep|go on then|go on|done|lovely"
