@@ -199,3 +199,15 @@ def test_nothing_is_decoded_into_the_temp_folder_for_good(
             store=p.store,
         ).process(tone, force=True)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_speaker_heard_without_recognised_words_is_still_counted(tone: Path) -> None:
+    """`process` says as many speakers as `minutes list` shows: the diarization heard the second
+    voice, though no word of it was recognised (nor on listening again)."""
+    p = _processor(asr=FakeTranscriber(drop_after=3.0, deaf_below=1e9))
+    result = p.process(tone)
+    with store.session_scope(p.store.sessions) as s:
+        doc = store.load_meeting(s, meeting_id=result.meeting_id or 0)
+        listed = next(m for m in store.list_meetings(s) if m.id == result.meeting_id)
+    assert {u.speaker for u in doc.utterances} == {"SPEAKER_00"}
+    assert result.speakers == listed.speakers == len(doc.speakers) == 2

@@ -80,7 +80,9 @@ def result_of(
         meeting_id=meeting_id,
         duration=doc.audio.duration,
         language=doc.language,
-        speakers=len({u.speaker for u in doc.utterances}),
+        # every speaker stored, as `minutes list` counts them: one the diarization heard but whose
+        # words were not recognised still spoke
+        speakers=len({s.label for s in doc.speakers} | {u.speaker for u in doc.utterances}),
         utterances=len(doc.utterances),
         stages=stages,
         timings=timings,
