@@ -17,8 +17,11 @@ DEV = ROOT / "tests" / "data" / "meetings-dev"
 DEV2 = ROOT / "tests" / "data" / "meetings-dev2"
 # a fifth, by two more writers (6 December, later), as a recogniser writes spontaneous talk down
 DEV3 = ROOT / "tests" / "data" / "meetings-dev3"
-FOLDERS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3}
-SPLITS = ("tune", "test", "dev", "dev2", "dev3")
+# a sixth (6 December, night): kinds like the real recordings' (product design, research groups,
+# committees) and others, decisions and commitments in many unscripted phrasings
+DEV4 = ROOT / "tests" / "data" / "meetings-dev4"
+FOLDERS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3, "dev4": DEV4}
+SPLITS = ("tune", "test", "dev", "dev2", "dev3", "dev4")
 
 
 @dataclass(frozen=True, slots=True)

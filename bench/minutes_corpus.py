@@ -52,7 +52,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from _meetings import ROOT, Meeting, load
+from _meetings import ROOT, SPLITS, Meeting, load
 
 KINDS = ("decision", "action")
 
@@ -400,7 +400,7 @@ class Replayed:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="test", choices=["tune", "test", "dev", "dev2", "dev3", "all"])
+    parser.add_argument("--split", default="test", choices=[*SPLITS, "all"])
     parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "naive", "both"])
     parser.add_argument("--model", help="score the summarizer with this local model instead of keep-all")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
