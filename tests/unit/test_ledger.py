@@ -353,3 +353,79 @@ def test_markdown_escapes_what_people_said() -> None:
 
 def test_topic_words_leave_out_dates_and_status_words() -> None:
     assert topic_words("I sent the invoices on Friday, done by the 3rd") == ["send", "invoi"]
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        # a move said in one word, the new date in the next sentence
+        ([("Priya", "Tom, the leak?"), ("Tom", "Delayed. Wednesday.")], date(2026, 3, 11)),
+        # the status says it is under way, the date alone after it is when it will be done
+        ([("Priya", "Tom, the leak?"), ("Tom", "Still on it. Friday now.")], date(2026, 3, 13)),
+        # a past tense that is no close ("looked"), then the date
+        ([("Priya", "Tom, the leak?"), ("Tom", "Trickier than it seemed. Thursday.")], date(2026, 3, 12)),
+    ],
+)
+def test_a_short_status_then_a_date_alone_moves_the_task(said: list[tuple[str, str]], due: date) -> None:
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.state == "auto"]
+
+    assert [(ln.kind, ln.earlier, ln.due) for ln in found] == [("redated", FIRST.entries[0].key, due)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        [("Priya", "Tom, the leak?"), ("Tom", "Slipped.")],  # moved, no date said: still open
+        [("Priya", "Tom, the leak?"), ("Tom", "Trickier than it seemed.")],
+    ],
+)
+def test_a_slip_without_a_date_does_not_close_the_task(said: list[tuple[str, str]]) -> None:
+    found = links_of(meeting(2, said))
+
+    assert not [ln for ln in found.values() if ln.kind in ("done", "dropped")]
+
+
+def test_binned_drops_the_task() -> None:
+    found = links_of(
+        meeting(2, [("Priya", "Ana, inflatables?"), ("Ana", "Binned. We borrowed the school's.")])
+    )
+
+    assert [(ln.kind, ln.earlier) for ln in found.values()] == [("dropped", FIRST.entries[2].key)]
+
+
+QUESTION_FIRST = meeting(
+    1,
+    [("Priya", "Are we getting the second data centre region approved this quarter?")],
+    Entry(1, 0, "question", "Are we getting the second data centre region approved this quarter?", (0,)),
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The data centre region, still no answer from procurement.",
+        "And the region approval, nobody has got back to me.",
+        "Region approval. Nothing from finance yet.",
+    ],
+)
+def test_a_line_saying_an_open_question_is_still_open_carries_it(line: str) -> None:
+    later = meeting(2, [("Tom", "Morning."), ("Priya", line)])
+
+    found = link_series([QUESTION_FIRST, later])
+
+    assert [(ln.kind, ln.earlier, ln.lines, ln.state) for ln in found] == [
+        ("carried", QUESTION_FIRST.entries[0].key, (1,), "auto")
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Still no answer from the caterers about the menu.",  # another open matter
+        "The data centre region was approved this morning.",  # answered, not still open
+    ],
+)
+def test_no_carry_from_other_matters_or_an_answer(line: str) -> None:
+    later = meeting(2, [("Priya", line)])
+
+    assert not [ln for ln in link_series([QUESTION_FIRST, later]) if ln.kind == "carried"]

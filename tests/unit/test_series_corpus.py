@@ -1,6 +1,6 @@
 """The generated series of tests/data/series (tune and test), tests/data/series-dev (dev),
-tests/data/series-dev2 (dev2) and tests/data/series-dev3 (dev3) stay well formed: every link points at an earlier item and a line that
-exists, and the splits stay apart."""
+tests/data/series-dev2 (dev2) and tests/data/series-dev3 (dev3) stay well formed: every link
+points at an earlier item and a line that exists, and the splits stay apart."""
 
 from __future__ import annotations
 

@@ -92,6 +92,7 @@ _DONE = re.compile(
     r"(?:did|finished|done) (?:it|that|them)|said yes|off (?:my|our|his|her|their) plate|"
     r"put (?:\w+ )?(?:one )?to bed|(?:'s|is|are|'re) with (?:the \w+|her|him|them) now|"
     r"(?:had|have|has|got) (?:it|them|that|the \w+) (?:up|in|out|back)|"
+    r"(?<!going )(?<!go )live (?:since|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
     r"(?:'s|is|are|'re) (?:now )?on the (?:shelf|shelves|server|website|site|intranet|drive|board|wall|"
     r"system|calendar|sheet|rota|ticket|noticeboard)|"
     r"since (?:yesterday|last \w+|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|the \d+\w*|"
@@ -112,6 +113,8 @@ _TAG = re.compile(
     re.IGNORECASE,
 )
 """A question tagged on to a statement ("Karin put the note in, did everyone see?")."""
+_THAN = re.compile(r"\bthan (?:it|i|we|they|he|she|you|anyone|expected)\b(?: \w+)?", re.IGNORECASE)
+"""A comparison's verb does nothing: "Harder than it looked." is no close."""
 _ONGOING = re.compile(r"\bbeen (?:\w+ing|at it|on it)\b", re.IGNORECASE)
 """Work going on since a day ("been chasing since Monday"), not work done since then."""
 _HEDGED = re.compile(
@@ -208,7 +211,7 @@ DROP = re.compile(
     r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
     r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
     r"let (?:it|that) go|forget it|knock (?:it|that) on the head|pull(?:ed)? the plug|ax(?:e|ed)|"
-    r"moot|superseded|overtaken by)\b",
+    r"moot|superseded|overtaken by|binned|ditched|nixed|(?:finance|the \w+|they|he|she) said no)\b",
     re.IGNORECASE,
 )
 _REDATE = re.compile(
@@ -219,6 +222,48 @@ _REDATE = re.compile(
     r"(?:it |that |this )?forward|slid(?:e|es|ing)?|hold (?:it|that|off) (?:until|till))\b",
     re.IGNORECASE,
 )
+_SLIPPED = re.compile(
+    r"\b(slip(?:s|ped|ping)?|slid(?:e|es|ing)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|reschedul\w+|"
+    r"(?:it'll|it will|it's going to|going to) (?:have to )?(?:slip|be late|run over))\b",
+    re.IGNORECASE,
+)
+"""Words that move a task whatever else the line says: "Slipped. Thursday." is no close, though
+"slipped" is a past tense from the owner."""
+_SOFT = frozenset(
+    [
+        "now",
+        "then",
+        "latest",
+        "probably",
+        "realistically",
+        "hopefully",
+        "maybe",
+        "at",
+        "the",
+        "by",
+        "of",
+        "on",
+        "it'll",
+        "be",
+        "it's",
+        "i'd",
+        "say",
+        "so",
+        "more",
+        "like",
+    ]
+)
+"""Words that may stand beside a date in a sentence that only gives a new date ("Thursday now.",
+"The 14th, realistically.")."""
+UNANSWERED = re.compile(
+    r"\b(still (?:no|nothing|don't know|do not know|waiting|no word|unanswered|open|unclear|pending)|"
+    r"no (?:answer|reply|word|news|response|update|decision)\b|nothing (?:from|back|yet|heard)|"
+    r"(?:haven't|hasn't|not|never) (?:heard|had (?:an? )?(?:answer|reply|word))|"
+    r"(?:nobody|no one|no-one) (?:has |have )?(?:said|told|got back|answered|replied)|"
+    r"we (?:still )?don't know|didn't get to it|ran out of time|anyone heard|any (?:news|word|update) on)\b",
+    re.IGNORECASE,
+)
+"""A line saying an open question is still open ("Still no answer from legal.")."""
 _SHIFT = re.compile(
     r"\b(one|two|three|an?|another|extra|more|couple of|few)\s+(?:more\s+|extra\s+)?"
     r"(days?|weeks?|fortnights?|months?)\b",
@@ -333,8 +378,10 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     """
     if DROP.search(text):
         return "dropped"
+    if _SLIPPED.search(text):
+        return "redated"  # with no date said, the caller keeps it as restated
     text = _TAG.sub(".", text)
-    said = words(text)
+    said = words(_THAN.sub("", text))
     negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
     if not negated and verb is not None and any(past(w) and norm(w) == verb for w in said):
         return "done"
@@ -354,7 +401,7 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
 
 
 _TO_BY = re.compile(
-    r"\b(?:to|till|until|into|for|on)\s+(?=(?:the\s+)?(?:\d|[a-z-]+(?:st|nd|rd|th)\b|next|end|"
+    r"\b(?:to|till|until|into|for|on|be)\s+(?=(?:the\s+)?(?:\d|[a-z-]+(?:st|nd|rd|th)\b|next|end|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
     re.IGNORECASE,
 )
@@ -375,6 +422,38 @@ def dates(text: str, meeting_date: date) -> list[date]:
 
 def has_date(text: str) -> bool:
     return bool(dates(text, date(2000, 1, 3)))
+
+
+_UNDER_WAY = re.compile(
+    r"\b(working on|on it|in progress|half ?way|nearly (?:there|done)|almost (?:there|done)|on track|"
+    r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there)\b",
+    re.IGNORECASE,
+)
+
+
+def progress(sentence: str) -> bool:
+    """Whether a sentence says work is under way in so many words ("Halfway.", "On it."); not
+    "not yet", which may as well end a task as carry it."""
+    return _UNDER_WAY.search(sentence) is not None
+
+
+def slipped(sentence: str) -> bool:
+    """Whether a sentence says its task moved ("Slipped.", "It's going to slip.")."""
+    return _SLIPPED.search(sentence) is not None
+
+
+def only_date(sentence: str) -> bool:
+    """Whether a sentence gives a date and nothing else ("Thursday now.", "Tomorrow."): said after a
+    status, the new date of the task it speaks of."""
+    said = words(sentence)
+    return (
+        bool(said)
+        and not topic_words(sentence)
+        and has_date(sentence)
+        and all(
+            w in _SOFT or w in _GENERIC or w.isdigit() or w.endswith(("st", "nd", "rd", "th")) for w in said
+        )
+    )
 
 
 def new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:

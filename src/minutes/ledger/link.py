@@ -41,6 +41,12 @@ TOPIC_ITEM = 0.5
 """The same for a later action item restating an earlier one."""
 TOPIC_DECISION = 0.33
 TOPIC_QUESTION = 0.45
+STILL_OPEN = 0.2
+"""The least share of an open question's topic a line saying it is still open ("Consumables, still
+nothing.") must name: questions are long, and such a line names them by a word or two."""
+STILL_OPEN_BONUS = 0.35
+"""Added to such a line's score: "still no answer" said of a question is as plain as "done" of a
+task (on the read splits no line saying so was linked to the wrong question)."""
 OWNER_BONUS = 0.2
 SIGNAL_BONUS = 0.1
 """Added to a close said in so many words ("it's done", "rotated" for "rotate the keys")."""
@@ -203,6 +209,7 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             by_word.setdefault(w, []).append(item)
     for ln in m.lines:
         said = _LineRead.of(ln, lines.get(ln.index - 1))
+        candidates.extend(_still_open(said, pools["question"], weights))
         # Only items sharing a word with the line or the line before can be what it is about.
         near = {id(i): i for w in said.context for i in by_word.get(w, ())}
         prompted = _prompted(ln, said.before, actions, weights) or _fronted(
@@ -270,14 +277,42 @@ def _line_says(
         status = "dropped"
     if status is None:
         status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
+    dated = sentence
+    if (owner or asked or prompted) and (
+        status in (None, "restated", "redated") or (status == "done" and not cues.strong(sentence, item.verb))
+    ):
+        # "Slipped. Thursday.", "On it. Tomorrow.", "Harder than it looked. Thursday now.": a
+        # sentence giving only a date, after the status, is the task's new date
+        later = next((x for x in sentences[best + 1 :] if cues.only_date(x)), None)
+        if later is not None and meeting_date is not None and cues.new_due(later, meeting_date, None):
+            status, dated = "redated", later
     if status is None or (
         status == "restated" and not prompted and not item.words & set(topic_words(ln.text))
     ):
         return None
-    due = cues.new_due(sentence, meeting_date, item.due) if status == "redated" else None
+    due = cues.new_due(dated, meeting_date, item.due) if status == "redated" else None
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
     lift = strength if kind in ("done", "dropped") else 0.0
+    if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
+        lift = SIGNAL_BONUS  # "Slipped. Thursday.": a move said in so many words, as plain as a close
+    if kind == "restated" and prompted and cues.progress(sentence):
+        lift = SIGNAL_BONUS  # "Linh, Android?" → "Halfway. On track."
     return _Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
+
+
+def _still_open(said: _LineRead, questions: list[_Item], weights: _Weights) -> list[_Candidate]:
+    """An open question a line says is still open ("The technician post, nobody has said a word.",
+    "Featuring. Anyone heard from Apple?"): carried, though no question is asked again in full."""
+    out = []
+    for n, sentence in enumerate(said.sentences):
+        if not cues.UNANSWERED.search(sentence):
+            continue
+        heard = said.context | said.heard[n]
+        for q in questions:
+            score = weights.cover(q.words, heard)
+            if score >= STILL_OPEN:
+                out.append(_Candidate(score + STILL_OPEN_BONUS, q, "carried", (said.line.index,), sentence=n))
+    return out
 
 
 def _prompted(ln: Line, before: Line | None, actions: list[_Item], weights: _Weights) -> _Item | None:
