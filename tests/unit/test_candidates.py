@@ -329,3 +329,105 @@ def test_a_confirmation_on_the_next_line_is_more_evidence_not_a_second_decision(
     assert [(c.kind, c.utterance) for c in found] == [("decision", 0), ("decision", 1)]
     # the same speaker saying it again is not another speaker's confirmation
     assert len(_find(said, (ALICE, "Brilliant. B it is."))) == 2
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a ruling said as how things will be done
+        [
+            (BOB, "Shall we split the invoice run?"),
+            (ALICE, "We bill monthly from here. That's how we'll do it."),
+        ],
+        # consensus named by the chair
+        [
+            (BOB, "Two rounds seems right."),
+            (ALICE, "I think we're all on the same page: two interview rounds."),
+        ],
+        # a go-ahead given as a ruling
+        [
+            (BOB, "The quote for the scaffolding is in, nine thousand."),
+            (ALICE, "Fine, go ahead and sign it."),
+        ],
+        [(BOB, "The blue or the grey for the cover?"), (ALICE, "Yeah, go with the grey cover.")],
+        # a keeping ruled in a few words
+        [(BOB, "Do we rename the newsletter or not?"), (ALICE, "Okay. The name stays.")],
+        # a committee's recommendation
+        [(CAROL, "Chair, the evidence is clear."), (ALICE, "The committee will recommend a second review.")],
+    ],
+)
+def test_decisions_said_as_rulings_in_other_words(lines: list[tuple[str, str]]) -> None:
+    found = [c for c in _find(*lines) if c.kind == "decision"]
+
+    assert [c.utterance for c in found] == [1]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(BOB, "Is the roof ours or the landlord's?"), (ALICE, "Let's talk about the roof after lunch.")],
+        [(ALICE, "It's two o'clock, let's do the, the weekly ops call.")],
+        [(ALICE, "Let's decide that once the figures are in.")],
+        [(ALICE, "We'll come back to it then.")],
+        [(BOB, "The canteen budget?"), (ALICE, "We decided in March to keep it at four thousand.")],
+        [(BOB, "Did we ever settle who signs, us or the agency?"), (ALICE, "The agency.")],
+        [(BOB, "We'll publish the figures on the site."), (ALICE, "Agreed, yes.")],
+    ],
+)
+def test_deferrals_past_rulings_and_meeting_business_are_not_decisions(lines: list[tuple[str, str]]) -> None:
+    assert not [c for c in _find(*lines) if c.kind == "decision"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I can cover Friday— oh, wait, no, I can't, I'm at a funeral.",
+        "Fine, I'll let it go.",
+        "The supplier says Monday, but I'll believe it when I see it.",
+    ],
+)
+def test_offers_taken_back_in_the_same_breath_or_idioms_are_no_actions(line: str) -> None:
+    assert not [c for c in _find((BOB, line)) if c.kind == "action"]
+
+
+def test_a_request_declined_after_a_filler_is_no_action() -> None:
+    found = _find((ALICE, "Bob, could you take the Harlow account?"), (BOB, "Honestly, no. I'm underwater."))
+
+    assert not [c for c in found if c.kind == "action"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "due"),
+    [
+        # the date agreed just before the offer, in the same turn
+        (
+            [
+                (ALICE, "Could I have the figures?"),
+                (BOB, "Yes, by the 27th. I'll pull them from the ledger."),
+            ],
+            27,
+        ),
+        # a span to do it in: "give me ten days"
+        ([(BOB, "I can get three quotes for the van. Give me, say, ten days.")], 28),
+        # a deadline in the next sentence over a day named as the task's object
+        ([(BOB, "I'll sort Saturday's cover myself. I'll have it done by Friday.")], 20),
+        # a team's task with its deadline said after it
+        ([(BOB, "We'll send the new timetable out to the parents. By Monday.")], 23),
+        # minutes from now: today
+        ([(BOB, "I'll send the agenda round in ten minutes.")], 18),
+    ],
+)
+def test_due_dates_said_around_the_offer(lines: list[tuple[str, str]], due: int) -> None:
+    (action,) = [c for c in _find(*lines) if c.kind == "action"]
+
+    assert action.owner == BOB and action.due == date(2026, 11, due)
+
+
+def test_a_date_in_someone_elses_long_turn_after_the_offer_is_not_its_due_date() -> None:
+    found = _find(
+        (BOB, "I'll draft the workshop flyer."),
+        (CAROL, "Oh, by the way, I emailed the lender about the couriers. They're coming on the second."),
+    )
+
+    (action,) = [c for c in found if c.kind == "action"]
+    assert action.due is None

@@ -14,15 +14,16 @@ and the resolution rules are shared. Resolution, for a meeting held on day ``M``
 - end of (the/this) week, EOW, this week → Friday of ``M``'s week (the coming Friday when ``M``
   is a weekend day); end of next week → a week after that; next week → Monday of next week.
 - end of (the/this) month → its last day; end of next month; next month → the 1st of next month.
-- in/within (the next), over the next N days/weeks/fortnights/months (digits, one…nineteen, twenty…ninety,
-  a, a couple of) → ``M + N``.
+- in/within (the next), over the next, give me (say) N days/weeks/fortnights/months (digits,
+  one…nineteen, twenty…ninety, a, a couple of) → ``M + N``; N minutes or hours → ``M`` plus the
+  whole days they make ("in ten minutes" is today).
 - March 1st, 1 March, the first of March, 1st of March, March the first (optional year, optional
   leading weekday): without a year, a day already past rolls to next year. ISO 2026-03-01 as is.
 - by/on/until the 25th, Friday the 20th → the next 25th (20th) on or after ``M``.
 - 3/1 and 1/3 are skipped: month-first or day-first cannot be known.
 
 A mention's text includes its preposition ("by Friday"); a mention introduced by a deadline
-word (by, until, before, no later than, within, due) is a *deadline*.
+word (by, until, before, no later than, within, due, give me) is a *deadline*.
 """
 
 from __future__ import annotations
@@ -105,12 +106,19 @@ ENGLISH = Lexicon(
         "end of next month": "end_next_month",
         "next month": "next_month",
     },
-    units={"day": ("days", 1), "week": ("days", 7), "fortnight": ("days", 14), "month": ("months", 1)},
-    deadline=("by", "until", "till", "before", "no later than", "within", "due"),
+    units={
+        "day": ("days", 1),
+        "week": ("days", 7),
+        "fortnight": ("days", 14),
+        "month": ("months", 1),
+        "hour": ("hours", 1),  # "in ten minutes", "within two hours": today, or the days they make
+        "minute": ("hours", 0),
+    },
+    deadline=("by", "until", "till", "before", "no later than", "within", "due", "give me"),
     prepositions=("on", "for"),
     this=("this coming", "this", "coming"),
     next=("next",),
-    within=("in", "within", "over the next"),
+    within=("in", "within", "over the next", "give me"),  # "Give me, say, ten days."
     article="the",
     of="of",
     ambiguous_months=frozenset({"may", "march"}),
@@ -229,7 +237,8 @@ class _Grammar:
             (
                 "within",
                 re.compile(
-                    rf"\b(?P<prep>{_alt(lx.within)})\s+(?:{lx.article}\s+{_alt(lx.next)}\s+)?"
+                    rf"\b(?P<prep>{_alt(lx.within)}),?\s+(?:(?:say|about|maybe|roughly),?\s+)?"
+                    rf"(?:{lx.article}\s+{_alt(lx.next)}\s+)?"
                     rf"(?P<n>\d{{1,3}}|{_alt(self.cardinals)})\s+(?P<unit>{_alt(lx.units)})s?\b",
                     flags,
                 ),
@@ -270,6 +279,8 @@ class _Grammar:
             n = g["n"].lower()
             amount = int(n) if n.isdigit() else self.cardinals[" ".join(n.split())]
             unit, mult = self.lx.units[g["unit"].lower()]
+            if unit == "hours":
+                return m + timedelta(days=amount * mult // 24)
             return m + timedelta(days=amount * mult) if unit == "days" else _add_months(m, amount * mult)
         if kind in ("month_day", "day_month"):
             mon = g["mon"]

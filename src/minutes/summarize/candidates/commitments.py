@@ -22,6 +22,7 @@ I'll …").
 from __future__ import annotations
 
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
+from minutes.summarize.dates import DateMention
 
 _COMMIT = rx(
     r"\b(?:i'll|i will|i can(?!'t)|i'm going to|i am going to|i'm gonna|i shall|let me|i'm on it"
@@ -54,6 +55,7 @@ _NOT_AN_ACTION = rx(
     r"|pass (?:it )?(?:over|back)"
     r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait"
     r"|pass(?=\s*[.!,]|$)"
+    r"|let (?:it|that|this|them) go|believe (?:it|that)|take the heat|eat my hat"
     r"|(?:call|bring) (?:\w+ ){0,3}to order"  # the chair's own business: "I'll call the meeting to order"
     r"|(?:open|close|adjourn|chair) (?:the |this |our )?(?:\w+ ){0,4}meeting"
     r"|take (?:the|a) vote|put (?:it|this|that|the motion) to (?:a |the )?vote"
@@ -86,6 +88,8 @@ week we need a backup" is due tomorrow."""
 _NO_NEED = rx(
     rf"^{FILLER}(?:no need|no thanks|no,? (?:it's|that's) fine|don't bother|not necessary|no,? (?:i|we)'ve)\b"
 )
+_TAKEN_BACK = rx(r"\b(?:(?:oh,?\s+)?wait,?\s+no|no,?\s+(?:i|we)\s+can't|actually,?\s+no|scratch that)\b")
+"""Taken back in the same breath: "I can do Saturday— oh, wait, no, I can't, it's my sister's …"."""
 _IRONY = rx(r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b")
 
 
@@ -105,7 +109,7 @@ def commitment_cue(sentence: str) -> str | None:
             continue  # "Yes, I will." accepts, but says nothing on its own
         if _NOT_AN_ACTION.match(after) or _HEDGE.search(clause_before(sentence, m.start())):
             continue
-        if _CONDITION_AFTER.search(after):
+        if _CONDITION_AFTER.search(after) or _TAKEN_BACK.search(after):
             continue  # "I can sort the order, if you tell me the number": an offer on a condition
         return cue
     alone = _STANDALONE.search(sentence)
@@ -114,7 +118,7 @@ def commitment_cue(sentence: str) -> str | None:
     return None
 
 
-def _team_cue(scan: Scan, sentence: str) -> str | None:
+def _team_cue(scan: Scan, sentence: str, tail: str = "") -> str | None:
     """ "We'll issue the model in ten days": a dated task the speaker's team takes on."""
     m = _WE_COMMIT.search(sentence)
     if m is None or is_question(sentence) or _HEDGE.search(clause_before(sentence, m.start())):
@@ -122,9 +126,30 @@ def _team_cue(scan: Scan, sentence: str) -> str | None:
     after = _ADVERBS.sub("", sentence[m.end() :], count=1).strip()
     if not after or _NOT_A_TEAM_ACTION.match(after) or _NOT_AN_ACTION.match(after):
         return None
-    if not any(m.deadline or m.rule == "within" for m in scan.dates(after)):
+    dated = after + (" " + tail if len(tail.split()) <= 6 else "")  # "We'll send the rota out. By Wednesday."
+    if not any(_delivery(m) for m in scan.dates(dated)):
         return None  # "We'll take the line out this morning": the room's plan, not a delivery
     return " ".join(m.group(0).lower().split())
+
+
+def _deadline_first(scan: Scan, texts: list[str]) -> list[str]:
+    """The speaker's own sentences, a deadline in the next one first: "I'll sort Saturday out
+    myself. I'll have it fixed by Wednesday." is due Wednesday."""
+    n = next((n for n, t in enumerate(texts) if scan.dates(t)), None)
+    if n is None or n + 1 >= len(texts) or any(m.deadline for m in scan.dates(texts[n])):
+        return texts
+    if any(m.deadline for m in scan.dates(texts[n + 1])):
+        return [*texts[:n], texts[n + 1], texts[n], *texts[n + 2 :]]
+    return texts
+
+
+def _delivery(mention: DateMention) -> bool:
+    """A date a team's task is due by: "by Friday", "in ten days"; not "in five minutes" (the
+    meeting's own business: "we'll come to the budget in five minutes")."""
+    return (mention.deadline or mention.rule == "within") and not _SOON.search(mention.text)
+
+
+_SOON = rx(r"\b(?:minutes?|hours?|second)\b")
 
 
 def _cue_here(scan: Scan, i: int, k: int) -> str | None:
@@ -132,7 +157,8 @@ def _cue_here(scan: Scan, i: int, k: int) -> str | None:
     cue = commitment_cue(s)
     if cue and _CLAIM.match(cue) and not _answers_a_question(scan, i):
         return None
-    return cue or _team_cue(scan, s)
+    tail = scan.sentences[i][k + 1] if k + 1 < len(scan.sentences[i]) else ""
+    return cue or _team_cue(scan, s, tail)
 
 
 def _asker(scan: Scan, i: int) -> list[str]:
@@ -183,7 +209,9 @@ def commitments(scan: Scan) -> list[Candidate]:
         due_from = scan.due_texts(i, k0, _clause_start(scan.sentences[i][k0]))
         if not any(scan.due(t)[0] for t in due_from):  # "By Friday, I'll send it."
             due_from = [x for x in [scan.sentences[i][k0]] if any(m.deadline for m in scan.dates(x))]
+            # "Yes, by the 30th. I'll get them off my sister.", "Tuesday's fine. I'll run it."
+            due_from.extend(x for x in scan.sentences[i][max(0, k0 - 1) : k0] if len(x.split()) <= 6)
             due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
-        due_from = [_CONTINGENCY.sub("", t) for t in due_from]
+        due_from = _deadline_first(scan, [_CONTINGENCY.sub("", t) for t in due_from])
         out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
     return out

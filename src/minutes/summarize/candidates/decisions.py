@@ -6,13 +6,16 @@
   "we have consensus", "from now on …", "the rule going forward", "that's the rule", "full stop",
   "no exceptions", "we go with …", "that's my call", "the chair
   rules", "Resolved: …", "stand approved", "the committee agrees: …", "that passes: …", "I'm
-  reversing …", "from this season on", "starting tonight", "unanimous"; a ruling with little
+  reversing …", "from this season on", "starting tonight", "unanimous", "that's how we'll do it",
+  "we're all on the same page", "the committee will recommend …", a go-ahead ("Fine, go ahead and
+  sign it.", "Yeah, go with the grey."), a keeping in a few words ("The name stays."); a ruling with little
   content ("Carried.", "Carried, three-nil.") takes the outcome said right after it, else the
   sentence before;
 - an outcome closed with "then" ("Three weeks, then."), unless the next item opens right after it
   ("April, then. Item four, …");
-- a proposal put as the group's next step: "let's <do something>" (not meeting mechanics, not a
-  deferral such as "let's park that", not "let's not");
+- a proposal put as the group's next step: "let's <do something>" (not meeting mechanics such as
+  "let's do the ops call", not a deferral such as "let's park that" or "let's decide that once …",
+  not "let's not");
 - acceptance of another speaker's proposal: "Agreed." / "Let's do that." / "I can live with that."
   take what was said last (not a poll such as "Is there general assent?"); "Sounds good." /
   "Works for me." only after a proposal ("we could …", "how about …", "I was thinking …");
@@ -26,8 +29,9 @@
 
 Not decisions: the same words inside a question, a negation or a hedged or conditional clause
 ("if we go with …", "maybe let's …", "provided that passes", "I'd propose we approve …"), a
-decision reported from the past ("we decided that in
-the summer", or an answer to "did we approve …?"), an agreement to someone's own commitment.
+decision reported from the past ("we decided that in the summer", "we decided in June to …", an
+answer to "did we approve …?" or to "did we ever decide: X or Y?"), an agreement to someone's own
+commitment, a plain assent ("Agreed, yes.": "Agreed, …" rules only when the outcome follows).
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from minutes.summarize.text import content_words, words
 _WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
 _DECIDE = rx(
     r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is|^decision:"
-    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed|^agreed[,:]\s+(?=\w)"
+    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed"
+    r"|^agreed[,:]\s+(?!(?:yes|yeah|absolutely|totally|definitely|fine|sure)\b)(?=\w)"
     r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
     r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
@@ -65,8 +70,22 @@ _DECIDE = rx(
     r"|(?:that|it) (?:passes|carries)(?=\W*[:;,—-])"
     r"|from (?:this|the next|next) \w+ on|(?:i'm|we're|we are|i am) (?:reversing|undoing|overturning)"
     r"|(?:starting|effective|as of) (?:tonight|today|now|immediately)"
-    r"|full stop(?=\W*$)|no exceptions|(?:that's|that is) the rule)\b",
+    r"|full stop(?=\W*$)|no exceptions|(?:that's|that is) the rule"
+    # "That's how we'll do it.", "I think we're all on the same page", "The committee will recommend"
+    r"|(?:that's|that is) how we(?:'ll| will|'re going to| are going to)?"
+    r" (?:do it|do this|go|play it|handle it)"
+    r"|we're (?:all )?(?:kind of |sort of )?(?:agreeing|on the same page)"
+    r"|(?:board|committee|council|panel) (?:will )?recommends?"
+    # a go-ahead said as a ruling: "Yeah, go with four eighty.", "Go ahead and order it."
+    rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|good|so)[,.!]?\s+)*go (?:with|ahead with"
+    r"|ahead and (?!(?:share|present|start|ask|introduce|continue|tell|explain|say|finish)\b)\w+))\b",
 )
+_STAYS = rx(
+    rf"^{FILLER}(?:(?:fine|okay|ok|right|so|yeah|good)[,.!]?\s+)*(?:the |our )?[\w'-]+(?:\s[\w'-]+){{0,2}}"
+    r" stays(?:\s+(?:in|on|as|at|with|where)\s+[\w' -]{1,30})?\s*[.!]*$"
+)
+"""A keeping ruled in a few words: "Title stays.", "The kimono stays in the case." """
+_DEFER = rx(r"\b(?:come back|revisit|return to|pick (?:it|this|that) up|park|wait|leave it|sleep on)\b")
 _REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
 _IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
 _THEN = rx(
@@ -95,8 +114,9 @@ _MECHANICS = rx(
     r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
     r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
     r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking"
-    r"|do (?:the|a|our|this|that) (?:\w+ )?(?:review|round|update|updates|recap|intros?|introductions|agenda"
-    r"|check-?in|stand-?up|retro)|cross that bridge)\b",
+    r"|do (?:the|a|our|this|that)(?:,? (?:the|a|our))? (?:[\w-]+ ){0,2}(?:review|round|update|updates|recap"
+    r"|intros?|introductions|agenda|check-?in|stand-?up|retro|call|meeting|session|briefing|huddle|sync)"
+    r"|decide (?:\w+ )?(?:once|when|after|later|next|at the|until)|i\b|cross that bridge)\b",
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
@@ -106,7 +126,11 @@ _UNDECIDED = rx(
 _PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
 _BEFORE_NOW = rx(
     r"\b(?:last (?!minute|one|thing|item|point|bit)\w+|ago|back in|already|previously|yesterday"
-    r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed))\b",
+    r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed)"
+    # "we decided then that …", "we decided in June to …"; not "we're all agreed then"
+    r"|(?:decided|approved) (?:back )?then|(?:decided|agreed|approved) (?:back )?(?:in (?:january"
+    r"|february|march|april|may|june|july|august|september|october|november|december)"
+    r"|at the (?:last|previous) \w+))\b",
 )
 _PAST_CUE = rx(r"\b(?:\w+ed|was|were|been)\b")
 _PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
@@ -133,7 +157,8 @@ _POLL = rx(
     r"|everyone (?:happy|content|agreed|okay)|all agreed|agreed\?|happy with that|okay with that|content\?)"
 )
 """A question that asks the room to agree ("Is there general assent?"): what it asks about was said before."""
-_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are|did) (?:we|i)\b.*\bor\b(?P<alts>.*)\?$")
+_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are) (?:we|i)\b.*\bor\b(?P<alts>.*)\?$")
+"""Not "did we …": "Did we ever decide who reports it, us or the landlord?" asks what was decided."""
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
 _ANSWER_NO = rx(
@@ -244,10 +269,13 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     m = _IT_IS.match(s)
     if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
+    if _STAYS.match(s) and not _NOT_X.match(s):
+        return "decision:stays"
     m = _THEN.match(s)
     if (
         m
         and not _NOT_THEN.match(m.group("x"))
+        and not _DEFER.search(m.group("x"))  # "We'll come back to it then."
         and content_words(m.group("x"))
         and not _UNDECIDED.search(m.group("x"))
         and not commitment_cue(s)
@@ -287,7 +315,13 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
         scan.used.add((i, 0))  # "Can we move the retro to Thursday?" — "Yes, Thursday works."
         return scan.item("decision", i - 1, yes_no.string, "decision:yes", also=[i])
     asked = next((m for x in reversed(scan.sentences[i - 1]) if (m := _CHOICE.match(x))), None)
-    if asked is None or is_question(first) or _ANSWER_NO.search(first) or len(first.split()) > 6:
+    if (
+        asked is None
+        or is_question(first)
+        or _ANSWER_NO.search(first)
+        or len(first.split()) > 6
+        or _put_off(first)  # "Let's talk about streaming after qualifiers."
+    ):
         return None
     options = content_words(asked.group(0)) | {"we"}
     said = content_words(first) | set(re.findall(r"^\W*(we)\b", first.lower()))

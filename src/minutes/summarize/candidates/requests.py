@@ -74,8 +74,9 @@ _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|ha
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
     r"|already|rather not|prefer not|not able|unable|i could,? but|i'd rather|i would rather|nobody's"
-    r"|nobody is|no one's|no one is|slammed|swamped)\b"
-    r"|^(?:\W*(?:hmm|um|uh|well|oh|actually|sorry)\W+)*(?:no\b(?! problem| worries)"
+    r"|nobody is|no one's|no one is|slammed|swamped|underwater|snowed under|maxed out|at capacity)\b"
+    r"|^(?:\W*(?:hmm|um|uh|er|well|oh|ah|actually|sorry|honestly|frankly|look|sadly)\W+)*"
+    r"(?:no\b(?! problem| worries)"
     r"|not (?:this|today|now|me|really)\b)",
 )
 _OFFER = rx(

@@ -130,11 +130,18 @@ class Scan:
         return [" ".join(texts[:1]), *texts[1:]]
 
     def follow_up(self, i: int, speakers: set[str]) -> str:
-        """A short dated line of the item's people right after utterance ``i``: "By Friday?" — "Yep."."""
+        """A short dated line of the item's people right after utterance ``i``: "By Friday?" — "Yep.".
+        Two lines on, only the speaker of ``i`` ("By when?" — "Saturday."); and only a short reply,
+        not a date in a turn about something else ("Oh, by the way, I emailed the lender about the
+        courier dates. They're coming on the second.")."""
         for j in range(i + 1, min(i + 3, len(self.utterances))):
-            if self.utterances[j].speaker not in speakers:
+            who = self.utterances[j].speaker
+            if who not in speakers or (j == i + 2 and who != self.utterances[i].speaker):
                 return ""
-            for s in self.sentences[j]:
+            said = self.utterances[j].text
+            if len(said.split()) > 12 and not said.rstrip().endswith("?"):
+                continue  # a long turn, not a question of when ("… for the tenth?")
+            for s in self.sentences[j][:2]:
                 if self.dates(s) and len(content_words(without_dates(s, self.meeting_date))) <= 1:
                     return s  # a date and little else: "Yep, Friday.", "By the ninth?"
         return ""
