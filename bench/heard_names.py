@@ -1,6 +1,6 @@
 """Benchmark: names suggested from the conversation ("Thanks, Alice.", "Bob, can you…?").
 
-    .venv/bin/python bench/heard_names.py [--split test|tune|dev|dev2|all]
+    .venv/bin/python bench/heard_names.py [--split test|tune|dev|dev2|dev3|dev4|all]
 
 On the generated meetings of the accuracy issue (``tests/data/meetings``: 48 meetings, 2-5 named
 speakers, split into tune and test halves before any rule was written), each meeting's speakers
@@ -26,7 +26,7 @@ from minutes.summarize.summary_facts import NOT_PEOPLE
 from minutes.types import Utterance
 
 MEETINGS = Path(__file__).resolve().parents[1] / "tests" / "data" / "meetings"
-DEV = {"dev": MEETINGS.with_name("meetings-dev"), "dev2": MEETINGS.with_name("meetings-dev2")}
+DEV = {f"dev{n}": MEETINGS.with_name(f"meetings-dev{n}") for n in ("", "2", "3", "4")}
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -99,7 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--split", choices=("test", "tune", "dev", "dev2", "all"), default="test")
+    parser.add_argument("--split", choices=("test", "tune", *DEV, "all"), default="test")
     args = parser.parse_args()
     meetings = load(args.split)
     print(json.dumps({"split": args.split, "meetings": len(meetings), **score(meetings)}, indent=1))
