@@ -431,3 +431,24 @@ def test_a_date_in_someone_elses_long_turn_after_the_offer_is_not_its_due_date()
 
     (action,) = [c for c in found if c.kind == "action"]
     assert action.due is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "due"),
+    [
+        ("Bob, you're on the venue shortlist, by Friday.", date(2026, 11, 20)),
+        ("Bob, you take the onboarding checklist.", None),
+    ],
+)
+def test_the_chairs_assignment_said_to_the_person_is_theirs_when_they_accept(
+    asked: str, due: date | None
+) -> None:
+    (c,) = [x for x in _find((ALICE, asked), (BOB, "Yep, can do."), names=NAMES) if x.kind == "action"]
+
+    assert (c.owner, c.evidence, c.due) == (BOB, (0, 1), due)
+
+
+def test_you_said_or_you_know_after_a_name_is_no_assignment() -> None:
+    found = _find((ALICE, "Bob, you know the venue better than me."), (BOB, "Yep."), names=NAMES)
+
+    assert not [c for c in found if c.kind == "action"]

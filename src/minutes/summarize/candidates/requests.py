@@ -63,7 +63,12 @@ _NOMINAL = rx(r"^(?:the|your)\s+\w+")
 the person answers yes to it."""
 _WHEN_FIRST = rx(r"^(?:when|once|after|as soon as|before)\b[^,]{1,80},\s*(?=\w)")
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
-_YOU_WILL = rx(r"^you(?:'ll| will| can| are going to|'re going to)\s+(?=\w)")
+_YOU_WILL = rx(
+    r"^you(?:'ll| will| can| are going to|'re going to|'re on| take| handle| own| lead| do| run| sort"
+    r"| draft| write| send| call| ring| book| check| pitch| prepare| chase)\s+(?=\w)"
+)
+"""After a name, the chair's assignment said to the person: "Sam, you'll draft it", "Sam, you're on
+the slides", "Sam, you take the minutes"."""
 _ACCEPT = rx(
     rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
