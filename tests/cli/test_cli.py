@@ -60,8 +60,11 @@ def test_process_prints_one_result_line_per_file(cli: Cli, lib: Library, stages:
     assert [m.group(2) for m in lines] == [str(p.resolve()) for p in files]
     assert [int(m.group(1)) for m in lines] == list(range(1, len(files) + 1))
     for m in lines:
-        # 3 s of tone: the fake hears three words, one speaker (one utterance), in English.
-        assert (m.group(3), m.group(4), m.group(5), m.group(6)) == ("0:03", "en", "1", "1")
+        # 3 s of tone: the fake hears three words (one utterance) in English; its diarizer, turning
+        # every 3 s, may hear a second voice in the last instant, without a word: counted, as
+        # `minutes list` counts it
+        assert (m.group(3), m.group(4), m.group(6)) == ("0:03", "en", "1")
+        assert m.group(5) in ("1", "2")
         assert m.group(7).startswith("done in ")
     assert stages.calls == (len(files), len(files))
 

@@ -13,7 +13,7 @@ from minutes.types import Utterance
 from tests.fakes import FakeLLM
 
 MON = date(2026, 6, 1)
-PROPOSING = SummarizeOptions(propose_decisions=True)  # the default, said where a test relies on it
+PROPOSING = SummarizeOptions(propose_decisions=True)  # off by default; these tests turn it on
 
 
 def _u(i: int, speaker: str, text: str) -> Utterance:
@@ -133,13 +133,12 @@ def test_the_summarizer_adds_proposed_decisions_as_supported_items() -> None:
     assert "[42] Ms Akhtar:" in llm.calls[0][-1]["content"]
 
 
-def test_proposing_can_be_turned_off_and_a_failed_proposal_costs_nothing_else() -> None:
+def test_proposing_is_off_by_default_and_a_failed_proposal_costs_nothing_else() -> None:
     llm = FakeLLM()
-    off = SummarizeOptions(propose_decisions=False)
-    Summarizer(llm, off).summarize(PART, names=NAMES, meeting_date=MON, language="en")
+    Summarizer(llm).summarize(PART, names=NAMES, meeting_date=MON, language="en")
     assert not any("List the decisions" in c[-1]["content"] for c in llm.calls)
-    assert Summarizer(llm).options()["proposals"] == Summarizer(llm, PROPOSING).options()["proposals"]
-    assert Summarizer(llm, off).options()["proposals"] != Summarizer(llm, PROPOSING).options()["proposals"]
+    assert Summarizer(llm).options()["proposals"] is None
+    assert Summarizer(llm).options()["proposals"] != Summarizer(llm, PROPOSING).options()["proposals"]
 
     class NoProposals(FakeLLM):
         def answer(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None) -> str:

@@ -57,9 +57,12 @@ def test_owners_come_from_who_committed_and_dates_from_the_words() -> None:
     assert minutes.chapters[0].start == 0.0
 
 
-def test_model_rejecting_a_candidate_drops_it() -> None:
+def test_model_rejecting_an_action_or_a_question_drops_it_but_a_ruled_decision_stays() -> None:
     minutes = Summarizer(FakeLLM(keep=False)).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
-    assert minutes.items == ()
+    # the judge only phrases a decision the rules found; said no, it stands in the words said
+    assert [(i.kind, i.text) for i in minutes.items] == [
+        ("decision", "We decided to launch the app on the first of March.")
+    ]
 
 
 def test_an_outcome_said_back_stays_when_the_model_says_no() -> None:
