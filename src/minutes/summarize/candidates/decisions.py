@@ -40,10 +40,11 @@ import re
 from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, ruled_merged
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
-from minutes.summarize.text import content_words, words
+from minutes.summarize.text import content_words
 
 _WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
 _DECIDE = rx(
@@ -87,7 +88,6 @@ _STAYS = rx(
 """A keeping ruled in a few words: "Title stays.", "The kimono stays in the case." """
 _DEFER = rx(r"\b(?:come back|revisit|return to|pick (?:it|this|that) up|park|wait|leave it|sleep on)\b")
 _REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
-_IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
 _THEN = rx(
     rf"^{FILLER}(?:(?:right|okay|ok|good|so|fine)[,.]?\s+)?(?P<x>[\w'-]+(?:\s[\w'-]+){{0,5}}),? then\s*[.!]*$"
 )
@@ -266,7 +266,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     told = m is not None and not _REVERSE.search(m.group(0)) and _reported(scan, i, s, m.group(0))
     if m and not _UNDECIDED.search(clause_before(s, m.start())) and not told:
         return "decision:" + " ".join(m.group(0).lower().split())
-    m = _IT_IS.match(s)
+    m = IT_IS.match(s)
     if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
     if _STAYS.match(s) and not _NOT_X.match(s):
@@ -364,59 +364,4 @@ def decisions(scan: Scan) -> list[Candidate]:
                 out.append(found)
                 if commitment_cue(s):  # "Pour's confirmed for Thursday, I'll book the pump."
                     scan.used.discard((i, k))
-    return _ruled_merged(_confirmations_merged(out))
-
-
-_PUT = ("agreement:", "decision:choice", "decision:yes", "decision:let's")
-
-
-def _ruled_merged(found: list[Candidate]) -> list[Candidate]:
-    """A proposal agreed or chosen, then ruled on within three turns ("Keep it free." … "Unanimous,
-    it stays free."; "I would suggest the tenth." — "Agreed." … "So resolved: the tenth."): one
-    decision, in the ruling's words, with the evidence of both."""
-    out: list[Candidate] = []
-    last = None  # where in ``out`` the last decision is
-    for c in found:
-        prev = out[last] if last is not None else None
-        if (
-            prev is not None
-            and c.kind == "decision"
-            and prev.cue.startswith(_PUT)
-            and not c.cue.startswith(_PUT)
-            and 0 < c.utterance - max(prev.evidence) <= 3
-            and content_words(prev.text) & content_words(c.text)
-        ):
-            out[last] = replace(c, evidence=tuple(sorted({*prev.evidence, *c.evidence})))
-            continue
-        out.append(c)
-        if c.kind == "decision":
-            last = len(out) - 1
-    return out
-
-
-def _confirmations_merged(found: list[Candidate]) -> list[Candidate]:
-    """ "B it is." said by another speaker right after a decision that names B ("Let's go with B.")
-    confirms it: more evidence for that decision, not a second one. "C it is." names something new
-    and stands. Two decisions found in one turn are one, in both sentences' words."""
-    out: list[Candidate] = []
-    for c in found:
-        prev = out[-1] if out else None
-        named = _IT_IS.search(c.text) if c.cue == "decision:it is" else None
-        if prev is not None and prev.kind == c.kind == "decision" and prev.utterance == c.utterance:
-            # one turn, one outcome: "Okay, let's do that. Channel at thirty, page at seven. That's the
-            # rule for every cert from now on."
-            evidence = tuple(sorted({*prev.evidence, *c.evidence}))
-            out[-1] = replace(prev, text=f"{prev.text} {c.text}", evidence=evidence)
-            continue
-        if (
-            named is not None
-            and prev is not None
-            and prev.kind == "decision"
-            and c.utterance == prev.utterance + 1
-            and c.speaker != prev.speaker
-            and set(words(named.group("x"))) <= set(words(prev.text))
-        ):
-            out[-1] = replace(prev, evidence=tuple(sorted({*prev.evidence, *c.evidence, c.utterance})))
-            continue
-        out.append(c)
-    return out
+    return ruled_merged(confirmations_merged(out))
