@@ -43,6 +43,10 @@ FRI = date(2026, 11, 20)
         ("Pay it by the 25th.", date(2026, 11, 25), "by the 25th"),
         ("Pay it by the 10th.", date(2026, 12, 10), "by the 10th"),  # the 10th has passed this month
         ("Friday, November 27th works.", date(2026, 11, 27), "Friday, November 27th"),
+        ("It'll be done by the twenty-fifth now, sorry.", date(2026, 11, 25), "by the twenty-fifth"),
+        ("Give me, say, ten days.", date(2026, 11, 28), "Give me, say, ten days"),
+        ("I'll send the agenda round in ten minutes.", date(2026, 11, 18), "in ten minutes"),
+        ("You'll have it within 48 hours.", date(2026, 11, 20), "within 48 hours"),
     ],
 )
 def test_resolves_due_dates_against_a_wednesday_meeting(text: str, due: date, words: str) -> None:

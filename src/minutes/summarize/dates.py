@@ -292,7 +292,8 @@ class _Grammar:
             return _month_day(m, self.months[mon.lower()], self._day(g["day"]), year)
         if kind == "day_only":
             prep = " ".join((g["prep"] or "").lower().split())
-            at_end = re.match(r"\s*(?:[.,;!?]|$)", mt.string[mt.end() :]) is not None
+            # the clause may end on a word of timing: "it'll be the seventh now", "the 14th at the latest"
+            at_end = re.match(_CLAUSE_END, mt.string[mt.end() :]) is not None
             word_day = not g["day"][:1].isdigit()
             # "on the second floor" is no date: without a weekday, a word day or a plain "on"
             # counts only where the phrase ends the clause.
@@ -304,6 +305,10 @@ class _Grammar:
         except ValueError:
             return None
 
+
+_CLAUSE_END = re.compile(
+    r"\s*(?:(?:now|then|instead|at the latest|latest|at the earliest)\b)?\s*(?:[.,;!?]|$)", re.I
+)
 
 _GRAMMARS: dict[str, _Grammar] = {}
 
