@@ -292,7 +292,7 @@ class _Grammar:
             return _month_day(m, self.months[mon.lower()], self._day(g["day"]), year)
         if kind == "day_only":
             prep = " ".join((g["prep"] or "").lower().split())
-            # the clause may end on a word of timing: "it'll be the seventh now", "the 14th at the latest"
+            # the clause may end on a word of timing: "by the seventh now", "by the ninth at the latest"
             at_end = re.match(_CLAUSE_END, mt.string[mt.end() :]) is not None
             word_day = not g["day"][:1].isdigit()
             # "on the second floor" is no date: without a weekday, a word day or a plain "on"

@@ -135,21 +135,21 @@ def _team_cue(scan: Scan, sentence: str, tail: str = "") -> str | None:
 def _deadline_first(scan: Scan, texts: list[str]) -> list[str]:
     """The speaker's own sentences, a deadline in the next one first: "I'll sort Saturday out
     myself. I'll have it fixed by Wednesday." is due Wednesday."""
-    n = next((n for n, t in enumerate(texts) if scan.dates(t)), None)
-    if n is None or n + 1 >= len(texts) or any(m.deadline for m in scan.dates(texts[n])):
+    n, first = next(((n, found) for n, t in enumerate(texts) if (found := scan.dates(t))), (None, []))
+    if n is None or n + 1 >= len(texts) or any(m.deadline for m in first):
         return texts
     if any(m.deadline for m in scan.dates(texts[n + 1])):
         return [*texts[:n], texts[n + 1], texts[n], *texts[n + 2 :]]
     return texts
 
 
+_SOON = rx(r"\b(?:minutes?|hours?|second)\b")
+
+
 def _delivery(mention: DateMention) -> bool:
     """A date a team's task is due by: "by Friday", "in ten days"; not "in five minutes" (the
     meeting's own business: "we'll come to the budget in five minutes")."""
     return (mention.deadline or mention.rule == "within") and not _SOON.search(mention.text)
-
-
-_SOON = rx(r"\b(?:minutes?|hours?|second)\b")
 
 
 def _cue_here(scan: Scan, i: int, k: int) -> str | None:
