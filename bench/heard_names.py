@@ -1,6 +1,6 @@
 """Benchmark: names suggested from the conversation ("Thanks, Alice.", "Bob, can you…?").
 
-    .venv/bin/python bench/heard_names.py [--split test|tune|dev|dev2|dev3|dev4|all]
+    .venv/bin/python bench/heard_names.py [--split test|tune|dev|dev2|dev3|dev4|dev5|all]
 
 On the generated meetings of the accuracy issue (``tests/data/meetings``: 48 meetings, 2-5 named
 speakers, split into tune and test halves before any rule was written), each meeting's speakers

@@ -54,6 +54,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "series"
 DEV = DATA.parent / "series-dev"  # a third split, written later by other hands: read for fixes
 DEV2 = DATA.parent / "series-dev2"  # a fourth, by two more writers: scored once as found, then read
 DEV3 = DATA.parent / "series-dev3"  # a fifth (two more writers, in spoken registers): the same way
+DEV4 = (
+    DATA.parent / "series-dev4"
+)  # a sixth (two more writers, kinds like the real recordings'): the same way
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
 
@@ -69,7 +72,7 @@ class Truth:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    files = [p for folder in (DATA, DEV, DEV2, DEV3) for p in sorted(folder.glob("*.json"))]
+    files = [p for folder in (DATA, DEV, DEV2, DEV3, DEV4) for p in sorted(folder.glob("*.json"))]
     series = [json.loads(p.read_text()) for p in files]
     return [s for s in series if split == "all" or s["split"] == split]
 
@@ -423,7 +426,7 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=("tune", "dev", "dev2", "dev3", "test", "all"), default="tune")
+    ap.add_argument("--split", choices=("tune", "dev", "dev2", "dev3", "dev4", "test", "all"), default="tune")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true")
     ap.add_argument(

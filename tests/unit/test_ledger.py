@@ -114,6 +114,16 @@ def test_hedges_questions_and_other_things_do_not_close_it(line: str) -> None:
         ([("Priya", "The press release is with the papers now.")], "done", 1),
         ([("Ana", "Perf environment, booked for the week, that's off my plate.")], "done", 4),
         ([("Tom", "And the API keys, that's put to bed.")], "done", 3),
+        # under way in other words: still with its owner, some of it left to go
+        (
+            [("Tom", "The importer leak, that one's still sitting with me, other fires this week.")],
+            "restated",
+            0,
+        ),
+        ([("Ana", "Inflatables, two quotes back and one to go.")], "restated", 2),
+        ([("Tom", "The memory leak, I'm still digging, I found where it started though.")], "restated", 0),
+        # done in the Irish "after" perfect
+        ([("Tom", "The API keys, I'm after rotating them this morning.")], "done", 3),
     ],
 )
 def test_status_rounds_and_statuses_said_beside_the_topic(
@@ -199,6 +209,31 @@ def test_a_slip_moves_the_due_date_from_a_span_or_a_date() -> None:
     assert found[("redated", 2, 1)].earlier == FIRST.entries[0].key
 
 
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        # the slip said as more time needed, whatever else the line says was got or done
+        ("The memory leak, we've got the profiler on it, it'll take another week.", date(2026, 3, 13)),
+        (
+            "The memory leak's going to need a few more days, I'll have it fixed by the 12th.",
+            date(2026, 3, 12),
+        ),
+    ],
+)
+def test_more_time_said_in_words_moves_the_task(line: str, due: date) -> None:
+    found = links_of(meeting(2, [("Priya", "Next item."), ("Tom", line)]))
+
+    assert [(ln.kind, ln.earlier, ln.due) for ln in found.values()] == [
+        ("redated", FIRST.entries[0].key, due)
+    ]
+
+
+def test_pulling_something_together_is_no_drop() -> None:
+    found = links_of(meeting(2, [("Priya", "I'll pull the press release quotes together for the board.")]))
+
+    assert not [ln for ln in found.values() if ln.kind == "dropped"]
+
+
 def test_a_new_item_restating_an_old_one_joins_it_and_another_owner_does_not() -> None:
     later = meeting(
         2,
@@ -248,6 +283,22 @@ def test_dropped_changed_and_carried() -> None:
 
     assert set(found) == {("dropped", 0), ("changed", 1), ("carried", 2)}
     assert found[("changed", 1)].earlier == first.entries[1].key and found[("changed", 1)].position == 0
+
+
+def test_a_change_said_in_words_is_linked_for_certain() -> None:
+    first = meeting(
+        1,
+        [("Priya", "Right, blue it is for the stand banners.")],
+        Entry(1, 0, "decision", "The stand banners will be blue", (0,)),
+    )
+    second = meeting(
+        2,
+        [("Priya", "So we said blue, but we're switching the banners to green, the venue is blue.")],
+        Entry(2, 0, "decision", "The banners will be green instead of blue", (0,)),
+    )
+    found = link_series([first, second])
+
+    assert [(ln.kind, ln.earlier, ln.state) for ln in found] == [("changed", first.entries[0].key, "auto")]
 
 
 def test_the_ledger_tells_each_commitments_status_and_history() -> None:

@@ -86,6 +86,7 @@ _DONE = re.compile(
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
     r"squared away|nailed|handled|out the door|landed|cleared|finali[sz]ed|got (?:it|them|the)\b|"
     r"uploaded|printed|emailed|circulated|arrived|received|hired|fitted|tested|approved|"
+    r"(?:i'm|i am|we're|we are|he's|she's|they're) (?:just )?after \w+ing|"
     r"all set|good to go|crossed off|checked off|all done|that's done|done and dusted|up and running|"
     r"in place|signed off|handed (?:over|in)|sorted out|came in|showed up|turned up|rolled out|deployed|"
     r"released|distributed|sent (?:round|out|off|over)|locked in|nailed down|secured|repaired|settled|"
@@ -103,7 +104,8 @@ _NOT_DONE = re.compile(
     r"(\b(?:not yet|haven't|hasn't|isn't|aren't|didn't|don't|doesn't|won't|wasn't|can't|couldn't|"
     r"not (?:done|finished|sent|out|in|live|ready|started|there)|almost|nearly|"
     r"half[ -]?(?:way|done|\w+(?:ed|en))|partly|"
-    r"in progress|working on|still (?:on|working|need|needs|waiting|to|chasing|not|thinking|going)|"
+    r"in progress|working on|still (?:on|need|needs|to|not|\w+ing|with (?:me|us|him|her|them)|at it)|"
+    r"(?:\w+|a (?:bit|few|couple)) (?:more )?to go|"
     r"(?:chase|nudge|remind|follow up|try) (?:them|him|her|it)?\s*again)\b|\?\s*$)",
     re.IGNORECASE,
 )
@@ -205,7 +207,8 @@ DROP = re.compile(
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
     r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
-    r"take (?:it|that) off|off the list|not needed|pull(?:ed)? the|bin (?:ours|them|those)|"
+    r"take (?:it|that) off|off the list|not needed|bin (?:ours|them|those)|"
+    r"pulled (?:it|that|them)\b(?! (?:together|up|in|off))|"
     r"(?:take|taking|took|takes) (?:it|that|this|them) off (?:my|the|his|her|our|their|\w+'s) list|"
     r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on|"
     r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
@@ -224,7 +227,9 @@ _REDATE = re.compile(
 )
 _SLIPPED = re.compile(
     r"\b(slip(?:s|ped|ping)?|slid(?:e|es|ing)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|reschedul\w+|"
-    r"(?:it'll|it will|it's going to|going to) (?:have to )?(?:slip|be late|run over))\b",
+    r"(?:it'll|it will|it's going to|going to) (?:have to )?(?:slip|be late|run over)|"
+    r"(?:it'll|it will|it's going to|going to) (?:be|take|need) "
+    r"(?:another|one more|(?:a|two|three) (?:few )?more|an extra) (?:day|week|fortnight|month)s?)\b",
     re.IGNORECASE,
 )
 """Words that move a task whatever else the line says: "Slipped. Thursday." is no close, though
@@ -457,15 +462,16 @@ def only_date(sentence: str) -> bool:
 
 
 def new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:
+    """The task's new due date: the latest date the line names, or a span ("one more week") added
+    to the due date before; a date named beside a span, and later than the due date before, is the
+    more exact of the two ("it'll take a few more days, I'll have it by the 12th")."""
+    mentions = dates(text, meeting_date) if meeting_date is not None else []
+    base = before or meeting_date
     shift = _SHIFT.search(text)
-    if shift is not None:
+    if shift is not None and not (mentions and base is not None and max(mentions) > base):
         count = _SHIFT_WORDS.get(shift.group(1).lower(), 1)
         unit = shift.group(2).lower().rstrip("s")
-        base = before or meeting_date
         return base + timedelta(days=count * _SHIFT_DAYS[unit]) if base is not None else None
-    if meeting_date is None:
-        return None
-    mentions = dates(text, meeting_date)
     return max(mentions) if mentions else None
 
 
@@ -474,3 +480,8 @@ def changes(before: str, after: str, said: str) -> bool:
     if numbers_in(before) != numbers_in(after) and numbers_in(after):
         return True
     return _CHANGE.search(said) is not None or _CHANGE.search(after) is not None
+
+
+def said_change(said: str) -> bool:
+    """The later decision's lines say in so many words that it changes something ("we're switching")."""
+    return _CHANGE.search(said) is not None

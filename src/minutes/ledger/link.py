@@ -200,7 +200,9 @@ def _link_meeting(m: SeriesMeeting, earlier: list[_Item], weights: _Weights) -> 
             elif e.kind == "decision":
                 text = " ".join(lines[i].text for i in e.lines if i in lines) or e.text
                 if score >= TOPIC_DECISION and cues.changes(item.entry.text, e.text, text):
-                    candidates.append(_Candidate(score, item, "changed", e.lines, e.position))
+                    # "we said yellow, but we're switching to grey": the change said in so many words
+                    lift = SIGNAL_BONUS if cues.said_change(text) else 0.0
+                    candidates.append(_Candidate(score + lift, item, "changed", e.lines, e.position))
             elif score >= TOPIC_QUESTION:
                 candidates.append(_Candidate(score, item, "carried", e.lines, e.position))
     by_word: dict[str, list[_Item]] = {}
