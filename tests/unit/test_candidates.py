@@ -452,3 +452,199 @@ def test_you_said_or_you_know_after_a_name_is_no_assignment() -> None:
     found = _find((ALICE, "Bob, you know the venue better than me."), (BOB, "Yep."), names=NAMES)
 
     assert not [c for c in found if c.kind == "action"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a ruling that something will not be done, the thing named
+        [(BOB, "The heated seats add forty pounds a unit."), (ALICE, "We're not offering the heated seats.")],
+        [
+            (BOB, "A second shuttle bus?"),
+            (ALICE, "No, we're not hiring a second bus, the first runs half empty."),
+        ],
+        [(CAROL, "The glass atrium fails the energy model."), (ALICE, "Agreed, that's a no on the atrium.")],
+        # granted in a word
+        [(BOB, "Could I bring the locksmith in? It's about two hundred."), (ALICE, "Yeah fine, book him.")],
+        [(BOB, "The grant request for the sound desk."), (ALICE, "Nobody objects. Good, approved.")],
+        # in force from now
+        [(BOB, "The side door keeps jamming."), (ALICE, "Okay, the side door is staff only from now.")],
+    ],
+)
+def test_rulings_out_grants_and_changes_in_force_now_are_decisions(lines: list[tuple[str, str]]) -> None:
+    found = [c for c in _find(*lines) if c.kind == "decision"]
+
+    assert [c.utterance for c in found] == [1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We're not doing that again, it was chaos.",  # nothing named: a remark, not a ruling
+        "Honestly we're not seeing the numbers we hoped for.",
+        "We're not getting the parts before March.",
+        "We have until March, that's three weeks from now.",
+        "Who's chasing the printers then",  # a question without its question mark
+    ],
+)
+def test_remarks_and_questions_without_their_mark_are_no_decisions(line: str) -> None:
+    assert not [c for c in _find((BOB, "Where are we on the launch?"), (ALICE, line)) if c.kind == "decision"]
+
+
+def test_an_outcome_asked_back_and_confirmed_is_a_decision() -> None:
+    found = _find(
+        (BOB, "The newsletter could go fortnightly, it's a lot of work weekly."),
+        (ALICE, "So we're moving the newsletter to fortnightly, yeah?"),
+        (CAROL, "Yep, fortnightly."),
+    )
+
+    (c,) = [c for c in found if c.kind == "decision"]
+    assert c.utterance == 1 and c.evidence == (1, 2)
+    assert c.text == "So we're moving the newsletter to fortnightly."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Oh sure, I'll just rebuild the whole website over the weekend.",
+        "Oh great, and I guess I'll do the accounts as well then.",
+        "Right, I'll phone all two hundred members tonight, shall I.",
+        "I'll write the grant bid in my sleep, obviously.",
+        "I might run a workshop too, I'll have to see.",
+        "The rota, let me have a think about it.",
+        "I said I'd chair the panel, but I'm going to have to back out of that.",
+        "I'll move we adopt the report.",
+        "I'll keep it short today.",
+    ],
+)
+def test_sarcasm_hedges_withdrawals_and_procedure_are_no_actions(line: str) -> None:
+    assert not [c for c in _find((ALICE, "Next item."), (BOB, line)) if c.kind == "action"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # the acceptance, then the date said of "it" in the same turn
+        [(ALICE, "Bob, can you sketch the new logo?"), (BOB, "Yeah, I can do that. I'll have it Friday.")],
+        # a bare yes, then the task in the acceptor's own words
+        [(ALICE, "Bob, could you check the fire doors?"), (BOB, "Sure, on it. I'll go round tomorrow.")],
+        # the date asked and answered, then said of "it"
+        [
+            (ALICE, "Bob, could you write up the pilot?"),
+            (BOB, "Sure. When's the board meeting?"),
+            (ALICE, "The twentieth."),
+            (BOB, "Okay, I'll get it to you before then."),
+        ],
+    ],
+)
+def test_an_acceptance_and_its_detail_are_one_action(lines: list[tuple[str, str]]) -> None:
+    (c,) = [c for c in _find(*lines, names=NAMES) if c.kind == "action"]
+
+    assert c.owner == BOB and c.due is not None
+
+
+def test_an_open_call_then_a_named_ask_taken_once_is_one_action() -> None:
+    found = _find(
+        (CAROL, "Someone should really recount the stock at the depot."),
+        (ALICE, "Bob, can you do that?"),
+        (BOB, "Yeah, I'm on it. I'll go over tomorrow."),
+        names=NAMES,
+    )
+
+    (c,) = [c for c in found if c.kind == "action"]
+    assert c.owner == BOB and c.due == date(2026, 11, 19)
+
+
+def test_put_me_down_for_it_takes_the_task() -> None:
+    found = _find((ALICE, "Who's taking minutes?"), (BOB, "Put me down for the minutes, I've got my laptop."))
+
+    assert [(c.kind, c.owner) for c in found if c.kind == "action"] == [("action", BOB)]
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        # the hesitations of speech inside the date
+        ("I'll have the flyers, by the, uh, the twenty-fourth.", date(2026, 11, 24)),
+        ("I can chase the caterer. Give me, um, a week.", date(2026, 11, 25)),
+        # "Tuesday week": the Tuesday after next
+        ("I'll get the draft to you Tuesday week.", date(2026, 12, 1)),
+    ],
+)
+def test_due_dates_said_haltingly_or_a_week_on(line: str, due: date) -> None:
+    (action,) = [c for c in _find((BOB, line)) if c.kind == "action"]
+
+    assert action.due == due
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a warm refusal, then the chair's "okay" is no one taking it
+        [
+            (ALICE, "And the housing team, could you send us the waiting-list figures?"),
+            (CAROL, "I'd love to, honestly, but we don't hold them, the council does."),
+            (BOB, "Okay. Next item then."),
+        ],
+        # an offer taken back in the next sentence
+        [(BOB, "I can do the poster. Oh — actually no, wait, I'm away that week.")],
+        # asked to present now, not a task
+        [(ALICE, "Bob, d'you want to take us through the floor plans"), (BOB, "Yeah, so there are two.")],
+        # a motion moved is procedure
+        [(ALICE, "Bob, would you move that?"), (BOB, "I move, Chair.")],
+        # a statement to a named person, not a task named without a verb
+        [
+            (ALICE, "Um, Carol, the new rota's been live for a month, and people still miss it."),
+            (CAROL, "Aye."),
+        ],
+    ],
+)
+def test_refusals_retractions_presentations_and_statements_are_no_actions(
+    lines: list[tuple[str, str]],
+) -> None:
+    assert not [c for c in _find(*lines, names=NAMES) if c.kind == "action"]
+
+
+def test_the_chair_saying_who_is_doing_it_and_a_yep_is_their_action() -> None:
+    found = _find(
+        (CAROL, "The van needs booking for the fair."),
+        (ALICE, "Okay, so Bob's doing the van."),
+        (BOB, "Yep."),
+        names=NAMES,
+    )
+
+    (c,) = [c for c in found if c.kind == "action"]
+    assert (c.owner, c.evidence) == (BOB, (1, 2))
+
+
+def test_who_is_doing_it_with_the_deadline_after_and_a_volunteer() -> None:
+    found = _find(
+        (ALICE, "Who's writing the safety briefing? It has to reach the site by the 27th."),
+        (BOB, "I can take that."),
+    )
+
+    (c,) = [c for c in found if c.kind == "action"]
+    assert (c.owner, c.due) == (BOB, date(2026, 11, 27))
+
+
+def test_a_due_date_said_back_after_taking_a_task_is_no_decision() -> None:
+    found = _find(
+        (ALICE, "Bob, could you draft the tenancy letter?"),
+        (BOB, "Yeah, okay. When's it due"),
+        (ALICE, "The thirtieth, for the board pack."),
+        (BOB, "Fine, the thirtieth."),
+    )
+
+    assert not [c for c in found if c.kind == "decision"]
+    (c,) = [c for c in found if c.kind == "action"]
+    assert c.due == date(2026, 11, 30)
+
+
+def test_calling_a_vote_is_no_decision() -> None:
+    found = _find(
+        (BOB, "I'd like to move that we keep the hall open till ten."),
+        (CAROL, "I'll second that."),
+        (ALICE, "Okay. Um, let's take a vote then on the later closing."),
+    )
+
+    assert not [c for c in found if c.kind == "decision" and c.utterance == 2]

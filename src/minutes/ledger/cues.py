@@ -410,19 +410,13 @@ _TO_BY = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
     re.IGNORECASE,
 )
-_WEEK_AFTER = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b", re.IGNORECASE
-)
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def dates(text: str, meeting_date: date) -> list[date]:
-    """The dates a line names, reading "push it to the 20th" as "by the 20th" and "Friday week"
-    as the Friday after next."""
-    found = [m.date for m in find_dates(_TO_BY.sub("by ", text), meeting_date)]
-    if _WEEK_AFTER.search(text):
-        found = [d + timedelta(days=7) for d in found]
-    return found
+    """The dates a line names, reading "push it to the 20th" as "by the 20th" ("Friday week" is
+    the Friday after next: ``find_dates``)."""
+    return [m.date for m in find_dates(_TO_BY.sub("by ", text), meeting_date)]
 
 
 def has_date(text: str) -> bool:

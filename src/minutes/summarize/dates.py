@@ -56,6 +56,7 @@ class Lexicon:
     article: str
     of: str
     ambiguous_months: frozenset[str] = frozenset()  # lowercase words that are not months ("may")
+    week_after: str = ""  # after a weekday, that day a week later ("Friday week")
 
 
 _MONTHS = "January February March April May June July August September October November December"
@@ -80,6 +81,7 @@ ENGLISH = Lexicon(
     },
     ordinals=ORDINALS,
     ordinal_suffix=r"(?:st|nd|rd|th)",
+    week_after="week",
     fixed={
         **dict.fromkeys(
             [
@@ -230,7 +232,8 @@ class _Grammar:
                 "weekday",
                 re.compile(
                     rf"\b{prep}(?:(?P<mod>{_alt(lx.this + lx.next)})\s+)?(?P<wd>{wd})\b"
-                    rf"(?:,?\s+(?:{lx.of}\s+)?(?P<nw>{next_week}))?",
+                    rf"(?:,?\s+(?:{lx.of}\s+)?(?P<nw>{next_week})"
+                    rf"|\s+(?P<wk>{lx.week_after or '(?!)'})\b(?!\s*(?:{lx.of}|'s)\b))?",
                     flags,
                 ),
             ),
@@ -274,7 +277,8 @@ class _Grammar:
             weekday = self.weekdays[g["wd"].lower()]
             if g["nw"]:  # "Tuesday next week", "on Tuesday of next week"
                 return _monday(m) + timedelta(days=7 + weekday)
-            return weekday_after(m, weekday, next_=mod in self.lx.next)
+            later = timedelta(days=7 if g["wk"] else 0)  # "Wednesday week": a week after Wednesday
+            return weekday_after(m, weekday, next_=mod in self.lx.next) + later
         if kind == "within":
             n = g["n"].lower()
             amount = int(n) if n.isdigit() else self.cardinals[" ".join(n.split())]
@@ -327,6 +331,8 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     Where expressions overlap the longest wins ("by the end of next week" over "next week").
     """
     g = _grammar(language)
+    if language == "en":
+        text = _fluent(text)
     found: list[DateMention] = []
     for kind, pattern in g.patterns:
         for mt in pattern.finditer(text):
@@ -350,6 +356,21 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
             mention = DateMention(first.start, mention.end, words, mention.date, mention.rule, first.deadline)
         kept.append(mention)
     return kept
+
+
+_FILLERS = re.compile(r"\b(?:uh|um|uhm|er|erm|ah)\b[,.]?|(?<=,)\s*(?:like|you know|i mean),", re.I)
+_REPEATED = re.compile(r"\b(\w+),?\s+(?=\1\b)", re.I)
+
+
+def _fluent(text: str) -> str:
+    """``text`` with the hesitations of speech blanked out, each character by a space so that every
+    offset holds: "by the, uh, the twentieth" reads as "by the twentieth", "give me, um, a
+    fortnight" as "give me a fortnight"."""
+    chars = list(text)
+    for rx in (_FILLERS, _REPEATED):
+        for m in rx.finditer("".join(chars)):
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
 
 
 def _end_of_day(m: DateMention) -> bool:

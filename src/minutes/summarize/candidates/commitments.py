@@ -30,7 +30,8 @@ _COMMIT = rx(
 )
 _STANDALONE = rx(
     r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
-    r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me))\b"
+    r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me)"
+    r"|(?:put|stick) me down (?:for|to)|(?:put|stick) (?:it|that|this) (?:on|down to|down for) me)\b"
     r"|^(?:on it)\b",
 )
 _CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
@@ -59,7 +60,12 @@ _NOT_AN_ACTION = rx(
     r"|(?:call|bring) (?:\w+ ){0,3}to order"  # the chair's own business: "I'll call the meeting to order"
     r"|(?:open|close|adjourn|chair) (?:the |this |our )?(?:\w+ ){0,4}meeting"
     r"|take (?:the|a) vote|put (?:it|this|that|the motion) to (?:a |the )?vote"
-    r"|keep (?:us|everyone|people) (?:to|on))\b",
+    r"|keep (?:us|everyone|people) (?:to|on)|keep (?:it|this|things|them) (?:quick|short|brief)"
+    # a motion moved or seconded is the meeting's procedure: "I'll move we accept it."
+    r"|move (?:that|we|the motion|it)\b|formally move"
+    # no task yet, or one given back: "I'll have to see", "let me have a think", "back out of that"
+    r"|have to (?:see|check my diary|think)|have a (?:think|ponder|mull)|(?:have to )?(?:back|pull|bow) out"
+    r"|step (?:back|down) from)\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
@@ -90,7 +96,13 @@ _NO_NEED = rx(
 )
 _TAKEN_BACK = rx(r"\b(?:(?:oh,?\s+)?wait,?\s+no|no,?\s+(?:i|we)\s+can't|actually,?\s+no|scratch that)\b")
 """Taken back in the same breath: "I can do Saturday— oh, wait, no, I can't, it's my sister's …"."""
-_IRONY = rx(r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b")
+_IRONY = rx(
+    r"^(?:\W*(?:yeah|oh|sure|right)\b[,.!]?\s*){2,}and\b"
+    # "Oh sure, I'll just nip round …", "Oh great, and I guess I'll write it in my sleep"
+    r"|^\W*oh,?\s+(?:sure|great|yeah|right|brilliant|wonderful|perfect|lovely|fantastic)\b[,.!]?\s+"
+    r"(?:and\s+)?(?:i guess|i suppose|i'm sure|(?:i'll|i will|i can) just)\b"
+    r"|,\s*shall i\W*$|\bin my sleep\b|\bin all my (?:free|spare) time\b"
+)
 
 
 def commitment_cue(sentence: str) -> str | None:

@@ -8,9 +8,11 @@
   rules", "Resolved: …", "stand approved", "the committee agrees: …", "that passes: …", "I'm
   reversing …", "from this season on", "starting tonight", "unanimous", "that's how we'll do it",
   "we're all on the same page", "the committee will recommend …", a go-ahead ("Fine, go ahead and
-  sign it.", "Yeah, go with the grey."), a keeping in a few words ("The name stays."); a ruling with little
-  content ("Carried.", "Carried, three-nil.") takes the outcome said right after it, else the
-  sentence before;
+  sign it.", "Yeah, go with the grey.", "Yeah fine, book it."), "Fine, approved.", in force "from
+  now", a ruling out with the thing named ("We're not doing the green roof.", "that's a no on the
+  curtain wall"; not "we're not doing that again"), a keeping in a few words ("The name stays.");
+  a ruling with little content ("Carried.", "Carried, three-nil.") takes the outcome said right
+  after it, else the sentence before;
 - an outcome closed with "then" ("Three weeks, then."), unless the next item opens right after it
   ("April, then. Item four, …");
 - a proposal put as the group's next step: "let's <do something>" (not meeting mechanics such as
@@ -23,6 +25,8 @@
   ruling's words;
 - an outcome said back after the room agreed ("Seven?" — "Eight." — "Okay, eight o'clock, not
   seven."): :mod:`.restated`; two decisions found in one turn are one;
+- an outcome asked back and confirmed ("So we're cutting the shop, right?" — "Right."):
+  :mod:`.confirmed`;
 - a choice answered by another speaker: "Do we post all three now or stagger them?" — "Stagger.";
   a yes to "can we / should we / shall we …?" ("Can we move it to Thursday?" — "Yes, Thursday
   works."), unless the reply says the outcome in its own words (then that sentence is the item).
@@ -40,10 +44,20 @@ import re
 from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.confirmed import confirmed
 from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, ruled_merged
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
-from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
+from minutes.summarize.candidates.scan import (
+    ANSWER_NO,
+    FILLER,
+    Candidate,
+    Scan,
+    clause_before,
+    is_question,
+    rx,
+)
+from minutes.summarize.candidates.told import reported
 from minutes.summarize.text import content_words
 
 _WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
@@ -52,7 +66,7 @@ _DECIDE = rx(
     r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed"
     r"|^agreed[,:]\s+(?!(?:yes|yeah|absolutely|totally|definitely|fine|sure)\b)(?=\w)"
     r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
-    r"|^\W*(?:\w+\s+){0,2}approved(?=\W*$|,)"
+    r"|^\W*(?:\w+[,.!]?\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
     rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
     r"|(?:^|\.\s+|,\s+)(?:so )?we go (?:with|for|ahead)"
@@ -64,6 +78,7 @@ _DECIDE = rx(
     r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
+    r"|(?<!days )(?<!weeks )(?<!months )(?<!day )(?<!week )(?<!month )(?<!hours )(?<!time )from now\b(?!\?)"
     r"|(?:we have|there's|there is) (?:a )?consensus"
     r"|that's my (?:call|decision|ruling)|(?:the )?chair's (?:ruling|decision)|the chair rules"
     r"|^\W*(?:so )?resolved\b|decision made|(?:^\W*|that's |it's )unanimous\b|stands? approved"
@@ -79,8 +94,21 @@ _DECIDE = rx(
     r"|(?:board|committee|council|panel) (?:will )?recommends?"
     # a go-ahead said as a ruling: "Yeah, go with four eighty.", "Go ahead and order it."
     rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|good|so)[,.!]?\s+)*go (?:with|ahead with"
-    r"|ahead and (?!(?:share|present|start|ask|introduce|continue|tell|explain|say|finish)\b)\w+))\b",
+    r"|ahead and (?!(?:share|present|start|ask|introduce|continue|tell|explain|say|finish)\b)\w+)"
+    # a request granted in a word: "Yeah fine, book it."
+    rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|sure|go on)[,.!]?\s+)+(?:book|order|buy|sign|hire"
+    r"|commission|renew|pay for) (?:it|them|that|him|her)(?=\W*$))\b",
 )
+_RULED_OUT = rx(
+    rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?!(?:saying|talking|seeing"
+    r"|hearing|getting|expecting|trying|asking|suggesting|proposing|blaming|arguing|re-arguing|discussing"
+    r"|deciding|being|looking|coming|going(?! ahead)|hitting|meeting|making|reaching|winning|losing|selling"
+    r"|growing|happening|working|feeling|thinking|paying|worried|sure)\b)\w+ing\s+"
+    r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any more|either|there|here|now|well|much)\b)\w"
+    r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:that's|it's|the answer's|the answer is) a no (?:on|to|for) \w"
+)
+"""A ruling that something will not be done: "We're not doing the green roof.", "that's a no on the
+curtain wall"; not "we're not doing that again" (no named thing) or "we're not seeing it"."""
 _STAYS = rx(
     rf"^{FILLER}(?:(?:fine|okay|ok|right|so|yeah|good)[,.!]?\s+)*(?:the |our )?[\w'-]+(?:\s[\w'-]+){{0,2}}"
     r" stays(?:\s+(?:in|on|as|at|with|where)\s+[\w' -]{1,30})?\s*[.!]*$"
@@ -93,6 +121,7 @@ _THEN = rx(
 )
 _NOT_THEN = rx(
     r"^(?:see you|bye|thanks|thank you|next|right|okay|ok|fine|good|great|all right|alright|lovely|so|well"
+    r"|who|who's|what|what's|where|where's|when|when's|why|how|how's|which|is|are|do|does|did|can|could|shall"
     r"|cheers|moving on|onwards|over to|back to|let's|quick|one more|any|anything|nothing|show of hands"
     r"|hands up|a vote|vote)\b"
 )
@@ -123,18 +152,6 @@ _UNDECIDED = rx(
     r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has|provided|providing|assuming"
     r"|propose|suggest|recommend|move that|i'd|we'd)\b",
 )
-_PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
-_BEFORE_NOW = rx(
-    r"\b(?:last (?!minute|one|thing|item|point|bit)\w+|ago|back in|already|previously|yesterday"
-    r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed)"
-    # "we decided then that …", "we decided in June to …"; not "we're all agreed then"
-    r"|(?:decided|approved) (?:back )?then|(?:decided|agreed|approved) (?:back )?(?:in (?:january"
-    r"|february|march|april|may|june|july|august|september|october|november|december)"
-    r"|at the (?:last|previous) \w+))\b",
-)
-_PAST_CUE = rx(r"\b(?:\w+ed|was|were|been)\b")
-_PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
-_ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
 _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
     r"|i can live with (?:that|it)"
@@ -161,10 +178,6 @@ _CHOICE = rx(r"^.*\b(?:do|should|shall|will|are) (?:we|i)\b.*\bor\b(?P<alts>.*)\
 """Not "did we …": "Did we ever decide who reports it, us or the landlord?" asks what was decided."""
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
-_ANSWER_NO = rx(
-    r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
-    r"|haven't|question|interesting|good point|hmm|still|not our call|being discussed|not decided)"
-)
 
 
 def _said_before(scan: Scan, i: int, k: int) -> tuple[int, str] | None:
@@ -228,19 +241,6 @@ def _put_off(proposal: str) -> bool:
     return m is not None and bool(_MECHANICS.match(m.group("verb") + m.group("rest")))
 
 
-def _reported(scan: Scan, i: int, s: str, cue: str) -> bool:
-    """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
-    if _BEFORE_NOW.search(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
-        return True
-    prev = scan.utterances[i - 1] if i > 0 else None
-    return (
-        prev is not None
-        and prev.speaker != scan.utterances[i].speaker
-        and any(is_question(x) and _ASKED_PAST.search(x) for x in scan.sentences[i - 1])
-        and _PAST_TENSE.search(s) is not None
-    )
-
-
 def _stated(scan: Scan, i: int, k: int, cue: str) -> Candidate:
     s = scan.sentences[i][k]
     scan.used.add((i, k))
@@ -263,9 +263,11 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         return None
     m = _DECIDE.search(s)
     # "I'm reversing last month's freeze" is taken now, whatever past it names
-    told = m is not None and not _REVERSE.search(m.group(0)) and _reported(scan, i, s, m.group(0))
+    told = m is not None and not _REVERSE.search(m.group(0)) and reported(scan, i, s, m.group(0))
     if m and not _UNDECIDED.search(clause_before(s, m.start())) and not told:
         return "decision:" + " ".join(m.group(0).lower().split())
+    if _RULED_OUT.search(s) and not reported(scan, i, s, ""):
+        return "decision:ruled out"
     m = IT_IS.match(s)
     if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
@@ -292,7 +294,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         and not commitment_cue(s)
     ):
         return "decision:let's"
-    if restated(scan, i, k) and not _reported(scan, i, s, ""):
+    if restated(scan, i, k) and not reported(scan, i, s, ""):
         return RESTATED
     return None
 
@@ -309,7 +311,7 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
         and _YES.match(first)
         and not _MECHANICS.match(yes_no.group("rest"))
         and (i, 0) not in scan.used
-        and not _ANSWER_NO.search(first)
+        and not ANSWER_NO.search(first)
         and not any(_cue(scan, i, k) for k in range(1, len(scan.sentences[i])))  # its own words win
     ):
         scan.used.add((i, 0))  # "Can we move the retro to Thursday?" — "Yes, Thursday works."
@@ -318,7 +320,7 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
     if (
         asked is None
         or is_question(first)
-        or _ANSWER_NO.search(first)
+        or ANSWER_NO.search(first)
         or len(first.split()) > 6
         or _put_off(first)  # "Let's talk about streaming after qualifiers."
     ):
@@ -342,7 +344,7 @@ def decisions(scan: Scan) -> list[Candidate]:
     """Decisions said, agreed or chosen in the meeting (see the module docstring)."""
     out: list[Candidate] = []
     for i in range(len(scan.utterances)):
-        choice = _choice(scan, i)
+        choice = confirmed(scan, i) or _choice(scan, i)
         out.extend([choice] if choice else [])
         for k, s in enumerate(scan.sentences[i]):
             if (i, k) in scan.used:

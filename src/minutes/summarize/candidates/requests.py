@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, is_question, rx
-from minutes.summarize.text import NOT_NAMES
+from minutes.summarize.text import NOT_NAMES, content_words
 
 _ASKS = (
     r"(?:would|do) you mind|(?:can|could|would|will) you|(?:can|could|would|will) your \w+"
@@ -32,6 +32,7 @@ _ASKS = (
 _OPEN_CALLS = (
     r"(?:can|could) (?:someone|somebody|anyone)|who (?:can|wants to|will)|any volunteers? to"
     r"|(?:someone|somebody) (?:needs to|should|has to|must)|we need (?:someone|somebody) to"
+    r"|who(?:'s| is) (?:doing|writing|taking|handling|running|making|sorting|drafting|organi[sz]ing|booking)"
 )
 _REQUEST = rx(rf"\b(?:{_ASKS}|(?P<open>{_OPEN_CALLS}))\b")
 _REQUEST_LEAD = rx(
@@ -42,25 +43,30 @@ _NOT_A_TASK = rx(
     r"|walk (?:us|me) through|explain|clarify|elaborate|remind (?:me|us)|introduce yourself|stop sharing"
     r"|scroll|zoom|wait|hold on|hang on|let me know if|give me a (?:sec|second|minute)|note|bear with"
     r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think"
-    r"|go (?:first|next|last)|kick (?:us |things )?off|start us off|take it away)\b",
+    r"|go (?:first|next|last)|kick (?:us |things )?off|start us off|take it away"
+    r"|(?:take|talk|run|bring) (?:us|me) (?:through|up to)|update (?:us|me)\b|move (?:that|it|the motion)"
+    r"|second (?:that|it|the motion))\b",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
 _NOT_IMPERATIVE = rx(
     r"^(?:how|what|why|when|where|who|which|is|are|am|was|were|do|does|did|have|has|had|can|could|would"
     r"|will|should|shall|may|might|must|you(?! and (?:i|me)\b)|we|i|i'm|i'd|it|it's|that|that's|this"
-    r"|he|she|they|he's|she's|they're|he'll|she'll|they'll|him|them"
+    r"|he|she|they|he's|she's|they're|he'll|she'll|they'll|him|them|d'you|y'know|dya"
     r"|there|the|a|an|any|anything|your|my|our|his|her|their|not|no|yes|yeah|so|just|thanks|thank|sorry"
     r"|good|great|nice|okay|ok|right|well|welcome|hi|hello|morning|please|if|as|all|everyone)\b",
 )
 _GROUP = rx(r"\b(?:everyone|everybody|all of you|you all|y'all|you guys|guys|folks|team)\b")
 _ASSIGN = re.compile(
-    r"^(?P<name>[A-Z][a-z]+)(?:,)?\s+(?:will|to|is going to|needs to|should)\s+(?P<rest>\w.*)"
+    r"^(?i:(?:okay|ok|right|so|and|then|good|great)[,.]?\s+)*(?P<name>[A-Z][a-z]+)(?:,)?"
+    r"(?:\s+(?:will|to|is going to|needs to|should)\s+|(?:'s|\s+is)\s+(?=(?:doing|handling|running)\s))"
+    r"(?P<rest>\w.*)"
 )
 _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
 # a time clause before the task ("Aaliyah, when the count's done, send me the list"): the task follows it
 _NOMINAL = rx(r"^(?:the|your)\s+\w+")
 """A task named after a name, with no verb ("Matías, the patch notes."): the chair's assignment when
 the person answers yes to it."""
+_STATEMENT = rx(r"\b(?:is|are|was|were|been|has|have|had)\b|,\s*(?:and|but)\b")
 _WHEN_FIRST = rx(r"^(?:when|once|after|as soon as|before)\b[^,]{1,80},\s*(?=\w)")
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
 _YOU_WILL = rx(
@@ -79,7 +85,8 @@ _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|ha
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
     r"|already|rather not|prefer not|not able|unable|i could,? but|i'd rather|i would rather|nobody's"
-    r"|nobody is|no one's|no one is|slammed|swamped|underwater|snowed under|maxed out|at capacity)\b"
+    r"|nobody is|no one's|no one is|slammed|swamped|underwater|snowed under|maxed out|at capacity"
+    r"|i'd love to,?(?: \w+,?)? but|i would love to,?(?: \w+,?)? but|i'm afraid (?:i|we) can't)\b"
     r"|^(?:\W*(?:hmm|um|uh|er|well|oh|ah|actually|sorry|honestly|frankly|look|sadly)\W+)*"
     r"(?:no\b(?! problem| worries)"
     r"|not (?:this|today|now|me|really)\b)",
@@ -152,7 +159,11 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
         substance, target, open_call = _WHEN_FIRST.sub("", voc.group("rest"), count=1), named, False
         joint = bool(_JOINT.match(substance))
         substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
-        nominal = bool(_NOMINAL.match(substance)) and not is_question(substance)
+        nominal = (
+            bool(_NOMINAL.match(substance))
+            and not is_question(substance)
+            and not _STATEMENT.search(substance)  # "Alison, the code's been in place for four years, and …"
+        )
         called = substance[:1].isupper() and not substance.startswith("I ")  # "Vikram, Halvorsen Logistics."
         imperative = not called and bool(
             not _NOT_IMPERATIVE.match(substance) or _YOU_WILL.match(voc.group("rest"))
@@ -170,12 +181,15 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
 def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[int, int] | bool | None:
     """The acceptance (utterance, sentence) of a request; False when the named person declines."""
     utts = scan.utterances
+    refused = False
     for j in range(i + 1, min(i + 4, len(utts))):
         if utts[j].speaker == utts[i].speaker or target not in (None, utts[j].speaker):
             continue
-        k2 = _acceptance(scan, j, open_call=open_call)
+        # after a "no", only a real volunteer takes it: "Okay." from the chair is no yes
+        k2 = _acceptance(scan, j, open_call=open_call or refused)
         if k2 is not None:
             return j, k2
+        refused = refused or any(_REFUSE.search(x) for x in scan.sentences[j][:2])
         if target is not None and any(_REFUSE.search(x) for x in scan.sentences[j][:2]):
             return False
         if target is not None and scan.addressee(utts[j].text, utts[j].speaker) not in (
@@ -199,24 +213,68 @@ def requests(scan: Scan) -> list[Candidate]:
             accept = _answer(scan, i, target, open_call)
             if not isinstance(accept, tuple) and (accept is False or target is None or nominal):
                 continue
+            if not isinstance(accept, tuple) and _answered_before(scan, i, target):
+                continue  # "Someone should …" — "Vikram, can you do that?" — "Yeah, I'm on it."
             scan.used.add((i, k))
             owners = [target, utts[i].speaker] if joint else [target]
             if not isinstance(accept, tuple):
                 out.extend(scan.item("action", i, text, "request:assigned", owner=o) for o in owners)
                 continue
             j, k2 = accept
+            if any((j, x) in scan.used for x in range(len(scan.sentences[j]))):
+                continue  # that yes answered the same task asked a line before ("Someone should …")
             scan.used.add((j, k2))
+            again = _said_again(scan, j, k2, text)
+            scan.used.update(again)
             # the acceptor's words on when win over the request's
             people = {utts[i].speaker, utts[j].speaker}
             due_from = [
                 " ".join(scan.sentences[j][: k2 + 1]),
                 *scan.sentences[j][k2 + 1 :],
                 s,
+                *scan.sentences[i][k + 1 : k + 2],  # "Who's writing it? It goes to faculty by the 14th."
                 scan.follow_up(j, people),
+                *(scan.sentences[t][k] for t, k in sorted(again) if t != j),
             ]
             for o in owners:
                 cand = scan.item("action", i, text, "request:accepted", owner=o or utts[j].speaker, also=[j])
                 out.append(_with_due(scan, cand, due_from))
+    return out
+
+
+def _answered_before(scan: Scan, i: int, target: str | None) -> bool:
+    """The named person's reply right after was already taken as their yes to the same task, asked
+    a line before as an open call."""
+    utts = scan.utterances
+    return any(
+        utts[x].speaker == target and any((x, k) in scan.used for k in range(len(scan.sentences[x])))
+        for x in range(i + 1, min(i + 3, len(utts)))
+    )
+
+
+_BACK = rx(r"\b(?:it|that|them|this|those|one)\b")
+
+
+def _said_again(scan: Scan, j: int, k2: int, task: str) -> set[tuple[int, int]]:
+    """The acceptor's later words on the same task, in the same turn or their next one two lines
+    on: "Yeah I can do that. I'll have it by Friday.", "Sure. When's the review?" — "The 20th." —
+    "Okay, I'll have it to you before then." They date the request's item, not a new one."""
+    utts = scan.utterances
+    turns = [(j, k2 + 1)]
+    if j + 2 < len(utts) and utts[j + 2].speaker == utts[j].speaker != utts[j + 1].speaker:
+        turns.append((j + 2, 0))
+    words = content_words(task)
+    bare = len(content_words(scan.sentences[j][k2])) <= 1  # "Yeah, I'm on it." says only yes
+    out: set[tuple[int, int]] = set()
+    for t, start in turns:
+        for k in range(start, len(scan.sentences[t])):
+            said = scan.sentences[t][k]
+            cue = commitment_cue(said)
+            if not cue:
+                continue
+            after = said[said.lower().find(cue) + len(cue) :]
+            if _BACK.search(after) or content_words(said) & words or (bare and (t, k) == (j, k2 + 1)):
+                out.add((t, k))
     return out
 
 

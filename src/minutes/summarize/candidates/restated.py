@@ -29,6 +29,7 @@ import re
 
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import Scan, is_question, rx
+from minutes.summarize.dates import without_dates
 from minutes.summarize.text import content_words
 
 WINDOW = 4
@@ -55,7 +56,8 @@ _HEDGED = rx(
     r"|another time|next time|propos\w*|suggest\w*|i'd like|i would like|i want|we need)\b"
 )
 _NEXT = rx(
-    r"^\W*(?:next|moving on|item|any other|anything else|thanks|thank you|over to|back to|on to|now|let's"
+    r"^\W*(?:(?:um|uh|er|erm|so|and)\W+)*(?:next|moving on|item|any other|anything else|thanks|thank you"
+    r"|over to|back to|on to|now|let's"
     r"|let me|who|what|where|when|how|why|and finally|last thing|one more|one thing|two things"
     r"|a couple of things|quickly|first of all|first thing|that's|it's|this is|there's|there are|which"
     r"|no|not|nope|oh|ah|so)\b"
@@ -99,12 +101,31 @@ def restated(scan: Scan, i: int, k: int) -> tuple[int, ...]:
     speaker = scan.utterances[i].speaker
     window = range(max(0, i - WINDOW), i)
     utts = scan.utterances
+    if not content_words(without_dates(f"on {body}", scan.meeting_date)) and any(
+        utts[j].speaker == speaker and (commitment_cue(utts[j].text) or _took_on(scan, j)) for j in window
+    ):
+        # "Could you take the report?" — "Yeah. When's it needed?" — "The 14th." — "Fine, the 14th."
+        return ()
     others = [j for j in window if utts[j].speaker != speaker and said & content_words(utts[j].text)]
     if others:
         return tuple(others)
     own = [j for j in window if utts[j].speaker == speaker and said & content_words(utts[j].text)]
     agreed = [j for j in window if utts[j].speaker != speaker and _YES.match(utts[j].text)]
     return tuple(sorted({*own, *agreed})) if own and agreed else ()
+
+
+_ASKED = rx(r"\b(?:can|could|would|will) you\b")
+
+
+def _took_on(scan: Scan, j: int) -> bool:
+    """Utterance ``j`` says yes to a task asked of its speaker just before ("Could you …?" — "Yeah.")."""
+    utts = scan.utterances
+    return (
+        j > 0
+        and utts[j - 1].speaker != utts[j].speaker
+        and bool(_ASKED.search(utts[j - 1].text))
+        and bool(_YES.match(utts[j].text))
+    )
 
 
 def _answers(scan: Scan, i: int) -> bool:

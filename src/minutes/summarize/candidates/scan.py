@@ -30,9 +30,18 @@ _TAG = rx(r",\s*(?:okay|ok|right|yeah|alright|all right|yes|no)\s*\?$")
 _VAGUE = rx(r"^(?:on |for |in )?(?:the )?(?:next week|next month)$")
 _THEN = rx(r"\b(?:by|before|until|till) then\b")
 _RETRACT = rx(
-    r"^\W*(?:actually,? no|no,? wait|wait,? no|on second thought|scratch that|forget (?:that|it)|never ?mind"
-    r"|nah)\b"
+    r"^\W*(?:(?:oh|um|uh|hmm)\W+)?(?:actually,? no|no,? wait|wait,? no|on second thought|scratch that"
+    r"|forget (?:that|it|i said that)|never ?mind|nah)\b"
 )
+_DAY_ALONE = rx(
+    r"^\W*(?:(?:um|uh|er|erm|oh|so|fine|okay|ok|yes|yeah|sure|right)\W+)*the \w+(?:st|nd|rd|th)\W*$"
+)
+"""A day of the month said alone ("The twentieth."), a date only as the answer to "when?"."""
+ANSWER_NO = rx(
+    r"\b(?:not sure|don't know|no idea|depends|i think|i guess|probably|maybe|might|may|could|no\b|didn't"
+    r"|haven't|question|interesting|good point|hmm|still|not our call|being discussed|not decided)"
+)
+"""Words of an answer that is no yes: "not sure", "depends", "no", "I think"…"""
 LAUGH = rx(r"^\W*(?:ha(?:ha)*|heh|lol|\(?laughs?\)?|\[laughter\]|very funny|nice try)\b")
 
 
@@ -142,6 +151,8 @@ class Scan:
             if len(said.split()) > 12 and not said.rstrip().endswith("?"):
                 continue  # a long turn, not a question of when ("… for the tenth?")
             for s in self.sentences[j][:2]:
+                if _DAY_ALONE.match(s):
+                    s = re.sub(r"\bthe\b", "by the", s, count=1, flags=F)  # "When's it due?" — "The 20th."
                 if self.dates(s) and len(content_words(without_dates(s, self.meeting_date))) <= 1:
                     return s  # a date and little else: "Yep, Friday.", "By the ninth?"
         return ""
