@@ -483,6 +483,8 @@ def test_rulings_out_grants_and_changes_in_force_now_are_decisions(lines: list[t
         "We're not doing that again, it was chaos.",  # nothing named: a remark, not a ruling
         "Honestly we're not seeing the numbers we hoped for.",
         "We're not getting the parts before March.",
+        "We're not finding a problem with capacity in the north.",  # a finding, not a ruling
+        "We're not urging mergers, but, if a college wants one, we'll help.",
         "We have until March, that's three weeks from now.",
         "Who's chasing the printers then",  # a question without its question mark
     ],

@@ -99,16 +99,21 @@ _DECIDE = rx(
     rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|sure|go on)[,.!]?\s+)+(?:book|order|buy|sign|hire"
     r"|commission|renew|pay for) (?:it|them|that|him|her)(?=\W*$))\b",
 )
+_PLAN_VERBS = (
+    r"doing|running|having|holding|moving|hiring|buying|ordering|using|adding|building|changing|switching"
+    r"|swapping|patching|caching|publishing|printing|closing|opening|offering|funding|renewing|extending"
+    r"|replacing|including|keeping|sending|signing|launching|shipping|releasing|booking|spending|approving"
+    r"|accepting|installing|going ahead with|putting|taking on|bringing in|rolling out|cutting|dropping"
+)
 _RULED_OUT = rx(
-    rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?!(?:saying|talking|seeing"
-    r"|hearing|getting|expecting|trying|asking|suggesting|proposing|blaming|arguing|re-arguing|discussing"
-    r"|deciding|being|looking|coming|going(?! ahead)|hitting|meeting|making|reaching|winning|losing|selling"
-    r"|growing|happening|working|feeling|thinking|paying|worried|sure)\b)\w+ing\s+"
-    r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any more|either|there|here|now|well|much)\b)\w"
+    rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?:{_PLAN_VERBS})\s+"
+    r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any|either|there|here|now|well|much)\b)\w"
+    r"(?![^,;]*,\s*but\b)"
     r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:that's|it's|the answer's|the answer is) a no (?:on|to|for) \w"
 )
 """A ruling that something will not be done: "We're not doing the green roof.", "that's a no on the
-curtain wall"; not "we're not doing that again" (no named thing) or "we're not seeing it"."""
+curtain wall"; a plan's verb and the thing named, so not "we're not doing that again", "we're not
+finding a problem" or "we're not pursuing mergers, but, if …" (a position, then its limits)."""
 _STAYS = rx(
     rf"^{FILLER}(?:(?:fine|okay|ok|right|so|yeah|good)[,.!]?\s+)*(?:the |our )?[\w'-]+(?:\s[\w'-]+){{0,2}}"
     r" stays(?:\s+(?:in|on|as|at|with|where)\s+[\w' -]{1,30})?\s*[.!]*$"
