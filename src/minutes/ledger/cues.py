@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date, timedelta
 
-from minutes.summarize.dates import find_dates
+from minutes.ledger.verbs import IRREGULAR, past
+from minutes.ledger.when import SHIFT, has_date
 from minutes.summarize.text import content_tokens, numbers_in, stem, words
 
 _PREFIX = 5
@@ -129,79 +129,6 @@ _HEDGED = re.compile(
 _FUTURE = re.compile(
     r"\b(i'll|i will|we'll|we will|it'll|it will|she'll|he'll|they'll|gonna|going to|shall)\b", re.IGNORECASE
 )
-_IRREGULAR_PAST = frozenset(
-    [
-        "went",
-        "came",
-        "got",
-        "gone",
-        "sent",
-        "rang",
-        "ran",
-        "put",
-        "wrote",
-        "written",
-        "made",
-        "did",
-        "gave",
-        "took",
-        "bought",
-        "paid",
-        "spoke",
-        "met",
-        "told",
-        "found",
-        "brought",
-        "sold",
-        "held",
-        "kept",
-        "built",
-        "drew",
-        "drove",
-        "chose",
-        "caught",
-        "taught",
-        "won",
-    ]
-)
-_NOT_PAST = frozenset(
-    [
-        "need",
-        "needed",
-        "speed",
-        "indeed",
-        "hundred",
-        "red",
-        "bed",
-        "shed",
-        "feed",
-        "seed",
-        "embed",
-        "proceed",
-        "exceed",
-        "based",
-        "used",
-        "supposed",
-        "interested",
-        "tired",
-        "worried",
-        "scared",
-        "annoyed",
-        "bored",
-        "excited",
-        "pleased",
-        "concerned",
-        "surprised",
-        "involved",
-        "required",
-        "expected",
-        "planned",
-        "scheduled",
-        "limited",
-        "detailed",
-        "advanced",
-    ]
-)
 DROP = re.compile(
     r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
@@ -269,24 +196,6 @@ UNANSWERED = re.compile(
     re.IGNORECASE,
 )
 """A line saying an open question is still open ("Still no answer from legal.")."""
-_SHIFT = re.compile(
-    r"\b(one|two|three|an?|another|extra|more|couple of|few)\s+(?:more\s+|extra\s+)?"
-    r"(days?|weeks?|fortnights?|months?)\b",
-    re.IGNORECASE,
-)
-_SHIFT_WORDS = {
-    "one": 1,
-    "a": 1,
-    "an": 1,
-    "another": 1,
-    "extra": 1,
-    "more": 1,
-    "two": 2,
-    "three": 3,
-    "couple of": 2,
-    "few": 3,
-}
-_SHIFT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
 _PROGRESS = re.compile(
     r"\b(still|working on|on it|in progress|half ?way|nearly|almost|started|on track|on my list|as planned|"
     r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done|part ?way|"
@@ -299,48 +208,10 @@ _CHANGE = re.compile(
     r"overturn\w*|replace[d]?|keep the old|stick with|go with)\b",
     re.IGNORECASE,
 )
-_IRREGULAR = {
-    "sent": "send",
-    "wrote": "write",
-    "written": "write",
-    "built": "build",
-    "made": "make",
-    "paid": "pay",
-    "bought": "buy",
-    "spoke": "speak",
-    "spoken": "speak",
-    "met": "meet",
-    "told": "tell",
-    "found": "find",
-    "took": "take",
-    "taken": "take",
-    "gave": "give",
-    "given": "give",
-    "brought": "bring",
-    "sold": "sell",
-    "held": "hold",
-    "kept": "keep",
-    "ran": "run",
-    "rang": "ring",
-    "drew": "draw",
-    "drawn": "draw",
-    "rewrote": "rewrite",
-    "chose": "choose",
-    "chosen": "choose",
-    "got": "get",
-    "put": "put",
-    "set": "set",
-    "read": "read",
-    "lent": "lend",
-    "spent": "spend",
-    "caught": "catch",
-    "taught": "teach",
-    "won": "win",
-}
 
 
 def norm(word: str) -> str:
-    return stem(_IRREGULAR.get(word, word))[:_PREFIX]
+    return stem(IRREGULAR.get(word, word))[:_PREFIX]
 
 
 def topic_words(text: str) -> list[str]:
@@ -352,7 +223,7 @@ def topic_words(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1 << 16)
 def _topic(text: str) -> tuple[str, ...]:
     out = []
-    for w in content_tokens(" ".join(_IRREGULAR.get(t, t) for t in words(text))):
+    for w in content_tokens(" ".join(IRREGULAR.get(t, t) for t in words(text))):
         if w in _GENERIC or w in _GENERIC_STEMS or w.isdigit():
             continue
         out.append(w[:_PREFIX])
@@ -364,10 +235,6 @@ def strong(sentence: str, verb: str | None) -> bool:
     if DROP.search(sentence) or _DONE.search(sentence):
         return True
     return verb is not None and any(past(w) and norm(w) == verb for w in words(sentence))
-
-
-def past(word: str) -> bool:
-    return word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4 and word not in _NOT_PAST)
 
 
 def status(text: str, verb: str | None = None, *, owner: bool = False, line: str | None = None) -> str | None:
@@ -390,7 +257,7 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
     if not negated and verb is not None and any(past(w) and norm(w) == verb for w in said):
         return "done"
-    dated = _SHIFT.search(text) is not None or has_date(text)
+    dated = SHIFT.search(text) is not None or has_date(text)
     if _REDATE.search(text) and dated:
         return "redated"
     future = _FUTURE.search(text) is not None
@@ -403,24 +270,6 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     if (_PROGRESS.search(text) or negated) and not text.rstrip().endswith("?"):
         return "restated"
     return None
-
-
-_TO_BY = re.compile(
-    r"\b(?:to|till|until|into|for|on|be)\s+(?=(?:the\s+)?(?:\d|[a-z-]+(?:st|nd|rd|th)\b|next|end|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
-    re.IGNORECASE,
-)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def dates(text: str, meeting_date: date) -> list[date]:
-    """The dates a line names, reading "push it to the 20th" as "by the 20th" ("Friday week" is
-    the Friday after next: ``find_dates``)."""
-    return [m.date for m in find_dates(_TO_BY.sub("by ", text), meeting_date)]
-
-
-def has_date(text: str) -> bool:
-    return bool(dates(text, date(2000, 1, 3)))
 
 
 _UNDER_WAY = re.compile(
@@ -453,20 +302,6 @@ def only_date(sentence: str) -> bool:
             w in _SOFT or w in _GENERIC or w.isdigit() or w.endswith(("st", "nd", "rd", "th")) for w in said
         )
     )
-
-
-def new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:
-    """The task's new due date: the latest date the line names, or a span ("one more week") added
-    to the due date before; a date named beside a span, and later than the due date before, is the
-    more exact of the two ("it'll take a few more days, I'll have it by the 12th")."""
-    mentions = dates(text, meeting_date) if meeting_date is not None else []
-    base = before or meeting_date
-    shift = _SHIFT.search(text)
-    if shift is not None and not (mentions and base is not None and max(mentions) > base):
-        count = _SHIFT_WORDS.get(shift.group(1).lower(), 1)
-        unit = shift.group(2).lower().rstrip("s")
-        return base + timedelta(days=count * _SHIFT_DAYS[unit]) if base is not None else None
-    return max(mentions) if mentions else None
 
 
 def changes(before: str, after: str, said: str) -> bool:

@@ -24,13 +24,13 @@ person to confirm. The thresholds were chosen on the tune half of ``tests/data/s
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from minutes.ledger import cues
+from minutes.ledger import cues, when
+from minutes.ledger.about import CONTEXT_ITEM, PRONOUN, asked_for, stress
 from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Entry, Line, Link, SeriesMeeting
 from minutes.summarize.text import name_key, split_sentences, words
@@ -59,13 +59,6 @@ commitments ("Tom, the leak?" → "Sorted."): with the owner's bonus and a plain
 PROMPT_WORDS = 10
 FRONTED_WORDS = 5
 """The longest topic a speaker names before its status ("The leak, still on it.")."""
-CONTEXT_ITEM = 0.3
-"""How much the words of the request before an action item said with a pronoun count ("Declan, can
-you take the posters down?" → "I'll take them down Friday."): without them the item is about
-nothing; at full weight they pull in the request's other topics."""
-MODIFIER = 0.7
-"""How much the words after a task's first preposition count ("Book the ADR session *with the lead
-actor*"): people name a task by its verb and object."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +139,13 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
                 continue
             text = e.text + " " + " ".join(said.text for said in m.lines if said.index in e.lines[:1])
             own = frozenset(topic_words(e.text)) or frozenset(topic_words(text))
-            stress = _stress(e.text) if e.kind != "question" else {}
-            if e.kind == "action" and _PRONOUN.search(e.text):
-                extra = _asked_for(by_index, e)
+            stressed = stress(e.text) if e.kind != "question" else {}
+            if e.kind == "action" and PRONOUN.search(e.text):
+                extra = asked_for(by_index, e)
                 for w in extra - own:
-                    stress[w] = CONTEXT_ITEM
+                    stressed[w] = CONTEXT_ITEM
                 own = own | extra
-            open_items.append(_Item(e, own, e.owner if e.named else None, e.due, e.key, stress))
+            open_items.append(_Item(e, own, e.owner if e.named else None, e.due, e.key, stressed))
     return found
 
 
@@ -286,13 +279,13 @@ def _line_says(
         # "Slipped. Thursday.", "On it. Tomorrow.", "Harder than it looked. Thursday now.": a
         # sentence giving only a date, after the status, is the task's new date
         later = next((x for x in sentences[best + 1 :] if cues.only_date(x)), None)
-        if later is not None and meeting_date is not None and cues.new_due(later, meeting_date, None):
+        if later is not None and meeting_date is not None and when.new_due(later, meeting_date, None):
             status, dated = "redated", later
     if status is None or (
         status == "restated" and not prompted and not item.words & set(topic_words(ln.text))
     ):
         return None
-    due = cues.new_due(dated, meeting_date, item.due) if status == "redated" else None
+    due = when.new_due(dated, meeting_date, item.due) if status == "redated" else None
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
@@ -368,61 +361,6 @@ def _pointed(heard: dict[str, float], mine: list[_Item], weights: _Weights) -> _
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return mine[scored[0][1]]
-
-
-_PREPOSITIONS = frozenset(
-    [
-        "for",
-        "at",
-        "with",
-        "in",
-        "on",
-        "from",
-        "to",
-        "about",
-        "before",
-        "after",
-        "by",
-        "into",
-        "onto",
-        "behind",
-        "under",
-        "over",
-        "between",
-        "during",
-        "until",
-        "till",
-        "via",
-        "per",
-        "across",
-        "around",
-        "against",
-    ]
-)
-
-
-def _stress(task: str) -> dict[str, float]:
-    """A task's words after its first preposition ("at Saturday's food distribution") say where,
-    when or for whom; the words before it (the verb and its object) say what it is."""
-    said = words(task)
-    cut = next((n for n, w in enumerate(said) if n > 0 and w in _PREPOSITIONS), len(said))
-    core = set(topic_words(" ".join(said[:cut])))
-    return {w: MODIFIER for w in topic_words(" ".join(said[cut:])) if w not in core}
-
-
-_PRONOUN = re.compile(r"\b(?:it|them|that|this|these|those|one)\b", re.IGNORECASE)
-
-
-def _asked_for(lines: dict[int, Line], e: Entry) -> frozenset[str]:
-    """What an item said with a pronoun ("I'll take them down Friday.") is about: the words of the
-    line before its first cited line (``lines``: the meeting's, by index), when someone else said
-    it (the request, the question)."""
-    first = min(e.lines, default=None)
-    before = lines.get(first - 1) if first is not None else None
-    if before is None or (e.owner and name_key(before.speaker) == name_key(e.owner)):
-        return frozenset()
-    cited = " ".join(lines[i].text for i in e.lines if i in lines)
-    return frozenset(topic_words(before.text)) | frozenset(topic_words(cited))
 
 
 def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool, line: str) -> str | None:
