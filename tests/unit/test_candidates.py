@@ -650,3 +650,11 @@ def test_calling_a_vote_is_no_decision() -> None:
     )
 
     assert not [c for c in found if c.kind == "decision" and c.utterance == 2]
+
+
+def test_the_agendas_order_is_no_decision() -> None:
+    found = _find(
+        (ALICE, "Okay, let's take the Morley lease first. Bob, where are we?"), (BOB, "Still waiting.")
+    )
+
+    assert not [c for c in found if c.kind == "decision"]

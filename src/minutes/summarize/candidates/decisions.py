@@ -139,7 +139,7 @@ _LETS = rx(
     r"(?P<verb>\w+)(?P<rest>.*)"
 )
 _MECHANICS = rx(
-    r"^(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear"
+    r"^(?:(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear"
     r"|think|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)"
     r"|call it (?:a day|there)"
     r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
@@ -150,7 +150,8 @@ _MECHANICS = rx(
     r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking"
     r"|do (?:the|a|our|this|that)(?:,? (?:the|a|our))? (?:[\w-]+ ){0,2}(?:review|round|update|updates|recap"
     r"|intros?|introductions|agenda|check-?in|stand-?up|retro|call|meeting|session|briefing|huddle|sync)"
-    r"|decide (?:\w+ )?(?:once|when|after|later|next|at the|until)|i\b|cross that bridge)\b",
+    r"|decide (?:\w+ )?(?:once|when|after|later|next|at the|until)|i\b|cross that bridge)\b"
+    r"|(?:do|take) (?:[\w'-]+\s+){1,3}first\W*$)",  # the agenda's order: "let's do Hartley first"
 )
 _UNDECIDED = rx(
     r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
