@@ -96,6 +96,27 @@ def test_item_the_evidence_does_not_support_is_flagged_not_dropped() -> None:
     assert minutes.items and not any(i.supported for i in minutes.items)
 
 
+class MisattributingLLM(FakeLLM):
+    """Phrases every action as another person's task, the way a small model reads the line before."""
+
+    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
+        import json
+
+        props = (schema or {}).get("properties", {})
+        if "keep" in props and "task" in props:  # the judge of an action item
+            return json.dumps({"keep": True, "task": "Alice should fix the payment bug"})
+        return super().answer(messages, schema=schema)
+
+
+def test_an_actions_phrasing_that_names_another_doer_is_not_used() -> None:
+    minutes = Summarizer(MisattributingLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+
+    actions = minutes.of_kind("action")
+    assert actions and not any(a.text.startswith("Alice") for a in actions)
+    bob = next(a for a in actions if a.owner == "SPEAKER_01")
+    assert "payment bug" in bob.text.lower()
+
+
 def test_small_talk_gives_no_items() -> None:
     chat = [
         _u(0, "SPEAKER_00", "Hi, how are you?"),

@@ -134,8 +134,17 @@ def another_act(text: str, people: Iterable[str]) -> bool:
     pronoun) a task, or puts a topic off: not a decision, however the model judged it."""
     if _DEFERRED.search(text) or _PRONOUN_WILL.match(text):
         return True
+    return given_to(text, people) is not None
+
+
+def given_to(text: str, people: Iterable[str]) -> str | None:
+    """The person (one of ``people``) a wording gives a task to ("Chidi should go to the trust"),
+    or None: a phrasing of one person's commitment that names another as the doer is wrong."""
     names = {n for p in people for n in (p, p.split()[0]) if n and n[0].isupper()}
-    return any(re.match(rf"{re.escape(n)}{_WHO_WILL}", text) for n in names)
+    return next(
+        (n for n in sorted(names, key=len, reverse=True) if re.match(rf"{re.escape(n)}{_WHO_WILL}", text)),
+        None,
+    )
 
 
 def _not_a_decision(text: str, line: Utterance, people: Iterable[str]) -> bool:

@@ -38,20 +38,21 @@ from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize import reads as reading
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
-from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, another_act, read_proposals
+from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, another_act, given_to, read_proposals
 from minutes.summarize.proposals import schema as proposals_schema
 from minutes.summarize.reads import Read, ask
 from minutes.summarize.summary_check import CHECK_VERSION, check_summary
-from minutes.summarize.text import content_words
+from minutes.summarize.text import content_words, name_key
 from minutes.summarize.topics import segment
 from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/7"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+PROMPT_VERSION = "minutes-prompts/8"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
 # 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
 # task, a deferral or nothing is dropped; 6: an outcome said back is kept whatever the judge says;
-# 7: every decision the rules found is kept whatever the judge says
+# 7: every decision the rules found is kept whatever the judge says; 8: an action's phrasing that
+# names another person as the doer is not used
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
@@ -379,6 +380,9 @@ class Summarizer:
         if not kept and (prompt == "proposed" or cand.kind != "decision"):
             return None
         phrased = reply.get(field_name) if kept else None
+        doer = given_to(str(phrased or ""), names.values()) if cand.kind == "action" else None
+        if doer and not name_key(names.get(cand.owner or "", "") or "").startswith(name_key(doer)):
+            phrased = None  # "Chidi should go to the trust" for Saoirse's "I'll chase that up"
         text = " ".join(str(phrased or cand.text).split())[: self.opts.item_chars]
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
             return None  # "Dembe will sort the generator", "Park it until September", "Yes"
