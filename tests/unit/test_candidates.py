@@ -658,3 +658,22 @@ def test_the_agendas_order_is_no_decision() -> None:
     )
 
     assert not [c for c in found if c.kind == "decision"]
+
+
+def test_a_yes_taken_back_accepts_nothing_and_the_next_volunteer_owns_it() -> None:
+    found = _find(
+        (ALICE, "Can you do the seating plan?"),
+        (BOB, "I can do the seating plan. Oh, actually no, wait, I'm away that weekend."),
+        (CAROL, "Put me down for it then, I'll have it by Friday."),
+    )
+
+    (c,) = [c for c in found if c.kind == "action"]
+    assert (c.owner, c.due) == (CAROL, date(2026, 11, 20))
+
+
+def test_a_statement_with_a_negation_to_a_named_person_is_no_task() -> None:
+    found = _find(
+        (ALICE, "Carol, the printer still hasn't come back from repair"), (CAROL, "Yeah."), names=NAMES
+    )
+
+    assert not [c for c in found if c.kind == "action"]

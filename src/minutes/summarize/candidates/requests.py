@@ -66,7 +66,7 @@ _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}
 _NOMINAL = rx(r"^(?:the|your)\s+\w+")
 """A task named after a name, with no verb ("Matías, the patch notes."): the chair's assignment when
 the person answers yes to it."""
-_STATEMENT = rx(r"\b(?:is|are|was|were|been|has|have|had)\b|,\s*(?:and|but)\b")
+_STATEMENT = rx(r"\b(?:is|are|was|were|been|has|have|had|\w+n't)\b|,\s*(?:and|but)\b")
 _WHEN_FIRST = rx(r"^(?:when|once|after|as soon as|before)\b[^,]{1,80},\s*(?=\w)")
 _JOINT = rx(r"^you and (?:i|me)\s+(?:can|will|'ll|could|should|are going to)\s+")
 _YOU_WILL = rx(
@@ -110,8 +110,8 @@ def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
     """
     accepted: int | None = None
     for k, s in enumerate(scan.sentences[j][:2]):
-        if is_question(s) or _REFUSE.search(s) or (j, k) in scan.used:
-            break
+        if is_question(s) or _REFUSE.search(s) or (j, k) in scan.used or scan.retracted(j, k):
+            break  # "I can do the graphic. Oh — actually no, wait …" takes nothing on
         if commitment_cue(s):
             return k
         if k == 0 and (_VOLUNTEER if open_call else _ACCEPT).match(s):
