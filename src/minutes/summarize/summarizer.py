@@ -38,6 +38,7 @@ from minutes.payloads import SUMMARY_CHECK_KEY, summary_check_to_dict
 from minutes.summarize import reads as reading
 from minutes.summarize.candidates import Candidate, find_candidates
 from minutes.summarize.grounding import support
+from minutes.summarize.judging import ITEM_PROMPTS, judge_schema
 from minutes.summarize.proposals import PROPOSALS_VERSION, QUESTION, another_act, given_to, read_proposals
 from minutes.summarize.proposals import schema as proposals_schema
 from minutes.summarize.reads import Read, ask
@@ -94,40 +95,6 @@ class SummaryRun:
 
     minutes: Minutes
     usage: Usage
-
-
-def _schema(field_name: str, max_len: int) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {"keep": {"type": "boolean"}, field_name: {"type": "string", "maxLength": max_len}},
-        "required": ["keep", field_name],
-        "additionalProperties": False,
-    }
-
-
-_ITEM_PROMPTS = {
-    "action": (
-        "task",
-        "Is this a commitment to do a concrete task? If yes, write the task as a short imperative phrase "
-        "(e.g. 'Send the budget to finance'), without the person's name and without the date.",
-    ),
-    "decision": (
-        "decision",
-        "Is this a decision the meeting took? If yes, state the decision as one short sentence.",
-    ),
-    # a decision the model itself proposed for the chunk, shown the words of the line it cited
-    "proposed": (
-        "decision",
-        "Did the group settle this just now: an outcome it agreed, approved or chose? Answer no for an "
-        "idea or suggestion nobody accepted, a task one person takes on, a decision made in the past, a "
-        "question, or a topic put off. If yes, state the decision as one short sentence.",
-    ),
-    "question": (
-        "question",
-        "Is this a real question the meeting left open (not small talk)? "
-        "If yes, restate it as one short question.",
-    ),
-}
 
 
 def _says_nothing(*texts: str) -> bool:
@@ -356,7 +323,7 @@ class Summarizer:
     ) -> MinuteItem | None:
         """The model's verdict on a candidate and its phrasing. A rule's candidate is shown as the
         sentence the rule found; a proposed one (``prompt="proposed"``) as the lines it cites."""
-        field_name, question = _ITEM_PROMPTS[prompt or cand.kind]
+        field_name, question = ITEM_PROMPTS[prompt or cand.kind]
         cited = [by_index[i] for i in sorted(set(cand.evidence)) if i in by_index]
         if prompt == "proposed":
             said = " ".join(f'{names.get(u.speaker, u.speaker)} said: "{u.text}"' for u in cited)
@@ -364,7 +331,7 @@ class Summarizer:
             said = f'{names.get(cand.speaker, cand.speaker)} said: "{cand.text}"'
         messages = ask(prefix, f"{said}\n{question}")
         try:
-            schema = _schema(field_name, self.opts.item_chars)
+            schema = judge_schema(field_name, self.opts.item_chars)
             reply = chat_json(llm, messages, schema, max_tokens=self.opts.item_tokens)
         except StageError as exc:
             log.warning("model could not judge %s candidate %r: %s", cand.kind, cand.text, exc)
