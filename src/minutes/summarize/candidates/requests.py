@@ -189,9 +189,10 @@ def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[in
         k2 = _acceptance(scan, j, open_call=open_call or refused)
         if k2 is not None:
             return j, k2
-        refused = refused or any(_REFUSE.search(x) for x in scan.sentences[j][:2])
-        if target is not None and any(_REFUSE.search(x) for x in scan.sentences[j][:2]):
+        said_no = any(_REFUSE.search(x) for x in scan.sentences[j][:2])
+        if target is not None and said_no:
             return False
+        refused = refused or said_no
         if target is not None and scan.addressee(utts[j].text, utts[j].speaker) not in (
             None,
             utts[i].speaker,
@@ -221,7 +222,7 @@ def requests(scan: Scan) -> list[Candidate]:
                 out.extend(scan.item("action", i, text, "request:assigned", owner=o) for o in owners)
                 continue
             j, k2 = accept
-            if any((j, x) in scan.used for x in range(len(scan.sentences[j]))):
+            if scan.taken(j):
                 continue  # that yes answered the same task asked a line before ("Someone should …")
             scan.used.add((j, k2))
             again = _said_again(scan, j, k2, text)
@@ -246,10 +247,7 @@ def _answered_before(scan: Scan, i: int, target: str | None) -> bool:
     """The named person's reply right after was already taken as their yes to the same task, asked
     a line before as an open call."""
     utts = scan.utterances
-    return any(
-        utts[x].speaker == target and any((x, k) in scan.used for k in range(len(scan.sentences[x])))
-        for x in range(i + 1, min(i + 3, len(utts)))
-    )
+    return any(utts[x].speaker == target and scan.taken(x) for x in range(i + 1, min(i + 3, len(utts))))
 
 
 _BACK = rx(r"\b(?:it|that|them|this|those|one)\b")

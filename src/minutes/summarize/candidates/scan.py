@@ -163,6 +163,10 @@ class Scan:
                 return label
         return None
 
+    def taken(self, i: int) -> bool:
+        """Some sentence of utterance ``i`` is already part of an item."""
+        return any((i, k) in self.used for k in range(len(self.sentences[i])))
+
     def retracted(self, i: int, k: int) -> bool:
         """The speaker takes sentence ``k`` of utterance ``i`` back later in the turn ("Actually, no …")."""
         return any(_RETRACT.match(x) for x in self.sentences[i][k + 1 :])
