@@ -30,7 +30,8 @@ from minutes.db.jobs import Job
 from minutes.errors import WorkerPoolError
 from minutes.factory import open_store
 from minutes.jobs import RetryPolicy, claim_job, enqueue, get_job
-from minutes.jobs.dask_pool import DaskPool, local_cluster
+from minutes.jobs.dask_cluster import local_cluster
+from minutes.jobs.dask_pool import DaskPool
 from minutes.jobs.dask_worker import MinutesPlugin, host_identity
 from minutes.jobs.local import WorkerConfig
 from tests.db.conftest import POSTGRES_URL

@@ -46,7 +46,14 @@ from minutes import db as store
 from minutes.db.engine import failure_reason, without_waiting
 from minutes.db.jobs import Job
 from minutes.db.tables import utcnow
-from minutes.errors import ConfigError, WorkerPoolError
+from minutes.errors import WorkerPoolError
+from minutes.jobs.dask_cluster import (
+    DASK_CONFIG,
+    OWN_CLUSTER_CONFIG,
+    check_database,
+    local_cluster,
+    scheduler_address,
+)
 from minutes.jobs.dask_worker import RESOURCE, MinutesPlugin, describe, host_identity, prepare_task, run_task
 from minutes.jobs.lease import reap, release, worker_id
 from minutes.jobs.local import WorkerConfig
@@ -55,63 +62,12 @@ from minutes.jobs.outage import steadily
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8786
 WORKER_WAIT = 60.0
 """Seconds to wait for a worker offering :data:`RESOURCE` to join the scheduler."""
 REST = 2.0
 """Seconds before a job whose task did nothing (or broke) gets another task."""
 TASK_ERRORS = 3
 """Tasks in a row that fail before running their job (not a job failure) before giving up."""
-
-DASK_CONFIG: dict[str, Any] = {
-    # Preloads run code at start-up and may name URLs, which Dask downloads: none here.
-    "distributed.scheduler.preload": [],
-    "distributed.worker.preload": [],
-    "distributed.nanny.preload": [],
-    "distributed.client.preload": [],
-}
-"""Dask settings forced while the engine runs (and given to a cluster it starts)."""
-
-_OWN_CLUSTER_CONFIG: dict[str, Any] = {
-    # Without a dashboard the scheduler and workers still serve JSON, metrics and a proxy
-    # over HTTP (on loopback here); a cluster of our own serves nothing it does not need.
-    "distributed.scheduler.http.routes": [],
-    "distributed.worker.http.routes": [],
-}
-
-
-# --- checks made before anything is queued ---------------------------------------------------
-
-
-def scheduler_address(text: str) -> str:
-    """``HOST:PORT``, ``tcp://HOST[:PORT]`` or ``tls://HOST[:PORT]`` → the full address."""
-    raw = text.strip()
-    scheme, sep, rest = raw.partition("://")
-    if not sep:
-        scheme, rest = "tcp", raw
-    host = rest.rsplit("]", 1)[-1] if rest.startswith("[") else rest
-    if scheme not in ("tcp", "tls") or not rest or "/" in rest or host.startswith(":"):
-        raise ConfigError(
-            f"--scheduler {text!r} is not a Dask scheduler address; "
-            f"expected tcp://HOST:{DEFAULT_PORT} (or tls://HOST:{DEFAULT_PORT} with TLS)"
-        )
-    if ":" not in host:
-        rest = f"{rest}:{DEFAULT_PORT}"
-    return f"{scheme}://{rest}"
-
-
-def check_database(url: str, *, scheduler: str | None) -> None:
-    """Refuse a SQLite file when the workers may be on other machines (a scheduler was named):
-    they cannot share one SQLite file. A cluster this command starts on this host can."""
-    parsed = make_url(url)
-    if scheduler is not None and parsed.get_backend_name() == "sqlite":
-        raise ConfigError(
-            f"--engine dask with --scheduler {scheduler} needs a database every worker can reach, "
-            f"but the database is the SQLite file {parsed.database}; set MINUTES_DATABASE_URL to "
-            "PostgreSQL (e.g. postgresql+psycopg://minutes@db-host/minutes), or leave out --scheduler "
-            "to run a Dask cluster on this machine"
-        )
-
 
 # --- the client side -------------------------------------------------------------------------
 
@@ -177,7 +133,7 @@ class DaskPool:
         self._stack.callback(dask_log.setLevel, dask_log.level)
         dask_log.setLevel(max(self.config.log_level, logging.INFO))
         if self.address is None:
-            self._stack.enter_context(dask.config.set(_OWN_CLUSTER_CONFIG))
+            self._stack.enter_context(dask.config.set(OWN_CLUSTER_CONFIG))
             self._cluster = local_cluster(self.size, self.config.threads)
             self._client = Client(self._cluster, set_as_default=False)  # type: ignore[no-untyped-call]
         else:
@@ -403,21 +359,3 @@ class DaskPool:
             except SQLAlchemyError as exc:  # on the way out: the next run puts them back
                 log.warning("could not put back the jobs of the stopped workers (%s)", failure_reason(exc))
         self._stack.close()
-
-
-def local_cluster(workers: int, threads: int) -> LocalCluster:
-    """``workers`` processes on 127.0.0.1 with ``threads`` threads and one job slot each."""
-    pinned = dask.config.get("distributed.nanny.pre-spawn-environ")
-    return LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers,
-        threads_per_worker=threads,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        # What is left of the scheduler's HTTP server after the dashboard: a free loopback port.
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        resources={RESOURCE: 1},
-        # Models are resident: no pausing or restarting workers for memory they must hold.
-        memory_limit=0,
-        env={name: str(threads) for name in pinned if name.endswith("_NUM_THREADS")},
-    )

@@ -12,7 +12,7 @@ Each sentence is checked, without a model, for:
 - a task or decision it gives to a person: when the words match an action item (a supported
   one: its owner is the speaker who committed), the sentence must name that owner; a decision
   must be given to someone who said it or took part in it. A deadline it gives the task must be
-  the item's.
+  the item's (``summary_people.py``).
 
 A failing sentence is removed, and the reason kept in :class:`SummaryCheck`, which is stored
 with the minutes. One fix is made because it is certain: a sentence that gives exactly one
@@ -25,47 +25,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from minutes.summarize.addressed import heard_names
-from minutes.summarize.candidates import commitment_cue
-from minutes.summarize.dates import find_dates, without_dates
-from minutes.summarize.grounding import support
 from minutes.summarize.summary_facts import (
     MeetingFacts,
     date_problems,
     name_problems,
     number_problems,
-    period_span,
 )
+from minutes.summarize.summary_people import CheckedMeeting, attribution_problems, plain
 from minutes.summarize.text import content_words, count_shared, split_sentences
 from minutes.types import SUMMARY_CHECK_VERSION, MinuteItem, SentenceNote, SummaryCheck, Utterance
 
 CHECK_VERSION = SUMMARY_CHECK_VERSION
-_MATCH = 0.6  # share of an item's content words a clause must hold to be "about" it
-_CERTAIN = 0.75  # ... and to be certain enough to put the owner's name in
-_FILLER = (
-    r"(?:also|then|later|still|now|said|says|mentioned|noted|stated|confirmed|explained|that|she|he|they)"
-)
-_TASK_VERB = (
-    r"will|is going to|agreed to|agrees to|committed to|commits to|promised to|offered to"
-    r"|volunteered to|is to|has to|needs to|must|plans to|intends to|is responsible for|is in charge of"
-    r"|takes care of|will take care of|took on|takes on|is tasked with|was asked to|has been asked to"
-    r"|was assigned|has been assigned|is handling|is working on|should"
-)
-# "Alice updated the guide": a task said as done, by whoever is named before the verb. Verbs of
-# speaking are left out: "Alice asked …" and "Alice mentioned …" report, they do not do.
-_SPEAKING = (
-    r"asked|said|mentioned|noted|suggested|proposed|reported|raised|questioned|wondered|explained|stated"
-    r"|added|agreed|thanked|opened|started|emphasi[sz]ed|highlighted|pointed|expressed|confirmed|announced"
-    r"|decided|discussed|presented|described|argued|shared|requested|replied|answered|responded|introduced"
-    r"|welcomed|closed|concluded|called|wanted|needed|hoped|liked|seemed|noticed|observed|remarked"
-    r"|recommended|reminded|insisted|objected|worried|expected|believed|doubted|preferred|assigned|tasked"
-)
-_DONE_VERB = rf"(?!(?:{_SPEAKING})\b)(?:[a-z]{{3,}}ed|sent|took|wrote|made|gave|did|built|brought|ran)"
-_DECISION_VERB = r"decided|proposed|suggested|announced|confirmed|concluded|approved|chose"
-
 HEARD = 0.3
 """Least share of a sentence's content words (less :data:`_TALK_WORDS`) said in the meeting. Chosen
 on the tune half of QMSum's meetings: the highest threshold under which none of 490 human summary
@@ -82,17 +56,6 @@ _TALK_WORDS = content_words(
     covered cover addressed address reviewed review updates update"""
 )
 """Words a summary uses to describe talk, not what the talk was about; never counted against it."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Meeting:
-    facts: MeetingFacts
-    names: Mapping[str, str]  # speaker label → name
-    heard: Mapping[str, str]  # unnamed speaker label → the name others called them (addressed.py)
-    items: tuple[MinuteItem, ...]  # supported items only
-    utterances: Sequence[Utterance]
-    by_index: Mapping[int, Utterance]
-    said: set[str]  # every content word of the meeting's lines (``facts.words``) and its speakers' names
 
 
 def check_summary(
@@ -117,7 +80,7 @@ def check_summary(
     if language != "en" or spoken != "en":
         return summary, SummaryCheck(skipped=f"not checked: no date, number and name words for {spoken!r}")
     facts = MeetingFacts.of(utterances, names=names, meeting_date=meeting_date)
-    meeting = _Meeting(
+    meeting = CheckedMeeting(
         facts=facts,
         names={k: v for k, v in names.items() if v},
         heard=heard_names(utterances, names),
@@ -152,13 +115,13 @@ def check_summary(
     return text, check
 
 
-def _problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
+def _problems(sentence: str, m: CheckedMeeting) -> tuple[list[str], SentenceNote | None]:
     """What is wrong with a sentence; or, when only its owner's name is, and surely, the fix."""
     problems = (
         _unheard(sentence, m.said) + date_problems(sentence, m.facts) + number_problems(sentence, m.facts)
     )
     problems += name_problems(sentence, m.facts)
-    wrong, fix = _attribution_problems(sentence, m)
+    wrong, fix = attribution_problems(sentence, m)
     if fix is not None and not problems:
         return [], fix
     return problems + wrong + ([fix.reason] if fix else []), None
@@ -176,204 +139,6 @@ def _unheard(sentence: str, said: set[str]) -> list[str]:
     return [f"only {share:.0%} of its words were said in the meeting"]
 
 
-# Attribution --------------------------------------------------------------------------------
-
-
-def _name_pattern(m: _Meeting) -> str | None:
-    """A regex alternation of every speaker name and first name, longest first."""
-    every = [*m.names.values(), *m.heard.values()]
-    keys = set(every) | {n.split()[0] for n in every if n.split()}
-    keys = {k for k in keys if len(k) > 1}
-    if not keys:
-        return None
-    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-
-
-def _agents(sentence: str, names_rx: str, verb: str) -> list[tuple[str, int, int]]:
-    """(name, clause start, clause end) for each person the sentence gives a task (or decision) to."""
-    subject = re.compile(
-        rf"\b(?P<name>{names_rx})\b(?:'ll\b|(?:\s+{_FILLER}\b){{0,3}}\s+(?:{verb})\b)", re.IGNORECASE
-    )
-    obj = re.compile(
-        rf"\b(?:asked|tasked|assigned|told|requested|instructed|reminded|wants|wanted|needs)\s+"
-        rf"(?P<name>{names_rx})\s+(?:to|with)\b",
-        re.IGNORECASE,
-    )
-    done = re.compile(rf"\b(?P<name>{names_rx})(?:\s+(?:also|then|later|already))?\s+{_DONE_VERB}\b")
-    tasks = [*obj.finditer(sentence), *done.finditer(sentence)] if verb == _TASK_VERB else []
-    found = [*subject.finditer(sentence), *tasks]
-    # A one-word name must be written as a name: "will" is no person called Will.
-    hits = sorted(
-        [(x.group("name"), x.end()) for x in found if x.group("name")[0].isupper() or " " in x.group("name")],
-        key=lambda h: h[1],
-    )
-    out = []
-    for n, (name, start) in enumerate(hits):
-        end = hits[n + 1][1] if n + 1 < len(hits) else len(sentence)
-        # the next person's clause starts at their name, not after their verb
-        nxt = re.search(rf"\b{re.escape(hits[n + 1][0])}\b", sentence[start:]) if n + 1 < len(hits) else None
-        out.append((name, start, start + nxt.start() if nxt else end))
-    return out
-
-
-def _match(clause: str, item_text: str, meeting_date: date) -> float:
-    """How surely a clause is about an item, from 0 to 1, dates left out.
-
-    The share of the item's content words the clause holds (at least 2 of them), or, for a
-    clause that says part of the task ("update the guide" for "update the guide and send it"),
-    the share of the clause's words the item holds, when that is at least 3 words.
-    """
-    item = content_words(without_dates(item_text, meeting_date))
-    words = content_words(without_dates(clause, meeting_date))
-    if len(item) < 2 or len(words) < 2:
-        return 0.0
-
-    of_item, of_clause = count_shared(item, words), count_shared(words, item)
-    score = of_item / len(item) if of_item >= 2 else 0.0
-    return max(score, of_clause / len(words) if of_clause >= 3 else 0.0)
-
-
-def _is_named(person: str, name: str) -> bool:
-    """Whether ``person`` (as the sentence wrote it) is the speaker called ``name``."""
-    return person.lower() in {name.lower(), *(w.lower() for w in name.split())}
-
-
-def _mentions(sentence: str, name: str) -> bool:
-    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in name.split() if len(w) > 1)
-
-
-def _attribution_problems(sentence: str, m: _Meeting) -> tuple[list[str], SentenceNote | None]:
-    """Tasks, decisions and deadlines the sentence gives to the wrong person; a certain fix if any."""
-    names_rx = _name_pattern(m)
-    if names_rx is None:
-        return [], None
-    problems: list[str] = []
-    agents = _agents(sentence, names_rx, _TASK_VERB)
-    fix: SentenceNote | None = None
-    for person, start, end in agents:
-        found = _wrong_owner(sentence, person, sentence[start:end], m)
-        if found is None:
-            continue
-        reason, owner = found
-        others = [n for n in m.names.values() if not _is_named(person, n) and _mentions(sentence, n)]
-        once = len(re.findall(rf"\b{re.escape(person)}\b", sentence)) == 1
-        alone = len(agents) == 1 and once and not others
-        if owner is not None and alone:
-            fixed = re.sub(rf"\b{re.escape(person)}\b", owner, sentence, count=1)
-            fix = SentenceNote(sentence, reason, fixed)
-        else:
-            problems.append(reason)
-    for person, start, end in _agents(sentence, names_rx, _DECISION_VERB):
-        problems += _wrong_decider(person, sentence[start:end], m)
-    problems += _wrong_deadline(sentence, agents, m)
-    if problems and fix is not None:
-        return [*problems, fix.reason], None
-    return problems, fix
-
-
-def _owner_name(m: _Meeting, item: MinuteItem) -> str | None:
-    return m.names.get(item.owner) if item.owner else None
-
-
-def _best_actions(clause: str, m: _Meeting) -> list[tuple[float, MinuteItem]]:
-    """The action items the clause is about (the best and any within 0.15 of it)."""
-    scored = [(_match(clause, i.text, m.facts.meeting_date), i) for i in m.items if i.kind == "action"]
-    scored = [(s, i) for s, i in scored if s >= _MATCH]
-    if not scored:
-        return []
-    best = max(s for s, _ in scored)
-    return [(s, i) for s, i in scored if s >= best - 0.15]
-
-
-def _wrong_owner(sentence: str, person: str, clause: str, m: _Meeting) -> tuple[str, str | None] | None:
-    """Why giving ``clause`` to ``person`` is wrong and the owner's name if certain; None if fine."""
-    matched = _best_actions(clause, m)
-    if not matched:
-        return None
-    owners = {i.owner: m.names.get(i.owner or "") or m.heard.get(i.owner or "") for _, i in matched}
-    if any(_is_named(person, o) or _mentions(sentence, o) for o in owners.values() if o):
-        return None
-    label = _label_of(person, m)
-    if None in owners.values() and (label is None or label in owners):
-        return None  # an owner nobody named, and no sign that this person is someone else
-    if _committed(person, clause, m):
-        return None  # they took on the same task themselves, though it was not made an item
-    score, item = max(matched, key=lambda x: x[0])
-    owner = _owner_name(m, item)
-    heard = m.heard.get(item.owner or "")
-    whose = owner or (f"{heard} ({item.owner})" if heard else str(item.owner))
-    reason = f"gives “{_clean(item.text)}” to {person}, but that action item is {whose}’s"
-    if owner is None and label is not None:
-        reason += f" ({person} is {label}, going by who was called that in the meeting)"
-    # Only a name a person gave the speaker is put in; a heard one is not certain enough.
-    return reason, owner if len(owners) == 1 and score >= _CERTAIN else None
-
-
-def _label_of(person: str, m: _Meeting) -> str | None:
-    for names in (m.names, m.heard):
-        label = next((lb for lb, n in names.items() if _is_named(person, n)), None)
-        if label is not None:
-            return label
-    return None
-
-
-def _committed(person: str, clause: str, m: _Meeting) -> bool:
-    """Whether ``person`` said they would do what ``clause`` says ("I'll update the guide")."""
-    label = _label_of(person, m)
-    for u in m.utterances:
-        if u.speaker != label:
-            continue
-        for s in split_sentences(u.text):
-            if commitment_cue(s) and support(clause, [s])[1] >= 0.5:
-                return True
-    return False
-
-
-def _wrong_decider(person: str, clause: str, m: _Meeting) -> list[str]:
-    """A decision given to someone who neither said it nor took part in it."""
-    scored = [(_match(clause, i.text, m.facts.meeting_date), i) for i in m.items if i.kind == "decision"]
-    scored = [(s, i) for s, i in scored if s >= _MATCH]
-    if not scored:
-        return []
-    label = _label_of(person, m)
-    if label is None:
-        return []
-    for _, item in scored:
-        speakers = {m.by_index[e].speaker for e in item.evidence if e in m.by_index}
-        if label in speakers or any(n not in m.names for n in speakers):
-            return []
-    # Someone may have proposed it earlier, outside the cited lines: only a person who never
-    # said anything like it is wrong.
-    own = [u.text for u in m.utterances if u.speaker == label]
-    if own and any(support(clause, [t], threshold=0.5)[1] >= 0.5 for t in own):
-        return []
-    return [f"gives the decision “{_clean(scored[0][1].text)}” to {person}, who did not take part in it"]
-
-
-def _wrong_deadline(sentence: str, agents: list[tuple[str, int, int]], m: _Meeting) -> list[str]:
-    """A deadline ("by Monday") given to an action item that is due on another day."""
-    out: list[str] = []
-    for _person, start, end in agents:
-        clause = sentence[start:end]
-        deadlines = [d for d in find_dates(clause, m.facts.meeting_date) if d.deadline]
-        matched = _best_actions(clause, m)
-        if not deadlines or len(matched) != 1 or not matched[0][1].due:
-            continue
-        item = matched[0][1]
-        due = item.due or ""
-        for d in deadlines:
-            span = period_span(d, m.facts.meeting_date)
-            if span and span[0].isoformat() <= due <= span[1].isoformat():
-                continue  # "by next week" for a day of next week
-            if d.date.isoformat() != due:
-                said = f" (“{item.due_text}”)" if item.due_text else ""
-                task = _clean(item.text)
-                out.append(
-                    f"says “{d.text}” ({d.date.isoformat()}) for “{task}”, which is due {item.due}{said}"
-                )
-    return out
-
-
 # Fallback -----------------------------------------------------------------------------------
 
 
@@ -386,12 +151,12 @@ def fallback_summary(
         return names.get(label, label) if label else "Unassigned"
 
     supported = [i for i in items if i.supported]
-    parts = [f"Decided: {_clean(i.text)}." for i in supported if i.kind == "decision"]
+    parts = [f"Decided: {plain(i.text)}." for i in supported if i.kind == "decision"]
     for i in supported:
         if i.kind == "action":
             due = f" (due {i.due})" if i.due else ""
-            parts.append(f"{who(i.owner)} to {_lower_first(_clean(i.text))}{due}.")
-    parts += [f"Open question: {_clean(i.text).rstrip('?')}?" for i in supported if i.kind == "question"]
+            parts.append(f"{who(i.owner)} to {_lower_first(plain(i.text))}{due}.")
+    parts += [f"Open question: {plain(i.text).rstrip('?')}?" for i in supported if i.kind == "question"]
     if parts:
         return " ".join(parts)
     speakers = list(dict.fromkeys(who(u.speaker) for u in utterances))
@@ -399,10 +164,6 @@ def fallback_summary(
         return ""
     listed = ", ".join(speakers[:-1]) + (" and " if len(speakers) > 1 else "") + speakers[-1]
     return f"Meeting of {listed}. No summary sentence could be checked against the transcript."
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split()).rstrip(" .!")
 
 
 def _lower_first(text: str) -> str:

@@ -35,6 +35,14 @@ _OPEN_CALLS = (
     r"|who(?:'s| is) (?:doing|writing|taking|handling|running|making|sorting|drafting|organi[sz]ing|booking)"
 )
 _REQUEST = rx(rf"\b(?:{_ASKS}|(?P<open>{_OPEN_CALLS}))\b")
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` asks for a task to be done, of the listener or of whoever will ("Could you
+    …", "Can someone …", "Who's writing it?")."""
+    return _REQUEST.search(text) is not None
+
+
 _REQUEST_LEAD = rx(
     rf"^{FILLER}(?:[\w .'-]+,\s*)?(?:{_ASKS}|{_OPEN_CALLS})(?:\s+please)?(?:\s+be able to)?[,\s]+"
 )

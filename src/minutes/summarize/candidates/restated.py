@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.requests import asks
 from minutes.summarize.candidates.scan import Scan, is_question, rx
 from minutes.summarize.dates import without_dates
 from minutes.summarize.text import content_words
@@ -114,16 +115,13 @@ def restated(scan: Scan, i: int, k: int) -> tuple[int, ...]:
     return tuple(sorted({*own, *agreed})) if own and agreed else ()
 
 
-_ASKED = rx(r"\b(?:can|could|would|will) you\b")
-
-
 def _took_on(scan: Scan, j: int) -> bool:
     """Utterance ``j`` says yes to a task asked of its speaker just before ("Could you …?" — "Yeah.")."""
     utts = scan.utterances
     return (
         j > 0
         and utts[j - 1].speaker != utts[j].speaker
-        and bool(_ASKED.search(utts[j - 1].text))
+        and asks(utts[j - 1].text)
         and bool(_YES.match(utts[j].text))
     )
 
