@@ -13,6 +13,8 @@
   curtain wall"; not "we're not doing that again"), a keeping in a few words ("The name stays.");
   a ruling with little content ("Carried.", "Carried, three-nil.") takes the outcome said right
   after it, else the sentence before;
+- an outcome said plainly in the present tense after a closing word ("Yeah, we cancel it.", "So
+  the shop closes on Sundays from August.", "Okay so, no ban this month."): :mod:`.plain`;
 - an outcome closed with "then" ("Three weeks, then."), unless the next item opens right after it
   ("April, then. Item four, …");
 - a proposal put as the group's next step: "let's <do something>" (not meeting mechanics such as
@@ -46,6 +48,7 @@ from dataclasses import replace
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.confirmed import confirmed
 from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, ruled_merged
+from minutes.summarize.candidates.plain import plain_ruling
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
 from minutes.summarize.candidates.scan import (
@@ -279,6 +282,8 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         return "decision:it is"
     if _STAYS.match(s) and not _NOT_X.match(s):
         return "decision:stays"
+    if plain_ruling(s) and not commitment_cue(s) and not reported(scan, i, s, ""):
+        return "decision:said plainly"
     m = _THEN.match(s)
     if (
         m

@@ -1,0 +1,72 @@
+"""Outcomes said plainly, in the present tense, after a word that closes the talk on them.
+
+A chair often rules without a word of deciding: "Yeah, we cancel it.", "Then we buy our own.", "So
+the station shop closes on Sundays from August.", "Okay so, no ban this month." What makes these
+rulings is the closing word before them ("so", "then", "okay", "yeah" …) and a plan said as a
+fact: the group doing something ("we" and a verb of acting on a plan), a thing that changes from a
+time on, or a thing that will not happen in a time named. Not: the same words as a habit ("so we
+usually cancel it"), a condition or a hedge ("so we cancel it if …", "we'd probably close"), a
+procedure told step by step ("so we order the parts and then they ship them"), or talk without
+the closing word ("we buy a lot from them").
+"""
+
+from __future__ import annotations
+
+from minutes.summarize.candidates.scan import FILLER, rx
+
+_LEAD = (
+    r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case)[,.!:]?\s+)+"
+    r"(?:(?:just|um|uh|er)[,]?\s+)*"
+)
+_ACT = (
+    r"cancel|buy|hold|hire|order|add|build|change|switch|swap|close|open|offer|fund|renew|extend"
+    r"|replace|include|sign|launch|ship|release|book|spend|approve|accept|install|cut|drop|scrap|ditch"
+    r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep"
+)
+_WHEN = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june"
+    r"|july|august|september|october|november|december|now|today|tomorrow|tonight|next \w+"
+    r"|the (?:\d+\w*|first|second|third|fourth|fifth|tenth|twentieth|thirtieth|end of \w+|start of \w+)"
+    r"|this \w+|\d[\w.:]*)"
+)
+_FROM = (
+    rf"\b(?:(?:from|starting|as of|effective|until|till) {_WHEN}"
+    r"|(?:this|next) (?:week|month|year|term|quarter|season|weekend|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday))\b"
+)
+_WE_DO = rx(
+    rf"^{FILLER}{_LEAD}we (?:just )?(?:{_ACT})\b"
+    r"(?!\s+(?:to|on|off|up|out|through|getting|going|having|saying|coming|asking|running)\b)"
+)
+_NOT_NOUN = (
+    r"(?!(?:is|are|was|were|be|been|have|has|had|do|does|did|will|would|can|could|of|it's|that's|there's)\b)"
+)
+_CHANGES_FROM = rx(
+    rf"^{FILLER}(?:so|then|okay so|ok so|right so|so then)[,.!:]?\s+(?:the |our |this |that )?"
+    rf"(?:{_NOT_NOUN}[\w'-]+\s){{1,3}}"
+    r"(?!(?:is|are|has|does|needs|seems|means|looks|says|sounds|feels|wants|thinks|knows|gets|was|goes on"
+    r"|happens|depends|helps|works)\b)[a-z]{3,}s"
+    r"\s(?:on|at|in|to|for|with|until|till|the|a|an|our|its|every|each|back|down|up|over|into|from)\b"
+    rf"[^.;]*{_FROM}"
+)
+_NONE_THEN = rx(
+    rf"^{FILLER}(?:{_LEAD}|(?:oh[,]? )?and )?no (?!(?:one|problem|problems|worries|idea|way|doubt|need"
+    r"|matter|thanks|more|longer|less|sooner|later|time|chance|rush|pressure|change|news|word|sign"
+    r"|answer|reply|rain|luck|offence|offense)\b)[\w'-]{3,}(?: [\w'-]+)?(?: (?:on|at|for|over) [\w'-]+)?"
+    rf",? {_FROM}"
+)
+_NOT_SETTLED = rx(
+    r"\b(?:if|unless|whether|should|could|would|might|maybe|perhaps|probably|possibly|usually|normally"
+    r"|always|often|sometimes|never|whenever|every time|generally|typically|not|n't|we'd|i think|i guess"
+    r"|and then|then they|after that)\b"
+)
+
+
+def plain_ruling(sentence: str) -> bool:
+    """Whether ``sentence`` settles an outcome in plain present-tense words (module docstring)."""
+    if sentence.rstrip().endswith("?"):
+        return False
+    if _NONE_THEN.search(sentence):
+        return True
+    found = _WE_DO.search(sentence) or _CHANGES_FROM.search(sentence)
+    return found is not None and not _NOT_SETTLED.search(sentence[found.start() :])

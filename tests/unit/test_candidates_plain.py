@@ -1,0 +1,65 @@
+"""Outcomes said plainly in the present tense after a closing word (candidates/plain.py), read
+through the whole rule set: each ruling becomes one decision, each look-alike none."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minutes.summarize.candidates import find_candidates
+from minutes.summarize.candidates.plain import plain_ruling
+from minutes.types import Utterance
+
+MON = date(2026, 6, 1)
+CHAIR, OTHER = "SPEAKER_00", "SPEAKER_01"
+
+
+def _decisions(*lines: tuple[str, str]) -> list[str]:
+    utts = [Utterance(i, who, 10.0 * i, 10.0 * i + 8.0, text) for i, (who, text) in enumerate(lines)]
+    found = find_candidates(utts, meeting_date=MON, names={CHAIR: "Dana", OTHER: "Femi"})
+    return [c.text for c in found if c.kind == "decision"]
+
+
+@pytest.mark.parametrize(
+    "ruling",
+    [
+        "Right. Okay, we scrap the Tuesday run.",
+        "Fine, then we rebook the coach for the later slot.",
+        "So the canteen closes at two from next Monday.",
+        "Okay so the late shift starts at six from the first of July.",
+        "Right, so, no overtime until the end of August.",
+        "Oh and no site visits this week, the crane's being inspected.",
+        "Yeah, we freeze hiring till October.",
+        "So then the newsletter moves to Thursdays from this month.",
+    ],
+)
+def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
+    found = _decisions(
+        (OTHER, "The numbers on the Tuesday run are poor again, and the drivers keep asking about it."),
+        (CHAIR, ruling),
+        (OTHER, "Okay."),
+    )
+    assert len(found) == 1 and ruling.split()[-1].rstrip(".") in found[0]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So we usually cancel it when it snows.",  # a habit
+        "So we cancel it if the loads stay low.",  # a condition
+        "So we order the parts and then they ship them to site.",  # a procedure told
+        "We buy most of our paper from them.",  # no closing word
+        "So we keep getting complaints from the drivers.",
+        "Okay, so we'd probably close the canteen from next Monday.",  # a hedge
+        "So the canteen doesn't close from next Monday.",
+        "So does the canteen close from next Monday?",  # a question
+        "Okay, so these were the figures from today.",  # a plural noun is no verb
+        "So, no problem this week, the drivers were fine.",
+        "So, in terms of things from the survey, it's mixed.",
+        "Last year we decided that, so no overtime until March was the rule then.",
+    ],
+)
+def test_the_same_words_that_settle_nothing_are_no_ruling(said: str) -> None:
+    assert not plain_ruling(said)
+    assert _decisions((OTHER, "What about the canteen?"), (CHAIR, said)) == []
