@@ -17,6 +17,7 @@ DEV2 = FOLDER.with_name("meetings-dev2")
 DEV3 = FOLDER.with_name("meetings-dev3")  # spontaneous talk as a recogniser writes it: longer meetings
 DEV4 = FOLDER.with_name("meetings-dev4")  # kinds like the real recordings', unscripted phrasings
 DEV5 = FOLDER.with_name("meetings-dev5")  # as a recogniser writes real meetings, several Englishes
+DEV6 = FOLDER.with_name("meetings-dev6")  # the tune half's kinds and register, other phrasings
 LONGER = {"dev3", "dev4", "dev5"}  # splits whose meetings run to 30 utterances
 
 
@@ -57,11 +58,15 @@ def test_the_dev_splits_are_apart_from_the_halves_and_each_other() -> None:
     assert len(dev5) >= 20 and {m["split"] for m in dev5} == {"dev5"}
     for other in (dev, dev2, dev3, dev4, halves):
         assert not {m["id"] for m in dev5} & {m["id"] for m in other}
+    dev6 = _meetings(DEV6)
+    assert len(dev6) >= 20 and {m["split"] for m in dev6} == {"dev6"}
+    for other in (dev, dev2, dev3, dev4, dev5, halves):
+        assert not {m["id"] for m in dev6} & {m["id"] for m in other}
 
 
 @pytest.mark.parametrize(
     "meeting",
-    [*_meetings(), *(m for folder in (DEV, DEV2, DEV3, DEV4, DEV5) for m in _meetings(folder))],
+    [*_meetings(), *(m for folder in (DEV, DEV2, DEV3, DEV4, DEV5, DEV6) for m in _meetings(folder))],
     ids=lambda m: m["id"],
 )
 def test_each_meeting_references_its_own_utterances_and_speakers(meeting: dict[str, Any]) -> None:

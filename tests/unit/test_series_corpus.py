@@ -1,5 +1,5 @@
 """The generated series of tests/data/series (tune and test), tests/data/series-dev (dev),
-tests/data/series-dev2 (dev2), tests/data/series-dev3 (dev3) and tests/data/series-dev4 (dev4) stay
+tests/data/series-dev2 … series-dev5 (dev2 … dev5) stay
 well formed: every link points at an earlier item and a line that exists, and the splits stay apart."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ DEV = FOLDER.with_name("series-dev")
 DEV2 = FOLDER.with_name("series-dev2")
 DEV3 = FOLDER.with_name("series-dev3")
 DEV4 = FOLDER.with_name("series-dev4")
+DEV5 = FOLDER.with_name("series-dev5")
 KINDS = {"done", "restated", "redated", "dropped", "changed", "carried"}
 
 
@@ -24,7 +25,7 @@ def _series(folder: Path) -> list[dict[str, Any]]:
 
 
 def test_the_splits_are_fixed_and_apart() -> None:
-    halves, dev, dev2, dev3, dev4 = (_series(f) for f in (FOLDER, DEV, DEV2, DEV3, DEV4))
+    halves, dev, dev2, dev3, dev4, dev5 = (_series(f) for f in (FOLDER, DEV, DEV2, DEV3, DEV4, DEV5))
     assert sorted(s["split"] for s in halves) == ["test"] * 5 + ["tune"] * 5
     assert all(s["id"].startswith(s["split"]) for s in halves)
     assert len(dev) >= 6 and {s["split"] for s in dev} == {"dev"}
@@ -34,13 +35,15 @@ def test_the_splits_are_fixed_and_apart() -> None:
     assert all(s["id"].startswith("dev3-") for s in dev3)
     assert len(dev4) >= 4 and {s["split"] for s in dev4} == {"dev4"}
     assert all(s["id"].startswith("dev4-") for s in dev4)
-    domains = [s["domain"] for s in [*halves, *dev, *dev2, *dev3, *dev4]]
+    assert len(dev5) >= 4 and {s["split"] for s in dev5} == {"dev5"}
+    assert all(s["id"].startswith("dev5-") for s in dev5)
+    domains = [s["domain"] for s in [*halves, *dev, *dev2, *dev3, *dev4, *dev5]]
     assert len(domains) == len(set(domains))
 
 
 @pytest.mark.parametrize(
     "series",
-    [*_series(FOLDER), *_series(DEV), *_series(DEV2), *_series(DEV3), *_series(DEV4)],
+    [*_series(FOLDER), *(s for f in (DEV, DEV2, DEV3, DEV4, DEV5) for s in _series(f))],
     ids=lambda s: s["id"],
 )
 def test_each_link_joins_an_earlier_item_to_a_later_line(series: dict[str, Any]) -> None:

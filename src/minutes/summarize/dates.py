@@ -23,7 +23,8 @@ and the resolution rules are shared. Resolution, for a meeting held on day ``M``
 - 3/1 and 1/3 are skipped: month-first or day-first cannot be known.
 
 A mention's text includes its preposition ("by Friday"); a mention introduced by a deadline
-word (by, until, before, no later than, within, due, give me) is a *deadline*.
+word (by, until, before, no later than, within, due, give me) or followed by "at the latest" is a
+*deadline*.
 """
 
 from __future__ import annotations
@@ -342,8 +343,12 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
             prep = " ".join((mt.groupdict().get("prep") or "").lower().split())
             raw = mt.group(0).rstrip(".")  # "Mar." keeps its dot only inside a sentence
             words = " ".join(raw.split())
+            # "Tuesday arvo at the latest" is a deadline though no "by" leads it
+            latest = _AT_THE_LATEST.match(text, mt.start() + len(raw)) is not None
             found.append(
-                DateMention(mt.start(), mt.start() + len(raw), words, d, kind, prep in g.lx.deadline)
+                DateMention(
+                    mt.start(), mt.start() + len(raw), words, d, kind, prep in g.lx.deadline or latest
+                )
             )
     found.sort(key=lambda x: (x.start, x.start - x.end))
     kept: list[DateMention] = []
@@ -358,6 +363,7 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     return kept
 
 
+_AT_THE_LATEST = re.compile(r"\s*(?:[a-z]+\s+)?at the (?:latest|outside)\b", re.I)
 _FILLERS = re.compile(r"\b(?:uh|um|uhm|er|erm|ah)\b[,.]?|(?<=,)\s*(?:like|you know|i mean),", re.I)
 _REPEATED = re.compile(r"\b(\w+),?\s+(?=\1\b)", re.I)
 

@@ -31,7 +31,8 @@ _COMMIT = rx(
 _STANDALONE = rx(
     r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
     r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me)"
-    r"|(?:put|stick) me down (?:for|to)|(?:put|stick) (?:it|that|this) (?:on|down to|down for) me)\b"
+    r"|(?:put|stick) me down (?:for|to)|(?:put|stick) (?:it|that|this) (?:on|down to|down for) me"
+    r"|i'll see to (?:it|that|them))\b"
     r"|^(?:on it)\b",
 )
 _CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
@@ -46,7 +47,9 @@ _NOT_AN_ACTION = rx(
     # the seating plan", "start it", "start drafting" are tasks
     r"|start(?!\s+(?:on|it|them|work)\b|\s+\w+ing\b"
     r"|\s+the\s+(?!meeting|call|review|round|session|notes|minutes|recording|clock|timer)\w)"
-    r"|begin|recap|summari[sz]e|introduce|explain|repeat"
+    r"|begin|recap|summari[sz]e|introduce|repeat"
+    # "I'll explain" is the speaker's turn; "I'll explain it to the traders myself" a task
+    r"|explain(?!\s+(?:it|this|that|the \w+|our \w+)\s+to\s+(?!you|us|everyone|everybody|all)\w)"
     r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
     r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
     r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
@@ -105,8 +108,19 @@ _IRONY = rx(
 )
 
 
+_THEN_ASKED = rx(
+    r",\s*(?:and|but|so)\W+(?:(?:uh|um|er)\W+)*"
+    r"(?=(?:when|what|how|which|where|is|are|does|do|can|could|should|shall|would)\b)"
+)
+"""An offer, then a question about it in the same breath: "I'll rewrite the policy, and, uh, when do
+you want it for sign-off?" offers what comes before the question."""
+
+
 def commitment_cue(sentence: str) -> str | None:
     """The first-person commitment cue of a sentence ("i'll", "let me" …), or None."""
+    asked = _THEN_ASKED.search(sentence) if is_question(sentence) else None
+    if asked is not None:
+        sentence = sentence[: asked.start()] + "."
     if (
         is_question(sentence)
         or _IRONY.search(sentence)

@@ -72,7 +72,16 @@ _DECIDE = rx(
     r"|^\W*(?:\w+[,.!]?\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
     rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
-    r"|(?:^|\.\s+|,\s+)(?:so )?we go (?:with|for|ahead)"
+    r"|(?:^|\.\s+|,\s+)(?:so )?we (?:go|stay|stick) (?:with|for|ahead)"
+    # "Then stick with the fifty.": the go-ahead to keep what is there
+    rf"|^{FILLER}(?:(?:then|fine|okay|ok|right|yeah|so)[,.!]?\s+)+(?:just )?(?:stick|stay) with\b"
+    # "Forty, carried three to one.", "Done, carried."
+    r"|,\s*carried(?=\W*$|\s+(?:\w+[- ](?:to|for)[- ]\w+|unanimously|nem))"
+    # "We're not merging anything, end of.", "… no arguments.", "That's not up for debate."
+    r"|(?<=,)\s*(?:end of|no arguments)(?=\W*$)|(?:that's|that is|it's) not up for (?:debate|discussion)"
+    r"|non-negotiable"
+    # "…, so, we're doing it." and the outcome said after it
+    r"|(?:^|,\s*)so,? we're (?:doing|going ahead with) (?:it|that|this)(?=\W*$)"
     r"|final answer is|final answer|it's settled|that's settled|settled then"
     r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
     r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
@@ -112,7 +121,8 @@ _RULED_OUT = rx(
     rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?:{_PLAN_VERBS})\s+"
     r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any|either|there|here|now|well|much)\b)\w"
     r"(?![^,;]*,\s*but\b)"
-    r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:that's|it's|the answer's|the answer is) a no (?:on|to|for) \w"
+    r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:(?:that's|it's) a|(?:the answer's|the answer is)(?: a)?)"
+    r" no (?:on|to|for) \w"
 )
 """A ruling that something will not be done: "We're not doing the green roof.", "that's a no on the
 curtain wall"; a plan's verb and the thing named, so not "we're not doing that again", "we're not
@@ -123,6 +133,7 @@ _STAYS = rx(
 )
 """A keeping ruled in a few words: "Title stays.", "The kimono stays in the case." """
 _DEFER = rx(r"\b(?:come back|revisit|return to|pick (?:it|this|that) up|park|wait|leave it|sleep on)\b")
+_WAS_DECIDED = rx(r"\b(?:was|were|been|already) (?:decided|agreed|approved|settled|signed off)\b")
 _REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
 _THEN = rx(
     rf"^{FILLER}(?:(?:right|okay|ok|good|so|fine)[,.]?\s+)?(?P<x>[\w'-]+(?:\s[\w'-]+){{0,5}}),? then\s*[.!]*$"
@@ -149,7 +160,9 @@ _MECHANICS = rx(
     r"|close|end|welcome|introduce|thank|do (?:introductions|a round)|check|try and|hope|assume|imagine"
     r"|suppose|pretend|summari[sz]e|first|also|maybe|perhaps|return|proceed|be|remember|carry|head|to|ask"
     r"|consider|pick up|clarify|recall|note|vote|plan|cover|brainstorm|dive|kick|run through|tackle|address"
-    r"|figure|explore|sort out|set the agenda|deal with|sleep on|put (?:it|this|that) on|mull|punt|gap"
+    r"|figure|explore|sort out|set the agenda|deal with|sleep on|(?:put|stick) (?:it|this|that) on|mull"
+    r"|punt|gap"
+    r"|take (?:it|this|that) (?:to|offline)|add (?:it|this|that) to"
     r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking"
     r"|do (?:the|a|our|this|that)(?:,? (?:the|a|our))? (?:[\w-]+ ){0,2}(?:review|round|update|updates|recap"
     r"|intros?|introductions|agenda|check-?in|stand-?up|retro|call|meeting|session|briefing|huddle|sync)"
@@ -165,6 +178,8 @@ _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
     r"|i can live with (?:that|it)"
     r"|let's go (?:with|for) (?:that|it|this)|so be it|done deal)(?: then)?[.!]*$"
+    # "Fine, do it." to what another speaker would do
+    r"|^(?:fine|okay|ok|yes|yeah|sure|right|go on)[,.!]?\s+(?:then,?\s+)?(?P<go>do it)[.!]*$"
     r"|^(?:yes|yeah|sure|okay|ok|great)?[,.!]?\s*(?:sounds good|works for me|fine by me|i agree|good idea"
     r"|that works|makes sense)(?: then| for me)?"
     r"(?:[,.!]?\s*(?:let's do (?:that|it)|agreed))?[.!]*$",
@@ -273,6 +288,10 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     m = _DECIDE.search(s)
     # "I'm reversing last month's freeze" is taken now, whatever past it names
     told = m is not None and not _REVERSE.search(m.group(0)) and reported(scan, i, s, m.group(0))
+    # "that was decided over the summer, it's not up for debate": the ruling told, not made
+    told = told or (
+        m is not None and _WAS_DECIDED.search(s) is not None and _WAS_DECIDED.search(m.group(0)) is None
+    )
     if m and not _UNDECIDED.search(clause_before(s, m.start())) and not told:
         return "decision:" + " ".join(m.group(0).lower().split())
     if _RULED_OUT.search(s) and not reported(scan, i, s, ""):
@@ -362,7 +381,9 @@ def decisions(scan: Scan) -> list[Candidate]:
                 continue
             agree = _AGREE.match(s)
             if agree:
-                found = _agreed_proposal(scan, i, k, plain=agree.group("plain") is not None)
+                found = _agreed_proposal(
+                    scan, i, k, plain=agree.group("plain") is not None or agree.group("go") is not None
+                )
                 if found and not found.text:
                     out = [_more_evidence(c, found) for c in out]
                 elif found:

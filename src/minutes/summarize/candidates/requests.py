@@ -33,6 +33,9 @@ _OPEN_CALLS = (
     r"(?:can|could) (?:someone|somebody|anyone)|who (?:can|wants to|will)|any volunteers? to"
     r"|(?:someone|somebody) (?:needs to|should|has to|must)|we need (?:someone|somebody) to"
     r"|who(?:'s| is) (?:doing|writing|taking|handling|running|making|sorting|drafting|organi[sz]ing|booking)"
+    # "Who tells him?", "Who books the room?" (not "who knows", "who cares")
+    r"|who (?=(?!(?:knows|cares|says|thinks|remembers|wants|needs|likes|means|else|is|was|has|does|goes"
+    r"|comes)\b)[a-z]{3,}s \w)"
 )
 _REQUEST = rx(rf"\b(?:{_ASKS}|(?P<open>{_OPEN_CALLS}))\b")
 
@@ -83,12 +86,23 @@ _YOU_WILL = rx(
 )
 """After a name, the chair's assignment said to the person: "Sam, you'll draft it", "Sam, you're on
 the slides", "Sam, you take the minutes"."""
+_WHEN_SAID = (
+    r"(?:tonight|today|tomorrow(?: \w+)?|this (?:afternoon|evening|week)|first thing(?: tomorrow)?"
+    r"|end of (?:the day|the week|next week|the month|play)|monday|tuesday|wednesday|thursday|friday"
+    r"|next week|the \w+(?:th|st|nd|rd))"
+)
 _ACCEPT = rx(
     rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
     r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
     r"|alright|all right|fine|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
-    r"|give me (?:until|till)|understood|noted|righto|right you are|copy that)\b",
+    r"|give me (?:until|till)|understood|noted|righto|right you are|copy that|mm-?hm+|mhm|uh-huh)\b"
+    # the reply names when, then says yes: "Tonight, yeah, when I'm home.", "Thursday's fine."
+    rf"|^{FILLER}(?:by |on )?{_WHEN_SAID}(?:(?:'s|\s+is)\s+fine|[.,…!\s]+(?:yeah|yes|yep|sure|fine|no problem"
+    r"|can do|will do|that's fine|works)\b)",
 )
+_BACKCHANNEL = rx(rf"^\W*(?:mm+|hmm+|mm-?hm+|mhm|uh-huh|oh|ah|right|okay|ok|{_WHEN_SAID})\W*$")
+"""A first sentence that only says "I'm listening", or when: the yes may come in the next ("Mm. Yep.",
+"Thursday... yeah, Thursday's fine.")."""
 _VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
 _REFUSE = rx(
     r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
@@ -122,8 +136,9 @@ def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
             break  # "I can do the graphic. Oh — actually no, wait …" takes nothing on
         if commitment_cue(s):
             return k
-        if k == 0 and (_VOLUNTEER if open_call else _ACCEPT).match(s):
-            accepted = 0
+        first = k == 0 or (k == 1 and _BACKCHANNEL.match(scan.sentences[j][0]) is not None)
+        if first and (_VOLUNTEER if open_call else _ACCEPT).match(s):
+            accepted = k
     return accepted
 
 
@@ -157,6 +172,8 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
         else:
             substance = re.sub(r"^\s*(?:please\s+)?(?:be able to\s+)?", "", s[req.end() :], flags=re.I)
         open_call = req.group("open") is not None
+        if open_call and req.group(0).strip().lower() == "who":
+            substance = _base_verb(substance)  # "Who tells him?" → "tell him"
     elif assign and assign.group("name").lower() not in NOT_NAMES:
         substance = assign.group("rest")
         target = scan.labels_by_name.get(assign.group("name").lower())
@@ -184,6 +201,18 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
     if len(substance.split()) < 2 or _NOT_A_TASK.match(substance):
         return None
     return substance[:1].upper() + substance[1:], target, open_call, joint, nominal
+
+
+def _base_verb(text: str) -> str:
+    """ "tells him" → "tell him", "fixes it" → "fix it": the task of a "who does it?" call."""
+    verb, _, rest = text.partition(" ")
+    if re.search(r"(?:sh|ch|x|ss)es$", verb):
+        verb = verb[:-2]
+    elif verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith("s"):
+        verb = verb[:-1]
+    return f"{verb} {rest}".strip()
 
 
 def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[int, int] | bool | None:
