@@ -480,3 +480,70 @@ def test_no_carry_from_other_matters_or_an_answer(line: str) -> None:
     later = meeting(2, [("Priya", line)])
 
     assert not [ln for ln in link_series([QUESTION_FIRST, later]) if ln.kind == "carried"]
+
+
+@pytest.mark.parametrize(
+    ("said", "earlier"),
+    [
+        # thanked for the thing by someone else
+        ([("Priya", "Tom, thank you for the API keys work, the auditors were happy.")], 3),
+        ([("Priya", "Oh, Ana, got the inflatables quotes, thanks, they're in the budget sheet.")], 2),
+        # the task named in one sentence, its close in another about it too
+        ([("Ana", "The inflatables. The three quotes are in, cheapest is the Leeds firm.")], 2),
+        (
+            [
+                (
+                    "Tom",
+                    "Leak's a funny one. Tracked the memory leak to the importer's cache and merged a fix.",
+                )
+            ],
+            0,
+        ),
+    ],
+)
+def test_a_close_said_in_other_words_or_another_sentence_closes_it(
+    said: list[tuple[str, str]], earlier: int
+) -> None:
+    closes = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
+    assert [ln.earlier for ln in closes] == [FIRST.entries[earlier].key]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'm going to stop chasing the perf environment, the platform team give us one by default now.",
+        "The perf environment, we don't need our own booking any more, it comes with the new cluster.",
+    ],
+)
+def test_no_longer_needed_drops_the_task(line: str) -> None:
+    drops = [ln for ln in links_of(meeting(2, [("Ana", line)])).values() if ln.kind == "dropped"]
+    assert [ln.earlier for ln in drops] == [FIRST.entries[4].key]
+
+
+def test_a_word_of_dropping_that_is_the_task_s_own_drops_nothing() -> None:
+    first = meeting(
+        1,
+        [("Lena", "I'll pull the drop-off figures for the checkout page.")],
+        action(1, 0, "Pull the drop-off figures for the checkout page", 0, "Lena"),
+    )
+    later = meeting(
+        2,
+        [
+            ("Sam", "Lena, checkout?"),
+            ("Lena", "A thirty percent drop at the checkout page, it's all card entry."),
+        ],
+    )
+    kinds = {ln.kind for ln in link_series([first, later])}
+    assert "dropped" not in kinds
+
+
+def test_a_status_beside_the_task_that_is_no_news_of_it_takes_nothing() -> None:
+    said = [
+        (
+            "Tom",
+            "The memory leak in the importer needs its own profiler run."
+            " Until then the nightly job has to be on it.",
+        )
+    ]
+    found = links_of(meeting(2, said))
+    assert not [ln for ln in found.values() if ln.earlier == FIRST.entries[0].key and ln.kind != "restated"]

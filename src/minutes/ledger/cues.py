@@ -91,6 +91,9 @@ _DONE = re.compile(
     r"in place|signed off|handed (?:over|in)|sorted out|came in|showed up|turned up|rolled out|deployed|"
     r"released|distributed|sent (?:round|out|off|over)|locked in|nailed down|secured|repaired|settled|"
     r"(?:did|finished|done) (?:it|that|them)|said yes|off (?:my|our|his|her|their) plate|"
+    # thanked for the thing: "Callum, thank you for the mocks breakdown", "got the icons, thanks"
+    r"thank(?:s| you)(?:,? \w+,?)? for (?:the|your|sending|doing|getting|sorting)|"
+    r"got the \w+(?: \w+)?,? thanks|"
     r"put (?:\w+ )?(?:one )?to bed|(?:'s|is|are|'re) with (?:the \w+|her|him|them) now|"
     r"(?:had|have|has|got) (?:it|them|that|the \w+) (?:up|in|out|back)|"
     r"(?<!going )(?<!go )live (?:since|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
@@ -141,7 +144,9 @@ DROP = re.compile(
     r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
     r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
     r"let (?:it|that) go|forget it|knock (?:it|that) on the head|pull(?:ed)? the plug|ax(?:e|ed)|"
-    r"moot|superseded|overtaken by|binned|ditched|nixed|(?:finance|the \w+|they|he|she) said no)\b",
+    r"moot|superseded|overtaken by|binned|ditched|nixed|(?:finance|the \w+|they|he|she) said no|"
+    r"stop(?:ped)? chasing|(?:don't|do not|won't|no longer) need (?:[\w']+ ){0,3}(?:any ?more|now)|"
+    r"no longer need(?:ed)?)\b",
     re.IGNORECASE,
 )
 _REDATE = re.compile(
@@ -230,14 +235,34 @@ def _topic(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def strong(sentence: str, verb: str | None) -> bool:
+def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence abandons a task in so many words; a word of dropping that is the task's
+    own ("pull the drop-off numbers": "a forty percent drop at step three") does not count."""
+    return any(not set(topic_words(m.group(0).split()[0])) & topic for m in DROP.finditer(sentence))
+
+
+def reported(sentence: str) -> bool:
+    """Whether a sentence starts with a verb in the past tense, as a report of one's own work
+    does ("Spoke to the licensing officer on Wednesday.", "Rang them Tuesday.")."""
+    said = words(sentence)
+    return bool(said) and past(said[0])
+
+
+def strong(sentence: str, verb: str | None, topic: frozenset[str] = frozenset()) -> bool:
     """A close said in so many words: a word of completion or dropping, or the task's own verb."""
-    if DROP.search(sentence) or _DONE.search(sentence):
+    if drops(sentence, topic) or _DONE.search(sentence):
         return True
     return verb is not None and any(past(w) and norm(w) == verb for w in words(sentence))
 
 
-def status(text: str, verb: str | None = None, *, owner: bool = False, line: str | None = None) -> str | None:
+def status(
+    text: str,
+    verb: str | None = None,
+    *,
+    owner: bool = False,
+    line: str | None = None,
+    topic: frozenset[str] = frozenset(),
+) -> str | None:
     """What a line says of a commitment whose task starts with ``verb`` (its first topic word):
     ``dropped``, ``done``, ``redated``, ``restated`` (still under way), or nothing; ``owner``: the
     owner says it, or is named in it or in the line before; ``line``: the whole line ``text`` is a
@@ -247,8 +272,9 @@ def status(text: str, verb: str | None = None, *, owner: bool = False, line: str
     ("sorted", "it's live"), or, from the owner, any verb in the past tense ("briefed them all");
     never under a negation ("not sent yet", "almost done") or in a question. Redated is a shift
     ("push", "one more week", "till") with a date or a span, or the owner's future with a date.
+    ``topic``: the task's own words, which say nothing of its status.
     """
-    if DROP.search(text):
+    if drops(text, topic):
         return "dropped"
     if _SLIPPED.search(text):
         return "redated"  # with no date said, the caller keeps it as restated
