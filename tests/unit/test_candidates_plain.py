@@ -32,6 +32,9 @@ def _decisions(*lines: tuple[str, str]) -> list[str]:
         "Oh and no site visits this week, the crane's being inspected.",
         "Yeah, we freeze hiring till October.",
         "So then the newsletter moves to Thursdays from this month.",
+        "Fine, you've talked me round. We keep it at forty.",
+        "Good, so the east stairwell reopens tomorrow.",
+        "Right, so the two upstairs classrooms close tonight, the heating's gone.",
     ],
 )
 def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
@@ -58,6 +61,9 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
         "So, no problem this week, the drivers were fine.",
         "So, in terms of things from the survey, it's mixed.",
         "Last year we decided that, so no overtime until March was the rule then.",
+        "We leave it at that for today.",
+        "So the valve closes and the pump starts.",  # how it works, told
+        "So the gate closes when the last van's in.",  # a habit
     ],
 )
 def test_the_same_words_that_settle_nothing_are_no_ruling(said: str) -> None:

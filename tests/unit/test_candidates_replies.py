@@ -87,6 +87,8 @@ def test_a_day_said_at_the_latest_is_the_deadline_whatever_day_it_is_today() -> 
         "Then stay with the old supplier, it's not worth the hassle.",
         "Hands up for sixty. Sixty, carried four to two.",
         "We're not moving the launch, end of.",
+        "It's a staffing thing, it always has been, so the answer's no on the extra shift.",
+        "They're on the early sitting, no arguments.",
         "I'm convinced, so, we're doing it.",
     ],
 )

@@ -78,7 +78,7 @@ _DECIDE = rx(
     # "Forty, carried three to one.", "Done, carried."
     r"|,\s*carried(?=\W*$|\s+(?:\w+[- ](?:to|for)[- ]\w+|unanimously|nem))"
     # "We're not merging anything, end of.", "… no arguments.", "That's not up for debate."
-    r"|(?<=,)\s*(?:end of|no arguments)(?=\W*$)|(?:that's|that is|it's) not up for (?:debate|discussion)"
+    r"|(?<=, )(?:end of|no arguments)(?=\W*$)|(?:that's|that is|it's) not up for (?:debate|discussion)"
     r"|non-negotiable"
     # "…, so, we're doing it." and the outcome said after it
     r"|(?:^|,\s*)so,? we're (?:doing|going ahead with) (?:it|that|this)(?=\W*$)"
@@ -122,7 +122,7 @@ _RULED_OUT = rx(
     r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any|either|there|here|now|well|much)\b)\w"
     r"(?![^,;]*,\s*but\b)"
     r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:(?:that's|it's) a|(?:the answer's|the answer is)(?: a)?)"
-    r" no (?:on|to|for) \w"
+    r" no (?:on|to|for) \w|\bso,? the answer(?:'s| is) (?:a )?no (?:on|to|for) \w"
 )
 """A ruling that something will not be done: "We're not doing the green roof.", "that's a no on the
 curtain wall"; a plan's verb and the thing named, so not "we're not doing that again", "we're not

@@ -55,9 +55,20 @@ _NONE_THEN = rx(
     r"|answer|reply|rain|luck|offence|offense)\b)[\w'-]{3,}(?: [\w'-]+)?(?: (?:on|at|for|over) [\w'-]+)?"
     rf",? {_FROM}"
 )
+_KEPT_AT = rx(r"^(?:we|so we|then we)(?:'ll)? (?:leave|keep) it (?:at|as) (?!(?:that|this|is|it)\b)\w")
+"""A figure kept after talk of changing it: "We leave it at fifty-five." (not "we leave it at that")."""
+_GOES_ON = rx(
+    rf"^{FILLER}(?:(?:brilliant|great|good|fine|okay|ok|right|then)[,.!]?\s+)*so[,]?\s+"
+    r"(?:the |our |this |that )?"
+    rf"(?:{_NOT_NOUN}[\w'-]+\s){{1,6}}(?:close|closes|shut|shuts|reopen|reopens|come out of|comes out of"
+    r"|stay (?:open|closed|shut)|stays (?:open|closed|shut))\b"
+    r"(?![^.;]*\b(?:when|whenever|every|usually|normally|at night|in the evening|and (?:the|then|it|that))\b)"
+)
+"""A change of state ruled with "so": "So the four beds in bay six close tonight.", "Brilliant, so bay
+two comes out of isolation." (not a habit: "so the shop closes when it's quiet")."""
 _NOT_SETTLED = rx(
     r"\b(?:if|unless|whether|should|could|would|might|maybe|perhaps|probably|possibly|usually|normally"
-    r"|always|often|sometimes|never|whenever|every time|generally|typically|not|n't|we'd|i think|i guess"
+    r"|always|often|sometimes|never|whenever|every time|generally|typically|not|\w+n't|we'd|i think|i guess"
     r"|and then|then they|after that)\b"
 )
 
@@ -66,7 +77,10 @@ def plain_ruling(sentence: str) -> bool:
     """Whether ``sentence`` settles an outcome in plain present-tense words (module docstring)."""
     if sentence.rstrip().endswith("?"):
         return False
-    if _NONE_THEN.search(sentence):
+    if _NONE_THEN.search(sentence) or _KEPT_AT.search(sentence):
         return True
+    goes = _GOES_ON.search(sentence)
+    if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
+        return True  # "So the beds close tonight, we're not running them unsafe": the ruling is before
     found = _WE_DO.search(sentence) or _CHANGES_FROM.search(sentence)
     return found is not None and not _NOT_SETTLED.search(sentence[found.start() :])
