@@ -114,3 +114,38 @@ def test_rulings_told_and_business_sent_elsewhere_are_no_decision(said: str) -> 
     assert [
         c for c in _found((DOER, "What about the Saturday opening?"), (ASKER, said)) if c.kind == "decision"
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("Chasing the three landlords is mine, I know them all.", None),  # a task claimed by name
+        ("I'll get the drawings over by, er, the ninth?", date(2026, 6, 9)),  # an offer said rising
+        ("Tuesday week, fine, I'll sort the van out.", date(2026, 6, 16)),  # when, before the offer
+        ("I'll have the minutes out by Thursday. No, Friday, I'm on site Thursday.", date(2026, 6, 5)),
+    ],
+)
+def test_offers_in_other_shapes_are_actions_with_their_dates(said: str, due: date | None) -> None:
+    assert [(c.owner, c.due) for c in _actions((ASKER, "Right, next item."), (DOER, said))] == [(DOER, due)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Ha, I'll hold you to that.",
+        "I'll hold the motion over to March.",
+        "And I'll ask leave to speak?",
+        "The red folder is mine, by the way.",
+    ],
+)
+def test_idioms_procedure_and_possession_are_no_actions(said: str) -> None:
+    assert _actions((ASKER, "Right, next item."), (DOER, said)) == []
+
+
+def test_a_task_put_with_a_tag_and_taken_is_the_listener_s() -> None:
+    found = _actions((ASKER, "Pop the new rates in the price list before you go, eh?"), (DOER, "Will do."))
+    assert [c.owner for c in found] == [DOER]
+
+
+def test_a_remark_with_a_tag_is_no_task() -> None:
+    assert _actions((ASKER, "Lovely weather for it, eh?"), (DOER, "Yeah.")) == []

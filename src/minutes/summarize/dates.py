@@ -364,7 +364,7 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
 
 
 _AT_THE_LATEST = re.compile(r"\s*(?:[a-z]+\s+)?at the (?:latest|outside)\b", re.I)
-_FILLERS = re.compile(r"\b(?:uh|um|uhm|er|erm|ah)\b[,.]?|(?<=,)\s*(?:like|you know|i mean),", re.I)
+_FILLERS = re.compile(r"(?:,\s*)?\b(?:uh|um|uhm|er|erm|ah)\b[,.]?|(?<=,)\s*(?:like|you know|i mean),", re.I)
 _REPEATED = re.compile(r"\b(\w+),?\s+(?=\1\b)", re.I)
 
 

@@ -22,7 +22,8 @@ I'll …").
 from __future__ import annotations
 
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
-from minutes.summarize.dates import DateMention
+from minutes.summarize.dates import DateMention, without_dates
+from minutes.summarize.text import content_words
 
 _COMMIT = rx(
     r"\b(?:i'll|i will|i can(?!'t)|i'm going to|i am going to|i'm gonna|i shall|let me|i'm on it"
@@ -32,7 +33,9 @@ _STANDALONE = rx(
     r"\b(?:leave (?:it|that|this|those|them) with me|consider it done|i'm on it|you'll have (?:it|them|that)"
     r"|i've got (?:it|this|that)(?=\s*[,.!]|$)|(?:that's|that'll be|that one's) (?:me|mine|on me)"
     r"|(?:put|stick) me down (?:for|to)|(?:put|stick) (?:it|that|this) (?:on|down to|down for) me"
-    r"|i'll see to (?:it|that|them))\b"
+    r"|i'll see to (?:it|that|them)"
+    # "Moving the rest over is mine.": a task claimed by name
+    r"|^\W*(?:\w+\s+){0,2}\w+ing\b[^,.;]{0,60}?\b(?:is|'s) (?:mine|on me)(?=\W|$))\b"
     r"|^(?:on it)\b",
 )
 _CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
@@ -68,7 +71,9 @@ _NOT_AN_ACTION = rx(
     r"|move (?:that|we|the motion|it)\b|formally move"
     # no task yet, or one given back: "I'll have to see", "let me have a think", "back out of that"
     r"|have to (?:see|check my diary|think)|have a (?:think|ponder|mull)|(?:have to )?(?:back|pull|bow) out"
-    r"|step (?:back|down) from)\b",
+    r"|step (?:back|down) from"
+    # "I'll hold you to that." holds someone else to their word; "I'll hold the motion over" defers it
+    r"|hold (?:you|him|her|them|us) to|hold (?:[\w']+ ){0,2}over\b)\b",
 )
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
@@ -108,6 +113,14 @@ _IRONY = rx(
 )
 
 
+_UPTALK = rx(
+    rf"^{FILLER}(?:i'll|i will|i'm going to)\b.*\b(?:by|for|on|till|until)\W+(?:\w+\W+){{0,2}}"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|end of \w+(?: \w+)?"
+    r"|\d+(?:st|nd|rd|th)?|the \w+(?:st|nd|rd|th)|[\w-]*(?:first|second|third|fourth|fifth|ninth|twelfth"
+    r"|tieth|teenth|enth))\W*\?\s*$"
+)
+"""An offer with a rising end on its day is an offer still: "I'll have them all across by, um, the
+twenty-fourth?" (not "And I can draw?", which asks leave)."""
 _THEN_ASKED = rx(
     r",\s*(?:and|but|so)\W+(?:(?:uh|um|er)\W+)*"
     r"(?=(?:when|what|how|which|where|is|are|does|do|can|could|should|shall|would)\b)"
@@ -121,6 +134,8 @@ def commitment_cue(sentence: str) -> str | None:
     asked = _THEN_ASKED.search(sentence) if is_question(sentence) else None
     if asked is not None:
         sentence = sentence[: asked.start()] + "."
+    elif is_question(sentence) and _UPTALK.match(sentence):
+        sentence = sentence.rstrip(" ?") + "."  # "I'll have them all across by, um, the 24th?"
     if (
         is_question(sentence)
         or _IRONY.search(sentence)
@@ -237,6 +252,10 @@ def commitments(scan: Scan) -> list[Candidate]:
             due_from = [x for x in [scan.sentences[i][k0]] if any(m.deadline for m in scan.dates(x))]
             # "Yes, by the 30th. I'll get them off my sister.", "Tuesday's fine. I'll run it."
             due_from.extend(x for x in scan.sentences[i][max(0, k0 - 1) : k0] if len(x.split()) <= 6)
+            head = scan.sentences[i][k0][: _clause_start(scan.sentences[i][k0])]
+            if len(content_words(without_dates(head, scan.meeting_date))) <= 1:
+                due_from.append(head)  # "Monday week, yes, I'll pull it off the system.", not
+                # "Pour's confirmed for Thursday, I'll book the pump."
             due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
         due_from = _deadline_first(scan, [_CONTINGENCY.sub("", t) for t in due_from])
         out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))

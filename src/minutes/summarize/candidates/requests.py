@@ -149,6 +149,14 @@ def _substance(s: str) -> str:
     return re.sub(r"[?.!]+$", "", s)
 
 
+_TAGGED = rx(
+    r"^(?P<task>(?:pop|put|send|get|give|grab|drop|stick|add|update|book|call|ring|email|chase|check|ask|tell"
+    r"|make|write|draft|print|post|sort|fix|bring|move|order|share|forward|fill|file|pick|pull|finish)\b.{6,}?)"
+    r",\s*(?:eh|yeah|ok|okay|alright|all right|will you|would you|please)\?\s*$"
+)
+"""A task put to the listener with a tag: "Pop the new terms in the CRM before you knock off, eh?"."""
+
+
 def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, bool] | None:
     """What sentence ``s`` of utterance ``i`` asks, of whom, whether it is an open call, a joint task,
     and whether it names a task without a verb (then only an explicit yes makes it one)."""
@@ -195,6 +203,8 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
         )
         if not joint and not nominal and not imperative:
             return None
+    elif tagged := _TAGGED.match(s):  # "Pop the new terms in the CRM before you go, eh?"
+        substance, open_call = tagged.group("task"), False
     else:
         return None
     substance = _substance(substance)

@@ -25,6 +25,12 @@ def rx(pattern: str) -> re.Pattern[str]:
 
 
 FILLER = r"(?:(?:uh|um|oh|well|so|and|also|okay|ok|alright|right|hmm|then|great|good|cool)[,.!]?\s+)*"
+_PUT_RIGHT = rx(
+    r"^\W*(?:no|sorry|actually|wait|or rather|make (?:that|it))[,.!]?\s+"
+    r"(?:(?:no|sorry|actually|make it)[,.!]?\s+)*"
+    r"(?P<when>\w.*)"
+)
+"""A date corrected in the next breath: "by Thursday. No, Friday", "the 12th, sorry, the 13th"."""
 _TAG = rx(r",\s*(?:okay|ok|right|yeah|alright|all right|yes|no)\s*\?$")
 # a period said by itself is no deadline ("next week" is not Monday) unless a deadline word leads it
 _VAGUE = rx(r"^(?:on |for |in )?(?:the )?(?:next week|next month)$")
@@ -108,11 +114,20 @@ class Scan:
         return [m for m in find_dates(text, self.meeting_date) if not _VAGUE.match(m.text)]
 
     def due(self, *texts: str) -> tuple[date | None, str | None]:
-        """The first deadline of the first text that names one, else its first date."""
-        for text in texts:
+        """The first deadline of the first text that names one, else its first date; a date put
+        right at once wins ("Out by Thursday. No, Friday, I'm in Leeds Thursday.")."""
+        for n, text in enumerate(texts):
             mentions = self.dates(text)
             if mentions:
                 best = next((m for m in mentions if m.deadline), mentions[0])
+                rest = text[best.end :]
+                if n + 1 < len(texts) and not rest.strip(" .,!?"):
+                    rest = f"{rest} {texts[n + 1]}"
+                fixed = _PUT_RIGHT.match(rest)
+                if fixed is not None:
+                    again = self.dates(fixed.group("when"))
+                    if again and again[0].start == 0:
+                        return again[0].date, again[0].text
                 return best.date, best.text
         return None, None
 
