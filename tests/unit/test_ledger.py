@@ -547,3 +547,17 @@ def test_a_status_beside_the_task_that_is_no_news_of_it_takes_nothing() -> None:
     ]
     found = links_of(meeting(2, said))
     assert not [ln for ln in found.values() if ln.earlier == FIRST.entries[0].key and ln.kind != "restated"]
+
+
+@pytest.mark.parametrize(
+    "reply", ["All three in, cheapest is the Leeds firm.", "Yep, in the shared drive since Monday."]
+)
+def test_a_terse_done_in_reply_to_a_prompt_closes_the_task(reply: str) -> None:
+    said = [("Priya", "Ana, inflatables quotes?"), ("Ana", reply)]
+    closes = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
+    assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[2].key, "auto")]
+
+
+def test_here_said_to_a_roll_call_closes_nothing() -> None:
+    said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
+    assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]

@@ -241,6 +241,22 @@ def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
     return any(not set(topic_words(m.group(0).split()[0])) & topic for m in DROP.finditer(sentence))
 
 
+_TERSE_DONE = re.compile(
+    r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja)[,.!]?\s+)?(?:all (?:\w+ )?(?:in|done|out|sent|back|booked)\b"
+    r"|out to \w+|(?:in|out|up|live|done|sent)\s+(?:since|last|yesterday"
+    r"|on (?:monday|tuesday|wednesday|thursday|friday))\b"
+    r"|in the (?:doc|drive|folder|pack|system|shared drive|channel|inbox)\b|here\W*$"
+    r"|(?:they|it)(?:'re|'s| are| is) here\b)",
+    re.IGNORECASE,
+)
+
+
+def terse_done(sentence: str) -> bool:
+    """A reply to a prompt about a task that says, in a word or two, it is done: "All four in.",
+    "Aye, out to staff on Monday.", "In the doc since Friday.", "Here." (the thing asked for)."""
+    return _TERSE_DONE.search(sentence) is not None and _NOT_DONE.search(sentence) is None
+
+
 def reported(sentence: str) -> bool:
     """Whether a sentence starts with a verb in the past tense, as a report of one's own work
     does ("Spoke to the licensing officer on Wednesday.", "Rang them Tuesday.")."""

@@ -85,6 +85,9 @@ def line_says(
         # "Sports hall. The quotes are in.": the sentence most about the task names it, another
         # sentence about it too says what became of it
         status, sentence = _status_elsewhere(said, best, item, weights, owner or asked)
+    if status is None and prompted and cues.terse_done(sentences[0]):
+        # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as "Sorted."
+        status, strength = "done", SIGNAL_BONUS
     dated = sentence
     if (owner or asked or prompted) and (
         status in (None, "restated", "redated") or (status == "done" and not cues.strong(sentence, item.verb))
