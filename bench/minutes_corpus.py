@@ -14,7 +14,9 @@ with their names given as renames would give them. Two stages are scored:
 * ``summarizer``: the whole :class:`~minutes.summarize.summarizer.Summarizer` with a stand-in model
   that keeps every candidate and echoes its sentence (no model download, no model judgement: it
   measures what the rules hand the model, through the same grounding and ordering code);
-  ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``);
+  ``--model NAME`` uses a real local model instead (``minutes.llm.build_llm``), scored twice: with
+  the model also proposing decisions (row "proposals", a preset's choice) and as by default (row
+  "default", no proposals; its judging prompts are answered from the first run's replies);
 * ``naive`` (with ``--model``): the plain way beside them, the same model asked once per meeting
   for the decisions and action items (owner, task, due date, the line that says each) over the
   whole numbered transcript, taken as written: no rules, no check.
@@ -153,29 +155,26 @@ class KeepAll:
 
 
 def from_summarizer(meeting: Meeting, llm: Any) -> tuple[list[Item], list[Item]]:
-    """The summarizer's items with the model also proposing decisions per chunk (the default), and
-    the same less those proposals: both scored from one run of the model."""
+    """The summarizer's items with the model also proposing decisions per chunk (a preset's choice),
+    and by default (no proposals): two runs, the second answered from the first's replies where it
+    asks the same (with :class:`Replayed`, every judging prompt)."""
     from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
-    proposed: set[tuple[int, ...]] = set()  # evidence of the proposed decisions (no rule decision shares it)
-
-    class Recording(Summarizer):
-        def _propose(self, *args: Any, **kwargs: Any) -> Any:
-            found = super()._propose(*args, **kwargs)
-            proposed.update(tuple(c.evidence) for c in found)
-            return found
-
     names = meeting.names()
-    found = Recording(llm, SummarizeOptions(propose_decisions=True)).items(
-        utterances(meeting), names=names, meeting_date=meeting.meeting_date, language="en"
-    )
-    items = [
-        (Item(i.kind, i.text, frozenset(i.evidence), names.get(i.owner, i.owner) if i.owner else None, i.due),
-         i.kind == "decision" and tuple(i.evidence) in proposed)
-        for i in found
-        if i.kind in KINDS
-    ]  # fmt: skip
-    return [i for i, _ in items], [i for i, was_proposed in items if not was_proposed]
+
+    def run(propose: bool) -> list[Item]:
+        found = Summarizer(llm, SummarizeOptions(propose_decisions=propose)).items(
+            utterances(meeting), names=names, meeting_date=meeting.meeting_date, language="en"
+        )
+        return [
+            Item(
+                i.kind, i.text, frozenset(i.evidence), names.get(i.owner, i.owner) if i.owner else None, i.due
+            )
+            for i in found
+            if i.kind in KINDS
+        ]
+
+    return run(True), run(False)
 
 
 NAIVE_SCHEMA: dict[str, Any] = {
@@ -445,8 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             runs = {m.id: from_summarizer(m, llm) for m in meetings}
             seconds = time.perf_counter() - started
-            # the default (with proposals) and, from the same run, without them
-            for variant, pick in (("", 0), (" rules only", 1)):
+            # with the model's proposals (a preset's choice), then the default (judged, no proposals)
+            for variant, pick in ((" proposals", 0), (" default", 1)):
                 scored = {m.id: score_meeting(m, runs[m.id][pick]) for m in meetings}
                 results[name + variant] = {"meetings": len(meetings), "seconds": round(seconds, 1),
                                            **totals(scored.values())}  # fmt: skip

@@ -234,3 +234,13 @@ def test_a_decision_the_model_words_as_a_task_a_deferral_or_nothing_is_dropped()
     # "Shall we start?" — "Yes.": nothing settled that minutes could state
     opening = [_u(0, "SPEAKER_00", "Shall we crack on?"), _u(1, "SPEAKER_01", "Yes, go for it.")]
     assert decisions("Yes", opening) == []
+
+
+def test_a_wording_in_the_passive_or_naming_a_car_park_is_no_task_and_no_deferral() -> None:
+    from minutes.summarize.proposals import another_act
+
+    people = ["Nadia Okafor", "Tom"]
+    assert not another_act("They will be served the set menu.", people)
+    assert not another_act("The van will use the car park behind the hall.", people)
+    assert another_act("They will send the invoice on Friday.", people)
+    assert another_act("Park the pricing question until June.", people)

@@ -119,10 +119,16 @@ _MIN_WORDS = 3  # "Even for renewals" states no decision
 # a person (one of the meeting's people, or a pronoun other than "we") who will or must do something:
 # a task, not a decision ("Dembe will sort the generator", "She needs to call the insurer")
 _WHO_WILL = r"(?:'ll|\s+(?:will|shall|is going to|are going to|needs? to|has to|have to|should|must|to)\b)"
-_PRONOUN_WILL = re.compile(rf"^(?:i|he|she|they|you){_WHO_WILL}", re.IGNORECASE)
+_PRONOUN_WILL = re.compile(
+    rf"^(?:i|he|she|they|you){_WHO_WILL}"
+    # "They will be served the set menu." says what is done to them, not what they will do
+    r"(?!\s+be\s+(?:\w+ed|served|given|sent|paid|told|shown|taken|held|kept|put|set|made|seen|built|written)\b)",
+    re.IGNORECASE,
+)
 # a topic put off is not settled ("let's park that", "we'll revisit it in January")
 _DEFERRED = re.compile(
-    r"\b(?:park(?:ed|ing)?|hold(?:ing)? off|come back to|revisit|postpone[sd]?|defer(?:red)?"
+    r"\b(?:(?<!car )park(?:ed|ing)?(?! (?:lot|space|spaces|permit|bay)\b)|hold(?:ing)? off|come back to"
+    r"|revisit|postpone[sd]?|defer(?:red)?"
     r"|put (?:it|this|that) off|table (?:it|this|that)|tabled|(?:take|taking) (?:it|this|that) offline"
     r"|sleep on|wait and see)\b",
     re.IGNORECASE,

@@ -49,11 +49,12 @@ from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/8"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+PROMPT_VERSION = "minutes-prompts/9"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
 # 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
 # task, a deferral or nothing is dropped; 6: an outcome said back is kept whatever the judge says;
 # 7: every decision the rules found is kept whatever the judge says; 8: an action's phrasing that
-# names another person as the doer is not used
+# names another person as the doer is not used; 9: a decision worded in the passive ("they will be
+# served the set menu") or naming a car park is no task or deferral
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
