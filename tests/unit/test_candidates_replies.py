@@ -149,3 +149,23 @@ def test_a_task_put_with_a_tag_and_taken_is_the_listener_s() -> None:
 
 def test_a_remark_with_a_tag_is_no_task() -> None:
     assert _actions((ASKER, "Lovely weather for it, eh?"), (DOER, "Yeah.")) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Send me the slides so that I can put them in the pack.",
+        "As far as I can tell the numbers hold up.",
+        "The best thing I can come up with is a shorter form.",
+        "That's about all I can do with two people off.",
+    ],
+)
+def test_a_cue_inside_a_clause_about_something_else_is_no_offer(said: str) -> None:
+    assert _actions((ASKER, "Right, next item."), (DOER, said)) == []
+
+
+@pytest.mark.parametrize(
+    "said", ["What I can do is send it Monday.", "Sure thing, I'll flip it over tonight."]
+)
+def test_an_offer_after_what_or_a_comma_is_still_an_offer(said: str) -> None:
+    assert [c.owner for c in _actions((ASKER, "Right, next item."), (DOER, said))] == [DOER]

@@ -121,6 +121,12 @@ _UPTALK = rx(
 )
 """An offer with a rising end on its day is an offer still: "I'll have them all across by, um, the
 twenty-fourth?" (not "And I can draw?", which asks leave)."""
+_SUBORDINATE = rx(
+    r"\b(?:(?<=\w )which|what|how|where|so that|as far as|as much as|as soon as|all|than|whatever|anything"
+    r"|something|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
+)
+"""A cue inside a clause about something else is no offer: "so that I can use them", "the best thing I
+can come up with", "all I can do" (not "That I can do by Friday.")."""
 _THEN_ASKED = rx(
     r",\s*(?:and|but|so)\W+(?:(?:uh|um|er)\W+)*"
     r"(?=(?:when|what|how|which|where|is|are|does|do|can|could|should|shall|would)\b)"
@@ -150,6 +156,8 @@ def commitment_cue(sentence: str) -> str | None:
             continue  # "Yes, I will." accepts, but says nothing on its own
         if _NOT_AN_ACTION.match(after) or _HEDGE.search(clause_before(sentence, m.start())):
             continue
+        if _SUBORDINATE.search(sentence[: m.start()]):
+            continue  # "so that I can use them", "the best thing I can come up with", "as far as I can tell"
         if _CONDITION_AFTER.search(after) or _TAKEN_BACK.search(after):
             continue  # "I can sort the order, if you tell me the number": an offer on a condition
         return cue
