@@ -122,8 +122,8 @@ _UPTALK = rx(
 """An offer with a rising end on its day is an offer still: "I'll have them all across by, um, the
 twenty-fourth?" (not "And I can draw?", which asks leave)."""
 _SUBORDINATE = rx(
-    r"\b(?:(?<=\w )which|what|how|where|so that|as far as|as much as|as soon as|all|than|whatever|anything"
-    r"|something|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
+    r"\b(?:(?<=\w )(?:which|what|how|where)|so that|as far as|as much as|as soon as|all|than|whatever"
+    r"|anything|something|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
 )
 """A cue inside a clause about something else is no offer: "so that I can use them", "the best thing I
 can come up with", "all I can do" (not "That I can do by Friday.")."""
