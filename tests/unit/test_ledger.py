@@ -561,3 +561,20 @@ def test_a_terse_done_in_reply_to_a_prompt_closes_the_task(reply: str) -> None:
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
     said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
     assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'll book another perf environment for the soak tests, by Friday.",
+        "I'll get the same three quotes for the marquee separately as well, by Friday.",
+    ],
+)
+def test_one_more_like_an_earlier_task_is_not_that_task(line: str) -> None:
+    found = links_of(meeting(2, [("Ana", line)]))
+    assert not [ln for ln in found.values() if ln.kind in ("restated", "redated")]
+
+
+def test_another_week_is_still_a_slip() -> None:
+    found = links_of(meeting(2, [("Ana", "The inflatables quotes, it'll be another week, sorry.")]))
+    assert [ln.kind for ln in found.values() if ln.earlier == FIRST.entries[2].key] == ["redated"]

@@ -257,6 +257,19 @@ def terse_done(sentence: str) -> bool:
     return _TERSE_DONE.search(sentence) is not None and _NOT_DONE.search(sentence) is None
 
 
+_FRESH = re.compile(
+    r"\b(?:another(?! (?:week|day|days|few|couple|month|fortnight|hour|go|look|try|chase|nudge|push))"
+    r"|a second|a new|an extra|extra|separately|as well|on top|this time|more of)\b",
+    re.IGNORECASE,
+)
+
+
+def fresh(text: str) -> bool:
+    """Whether a commitment says it is one more like an earlier one, not the same ("I'll order another
+    two hundred", "the same numbers for iOS separately as well")."""
+    return _FRESH.search(text) is not None
+
+
 def reported(sentence: str) -> bool:
     """Whether a sentence starts with a verb in the past tense, as a report of one's own work
     does ("Spoke to the licensing officer on Wednesday.", "Rang them Tuesday.")."""
