@@ -169,3 +169,20 @@ def test_a_cue_inside_a_clause_about_something_else_is_no_offer(said: str) -> No
 )
 def test_an_offer_after_what_or_a_comma_is_still_an_offer(said: str) -> None:
     assert [c.owner for c in _actions((ASKER, "Right, next item."), (DOER, said))] == [DOER]
+
+
+def test_two_tasks_each_with_its_own_i_will_are_two_actions() -> None:
+    said = "Fine, I'll ring the caterers today, and I'll send everyone the seating plan by Friday."
+    found = _actions((ASKER, "Right, next item."), (DOER, said))
+    assert [(c.owner, c.due) for c in found] == [(DOER, TUE), (DOER, date(2026, 6, 5))]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'll pull the figures by region, and I'll have them for Thursday.",  # the same task delivered
+        "I'll chase their legal team, and I'll get their boss on the phone if it drags.",  # a fallback
+    ],
+)
+def test_one_task_and_its_delivery_or_fallback_stay_one_action(said: str) -> None:
+    assert len(_actions((ASKER, "Right, next item."), (DOER, said))) == 1

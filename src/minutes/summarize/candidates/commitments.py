@@ -121,6 +121,12 @@ _UPTALK = rx(
 )
 """An offer with a rising end on its day is an offer still: "I'll have them all across by, um, the
 twenty-fourth?" (not "And I can draw?", which asks leave)."""
+_TWO = rx(
+    r"^(?P<a>.*?\bi'll\b.+?),?\s+and\s+(?:then\s+)?(?:also\s+)?"
+    r"(?P<b>i'll\s+(?!(?:have|get|send) (?:it|them|that|those|these)\b)(?!.*\b(?:if|unless|in case)\b).+)$"
+)
+"""Two tasks in one breath, each with its own "I'll" ("…, and I'll send the spec by Thursday"); not a
+delivery of the same ("…, and I'll have them for Wednesday") or what happens if it fails."""
 _SUBORDINATE = rx(
     r"\b(?:(?<=\w )(?:which|what|how|where)|so that|as far as|as much as|as soon as|all|than|whatever"
     r"|anything|something|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
@@ -266,5 +272,16 @@ def commitments(scan: Scan) -> list[Candidate]:
                 # "Pour's confirmed for Thursday, I'll book the pump."
             due_from.append(scan.follow_up(i, {u.speaker, *_asker(scan, i)}))
         due_from = _deadline_first(scan, [_CONTINGENCY.sub("", t) for t in due_from])
+        two = _TWO.match(text) if len(found) == 1 else None
+        if two is not None and commitment_cue(two.group("a") + ".") and commitment_cue(two.group("b")):
+            # "I'll brief the night staff tonight, and I'll do a new sign for the entrance.": two tasks
+            first, second = two.group("a").rstrip(" ,") + ".", two.group("b")
+            out.append(scan.item("action", i, first, f"commitment:{cue}", owner=u.speaker, due_from=[first]))
+            out.append(
+                scan.item(
+                    "action", i, second, f"commitment:{cue}", owner=u.speaker, due_from=[second, *due_from]
+                )
+            )
+            continue
         out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
     return out
