@@ -186,3 +186,26 @@ def test_two_tasks_each_with_its_own_i_will_are_two_actions() -> None:
 )
 def test_one_task_and_its_delivery_or_fallback_stay_one_action(said: str) -> None:
     assert len(_actions((ASKER, "Right, next item."), (DOER, said))) == 1
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So let's find out which ones we need first.",
+        "Let's back up a bit, you missed the start.",
+        "Let's chat about it with the finance team when we can.",
+        "Let's mark that and move on.",
+        "Let's read the figures out first.",
+    ],
+)
+def test_the_talk_s_own_moves_are_no_decision(said: str) -> None:
+    assert [
+        c
+        for c in _found((DOER, "We've got the two suppliers to compare."), (ASKER, said))
+        if c.kind == "decision"
+    ] == []
+
+
+def test_taking_what_was_offered_is_still_a_decision() -> None:
+    found = _found((DOER, "They've offered us the Sunday slot."), (ASKER, "Let's, um, let's just take it."))
+    assert [c.kind for c in found] == ["decision"]
