@@ -157,7 +157,7 @@ class KeepAll:
 def from_summarizer(meeting: Meeting, llm: Any) -> tuple[list[Item], list[Item]]:
     """The summarizer's items with the model also proposing decisions per chunk (a preset's choice),
     and by default (no proposals): two runs, the second answered from the first's replies where it
-    asks the same (with :class:`Replayed`, every judging prompt)."""
+    asks the same (``llm`` is a :class:`Replayed`, so every judging prompt is asked once)."""
     from minutes.summarize.summarizer import SummarizeOptions, Summarizer
 
     names = meeting.names()
@@ -376,12 +376,14 @@ def _details(scored: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 class Replayed:
-    """A model whose replies are kept in a file, keyed by the whole prompt and schema: a prompt asked
-    before is answered from the file (the model is deterministic: temperature 0, fixed seed)."""
+    """A model whose replies are kept, keyed by the whole prompt and schema: a prompt asked before is
+    answered from them (the model is deterministic: temperature 0, fixed seed). With a ``path`` they
+    are kept in that file across runs; without, for this run only (the default run asks again every
+    judging prompt the proposing run asked)."""
 
-    def __init__(self, llm: Any, path: Path) -> None:
+    def __init__(self, llm: Any, path: Path | None = None) -> None:
         self.llm, self.path = llm, path
-        self.replies: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        self.replies: dict[str, str] = json.loads(path.read_text()) if path and path.exists() else {}
 
     def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
              max_tokens: int = 256) -> Any:  # fmt: skip
@@ -390,7 +392,8 @@ class Replayed:
         key = json.dumps([messages, schema, max_tokens], sort_keys=True)
         if key not in self.replies:
             self.replies[key] = self.llm.chat(messages, schema=schema, max_tokens=max_tokens).text
-            self.path.write_text(json.dumps(self.replies))
+            if self.path is not None:
+                self.path.write_text(json.dumps(self.replies))
         return Reply(self.replies[key], Usage())
 
     def __getattr__(self, name: str) -> Any:
@@ -417,9 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.model:
         from minutes.llm import LLMOptions, build_llm
 
-        llm = build_llm(LLMOptions(model=args.model, threads=2))
-        if args.replies:
-            llm = Replayed(llm, args.replies)
+        llm = Replayed(build_llm(LLMOptions(model=args.model, threads=2)), args.replies)
     if args.stage == "naive" and not args.model:
         parser.error("--stage naive needs --model (the plain way asks a real model)")
     stages = ["candidates", "summarizer"] if args.stage == "both" else [args.stage]

@@ -143,11 +143,12 @@ you want it for sign-off?" offers what comes before the question."""
 
 def commitment_cue(sentence: str) -> str | None:
     """The first-person commitment cue of a sentence ("i'll", "let me" …), or None."""
-    asked = _THEN_ASKED.search(sentence) if is_question(sentence) else None
-    if asked is not None:
-        sentence = sentence[: asked.start()] + "."
-    elif is_question(sentence) and _UPTALK.match(sentence):
-        sentence = sentence.rstrip(" ?") + "."  # "I'll have them all across by, um, the 24th?"
+    if is_question(sentence):
+        asked = _THEN_ASKED.search(sentence)
+        if asked is not None:
+            sentence = sentence[: asked.start()] + "."
+        elif _UPTALK.match(sentence):
+            sentence = sentence.rstrip(" ?") + "."  # "I'll have them all across by, um, the 24th?"
     if (
         is_question(sentence)
         or _IRONY.search(sentence)
