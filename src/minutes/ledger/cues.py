@@ -277,8 +277,9 @@ def reported(sentence: str) -> bool:
     return bool(said) and past(said[0])
 
 
-def strong(sentence: str, verb: str | None, topic: frozenset[str] = frozenset()) -> bool:
-    """A close said in so many words: a word of completion or dropping, or the task's own verb."""
+def strong(sentence: str, verb: str | None, topic: frozenset[str]) -> bool:
+    """A close said in so many words: a word of completion or dropping (not one of ``topic``, the
+    task's own words), or the task's own verb."""
     if drops(sentence, topic) or _DONE.search(sentence):
         return True
     return verb is not None and any(past(w) and norm(w) == verb for w in words(sentence))

@@ -90,7 +90,8 @@ def line_says(
         status, strength = "done", SIGNAL_BONUS
     dated = sentence
     if (owner or asked or prompted) and (
-        status in (None, "restated", "redated") or (status == "done" and not cues.strong(sentence, item.verb))
+        status in (None, "restated", "redated")
+        or (status == "done" and not cues.strong(sentence, item.verb, item.words))
     ):
         # "Slipped. Thursday.", "On it. Tomorrow.", "Harder than it looked. Thursday now.": a
         # sentence giving only a date, after the status, is the task's new date
