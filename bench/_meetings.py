@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,12 @@ DEV5 = ROOT / "tests" / "data" / "meetings-dev5"
 # read only the format and the tune half, in phrasings unlike it
 DEV6 = ROOT / "tests" / "data" / "meetings-dev6"
 FOLDERS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3, "dev4": DEV4, "dev5": DEV5, "dev6": DEV6}
-SPLITS = ("tune", "test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+# real meetings (QMSum's AMI, ICSI and committee transcripts in ../shared/data/qmsum-val), the
+# reference written by readers of the transcripts (7 December); "real-tune" and "real-test" are its
+# two halves, split by meeting series before anything was scored (tests/data/meetings-real/README.md)
+REAL = ROOT / "tests" / "data" / "meetings-real"
+QMSUM = ROOT.parent / "shared" / "data" / "qmsum-val"
+SPLITS = ("tune", "test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "real-tune", "real-test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +58,72 @@ class Meeting:
         return {self.label(s): s for s in self.speakers}
 
 
+_CLITIC = re.compile(r" (?=(?:'(?:s|re|ve|ll|d|m)|n't)\b)")
+
+
+def clean_turns(turns: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """QMSum's turns as (position in the file, speaker, text), its ``{vocalsound}``-style tags taken
+    out and the spacing before punctuation and clitics mended; turns left empty are skipped."""
+    out = []
+    for i, turn in enumerate(turns):
+        raw = re.sub(r"\{\w+\}", " ", turn["content"])
+        text = " ".join(raw.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").split())
+        text = _CLITIC.sub("", text)  # ICSI's "let 's", "they 're", "do n't"
+        if text.strip(" .,"):
+            out.append((i, turn["speaker"], text))
+    return out
+
+
+def qmsum_turns(stem: str) -> list[tuple[int, str, str]]:
+    """The cleaned turns (:func:`clean_turns`) of one meeting of ``qmsum-val``."""
+    return clean_turns(json.loads((QMSUM / f"{stem}.json").read_text())["meeting_transcripts"])
+
+
+def _real(raw: dict[str, Any]) -> dict[str, Any]:
+    """A reference of ``meetings-real/`` with the transcript read from QMSum and every index moved
+    from the file's turn positions to the positions of the lines kept."""
+    turns = qmsum_turns(Path(raw["source"]).stem)
+    at = {pos: n for n, (pos, _, _) in enumerate(turns)}
+
+    def moved(item: dict[str, Any]) -> dict[str, Any]:
+        also = [at[i] for i in item.get("also_evidence", ()) if i in at]
+        return {
+            **item,
+            "evidence_utterance_index": at[item["evidence_utterance_index"]],
+            "also_evidence": also,
+        }
+
+    ref = raw["reference"]
+    return {
+        **raw,
+        "utterances": [{"speaker": who, "text": text} for _, who, text in turns],
+        "reference": {
+            "decisions": [moved(d) for d in ref["decisions"]],
+            "actions": [moved(a) for a in ref["actions"]],
+        },
+        "negatives": [
+            {**n, "utterance_index": at[n["utterance_index"]]}
+            for n in raw.get("negatives", ())
+            if n["utterance_index"] in at
+        ],
+    }
+
+
 def load(split: str = "all", *, folder: Path = MEETINGS) -> list[Meeting]:
     """The meetings of one split (:data:`SPLITS`) or "all" (tune and test), ordered by id."""
     if split not in (*SPLITS, "all"):
         raise SystemExit(f"unknown split {split!r}; choose one of: {', '.join(SPLITS)}, all")
     if split in FOLDERS and folder == MEETINGS:
         folder = FOLDERS[split]
+    if split.startswith("real-") and folder == MEETINGS:
+        folder, split = REAL, split.removeprefix("real-")
     out = []
     for path in sorted(folder.glob("*.json")):
         raw = json.loads(path.read_text())
         if split != "all" and raw["split"] != split:
             continue
+        if "source" in raw:
+            raw = _real(raw)
         out.append(
             Meeting(
                 id=raw["id"],

@@ -66,6 +66,7 @@ class Item:
     evidence: frozenset[int]
     owner: str | None = None  # a person's name
     due: str | None = None  # ISO date
+    optional: bool = False  # a reference item careful readers could disagree on: scored neither way
 
 
 def utterances(meeting: Meeting) -> list[Any]:
@@ -83,7 +84,12 @@ def utterances(meeting: Meeting) -> list[Any]:
 def references(meeting: Meeting) -> list[Item]:
     ref = meeting.reference
     out = [
-        Item("decision", d["text"], frozenset([d["evidence_utterance_index"], *d.get("also_evidence", ())]))
+        Item(
+            "decision",
+            d["text"],
+            frozenset([d["evidence_utterance_index"], *d.get("also_evidence", ())]),
+            optional=bool(d.get("optional")),
+        )
         for d in ref["decisions"]
     ]
     out += [
@@ -93,6 +99,7 @@ def references(meeting: Meeting) -> list[Item]:
             frozenset([a["evidence_utterance_index"], *a.get("also_evidence", ())]),
             a["owner"],
             a["due"],
+            bool(a.get("optional")),
         )
         for a in ref["actions"]
     ]
@@ -306,7 +313,17 @@ def score_meeting(meeting: Meeting, preds: Sequence[Item]) -> dict[str, Any]:
         rk = [x for x in refs if x[0].kind == kind]
         pk = [x for x in preds if x.kind == kind]
         pairs = match(rk, pk)
-        c = {"ref": len(rk), "pred": len(pk), "found": len(pairs), "owner": 0, "due": 0, "strict": 0}
+        # an optional item is not counted, nor is what was matched to it
+        skipped = {p for r, p in pairs if rk[r][0].optional}
+        pairs = [(r, p) for r, p in pairs if not rk[r][0].optional]
+        c = {
+            "ref": sum(not ref.optional for ref, _ in rk),
+            "pred": len(pk) - len(skipped),
+            "found": len(pairs),
+            "owner": 0,
+            "due": 0,
+            "strict": 0,
+        }
         for r, p in pairs:
             ref, pred = rk[r][0], pk[p]
             owner_ok, due_ok = pred.owner == ref.owner, pred.due == ref.due
@@ -315,11 +332,14 @@ def score_meeting(meeting: Meeting, preds: Sequence[Item]) -> dict[str, Any]:
             c["strict"] += owner_ok and due_ok
             if kind == "action" and not (owner_ok and due_ok):
                 out["wrong"].append({"ref": _show(ref), "got": _show(pred)})
-        matched_p = {p for _, p in pairs}
+        matched_p = {p for _, p in pairs} | skipped
         fps = [pk[p] for p in range(len(pk)) if p not in matched_p]
         c["negatives_taken"] = sum(1 for x in fps if x.evidence & negative_utts)
         out[kind] = c
-        out["misses"] += [_show(rk[r][0]) for r in range(len(rk)) if r not in {r for r, _ in pairs}]
+        found_r = {r for r, _ in pairs}
+        out["misses"] += [
+            _show(rk[r][0]) for r in range(len(rk)) if r not in found_r and not rk[r][0].optional
+        ]
         out["false_positives"] += [_show(x) for x in fps]
     return out
 

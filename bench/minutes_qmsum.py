@@ -23,7 +23,6 @@ import argparse
 import dataclasses
 import json
 import os
-import re
 import resource
 import sys
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import _child
+from _meetings import clean_turns
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "qmsum-val"
@@ -46,12 +46,8 @@ def utterances_of(meeting: dict[str, Any]) -> tuple[list[Any], dict[str, str]]:
     labels: dict[str, str] = {}
     out = []
     t = 0.0
-    for turn in meeting["meeting_transcripts"]:
-        raw = re.sub(r"\{\w+\}", " ", turn["content"])  # QMSum's {vocalsound}, {disfmarker} tags
-        text = " ".join(raw.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").split())
-        if not text.strip(" .,"):
-            continue
-        label = labels.setdefault(turn["speaker"], f"SPEAKER_{len(labels):02d}")
+    for _, speaker, text in clean_turns(meeting["meeting_transcripts"]):
+        label = labels.setdefault(speaker, f"SPEAKER_{len(labels):02d}")
         dur = max(0.5, len(text.split()) / 2.5)
         out.append(Utterance(index=len(out), speaker=label, start=t, end=t + dur, text=text))
         t += dur + 0.3

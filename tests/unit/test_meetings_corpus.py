@@ -4,6 +4,7 @@ well formed and keep their fixed split."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -84,3 +85,36 @@ def test_each_meeting_references_its_own_utterances_and_speakers(meeting: dict[s
         assert action["due"] is None or date.fromisoformat(action["due"]) >= day
     for neg in meeting["negatives"]:
         assert 0 <= neg["utterance_index"] < len(utts)
+
+
+REAL = FOLDER.with_name("meetings-real")  # references for real QMSum meetings (transcripts not copied)
+QMSUM = Path(__file__).resolve().parents[3] / "shared" / "data" / "qmsum-val"
+
+
+def test_the_real_meetings_are_split_by_series_into_two_halves() -> None:
+    real = _meetings(REAL)
+    assert len(real) >= 20 and {m["split"] for m in real} == {"tune", "test"}
+    series = {}
+    for m in real:
+        series.setdefault(
+            m["id"].rstrip("abcd") if m["id"][:2] in ("ES", "IS", "TS") else m["id"], set()
+        ).add(m["split"])
+    assert all(len(halves) == 1 for halves in series.values())  # a series never straddles the halves
+
+
+@pytest.mark.skipif(not QMSUM.is_dir(), reason="needs ../shared/data/qmsum-val")
+@pytest.mark.parametrize("meeting", _meetings(REAL), ids=lambda m: m["id"])
+def test_each_real_reference_points_at_spoken_lines_of_its_source(meeting: dict[str, Any]) -> None:
+    turns = json.loads((QMSUM.parent / meeting["source"]).read_text())["meeting_transcripts"]
+    # lines holding only QMSum's noise tags ("{vocalsound}") are not lines the bench reads
+    spoken = {i for i, t in enumerate(turns) if re.sub(r"\{\w+\}", "", t["content"]).strip(" .,")}
+    speakers = {t["speaker"] for t in turns}
+    assert set(meeting["speakers"]) <= speakers
+    ref = meeting["reference"]
+    for item in [*ref["decisions"], *ref["actions"]]:
+        assert {item["evidence_utterance_index"], *item.get("also_evidence", ())} <= spoken
+        assert isinstance(item.get("optional", False), bool)
+    for action in ref["actions"]:
+        assert action["owner"] in speakers
+    for neg in meeting.get("negatives", ()):
+        assert neg["utterance_index"] in spoken
