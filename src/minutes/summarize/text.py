@@ -107,6 +107,21 @@ def straighten(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+_STUTTER = re.compile(r"\b(\w+(?:'\w+)?(?: \w+(?:'\w+)?){0,2})(?: \1(?![\w'-]))+", re.IGNORECASE)
+
+
+def fluent(text: str) -> str:
+    """Spoken ``text`` without words said twice in a row ("I I can", "I'll I'll show you", "the
+    the"), so the word rules read "I can show you". Repeats across a comma stay ("No, no."), and so
+    do numbers ("twenty twenty", "one one two")."""
+
+    def once(m: re.Match[str]) -> str:
+        said = m.group(1)
+        return m.group(0) if any(number_word(w.lower()) or w.isdigit() for w in said.split()) else said
+
+    return " ".join(_STUTTER.sub(once, text).split())
+
+
 def split_sentences(text: str, *, prose: bool = False) -> list[str]:
     """The sentences of ``text``, split after . ? and ! and white space, each keeping its punctuation.
 

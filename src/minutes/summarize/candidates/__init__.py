@@ -32,7 +32,7 @@ from minutes.summarize.candidates.decisions import decisions
 from minutes.summarize.candidates.questions import questions
 from minutes.summarize.candidates.requests import offers, requests
 from minutes.summarize.candidates.scan import Candidate, Scan, labels_by_name, rx
-from minutes.summarize.text import content_words, split_sentences
+from minutes.summarize.text import content_words, fluent, split_sentences
 from minutes.types import Utterance
 
 __all__ = ["Candidate", "commitment_cue", "find_candidates"]
@@ -91,6 +91,7 @@ def find_candidates(
     ``names`` maps speaker labels to people's names, so that "Bob, can you …" belongs to Bob's
     label; due dates resolve against ``meeting_date``.
     """
+    utterances = [replace(u, text=fluent(u.text)) for u in utterances]  # "I I'll uh I'll send it"
     sentences = [split_sentences(u.text) for u in utterances]
     scan = Scan(utterances, sentences, meeting_date, labels_by_name(names), set())
     found = offers(scan) + requests(scan) + decisions(scan) + commitments(scan) + questions(scan)

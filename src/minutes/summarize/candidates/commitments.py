@@ -56,7 +56,8 @@ _NOT_AN_ACTION = rx(
     r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
     r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
     r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
-    r"|put it|give (?:you|us) (?:an|a|some)|rephrase|try again|pull up|bring up|finish my"
+    r"|put it|give (?:you|us) (?:an|a|some)(?! (?:call|ring|bell|shout|lift|hand|copy)\b)"
+    r"|rephrase|try again|pull up|bring up|finish my"
     r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
     r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
     r"|pass (?:it )?(?:over|back)"
@@ -73,15 +74,31 @@ _NOT_AN_ACTION = rx(
     r"|have to (?:see|check my diary|think)|have a (?:think|ponder|mull)|(?:have to )?(?:back|pull|bow) out"
     r"|step (?:back|down) from"
     # "I'll hold you to that." holds someone else to their word; "I'll hold the motion over" defers it
-    r"|hold (?:you|him|her|them|us) to|hold (?:[\w']+ ){0,2}over\b)\b",
+    r"|hold (?:you|him|her|them|us) to|hold (?:[\w']+ ){0,2}over\b"
+    # the speaker's part in the meeting itself: "I can go first", "I'll mention them again", "I'll
+    # give it a two" (a rating), "I'll rub that out" (the whiteboard), "I can assure you"
+    r"|go (?:first|next|last)|mention|say (?:something|a (?:few words|word|bit))|talk (?:a bit )?about"
+    r"|speak (?:about|to (?:that|this|it))"
+    r"|give (?:you |us )?(?:a |an )(?:\w+ )?(?:talk|presentation|overview|demo)"
+    r"|make an example|give (?:it|this|that|them)\W+(?:\w+\W+){0,3}?(?:a |an )?"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)(?![\w-])"
+    r"|rub (?:\w+ )?(?:out|off)|draw(?! up)|(?:use|write on) the (?:white)?board|assure you"
+    r"|try (?:and|to) be (?:brief|quick)|leave the room|(?:go and )?sit|skip|stop \w+ing"
+    r"|take (?:the |a )?(?:minutes|notes?)|give (?:that|an|the|my|you an?) assurance"
+    r"|discuss(?! (?:it|this|that|them|the \w+) with)|be (?:\w+ )?(?:doing|following|talking|presenting))\b",
 )
+_IN_THE_MEETING = rx(
+    r"\b(?:right now|(?<!by )now|in a (?:minute|sec|second|moment|mo)|for a (?:sec|second|moment)"
+    r"|in a (?:few|couple of) minutes|just a (?:sec|second|moment|minute))\b"
+)
+"""Done in the meeting, not after it: "I'll show you in a minute", "Just prepare it now"."""
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
     r"|check with|wait|need|have to|be|think|get there|figure)\b",
 )
 _HEDGE = rx(
-    r"\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might|said|says|told|tells"
-    r"|mentioned|wrote|claimed)\b"
+    r"\bor\W*$|\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might|said|says"
+    r"|told|tells|mentioned|wrote|claimed)\b"
 )
 _CONDITION_AFTER = rx(
     r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b|\s(?:unless|provided|as long as)\b"
@@ -165,7 +182,7 @@ def commitment_cue(sentence: str) -> str | None:
             continue
         if _SUBORDINATE.search(sentence[: m.start()]):
             continue  # "so that I can use them", "the best thing I can come up with", "as far as I can tell"
-        if _CONDITION_AFTER.search(after) or _TAKEN_BACK.search(after):
+        if _CONDITION_AFTER.search(after) or _TAKEN_BACK.search(after) or _IN_THE_MEETING.search(after):
             continue  # "I can sort the order, if you tell me the number": an offer on a condition
         return cue
     alone = _STANDALONE.search(sentence)

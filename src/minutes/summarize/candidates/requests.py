@@ -56,7 +56,12 @@ _NOT_A_TASK = rx(
     r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think"
     r"|go (?:first|next|last)|kick (?:us |things )?off|start us off|take it away"
     r"|(?:take|talk|run|bring) (?:us|me) (?:through|up to)|update (?:us|me)\b|move (?:that|it|the motion)"
-    r"|second (?:that|it|the motion))\b",
+    r"|second (?:that|it|the motion)"
+    # the meeting's own business: "Go back one page", "Read that", "Answer that", "Talk a bit about it"
+    r"|go (?:back|forward)|next slide|(?:maybe )?start (?:with|by)"
+    r"|read (?:that|this|it|them)(?! (?:through|over))|answer"
+    r"|add (?:anything|something|to that)|talk (?:a bit|about)"
+    r"|give (?:the \w+|us|me) (?:an? |some )(?:assurance|answer|idea|sense|flavour|update|overview))\b",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
 _NOT_IMPERATIVE = rx(
@@ -66,6 +71,14 @@ _NOT_IMPERATIVE = rx(
     r"|there|the|a|an|any|anything|your|my|our|his|her|their|not|no|yes|yeah|so|just|thanks|thank|sorry"
     r"|good|great|nice|okay|ok|right|well|welcome|hi|hello|morning|please|if|as|all|everyone)\b",
 )
+_NOT_ASKED = rx(
+    r"^\W*(?:\w+\W+){0,3}?(?:how|what|why|where|which)(?:\s+\w+){0,3}\s+(?:can|could|would|will|do) you\b"
+    r"|\byou (?:can|could|would|will) you\b"
+    r"|^\W*(?:\w+\W+){0,3}?(?:(?:can|could|may) (?:i|we)|i (?:just )?wanted to|i'd like to)\b(?!\s+leave\b)"
+    r".*\bplease\W*$"
+)
+"""A question for information ("How far can you go with it?"), a thought said aloud ("you could you view
+it as …"), or the chair's own business ("Can I ask Members …, please?"): nothing asked to be done."""
 _GROUP = rx(r"\b(?:everyone|everybody|all of you|you all|y'all|you guys|guys|folks|team)\b")
 _ASSIGN = re.compile(
     r"^(?i:(?:okay|ok|right|so|and|then|good|great)[,.]?\s+)*(?P<name>[A-Z][a-z]+)(?:,)?"
@@ -171,6 +184,8 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
     if req:
         if _GROUP.search(s[: req.end()]) or re.match(r"\s*(?:all|guys|folks)\b", s[req.end() :], re.I):
             return None
+        if req.group("open") is None and _NOT_ASKED.search(s[: req.end()]):
+            return None  # "How far can you go with it?", "you could you view it as …", "Can I ask …, please?"
         if _REQUEST_LEAD.match(s):  # "Bob, could you please send the deck?" → "send the deck?"
             substance = _REQUEST_LEAD.sub("", s, count=1)
         elif req.group(0).lower() == "please":

@@ -1,0 +1,106 @@
+"""What a speaker does in the meeting itself is no action item: presenting, rating, using the board,
+taking the notes, calling on someone, asking for information. Found on real meetings (AMI, ICSI,
+committee hearings), tested here in other words; each task after the meeting still counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minutes.summarize.candidates import find_candidates
+from minutes.summarize.text import fluent
+from minutes.types import Utterance
+
+MON = date(2026, 6, 1)
+A, B = "SPEAKER_00", "SPEAKER_01"
+
+
+def _actions(*lines: tuple[str, str]) -> list[str]:
+    utts = [Utterance(i, who, 10.0 * i, 10.0 * i + 8.0, text) for i, (who, text) in enumerate(lines)]
+    found = find_candidates(utts, meeting_date=MON, names={A: "Ines", B: "Tariq"})
+    return [c.text for c in found if c.kind == "action"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sure, I can go first.",
+        "I'll just mention the two options again.",
+        "I'll say a few words about the budget.",
+        "Right, so I'm going to talk about the supplier side.",
+        "I'll give a quick overview of where we are.",
+        "I'll give it a six, honestly.",
+        "Looks-wise I'd say I will give it, hmm, an eight.",
+        "I'll rub that out and start again.",
+        "Let me draw the layout.",
+        "I'll use the whiteboard for this bit.",
+        "I can assure you the figures are right.",
+        "I'll try and be brief.",
+        "I'll take the minutes again.",
+        "I can take notes.",
+        "Let me skip ahead to the last slide.",
+        "I'm gonna stop fiddling with the projector.",
+        "I'll show you in a minute.",
+        "I'll pull up the numbers right now.",
+        "I'll discuss the three costs in turn.",
+        "I'll be presenting the results from the pilot.",
+        "Or I can make it bigger.",
+        "I I'll I'll explain the menu.",
+    ],
+)
+def test_the_speakers_part_in_the_meeting_is_no_action(line: str) -> None:
+    assert _actions((A, "Okay, who's next?"), (B, line), (A, "Go on.")) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'll send the revised drawings round on Thursday.",
+        "I can draw up the rota for next month.",
+        "I'll discuss it with the landlord tomorrow.",
+        "I'll give you a call on Friday about the lease.",
+        "I I'll book the room for the workshop.",
+    ],
+)
+def test_a_task_after_the_meeting_still_counts(line: str) -> None:
+    assert len(_actions((A, "Anything else?"), (B, line), (A, "Great, thanks."))) == 1
+
+
+@pytest.mark.parametrize(
+    ("ask", "reply"),
+    [
+        ("How much can you fit on one screen, really?", "Yeah."),
+        ("On the other hand you could you treat it as a cost.", "Yeah."),
+        ("Can I ask everyone to declare any interests, please?", "None from me."),
+        ("Tariq, I just wanted to check there's nothing you wanted to add, please.", "No, that's fine."),
+        ("Could you go back one slide?", "Sure."),
+        ("Can you read that out?", "Okay."),
+        ("Tariq, could you maybe start with the shape?", "Okay."),
+        ("Could you give the committee an assurance on that?", "Yes, I can."),
+    ],
+)
+def test_a_question_or_the_meetings_own_business_is_no_request(ask: str, reply: str) -> None:
+    assert _actions((A, ask), (B, reply)) == []
+
+
+def test_a_request_for_a_task_is_still_one() -> None:
+    assert len(_actions((A, "Tariq, could you send the agenda round by Friday?"), (B, "Sure."))) == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("I I can do it", "I can do it"),
+        ("I'll I'll send it", "I'll send it"),
+        ("so I can I can take that", "so I can take that"),
+        ("the the budget", "the budget"),
+        ("No, no. Not that.", "No, no. Not that."),
+        ("in twenty twenty-six", "in twenty twenty-six"),
+        ("Two two one.", "Two two one."),
+    ],
+)
+def test_fluent_drops_words_said_twice_but_not_numbers_or_repeats_across_a_comma(
+    said: str, read: str
+) -> None:
+    assert fluent(said) == read
