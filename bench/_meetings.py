@@ -59,16 +59,19 @@ class Meeting:
 
 
 _CLITIC = re.compile(r" (?=(?:'(?:s|re|ve|ll|d|m)|n't)\b)")
+_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 
 
 def clean_turns(turns: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     """QMSum's turns as (position in the file, speaker, text), its ``{vocalsound}``-style tags taken
-    out and the spacing before punctuation and clitics mended; turns left empty are skipped."""
+    out and the spacing before punctuation, clitics and hyphens mended; turns left empty are skipped."""
     out = []
     for i, turn in enumerate(turns):
         raw = re.sub(r"\{\w+\}", " ", turn["content"])
-        text = " ".join(raw.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").split())
-        text = _CLITIC.sub("", text)  # ICSI's "let 's", "they 're", "do n't"
+        text = " ".join(raw.split()).replace(" ,", ",").replace(" .", ".").replace(" ?", "?")
+        text = _HYPHEN.sub(
+            "-", _CLITIC.sub("", text)
+        )  # ICSI's "let 's", "do n't", "Mm - hmm", "auto - regressive"
         if text.strip(" .,"):
             out.append((i, turn["speaker"], text))
     return out

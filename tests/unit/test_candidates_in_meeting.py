@@ -104,3 +104,23 @@ def test_fluent_drops_words_said_twice_but_not_numbers_or_repeats_across_a_comma
     said: str, read: str
 ) -> None:
     assert fluent(said) == read
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("I'll uh discuss the buttons", "I'll discuss the buttons"),
+        ("by, um, the twenty-fourth?", "by the twenty-fourth?"),
+        ("Um, so the, uh, budget.", "So the budget."),
+        ("Okay, um.", "Okay."),
+        ("Um.", "Um."),
+        ("Mm-hmm.", "Mm-hmm."),
+    ],
+)
+def test_fluent_drops_hesitations_with_their_commas(said: str, read: str) -> None:
+    assert fluent(said) == read
+
+
+def test_an_offer_begun_again_is_read_from_where_it_starts_again() -> None:
+    assert _actions((A, "Anyone for the flyers?"), (B, "Okay, I'll, um, I might ask my cousin, maybe.")) == []
+    assert _actions((A, "Anyone for the flyers?"), (B, "I'll, uh, I'll print them tonight.")) != []

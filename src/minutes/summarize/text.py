@@ -107,19 +107,25 @@ def straighten(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+_HESITATION = re.compile(r"(?:,\s*)?(?<![\w'-])(?:uh|um|umm|er|erm|hmm)(?![\w'-])(?:\s*,)?", re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?(?: \w+(?:'\w+)?){0,2})(?: \1(?![\w'-]))+", re.IGNORECASE)
 
 
 def fluent(text: str) -> str:
-    """Spoken ``text`` without words said twice in a row ("I I can", "I'll I'll show you", "the
-    the"), so the word rules read "I can show you". Repeats across a comma stay ("No, no."), and so
-    do numbers ("twenty twenty", "one one two")."""
+    """Spoken ``text`` without its hesitations ("uh", "um", with their commas: "by, um, the 24th" reads
+    "by the 24th") and words said twice in a row ("I I can", "I'll I'll show you", "the the"), so the
+    word rules read "I can show you". Repeats across a comma stay ("No, no."), and so do numbers
+    ("twenty twenty", "one one two"); a line that is nothing but hesitation ("Um.") stays as it was."""
 
     def once(m: re.Match[str]) -> str:
         said = m.group(1)
         return m.group(0) if any(number_word(w.lower()) or w.isdigit() for w in said.split()) else said
 
-    return " ".join(_STUTTER.sub(once, text).split())
+    out = " ".join(_STUTTER.sub(once, _HESITATION.sub(" ", text)).split())
+    out = re.sub(r"\s+(?=[,.?!])", "", out).lstrip(" ,.")
+    if not out.strip(" ,.?!"):
+        return text
+    return out[0].upper() + out[1:] if text.lstrip()[:1].isupper() else out
 
 
 def split_sentences(text: str, *, prose: bool = False) -> list[str]:

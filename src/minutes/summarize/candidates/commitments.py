@@ -80,7 +80,7 @@ _NOT_AN_ACTION = rx(
     r"|go (?:first|next|last)|mention|say (?:something|a (?:few words|word|bit))|talk (?:a bit )?about"
     r"|speak (?:about|to (?:that|this|it))"
     r"|give (?:you |us )?(?:a |an )(?:\w+ )?(?:talk|presentation|overview|demo)"
-    r"|make an example|give (?:it|this|that|them)\W+(?:\w+\W+){0,3}?(?:a |an )?"
+    r"|make an example|give (?:it|this|that|them)\W+(?:\w+\W+){0,6}?(?:a |an )?"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)(?![\w-])"
     r"|rub (?:\w+ )?(?:out|off)|draw(?! up)|(?:use|write on) the (?:white)?board|assure you"
     r"|try (?:and|to) be (?:brief|quick)|leave the room|(?:go and )?sit|skip|stop \w+ing"
@@ -92,6 +92,7 @@ _IN_THE_MEETING = rx(
     r"|in a (?:few|couple of) minutes|just a (?:sec|second|moment|minute))\b"
 )
 """Done in the meeting, not after it: "I'll show you in a minute", "Just prepare it now"."""
+_RESTART = rx(r"^(?:i|we|you|he|she|they|it)(?:'\w+)?\b")
 _NOT_A_TEAM_ACTION = rx(
     r"^(?:see|revisit|discuss|talk|come back|look at (?:it|this|that) again|decide|know|find out|hear"
     r"|check with|wait|need|have to|be|think|get there|figure)\b",
@@ -178,6 +179,8 @@ def commitment_cue(sentence: str) -> str | None:
         after = _ADVERBS.sub("", sentence[m.end() :], count=1).strip()
         if cue != "i'm on it" and (not after or after[0] in ".?!,"):
             continue  # "Yes, I will." accepts, but says nothing on its own
+        if _RESTART.match(after):
+            continue  # "I'll I might put it out …": begun again, the next cue is read on its own
         if _NOT_AN_ACTION.match(after) or _HEDGE.search(clause_before(sentence, m.start())):
             continue
         if _SUBORDINATE.search(sentence[: m.start()]):

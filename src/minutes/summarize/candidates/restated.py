@@ -54,7 +54,9 @@ _HEDGED = rx(
     r"\b(?:maybe|perhaps|might|could|should|would|if|unless|whether|i think|i guess|probably|not sure|or"
     r"|we'll see|let's see|depends|hopefully|for now|still|i mean|assume|suppose|reckon|can't|cannot"
     r"|don't|doesn't|won't|not ours|forget|check with|find out|not here|punt\w*|park|offline|later"
-    r"|another time|next time|propos\w*|suggest\w*|i'd like|i would like|i want|we need)\b"
+    r"|another time|next time|propos\w*|suggest\w*|i'd like|i would like|i want|we need"
+    # the meeting's own course: "we'll move on now to …", "we are going to come onto …", "we're recording"
+    r"|move on|moving on|come (?:on)?to|go on to|recording)\b"
 )
 _NEXT = rx(
     r"^\W*(?:(?:um|uh|er|erm|so|and)\W+)*(?:next|moving on|item|any other|anything else|thanks|thank you"
