@@ -124,3 +124,46 @@ def test_fluent_drops_hesitations_with_their_commas(said: str, read: str) -> Non
 def test_an_offer_begun_again_is_read_from_where_it_starts_again() -> None:
     assert _actions((A, "Anyone for the flyers?"), (B, "Okay, I'll, um, I might ask my cousin, maybe.")) == []
     assert _actions((A, "Anyone for the flyers?"), (B, "I'll, uh, I'll print them tonight.")) != []
+
+
+def _decisions(*lines: tuple[str, str]) -> list[str]:
+    utts = [Utterance(i, who, 10.0 * i, 10.0 * i + 8.0, text) for i, (who, text) in enumerate(lines)]
+    found = find_candidates(utts, meeting_date=MON, names={A: "Ines", B: "Tariq"})
+    return [c.text for c in found if c.kind == "decision"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a score agreed in an evaluation round is no outcome of the meeting
+        (
+            (B, "Ease of use, one to seven?"),
+            (A, "I'd say three."),
+            (B, "Three or four?"),
+            (A, "Okay, three."),
+        ),
+        ((A, "How many stars for the look?"), (B, "Four."), (A, "Yeah, four."), (B, "Okay. Four.")),
+        # steering the meeting
+        ((A, "Are we on?"), (B, "We're recording, yes."), (A, "Okay, so we're recording.")),
+        (
+            (A, "That's the staffing side done."),
+            (B, "Yes."),
+            (A, "Right, we'll move on now to the estates questions."),
+        ),
+        ((A, "Anything else before the close?"), (B, "No."), (A, "Okay, let's do the digits.")),
+    ],
+)
+def test_a_score_or_a_step_of_the_meeting_said_back_is_no_decision(
+    lines: tuple[tuple[str, str], ...],
+) -> None:
+    assert _decisions(*lines) == []
+
+
+def test_a_number_said_back_with_what_it_counts_is_still_a_decision() -> None:
+    found = _decisions(
+        (B, "They've offered thirty-eight for the van."),
+        (A, "We could go to forty?"),
+        (B, "Forty works."),
+        (A, "Okay, forty for the van then."),
+    )
+    assert found and "forty" in found[-1].lower()

@@ -164,7 +164,7 @@ _MECHANICS = rx(
     r"|punt|gap"
     r"|take (?:it|this|that) (?:to|offline)|add (?:it|this|that) to"
     # the talk's own moves: "let's find out which we need first", "let's back up", "let's mark that"
-    r"|find out|chat|back up|mark (?:it|this|that)|read"
+    r"|find out|chat|back up|mark (?:it|this|that)|read|do (?:the )?digits|make (?:it|that|this) go away"
     r"|disfmarker|vocalsound|yeah|okay|so|and|uh|um|try and|make a start|crack on|get cracking"
     r"|do (?:the|a|our|this|that)(?:,? (?:the|a|our))? (?:[\w-]+ ){0,2}(?:review|round|update|updates|recap"
     r"|intros?|introductions|agenda|check-?in|stand-?up|retro|call|meeting|session|briefing|huddle|sync)"

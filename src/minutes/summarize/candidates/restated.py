@@ -101,6 +101,8 @@ def restated(scan: Scan, i: int, k: int) -> tuple[int, ...]:
     said = content_words(re.sub(_THEN_END, "", body))
     if not said or (_NAME_ONLY.match(body.strip()) and not any(c.isdigit() for w in said for c in w)):
         return ()  # "Okafor." calls on someone; "Fifth." names a day
+    if _only_a_number(scan, i, body):
+        return ()  # "Two or three?" — "Okay, two.": a score or a count given, not an outcome
     speaker = scan.utterances[i].speaker
     window = range(max(0, i - WINDOW), i)
     utts = scan.utterances
@@ -115,6 +117,27 @@ def restated(scan: Scan, i: int, k: int) -> tuple[int, ...]:
     own = [j for j in window if utts[j].speaker == speaker and said & content_words(utts[j].text)]
     agreed = [j for j in window if utts[j].speaker != speaker and _YES.match(utts[j].text)]
     return tuple(sorted({*own, *agreed})) if own and agreed else ()
+
+
+def _only_a_number(scan: Scan, i: int, body: str) -> bool:
+    """The outcome said back is a bare number ("Two.", "Okay, a one.") and nothing else the speaker
+    says in the turn names what it counts ("We counter at forty-five. Forty-five." does; "June
+    second." is a date, not a bare number)."""
+    if (
+        not _NUMBERS_ONLY.match(body)
+        or content_words(without_dates(f"on {body}", scan.meeting_date)) == set()
+    ):
+        return False
+    rest = " ".join(x for x in scan.sentences[i] if x.strip() != body.strip())
+    return not (content_words(rest) - content_words(" ".join(_NUMBER_WORDS.findall(rest))))
+
+
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|point|half)"
+)
+_NUMBERS_ONLY = rx(rf"^\W*(?:(?:a|an|and|or|then|yeah|okay|so)\W+)*(?:{_NUMBER}(?:[\s,-]+|\W*$))+\W*$")
+_NUMBER_WORDS = rx(rf"\b{_NUMBER}\b|\b(?:a|an|and|or|then|yeah|okay|so|i think)\b")
 
 
 def _took_on(scan: Scan, j: int) -> bool:
