@@ -30,10 +30,11 @@ DEV6 = ROOT / "tests" / "data" / "meetings-dev6"
 FOLDERS = {"dev": DEV, "dev2": DEV2, "dev3": DEV3, "dev4": DEV4, "dev5": DEV5, "dev6": DEV6}
 # real meetings (QMSum's AMI, ICSI and committee transcripts in ../shared/data/qmsum-val), the
 # reference written by readers of the transcripts (7 December); "real-tune" and "real-test" are its
-# two halves, split by meeting series before anything was scored (tests/data/meetings-real/README.md)
+# two halves, split by meeting series before anything was scored, and "real-dev" eight more meetings
+# annotated after the tune half had been read (tests/data/meetings-real/README.md)
 REAL = ROOT / "tests" / "data" / "meetings-real"
 QMSUM = ROOT.parent / "shared" / "data" / "qmsum-val"
-SPLITS = ("tune", "test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "real-tune", "real-test")
+SPLITS = ("tune", "test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "real-tune", "real-dev", "real-test")
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,15 +215,35 @@ NAIVE_SCHEMA: dict[str, Any] = {
 }
 
 
-def naive_prompt(meeting: Meeting) -> list[dict[str, str]]:
-    """The plain way: the whole numbered transcript and one request for what the reference holds."""
-    lines = "\n".join(f"[{i}] {who}: {text}" for i, (who, text) in enumerate(meeting.turns))
+NAIVE_WORDS = 5000  # a read of the plain way: ~7k tokens of transcript and its reply fit the 12k context
+
+
+def naive_reads(meeting: Meeting) -> list[list[int]]:
+    """The meeting's lines in consecutive reads of at most :data:`NAIVE_WORDS` words (one read for the
+    generated meetings; several for a real hour)."""
+    reads: list[list[int]] = [[]]
+    words = 0
+    for i, (_, text) in enumerate(meeting.turns):
+        n = len(text.split())
+        if reads[-1] and words + n > NAIVE_WORDS:
+            reads.append([])
+            words = 0
+        reads[-1].append(i)
+        words += n
+    return reads
+
+
+def naive_prompt(meeting: Meeting, lines: Sequence[int] | None = None) -> list[dict[str, str]]:
+    """The plain way: the numbered transcript (or one read of it) and one request for what the
+    reference holds."""
+    shown = range(len(meeting.turns)) if lines is None else lines
+    text = "\n".join(f"[{i}] {meeting.turns[i][0]}: {meeting.turns[i][1]}" for i in shown)
     day = meeting.meeting_date
     return [
         {"role": "system", "content": "You write meeting minutes. Answer in JSON."},
         {
             "role": "user",
-            "content": f"Meeting on {day.isoformat()} ({day:%A}). Transcript:\n{lines}\n\n"
+            "content": f"Meeting on {day.isoformat()} ({day:%A}). Transcript:\n{text}\n\n"
             "List the decisions taken in this meeting and the action items, each with the number of"
             " the line that says it. For an action item give its owner (the person who will do it),"
             " the task, and its due date as YYYY-MM-DD, or an empty string when no date is said.",
@@ -232,10 +252,18 @@ def naive_prompt(meeting: Meeting) -> list[dict[str, str]]:
 
 
 def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
-    """The same model asked once per meeting (no rules, no check): the plain composition."""
+    """The same model asked once per meeting, or once per read of a long one (no rules, no check):
+    the plain composition."""
     from minutes.llm import chat_json
 
-    reply = chat_json(llm, naive_prompt(meeting), NAIVE_SCHEMA, max_tokens=900)
+    out: list[Item] = []
+    for lines in naive_reads(meeting):
+        reply = chat_json(llm, naive_prompt(meeting, lines), NAIVE_SCHEMA, max_tokens=900)
+        out += _naive_items(meeting, reply)
+    return out
+
+
+def _naive_items(meeting: Meeting, reply: dict[str, Any]) -> list[Item]:
     people = {s.casefold(): s for s in meeting.speakers}
 
     def due(raw: object) -> str | None:

@@ -47,6 +47,12 @@ def _actions(*lines: tuple[str, str]) -> list[str]:
         "I'll be presenting the results from the pilot.",
         "Or I can make it bigger.",
         "I I'll I'll explain the menu.",
+        "Now I'll put up the floor plan.",
+        "The new brief, I'll just show them.",
+        "I'll open it on the big screen so everyone can see.",
+        "I'll wait.",
+        "I'll take this opportunity to thank the clerks.",
+        "I will do everything I can to help families here.",
     ],
 )
 def test_the_speakers_part_in_the_meeting_is_no_action(line: str) -> None:
@@ -78,6 +84,9 @@ def test_a_task_after_the_meeting_still_counts(line: str) -> None:
         ("Can you read that out?", "Okay."),
         ("Tariq, could you maybe start with the shape?", "Okay."),
         ("Could you give the committee an assurance on that?", "Yes, I can."),
+        ("Tariq, on this?", "Yes, briefly."),
+        ("Could you just give me your thoughts on that?", "Sure."),
+        ("Tariq, could you give a quick talk on the pilot?", "Okay."),
     ],
 )
 def test_a_question_or_the_meetings_own_business_is_no_request(ask: str, reply: str) -> None:

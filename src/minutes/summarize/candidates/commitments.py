@@ -85,8 +85,12 @@ _NOT_AN_ACTION = rx(
     r"|rub (?:\w+ )?(?:out|off)|draw(?! up)|(?:use|write on) the (?:white)?board|assure you"
     r"|try (?:and|to) be (?:brief|quick)|leave the room|(?:go and )?sit|skip|stop \w+ing"
     r"|take (?:the |a )?(?:minutes|notes?)|give (?:that|an|the|my|you an?) assurance"
-    r"|discuss(?! (?:it|this|that|them|the \w+) with)|be (?:\w+ )?(?:doing|following|talking|presenting))\b",
+    r"|discuss(?! (?:it|this|that|them|the \w+) with)|be (?:\w+ )?(?:doing|following|talking|presenting)"
+    r"|show (?:them|it|this|that|these|those)(?! to)|open (?:it|this|that) (?:up )?on|wait(?! for)|supplement"
+    r"|take (?:this|the|every) opportunity|do (?:everything|all|whatever) (?:that )?(?:i|we) can)\b",
 )
+_NOW_LEAD = rx(r"^\W*(?:(?:and|so|okay|ok|right|then)\W+)*now\W*$")
+"""The speaker's next move in the meeting: "Now I'll show this board.", "So now I'll go through it"."""
 _IN_THE_MEETING = rx(
     r"\b(?:right now|(?<!by )now|in a (?:minute|sec|second|moment|mo)|for a (?:sec|second|moment)"
     r"|in a (?:few|couple of) minutes|just a (?:sec|second|moment|minute))\b"
@@ -147,7 +151,7 @@ _TWO = rx(
 delivery of the same ("…, and I'll have them for Wednesday") or what happens if it fails."""
 _SUBORDINATE = rx(
     r"\b(?:(?<=\w )(?:which|what|how|where)|so that|as far as|as much as|as soon as|all|than|whatever"
-    r"|anything|something|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
+    r"|anything|something|everything|thing|things|way|because|cuz|cause|before|after|until|till|while)\s*$"
 )
 """A cue inside a clause about something else is no offer: "so that I can use them", "the best thing I
 can come up with", "all I can do" (not "That I can do by Friday.")."""
@@ -181,7 +185,8 @@ def commitment_cue(sentence: str) -> str | None:
             continue  # "Yes, I will." accepts, but says nothing on its own
         if _RESTART.match(after):
             continue  # "I'll I might put it out …": begun again, the next cue is read on its own
-        if _NOT_AN_ACTION.match(after) or _HEDGE.search(clause_before(sentence, m.start())):
+        before = clause_before(sentence, m.start())
+        if _NOT_AN_ACTION.match(after) or _HEDGE.search(before) or _NOW_LEAD.match(before):
             continue
         if _SUBORDINATE.search(sentence[: m.start()]):
             continue  # "so that I can use them", "the best thing I can come up with", "as far as I can tell"

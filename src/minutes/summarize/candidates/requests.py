@@ -60,7 +60,9 @@ _NOT_A_TASK = rx(
     # the meeting's own business: "Go back one page", "Read that", "Answer that", "Talk a bit about it"
     r"|go (?:back|forward)|next slide|(?:maybe )?start (?:with|by)"
     r"|read (?:that|this|it|them)(?! (?:through|over))|answer"
-    r"|add (?:anything|something|to that)|talk (?:a bit|about)"
+    r"|add (?:anything|something|to that)|talk (?:a bit|at all|about)|on (?:this|that)\W*$"
+    r"|(?:just )?give (?:me|us) (?:your|an?|some) (?:opinions?|views?|thoughts|sense)"
+    r"|give (?:a|an|the) (?:\w+ )?talk"
     r"|give (?:the \w+|us|me) (?:an? |some )(?:assurance|answer|idea|sense|flavour|update|overview))\b",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
