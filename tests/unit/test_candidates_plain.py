@@ -69,3 +69,32 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
 def test_the_same_words_that_settle_nothing_are_no_ruling(said: str) -> None:
     assert not plain_ruling(said)
     assert _decisions((OTHER, "What about the canteen?"), (CHAIR, said)) == []
+
+
+@pytest.mark.parametrize(
+    "ruling",
+    [
+        "Okay, the leather trim is out.",
+        "So the second loudspeaker's out, right?",
+        "Right, the spare charger is in as well then.",
+        "Yeah, the glossy finish will have to go, it's too dear.",
+        "Okay, we make two versions, one with a clip and one without.",
+        "So we use the standard cells.",
+    ],
+)
+def test_an_option_kept_or_struck_in_so_many_words_is_a_decision(ruling: str) -> None:
+    assert _decisions((OTHER, "What about the extras?"), (CHAIR, ruling))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "June's when the orchids are out.",
+        "Next meeting is in",
+        "The flats above the shop will go spare.",
+        "I'm in.",
+        "We're out of milk, by the way",
+    ],
+)
+def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str) -> None:
+    assert not _decisions((OTHER, "Anything else?"), (CHAIR, line))

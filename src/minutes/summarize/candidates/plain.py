@@ -7,7 +7,8 @@ fact: the group doing something ("we" and a verb of acting on a plan), a thing t
 time on, or a thing that will not happen in a time named. Not: the same words as a habit ("so we
 usually cancel it"), a condition or a hedge ("so we cancel it if …", "we'd probably close"), a
 procedure told step by step ("so we order the parts and then they ship them"), or talk without
-the closing word ("we buy a lot from them").
+the closing word ("we buy a lot from them"). Also an option kept or struck in so many words ("Okay,
+wood is out.", "the sample sensor will have to go"), as real design meetings settle their parts.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _LEAD = (
 _ACT = (
     r"cancel|buy|hold|hire|order|add|build|change|switch|swap|close|open|offer|fund|renew|extend"
     r"|replace|include|sign|launch|ship|release|book|spend|approve|accept|install|cut|drop|scrap|ditch"
-    r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep"
+    r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep|use|make"
 )
 _WHEN = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june"
@@ -73,11 +74,31 @@ _NOT_SETTLED = rx(
 )
 
 
+_SUBJECT = (
+    r"(?:the |our |this |that )?(?!(?:i|we|you|he|she|they|i'm|we're|you're|he's|she's|they're|next)\b)"
+    r"[\w'-]+(?: (?!(?:when|where|what|who|how|why|which|if|because)\b)[\w'-]+){0,3}"
+)
+_IN_OR_OUT = rx(
+    rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: is| are|'s|'re) (?:definitely |just |then |now )?(?:out|in)"
+    r"(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
+)
+"""An option kept or struck in so many words: "Okay, wood is out.", "So the speaker's in as well then."."""
+_MUST_GO = rx(
+    rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: will|'ll| has to| have to| must| needs to| need to) (?:have to )?go"
+    r"(?:\s*[,.!;]|\s*$|\s+(?:then|too|as well)\b)"
+)
+"""An option struck for cost or time: "the sample sensor will have to go, that's the most expensive part"."""
+_TAG_END = rx(r",?\s*(?:right|yeah|yes|okay|ok|no)\?\s*$")
+
+
 def plain_ruling(sentence: str) -> bool:
     """Whether ``sentence`` settles an outcome in plain present-tense words (module docstring)."""
+    sentence = _TAG_END.sub(".", sentence)  # "hand dynamos are definitely out, right?"
     if sentence.rstrip().endswith("?"):
         return False
     if _NONE_THEN.search(sentence) or _KEPT_AT.search(sentence):
+        return True
+    if _IN_OR_OUT.search(sentence) or _MUST_GO.search(sentence):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
