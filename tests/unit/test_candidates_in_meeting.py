@@ -176,3 +176,16 @@ def test_a_number_said_back_with_what_it_counts_is_still_a_decision() -> None:
         (A, "Okay, forty for the van then."),
     )
     assert found and "forty" in found[-1].lower()
+
+
+def test_a_word_the_meeting_says_all_along_is_no_outcome_said_back() -> None:
+    # the same three lines decide in a short meeting, but not where "case" and "plastic" are the topic
+    said_back = ((B, "We could go with a plastic case?"), (A, "Yeah."), (B, "Okay. Plastic case."))
+    assert _decisions(*said_back)
+    talk = tuple(
+        (A if n % 2 else B, f"The plastic case would need {word}, I suppose.")
+        for n, word in enumerate(
+            "ribs clips screws paint sanding moulds vents a hinge a seam glue".split() * 2
+        )
+    )
+    assert _decisions(*talk, *said_back) == []

@@ -9,9 +9,11 @@ from the item's own clause first, then from the rest of what the same speaker sa
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from minutes.summarize.dates import DateMention, find_dates, without_dates
 from minutes.summarize.text import content_words
@@ -88,6 +90,11 @@ class Scan:
     meeting_date: date
     labels_by_name: dict[str, str]
     used: set[tuple[int, int]]
+
+    @cached_property
+    def lines_saying(self) -> Counter[str]:
+        """For each content word, how many utterances of the meeting say it."""
+        return Counter(w for u in self.utterances for w in content_words(u.text))
 
     def item(
         self,
