@@ -185,7 +185,20 @@ def test_a_word_the_meeting_says_all_along_is_no_outcome_said_back() -> None:
     talk = tuple(
         (A if n % 2 else B, f"The plastic case would need {word}, I suppose.")
         for n, word in enumerate(
-            "ribs clips screws paint sanding moulds vents a hinge a seam glue".split() * 2
+            [
+                "ribs",
+                "clips",
+                "screws",
+                "paint",
+                "sanding",
+                "moulds",
+                "vents",
+                "a hinge",
+                "a seam",
+                "glue",
+                "feet",
+            ]
+            * 2
         )
     )
     assert _decisions(*talk, *said_back) == []
