@@ -8,6 +8,7 @@ and an action, a request or an imperative to a named person and their yes, a cho
 the room and answered. Each module's docstring lists its rules and the negatives it refuses:
 
 - :mod:`.requests`: requests and offers accepted by another speaker (owner: who will do it);
+- :mod:`.assigned`: work handed out by name in the third person ("the designer is going to work on …");
 - :mod:`.decisions`: rulings, settled outcomes, "let's …", agreed proposals, answered choices, and
   (:mod:`.restated`) an outcome said back after the room agreed;
 - :mod:`.commitments`: first-person commitments (owner: the speaker), one per turn;
@@ -27,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
+from minutes.summarize.candidates.assigned import assigned
 from minutes.summarize.candidates.commitments import commitment_cue, commitments
 from minutes.summarize.candidates.decisions import decisions
 from minutes.summarize.candidates.questions import questions
@@ -94,7 +96,9 @@ def find_candidates(
     utterances = [replace(u, text=fluent(u.text)) for u in utterances]  # "I I'll uh I'll send it"
     sentences = [split_sentences(u.text) for u in utterances]
     scan = Scan(utterances, sentences, meeting_date, labels_by_name(names), set())
-    found = offers(scan) + requests(scan) + decisions(scan) + commitments(scan) + questions(scan)
+    found = (
+        offers(scan) + requests(scan) + assigned(scan) + decisions(scan) + commitments(scan) + questions(scan)
+    )
     order = {"decision": 0, "action": 1, "question": 2}
     found.sort(key=lambda c: (c.utterance, order[c.kind]))
     return _borrowed_due(_dedupe(found), scan.labels_by_name)
