@@ -453,6 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="test", choices=[*SPLITS, "all"])
     parser.add_argument("--stage", default="both", choices=["candidates", "summarizer", "naive", "both"])
     parser.add_argument("--model", help="score the summarizer with this local model instead of keep-all")
+    parser.add_argument("--only", help="score only these meetings of the split (ids, comma-separated)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--details", action="store_true", help="list misses and false positives")
     parser.add_argument(
@@ -477,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     details: dict[str, dict[str, Any]] = {}
     for split in splits:
         meetings = load(split)
+        if args.only:
+            meetings = [m for m in meetings if m.id in args.only.split(",")]
         for stage in stages:
             with_model = stage in ("summarizer", "naive") and args.model
             name = f"{split}/{stage}" + (f"({args.model})" if with_model else "")

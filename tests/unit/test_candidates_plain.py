@@ -80,6 +80,9 @@ def test_the_same_words_that_settle_nothing_are_no_ruling(said: str) -> None:
         "Yeah, the glossy finish will have to go, it's too dear.",
         "Okay, we make two versions, one with a clip and one without.",
         "So we use the standard cells.",
+        "Okay, so no backlight.",
+        "Alright so no second screen for that.",
+        "Okay. Ditch it.",
     ],
 )
 def test_an_option_kept_or_struck_in_so_many_words_is_a_decision(ruling: str) -> None:
@@ -94,6 +97,9 @@ def test_an_option_kept_or_struck_in_so_many_words_is_a_decision(ruling: str) ->
         "The flats above the shop will go spare.",
         "I'm in.",
         "We're out of milk, by the way",
+        "So no problem there.",
+        "Okay, so no idea yet.",
+        "Drop it off at reception later.",
     ],
 )
 def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str) -> None:

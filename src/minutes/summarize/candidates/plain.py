@@ -88,6 +88,19 @@ _MUST_GO = rx(
     r"(?:\s*[,.!;]|\s*$|\s+(?:then|too|as well)\b)"
 )
 """An option struck for cost or time: "the sample sensor will have to go, that's the most expensive part"."""
+_NONE_AT_ALL = rx(
+    rf"^{FILLER}(?:(?:so|then|okay|ok|right|yeah|alright|all right)[,.]?\s+)*(?:so|then)[,]? no "
+    r"(?!(?:one|problem|problems|worries|idea|way|doubt|need|matter|thanks|more|longer|less|sooner|later"
+    r"|time|chance|rush|pressure|change|news|word|sign|answer|reply|luck|offence|offense|big deal)\b)"
+    r"[\w'-]{3,}(?: [\w'-]+)?(?: (?:for (?:that|it|this|now|them)|then|either|at all))?\s*[.!]+\s*$"
+)
+"""An option struck in two words after a closing "so": "Okay, so no joystick.", "Alright so no button for
+that." (not "so no problem", "so no idea")."""
+_STRUCK = rx(
+    r"^(?:(?:okay|ok|right|so|then|yeah|fine)[,.]?\s+)*(?:kick|throw|cut|drop|scrap|ditch|bin|lose)"
+    r" (?:it|that|them|this|those) (?:out|off)?\s*[.!]+\s*$"
+)
+"""The chair strikes the option just weighed: "Kick it out.", "Okay, ditch it." (a sentence of its own)."""
 _TAG_END = rx(r",?\s*(?:right|yeah|yes|okay|ok|no)\?\s*$")
 
 
@@ -98,7 +111,9 @@ def plain_ruling(sentence: str) -> bool:
         return False
     if _NONE_THEN.search(sentence) or _KEPT_AT.search(sentence):
         return True
-    if _IN_OR_OUT.search(sentence) or _MUST_GO.search(sentence):
+    if _IN_OR_OUT.search(sentence) or _MUST_GO.search(sentence) or _NONE_AT_ALL.search(sentence):
+        return True
+    if _STRUCK.search(sentence):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
