@@ -98,7 +98,7 @@ _NONE_AT_ALL = rx(
 that." (not "so no problem", "so no idea")."""
 _STRUCK = rx(
     r"^(?:(?:okay|ok|right|so|then|yeah|fine)[,.]?\s+)*(?:kick|throw|cut|drop|scrap|ditch|bin|lose)"
-    r" (?:it|that|them|this|those) (?:out|off)?\s*[.!]+\s*$"
+    r" (?:it|that|them|this|those)(?: out| off)?\s*[.!]+\s*$"
 )
 """The chair strikes the option just weighed: "Kick it out.", "Okay, ditch it." (a sentence of its own)."""
 _TAG_END = rx(r",?\s*(?:right|yeah|yes|okay|ok|no)\?\s*$")
