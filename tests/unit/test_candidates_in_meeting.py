@@ -202,3 +202,19 @@ def test_a_word_the_meeting_says_all_along_is_no_outcome_said_back() -> None:
         )
     )
     assert _decisions(*talk, *said_back) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Well, we'll certainly get a copy of that to you.",
+        "We'll send the figures round to everyone.",
+        "Of course, we'll write to the committee on that.",
+    ],
+)
+def test_a_delivery_to_the_people_asking_is_a_commitment_even_undated(line: str) -> None:
+    assert len(_actions((A, "Could we see the review?"), (B, line))) == 1
+
+
+def test_the_rooms_own_plan_without_a_date_is_still_no_commitment() -> None:
+    assert _actions((A, "What next?"), (B, "We'll get the kids to write to the council about it.")) == []

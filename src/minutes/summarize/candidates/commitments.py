@@ -208,7 +208,7 @@ def _team_cue(scan: Scan, sentence: str, tail: str = "") -> str | None:
     if not after or _NOT_A_TEAM_ACTION.match(after) or _NOT_AN_ACTION.match(after):
         return None
     dated = after + (" " + tail if len(tail.split()) <= 6 else "")  # "We'll send the rota out. By Wednesday."
-    if not any(_delivery(m) for m in scan.dates(dated)):
+    if not any(_delivery(m) for m in scan.dates(dated)) and not _TO_YOU.match(after):
         return None  # "We'll take the line out this morning": the room's plan, not a delivery
     return " ".join(m.group(0).lower().split())
 
@@ -224,6 +224,12 @@ def _deadline_first(scan: Scan, texts: list[str]) -> list[str]:
     return texts
 
 
+_TO_YOU = rx(
+    r"^(?:(?:certainly|definitely|happily|gladly|of course)\s+)?"
+    r"(?:send|get|write|provide|share|forward|circulate|give)\b"
+    r".*\b(?:to you|you a copy|to the committee|round to (?:you|everyone|all))\b"
+)
+"""A delivery to the people asking, dated or not: "We'll certainly get a copy of that to you."."""
 _SOON = rx(r"\b(?:minutes?|hours?|second)\b")
 
 
