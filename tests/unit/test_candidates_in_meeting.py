@@ -16,10 +16,18 @@ MON = date(2026, 6, 1)
 A, B = "SPEAKER_00", "SPEAKER_01"
 
 
-def _actions(*lines: tuple[str, str]) -> list[str]:
+def _items(kind: str, lines: tuple[tuple[str, str], ...]) -> list[str]:
     utts = [Utterance(i, who, 10.0 * i, 10.0 * i + 8.0, text) for i, (who, text) in enumerate(lines)]
     found = find_candidates(utts, meeting_date=MON, names={A: "Ines", B: "Tariq"})
-    return [c.text for c in found if c.kind == "action"]
+    return [c.text for c in found if c.kind == kind]
+
+
+def _actions(*lines: tuple[str, str]) -> list[str]:
+    return _items("action", lines)
+
+
+def _decisions(*lines: tuple[str, str]) -> list[str]:
+    return _items("decision", lines)
 
 
 @pytest.mark.parametrize(
@@ -133,12 +141,6 @@ def test_fluent_drops_hesitations_with_their_commas(said: str, read: str) -> Non
 def test_an_offer_begun_again_is_read_from_where_it_starts_again() -> None:
     assert _actions((A, "Anyone for the flyers?"), (B, "Okay, I'll, um, I might ask my cousin, maybe.")) == []
     assert _actions((A, "Anyone for the flyers?"), (B, "I'll, uh, I'll print them tonight.")) != []
-
-
-def _decisions(*lines: tuple[str, str]) -> list[str]:
-    utts = [Utterance(i, who, 10.0 * i, 10.0 * i + 8.0, text) for i, (who, text) in enumerate(lines)]
-    found = find_candidates(utts, meeting_date=MON, names={A: "Ines", B: "Tariq"})
-    return [c.text for c in found if c.kind == "decision"]
 
 
 @pytest.mark.parametrize(
