@@ -254,11 +254,21 @@ def naive_prompt(meeting: Meeting, lines: Sequence[int] | None = None) -> list[d
 def from_naive(meeting: Meeting, llm: Any) -> list[Item]:
     """The same model asked once per meeting, or once per read of a long one (no rules, no check):
     the plain composition."""
+    from minutes.errors import StageError
     from minutes.llm import chat_json
 
     out: list[Item] = []
-    for lines in naive_reads(meeting):
-        reply = chat_json(llm, naive_prompt(meeting, lines), NAIVE_SCHEMA, max_tokens=900)
+    reads = naive_reads(meeting)
+    while reads:
+        lines = reads.pop(0)
+        try:
+            reply = chat_json(llm, naive_prompt(meeting, lines), NAIVE_SCHEMA, max_tokens=900)
+        except StageError as exc:
+            if "context" not in str(exc) or len(lines) < 2:
+                raise
+            half = len(lines) // 2  # many short lines: the numbers and names outweigh the words
+            reads[:0] = [lines[:half], lines[half:]]
+            continue
         out += _naive_items(meeting, reply)
     return out
 
