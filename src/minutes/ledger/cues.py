@@ -11,6 +11,7 @@ import re
 
 from minutes.ledger.verbs import IRREGULAR, past
 from minutes.ledger.when import SHIFT, has_date
+from minutes.summarize.dates import WEEKDAY_WORDS
 from minutes.summarize.text import content_tokens, numbers_in, stem, words
 
 _PREFIX = 5
@@ -244,7 +245,7 @@ def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
 _TERSE_DONE = re.compile(
     r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja)[,.!]?\s+)?(?:all (?:\w+ )?(?:in|done|out|sent|back|booked)\b"
     r"|out to \w+|(?:in|out|up|live|done|sent)\s+(?:since|last|yesterday"
-    r"|on (?:monday|tuesday|wednesday|thursday|friday))\b"
+    rf"|on (?:{WEEKDAY_WORDS}))\b"
     r"|in the (?:doc|drive|folder|pack|system|shared drive|channel|inbox)\b|here\W*$"
     r"|(?:they|it)(?:'re|'s| are| is) here\b)",
     re.IGNORECASE,

@@ -7,7 +7,7 @@ import functools
 import re
 from datetime import date, timedelta
 
-from minutes.summarize.dates import find_dates
+from minutes.summarize.dates import WEEKDAY_WORDS, find_dates
 
 SHIFT = re.compile(
     r"\b(one|two|three|an?|another|extra|more|couple of|few)\s+(?:more\s+|extra\s+)?"
@@ -30,7 +30,7 @@ _SHIFT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
 
 _TO_BY = re.compile(
     r"\b(?:to|till|until|into|for|on|be)\s+(?=(?:the\s+)?(?:\d|[a-z-]+(?:st|nd|rd|th)\b|next|end|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
+    rf"{WEEKDAY_WORDS}))",
     re.IGNORECASE,
 )
 

@@ -62,6 +62,9 @@ class Lexicon:
 
 _MONTHS = "January February March April May June July August September October November December"
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+WEEKDAY_WORDS = "|".join(_WEEKDAYS.lower().split())
+"""The English weekdays as a regex alternation ("monday|tuesday|…"), for the rules that name a day."""
+MONTH_WORDS = "|".join(_MONTHS.lower().split())
 
 ENGLISH = Lexicon(
     weekdays={

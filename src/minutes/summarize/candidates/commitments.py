@@ -22,7 +22,7 @@ I'll …").
 from __future__ import annotations
 
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
-from minutes.summarize.dates import DateMention, without_dates
+from minutes.summarize.dates import WEEKDAY_WORDS, DateMention, without_dates
 from minutes.summarize.text import content_words
 
 _COMMIT = rx(
@@ -137,7 +137,7 @@ _IRONY = rx(
 
 _UPTALK = rx(
     rf"^{FILLER}(?:i'll|i will|i'm going to)\b.*\b(?:by|for|on|till|until)\W+(?:\w+\W+){{0,2}}"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|end of \w+(?: \w+)?"
+    rf"(?:{WEEKDAY_WORDS}|tomorrow|tonight|end of \w+(?: \w+)?"
     r"|\d+(?:st|nd|rd|th)?|the \w+(?:st|nd|rd|th)|[\w-]*(?:first|second|third|fourth|fifth|ninth|twelfth"
     r"|tieth|teenth|enth))\W*\?\s*$"
 )

@@ -14,6 +14,7 @@ wood is out.", "the sample sensor will have to go"), as real design meetings set
 from __future__ import annotations
 
 from minutes.summarize.candidates.scan import FILLER, rx
+from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
     r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case)[,.!:]?\s+)+"
@@ -25,15 +26,13 @@ _ACT = (
     r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep|use|make"
 )
 _WHEN = (
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june"
-    r"|july|august|september|october|november|december|now|today|tomorrow|tonight|next \w+"
+    rf"(?:{WEEKDAY_WORDS}|{MONTH_WORDS}|now|today|tomorrow|tonight|next \w+"
     r"|the (?:\d+\w*|first|second|third|fourth|fifth|tenth|twentieth|thirtieth|end of \w+|start of \w+)"
     r"|this \w+|\d[\w.:]*)"
 )
 _FROM = (
     rf"\b(?:(?:from|starting|as of|effective|until|till) {_WHEN}"
-    r"|(?:this|next) (?:week|month|year|term|quarter|season|weekend|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday))\b"
+    rf"|(?:this|next) (?:week|month|year|term|quarter|season|weekend|{WEEKDAY_WORDS}))\b"
 )
 _WE_DO = rx(
     rf"^{FILLER}{_LEAD}we (?:just )?(?:{_ACT})\b"

@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, is_question, rx
+from minutes.summarize.dates import WEEKDAY_WORDS
 from minutes.summarize.text import NOT_NAMES, content_words
 
 _ASKS = (
@@ -103,7 +104,7 @@ _YOU_WILL = rx(
 the slides", "Sam, you take the minutes"."""
 _WHEN_SAID = (
     r"(?:tonight|today|tomorrow(?: \w+)?|this (?:afternoon|evening|week)|first thing(?: tomorrow)?"
-    r"|end of (?:the day|the week|next week|the month|play)|monday|tuesday|wednesday|thursday|friday"
+    rf"|end of (?:the day|the week|next week|the month|play)|{WEEKDAY_WORDS}"
     r"|next week|the \w+(?:th|st|nd|rd))"
 )
 _ACCEPT = rx(
