@@ -70,9 +70,8 @@ def clean_turns(turns: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     for i, turn in enumerate(turns):
         raw = re.sub(r"\{\w+\}", " ", turn["content"])
         text = " ".join(raw.split()).replace(" ,", ",").replace(" .", ".").replace(" ?", "?")
-        text = _HYPHEN.sub(
-            "-", _CLITIC.sub("", text)
-        )  # ICSI's "let 's", "do n't", "Mm - hmm", "auto - regressive"
+        # ICSI's "let 's", "do n't", "Mm - hmm", "auto - regressive"
+        text = _HYPHEN.sub("-", _CLITIC.sub("", text))
         if text.strip(" .,"):
             out.append((i, turn["speaker"], text))
     return out

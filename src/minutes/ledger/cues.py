@@ -265,10 +265,11 @@ _FRESH = re.compile(
 )
 
 
-def fresh(text: str) -> bool:
-    """Whether a commitment says it is one more like an earlier one, not the same ("I'll order another
-    two hundred", "the same numbers for iOS separately as well")."""
-    return _FRESH.search(text) is not None
+def one_more(text: str, earlier: str) -> bool:
+    """Whether ``text`` says it is one more like the ``earlier`` commitment, not the same one ("I'll
+    order another two hundred", "the same numbers for iOS separately as well"), where the earlier
+    did not say so itself."""
+    return _FRESH.search(text) is not None and _FRESH.search(earlier) is None
 
 
 def reported(sentence: str) -> bool:

@@ -104,7 +104,7 @@ def line_says(
         return None
     due = when.new_due(dated, meeting_date, item.due) if status == "redated" else None
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
-    if kind in ("restated", "redated") and cues.fresh(sentence) and not cues.fresh(item.entry.text):
+    if kind in ("restated", "redated") and cues.one_more(sentence, item.entry.text):
         return None  # "I'll pull the same numbers for iOS separately as well": one more, not the same
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):

@@ -49,11 +49,14 @@ _CHANGES_FROM = rx(
     r"\s(?:on|at|in|to|for|with|until|till|the|a|an|our|its|every|each|back|down|up|over|into|from)\b"
     rf"[^.;]*{_FROM}"
 )
+_NO_WHAT = (
+    r"one|problem|problems|worries|idea|way|doubt|need|matter|thanks|more|longer|less|sooner|later|time"
+    r"|chance|rush|pressure|change|news|word|sign|answer|reply|luck|offence|offense"
+)
+"""After "no", words that strike nothing ("no problem", "no idea", "no more")."""
 _NONE_THEN = rx(
-    rf"^{FILLER}(?:{_LEAD}|(?:oh[,]? )?and )?no (?!(?:one|problem|problems|worries|idea|way|doubt|need"
-    r"|matter|thanks|more|longer|less|sooner|later|time|chance|rush|pressure|change|news|word|sign"
-    r"|answer|reply|rain|luck|offence|offense)\b)[\w'-]{3,}(?: [\w'-]+)?(?: (?:on|at|for|over) [\w'-]+)?"
-    rf",? {_FROM}"
+    rf"^{FILLER}(?:{_LEAD}|(?:oh[,]? )?and )?no (?!(?:{_NO_WHAT}|rain)\b)[\w'-]{{3,}}(?: [\w'-]+)?"
+    rf"(?: (?:on|at|for|over) [\w'-]+)?,? {_FROM}"
 )
 _KEPT_AT = rx(r"^(?:we|so we|then we)(?:'ll)? (?:leave|keep) it (?:at|as) (?!(?:that|this|is|it)\b)\w")
 """A figure kept after talk of changing it: "We leave it at fifty-five." (not "we leave it at that")."""
@@ -89,8 +92,7 @@ _MUST_GO = rx(
 """An option struck for cost or time: "the sample sensor will have to go, that's the most expensive part"."""
 _NONE_AT_ALL = rx(
     rf"^{FILLER}(?:(?:so|then|okay|ok|right|yeah|alright|all right)[,.]?\s+)*(?:so|then)[,]? no "
-    r"(?!(?:one|problem|problems|worries|idea|way|doubt|need|matter|thanks|more|longer|less|sooner|later"
-    r"|time|chance|rush|pressure|change|news|word|sign|answer|reply|luck|offence|offense|big deal)\b)"
+    rf"(?!(?:{_NO_WHAT}|big deal)\b)"
     r"[\w'-]{3,}(?: [\w'-]+)?(?: (?:for (?:that|it|this|now|them)|then|either|at all))?\s*[.!]+\s*$"
 )
 """An option struck in two words after a closing "so": "Okay, so no joystick.", "Alright so no button for
@@ -108,11 +110,7 @@ def plain_ruling(sentence: str) -> bool:
     sentence = _TAG_END.sub(".", sentence)  # "hand dynamos are definitely out, right?"
     if sentence.rstrip().endswith("?"):
         return False
-    if _NONE_THEN.search(sentence) or _KEPT_AT.search(sentence):
-        return True
-    if _IN_OR_OUT.search(sentence) or _MUST_GO.search(sentence) or _NONE_AT_ALL.search(sentence):
-        return True
-    if _STRUCK.search(sentence):
+    if any(p.search(sentence) for p in (_NONE_THEN, _KEPT_AT, _IN_OR_OUT, _MUST_GO, _NONE_AT_ALL, _STRUCK)):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):

@@ -32,7 +32,7 @@ from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.requests import asks
 from minutes.summarize.candidates.scan import Scan, is_question, rx
 from minutes.summarize.dates import without_dates
-from minutes.summarize.text import content_words
+from minutes.summarize.text import TENS, UNITS, content_words
 
 WINDOW = 4
 MOST_WORDS = 16
@@ -130,19 +130,14 @@ def _only_a_number(scan: Scan, i: int, body: str) -> bool:
     """The outcome said back is a bare number ("Two.", "Okay, a one.") and nothing else the speaker
     says in the turn names what it counts ("We counter at forty-five. Forty-five." does; "June
     second." is a date, not a bare number)."""
-    if (
-        not _NUMBERS_ONLY.match(body)
-        or content_words(without_dates(f"on {body}", scan.meeting_date)) == set()
-    ):
+    if not _NUMBERS_ONLY.match(body) or not content_words(without_dates(f"on {body}", scan.meeting_date)):
         return False
     rest = " ".join(x for x in scan.sentences[i] if x.strip() != body.strip())
     return not (content_words(rest) - content_words(" ".join(_NUMBER_WORDS.findall(rest))))
 
 
-_NUMBER = (
-    r"(?:\d+(?:[.,]\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
-    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|point|half)"
-)
+_NUMBER_NAMES = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))  # "seventeen" before "seven"
+_NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_NUMBER_NAMES}|hundred|thousand|point|half)"
 _NUMBERS_ONLY = rx(rf"^\W*(?:(?:a|an|and|or|then|yeah|okay|so)\W+)*(?:{_NUMBER}(?:[\s,-]+|\W*$))+\W*$")
 _NUMBER_WORDS = rx(rf"\b{_NUMBER}\b|\b(?:a|an|and|or|then|yeah|okay|so|i think)\b")
 
