@@ -358,8 +358,8 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
-        if kept and _end_of_day(kept[-1]) and mention.rule == "weekday" and mention.start - kept[-1].end <= 2:
-            first = kept.pop()  # "by end of day Friday" is Friday's end of day
+        if kept and _end_of_day(kept[-1]) and mention.start - kept[-1].end <= 2:
+            first = kept.pop()  # "by end of day Friday" is Friday's end of day, "… tomorrow" tomorrow's
             words = text[first.start : mention.end]
             mention = DateMention(first.start, mention.end, words, mention.date, mention.rule, first.deadline)
         kept.append(mention)

@@ -87,7 +87,8 @@ _NOT_AN_ACTION = rx(
     r"|take (?:the |a )?(?:minutes|notes?)|give (?:that|an|the|my|you an?) assurance"
     r"|discuss(?! (?:it|this|that|them|the \w+) with)|be (?:\w+ )?(?:doing|following|talking|presenting)"
     r"|show (?:them|it|this|that|these|those)(?! to)|open (?:it|this|that) (?:up )?on|wait(?! for)|supplement"
-    r"|take (?:this|the|every) opportunity|do (?:everything|all|whatever) (?:that )?(?:i|we) can)\b",
+    r"|take (?:this|the|every) opportunity|do (?:everything|all|whatever) (?:that )?(?:i|we) can"
+    r"|finish (?:this|my|the) (?:slide|point|sentence|thought|presentation|bit))\b",
 )
 _NOW_LEAD = rx(r"^\W*(?:(?:and|so|okay|ok|right|then)\W+)*now\W*$")
 """The speaker's next move in the meeting: "Now I'll show this board.", "So now I'll go through it"."""

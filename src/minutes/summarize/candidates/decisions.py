@@ -65,14 +65,25 @@ from minutes.summarize.text import content_words
 
 _WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
 _DECIDE = rx(
-    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is|^decision:"
+    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is"
+    r"|^\W*(?:(?:so|okay|ok|right|alright|all right|then)[,.]?\s+)*decision\s*[:—-]\s*(?=\w)"
+    r"|(?:we've |we have |we )?reached (?:an |a )?(?:agreement|consensus|decision)"
+    r"|the vote is (?:\w+ to \w+|unanimous)|(?:the|our) conclusion is(?: that)?\s+(?!(?:unclear|not)\b)"
+    r"|hereby (?:declare|approve|rule|resolve|adopt)"
+    r"|(?:offer|proposal|bid|quote|motion|recommendation|amendment|request|application) (?:is|has been)"
+    r" (?:now )?(?:accepted|approved|granted|rejected|declined|refused)"
     r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed"
-    r"|^agreed[,:]\s+(?!(?:yes|yeah|absolutely|totally|definitely|fine|sure)\b)(?=\w)"
+    r"|^agreed(?: then)?[,:]\s+(?!(?:yes|yeah|absolutely|totally|definitely|fine|sure)\b)(?=\w)"
     r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
     r"|^\W*(?:\w+[,.!]?\s+){0,2}approved(?=\W*$|,)"
     r"|(?:board|committee|council|panel) approves"
-    rf"|{_WE_GO} (?:go|going|stick|sticking|run|running|go ahead|going ahead|move forward) (?:with|for)"
-    r"|(?:^|\.\s+|,\s+)(?:so )?we (?:go|stay|stick) (?:with|for|ahead)"
+    rf"|{_WE_GO} (?:definitely |just |now |absolutely )?(?:go|going|stick|sticking|run|running|go ahead"
+    r"|going ahead|move forward) (?:with|for)"
+    # "So we'll go ahead and order the laptops."
+    rf"|{_WE_GO} (?:just )?go ahead and (?!(?:start|begin|present|ask|talk|discuss|look|see|move on|continue"
+    r"|introduce|share|finish|wrap|close|end|get started)\b)(?=\w)"
+    r"|(?:^\W*(?:(?:ok|okay|right|fine|then|good|yeah|alright)[,.]?\s+)*|\.\s+|,\s+)(?:so )?we"
+    r" (?:go|stay|stick) (?:with|for|ahead)"
     # "Then stick with the fifty.": the go-ahead to keep what is there
     rf"|^{FILLER}(?:(?:then|fine|okay|ok|right|yeah|so)[,.!]?\s+)+(?:just )?(?:stick|stay) with\b"
     # "Forty, carried three to one.", "Done, carried."
@@ -91,7 +102,27 @@ _DECIDE = rx(
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
     r"|(?<!days )(?<!weeks )(?<!months )(?<!day )(?<!week )(?<!month )(?<!hours )(?<!time )from now\b(?!\?)"
-    r"|(?:we have|there's|there is) (?:a )?consensus"
+    r"|(?:we have|there's|there is) (?:a )?consensus|(?:the|our) consensus is"
+    # "So to confirm, the launch date stays March the third.": the outcome read back as settled
+    r"|^\W*(?:(?:so|okay|ok|right|just)[,]?\s+)*to confirm[,:]\s+"
+    r"(?!(?:i|i'll|i'm|you|are|is|do|does|did|can)\b)"
+    # "So the plan is: Berlin hosts the summit."
+    r"|^\W*(?:(?:so|okay|ok|right)[,.]?\s+)*the plan is[:,]?\s+"
+    r"(?!(?:to (?:discuss|talk|look|go through|think)"
+    r"|that (?:we|i) (?:discuss|talk|look))\b)"
+    # "We'll use Postgres rather than Mongo.": one option chosen over another
+    rf"|{_WE_GO} (?:use|using|take|taking|pick|picking|choose|choosing|buy|buying|hire|hiring|keep|keeping)"
+    r" [\w' -]{1,40}? (?:rather than|instead of|over the)\b"
+    r"|(?:i'm|we're|i am|we are) approving"
+    # "We've settled it: …", "I'll make the call: …", "Consensus, then: …", "The bylaws are adopted."
+    r"|(?:we've|we have) settled (?:it|that|this|on)|(?:i'll|let me) make the call(?=\W*[:,—-])"
+    r"|^\W*consensus(?:,? then)?\W*[:,—-]\s*(?=\w)|(?:is|are|has been|have been) (?:now |hereby )?adopted"
+    r"|(?:the|our) (?:new )?(?:policy|rule) (?:is|will be|from now on is)(?: that)?\s+"
+    r"(?!(?:to )?(?:discuss|unclear)\b)"
+    r"|(?:we're|we are) switching (?:over )?to (?!(?:the next|another|item|topic"
+    r"|agenda|questions|point)\b)"
+    r"|(?:board|committee|council|panel|team|group|members) (?:has |have )?(?:chosen|chose|elected|selected"
+    r"|appointed|voted (?:to|for))"
     r"|that's my (?:call|decision|ruling)|(?:the )?chair's (?:ruling|decision)|the chair rules"
     r"|^\W*(?:so )?resolved\b|decision made|(?:^\W*|that's |it's )unanimous\b|stands? approved"
     r"|(?:board|committee|council|panel|meeting) (?:agrees|authori[sz]es|resolves|rules|adopts)"
@@ -153,7 +184,8 @@ _LETS = rx(
     r"(?P<verb>\w+)(?P<rest>.*)"
 )
 _MECHANICS = rx(
-    r"^(?:(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get|wrap|hear"
+    r"^(?:(?:see|say|talk|discuss|look|move on|go(?!\s+(?:with|ahead with|for)\b)|start|begin|get(?! rid of)"
+    r"|wrap|hear"
     r"|think|focus|turn|come|continue|keep|skip|jump|recap|review|have|take (?:a|five|ten)"
     r"|call it (?:a day|there)"
     r"|not|defer|park|table|revisit|postpone|hold|wait|leave|put a pin|circle|pause|break|stop|finish"
@@ -200,8 +232,13 @@ _POLL = rx(
     r"|everyone (?:happy|content|agreed|okay)|all agreed|agreed\?|happy with that|okay with that|content\?)"
 )
 """A question that asks the room to agree ("Is there general assent?"): what it asks about was said before."""
-_CHOICE = rx(r"^.*\b(?:do|should|shall|will|are) (?:we|i)\b.*\bor\b(?P<alts>.*)\?$")
-"""Not "did we …": "Did we ever decide who reports it, us or the landlord?" asks what was decided."""
+_CHOICE = rx(
+    r"^.*\b(?:(?:do|should|shall|will|are) (?:we|i)\b|^\W*(?:so,? )?which \w+(?: \w+)?,)"
+    r".*\bor\b(?P<alts>.*)\?$"
+)
+"""A choice put to the room ("Do we post all three now or stagger them?", "Which supplier, Acme or
+Brightline?"). Not "did we …": "Did we ever decide who reports it, us or the landlord?" asks what was
+decided."""
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
 
@@ -303,7 +340,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         return "decision:it is"
     if _STAYS.match(s) and not _NOT_X.match(s):
         return "decision:stays"
-    if plain_ruling(s) and not commitment_cue(s) and not reported(scan, i, s, ""):
+    if plain_ruling(_led(scan, i, k)) and not commitment_cue(s) and not reported(scan, i, s, ""):
         return "decision:said plainly"
     m = _THEN.match(s)
     if (
@@ -329,6 +366,18 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     if restated(scan, i, k) and not reported(scan, i, s, ""):
         return RESTATED
     return None
+
+
+_BARE_LEAD = rx(r"^\W*(?:so|then|okay|ok|right|fine|good|alright|all right|great)\W*$")
+
+
+def _led(scan: Scan, i: int, k: int) -> str:
+    """Sentence ``k`` of utterance ``i`` with the closing word said as a sentence of its own just
+    before it ("Fine. We keep the price.") read as its lead ("Fine, We keep the price.")."""
+    s = scan.sentences[i][k]
+    if k > 0 and _BARE_LEAD.match(scan.sentences[i][k - 1]):
+        return scan.sentences[i][k - 1].strip().rstrip(".!,") + ", " + s
+    return s
 
 
 def _choice(scan: Scan, i: int) -> Candidate | None:
@@ -372,6 +421,19 @@ def _more_evidence(c: Candidate, agreed: Candidate) -> Candidate:
     return c
 
 
+def _recap(scan: Scan, found: Candidate, earlier: list[Candidate]) -> bool:
+    """ "So just to confirm: no to the budget increase, and the Kelvin deal is accepted." read back
+    at the end: half its words were said in the lines of decisions found before it, so it is their
+    evidence, not news."""
+    said = content_words(found.text) - {"confirm"}
+    text = {u.index: u.text for u in scan.utterances}
+    before: set[str] = set()
+    for c in earlier:
+        if c.kind == "decision":
+            before |= content_words(" ".join(text.get(e, "") for e in {c.utterance, *c.evidence}))
+    return bool(said) and len(said & before) >= len(said) / 2
+
+
 def decisions(scan: Scan) -> list[Candidate]:
     """Decisions said, agreed or chosen in the meeting (see the module docstring)."""
     out: list[Candidate] = []
@@ -394,6 +456,15 @@ def decisions(scan: Scan) -> list[Candidate]:
             cue = _cue(scan, i, k)
             if cue and not scan.retracted(i, k):
                 found = _stated(scan, i, k, cue)
+                if "to confirm" in cue and _recap(scan, found, out):
+                    said = content_words(found.text)
+                    out = [
+                        replace(c, evidence=tuple(sorted({*c.evidence, *found.evidence})))
+                        if c.kind == "decision" and content_words(c.text) & said
+                        else c
+                        for c in out
+                    ]
+                    continue
                 if cue == RESTATED:  # the lines that put or agreed what it says back
                     put = {scan.utterances[j].index for j in restated(scan, i, k)}
                     found = replace(found, evidence=tuple(sorted({*found.evidence, *put})))

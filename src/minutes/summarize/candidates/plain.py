@@ -13,12 +13,14 @@ wood is out.", "the sample sensor will have to go"), as real design meetings set
 
 from __future__ import annotations
 
+import re
+
 from minutes.summarize.candidates.scan import FILLER, rx
 from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
     r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case)[,.!:]?\s+)+"
-    r"(?:(?:just|um|uh|er)[,]?\s+)*"
+    r"(?:(?:everyone|everybody|folks|team|guys|people|all)[,.!]?\s+)?(?:(?:just|um|uh|er)[,]?\s+)*"
 )
 _ACT = (
     r"cancel|buy|hold|hire|order|add|build|change|switch|swap|close|open|offer|fund|renew|extend"
@@ -35,14 +37,15 @@ _FROM = (
     rf"|(?:this|next) (?:week|month|year|term|quarter|season|weekend|{WEEKDAY_WORDS}))\b"
 )
 _WE_DO = rx(
-    rf"^{FILLER}{_LEAD}we (?:just )?(?:{_ACT})\b"
-    r"(?!\s+(?:to|on|off|up|out|through|getting|going|having|saying|coming|asking|running)\b)"
+    rf"^{FILLER}{_LEAD}we(?:'ll| will)? (?:just )?(?:go live\b|(?:{_ACT})\b"
+    r"(?!\s+(?:to|on|off|up|out|through|getting|going|having|saying|coming|asking|running)\b))"
 )
 _NOT_NOUN = (
     r"(?!(?:is|are|was|were|be|been|have|has|had|do|does|did|will|would|can|could|of|it's|that's|there's)\b)"
 )
 _CHANGES_FROM = rx(
-    rf"^{FILLER}(?:so|then|okay so|ok so|right so|so then)[,.!:]?\s+(?:the |our |this |that )?"
+    rf"^{FILLER}(?:so|then|okay so|ok so|right so|so then|okay|ok|right|fine|good|alright)[,.!:]?\s+"
+    r"(?:the |our |this |that )?"
     rf"(?:{_NOT_NOUN}[\w'-]+\s){{1,3}}"
     r"(?!(?:is|are|has|does|needs|seems|means|looks|says|sounds|feels|wants|thinks|knows|gets|was|goes on"
     r"|happens|depends|helps|works)\b)[a-z]{3,}s"
@@ -55,10 +58,13 @@ _NO_WHAT = (
 )
 """After "no", words that strike nothing ("no problem", "no idea", "no more")."""
 _NONE_THEN = rx(
-    rf"^{FILLER}(?:{_LEAD}|(?:oh[,]? )?and )?no (?!(?:{_NO_WHAT}|rain)\b)[\w'-]{{3,}}(?: [\w'-]+)?"
+    rf"^{FILLER}(?:{_LEAD}|(?:oh[,]? )?and )?no (?:more )?(?!(?:{_NO_WHAT}|rain)\b)[\w'-]{{3,}}(?: [\w'-]+)?"
     rf"(?: (?:on|at|for|over) [\w'-]+)?,? {_FROM}"
 )
-_KEPT_AT = rx(r"^(?:we|so we|then we)(?:'ll)? (?:leave|keep) it (?:at|as) (?!(?:that|this|is|it)\b)\w")
+_KEPT_AT = rx(
+    rf"^{FILLER}(?:{_LEAD})?(?:we|so we|then we)(?:'ll)? (?:leave|keep) (?:it|the [\w'-]+(?: [\w'-]+)?)"
+    r" (?:at|as) (?!(?:that|this|is|it)\b)\w"
+)
 """A figure kept after talk of changing it: "We leave it at fifty-five." (not "we leave it at that")."""
 _GOES_ON = rx(
     rf"^{FILLER}(?:(?:brilliant|great|good|fine|okay|ok|right|then)[,.!]?\s+)*so[,]?\s+"
@@ -80,6 +86,24 @@ _SUBJECT = (
     r"(?:the |our |this |that )?(?!(?:i|we|you|he|she|they|i'm|we're|you're|he's|she's|they're|next)\b)"
     r"[\w'-]+(?: (?!(?:when|where|what|who|how|why|which|if|because)\b)[\w'-]+){0,3}"
 )
+_MOVED = rx(
+    rf"^{FILLER}{_LEAD}{_SUBJECT} (?:moves|is moving|is moved|shifts|is shifted|is pushed|gets pushed"
+    r"|gets moved)"
+    r" (?:back |forward |over )?to (?!(?:the next|item|point|topic|you|me)\b)\w"
+)
+"""A date or place ruled changed after a closing word: "Fine, the deadline moves to Friday the twelfth.",
+"Right, the bake sale moves to the gym." (not "so the discussion moves to the next item")."""
+_CALLED_OFF = rx(
+    rf"^(?P<lead>{FILLER}(?:{_LEAD})?){_SUBJECT} (?:is|are) (?:now )?(?:cancelled|canceled|postponed|scrapped"
+    r"|called off|off|on hold|dropped)\b"
+)
+"""A thing called off in so many words, after a closing word or with a time it holds for ("Right, so
+the kids' menu is dropped.", "The audit is cancelled this year.")."""
+_STARTS = rx(
+    rf"^{FILLER}{_LEAD}{_SUBJECT} (?:starts|begins|opens|launches|goes live|takes effect|kicks off)"
+    rf" (?:on |from )?{_WHEN}\b"
+)
+"""A start ruled after a closing word: "Good, the new rota starts Monday." """
 _IN_OR_OUT = rx(
     rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: is| are|'s|'re) (?:definitely |just |then |now )?(?:out|in)"
     r"(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
@@ -111,6 +135,18 @@ def plain_ruling(sentence: str) -> bool:
     if sentence.rstrip().endswith("?"):
         return False
     if any(p.search(sentence) for p in (_NONE_THEN, _KEPT_AT, _IN_OR_OUT, _MUST_GO, _NONE_AT_ALL, _STRUCK)):
+        return True
+    moved = _MOVED.search(sentence)
+    if moved is not None and not _NOT_SETTLED.search(sentence):
+        return True
+    off = _CALLED_OFF.search(sentence)
+    if (
+        off is not None
+        and (off.group("lead").strip() or re.search(_FROM, sentence[off.end() :]))
+        and not _NOT_SETTLED.search(sentence)
+    ):
+        return True
+    if _STARTS.search(sentence) and not _NOT_SETTLED.search(sentence):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):

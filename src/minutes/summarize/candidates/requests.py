@@ -88,6 +88,11 @@ _ASSIGN = re.compile(
     r"(?:\s+(?:will|to|is going to|needs to|should)\s+|(?:'s|\s+is)\s+(?=(?:doing|handling|running)\s))"
     r"(?P<rest>\w.*)"
 )
+_ACTION_FOR = re.compile(
+    r"^(?i:(?:okay|ok|right|so|and|then|good|great)[,.]?\s+)*(?i:(?:an? |the )?(?:action|task|to-?do)"
+    r"(?: item| point)? (?:for|on|to) )(?P<name>[A-Z][a-z]+)\s*[:,—-]\s*(?P<rest>\w.*)"
+)
+"""The chair's assignment as a minute: "Action for Sam: fix the login bug before the release." """
 _VOCATIVE = re.compile(rf"^{FILLER}(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){{0,2}}),\s+(?P<rest>\w.*)", re.I)
 # a time clause before the task ("Aaliyah, when the count's done, send me the list"): the task follows it
 _NOMINAL = rx(r"^(?:the|your)\s+\w+")
@@ -177,7 +182,7 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
     """What sentence ``s`` of utterance ``i`` asks, of whom, whether it is an open call, a joint task,
     and whether it names a task without a verb (then only an explicit yes makes it one)."""
     speaker = scan.utterances[i].speaker
-    req, assign, voc = _REQUEST.search(s), _ASSIGN.match(s), _VOCATIVE.match(s)
+    req, assign, voc = _REQUEST.search(s), _ASSIGN.match(s) or _ACTION_FOR.match(s), _VOCATIVE.match(s)
     # who is spoken to: a name before the ask or a closing ", Bob?" (not "send Bob the deck")
     vocative = re.search(r",\s*([\w .'-]+?)\s*[?.!]*$", s)
     target = scan.addressee(s[: req.start()] if req else "", speaker) or (
