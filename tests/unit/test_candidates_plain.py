@@ -104,3 +104,41 @@ def test_an_option_kept_or_struck_in_so_many_words_is_a_decision(ruling: str) ->
 )
 def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str) -> None:
     assert not _decisions((OTHER, "Anything else?"), (CHAIR, line))
+
+
+@pytest.mark.parametrize(
+    "ruling",
+    [
+        "Right, we're cancelling the Saturday collection.",
+        "We are closing the north car park at the end of July.",
+        "Okay, so the open day goes ahead on the ninth.",
+        "Fine, the blue logo wins.",
+        "Then the staff meeting is on Tuesday, not Monday.",
+        "Alright then, the consultation ends on Friday.",
+        "Good, the winter timetable starts Monday.",
+        "Right, so the evening class is dropped.",
+        "Fine, the deadline moves to the twelfth.",
+        "Okay. The survey is cancelled this year.",
+        "Fine, we take the lease on the smaller unit.",
+        "So we say yes to the loan request.",
+    ],
+)
+def test_a_plan_under_way_a_start_or_a_choice_ruled_plainly_is_a_decision(ruling: str) -> None:
+    assert len(_decisions((OTHER, "Where are we on that?"), (CHAIR, ruling))) == 1
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So, we're doing this in conjunction with the youth parliament.",  # how, not what was settled
+        "We're cancelling the Saturday collection, aren't we?",  # asked
+        "So we're closing the car park, yeah?",  # put back to the room for a yes
+        "We are closing the car park, I think, at the end of July.",  # a hedge
+        "The survey is cancelled, apparently, if the council says so.",  # a condition
+        "Then we take it from there.",
+        "So the consultation usually ends on a Friday.",  # a habit
+        "Okay, so the discussion moves to the next item.",  # the meeting's own business
+    ],
+)
+def test_the_same_shapes_that_settle_nothing_are_no_decision(said: str) -> None:
+    assert _decisions((OTHER, "Where are we on that?"), (CHAIR, said)) == []

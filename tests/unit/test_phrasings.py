@@ -55,6 +55,7 @@ def test_each_case_is_well_formed(corpus: str, kind: str) -> None:
         ("decisions", "a", 22, 0),
         ("decisions", "b", 24, 0),
         ("decisions", "c", 23, 0),
+        ("decisions", "d", 22, 0),
         ("actions", "a", 20, 0),
     ],
 )

@@ -51,6 +51,7 @@ from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, rule
 from minutes.summarize.candidates.plain import plain_ruling
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
+from minutes.summarize.candidates.ruled import DECIDE, RULED_OUT, STAYS
 from minutes.summarize.candidates.scan import (
     ANSWER_NO,
     FILLER,
@@ -63,106 +64,6 @@ from minutes.summarize.candidates.scan import (
 from minutes.summarize.candidates.told import reported
 from minutes.summarize.text import content_words
 
-_WE_GO = r"(?:let's|let us|we'll|we will|we're|we are|we're going to|we are going to|we're gonna)"
-_DECIDE = rx(
-    r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? agreed|we all agree|we agree|decision is"
-    r"|^\W*(?:(?:so|okay|ok|right|alright|all right|then)[,.]?\s+)*decision\s*[:—-]\s*(?=\w)"
-    r"|(?:we've |we have |we )?reached (?:an |a )?(?:agreement|consensus|decision)"
-    r"|the vote is (?:\w+ to \w+|unanimous)|(?:the|our) conclusion is(?: that)?\s+(?!(?:unclear|not)\b)"
-    r"|hereby (?:declare|approve|rule|resolve|adopt)"
-    r"|(?:offer|proposal|bid|quote|motion|recommendation|amendment|request|application) (?:is|has been)"
-    r" (?:now )?(?:accepted|approved|granted|rejected|declined|refused)"
-    r"|(?:it's|it is|that's|that is|we're|we are|we all|all|so|then) agreed"
-    r"|^agreed(?: then)?[,:]\s+(?!(?:yes|yeah|absolutely|totally|definitely|fine|sure)\b)(?=\w)"
-    r"|(?:is|was|been|got|are|were|it's|that's|we|i|has|have|'ve) approved|(?:we|i) approve"
-    r"|^\W*(?:\w+[,.!]?\s+){0,2}approved(?=\W*$|,)"
-    r"|(?:board|committee|council|panel) approves"
-    rf"|{_WE_GO} (?:definitely |just |now |absolutely )?(?:go|going|stick|sticking|run|running|go ahead"
-    r"|going ahead|move forward) (?:with|for)"
-    # "So we'll go ahead and order the laptops."
-    rf"|{_WE_GO} (?:just )?go ahead and (?!(?:start|begin|present|ask|talk|discuss|look|see|move on|continue"
-    r"|introduce|share|finish|wrap|close|end|get started)\b)(?=\w)"
-    r"|(?:^\W*(?:(?:ok|okay|right|fine|then|good|yeah|alright)[,.]?\s+)*|\.\s+|,\s+)(?:so )?we"
-    r" (?:go|stay|stick) (?:with|for|ahead)"
-    # "Then stick with the fifty.": the go-ahead to keep what is there
-    rf"|^{FILLER}(?:(?:then|fine|okay|ok|right|yeah|so)[,.!]?\s+)+(?:just )?(?:stick|stay) with\b"
-    # "Forty, carried three to one.", "Done, carried."
-    r"|,\s*carried(?=\W*$|\s+(?:\w+[- ](?:to|for)[- ]\w+|unanimously|nem))"
-    # "We're not merging anything, end of.", "… no arguments.", "That's not up for debate."
-    r"|(?<=, )(?:end of|no arguments)(?=\W*$)|(?:that's|that is|it's) not up for (?:debate|discussion)"
-    r"|non-negotiable"
-    # "…, so, we're doing it." and the outcome said after it
-    r"|(?:^|,\s*)so,? we're (?:doing|going ahead with) (?:it|that|this)(?=\W*$)"
-    r"|final answer is|final answer|it's settled|that's settled|settled then"
-    r"|(?:we're|we are|we'll|let's) settl(?:e|ing) on|(?:that's|it's|that is) (?:final|decided)"
-    r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
-    r"|is adopted)|(?:that's|it's) carried"
-    r"|^\W*carried\b|(?:that|it) (?:passes|carries)(?=\W*$)|so ordered"
-    r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
-    r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
-    r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
-    r"|(?<!days )(?<!weeks )(?<!months )(?<!day )(?<!week )(?<!month )(?<!hours )(?<!time )from now\b(?!\?)"
-    r"|(?:we have|there's|there is) (?:a )?consensus|(?:the|our) consensus is"
-    # "So to confirm, the launch date stays March the third.": the outcome read back as settled
-    r"|^\W*(?:(?:so|okay|ok|right|just)[,]?\s+)*to confirm[,:]\s+"
-    r"(?!(?:i|i'll|i'm|you|are|is|do|does|did|can)\b)"
-    # "So the plan is: Berlin hosts the summit."
-    r"|^\W*(?:(?:so|okay|ok|right)[,.]?\s+)*the plan is[:,]?\s+"
-    r"(?!(?:to (?:discuss|talk|look|go through|think)"
-    r"|that (?:we|i) (?:discuss|talk|look))\b)"
-    # "We'll use Postgres rather than Mongo.": one option chosen over another
-    rf"|{_WE_GO} (?:use|using|take|taking|pick|picking|choose|choosing|buy|buying|hire|hiring|keep|keeping)"
-    r" [\w' -]{1,40}? (?:rather than|instead of|over the)\b"
-    r"|(?:i'm|we're|i am|we are) approving"
-    # "We've settled it: …", "I'll make the call: …", "Consensus, then: …", "The bylaws are adopted."
-    r"|(?:we've|we have) settled (?:it|that|this|on)|(?:i'll|let me) make the call(?=\W*[:,—-])"
-    r"|^\W*consensus(?:,? then)?\W*[:,—-]\s*(?=\w)|(?:is|are|has been|have been) (?:now |hereby )?adopted"
-    r"|(?:the|our) (?:new )?(?:policy|rule) (?:is|will be|from now on is)(?: that)?\s+"
-    r"(?!(?:to )?(?:discuss|unclear)\b)"
-    r"|(?:we're|we are) switching (?:over )?to (?!(?:the next|another|item|topic"
-    r"|agenda|questions|point)\b)"
-    r"|(?:board|committee|council|panel|team|group|members) (?:has |have )?(?:chosen|chose|elected|selected"
-    r"|appointed|voted (?:to|for))"
-    r"|that's my (?:call|decision|ruling)|(?:the )?chair's (?:ruling|decision)|the chair rules"
-    r"|^\W*(?:so )?resolved\b|decision made|(?:^\W*|that's |it's )unanimous\b|stands? approved"
-    r"|(?:board|committee|council|panel|meeting) (?:agrees|authori[sz]es|resolves|rules|adopts)"
-    r"|(?:that|it) (?:passes|carries)(?=\W*[:;,—-])"
-    r"|from (?:this|the next|next) \w+ on|(?:i'm|we're|we are|i am) (?:reversing|undoing|overturning)"
-    r"|(?:starting|effective|as of) (?:tonight|today|now|immediately)"
-    r"|full stop(?=\W*$)|no exceptions|(?:that's|that is) the rule"
-    # "That's how we'll do it.", "I think we're all on the same page", "The committee will recommend"
-    r"|(?:that's|that is) how we(?:'ll| will|'re going to| are going to)?"
-    r" (?:do it|do this|go|play it|handle it)"
-    r"|we're (?:all )?(?:kind of |sort of )?(?:agreeing|on the same page)"
-    r"|(?:board|committee|council|panel) (?:will )?recommends?"
-    # a go-ahead said as a ruling: "Yeah, go with four eighty.", "Go ahead and order it."
-    rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|good|so)[,.!]?\s+)*go (?:with|ahead with"
-    r"|ahead and (?!(?:share|present|start|ask|introduce|continue|tell|explain|say|finish)\b)\w+)"
-    # a request granted in a word: "Yeah fine, book it."
-    rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|sure|go on)[,.!]?\s+)+(?:book|order|buy|sign|hire"
-    r"|commission|renew|pay for) (?:it|them|that|him|her)(?=\W*$))\b",
-)
-_PLAN_VERBS = (
-    r"doing|running|having|holding|moving|hiring|buying|ordering|using|adding|building|changing|switching"
-    r"|swapping|patching|caching|publishing|printing|closing|opening|offering|funding|renewing|extending"
-    r"|replacing|including|keeping|sending|signing|launching|shipping|releasing|booking|spending|approving"
-    r"|accepting|installing|going ahead with|putting|taking on|bringing in|rolling out|cutting|dropping"
-)
-_RULED_OUT = rx(
-    rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?:{_PLAN_VERBS})\s+"
-    r"(?!(?:it|that|this|them|those|these|again|yet|anymore|any|either|there|here|now|well|much)\b)\w"
-    r"(?![^,;]*,\s*but\b)"
-    r"|^(?:\W*\w+[,.!]?\s+){0,6}?(?:(?:that's|it's) a|(?:the answer's|the answer is)(?: a)?)"
-    r" no (?:on|to|for) \w|\bso,? the answer(?:'s| is) (?:a )?no (?:on|to|for) \w"
-)
-"""A ruling that something will not be done: "We're not doing the green roof.", "that's a no on the
-curtain wall"; a plan's verb and the thing named, so not "we're not doing that again", "we're not
-finding a problem" or "we're not pursuing mergers, but, if …" (a position, then its limits)."""
-_STAYS = rx(
-    rf"^{FILLER}(?:(?:fine|okay|ok|right|so|yeah|good)[,.!]?\s+)*(?:the |our )?[\w'-]+(?:\s[\w'-]+){{0,2}}"
-    r" stays(?:\s+(?:in|on|as|at|with|where)\s+[\w' -]{1,30})?\s*[.!]*$"
-)
-"""A keeping ruled in a few words: "Title stays.", "The kimono stays in the case." """
 _DEFER = rx(r"\b(?:come back|revisit|return to|pick (?:it|this|that) up|park|wait|leave it|sleep on)\b")
 _WAS_DECIDED = rx(r"\b(?:was|were|been|already) (?:decided|agreed|approved|settled|signed off)\b")
 _REVERSE = rx(r"\b(?:reversing|undoing|overturning)\b")
@@ -324,7 +225,7 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     s = scan.sentences[i][k]
     if is_question(s):
         return None
-    m = _DECIDE.search(s)
+    m = DECIDE.search(s)
     # "I'm reversing last month's freeze" is taken now, whatever past it names
     told = m is not None and not _REVERSE.search(m.group(0)) and reported(scan, i, s, m.group(0))
     # "that was decided over the summer, it's not up for debate": the ruling told, not made
@@ -333,12 +234,12 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     )
     if m and not _UNDECIDED.search(clause_before(s, m.start())) and not told:
         return "decision:" + " ".join(m.group(0).lower().split())
-    if _RULED_OUT.search(s) and not reported(scan, i, s, ""):
+    if RULED_OUT.search(s) and not reported(scan, i, s, ""):
         return "decision:ruled out"
     m = IT_IS.match(s)
     if m and not _NOT_X.match(m.group("x")) and not _NOT_X_END.search(m.group("x")):
         return "decision:it is"
-    if _STAYS.match(s) and not _NOT_X.match(s):
+    if STAYS.match(s) and not _NOT_X.match(s):
         return "decision:stays"
     if plain_ruling(_led(scan, i, k)) and not commitment_cue(s) and not reported(scan, i, s, ""):
         return "decision:said plainly"

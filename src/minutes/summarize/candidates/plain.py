@@ -26,10 +26,12 @@ _ACT = (
     r"cancel|buy|hold|hire|order|add|build|change|switch|swap|close|open|offer|fund|renew|extend"
     r"|replace|include|sign|launch|ship|release|book|spend|approve|accept|install|cut|drop|scrap|ditch"
     r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep|use|make"
+    r"|take the|say yes to|say no to"
 )
 _WHEN = (
     rf"(?:{WEEKDAY_WORDS}|{MONTH_WORDS}|now|today|tomorrow|tonight|next \w+"
-    r"|the (?:\d+\w*|first|second|third|fourth|fifth|tenth|twentieth|thirtieth|end of \w+|start of \w+)"
+    r"|the (?:\d+\w*|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|\w+teenth|twentieth|thirtieth)|end of \w+|start of \w+)"
     r"|this \w+|\d[\w.:]*)"
 )
 _FROM = (
@@ -40,6 +42,15 @@ _WE_DO = rx(
     rf"^{FILLER}{_LEAD}we(?:'ll| will)? (?:just )?(?:go live\b|(?:{_ACT})\b"
     r"(?!\s+(?:to|on|off|up|out|through|getting|going|having|saying|coming|asking|running)\b))"
 )
+PLAN_VERBS = (
+    r"doing|running|having|holding|moving|hiring|buying|ordering|using|adding|building|changing|switching"
+    r"|swapping|patching|caching|publishing|printing|closing|opening|offering|funding|renewing|extending"
+    r"|replacing|including|keeping|sending|signing|launching|shipping|releasing|booking|spending|approving"
+    r"|accepting|installing|going ahead with|putting|taking on|bringing in|rolling out|cutting|dropping"
+    r"|scrapping|ditching|axing|pulling|cancell?ing|postponing|delaying|pausing|freezing|capping|raising|lowering"
+)
+"""What a group does to a plan, said as under way ("we're scrapping", "we are closing"): a ruling
+with a closing word or a time, a ruling out with "not" (:mod:`.decisions`)."""
 _NOT_NOUN = (
     r"(?!(?:is|are|was|were|be|been|have|has|had|do|does|did|will|would|can|could|of|it's|that's|there's)\b)"
 )
@@ -86,6 +97,12 @@ _SUBJECT = (
     r"(?:the |our |this |that )?(?!(?:i|we|you|he|she|they|i'm|we're|you're|he's|she's|they're|next)\b)"
     r"[\w'-]+(?: (?!(?:when|where|what|who|how|why|which|if|because)\b)[\w'-]+){0,3}"
 )
+_UNDER_WAY = rx(
+    rf"^(?P<lead>{FILLER}(?:{_LEAD})?)we(?:'re| are) (?:definitely |now )?(?:{PLAN_VERBS})"
+    r" (?:the|our|a|an|all|every)\b"
+)
+"""A plan said as under way, after a closing word or with a time it starts: "Right, we're scrapping the
+loyalty card.", "We are closing the Bristol branch at the end of June." """
 _MOVED = rx(
     rf"^{FILLER}{_LEAD}{_SUBJECT} (?:moves|is moving|is moved|shifts|is shifted|is pushed|gets pushed"
     r"|gets moved)"
@@ -100,10 +117,18 @@ _CALLED_OFF = rx(
 """A thing called off in so many words, after a closing word or with a time it holds for ("Right, so
 the kids' menu is dropped.", "The audit is cancelled this year.")."""
 _STARTS = rx(
-    rf"^{FILLER}{_LEAD}{_SUBJECT} (?:starts|begins|opens|launches|goes live|takes effect|kicks off)"
-    rf" (?:on |from )?{_WHEN}\b"
+    rf"^{FILLER}{_LEAD}{_SUBJECT} (?:starts|begins|opens|launches|goes live|takes effect|kicks off|ends"
+    rf"|finishes|goes ahead|is going ahead|will go ahead)(?: (?:on |from |at )?{_WHEN}\b|\s*[,.!]|$)"
 )
-"""A start ruled after a closing word: "Good, the new rota starts Monday." """
+"""A start, an end or a go-ahead ruled after a closing word: "Good, the new rota starts Monday.",
+"Okay, so the workshop goes ahead on the ninth." """
+_WINS = rx(rf"^{FILLER}{_LEAD}{_SUBJECT} (?:wins|gets it|goes through)\s*[.!]*$")
+"""The option chosen, ruled in a word: "Fine, the green design wins." """
+_SET_FOR = rx(
+    rf"^{FILLER}(?:then|so)[,]?\s+{_SUBJECT} (?:is|will be|'s) (?:on|at|in) {_WHEN}\b"
+    r"(?:,? not [\w' ]+)?\s*[.!]*$"
+)
+"""A time ruled with "then" or "so": "Then the team lunch is on Thursday, not Wednesday." """
 _IN_OR_OUT = rx(
     rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: is| are|'s|'re) (?:definitely |just |then |now )?(?:out|in)"
     r"(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
@@ -131,6 +156,7 @@ _TAG_END = rx(r",?\s*(?:right|yeah|yes|okay|ok|no)\?\s*$")
 
 def plain_ruling(sentence: str) -> bool:
     """Whether ``sentence`` settles an outcome in plain present-tense words (module docstring)."""
+    asked = _TAG_END.search(sentence) is not None
     sentence = _TAG_END.sub(".", sentence)  # "hand dynamos are definitely out, right?"
     if sentence.rstrip().endswith("?"):
         return False
@@ -146,7 +172,20 @@ def plain_ruling(sentence: str) -> bool:
         and not _NOT_SETTLED.search(sentence)
     ):
         return True
-    if _STARTS.search(sentence) and not _NOT_SETTLED.search(sentence):
+    # "So we're moving the newsletter to fortnightly, yeah?" asks the room: a yes confirms it (.confirmed)
+    going = None if asked else _UNDER_WAY.search(sentence)
+    if (
+        going is not None
+        and (
+            going.group("lead").strip()
+            or re.search(rf"{_FROM}|\b(?:at|by) the end of \w+|\bin {MONTH_WORDS}", sentence)
+        )
+        and not _NOT_SETTLED.search(sentence)
+    ):
+        return True
+    if (_STARTS.search(sentence) or _WINS.search(sentence)) and not _NOT_SETTLED.search(sentence):
+        return True
+    if _SET_FOR.search(sentence) and not _NOT_SETTLED.search(re.sub(r",? not [\w' ]+[.!]*$", "", sentence)):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
