@@ -78,6 +78,8 @@ def test_a_line_that_says_a_commitment_is_done_closes_it(said: list[tuple[str, s
         "Is the memory leak fixed?",
         "I haven't fixed the memory leak yet, it's on my list.",
         "We fixed a memory leak in the exporter last year, different thing.",
+        "I've fixed one of the memory leaks, waiting on the profiler for the other.",
+        "I fixed my bike at the weekend, finally.",  # the task's verb alone, about something else
     ],
 )
 def test_hedges_questions_and_other_things_do_not_close_it(line: str) -> None:

@@ -127,7 +127,7 @@ _HEDGED = re.compile(
     r"\b(?:not yet|almost|nearly|half[ -]?(?:way|done|\w+(?:ed|en))|partly|in progress|on track|"
     r"not (?:done|finished|sent)|"
     r"still (?:need|needs|waiting|to|chasing)|last (?:year|month|quarter|time)|\w+ ago|used to|back when|"
-    r"at my old|different (?:thing|one|issue|problem))\b",
+    r"at my old|different (?:thing|one|issue|problem)|waiting (?:on|for))\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(

@@ -25,6 +25,7 @@ from minutes.ledger.scoring import (
     Weights,
     named,
 )
+from minutes.ledger.verbs import past
 from minutes.summarize.text import name_key, split_sentences, words
 
 
@@ -76,6 +77,8 @@ def line_says(
         strength = 2 * SIGNAL_BONUS
     if score < TOPIC - bonus - strength:
         return None
+    if not prompted and _verb_alone(sentences[best], item, said):
+        return None  # "I renewed my passport" says nothing of "Renew the domain name"
     status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text, topic=item.words)
     if dropped_near and status in (None, "restated", "done"):
         status = "dropped"
@@ -212,6 +215,16 @@ def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool,
             if found is not None:
                 return found
     return None
+
+
+def _verb_alone(sentence: str, item: OpenItem, said: LineRead) -> bool:
+    """A sentence that shares only the task's verb with it, said as a verb ("I renewed my passport"
+    against "Renew the domain name"), and names something else: another task done the same way."""
+    verb = item.verb
+    if verb is None or not item.words & set(said.context) <= {verb}:
+        return False
+    acted = any(past(w) and cues.norm(w) == verb for w in words(sentence))
+    return acted and bool(set(topic_words(sentence)) - item.words)
 
 
 def _words(text: str) -> dict[str, float]:
