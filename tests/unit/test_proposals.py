@@ -244,3 +244,25 @@ def test_a_wording_in_the_passive_or_naming_a_car_park_is_no_task_and_no_deferra
     assert not another_act("The van will use the car park behind the hall.", people)
     assert another_act("They will send the invoice on Friday.", people)
     assert another_act("Park the pricing question until June.", people)
+
+
+def test_a_hedge_a_condition_or_something_set_before_the_meeting_settles_nothing() -> None:
+    said = [
+        "I reckon we'll probably end up closing on Fridays, who knows.",
+        "I'd go with Harbour Design, personally, but it's your call.",
+        "We cancel Paris if the strikes go on.",
+        "When we moved the server room last time, it took a month.",
+    ]
+    for n, text in enumerate(said):
+        part = [_u(n, "SPEAKER_00", text)]
+        proposal = {"line": n, "decision": text.rstrip(".")}
+        assert read_proposals({"decisions": [proposal]}, part, taken=[], meeting_date=MON) == [], text
+    # the same words said as settled now stand
+    part = [_u(9, "SPEAKER_00", "We cancel the Paris trip, the strikes are going on.")]
+    (c,) = read_proposals(
+        {"decisions": [{"line": 9, "decision": "The Paris trip is cancelled."}]},
+        part,
+        taken=[],
+        meeting_date=MON,
+    )
+    assert c.evidence == (9,)

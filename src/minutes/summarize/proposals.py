@@ -10,8 +10,9 @@ is only a claim; it becomes an item when the meeting's words hold it:
 - the cited line, alone or with the line before or after it, must *support* the decision
   (:func:`minutes.summarize.grounding.support`: its content words, every number and date);
 - a question by itself settles nothing: a proposal resting on a question alone is dropped;
-- the sentence of the cited line closest to the proposal must be a statement: a question, a hedge
-  ("we could", "maybe") or a task one person takes on (:func:`commitment_cue`: an action item, not a
+- the sentence of the cited line closest to the proposal must be a statement of now: a question, a
+  hedge or condition ("we could", "maybe", "I'd", "if …"), something set before the meeting ("last
+  time", "already") or a task one person takes on (:func:`commitment_cue`: an action item, not a
   decision) is another speech act, and the proposal is dropped; so is one with under three content
   words ("Even for renewals"), one that gives a person a task ("Dembe will sort the generator") and
   one that puts a topic off ("park", "revisit", "hold off");
@@ -32,6 +33,7 @@ from typing import Any
 
 from minutes.summarize.candidates import Candidate, commitment_cue
 from minutes.summarize.candidates.scan import is_question
+from minutes.summarize.candidates.told import told_before
 from minutes.summarize.dates import resolve_due
 from minutes.summarize.grounding import support
 from minutes.summarize.text import content_words, split_sentences
@@ -111,9 +113,12 @@ def _evidence(
     return None
 
 
-# uncertainty: a sentence that hedges settles nothing ("we could move the rack", "maybe three")
+# uncertainty: a sentence that hedges settles nothing ("we could move the rack", "maybe three", "I'd go
+# with Harbour, personally", "we'll probably end up closing, who knows", "if the strikes go on")
 _UNSURE = re.compile(
-    r"\b(?:maybe|perhaps|might|could|possibly|not sure|depends|wonder|hope)\b", re.IGNORECASE
+    r"\b(?:maybe|perhaps|might|could|would|possibly|probably|not sure|depends|wonder|hope|reckon|i'd|we'd"
+    r"|it'd|personally|who knows|if|unless|whether)\b",
+    re.IGNORECASE,
 )
 _MIN_WORDS = 3  # "Even for renewals" states no decision
 # a person (one of the meeting's people, or a pronoun other than "we") who will or must do something:
@@ -164,6 +169,8 @@ def _not_a_decision(text: str, line: Utterance, people: Iterable[str]) -> bool:
         return True
     closest = max(sentences, key=lambda x: len(words & content_words(x)))
     if another_act(text, people) or _DEFERRED.search(closest):
+        return True
+    if told_before(closest):  # "When we moved the server room last time, it took a month."
         return True
     return is_question(closest) or bool(_UNSURE.search(closest)) or commitment_cue(closest) is not None
 

@@ -19,9 +19,15 @@ _PAST_TENSE = rx(r"\b(?:we|they|it|that|you|i)\s+(?:\w+ed|did|was|were|had)\b")
 _ASKED_PAST = rx(r"\b(?:did|didn't|have|haven't|had|was|were) (?:we|they|you|it)\b")
 
 
+def told_before(sentence: str) -> bool:
+    """Whether a sentence sets what it says before the meeting ("last time", "back in May",
+    "already"): told, not taken now."""
+    return _BEFORE_NOW.search(sentence) is not None
+
+
 def reported(scan: Scan, i: int, s: str, cue: str) -> bool:
     """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
-    if _BEFORE_NOW.search(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
+    if told_before(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
         return True
     prev = scan.utterances[i - 1] if i > 0 else None
     return (
