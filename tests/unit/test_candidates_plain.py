@@ -121,6 +121,11 @@ def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str
         "Okay. The survey is cancelled this year.",
         "Fine, we take the lease on the smaller unit.",
         "So we say yes to the loan request.",
+        "Fine, the review meeting becomes monthly.",
+        "Okay. Samir takes the Manchester account.",
+        "Okay, coffee mornings are moving to Wednesdays.",
+        "Right, everyone, the office will be closed on the twenty-fourth.",
+        "Fine. No more printed agendas, everything goes on the shared drive.",
     ],
 )
 def test_a_plan_under_way_a_start_or_a_choice_ruled_plainly_is_a_decision(ruling: str) -> None:
@@ -138,6 +143,8 @@ def test_a_plan_under_way_a_start_or_a_choice_ruled_plainly_is_a_decision(ruling
         "Then we take it from there.",
         "So the consultation usually ends on a Friday.",  # a habit
         "Okay, so the discussion moves to the next item.",  # the meeting's own business
+        "So the net takes the features and gives a posterior.",  # how it works, after a bare "so"
+        "Okay, no more questions on that.",
     ],
 )
 def test_the_same_shapes_that_settle_nothing_are_no_decision(said: str) -> None:

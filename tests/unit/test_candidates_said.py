@@ -41,6 +41,15 @@ def _found(*lines: tuple[str, str]) -> list[Candidate]:
         "So, final decision, the intern project is the chatbot.",
         "Good, so we're definitely going with the cheaper printer.",
         "Um, okay, so we'll go ahead and order the twelve laptops.",
+        "Approved: Jenny's leave for the whole of August.",
+        "The trustees have accepted the auditor's report.",
+        "We've chosen Harbour Design for the rebrand.",
+        "Right, it's a yes to the school trip.",
+        "The verdict is in: we keep the office open on Fridays.",
+        "I'm signing off on the new laptops today.",
+        "The new rate applies from the first of May.",
+        "The start date for the new system is the fifth of May, final.",
+        "Good, we'll reuse last year's brochure, no reprint.",
     ],
 )
 def test_a_decision_said_in_so_many_words_is_found(ruling: str) -> None:
@@ -58,6 +67,8 @@ def test_a_decision_said_in_so_many_words_is_found(ruling: str) -> None:
         "Well if it's the belief nets, we'll switch to logic, but I don't think so.",
         "The committee will need to decide who to choose as chair.",
         "Let's go ahead and start with the budget item.",
+        "I want to present what we've chosen as ours and discuss it.",
+        "We reused the brochure last year.",
     ],
 )
 def test_the_same_words_that_settle_nothing_find_no_decision(said: str) -> None:

@@ -56,6 +56,8 @@ def test_each_case_is_well_formed(corpus: str, kind: str) -> None:
         ("decisions", "b", 24, 0),
         ("decisions", "c", 23, 0),
         ("decisions", "d", 22, 0),
+        ("decisions", "e", 18, 0),
+        ("decisions", "f", 17, 0),
         ("actions", "a", 20, 0),
     ],
 )

@@ -138,8 +138,8 @@ _CHOICE = rx(
     r".*\bor\b(?P<alts>.*)\?$"
 )
 """A choice put to the room ("Do we post all three now or stagger them?", "Which supplier, Acme or
-Brightline?"). Not "did we …": "Did we ever decide who reports it, us or the landlord?" asks what was
-decided."""
+Brightline?"), answered with one of them, "both" or "neither". Not "did we …": "Did we ever decide
+who reports it, us or the landlord?" asks what was decided."""
 _YES_NO = rx(rf"^{FILLER}(?:can|could|should|shall) we\s+(?:just\s+)?(?P<rest>\w.*)\?$")
 _YES = rx(rf"^{FILLER}(?:yes|yeah|yep|sure|absolutely|definitely|let's(?! not))\b(?!,? but\b)")
 
@@ -307,8 +307,8 @@ def _choice(scan: Scan, i: int) -> Candidate | None:
         or _put_off(first)  # "Let's talk about streaming after qualifiers."
     ):
         return None
-    options = content_words(asked.group(0)) | {"we"}
-    said = content_words(first) | set(re.findall(r"^\W*(we)\b", first.lower()))
+    options = content_words(asked.group(0)) | {"we", "both", "neither"}
+    said = content_words(first) | set(re.findall(r"^\W*(we|both|neither)\b", first.lower()))
     if not said & options:
         return None
     scan.used.add((i, 0))

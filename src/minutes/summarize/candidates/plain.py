@@ -122,6 +122,20 @@ _STARTS = rx(
 )
 """A start, an end or a go-ahead ruled after a closing word: "Good, the new rota starts Monday.",
 "Okay, so the workshop goes ahead on the ninth." """
+_NOW_ON = (
+    r"becomes|goes|takes|owns|leads|gets|stays|runs|moves|are moving|is moving|is now|are now|will be closed"
+    r"|is compulsory|are compulsory|is mandatory|are mandatory|is optional|are optional|is banned|are banned"
+)
+_RULED_NOW = rx(
+    rf"^{FILLER}(?:(?:okay|ok|right|fine|good|alright|all right)(?:,? (?:then|so|everyone|everybody))?"
+    rf"[,.!]\s+)+(?:so,? )?{_SUBJECT} (?:{_NOW_ON})\b"
+    r"(?!\s+(?:on(?:\s+(?:to|with)\b|\W*$)|to (?:the next|item|point|topic|you|me)\b))"
+)
+"""A ruling said as how things are now, after a closing word that is no mere "so" ("Fine, the review
+meeting becomes monthly.", "Okay. Samir takes the Manchester account.", "Okay, coffee mornings are
+moving to Wednesdays."); "so" alone leads explanations too ("so the net takes the features")."""
+_NO_MORE = rx(rf"^{FILLER}{_LEAD}no more (?!(?:{_NO_WHAT}|questions|comments|talk|of|than)\b)[\w'-]{{3,}}")
+"""Something stopped, after a closing word: "Fine, no more printed agendas." """
 _WINS = rx(rf"^{FILLER}{_LEAD}{_SUBJECT} (?:wins|gets it|goes through)\s*[.!]*$")
 """The option chosen, ruled in a word: "Fine, the green design wins." """
 _SET_FOR = rx(
@@ -183,7 +197,11 @@ def plain_ruling(sentence: str) -> bool:
         and not _NOT_SETTLED.search(sentence)
     ):
         return True
-    if (_STARTS.search(sentence) or _WINS.search(sentence)) and not _NOT_SETTLED.search(sentence):
+    if (
+        _STARTS.search(sentence) or _WINS.search(sentence) or _NO_MORE.search(sentence)
+    ) and not _NOT_SETTLED.search(sentence):
+        return True
+    if _RULED_NOW.search(sentence) and not _NOT_SETTLED.search(sentence):
         return True
     if _SET_FOR.search(sentence) and not _NOT_SETTLED.search(re.sub(r",? not [\w' ]+[.!]*$", "", sentence)):
         return True

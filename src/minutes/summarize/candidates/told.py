@@ -7,7 +7,7 @@ from minutes.summarize.candidates.scan import Scan, is_question, rx
 
 _PAST = rx(r"\b(?:in the (?:summer|spring|autumn|fall|winter)|back then)\b")  # told, with a past cue
 _BEFORE_NOW = rx(
-    r"\b(?:last (?!minute|one|thing|item|point|bit)\w+|ago|back in|already|previously|yesterday"
+    r"\b(?:last (?!minute|one|thing|item|point|bit)\w+\b(?!'s)|ago|back in|already|previously|yesterday"
     r"|earlier this \w+|as (?:we|you|i) (?:agreed|decided|said|discussed)"
     # "we decided then that …", "we decided in June to …"; not "we're all agreed then"
     r"|(?:decided|approved) (?:back )?then|(?:decided|agreed|approved) (?:back )?(?:in (?:january"
