@@ -176,33 +176,20 @@ def plain_ruling(sentence: str) -> bool:
         return False
     if any(p.search(sentence) for p in (_NONE_THEN, _KEPT_AT, _IN_OR_OUT, _MUST_GO, _NONE_AT_ALL, _STRUCK)):
         return True
-    moved = _MOVED.search(sentence)
-    if moved is not None and not _NOT_SETTLED.search(sentence):
-        return True
-    off = _CALLED_OFF.search(sentence)
-    if (
-        off is not None
-        and (off.group("lead").strip() or re.search(_FROM, sentence[off.end() :]))
-        and not _NOT_SETTLED.search(sentence)
-    ):
-        return True
-    # "So we're moving the newsletter to fortnightly, yeah?" asks the room: a yes confirms it (.confirmed)
-    going = None if asked else _UNDER_WAY.search(sentence)
-    if (
-        going is not None
-        and (
+    if not _NOT_SETTLED.search(sentence):  # the rulings below hold only when nothing hedges them
+        if any(p.search(sentence) for p in (_MOVED, _STARTS, _WINS, _NO_MORE, _RULED_NOW)):
+            return True
+        off = _CALLED_OFF.search(sentence)
+        if off is not None and (off.group("lead").strip() or re.search(_FROM, sentence[off.end() :])):
+            return True
+        # "So we're moving the newsletter to fortnightly, yeah?" asks the room: a yes confirms it
+        # (.confirmed)
+        going = None if asked else _UNDER_WAY.search(sentence)
+        if going is not None and (
             going.group("lead").strip()
             or re.search(rf"{_FROM}|\b(?:at|by) the end of \w+|\bin {MONTH_WORDS}", sentence)
-        )
-        and not _NOT_SETTLED.search(sentence)
-    ):
-        return True
-    if (
-        _STARTS.search(sentence) or _WINS.search(sentence) or _NO_MORE.search(sentence)
-    ) and not _NOT_SETTLED.search(sentence):
-        return True
-    if _RULED_NOW.search(sentence) and not _NOT_SETTLED.search(sentence):
-        return True
+        ):
+            return True
     if _SET_FOR.search(sentence) and not _NOT_SETTLED.search(re.sub(r",? not [\w' ]+[.!]*$", "", sentence)):
         return True
     goes = _GOES_ON.search(sentence)
