@@ -32,7 +32,7 @@ from datetime import date
 from typing import Any
 
 from minutes.summarize.candidates import Candidate, commitment_cue
-from minutes.summarize.candidates.scan import is_question
+from minutes.summarize.candidates.scan import HEDGES, is_question
 from minutes.summarize.candidates.told import told_before
 from minutes.summarize.dates import resolve_due
 from minutes.summarize.grounding import support
@@ -116,8 +116,7 @@ def _evidence(
 # uncertainty: a sentence that hedges settles nothing ("we could move the rack", "maybe three", "I'd go
 # with Harbour, personally", "we'll probably end up closing, who knows", "if the strikes go on")
 _UNSURE = re.compile(
-    r"\b(?:maybe|perhaps|might|could|would|possibly|probably|not sure|depends|wonder|hope|reckon|i'd|we'd"
-    r"|it'd|personally|who knows|if|unless|whether)\b",
+    rf"\b(?:{HEDGES}|possibly|probably|not sure|depends|wonder|hope|reckon|i'd|it'd|personally|who knows)\b",
     re.IGNORECASE,
 )
 _MIN_WORDS = 3  # "Even for renewals" states no decision

@@ -55,6 +55,7 @@ from minutes.summarize.candidates.ruled import DECIDE, RULED_OUT, STAYS
 from minutes.summarize.candidates.scan import (
     ANSWER_NO,
     FILLER,
+    HEDGES,
     Candidate,
     Scan,
     clause_before,
@@ -105,9 +106,9 @@ _MECHANICS = rx(
     r"|(?:do|take) (?:[\w'-]+\s+){1,3}first\W*$)",  # the agenda's order: "let's do Hartley first"
 )
 _UNDECIDED = rx(
-    r"\b(?:not|n't|never|no|if|unless|whether|once|until|when|before|should|could|would|might|need|needs"
-    r"|yet to|pending|waiting|hope|maybe|perhaps|did|do|does|have we|has|provided|providing|assuming"
-    r"|propose|suggest|recommend|move that|i'd|we'd)\b",
+    rf"\b(?:{HEDGES}|not|n't|never|no|once|until|when|before|should|need|needs|yet to|pending|waiting"
+    r"|hope|did|do|does|have we|has|provided|providing|assuming|propose|suggest|recommend|move that"
+    r"|i'd)\b",
 )
 _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
@@ -327,12 +328,17 @@ def _recap(scan: Scan, found: Candidate, earlier: list[Candidate]) -> bool:
     at the end: half its words were said in the lines of decisions found before it, so it is their
     evidence, not news."""
     said = content_words(found.text) - {"confirm"}
-    text = {u.index: u.text for u in scan.utterances}
     before: set[str] = set()
     for c in earlier:
         if c.kind == "decision":
-            before |= content_words(" ".join(text.get(e, "") for e in {c.utterance, *c.evidence}))
+            before |= _said_in(scan, c)
     return bool(said) and len(said & before) >= len(said) / 2
+
+
+def _said_in(scan: Scan, c: Candidate) -> set[str]:
+    """The content words of the lines a candidate stands on."""
+    text = {u.index: u.text for u in scan.utterances}
+    return content_words(" ".join(text.get(e, "") for e in {c.utterance, *c.evidence}))
 
 
 def decisions(scan: Scan) -> list[Candidate]:
@@ -358,10 +364,10 @@ def decisions(scan: Scan) -> list[Candidate]:
             if cue and not scan.retracted(i, k):
                 found = _stated(scan, i, k, cue)
                 if "to confirm" in cue and _recap(scan, found, out):
-                    said = content_words(found.text)
-                    out = [
+                    said = content_words(found.text) - {"confirm"}
+                    out = [  # evidence for each decision whose lines it reads back
                         replace(c, evidence=tuple(sorted({*c.evidence, *found.evidence})))
-                        if c.kind == "decision" and content_words(c.text) & said
+                        if c.kind == "decision" and _said_in(scan, c) & said
                         else c
                         for c in out
                     ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from minutes.summarize.candidates.scan import FILLER, rx
+from minutes.summarize.candidates.scan import FILLER, HEDGES, rx
 from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
@@ -87,9 +87,8 @@ _GOES_ON = rx(
 """A change of state ruled with "so": "So the four beds in bay six close tonight.", "Brilliant, so bay
 two comes out of isolation." (not a habit: "so the shop closes when it's quiet")."""
 _NOT_SETTLED = rx(
-    r"\b(?:if|unless|whether|should|could|would|might|maybe|perhaps|probably|possibly|usually|normally"
-    r"|always|often|sometimes|never|whenever|every time|generally|typically|not|\w+n't|we'd|i think|i guess"
-    r"|and then|then they|after that)\b"
+    rf"\b(?:{HEDGES}|should|probably|possibly|usually|normally|always|often|sometimes|never|whenever"
+    r"|every time|generally|typically|not|\w+n't|i think|i guess|and then|then they|after that)\b"
 )
 
 

@@ -26,6 +26,11 @@ def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, F)
 
 
+HEDGES = r"if|unless|whether|could|would|might|maybe|perhaps|we'd"
+"""Words that leave a sentence conditional or unsure ("if the strikes go on", "we could move the
+rack", "maybe three", "we'd go with Harbour"): what it says is not settled. The readers of decisions
+and proposals each add the words their own context needs (:mod:`.plain`, :mod:`.decisions`,
+:mod:`minutes.summarize.proposals`)."""
 FILLER = r"(?:(?:uh|um|oh|well|so|and|also|okay|ok|alright|right|hmm|then|great|good|cool)[,.!]?\s+)*"
 _PUT_RIGHT = rx(
     r"^\W*(?:no|sorry|actually|wait|or rather|make (?:that|it))[,.!]?\s+"
