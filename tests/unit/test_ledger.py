@@ -560,6 +560,15 @@ def test_a_terse_done_in_reply_to_a_prompt_closes_the_task(reply: str) -> None:
     assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[2].key, "auto")]
 
 
+@pytest.mark.parametrize(
+    "reply", ["Happened Thursday, all four of them.", "Swapped them over on Thursday, every one."]
+)
+def test_the_owner_s_plain_report_in_reply_to_a_prompt_closes_the_task_for_certain(reply: str) -> None:
+    said = [("Priya", "Right, quick round. Tom, the keys?"), ("Tom", reply)]
+    closes = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
+    assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[3].key, "auto")]
+
+
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
     said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
     assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]

@@ -16,6 +16,7 @@ from minutes.ledger.scoring import (
     OWNER_BONUS,
     PROMPT_WORDS,
     PROMPTED,
+    PROMPTED_NEWS,
     SIGNAL_BONUS,
     STILL_OPEN,
     STILL_OPEN_BONUS,
@@ -109,12 +110,22 @@ def line_says(
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
     if kind in ("restated", "redated") and cues.one_more(sentence, item.entry.text):
         return None  # "I'll pull the same numbers for iOS separately as well": one more, not the same
+    if prompted and (kind == "dropped" or (kind == "done" and _plain_close(sentence, item))):
+        score = max(score, PROMPTED_NEWS)
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
         lift = SIGNAL_BONUS  # "Slipped. Thursday.": a move said in so many words, as plain as a close
     if kind == "restated" and prompted and cues.progress(sentence):
         lift = SIGNAL_BONUS  # "Linh, Android?" → "Halfway. On track."
     return Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
+
+
+def _plain_close(sentence: str, item: OpenItem) -> bool:
+    """A close said as one: a word of completion or the task's verb, a terse "All four in.", or a
+    report that starts with a verb in the past ("Happened Thursday.")."""
+    return (
+        cues.strong(sentence, item.verb, item.words) or cues.terse_done(sentence) or cues.reported(sentence)
+    )
 
 
 def still_open(said: LineRead, questions: list[OpenItem], weights: Weights) -> list[Candidate]:

@@ -34,6 +34,12 @@ CONTEXT_WEIGHT = 0.6
 PROMPTED = 0.3
 """The least topic score of a reply to a short prompt that points at one of the speaker's own
 commitments ("Tom, the leak?" → "Sorted."): with the owner's bonus and a plain close it is auto."""
+PROMPTED_NEWS = 0.35
+"""The same for the owner's reply that says plainly the task is done or dropped ("Tom, the
+near-miss?" → "Happened Thursday.", "Gone."): with the owner's bonus it is auto, and it outranks
+another speaker's line that only shares the task's words. Replies saying the task goes on or
+moves keep :data:`PROMPTED` (on the read splits raising those took "Not yet." and "I'll do it
+tonight" for links)."""
 PROMPT_WORDS = 10
 FRONTED_WORDS = 5
 """The longest topic a speaker names before its status ("The leak, still on it.")."""
