@@ -569,6 +569,20 @@ def test_the_owner_s_plain_report_in_reply_to_a_prompt_closes_the_task_for_certa
     assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[3].key, "auto")]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Yeah, halfway through. Did the two on the legacy box, still got the three upstairs.",
+        "Getting there. Did the two on the legacy box Monday, the three upstairs next.",
+    ],
+)
+def test_progress_said_anywhere_in_the_owner_s_reply_restates_the_task(reply: str) -> None:
+    """The sentence most about the task says part of it was done; another says it goes on."""
+    said = [("Priya", "Tom, keys."), ("Tom", reply)]
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[3].key]
+    assert [(ln.kind, ln.state) for ln in found] == [("restated", "auto")]
+
+
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
     said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
     assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]

@@ -110,12 +110,15 @@ def line_says(
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
     if kind in ("restated", "redated") and cues.one_more(sentence, item.entry.text):
         return None  # "I'll pull the same numbers for iOS separately as well": one more, not the same
+    under_way = prompted and any(cues.progress(x) for x in sentences)
+    if kind == "done" and under_way:
+        kind = "restated"  # "Getting there. Did the two on the legacy box Monday.": part of it done
     if prompted and (kind == "dropped" or (kind == "done" and _plain_close(sentence, item))):
         score = max(score, PROMPTED_NEWS)
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
         lift = SIGNAL_BONUS  # "Slipped. Thursday.": a move said in so many words, as plain as a close
-    if kind == "restated" and prompted and cues.progress(sentence):
+    if kind == "restated" and under_way:
         lift = SIGNAL_BONUS  # "Linh, Android?" → "Halfway. On track."
     return Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
 
