@@ -600,6 +600,27 @@ def test_one_more_like_an_earlier_task_is_not_that_task(line: str) -> None:
     assert not [ln for ln in found.values() if ln.kind in ("restated", "redated")]
 
 
+def test_a_new_item_whose_line_says_another_is_not_the_old_task() -> None:
+    """The item's text lost the word; the line it was read from still says it."""
+    said = [("Ana", "Oh, and I'll book another perf environment for the soak tests, by Friday.")]
+    later = meeting(
+        2, said, action(2, 0, "Book a perf environment for the soak tests", 0, "Ana", date(2026, 3, 13))
+    )
+    assert not [ln for ln in link_series([FIRST, later]) if ln.earlier == FIRST.entries[4].key]
+
+
+def test_nearly_all_is_a_quantity_not_a_task_half_done() -> None:
+    said = [
+        ("Priya", "Ana, quotes?"),
+        (
+            "Ana",
+            "In the shared drive since Friday. Three quotes for the inflatables, nearly all under budget.",
+        ),
+    ]
+    closes = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
+    assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[2].key, "auto")]
+
+
 def test_another_week_is_still_a_slip() -> None:
     found = links_of(meeting(2, [("Ana", "The inflatables quotes, it'll be another week, sorry.")]))
     assert [ln.kind for ln in found.values() if ln.earlier == FIRST.entries[2].key] == ["redated"]

@@ -104,9 +104,11 @@ _DONE = re.compile(
     r"the \w+(?:st|nd|rd|th)))\b",
     re.IGNORECASE,
 )
+_NEARLY = r"(?:almost|nearly)(?! (?:all|every\w*|each|half|twice|double|\d+)\b)"
+"""Not quite finished; not a quantity ("nearly all of it on the phone-number field")."""
 _NOT_DONE = re.compile(
     r"(\b(?:not yet|haven't|hasn't|isn't|aren't|didn't|don't|doesn't|won't|wasn't|can't|couldn't|"
-    r"not (?:done|finished|sent|out|in|live|ready|started|there)|almost|nearly|"
+    rf"not (?:done|finished|sent|out|in|live|ready|started|there)|{_NEARLY}|"
     r"half[ -]?(?:way|done|\w+(?:ed|en))|partly|"
     r"in progress|working on|still (?:on|need|needs|to|not|\w+ing|with (?:me|us|him|her|them)|at it)|"
     r"(?:\w+|a (?:bit|few|couple)) (?:more )?to go|"
@@ -124,7 +126,7 @@ _THAN = re.compile(r"\bthan (?:it|i|we|they|he|she|you|anyone|expected)\b(?: \w+
 _ONGOING = re.compile(r"\bbeen (?:\w+ing|at it|on it)\b", re.IGNORECASE)
 """Work going on since a day ("been chasing since Monday"), not work done since then."""
 _HEDGED = re.compile(
-    r"\b(?:not yet|almost|nearly|half[ -]?(?:way|done|\w+(?:ed|en))|partly|in progress|on track|"
+    rf"\b(?:not yet|{_NEARLY}|half[ -]?(?:way|done|\w+(?:ed|en))|partly|in progress|on track|"
     r"not (?:done|finished|sent)|"
     r"still (?:need|needs|waiting|to|chasing)|last (?:year|month|quarter|time)|\w+ ago|used to|back when|"
     r"at my old|different (?:thing|one|issue|problem)|waiting (?:on|for))\b",
@@ -203,7 +205,7 @@ UNANSWERED = re.compile(
 )
 """A line saying an open question is still open ("Still no answer from legal.")."""
 _PROGRESS = re.compile(
-    r"\b(still|working on|on it|in progress|half ?way|nearly|almost|started|on track|on my list|as planned|"
+    rf"\b(still|working on|on it|in progress|half ?way|{_NEARLY}|started|on track|on my list|as planned|"
     r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done|part ?way|"
     r"ongoing|pending|waiting (?:on|for)|chasing|in hand|in the works|coming along|going well|so far)\b",
     re.IGNORECASE,
@@ -259,17 +261,26 @@ def terse_done(sentence: str) -> bool:
 
 
 _FRESH = re.compile(
-    r"\b(?:another(?! (?:week|day|days|few|couple|month|fortnight|hour|go|look|try|chase|nudge|push))"
+    r"\b(?:another(?! (?:(?:\w+ )?(?:weeks?|days?|months?|fortnights?|hours?)|few|couple|go|look|try|chase"
+    r"|nudge|push)\b)"
     r"|a second|a new|an extra|extra|separately|as well|on top|this time|more of)\b",
     re.IGNORECASE,
 )
 
 
-def one_more(text: str, earlier: str) -> bool:
+def one_more(text: str, earlier: str, *, line: bool = False) -> bool:
     """Whether ``text`` says it is one more like the ``earlier`` commitment, not the same one ("I'll
     order another two hundred", "the same numbers for iOS separately as well"), where the earlier
-    did not say so itself."""
-    return _FRESH.search(text) is not None and _FRESH.search(earlier) is None
+    did not say so itself. With ``line``, ``text`` is the whole line an item was read from, where
+    "a new" or "this time" may be said of something else ("They want a new form now. It'll be the
+    8th.")."""
+    found = _FRESH.search(text)
+    if line and found is not None and found.group(0).casefold() in _OF_ANYTHING:
+        return False
+    return found is not None and _FRESH.search(earlier) is None
+
+
+_OF_ANYTHING = frozenset({"a new", "this time", "more of"})
 
 
 def reported(sentence: str) -> bool:

@@ -100,7 +100,8 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
                 same = item.owner is not None and name_key(item.owner) == name_key(later_owner or "")
                 if score < TOPIC_ITEM or (item.owner and later_owner and not same):
                     continue
-                if cues.one_more(e.text, item.entry.text):
+                cited = " ".join(lines[i].text for i in e.lines[:1] if i in lines)
+                if cues.one_more(e.text, item.entry.text) or cues.one_more(cited, item.entry.text, line=True):
                     continue  # "I'll order another two hundred pouches": a new task like the old
                 kind = "redated" if e.due is not None and e.due != item.due else "restated"
                 candidates.append(
