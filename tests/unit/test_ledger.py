@@ -583,6 +583,21 @@ def test_progress_said_anywhere_in_the_owner_s_reply_restates_the_task(reply: st
     assert [(ln.kind, ln.state) for ln in found] == [("restated", "auto")]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Both back. The cheaper firm wants an extra week on top, though.",
+        "Oh, they're on the shared drive.",
+        "All three confirmed. Cheapest is the Leeds firm.",
+        "Quotes are sorted, I'll walk you through them Thursday.",
+    ],
+)
+def test_a_reply_that_opens_with_a_terse_done_closes_the_task_whatever_follows(reply: str) -> None:
+    said = [("Priya", "Ana, inflatables?"), ("Ana", reply)]
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[2].key]
+    assert [(ln.kind, ln.state) for ln in found] == [("done", "auto")]
+
+
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
     said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
     assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]

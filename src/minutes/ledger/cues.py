@@ -245,11 +245,15 @@ def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
 
 
 _TERSE_DONE = re.compile(
-    r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja)[,.!]?\s+)?(?:all (?:\w+ )?(?:in|done|out|sent|back|booked)\b"
+    r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja|oh)[,.!]?\s+)?"
+    r"(?:(?:all|both) (?:\w+ )?(?:in|done|out|sent|back|booked|confirmed|signed up|sorted|paid|fixed|up)\b"
     r"|out to \w+|(?:in|out|up|live|done|sent)\s+(?:since|last|yesterday"
     rf"|on (?:{WEEKDAY_WORDS}))\b"
-    r"|in the (?:doc|drive|folder|pack|system|shared drive|channel|inbox)\b|here\W*$"
-    r"|(?:they|it)(?:'re|'s| are| is) here\b)",
+    r"|(?:(?:they|it)(?:'re|'s| are| is) )?(?:all )?(?:in|on) the (?:shared |team )?(?:doc|drive|folder|pack"
+    r"|system|channel|inbox|board|server)\b|here\W*$"
+    r"|(?:they|it)(?:'re|'s| are| is) here\b"
+    # "PA's booked", "Room's sorted": a short subject, then its state
+    r"|[\w-]+(?: [\w-]+)?(?:'s|'re| is| are) (?:all )?(?:booked|sorted|confirmed|fixed|paid|sent|done)\b)",
     re.IGNORECASE,
 )
 

@@ -89,8 +89,9 @@ def line_says(
         # "Sports hall. The quotes are in.": the sentence most about the task names it, another
         # sentence about it too says what became of it
         status, sentence = _status_elsewhere(said, best, item, weights, owner or asked)
-    if status is None and prompted and cues.terse_done(sentences[0]):
-        # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as "Sorted."
+    if status in (None, "redated") and prompted and cues.terse_done(sentences[0]):
+        # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as
+        # "Sorted."; a date after it is about something else ("Both back. Lakeside wants an extra week.")
         status, strength = "done", SIGNAL_BONUS
     dated = sentence
     if (owner or asked or prompted) and (
