@@ -598,6 +598,20 @@ def test_a_reply_that_opens_with_a_terse_done_closes_the_task_whatever_follows(r
     assert [(ln.kind, ln.state) for ln in found] == [("done", "auto")]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Live Wednesday. Keys for the legacy config, per environment.",
+        "Swapped Wednesday. Keys for the legacy config.",
+    ],
+)
+def test_a_reply_whose_plain_close_names_nothing_closes_the_task_asked_after(reply: str) -> None:
+    """The sentence most about the task says nothing of it; the one that closes it names no topic."""
+    said = [("Priya", "Tom, the keys?"), ("Tom", reply)]
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[3].key]
+    assert [(ln.kind, ln.state) for ln in found] == [("done", "auto")]
+
+
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
     said = [("Priya", "Morning all. Ana?"), ("Ana", "Here.")]
     assert not [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]

@@ -248,7 +248,7 @@ _TERSE_DONE = re.compile(
     r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja|oh)[,.!]?\s+)?"
     r"(?:(?:all|both) (?:\w+ )?(?:in|done|out|sent|back|booked|confirmed|signed up|sorted|paid|fixed|up)\b"
     r"|out to \w+|(?:in|out|up|live|done|sent)\s+(?:since|last|yesterday"
-    rf"|on (?:{WEEKDAY_WORDS}))\b"
+    rf"|(?:on )?(?:{WEEKDAY_WORDS}))\b"
     r"|(?:(?:they|it)(?:'re|'s| are| is) )?(?:all )?(?:in|on) the (?:shared |team )?(?:doc|drive|folder|pack"
     r"|system|channel|inbox|board|server)\b|here\W*$"
     r"|(?:they|it)(?:'re|'s| are| is) here\b"

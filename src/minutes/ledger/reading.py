@@ -89,6 +89,10 @@ def line_says(
         # "Sports hall. The quotes are in.": the sentence most about the task names it, another
         # sentence about it too says what became of it
         status, sentence = _status_elsewhere(said, best, item, weights, owner or asked)
+    if status is None and prompted:
+        # "Rafael, the numbers?" — "Sent them Wednesday. Per clinic, per week.": the reply is about
+        # the task asked after, and a sentence of it says plainly it was done
+        status, sentence = _closed_in_reply(said, item, sentence)
     if status in (None, "redated") and prompted and cues.terse_done(sentences[0]):
         # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as
         # "Sorted."; a date after it is about something else ("Both back. Lakeside wants an extra week.")
@@ -219,6 +223,16 @@ def _status_elsewhere(
         if found in ("done", "dropped") and plain:
             return found, sentence
     return None, said.sentences[best]
+
+
+def _closed_in_reply(said: LineRead, item: OpenItem, best: str) -> tuple[str | None, str]:
+    """The first sentence of a reply to a prompt about the task that closes it plainly."""
+    for sentence in said.sentences:
+        found = cues.status(sentence, item.verb, owner=True, line=said.line.text, topic=item.words)
+        plain = cues.reported(sentence) or cues.terse_done(sentence) or cues.drops(sentence, item.words)
+        if found in ("done", "dropped") and plain:
+            return found, sentence
+    return None, best
 
 
 def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool, line: str) -> str | None:
