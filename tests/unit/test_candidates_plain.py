@@ -149,3 +149,34 @@ def test_a_plan_under_way_a_start_or_a_choice_ruled_plainly_is_a_decision(ruling
 )
 def test_the_same_shapes_that_settle_nothing_are_no_decision(said: str) -> None:
     assert _decisions((OTHER, "Where are we on that?"), (CHAIR, said)) == []
+
+
+@pytest.mark.parametrize(
+    "ruling",
+    [
+        "The away day moves to Tuesday the ninth.",  # a move to a time needs no closing word
+        "Then the stocktake runs from the third of March to the sixth.",
+        "From the first of June we stop taking cash.",
+        "From this week the bin round goes on Thursdays.",
+        "So handover is Friday the 1st of May. Not a day later.",
+        "Then we move the print job to the other firm. Decided.",  # a closing word of its own
+        "Fourteen days from the eighteenth. Locked.",
+    ],
+)
+def test_a_change_to_a_time_or_a_ruling_marked_as_one_is_a_decision(ruling: str) -> None:
+    found = _decisions((OTHER, "The printer let us down again on the last job."), (CHAIR, ruling))
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So from September the cut-off moves to the eighteenth. That's been agreed with the bank already.",
+        "From the first of June we could stop taking cash, maybe.",
+        "The away day moves to Tuesday if the room is free.",
+        "Is it decided? Nobody has said.",
+        "Decided. Well, I haven't, honestly.",
+    ],
+)
+def test_a_ruling_told_for_information_hedged_or_asked_is_no_decision(said: str) -> None:
+    assert _decisions((OTHER, "The printer let us down again on the last job."), (CHAIR, said)) == []

@@ -51,7 +51,7 @@ from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, rule
 from minutes.summarize.candidates.plain import plain_ruling
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
-from minutes.summarize.candidates.ruled import DECIDE, RULED_OUT, STAYS
+from minutes.summarize.candidates.ruled import DECIDE, RULED_OUT, STAYS, marked
 from minutes.summarize.candidates.scan import (
     ANSWER_NO,
     FILLER,
@@ -82,7 +82,9 @@ _NOT_X = rx(
 )
 _NOT_X_END = rx(r"\b(?:as|how|what|where|that|is|if|think|know|whatever|of)$")
 _LETS = rx(
-    r"\b(?:let's|let us)\W+(?:(?:just|all|then|now|definitely|uh|um|er|let's|\{\w+\})\W+)*"
+    # not "the printer let us down", "they let us have the hall"
+    r"\b(?:let's|let us(?!\s+(?:down|know|in|off|out|through|be|have|borrow|use|keep|stay|pass)\b))"
+    r"\W+(?:(?:just|all|then|now|definitely|uh|um|er|let's|\{\w+\})\W+)*"
     r"(?P<verb>\w+)(?P<rest>.*)"
 )
 _MECHANICS = rx(
@@ -244,6 +246,13 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
         return "decision:stays"
     if plain_ruling(_led(scan, i, k)) and not commitment_cue(s) and not reported(scan, i, s, ""):
         return "decision:said plainly"
+    if (
+        marked(scan.sentences[i], k)
+        and len(content_words(s)) >= 2
+        and not _UNDECIDED.search(s)
+        and not reported(scan, i, s, "")
+    ):
+        return "decision:marked"
     m = _THEN.match(s)
     if (
         m

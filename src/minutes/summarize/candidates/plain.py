@@ -60,8 +60,8 @@ _CHANGES_FROM = rx(
     rf"(?:{_NOT_NOUN}[\w'-]+\s){{1,3}}"
     r"(?!(?:is|are|has|does|needs|seems|means|looks|says|sounds|feels|wants|thinks|knows|gets|was|goes on"
     r"|happens|depends|helps|works)\b)[a-z]{3,}s"
-    r"\s(?:on|at|in|to|for|with|until|till|the|a|an|our|its|every|each|back|down|up|over|into|from)\b"
-    rf"[^.;]*{_FROM}"
+    r"\s(?:(?:on|at|in|to|for|with|until|till|the|a|an|our|its|every|each|back|down|up|over|into|from)\b"
+    rf"[^.;]*)?{_FROM}"
 )
 _NO_WHAT = (
     r"one|problem|problems|worries|idea|way|doubt|need|matter|thanks|more|longer|less|sooner|later|time"
@@ -102,13 +102,17 @@ _UNDER_WAY = rx(
 )
 """A plan said as under way, after a closing word or with a time it starts: "Right, we're scrapping the
 loyalty card.", "We are closing the Bristol branch at the end of June." """
+_MOVES = (
+    r"(?:moves|is moving|is moved|shifts|is shifted|is pushed|gets pushed|gets moved)"
+    r" (?:back |forward |over )?to"
+)
 _MOVED = rx(
-    rf"^{FILLER}{_LEAD}{_SUBJECT} (?:moves|is moving|is moved|shifts|is shifted|is pushed|gets pushed"
-    r"|gets moved)"
-    r" (?:back |forward |over )?to (?!(?:the next|item|point|topic|you|me)\b)\w"
+    rf"^{FILLER}{_LEAD}{_SUBJECT} {_MOVES} (?!(?:the next|item|point|topic|you|me)\b)\w"
+    rf"|^{FILLER}(?:{_LEAD})?{_SUBJECT} {_MOVES} (?:{_WHEN})s?\b"
 )
 """A date or place ruled changed after a closing word: "Fine, the deadline moves to Friday the twelfth.",
-"Right, the bake sale moves to the gym." (not "so the discussion moves to the next item")."""
+"Right, the bake sale moves to the gym." (not "so the discussion moves to the next item"); to a time,
+also without one: "Go-live moves to Sunday the twenty-second." """
 _CALLED_OFF = rx(
     rf"^(?P<lead>{FILLER}(?:{_LEAD})?){_SUBJECT} (?:is|are) (?:now )?(?:cancelled|canceled|postponed|scrapped"
     r"|called off|off|on hold|dropped)\b"
@@ -133,15 +137,25 @@ _RULED_NOW = rx(
 """A ruling said as how things are now, after a closing word that is no mere "so" ("Fine, the review
 meeting becomes monthly.", "Okay. Samir takes the Manchester account.", "Okay, coffee mornings are
 moving to Wednesdays."); "so" alone leads explanations too ("so the net takes the features")."""
+_FROM_THEN = rx(
+    rf"^{FILLER}(?:{_LEAD})?(?:from|starting|as of) (?:{_WHEN})(?: of (?:{MONTH_WORDS}))?"
+    r"(?: (?:on|onwards))?,?\s+"
+    rf"(?:we(?:'ll| will)? (?:{_ACT}|stop|start|move|go|switch|only)\b"
+    rf"|{_SUBJECT} (?!(?:is|was|has|does)\b)[a-z]{{3,}}s\b)"
+)
+"""A change ruled from a time said first: "From the first of June we stop taking them.", "From this week
+the release train goes on Thursdays." """
 _NO_MORE = rx(rf"^{FILLER}{_LEAD}no more (?!(?:{_NO_WHAT}|questions|comments|talk|of|than)\b)[\w'-]{{3,}}")
 """Something stopped, after a closing word: "Fine, no more printed agendas." """
 _WINS = rx(rf"^{FILLER}{_LEAD}{_SUBJECT} (?:wins|gets it|goes through)\s*[.!]*$")
 """The option chosen, ruled in a word: "Fine, the green design wins." """
 _SET_FOR = rx(
-    rf"^{FILLER}(?:then|so)[,]?\s+{_SUBJECT} (?:is|will be|'s) (?:on|at|in) {_WHEN}\b"
+    rf"^{FILLER}(?:then|so)[,]?\s+{_SUBJECT} (?:is|will be|'s) (?:(?:on|at|in) {_WHEN}|(?:{WEEKDAY_WORDS}))\b"
+    rf"(?: the [\w-]+(?: of (?:{MONTH_WORDS}))?)?"
     r"(?:,? not [\w' ]+)?\s*[.!]*$"
 )
-"""A time ruled with "then" or "so": "Then the team lunch is on Thursday, not Wednesday." """
+"""A time ruled with "then" or "so": "Then the team lunch is on Thursday, not Wednesday.", "So lock is
+Friday the 1st of May." """
 _IN_OR_OUT = rx(
     rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: is| are|'s|'re) (?:definitely |just |then |now )?(?:out|in)"
     r"(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
@@ -176,7 +190,7 @@ def plain_ruling(sentence: str) -> bool:
     if any(p.search(sentence) for p in (_NONE_THEN, _KEPT_AT, _IN_OR_OUT, _MUST_GO, _NONE_AT_ALL, _STRUCK)):
         return True
     if not _NOT_SETTLED.search(sentence):  # the rulings below hold only when nothing hedges them
-        if any(p.search(sentence) for p in (_MOVED, _STARTS, _WINS, _NO_MORE, _RULED_NOW)):
+        if any(p.search(sentence) for p in (_MOVED, _STARTS, _WINS, _NO_MORE, _RULED_NOW, _FROM_THEN)):
             return True
         off = _CALLED_OFF.search(sentence)
         if off is not None and (off.group("lead").strip() or re.search(_FROM, sentence[off.end() :])):

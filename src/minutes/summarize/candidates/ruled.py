@@ -112,3 +112,22 @@ STAYS = rx(
     r" stays(?:\s+(?:in|on|as|at|with|where)\s+[\w' -]{1,30})?\s*[.!]*$"
 )
 """A keeping ruled in a few words: "Title stays.", "The kimono stays in the case." """
+
+_MARK = rx(
+    r"^\W*(?:(?:okay|ok|right|so|yes|yeah|good)[,.!]?\s+)?(?:decided|locked(?: in)?|settled|final|done deal"
+    r"|(?:that's|that is|it's|it is) (?:decided|settled|final|locked(?: in)?)"
+    r"|(?:i've|i have|we've|we have) decided"
+    r"|no more discussion|end of discussion)\W*$"
+)
+
+
+def marked(sentences: list[str], k: int) -> bool:
+    """Whether sentence ``k`` of a line is the ruling a closing word of its own marks: "Then we move the
+    job to Rapid Mail. Decided.", "Fourteen days from the eighteenth. Locked.", "Card-only. I've
+    decided. The café goes card-only from May." (the sentence before the mark, or after it when the
+    line opens with it or the one before is a word or two)."""
+    if k + 1 < len(sentences) and _MARK.match(sentences[k + 1]):
+        return True
+    if k > 0 and _MARK.match(sentences[k - 1]):
+        return k == 1 or len(sentences[k - 2].split()) <= 2
+    return False

@@ -25,9 +25,22 @@ def told_before(sentence: str) -> bool:
     return _BEFORE_NOW.search(sentence) is not None
 
 
+_ELSEWHERE = rx(
+    r"\b(?:(?:that's|that has|it's|it has|this has|they've|they have) (?:already )?been (?:agreed|decided"
+    r"|approved|signed off|settled)|(?:just|only|purely) for (?:information|info)|for information only)\b"
+)
+"""Said after a ruling: it was settled elsewhere, and is told for information ("That's been agreed with
+the bank already, it's just for information.")."""
+
+
 def reported(scan: Scan, i: int, s: str, cue: str) -> bool:
-    """A decision told, not taken: set in the past, or the answer to "did we decide …?"."""
+    """A decision told, not taken: set in the past, told for information after it was settled
+    elsewhere, or the answer to "did we decide …?"."""
     if told_before(s) or (_PAST.search(s) and _PAST_CUE.search(cue)):
+        return True
+    said = scan.sentences[i]
+    after = said[said.index(s) + 1 :] if s in said else []
+    if after and _ELSEWHERE.search(after[0]):
         return True
     prev = scan.utterances[i - 1] if i > 0 else None
     return (
