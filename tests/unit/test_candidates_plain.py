@@ -100,6 +100,10 @@ def test_an_option_kept_or_struck_in_so_many_words_is_a_decision(ruling: str) ->
         "So no problem there.",
         "Okay, so no idea yet.",
         "Drop it off at reception later.",
+        "All eight are in.",  # things that came in: a status
+        "Both letters are in.",
+        "Right, the quotes are in.",
+        "Three of the four are in.",
     ],
 )
 def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str) -> None:

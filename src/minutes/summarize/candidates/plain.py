@@ -156,9 +156,16 @@ _SET_FOR = rx(
 )
 """A time ruled with "then" or "so": "Then the team lunch is on Thursday, not Wednesday.", "So lock is
 Friday the 1st of May." """
+_ARRIVED = (
+    r"(?!(?:all|both|every|each|none|half|most|some|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b)"
+    r"(?![\w' -]*\b(?:quotes|figures|numbers|results|forms|replies|responses|applications|letters|slips"
+    r"|returns|bids|entries|scores|marks|invoices|orders|reports|plans|papers|submissions|nominations|cvs)"
+    r"(?: \w+)?(?: is| are|'s|'re))"
+)
+"""Not things that come in ("All eight are in.", "The quotes are in."): a status, not an option kept."""
 _IN_OR_OUT = rx(
-    rf"^{FILLER}(?:{_LEAD})?{_SUBJECT}(?: is| are|'s|'re) (?:definitely |just |then |now )?(?:out|in)"
-    r"(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
+    rf"^{FILLER}(?:{_LEAD})?(?:the |our |this |that )?{_ARRIVED}{_SUBJECT}(?: is| are|'s|'re)"
+    r" (?:definitely |just |then |now )?(?:out|in)(?: (?:as well|too|then|now))*\s*[.!]+\s*$"
 )
 """An option kept or struck in so many words: "Okay, wood is out.", "So the speaker's in as well then."."""
 _MUST_GO = rx(
