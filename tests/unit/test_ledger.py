@@ -560,56 +560,50 @@ def test_a_terse_done_in_reply_to_a_prompt_closes_the_task(reply: str) -> None:
     assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[2].key, "auto")]
 
 
-@pytest.mark.parametrize(
-    "reply", ["Happened Thursday, all four of them.", "Swapped them over on Thursday, every one."]
-)
-def test_the_owner_s_plain_report_in_reply_to_a_prompt_closes_the_task_for_certain(reply: str) -> None:
-    said = [("Priya", "Right, quick round. Tom, the keys?"), ("Tom", reply)]
-    closes = [ln for ln in links_of(meeting(2, said)).values() if ln.kind == "done"]
-    assert [(ln.earlier, ln.state) for ln in closes] == [(FIRST.entries[3].key, "auto")]
+KEYS, QUOTES = 3, 2  # Tom's API keys, Ana's quotes in FIRST
 
 
 @pytest.mark.parametrize(
-    "reply",
+    ("prompt", "reply", "item", "kind"),
     [
-        "Yeah, halfway through. Did the two on the legacy box, still got the three upstairs.",
-        "Getting there. Did the two on the legacy box Monday, the three upstairs next.",
+        # the owner's plain report is acted on
+        ("Right, quick round. Tom, the keys?", "Happened Thursday, all four of them.", KEYS, "done"),
+        ("Right, quick round. Tom, the keys?", "Swapped them over on Thursday, every one.", KEYS, "done"),
+        # progress said anywhere in the reply: the sentence most about the task says part was done
+        (
+            "Tom, keys.",
+            "Yeah, halfway through. Did the two on the legacy box, still got the three upstairs.",
+            KEYS,
+            "restated",
+        ),
+        (
+            "Tom, keys.",
+            "Getting there. Did the two on the legacy box Monday, the three upstairs next.",
+            KEYS,
+            "restated",
+        ),
+        # a terse done opening the reply, whatever follows it
+        (
+            "Ana, inflatables?",
+            "Both back. The cheaper firm wants an extra week on top, though.",
+            QUOTES,
+            "done",
+        ),
+        ("Ana, inflatables?", "Oh, they're on the shared drive.", QUOTES, "done"),
+        ("Ana, inflatables?", "All three confirmed. Cheapest is the Leeds firm.", QUOTES, "done"),
+        ("Ana, inflatables?", "Quotes are sorted, I'll walk you through them Thursday.", QUOTES, "done"),
+        # the close names nothing; the sentence most about the task says nothing of it
+        ("Tom, the keys?", "Live Wednesday. Keys for the legacy config, per environment.", KEYS, "done"),
+        ("Tom, the keys?", "Swapped Wednesday. Keys for the legacy config.", KEYS, "done"),
     ],
 )
-def test_progress_said_anywhere_in_the_owner_s_reply_restates_the_task(reply: str) -> None:
-    """The sentence most about the task says part of it was done; another says it goes on."""
-    said = [("Priya", "Tom, keys."), ("Tom", reply)]
-    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[3].key]
-    assert [(ln.kind, ln.state) for ln in found] == [("restated", "auto")]
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        "Both back. The cheaper firm wants an extra week on top, though.",
-        "Oh, they're on the shared drive.",
-        "All three confirmed. Cheapest is the Leeds firm.",
-        "Quotes are sorted, I'll walk you through them Thursday.",
-    ],
-)
-def test_a_reply_that_opens_with_a_terse_done_closes_the_task_whatever_follows(reply: str) -> None:
-    said = [("Priya", "Ana, inflatables?"), ("Ana", reply)]
-    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[2].key]
-    assert [(ln.kind, ln.state) for ln in found] == [("done", "auto")]
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        "Live Wednesday. Keys for the legacy config, per environment.",
-        "Swapped Wednesday. Keys for the legacy config.",
-    ],
-)
-def test_a_reply_whose_plain_close_names_nothing_closes_the_task_asked_after(reply: str) -> None:
-    """The sentence most about the task says nothing of it; the one that closes it names no topic."""
-    said = [("Priya", "Tom, the keys?"), ("Tom", reply)]
-    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[3].key]
-    assert [(ln.kind, ln.state) for ln in found] == [("done", "auto")]
+def test_the_owner_s_reply_to_a_prompt_is_read_as_a_whole(
+    prompt: str, reply: str, item: int, kind: str
+) -> None:
+    owner = FIRST.entries[item].owner or ""
+    said = [("Priya", prompt), (owner, reply)]
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[item].key]
+    assert [(ln.kind, ln.state) for ln in found] == [(kind, "auto")]
 
 
 def test_here_said_to_a_roll_call_closes_nothing() -> None:
