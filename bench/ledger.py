@@ -58,6 +58,7 @@ DEV4 = (
     DATA.parent / "series-dev4"
 )  # a sixth (two more writers, kinds like the real recordings'): the same way
 DEV5 = DATA.parent / "series-dev5"  # a seventh (one writer, the tune half's register): the same way
+DEV6 = DATA.parent / "series-dev6"  # an eighth (one writer, 7 December 2026): scored once as found, then read
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
 
@@ -73,7 +74,7 @@ class Truth:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    files = [p for folder in (DATA, DEV, DEV2, DEV3, DEV4, DEV5) for p in sorted(folder.glob("*.json"))]
+    files = [p for folder in (DATA, DEV, DEV2, DEV3, DEV4, DEV5, DEV6) for p in sorted(folder.glob("*.json"))]
     series = [json.loads(p.read_text()) for p in files]
     return [s for s in series if split == "all" or s["split"] == split]
 
@@ -428,7 +429,9 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
-        "--split", choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "test", "all"), default="tune"
+        "--split",
+        choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "all"),
+        default="tune",
     )
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true")

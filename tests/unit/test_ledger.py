@@ -595,6 +595,10 @@ KEYS, QUOTES = 3, 2  # Tom's API keys, Ana's quotes in FIRST
         # the close names nothing; the sentence most about the task says nothing of it
         ("Tom, the keys?", "Live Wednesday. Keys for the legacy config, per environment.", KEYS, "done"),
         ("Tom, the keys?", "Swapped Wednesday. Keys for the legacy config.", KEYS, "done"),
+        # the name said just before the topic is a prompt too; "on the shared drive", "confirmed"
+        ("Tom. Keys.", "Sorted Saturday. Rest at reception.", KEYS, "done"),
+        ("Tom, keys?", "The new list's on the shared drive.", KEYS, "done"),
+        ("Ana, inflatables?", "The firm's coming Tuesday, I— yeah, confirmed.", QUOTES, "done"),
     ],
 )
 def test_the_owner_s_reply_to_a_prompt_is_read_as_a_whole(

@@ -81,7 +81,7 @@ _GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
 
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
-    r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|"
+    r"signed|published|posted|launched|filed|paid|ordered|installed|replaced|fixed|confirmed|"
     r"went (?:out|live|through|over|in|up|round|around|off)|"
     r"(?:'s|is|are|'re|was|were) (?:out|live|in|up|gone|down|over|through|back)|"
     r"gone out|dealt with|taken care of|ticked (?:that |it )?off|wrapped(?: up)?|in the bag|came through|"
@@ -98,7 +98,8 @@ _DONE = re.compile(
     r"put (?:\w+ )?(?:one )?to bed|(?:'s|is|are|'re) with (?:the \w+|her|him|them) now|"
     r"(?:had|have|has|got) (?:it|them|that|the \w+) (?:up|in|out|back)|"
     r"(?<!going )(?<!go )live (?:since|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
-    r"(?:'s|is|are|'re) (?:now )?on the (?:shelf|shelves|server|website|site|intranet|drive|board|wall|"
+    r"(?:'s|is|are|'re) (?:now )?on the (?:shared |team |new |main )?(?:shelf|shelves|server|website|site|"
+    r"intranet|drive|board|wall|"
     r"system|calendar|sheet|rota|ticket|noticeboard)|"
     r"since (?:yesterday|last \w+|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|the \d+\w*|"
     r"the \w+(?:st|nd|rd|th)))\b",
@@ -347,7 +348,10 @@ def status(
 
 _UNDER_WAY = re.compile(
     r"\b(working on|on it|in progress|half ?way|nearly (?:there|done)|almost (?:there|done)|on track|"
-    r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there)\b",
+    r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there"
+    # "I'll keep at it.", "Still with me.", "Still one short for the twenty-fourth."
+    r"|keep(?:ing)? (?:at it|going|chasing|trying|on at)|still (?:with (?:me|us)|on my desk|going)"
+    r"|(?:one|two|three|a couple|a few|\w+ people) short)\b",
     re.IGNORECASE,
 )
 

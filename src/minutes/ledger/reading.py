@@ -161,7 +161,11 @@ def prompt_for(ln: Line, before: Line | None, actions: list[OpenItem], weights: 
     said = words(prompt)
     if not said or len(said) > PROMPT_WORDS:
         return None
-    if not (prompt.rstrip().endswith("?") or named(ln.speaker, prompt)):
+    # "Tunde. Fobs.": the name said just before the topic
+    called = named(ln.speaker, prompt) or (
+        len(words(before.text)) <= PROMPT_WORDS and named(ln.speaker, before.text)
+    )
+    if not (prompt.rstrip().endswith("?") or called):
         return None
     return _pointed(_words(prompt), _own(ln, actions), weights)
 
