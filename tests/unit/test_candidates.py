@@ -278,6 +278,17 @@ def test_question_nobody_else_answers_is_open_and_an_answered_one_is_not() -> No
         [(ALICE, "Who pays if somebody breaks it?"), (BOB, "Nobody knows, honestly.")],
         [(ALICE, "Did the vendor ever say whether it needs a reboot?"), (BOB, "No.")],
         [(ALICE, "We still don't know about the licence, do we?"), (BOB, "Well, I asked the council.")],
+        # a short question whose topic is said before it; "Nothing.", "still open", "I'll find out"
+        [(ALICE, "Flat nine. Are we moving them out or not?"), (BOB, "Waiting on the spec, don't know.")],
+        [(ALICE, "Kiln Yard recharge. Legal come back?"), (BOB, "Nothing. Still open.")],
+        [
+            (ALICE, "Any word on whether the group renewed the drone licence?"),
+            (BOB, "Nothing. I emailed twice."),
+        ],
+        [
+            (ALICE, "Does the party need a liquor licence at the clubhouse?"),
+            (BOB, "I'll check with council."),
+        ],
     ],
 )
 def test_a_question_nobody_can_answer_yet_is_open(lines: list[tuple[str, str]]) -> None:
@@ -677,3 +688,9 @@ def test_a_statement_with_a_negation_to_a_named_person_is_no_task() -> None:
     )
 
     assert not [c for c in found if c.kind == "action"]
+
+
+@pytest.mark.parametrize("asked", ["Can I jump in on the kit?", "Could I add something?", "Why not?"])
+def test_asking_for_the_floor_or_a_word_or_two_is_no_open_question(asked: str) -> None:
+    found = _find((ALICE, asked), (BOB, "Not sure, go on."), names=NAMES)
+    assert not [c for c in found if c.kind == "question"]
