@@ -620,6 +620,7 @@ def test_here_said_to_a_roll_call_closes_nothing() -> None:
     [
         "I'll book another perf environment for the soak tests, by Friday.",
         "I'll get the same three quotes for the marquee separately as well, by Friday.",
+        "I'm gonna book the perf environment for the load tests too, Wednesday.",
     ],
 )
 def test_one_more_like_an_earlier_task_is_not_that_task(line: str) -> None:

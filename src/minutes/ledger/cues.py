@@ -111,7 +111,8 @@ _NOT_DONE = re.compile(
     r"(\b(?:not yet|haven't|hasn't|isn't|aren't|didn't|don't|doesn't|won't|wasn't|can't|couldn't|"
     rf"not (?:done|finished|sent|out|in|live|ready|started|there)|{_NEARLY}|"
     r"half[ -]?(?:way|done|\w+(?:ed|en))|partly|"
-    r"in progress|working on|still (?:on|need|needs|to|not|\w+ing|with (?:me|us|him|her|them)|at it)|"
+    r"in progress|working on|still (?:on|need|needs|to|not|\w+ing|with (?:me|us|him|her|them)|at it|holds"
+    r"|stands)|"
     r"(?:\w+|a (?:bit|few|couple)) (?:more )?to go|"
     r"(?:chase|nudge|remind|follow up|try) (?:them|him|her|it)?\s*again)\b|\?\s*$)",
     re.IGNORECASE,
@@ -268,7 +269,8 @@ def terse_done(sentence: str) -> bool:
 _FRESH = re.compile(
     r"\b(?:another(?! (?:(?:\w+ )?(?:weeks?|days?|months?|fortnights?|hours?)|few|couple|go|look|try|chase"
     r"|nudge|push)\b)"
-    r"|a second|a new|an extra|extra|separately|as well|on top|this time|more of)\b",
+    r"|a second|a new|an extra|extra|separately|as well|on top|this time|more of"
+    r"|too(?=\s*(?:[,.;!?—-]|$|because\b)))",
     re.IGNORECASE,
 )
 
