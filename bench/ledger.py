@@ -59,6 +59,7 @@ DEV4 = (
 )  # a sixth (two more writers, kinds like the real recordings'): the same way
 DEV5 = DATA.parent / "series-dev5"  # a seventh (one writer, the tune half's register): the same way
 DEV6 = DATA.parent / "series-dev6"  # an eighth (one writer, 7 December 2026): scored once as found, then read
+DEV7 = DATA.parent / "series-dev7"  # a ninth (one more writer, the same day): the same way
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
 
@@ -74,7 +75,9 @@ class Truth:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    files = [p for folder in (DATA, DEV, DEV2, DEV3, DEV4, DEV5, DEV6) for p in sorted(folder.glob("*.json"))]
+    files = [
+        p for folder in (DATA, DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7) for p in sorted(folder.glob("*.json"))
+    ]
     series = [json.loads(p.read_text()) for p in files]
     return [s for s in series if split == "all" or s["split"] == split]
 
@@ -430,7 +433,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--split",
-        choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "all"),
+        choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "all"),
         default="tune",
     )
     ap.add_argument("--json", action="store_true")

@@ -1,5 +1,5 @@
 """The generated series of tests/data/series (tune and test), tests/data/series-dev (dev),
-tests/data/series-dev2 … series-dev6 (dev2 … dev6) stay
+tests/data/series-dev2 … series-dev7 (dev2 … dev7) stay
 well formed: every link points at an earlier item and a line that exists, and the splits stay apart."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ DEV3 = FOLDER.with_name("series-dev3")
 DEV4 = FOLDER.with_name("series-dev4")
 DEV5 = FOLDER.with_name("series-dev5")
 DEV6 = FOLDER.with_name("series-dev6")
+DEV7 = FOLDER.with_name("series-dev7")
 KINDS = {"done", "restated", "redated", "dropped", "changed", "carried"}
 
 
@@ -26,8 +27,8 @@ def _series(folder: Path) -> list[dict[str, Any]]:
 
 
 def test_the_splits_are_fixed_and_apart() -> None:
-    halves, dev, dev2, dev3, dev4, dev5, dev6 = (
-        _series(f) for f in (FOLDER, DEV, DEV2, DEV3, DEV4, DEV5, DEV6)
+    halves, dev, dev2, dev3, dev4, dev5, dev6, dev7 = (
+        _series(f) for f in (FOLDER, DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7)
     )
     assert sorted(s["split"] for s in halves) == ["test"] * 5 + ["tune"] * 5
     assert all(s["id"].startswith(s["split"]) for s in halves)
@@ -42,13 +43,15 @@ def test_the_splits_are_fixed_and_apart() -> None:
     assert all(s["id"].startswith("dev5-") for s in dev5)
     assert len(dev6) >= 4 and {s["split"] for s in dev6} == {"dev6"}
     assert all(s["id"].startswith("dev6-") for s in dev6)
-    domains = [s["domain"] for s in [*halves, *dev, *dev2, *dev3, *dev4, *dev5, *dev6]]
+    assert len(dev7) >= 4 and {s["split"] for s in dev7} == {"dev7"}
+    assert all(s["id"].startswith("dev7-") for s in dev7)
+    domains = [s["domain"] for s in [*halves, *dev, *dev2, *dev3, *dev4, *dev5, *dev6, *dev7]]
     assert len(domains) == len(set(domains))
 
 
 @pytest.mark.parametrize(
     "series",
-    [*_series(FOLDER), *(s for f in (DEV, DEV2, DEV3, DEV4, DEV5, DEV6) for s in _series(f))],
+    [*_series(FOLDER), *(s for f in (DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7) for s in _series(f))],
     ids=lambda s: s["id"],
 )
 def test_each_link_joins_an_earlier_item_to_a_later_line(series: dict[str, Any]) -> None:
