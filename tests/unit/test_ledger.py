@@ -599,6 +599,7 @@ KEYS, QUOTES = 3, 2  # Tom's API keys, Ana's quotes in FIRST
         ("Tom. Keys.", "Sorted Saturday. Rest at reception.", KEYS, "done"),
         ("Tom, keys?", "The new list's on the shared drive.", KEYS, "done"),
         ("Ana, inflatables?", "The firm's coming Tuesday, I— yeah, confirmed.", QUOTES, "done"),
+        ("Ana, the perf environment?", "Live.", 4, "done"),
     ],
 )
 def test_the_owner_s_reply_to_a_prompt_is_read_as_a_whole(
@@ -652,3 +653,11 @@ def test_nearly_all_is_a_quantity_not_a_task_half_done() -> None:
 def test_another_week_is_still_a_slip() -> None:
     found = links_of(meeting(2, [("Ana", "The inflatables quotes, it'll be another week, sorry.")]))
     assert [ln.kind for ln in found.values() if ln.earlier == FIRST.entries[2].key] == ["redated"]
+
+
+def test_a_task_done_again_is_one_more_not_the_same() -> None:
+    from minutes.ledger.again import one_more
+
+    assert one_more("Cancel the TowTech order and re-raise the PO with Kranz", "Raise the PO")
+    assert one_more("I'll resend the invite tomorrow", "Send the invite")
+    assert not one_more("I'll raise the PO with Kranz tomorrow", "Raise the PO")

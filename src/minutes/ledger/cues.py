@@ -252,7 +252,7 @@ _TERSE_DONE = re.compile(
     r"|out to \w+|(?:in|out|up|live|done|sent)\s+(?:since|last|yesterday"
     rf"|(?:on )?(?:{WEEKDAY_WORDS}))\b"
     r"|(?:(?:they|it)(?:'re|'s| are| is) )?(?:all )?(?:in|on) the (?:shared |team )?(?:doc|drive|folder|pack"
-    r"|system|channel|inbox|board|server)\b|here\W*$"
+    r"|system|channel|inbox|board|server)\b|here\W*$|live\W*$"
     r"|(?:they|it)(?:'re|'s| are| is) here\b"
     # "PA's booked", "Room's sorted": a short subject, then its state
     r"|[\w-]+(?: [\w-]+)?(?:'s|'re| is| are) (?:all )?(?:booked|sorted|confirmed|fixed|paid|sent|done)\b)",
@@ -264,30 +264,6 @@ def terse_done(sentence: str) -> bool:
     """A reply to a prompt about a task that says, in a word or two, it is done: "All four in.",
     "Aye, out to staff on Monday.", "In the doc since Friday.", "Here." (the thing asked for)."""
     return _TERSE_DONE.search(sentence) is not None and _NOT_DONE.search(sentence) is None
-
-
-_FRESH = re.compile(
-    r"\b(?:another(?! (?:(?:\w+ )?(?:weeks?|days?|months?|fortnights?|hours?)|few|couple|go|look|try|chase"
-    r"|nudge|push)\b)"
-    r"|a second|a new|an extra|extra|separately|as well|on top|this time|more of"
-    r"|too(?=\s*(?:[,.;!?—-]|$|because\b)))",
-    re.IGNORECASE,
-)
-
-
-def one_more(text: str, earlier: str, *, line: bool = False) -> bool:
-    """Whether ``text`` says it is one more like the ``earlier`` commitment, not the same one ("I'll
-    order another two hundred", "the same numbers for iOS separately as well"), where the earlier
-    did not say so itself. With ``line``, ``text`` is the whole line an item was read from, where
-    "a new" or "this time" may be said of something else ("They want a new form now. It'll be the
-    8th.")."""
-    found = _FRESH.search(text)
-    if line and found is not None and found.group(0).casefold() in _OF_ANYTHING:
-        return False
-    return found is not None and _FRESH.search(earlier) is None
-
-
-_OF_ANYTHING = frozenset({"a new", "this time", "more of"})
 
 
 def reported(sentence: str) -> bool:

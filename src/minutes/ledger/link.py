@@ -30,6 +30,7 @@ from datetime import date
 
 from minutes.ledger import cues
 from minutes.ledger.about import CONTEXT_ITEM, PRONOUN, asked_for, stress
+from minutes.ledger.again import one_more
 from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Link, SeriesMeeting
 from minutes.ledger.reading import LineRead, fronted_item, line_says, prompt_for, still_open
@@ -101,7 +102,7 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
                 if score < TOPIC_ITEM or (item.owner and later_owner and not same):
                     continue
                 cited = " ".join(lines[i].text for i in e.lines[:1] if i in lines)
-                if cues.one_more(e.text, item.entry.text) or cues.one_more(cited, item.entry.text, line=True):
+                if one_more(e.text, item.entry.text) or one_more(cited, item.entry.text, line=True):
                     continue  # "I'll order another two hundred pouches": a new task like the old
                 kind = "redated" if e.due is not None and e.due != item.due else "restated"
                 candidates.append(

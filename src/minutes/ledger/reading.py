@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from minutes.ledger import cues, when
+from minutes.ledger.again import one_more
 from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Line
 from minutes.ledger.scoring import (
@@ -113,12 +114,14 @@ def line_says(
         return None
     due = when.new_due(dated, meeting_date, item.due) if status == "redated" else None
     kind = "restated" if status == "redated" and (due is None or due == item.due) else status
-    if kind in ("restated", "redated") and cues.one_more(sentence, item.entry.text):
+    if kind in ("restated", "redated") and one_more(sentence, item.entry.text):
         return None  # "I'll pull the same numbers for iOS separately as well": one more, not the same
     under_way = prompted and any(cues.progress(x) for x in sentences)
     if kind == "done" and under_way:
         kind = "restated"  # "Getting there. Did the two on the legacy box Monday.": part of it done
-    if prompted and (kind == "dropped" or (kind == "done" and _plain_close(sentence, item))):
+    # or a terse done beside it: "Live. The link went out with the newsletter."
+    plain = _plain_close(sentence, item) or any(cues.terse_done(x) for x in sentences)
+    if prompted and (kind == "dropped" or (kind == "done" and plain)):
         score = max(score, PROMPTED_NEWS)
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
