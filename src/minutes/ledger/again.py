@@ -25,11 +25,10 @@ def one_more(text: str, earlier: str, *, line: bool = False) -> bool:
     "a new" or "this time" may be said of something else ("They want a new form now. It'll be the
     8th.")."""
     verb = words(earlier)[:1]
-    again = rf"\bre-{re.escape(verb[0])}\b" if verb else None
-    if verb and verb[0].casefold() in _REDONE:
-        again = rf"\bre-?{re.escape(verb[0])}\b"
-    if again is not None and re.search(again, text, re.IGNORECASE):
-        return True  # "Cancel and re-raise the PO with Kranz" after "Raise the PO": done again
+    if verb:  # "Cancel and re-raise the PO with Kranz" after "Raise the PO": done again
+        hyphen = "-?" if verb[0].casefold() in _REDONE else "-"
+        if re.search(rf"\bre{hyphen}{re.escape(verb[0])}\b", text, re.IGNORECASE):
+            return True
     found = _FRESH.search(text)
     if line and found is not None and found.group(0).casefold() in _OF_ANYTHING:
         return False

@@ -119,9 +119,7 @@ def line_says(
     under_way = prompted and any(cues.progress(x) for x in sentences)
     if kind == "done" and under_way:
         kind = "restated"  # "Getting there. Did the two on the legacy box Monday.": part of it done
-    # or a terse done beside it: "Live. The link went out with the newsletter."
-    plain = _plain_close(sentence, item) or any(cues.terse_done(x) for x in sentences)
-    if prompted and (kind == "dropped" or (kind == "done" and plain)):
+    if prompted and (kind == "dropped" or (kind == "done" and _plain_reply(sentence, sentences, item))):
         score = max(score, PROMPTED_NEWS)
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
@@ -129,6 +127,12 @@ def line_says(
     if kind == "restated" and under_way:
         lift = SIGNAL_BONUS  # "Linh, Android?" → "Halfway. On track."
     return Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
+
+
+def _plain_reply(sentence: str, sentences: list[str], item: OpenItem) -> bool:
+    """A reply whose sentence most about the task closes it plainly, or with a terse done beside it
+    ("Live. The link went out with the newsletter.")."""
+    return _plain_close(sentence, item) or any(cues.terse_done(x) for x in sentences)
 
 
 def _plain_close(sentence: str, item: OpenItem) -> bool:
@@ -233,7 +237,9 @@ def _status_elsewhere(
 
 
 def _closed_in_reply(said: LineRead, item: OpenItem, best: str) -> tuple[str | None, str]:
-    """The first sentence of a reply to a prompt about the task that closes it plainly."""
+    """The first sentence of a reply to a prompt about the task that closes it plainly: a report, a
+    terse done or a drop. Not :func:`_plain_close`'s any word of completion, which in a sentence not
+    about the task is often about something else ("the third supplier's gone quiet")."""
     for sentence in said.sentences:
         found = cues.status(sentence, item.verb, owner=True, line=said.line.text, topic=item.words)
         plain = cues.reported(sentence) or cues.terse_done(sentence) or cues.drops(sentence, item.words)

@@ -337,16 +337,20 @@ def _recap(scan: Scan, found: Candidate, earlier: list[Candidate]) -> bool:
     at the end: half its words were said in the lines of decisions found before it, so it is their
     evidence, not news."""
     said = content_words(found.text) - {"confirm"}
+    text = _texts(scan)
     before: set[str] = set()
     for c in earlier:
         if c.kind == "decision":
-            before |= _said_in(scan, c)
+            before |= _said_in(text, c)
     return bool(said) and len(said & before) >= len(said) / 2
 
 
-def _said_in(scan: Scan, c: Candidate) -> set[str]:
-    """The content words of the lines a candidate stands on."""
-    text = {u.index: u.text for u in scan.utterances}
+def _texts(scan: Scan) -> dict[int, str]:
+    return {u.index: u.text for u in scan.utterances}
+
+
+def _said_in(text: dict[int, str], c: Candidate) -> set[str]:
+    """The content words of the lines a candidate stands on (``text``: each line by its index)."""
     return content_words(" ".join(text.get(e, "") for e in {c.utterance, *c.evidence}))
 
 
@@ -373,10 +377,10 @@ def decisions(scan: Scan) -> list[Candidate]:
             if cue and not scan.retracted(i, k):
                 found = _stated(scan, i, k, cue)
                 if "to confirm" in cue and _recap(scan, found, out):
-                    said = content_words(found.text) - {"confirm"}
+                    said, text = content_words(found.text) - {"confirm"}, _texts(scan)
                     out = [  # evidence for each decision whose lines it reads back
                         replace(c, evidence=tuple(sorted({*c.evidence, *found.evidence})))
-                        if c.kind == "decision" and _said_in(scan, c) & said
+                        if c.kind == "decision" and _said_in(text, c) & said
                         else c
                         for c in out
                     ]
