@@ -265,7 +265,8 @@ class Minutes:
         return tuple(i for i in self.items if i.kind == kind)
 
 
-SUMMARY_CHECK_VERSION = "summary-check/2"  # 2: a sentence whose words were not said is removed
+SUMMARY_CHECK_VERSION = "summary-check/3"  # 2: a sentence whose words were not said is removed;
+# 3: a decision said to be taken where the meeting holds none and no line decides is removed
 """The version of the summary check's rules (``minutes.summarize.summary_check``), stored with its record."""
 
 

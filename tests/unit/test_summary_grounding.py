@@ -85,6 +85,50 @@ def test_a_meeting_that_never_happened_is_not_summarized() -> None:
     assert text.startswith("Meeting of SPEAKER_00 and SPEAKER_01. No summary sentence could be checked")
 
 
+# A 30-second stretch of a real meeting (AMI) where one person wonders whether others ought to sue.
+WONDERED = [
+    _u(0, "SPEAKER_00", "Five years just because of the floods, bringing the ceiling down."),
+    _u(1, "SPEAKER_01", "Aren't they suing him?"),
+    _u(
+        2,
+        "SPEAKER_00",
+        "I think they probably ought to. Treating this as a legal issue is the right way to look at it.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "The outcome was that the committee decided to take legal action against him.",
+        "They agreed to treat the floods as a legal issue.",
+        "The group made a final decision to sue over the ceiling.",
+    ],
+)
+def test_a_decision_nobody_took_is_not_in_the_summary(invented: str) -> None:
+    told = "The floods brought the ceiling down, and suing over it was raised as a legal issue."
+    text, result = check_summary(f"{told} {invented}", WONDERED, names={}, items=(), meeting_date=WED)
+    assert text == told
+    (note,) = result.removed
+    assert note.sentence == invented and "no line agrees or decides" in note.reason
+
+
+@pytest.mark.parametrize(
+    "talk",
+    [
+        "I'd say we go with suing him.",  # deciding talk, though the rules found no decision in it
+        "Fine by me, then. Suing it is.",
+    ],
+)
+def test_a_decision_is_allowed_where_the_meeting_decides_something(talk: str) -> None:
+    said = [*WONDERED, _u(3, "SPEAKER_01", talk)]
+    claim = "They agreed to treat the floods as a legal issue."
+    assert check_summary(claim, said, names={}, items=(), meeting_date=WED)[0] == claim
+    # or where the minutes hold a decision, whatever its words
+    item = MinuteItem("decision", "Treat the floods as a legal issue", (2,))
+    assert check_summary(claim, WONDERED, names={}, items=(item,), meeting_date=WED)[0] == claim
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -9,6 +9,10 @@ Each sentence is checked, without a model, for:
   mumbled transcript writes a meeting that never happened ("The team approved the project
   proposal"); every other check passes such a sentence, since it names no date, number or person;
 - dates, numbers and people it states that the meeting does not (``summary_facts.py``);
+- a decision it says was taken in a meeting where none was: no decision item, and no line that
+  agrees, decides, votes or settles anything. A small model asked for "the outcome" writes one
+  ("The committee decided to take legal action" of a 30-second clip where one person wondered
+  whether others ought to sue);
 - a task or decision it gives to a person: when the words match an action item (a supported
   one: its owner is the speaker who committed), the sentence must name that owner; a decision
   must be given to someone who said it or took part in it. A deadline it gives the task must be
@@ -120,7 +124,7 @@ def _problems(sentence: str, m: CheckedMeeting) -> tuple[list[str], SentenceNote
     problems = (
         _unheard(sentence, m.said) + date_problems(sentence, m.facts) + number_problems(sentence, m.facts)
     )
-    problems += name_problems(sentence, m.facts)
+    problems += name_problems(sentence, m.facts) + _no_decision_taken(sentence, m)
     wrong, fix = attribution_problems(sentence, m)
     if fix is not None and not problems:
         return [], fix
@@ -137,6 +141,31 @@ def _unheard(sentence: str, said: set[str]) -> list[str]:
     if share >= HEARD:
         return []
     return [f"only {share:.0%} of its words were said in the meeting"]
+
+
+_CLAIMS_DECISION = re.compile(
+    r"\b(?:decided|decides|decide to|agreed (?:to|that|on|upon)|resolved to|approved|the outcome was"
+    r"|concluded that|settled on|opted|chose to|made (?:a|the) decision|final decision)\b",
+    re.IGNORECASE,
+)
+_DECIDING = re.compile(
+    r"\b(?:agree\w*|decid\w*|decision\w*|let's|let us|settle\w*|approv\w*|go(?:ing)? (?:with|for)|vot\w*"
+    r"|motion|carried|resolv\w*|resolution|consensus|fine by|sounds good|so be it|final|deal)\b",
+    re.IGNORECASE,
+)
+"""Talk in which something could have been decided. Every one of QMSum's 35 validation meetings
+holds some, so no sentence of their human summaries and answers (70 of 936 say a decision was
+taken) would fail the check."""
+
+
+def _no_decision_taken(sentence: str, m: CheckedMeeting) -> list[str]:
+    """The sentence says a decision was taken, and the meeting has no decision item and no line of
+    deciding talk (:data:`_DECIDING`)."""
+    if not _CLAIMS_DECISION.search(sentence) or any(i.kind == "decision" for i in m.items):
+        return []
+    if any(_DECIDING.search(u.text) for u in m.utterances):
+        return []
+    return ["says a decision was taken; the meeting holds none and no line agrees or decides"]
 
 
 # Fallback -----------------------------------------------------------------------------------
