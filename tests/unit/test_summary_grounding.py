@@ -103,6 +103,8 @@ WONDERED = [
         "The outcome was that the committee decided to take legal action against him.",
         "They agreed to treat the floods as a legal issue.",
         "The group made a final decision to sue over the ceiling.",
+        # seen on the AMI excerpt, where two people muse about an LCD display
+        "The outcome is that the ceiling will be treated as a legal issue.",
     ],
 )
 def test_a_decision_nobody_took_is_not_in_the_summary(invented: str) -> None:

@@ -144,8 +144,8 @@ def _unheard(sentence: str, said: set[str]) -> list[str]:
 
 
 _CLAIMS_DECISION = re.compile(
-    r"\b(?:decided|decides|decide to|agreed (?:to|that|on|upon)|resolved to|approved|the outcome was"
-    r"|concluded that|settled on|opted|chose to|made (?:a|the) decision|final decision)\b",
+    r"\b(?:decided|decides|decide to|agreed|agrees|resolved to|approved|outcome (?:is|was|of)|concluded"
+    r"|conclusion|settled on|opted|chose to|made (?:a|the) decision|final decision|(?:was|were|is|are) chosen)\b",
     re.IGNORECASE,
 )
 _DECIDING = re.compile(
