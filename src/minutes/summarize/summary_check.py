@@ -145,7 +145,8 @@ def _unheard(sentence: str, said: set[str]) -> list[str]:
 
 _CLAIMS_DECISION = re.compile(
     r"\b(?:decided|decides|decide to|agreed|agrees|resolved to|approved|outcome (?:is|was|of)|concluded"
-    r"|conclusion|settled on|opted|chose to|made (?:a|the) decision|final decision|(?:was|were|is|are) chosen)\b",
+    r"|conclusion|settled on|opted|chose to|made (?:a|the) decision|final decision"
+    r"|(?:was|were|is|are) chosen)\b",
     re.IGNORECASE,
 )
 _DECIDING = re.compile(
