@@ -228,6 +228,57 @@ def test_the_brief_tells_what_the_weeks_meetings_did_to_earlier_commitments(sess
     assert a
 
 
+def test_the_briefs_due_lists_follow_the_ledger(session: Session) -> None:
+    from minutes.accounts.reads import brief
+
+    a = meeting(session, "a", 2, A, A_ITEMS)
+    b = meeting(session, "b", 9, B, B_ITEMS)
+    for m in (a, b):  # the press release is not out yet
+        reads.set_series(session, OPERATOR, m, "Product sync")
+    other = new_meeting(session, "x", title="Budget review")  # in no series: read as minuted
+    other.meeting_date = datetime(2026, 3, 3, 10, tzinfo=UTC)
+    save_minutes(
+        session,
+        meeting_id=other.id,
+        minutes=Minutes(
+            summary="",
+            items=(MinuteItem("action", "Send the budget", (0,), due="2026-03-05"),),
+            language="en",
+        ),
+    )
+
+    # the 10th: the leak was closed on the 9th, the press release moved to the 13th
+    tenth = brief(session, None, since=date(2026, 3, 1), today=date(2026, 3, 10))
+    assert [(e.text, e.due) for e in tenth.overdue] == [("Send the budget", date(2026, 3, 5))]
+    assert tenth.overdue_total == 1
+    assert [(e.text, e.due) for e in tenth.due_soon] == [("Write the press release", date(2026, 3, 13))]
+    ticked = {e.text: e.done for group in tenth.actions for e in group.items}
+    assert ticked == {
+        "Fix the memory leak in the importer": True,
+        "Write the press release": False,
+        "Send the budget": False,
+    }
+    # the 15th: the press release is overdue at its new date, listed once
+    fifteenth = brief(session, None, since=date(2026, 3, 14), today=date(2026, 3, 15))
+    assert [(e.text, e.due) for e in fifteenth.overdue] == [
+        ("Write the press release", date(2026, 3, 13)),
+        ("Send the budget", date(2026, 3, 5)),
+    ]
+    assert brief(session, None, since=date(2026, 3, 14), today=date(2026, 3, 15), person="Tom").overdue == ()
+    # a reader who may not see the meeting that closed the leak sees it overdue, as their ledger does
+    from minutes.accounts.users import create_team
+
+    team = create_team(session, name="Product")
+    session.get_one(Meeting, a).team_id = team.id
+    session.flush()
+    manager = Principal(1, "mia", None, False, frozenset({team.id}), frozenset())
+    seen = brief(session, manager, since=date(2026, 3, 1), today=date(2026, 3, 10))
+    assert {e.text for e in seen.overdue} == {
+        "Fix the memory leak in the importer",
+        "Write the press release",
+    }
+
+
 def _links(session: Session) -> list[tuple[str, int, float, str]]:
     return sorted(
         (r.kind, r.to_meeting_id, round(r.score, 3), r.state) for r in session.scalars(select(LedgerLinkRow))

@@ -202,6 +202,8 @@ def brief(
         raise ConfigError(
             f"since {since.isoformat()} is after today ({today.isoformat()}); give an earlier day"
         )
+    from minutes.accounts.series import commitments, followups
+
     found = get_team(session, team) if team is not None and str(team).strip() else None
     scope = BriefScope(
         visible=access.visible_clause(principal) if principal is not None else true(),
@@ -212,9 +214,9 @@ def brief(
         person=person,
         soon_days=SOON_DAYS,
         overdue_limit=OVERDUE_SHOWN,
+        commitments=commitments(session, principal, today=today),
     )
     rows = load_brief_rows(session, scope)
-    from minutes.accounts.series import followups
 
     return build_brief(
         rows.meetings,

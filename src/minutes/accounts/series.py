@@ -24,7 +24,7 @@ from minutes.db.ledger_rows import CitedLine
 from minutes.db.series_tables import SeriesMeetingRow, SeriesRow
 from minutes.db.tables import Meeting
 from minutes.errors import ConfigError, Forbidden, NotFoundError
-from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Ledger, LedgerEntry, build_ledger
+from minutes.ledger.model import COMMITMENT_LINKS, STATUSES, Commitment, Ledger, LedgerEntry, build_ledger
 from minutes.ledger.since import SinceLast, since_last_time
 
 
@@ -139,9 +139,11 @@ def _ledgers(
     today: date,
     owner: str | None = None,
     commitments_only: bool = False,
+    cited: bool = True,
 ) -> list[SeriesLedger]:
     """The ledgers of several series, loaded together (a fixed number of queries);
-    ``commitments_only`` leaves decisions and questions out."""
+    ``commitments_only`` leaves decisions and questions out; ``cited=False`` skips the lines the
+    events cite (``SeriesLedger.lines`` left empty)."""
     ids = [r.id for r in rows]
     kinds = ("action",) if commitments_only else None
     meetings = ledger_rows.load_many(session, ids, visible=_visible(principal), lines=False, kinds=kinds)
@@ -158,7 +160,7 @@ def _ledgers(
         for e in (*thread.history, *thread.suggestions)
         if e.lines and e.lines[0] >= 0
     }
-    lines = ledger_rows.cited_lines(session, wanted)
+    lines = ledger_rows.cited_lines(session, wanted) if cited else {}
     out = []
     for r in rows:
         refs = sorted(
@@ -167,6 +169,19 @@ def _ledgers(
         )
         out.append(SeriesLedger(r.id, r.name, tuple(refs), built[r.id], lines))
     return out
+
+
+def commitments(session: Session, principal: Principal | None, *, today: date) -> list[Commitment]:
+    """Every commitment of every series the reader may see, without the lines it cites (the brief's
+    overdue and due-soon lists follow them)."""
+    rows = _series_rows(session, principal)
+    views = _ledgers(session, principal, rows, today=today, commitments_only=True, cited=False)
+    return [c for view in views for c in view.ledger.commitments]
+
+
+def _series_rows(session: Session, principal: Principal | None) -> list[SeriesRow]:
+    listed = [s.id for s in list_series(session, principal)]
+    return list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(listed)))) if listed else []
 
 
 def ledger(
@@ -181,11 +196,7 @@ def ledger(
     """Commitments of every series (or one) the reader may see, filtered by owner and status."""
     if status is not None and status not in STATUSES:
         raise ConfigError(f"unknown commitment status {status!r}; choose one of: {', '.join(STATUSES)}")
-    if series_name:
-        rows = [find(session, principal, series_name)]
-    else:
-        listed = [s.id for s in list_series(session, principal)]
-        rows = list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(listed)))) if listed else []
+    rows = [find(session, principal, series_name)] if series_name else _series_rows(session, principal)
     out: list[LedgerEntry] = []
     lines: dict[tuple[int, int], CitedLine] = {}
     for view in _ledgers(session, principal, rows, today=today, owner=owner, commitments_only=True):

@@ -5,12 +5,17 @@ Every query takes a ``visible`` condition on :class:`~minutes.db.tables.Meeting`
 only returns what the reader may see. Rows come back as the brief's plain input types
 (:mod:`minutes.brief.model`); :func:`minutes.brief.build_brief` makes the brief from them.
 A fixed number of queries whatever the window holds.
+
+Action items of a meeting series are followed by its ledger (:mod:`minutes.ledger`): given the
+ledger's commitments, an item that a later meeting closed or dropped is not overdue, one whose due
+date moved is listed at its new date, and a commitment restated in several meetings is listed once,
+at its promise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -20,7 +25,12 @@ from sqlalchemy.orm import Session
 from minutes.brief.model import ItemFacts, MeetingFacts, SpeakerFacts
 from minutes.db.accounts import Team
 from minutes.db.catalog import meeting_date, speaker_matches, speaks
+from minutes.db.series_tables import SeriesMeetingRow
 from minutes.db.tables import Meeting, MinuteItemRow, MinutesRow, SpeakerRow, UtteranceRow
+from minutes.ledger.model import Commitment
+
+LIVE = frozenset({"open", "slipped", "overdue"})
+"""A commitment in one of these states is still to be done."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,9 @@ class BriefScope:
     person: str | None = None
     soon_days: int = 7
     overdue_limit: int = 50
+    commitments: Sequence[Commitment] | None = None
+    """The ledger's commitments of every series the reader may see; ``None``: no ledger, every
+    open dated item is read as it was minuted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +97,40 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
     )
     if person:
         dated = dated.where(_owned_by(person))
+    if scope.commitments is not None:  # the ledger's items are read from it (the module docstring)
+        in_series = select(SeriesMeetingRow.meeting_id)
+        dated = dated.where(~and_(MinuteItemRow.supported.is_(True), MinuteItemRow.meeting_id.in_(in_series)))
+    due_now = _live_dues(scope.commitments)
+    followed = [
+        row
+        for row in (session.execute(_promises(scope, person, list(due_now))) if due_now else ())
+        if (row.meeting_id, row.position) in due_now
+    ]
     soon_end = scope.today + timedelta(days=scope.soon_days)
+
+    def due(row: Any) -> date:
+        found: date = due_now.get((row.meeting_id, row.position), row.due)
+        return found
+
     due_soon = list(
         session.execute(dated.where(MinuteItemRow.due >= scope.today, MinuteItemRow.due <= soon_end))
     )
+    due_soon += [r for r in followed if scope.today <= due(r) <= soon_end]
     overdue = dated.where(MinuteItemRow.due < scope.today)
     latest = list(
         session.execute(
             overdue.order_by(MinuteItemRow.due.desc(), MinuteItemRow.id.desc()).limit(scope.overdue_limit)
         )
     )
+    late = [r for r in followed if due(r) < scope.today]
+    latest = sorted(latest + late, key=due, reverse=True)[: scope.overdue_limit]
     total = session.scalar(select(func.count()).select_from(overdue.order_by(None).subquery())) or 0
+    total += len(late)
     every_item = items + due_soon + latest
     speakers = _speakers(session, {*ids, *(row.meeting_id for row in every_item)})
     names = {mid: {s.label: s.name for s in found} for mid, found in speakers.items()}
     cited = _cited_lines(session, every_item)
+    done = {key for c in scope.commitments or () if c.status == "done" for key in c.items}
     return BriefRows(
         meetings=[
             MeetingFacts(
@@ -112,10 +144,35 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
             )
             for mid, title, when, status, team, summary in meetings
         ],
-        items=[_item(row, names, cited) for row in items],
-        open_dated=[_item(row, names, cited) for row in due_soon + latest],
+        items=[_settled(_item(row, names, cited), done) for row in items],
+        open_dated=[replace(_item(row, names, cited), due=due(row)) for row in due_soon + latest],
         overdue_total=int(total),
     )
+
+
+def _live_dues(commitments: Sequence[Commitment] | None) -> dict[tuple[int, int], date]:
+    """(meeting id, position) of the promise of each commitment still to be done → its due date now."""
+    return {c.items[0]: c.due for c in commitments or () if c.status in LIVE and c.due and c.items}
+
+
+def _promises(scope: BriefScope, person: str | None, keys: Sequence[tuple[int, int]]) -> Select[Any]:
+    """The open action items, in scope and with ``person`` theirs, of the meetings of ``keys`` (the
+    ledger's promises); the caller keeps the keys. One ``IN`` on meeting ids, not one arm per key:
+    a year's archive has thousands of promises."""
+    query = _items().where(
+        *_in_scope(scope),
+        MinuteItemRow.meeting_id.in_(sorted({m for m, _ in keys})),
+        MinuteItemRow.kind == "action",
+        MinuteItemRow.done.is_(False),
+    )
+    return query.where(_owned_by(person)) if person else query
+
+
+def _settled(item: ItemFacts, done: set[tuple[int, int]]) -> ItemFacts:
+    """The item ticked when the ledger says its commitment is done."""
+    if item.kind == "action" and not item.done and (item.meeting_id, item.position) in done:
+        return replace(item, done=True)
+    return item
 
 
 def _meetings(session: Session, scope: BriefScope, person: str | None) -> list[Any]:

@@ -137,6 +137,9 @@ class Commitment:
     history: tuple[Event, ...]
     suggestions: tuple[Event, ...] = ()
     """Links waiting for a person to confirm or reject (not applied to the status)."""
+    items: tuple[tuple[int, int], ...] = ()
+    """The minute items it is made of, as (meeting id, position): the promise first, then each
+    later item that restated it."""
 
     @property
     def meeting_id(self) -> int:
@@ -175,6 +178,7 @@ class _Chain:
     events: list[Event] = field(default_factory=list)
     suggestions: list[Event] = field(default_factory=list)
     done: bool = False
+    items: list[tuple[int, int]] = field(default_factory=list)
 
 
 def build_ledger(
@@ -194,7 +198,7 @@ def build_ledger(
     chains: dict[tuple[int, int, int], _Chain] = {}
     member: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     for k, e in entries.items():
-        chains[k] = _Chain(e, [_opening(e, dates)], done=e.done)
+        chains[k] = _Chain(e, [_opening(e, dates)], done=e.done, items=[(e.meeting_id, e.position)])
         member[k] = k
     usable = [
         ln
@@ -225,6 +229,7 @@ def build_ledger(
             )
             if later_key in chains and later_key != root:
                 chain.done = chain.done or chains[later_key].done
+                chain.items += chains[later_key].items
                 del chains[later_key]
                 member[later_key] = root
         chain.events.append(event)
@@ -291,6 +296,7 @@ def _commitment(chain: _Chain, today: date) -> Commitment:
         slips=slips,
         history=tuple(chain.events),
         suggestions=tuple(chain.suggestions),
+        items=tuple(chain.items),
     )
 
 
