@@ -315,6 +315,7 @@ def test_action_items_ordered_by_due_date_then_meeting(factory: sessionmaker[Ses
         due="2026-11-20",
         done=True,
         supported=False,
+        status="done",
     )
     assert (rows[2].owner, rows[2].owner_name) == ("SPEAKER_01", "Zoë")  # renamed speaker
     assert (rows[4].owner, rows[4].owner_name) == ("SPEAKER_00", "SPEAKER_00")  # not renamed

@@ -279,6 +279,35 @@ def test_the_briefs_due_lists_follow_the_ledger(session: Session) -> None:
     }
 
 
+def test_action_item_lists_follow_the_ledger(session: Session) -> None:
+    from minutes.accounts.reads import actions
+
+    a = meeting(session, "a", 2, A, A_ITEMS)
+    b = meeting(session, "b", 9, B, B_ITEMS)
+    for m in (a, b):
+        reads.set_series(session, OPERATOR, m, "Product sync")
+
+    def listed(status: str | None, today: date) -> list[tuple[str, str | None, str]]:
+        rows, editable = actions(session, None, status=status, owner=None, today=today)
+        assert editable == {r.meeting_id for r in rows}  # the operator may tick every one
+        return [(r.text, r.due, r.status) for r in rows]
+
+    # the leak was closed on the 9th; the press release moved from the 6th to the 13th
+    assert listed(None, date(2026, 3, 10)) == [
+        ("Fix the memory leak in the importer", "2026-03-06", "done"),
+        ("Write the press release", "2026-03-13", "slipped"),
+    ]
+    assert listed("overdue", date(2026, 3, 10)) == []
+    assert listed("done", date(2026, 3, 10)) == [
+        ("Fix the memory leak in the importer", "2026-03-06", "done")
+    ]
+    assert listed("open", date(2026, 3, 14)) == [("Write the press release", "2026-03-13", "overdue")]
+    assert listed("overdue", date(2026, 3, 14)) == listed("open", date(2026, 3, 14))
+    # the tick by hand is not set by the ledger: it stays a person's act
+    rows, _ = actions(session, None, status="done", owner=None, today=date(2026, 3, 10))
+    assert [r.done for r in rows] == [False]
+
+
 def _links(session: Session) -> list[tuple[str, int, float, str]]:
     return sorted(
         (r.kind, r.to_meeting_id, round(r.score, 3), r.state) for r in session.scalars(select(LedgerLinkRow))

@@ -171,12 +171,31 @@ def search(
 
 
 def actions(
-    session: Session, principal: Principal, *, status: str | None, owner: str | None
+    session: Session,
+    principal: Principal | None,
+    *,
+    status: str | None,
+    owner: str | None,
+    today: date | None = None,
 ) -> tuple[list[ActionItemRow], set[int]]:
-    """Action items of the meetings ``principal`` may see, and the ids of those they may tick."""
+    """Action items of the meetings ``principal`` may see (``None``: the command line's operator,
+    who sees and may tick every one), and the ids of those they may tick. An item of a series
+    stands as its commitment does in the ledger the reader may see (:mod:`minutes.ledger.items`)."""
+    from minutes.accounts.series import commitments
+    from minutes.ledger.items import item_states
+
+    today = today or date.today()
+    states = item_states(commitments(session, principal, today=today))
     rows = store.action_items(
-        session, owner=owner or None, status=status or None, meeting_ids=access.visible_meeting_ids(principal)
+        session,
+        owner=owner or None,
+        status=status or None,
+        today=today,
+        meeting_ids=access.visible_meeting_ids(principal) if principal is not None else None,
+        states=states,
     )
+    if principal is None:
+        return rows, {r.meeting_id for r in rows}
     return rows, access.filter_editable(session, principal, (r.meeting_id for r in rows))
 
 

@@ -211,6 +211,7 @@ def list_action_items(
                     "owner_name": r.owner_name,
                     "due": r.due,
                     "done": r.done,
+                    "status": r.status,
                     "supported": r.supported,
                     "evidence": list(r.evidence),
                     "can_edit": r.meeting_id in editable,

@@ -89,7 +89,11 @@ def export(meeting_id: int, fmt: str, output: Path | None) -> None:
 
 @click.command()
 @click.option("--owner", help="Only this person's items (speaker name or label).")
-@click.option("--status", type=click.Choice(["open", "done", "overdue"]), help="Only items in this state.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "done", "overdue"]),
+    help="Only items in this state (an item of a series as its ledger says: closed, dropped, re-dated).",
+)
 @click.option(
     "--json", "as_json", is_flag=True, envvar="MINUTES_ACTIONS_JSON", help="JSON instead of a table."
 )
@@ -98,10 +102,11 @@ def actions(owner: str | None, status: str | None, as_json: bool) -> None:
     from dataclasses import asdict
 
     from minutes import db as store
+    from minutes.accounts.reads import actions as listed
     from minutes.cli.render import actions_table
 
     with errors(), store.session_scope(sessions()) as s:
-        rows = store.action_items(s, owner=owner, status=status)
+        rows, _ = listed(s, None, owner=owner, status=status)
     if as_json:
         click.echo(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
     else:

@@ -145,7 +145,7 @@ def actions_table(rows: Sequence[ActionItemRow]) -> str:
                 str(r.meeting_id),
                 str(r.position + 1),
                 str(r.due or "-"),
-                "done" if r.done else "open",
+                r.status,
                 r.owner_name or r.owner or "-",
                 ("⚠ unsupported: " if not r.supported else "") + r.text,
             ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,9 +22,11 @@ from minutes.db.tables import (
     utcnow,
 )
 from minutes.errors import ConfigError, NotFoundError
+from minutes.ledger.items import ItemState, minuted_status
 from minutes.types import Carried, MinuteItem, Minutes
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "overdue")
+"""What ``minutes actions --status`` filters by: ``open`` is every item not done or dropped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,9 @@ class ActionItemRow:
     ``owner`` is the speaker label, ``owner_name`` the name a person gave it (else the label);
     ``due`` is an ISO date. ``position`` is the item's place in its meeting's minutes, as
     :func:`set_item_done` takes it; ``evidence`` the ``utterance_index`` values of the lines it cites.
+    ``status`` is ``open``, ``done`` or ``overdue`` from the item's own tick and date; for an item
+    of a series, its commitment's in the ledger (also ``dropped`` or ``slipped``), and ``due`` the
+    commitment's date now (:mod:`minutes.ledger.items`).
     """
 
     meeting_id: int
@@ -45,6 +51,7 @@ class ActionItemRow:
     done: bool
     supported: bool
     evidence: tuple[int, ...] = ()
+    status: str = "open"
 
 
 # Recordings ------------------------------------------------------------------------------------
@@ -177,18 +184,21 @@ def action_items(
     status: str | None = None,
     today: date | None = None,
     meeting_ids: Select[tuple[int]] | None = None,
+    states: Mapping[tuple[int, int], ItemState] | None = None,
 ) -> list[ActionItemRow]:
     """Action items across all meetings, by due date (undated last), then meeting and position.
 
     ``owner`` matches a speaker label exactly or a speaker's name ignoring case. ``status`` is
-    ``open`` (not done), ``done`` or ``overdue`` (not done and due before ``today``, which
-    defaults to the local date); ``None`` gives all. ``meeting_ids`` (a select of meeting ids)
-    limits the items to those meetings.
+    ``open`` (not done or dropped), ``done`` or ``overdue`` (not done and due before ``today``,
+    which defaults to the local date); ``None`` gives all. ``meeting_ids`` (a select of meeting
+    ids) limits the items to those meetings. ``states`` (:func:`minutes.ledger.items.item_states`)
+    gives the items of a series their commitment's status and due date, and the filter reads them.
     """
     if status is not None and status not in ACTION_STATUSES:
         raise ConfigError(
             f"unknown action item status {status!r}; choose one of: {', '.join(ACTION_STATUSES)}"
         )
+    today = today or date.today()
     item = MinuteItemRow
     query = (
         select(
@@ -213,27 +223,43 @@ def action_items(
     if owner is not None:
         wanted = owner.strip()
         query = query.where(or_(item.owner == wanted, func.lower(SpeakerRow.name) == wanted.lower()))
-    if status == "open":
-        query = query.where(item.done.is_(False))
-    elif status == "done":
-        query = query.where(item.done.is_(True))
-    elif status == "overdue":
-        query = query.where(item.done.is_(False), item.due < (today or date.today()))
-    return [
-        ActionItemRow(
-            meeting_id=mid,
-            meeting_title=title,
-            position=position,
-            text=text,
-            owner=label,
-            owner_name=(name or label) if label is not None else None,
-            due=due.isoformat() if due else None,
-            done=done,
-            supported=supported,
-            evidence=tuple(evidence or ()),
+    if states is None:  # the filter in SQL; with states it reads them (below)
+        if status == "open":
+            query = query.where(item.done.is_(False))
+        elif status == "done":
+            query = query.where(item.done.is_(True))
+        elif status == "overdue":
+            query = query.where(item.done.is_(False), item.due < today)
+    rows = []
+    for mid, title, position, text, label, name, due, done, supported, evidence in session.execute(query):
+        state = (states or {}).get((mid, position))
+        now = state.due if state is not None else due
+        rows.append(
+            ActionItemRow(
+                meeting_id=mid,
+                meeting_title=title,
+                position=position,
+                text=text,
+                owner=label,
+                owner_name=(name or label) if label is not None else None,
+                due=now.isoformat() if now else None,
+                done=done,
+                supported=supported,
+                evidence=tuple(evidence or ()),
+                status=state.status if state is not None else minuted_status(done, due, today),
+            )
         )
-        for mid, title, position, text, label, name, due, done, supported, evidence in session.execute(query)
-    ]
+    if states is None:
+        return rows
+    kept = [r for r in rows if _in_status(r.status, status)]
+    return sorted(kept, key=lambda r: (r.due is None, r.due or "", r.meeting_id, r.position))
+
+
+def _in_status(found: str, wanted: str | None) -> bool:
+    """Whether an item whose status is ``found`` is listed under ``wanted`` (``open``: not closed)."""
+    if wanted is None:
+        return True
+    return found not in ("done", "dropped") if wanted == "open" else found == wanted
 
 
 # Reading ---------------------------------------------------------------------------------------

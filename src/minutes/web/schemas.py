@@ -236,6 +236,7 @@ class ActionItemOut(BaseModel):
     due: date | None
     done: bool
     supported: bool
+    status: str  # open, done, overdue; an item of a series as its ledger says (also dropped, slipped)
 
 
 class JobOut(BaseModel):

@@ -322,6 +322,7 @@ def action_items(
             due=r.due,  # type: ignore[arg-type]  # ISO text, validated into a date
             done=r.done,
             supported=r.supported,
+            status=r.status,
         )
         for r in rows
     ]
