@@ -103,6 +103,30 @@ def test_supported_sentences_stay_and_the_rest_go() -> None:
     assert not shown.found and shown.removed[0].reason == "cites no line it was shown"
 
 
+def test_each_sentence_of_a_reply_sentence_is_checked_on_its_own() -> None:
+    # seen on three imported committee meetings: true words about the minibus carried an invented
+    # task given to someone else, all written as one "sentence" citing the minibus lines
+    lines = [
+        line(0, "Tariq", "I shall get quotes for hiring a minibus and bring them on the sixth."),
+        line(
+            1, "Tariq", "The organisers have cancelled the Blackpool tournament, so there is nothing to hire."
+        ),
+        line(2, "Gwendolyn", "If there is nothing further, I close the meeting."),
+    ]
+    written = (
+        "Tariq asked for quotes for hiring a minibus. The Blackpool tournament was cancelled, so there is "
+        "nothing to hire. Piotr will put together a referee rota by Friday."
+    )
+    result = check({"found": True, "sentences": [{"text": written, "lines": [1, 2]}]}, lines)
+    assert [s.text for s in result.sentences] == [
+        "Tariq asked for quotes for hiring a minibus.",
+        "The Blackpool tournament was cancelled, so there is nothing to hire.",
+    ]
+    assert all([c.utterance for c in s.citations] == [0, 1] for s in result.sentences)
+    (gone,) = result.removed
+    assert gone.text == "Piotr will put together a referee rota by Friday."
+
+
 def test_nothing_supported_is_not_found() -> None:
     for reply in (
         {"found": False, "quoted": False, "sentences": []},

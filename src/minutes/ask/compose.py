@@ -12,6 +12,11 @@ number or person the cited lines do not name; and a sentence that opens with a s
 shown lines must cite that speaker's words (or lines that mention them). A sentence that
 cites nothing, cites a line it was not shown, or is not supported is removed; when none is left
 the answer is :data:`~minutes.ask.types.NOT_FOUND`.
+
+A reply's "sentence" is checked sentence by sentence: a small model sometimes writes several in
+one, and the words of a true first sentence must not carry an invented second one ("Tariq asked
+for quotes for a minibus. Piotr will put together a referee rota by Friday.", citing only lines
+about the minibus).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 from minutes.ask.types import Answer, Citation, Line, Removed, Sentence, not_found
 from minutes.summarize.grounding import support
 from minutes.summarize.summary_facts import MeetingFacts, date_problems, name_problems, number_problems
+from minutes.summarize.text import split_sentences
 from minutes.types import Utterance
 
 MAX_SENTENCES = 4
@@ -114,23 +120,24 @@ def check(reply: Mapping[str, Any], lines: Sequence[Line], *, threshold: float =
     for item in raw[:MAX_SENTENCES]:
         if not isinstance(item, Mapping):
             continue
-        text = " ".join(str(item.get("text", "")).split())
-        if not text:
+        written = " ".join(str(item.get("text", "")).split())
+        if not written:
             continue
         numbers = [n for n in item.get("lines", []) if isinstance(n, int) and not isinstance(n, bool)]
         at = [n - 1 for n in dict.fromkeys(numbers) if 1 <= n <= len(lines)]
         cited = [lines[i] for i in at]
         if not cited:
-            removed.append(Removed(text, "cites no line it was shown"))
+            removed.append(Removed(written, "cites no line it was shown"))
             continue
         near = _around(lines, at)
-        problem = _problem(text, near, threshold=threshold) or _misattributed(
-            text, cited, near, speakers, threshold=threshold
-        )
-        if problem:
-            removed.append(Removed(text, problem, tuple(at)))
-            continue
-        kept.append(Sentence(text, tuple(Citation.of(c) for c in cited)))
+        for text in split_sentences(written, prose=True):
+            problem = _problem(text, near, threshold=threshold) or _misattributed(
+                text, cited, near, speakers, threshold=threshold
+            )
+            if problem:
+                removed.append(Removed(text, problem, tuple(at)))
+                continue
+            kept.append(Sentence(text, tuple(Citation.of(c) for c in cited)))
     if not kept:
         return not_found(removed=tuple(removed), lines=len(lines))
     return Answer(" ".join(s.text for s in kept), True, tuple(kept), tuple(removed), len(lines))
