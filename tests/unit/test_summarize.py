@@ -117,6 +117,35 @@ def test_an_actions_phrasing_that_names_another_doer_is_not_used() -> None:
     assert "payment bug" in bob.text.lower()
 
 
+class LowercaseLLM(FakeLLM):
+    """Phrases every item in lower case, as the 1.5B model often does."""
+
+    def __init__(self, task: str) -> None:
+        super().__init__()
+        self.task = task
+
+    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
+        import json
+
+        props = (schema or {}).get("properties", {})
+        if "keep" in props and "task" in props:
+            return json.dumps({"keep": True, "task": self.task})
+        return super().answer(messages, schema=schema)
+
+
+@pytest.mark.parametrize(
+    ("task", "listed"),
+    [
+        ("fix the payment bug", "Fix the payment bug"),
+        ("iOS build: fix the payment bug", "iOS build: fix the payment bug"),  # a mixed-case word stays
+        ("Fix the payment bug", "Fix the payment bug"),
+    ],
+)
+def test_an_item_opens_with_a_capital(task: str, listed: str) -> None:
+    minutes = Summarizer(LowercaseLLM(task)).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+    assert listed in {a.text for a in minutes.of_kind("action")}
+
+
 def test_small_talk_gives_no_items() -> None:
     chat = [
         _u(0, "SPEAKER_00", "Hi, how are you?"),

@@ -49,12 +49,13 @@ from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/9"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+PROMPT_VERSION = "minutes-prompts/10"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
 # 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
 # task, a deferral or nothing is dropped; 6: an outcome said back is kept whatever the judge says;
 # 7: every decision the rules found is kept whatever the judge says; 8: an action's phrasing that
 # names another person as the doer is not used; 9: a decision worded in the passive ("they will be
-# served the set menu") or naming a car park is no task or deferral
+# served the set menu") or naming a car park is no task or deferral; 10: an item's text opens with a
+# capital ("obtain quotes from two suppliers" was listed beside "Book the Legion hall")
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
@@ -96,6 +97,15 @@ class SummaryRun:
 
     minutes: Minutes
     usage: Usage
+
+
+def _capitalised(text: str) -> str:
+    """The item's first letter a capital, the rest as written ("iPhone" aside: a word already
+    mixing cases is left alone)."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].islower() or any(c.isupper() for c in first[1:]):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def _says_nothing(*texts: str) -> bool:
@@ -351,7 +361,7 @@ class Summarizer:
         doer = given_to(str(phrased or ""), names.values()) if cand.kind == "action" else None
         if doer and not name_key(names.get(cand.owner or "", "") or "").startswith(name_key(doer)):
             phrased = None  # "Chidi should go to the trust" for Saoirse's "I'll chase that up"
-        text = " ".join(str(phrased or cand.text).split())[: self.opts.item_chars]
+        text = _capitalised(" ".join(str(phrased or cand.text).split())[: self.opts.item_chars])
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
             return None  # "Dembe will sort the generator", "Park it until September", "Yes"
         supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)
