@@ -556,6 +556,19 @@ def test_an_acceptance_and_its_detail_are_one_action(lines: list[tuple[str, str]
     assert c.owner == BOB and c.due is not None
 
 
+def test_before_then_is_the_date_said_earlier_in_the_same_turn() -> None:
+    # a weekday said by another speaker just before must not win over the speaker's own
+    (c,) = [
+        c
+        for c in _find(
+            (CAROL, "With four pitches in use on a Sunday, that is quite a difference."),
+            (BOB, "The council's booking window closes on Friday. I'll submit our application before then."),
+        )
+        if c.kind == "action"
+    ]
+    assert (c.owner, c.due_text, c.due.weekday() if c.due else None) == (BOB, "on Friday", 4)
+
+
 def test_an_open_call_then_a_named_ask_taken_once_is_one_action() -> None:
     found = _find(
         (CAROL, "Someone should really recount the stock at the depot."),

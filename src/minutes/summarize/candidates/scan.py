@@ -148,8 +148,13 @@ class Scan:
         sents = self.sentences[i]
         return [sents[k][start:], *sents[k + 1 :]] if k < len(sents) else []
 
-    def date_before(self, i: int) -> str:
-        """The last sentence naming a date in the two utterances before ``i`` ("before then")."""
+    def date_before(self, i: int, k: int = 0) -> str:
+        """The last sentence naming a date before sentence ``k`` of utterance ``i`` ("before then"):
+        earlier in the same turn ("The window closes on Friday. I'll submit it before then."), else
+        in the two utterances before it."""
+        for s in reversed(self.sentences[i][:k]):
+            if self.due(s)[0] is not None:
+                return s
         for j in range(i - 1, max(-1, i - 3), -1):
             for s in reversed(self.sentences[j]):
                 if self.due(s)[0] is not None:
@@ -161,7 +166,7 @@ class Scan:
         texts = self.rest_of_turn(i, k, start)
         if any(_THEN.search(t) for t in texts):
             return [t for t in texts if self.due(t)[0] is not None and not _THEN.search(t)] + [
-                self.date_before(i)
+                self.date_before(i, k)
             ]
         return [" ".join(texts[:1]), *texts[1:]]
 
