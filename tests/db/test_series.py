@@ -308,6 +308,36 @@ def test_action_item_lists_follow_the_ledger(session: Session) -> None:
     assert [r.done for r in rows] == [False]
 
 
+def test_ask_shows_where_a_promise_was_closed_in_other_words(session: Session) -> None:
+    from minutes.accounts.access import Actor as Asker
+    from minutes.ask import retrieve
+
+    a = meeting(session, "a", 2, A, A_ITEMS)
+    closed = [("S0", "Tom, the importer?"), ("S1", "Sorted. Merged on Tuesday.")]  # no word of the task
+    b = meeting(session, "b", 9, closed, ())
+    for m in (a, b):
+        reads.set_series(session, OPERATOR, m, "Product sync")
+        session.get_one(Meeting, m).status = "done"  # ask reads finished meetings
+    session.flush()
+    operator = Asker(principal=None, ip=None, via="cli")
+
+    shown = retrieve(session, operator, "Did Tom fix the memory leak?", embedder=None).lines
+    at = [(line.meeting_id, line.idx) for line in shown]
+    assert (a, 1) in at and (b, 1) in at and (b, 0) in at  # the promise, the close and its prompt
+    assert at.index((b, 1)) == at.index((a, 1)) + 1 or at.index((b, 0)) > at.index((a, 1))
+    # a reader who may not see the later meeting is not shown it
+    from minutes.accounts.users import create_team
+
+    team = create_team(session, name="Product")
+    session.get_one(Meeting, a).team_id = team.id
+    session.flush()
+    manager = Principal(1, "mia", None, False, frozenset({team.id}), frozenset())
+    seen = retrieve(
+        session, Asker(principal=manager, ip=None, via="web"), "Did Tom fix the memory leak?", embedder=None
+    )
+    assert {line.meeting_id for line in seen.lines} == {a}
+
+
 def _links(session: Session) -> list[tuple[str, int, float, str]]:
     return sorted(
         (r.kind, r.to_meeting_id, round(r.score, 3), r.state) for r in session.scalars(select(LedgerLinkRow))

@@ -179,6 +179,38 @@ def commitments(session: Session, principal: Principal | None, *, today: date) -
     return [c for view in views for c in view.ledger.commitments]
 
 
+FOLLOW_UPS = ("restated", "redated", "done", "dropped")
+"""The events of a commitment that say what became of it after it was promised."""
+
+
+def followed_lines(
+    session: Session, principal: Principal | None, meeting_ids: Sequence[int]
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """(meeting, line) of each commitment promised in ``meeting_ids`` → the (meeting, line) of each
+    later meeting the reader may see that says what became of it, in order: the ledger's events,
+    and the links it suggests but no one has confirmed (their lines are shown, not believed: what
+    is said of them is still checked against them). Ask shows them beside the promise: "did Tom
+    fix the leak?" is answered where the promise was made and where it was closed, in whatever
+    words that was said."""
+    wanted = set(meeting_ids)
+    ids = session.scalars(
+        select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id.in_(sorted(wanted))).distinct()
+    )
+    rows = list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(list(ids))).order_by(SeriesRow.id)))
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for view in _ledgers(session, principal, rows, today=date.today(), commitments_only=True, cited=False):
+        for c in view.ledger.commitments:
+            promise = c.history[0]
+            said = sorted(
+                (e for e in (*c.history[1:], *c.suggestions) if e.kind in FOLLOW_UPS and e.lines),
+                key=lambda e: (e.meeting_date or date.min, e.meeting_id, e.lines[0]),
+            )
+            later = list(dict.fromkeys((e.meeting_id, e.lines[0]) for e in said))
+            if promise.meeting_id in wanted and promise.lines and later:
+                out[(promise.meeting_id, promise.lines[0])] = later
+    return out
+
+
 def _series_rows(session: Session, principal: Principal | None) -> list[SeriesRow]:
     listed = [s.id for s in list_series(session, principal)]
     return list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(listed)))) if listed else []

@@ -150,8 +150,37 @@ def retrieve(
         ranked = [key for key, _ in _word_ranks(session, question, ids)][:passages]
     if not ranked:
         return Retrieved((), False)
-    lines = _lines(session, _merge(ranked), max_lines=max_lines)
+    windows = _followed(session, actor, _merge(ranked))
+    lines = _lines(session, windows, max_lines=max_lines)
     return Retrieved(tuple(_within(lines, max_words)), True)
+
+
+def _followed(
+    session: Session, actor: access.Actor, windows: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """The windows, each followed by the lines where a later meeting of its series said what became
+    of a commitment promised inside it (and the line before each: "Tom, the leak?" — "Fixed.").
+    Those lines may share no word with the question ("did the DBS checks come through?" — "All of
+    our coaches are now cleared"), so no ranking would bring them; the ledger links them."""
+    from minutes.accounts.series import followed_lines
+
+    principal = None if actor.is_operator else access.require_principal(actor)
+    later = followed_lines(session, principal, sorted({m for m, _, _ in windows}))
+    if not later:
+        return windows
+    out = list(windows)
+    at = 0
+    for meeting, first, last in windows:
+        at = out.index((meeting, first, last), at) + 1
+        for (m, line), events in sorted(later.items()):
+            if m != meeting or not first <= line <= last:
+                continue
+            for em, eline in events:
+                window = (em, max(0, eline - 1), eline)
+                if not any(w[0] == em and w[1] <= window[1] and window[2] <= w[2] for w in out):
+                    out.insert(at, window)
+                    at += 1
+    return out
 
 
 def _passages(
