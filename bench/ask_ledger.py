@@ -3,14 +3,14 @@
     .venv/bin/python bench/ask_ledger.py [--split dev7[,dev6...]] [--limit N] [--model qwen2.5-1.5b]
 
 Each series of the splits (several, comma-separated, make one archive) is imported as text
-(``Speaker: text`` lines, no model: its minutes are the reference's items, so the ledger is the linker's on those items, as
-``bench/ledger.py`` scores it) and indexed with MiniLM. Then, for each commitment that a later
-meeting closed or dropped (the reference's ``done`` and ``dropped`` links), ask "Did <owner>
-<task>?" across the archive. Scored with and without the ledger's follow-up lines in retrieval
-(``minutes.ask.retrieve._followed``): the share of questions whose closing line is among the lines
-shown, and whose promise is; with ``--model``, the share of answers found and citing the closing
-line (``--limit`` questions spread evenly over the list). The
-closing line is often said in other words than the task ("Asbestos lads got in yesterday" for
+(``Speaker: text`` lines, no model: its minutes are the reference's items, so the ledger is the
+linker's on those items, as ``bench/ledger.py`` scores it) and indexed with MiniLM. Then, for each
+commitment that a later meeting closed or dropped (the reference's ``done`` and ``dropped``
+links), ask "Did <owner> <task>?" across the archive. Scored with and without the ledger's
+follow-up lines in retrieval (``minutes.ask.retrieve._followed``): the share of questions whose
+closing line is among the lines shown, and whose promise is; with ``--model``, the share of
+answers found and citing the closing line (``--limit`` questions spread evenly over the list).
+The closing line is often said in other words than the task ("Asbestos lads got in yesterday" for
 "book the asbestos crew"), which no ranking by words or meaning finds; the ledger links it.
 Read splits only (never ``test``): the figures are for the way retrieval uses the ledger, not
 for the linker, which ``bench/ledger.py`` scores.
