@@ -104,11 +104,26 @@ def build(split: str, home: Path, embedder: Any) -> tuple[Any, list[dict[str, An
     return sessions, questions
 
 
+def _shown_alone(retrieval: Any, sessions: Any, operator: Any, q: dict[str, Any], embedder: Any) -> bool:
+    """Whether ranking alone (no ledger lines) shows the question's closing line."""
+    from minutes.db import session_scope
+
+    followed = retrieval._followed
+    retrieval._followed = lambda _s, _a, w: w
+    try:
+        with session_scope(sessions) as session:
+            lines = retrieval.retrieve(session, operator, q["query"], embedder=embedder).lines
+    finally:
+        retrieval._followed = followed
+    return tuple(q["closing"]) in {(line.meeting_id, line.idx) for line in lines}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="dev7")
     parser.add_argument("--limit", type=int, default=0, help="ask only N questions, spread evenly")
     parser.add_argument("--model", help="also answer with this local model (~20 s a question)")
+    parser.add_argument("--missed", action="store_true", help="only questions ranking alone misses")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -122,6 +137,9 @@ def main() -> None:
     embedder = build_text_embedder(threads=THREADS)
     with tempfile.TemporaryDirectory() as tmp:
         sessions, questions = build(args.split, Path(tmp), embedder)
+        operator = Actor(principal=None, ip=None, via="cli")
+        if args.missed:  # only the questions whose closing line ranking alone does not show
+            questions = [q for q in questions if not _shown_alone(retrieval, sessions, operator, q, embedder)]
         if args.limit and args.limit < len(questions):
             step = len(questions) / args.limit
             questions = [questions[int(k * step)] for k in range(args.limit)]
@@ -130,7 +148,6 @@ def main() -> None:
             from minutes.llm import LLMOptions, build_llm
 
             llm = build_llm(LLMOptions(model=args.model, threads=THREADS))
-        operator = Actor(principal=None, ip=None, via="cli")
         followed = retrieval._followed
         report: dict[str, Any] = {"split": args.split, "questions": len(questions)}
         for way in ("without the ledger", "with the ledger"):
