@@ -266,7 +266,8 @@ class Minutes:
 
 
 SUMMARY_CHECK_VERSION = "summary-check/3"  # 2: a sentence whose words were not said is removed;
-# 3: a decision said to be taken where the meeting holds none and no line decides is removed
+# 3: a decision said to be taken where the meeting holds none and no line decides is removed; a person
+# written, spoken or talked to, emailed, phoned, contacted or met with must have been mentioned
 """The version of the summary check's rules (``minutes.summarize.summary_check``), stored with its record."""
 
 

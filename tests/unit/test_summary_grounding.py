@@ -219,6 +219,20 @@ def test_a_person_nobody_mentioned_is_removed_and_a_mentioned_one_kept() -> None
     assert result.removed == ()
 
 
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "Bob wrote to David about the payment bug.",  # seen in an answer of ask: "wrote to Dermot"
+        "Carol spoke with David about the user guide.",
+        "Alice emailed David the release plan.",
+        "Bob met with David to fix the payment bug.",
+    ],
+)
+def test_a_person_someone_wrote_or_spoke_to_must_have_been_mentioned(invented: str) -> None:
+    text, result = check(f"{invented} Alice thanked everyone.")
+    assert text == "Alice thanked everyone." and "David" in result.removed[0].reason
+
+
 def test_a_decision_given_to_someone_who_did_not_take_part_is_removed() -> None:
     text, result = check("Carol decided to launch the app on the first of March. Alice thanked everyone.")
     assert text == "Alice thanked everyone."

@@ -50,7 +50,9 @@ _PERSON_VERBS = (
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _NAME_BEFORE_VERB = re.compile(rf"\b(?P<name>{_NAME})(?:'ll|\s+(?:also\s+)?(?:{_PERSON_VERBS})\b)")
 _NAME_AFTER = re.compile(
-    rf"\b(?:asked|told|tasked|assigned|thanked|reminded|instructed|(?:assigned|delegated) to|owned by)"
+    rf"\b(?:asked|told|tasked|assigned|thanked|reminded|instructed|(?:assigned|delegated) to|owned by"
+    rf"|(?:wrote|written|write|writes|spoke|speak|speaks|talked|talk|talks) (?:to|with)|emailed|phoned|rang"
+    rf"|contacted|informed|notified|met with)"
     rf"\s+(?P<name>{_NAME})\b"
 )
 NOT_PEOPLE = NOT_NAMES | STOPWORDS | {w.lower() for w in (*ENGLISH.weekdays, *ENGLISH.months)}
