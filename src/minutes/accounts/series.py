@@ -193,10 +193,7 @@ def followed_lines(
     fix the leak?" is answered where the promise was made and where it was closed, in whatever
     words that was said."""
     wanted = set(meeting_ids)
-    ids = session.scalars(
-        select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id.in_(sorted(wanted))).distinct()
-    )
-    rows = list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(list(ids))).order_by(SeriesRow.id)))
+    rows = _series_of(session, meeting_ids)
     out: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for view in _ledgers(session, principal, rows, today=date.today(), commitments_only=True, cited=False):
         for c in view.ledger.commitments:
@@ -209,6 +206,12 @@ def followed_lines(
             if promise.meeting_id in wanted and promise.lines and later:
                 out[(promise.meeting_id, promise.lines[0])] = later
     return out
+
+
+def _series_of(session: Session, meeting_ids: Sequence[int]) -> list[SeriesRow]:
+    """The series the meetings ``meeting_ids`` belong to, by id."""
+    ids = select(SeriesMeetingRow.series_id).where(SeriesMeetingRow.meeting_id.in_(sorted(set(meeting_ids))))
+    return list(session.scalars(select(SeriesRow).where(SeriesRow.id.in_(ids)).order_by(SeriesRow.id)))
 
 
 def _series_rows(session: Session, principal: Principal | None) -> list[SeriesRow]:
@@ -280,14 +283,8 @@ def followups(
     commitments and decisions of their series, for the brief."""
     if not meeting_ids:
         return []
-    ids = session.scalars(
-        select(SeriesMeetingRow.series_id)
-        .where(SeriesMeetingRow.meeting_id.in_(list(meeting_ids)))
-        .distinct()
-    )
-    rows = session.scalars(select(SeriesRow).where(SeriesRow.id.in_(list(ids))).order_by(SeriesRow.id))
     out: list[FollowUp] = []
-    for view in _ledgers(session, principal, list(rows), today=until):
+    for view in _ledgers(session, principal, _series_of(session, meeting_ids), today=until):
         meetings = {m.id: (m.title, m.date) for m in view.meetings}
         starts = {key: line.start for key, line in view.lines.items()}
         out += series_followups(

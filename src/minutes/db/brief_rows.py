@@ -27,10 +27,8 @@ from minutes.db.accounts import Team
 from minutes.db.catalog import meeting_date, speaker_matches, speaks
 from minutes.db.series_tables import SeriesMeetingRow
 from minutes.db.tables import Meeting, MinuteItemRow, MinutesRow, SpeakerRow, UtteranceRow
+from minutes.ledger.items import CLOSED, ItemState, item_states
 from minutes.ledger.model import Commitment
-
-LIVE = frozenset({"open", "slipped", "overdue"})
-"""A commitment in one of these states is still to be done."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +128,7 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
     speakers = _speakers(session, {*ids, *(row.meeting_id for row in every_item)})
     names = {mid: {s.label: s.name for s in found} for mid, found in speakers.items()}
     cited = _cited_lines(session, every_item)
-    done = {key for c in scope.commitments or () if c.status == "done" for key in c.items}
+    states = item_states(scope.commitments or ())
     return BriefRows(
         meetings=[
             MeetingFacts(
@@ -144,7 +142,7 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
             )
             for mid, title, when, status, team, summary in meetings
         ],
-        items=[_settled(_item(row, names, cited), done) for row in items],
+        items=[_settled(_item(row, names, cited), states) for row in items],
         open_dated=[replace(_item(row, names, cited), due=due(row)) for row in due_soon + latest],
         overdue_total=int(total),
     )
@@ -152,7 +150,7 @@ def load_brief_rows(session: Session, scope: BriefScope) -> BriefRows:
 
 def _live_dues(commitments: Sequence[Commitment] | None) -> dict[tuple[int, int], date]:
     """(meeting id, position) of the promise of each commitment still to be done → its due date now."""
-    return {c.items[0]: c.due for c in commitments or () if c.status in LIVE and c.due and c.items}
+    return {c.items[0]: c.due for c in commitments or () if c.status not in CLOSED and c.due and c.items}
 
 
 def _promises(scope: BriefScope, person: str | None, keys: Sequence[tuple[int, int]]) -> Select[Any]:
@@ -168,9 +166,10 @@ def _promises(scope: BriefScope, person: str | None, keys: Sequence[tuple[int, i
     return query.where(_owned_by(person)) if person else query
 
 
-def _settled(item: ItemFacts, done: set[tuple[int, int]]) -> ItemFacts:
+def _settled(item: ItemFacts, states: dict[tuple[int, int], ItemState]) -> ItemFacts:
     """The item ticked when the ledger says its commitment is done."""
-    if item.kind == "action" and not item.done and (item.meeting_id, item.position) in done:
+    state = states.get((item.meeting_id, item.position))
+    if item.kind == "action" and not item.done and state is not None and state.status == "done":
         return replace(item, done=True)
     return item
 

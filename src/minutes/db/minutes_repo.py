@@ -22,7 +22,7 @@ from minutes.db.tables import (
     utcnow,
 )
 from minutes.errors import ConfigError, NotFoundError
-from minutes.ledger.items import ItemState, minuted_status
+from minutes.ledger.items import CLOSED, ItemState, minuted_status
 from minutes.types import Carried, MinuteItem, Minutes
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "overdue")
@@ -223,13 +223,6 @@ def action_items(
     if owner is not None:
         wanted = owner.strip()
         query = query.where(or_(item.owner == wanted, func.lower(SpeakerRow.name) == wanted.lower()))
-    if states is None:  # the filter in SQL; with states it reads them (below)
-        if status == "open":
-            query = query.where(item.done.is_(False))
-        elif status == "done":
-            query = query.where(item.done.is_(True))
-        elif status == "overdue":
-            query = query.where(item.done.is_(False), item.due < today)
     rows = []
     for mid, title, position, text, label, name, due, done, supported, evidence in session.execute(query):
         state = (states or {}).get((mid, position))
@@ -249,17 +242,17 @@ def action_items(
                 status=state.status if state is not None else minuted_status(done, due, today),
             )
         )
-    if states is None:
-        return rows
     kept = [r for r in rows if _in_status(r.status, status)]
-    return sorted(kept, key=lambda r: (r.due is None, r.due or "", r.meeting_id, r.position))
+    if states:  # a commitment's date may differ from its item's, which the query ordered by
+        kept.sort(key=lambda r: (r.due is None, r.due or "", r.meeting_id, r.position))
+    return kept
 
 
 def _in_status(found: str, wanted: str | None) -> bool:
     """Whether an item whose status is ``found`` is listed under ``wanted`` (``open``: not closed)."""
     if wanted is None:
         return True
-    return found not in ("done", "dropped") if wanted == "open" else found == wanted
+    return found not in CLOSED if wanted == "open" else found == wanted
 
 
 # Reading ---------------------------------------------------------------------------------------

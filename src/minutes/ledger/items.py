@@ -14,6 +14,9 @@ from datetime import date
 
 from minutes.ledger.model import Commitment
 
+CLOSED = frozenset({"done", "dropped"})
+"""A commitment in one of these states needs no more doing; any other status is still open."""
+
 
 @dataclass(frozen=True, slots=True)
 class ItemState:
