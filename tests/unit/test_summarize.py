@@ -96,29 +96,8 @@ def test_item_the_evidence_does_not_support_is_flagged_not_dropped() -> None:
     assert minutes.items and not any(i.supported for i in minutes.items)
 
 
-class MisattributingLLM(FakeLLM):
-    """Phrases every action as another person's task, the way a small model reads the line before."""
-
-    def answer(self, messages, *, schema=None):  # type: ignore[no-untyped-def]
-        import json
-
-        props = (schema or {}).get("properties", {})
-        if "keep" in props and "task" in props:  # the judge of an action item
-            return json.dumps({"keep": True, "task": "Alice should fix the payment bug"})
-        return super().answer(messages, schema=schema)
-
-
-def test_an_actions_phrasing_that_names_another_doer_is_not_used() -> None:
-    minutes = Summarizer(MisattributingLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
-
-    actions = minutes.of_kind("action")
-    assert actions and not any(a.text.startswith("Alice") for a in actions)
-    bob = next(a for a in actions if a.owner == "SPEAKER_01")
-    assert "payment bug" in bob.text.lower()
-
-
-class LowercaseLLM(FakeLLM):
-    """Phrases every item in lower case, as the 1.5B model often does."""
+class PhrasingLLM(FakeLLM):
+    """Phrases every action item as ``task``, whatever was said: the way a small model words it."""
 
     def __init__(self, task: str) -> None:
         super().__init__()
@@ -128,9 +107,20 @@ class LowercaseLLM(FakeLLM):
         import json
 
         props = (schema or {}).get("properties", {})
-        if "keep" in props and "task" in props:
+        if "keep" in props and "task" in props:  # the judge of an action item
             return json.dumps({"keep": True, "task": self.task})
         return super().answer(messages, schema=schema)
+
+
+def test_an_actions_phrasing_that_names_another_doer_is_not_used() -> None:
+    # another person's task, the way a small model reads the line before
+    misattributing = PhrasingLLM("Alice should fix the payment bug")
+    minutes = Summarizer(misattributing).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+
+    actions = minutes.of_kind("action")
+    assert actions and not any(a.text.startswith("Alice") for a in actions)
+    bob = next(a for a in actions if a.owner == "SPEAKER_01")
+    assert "payment bug" in bob.text.lower()
 
 
 @pytest.mark.parametrize(
@@ -142,7 +132,7 @@ class LowercaseLLM(FakeLLM):
     ],
 )
 def test_an_item_opens_with_a_capital(task: str, listed: str) -> None:
-    minutes = Summarizer(LowercaseLLM(task)).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
+    minutes = Summarizer(PhrasingLLM(task)).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
     assert listed in {a.text for a in minutes.of_kind("action")}
 
 
