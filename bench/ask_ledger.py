@@ -9,7 +9,9 @@ commitment that a later meeting closed or dropped (the reference's ``done`` and 
 links), ask "Did <owner> <task>?" across the archive. Scored with and without the ledger's
 follow-up lines in retrieval (``minutes.ask.retrieve._followed``): the share of questions whose
 closing line is among the lines shown, and whose promise is; with ``--model``, the share of
-answers found and citing the closing line (``--limit`` questions spread evenly over the list).
+answers found and citing the closing line, by the model's own sentences and after ask quotes what
+became of a promise the answer cites (``minutes.ask.quote.with_later``; ``--limit`` questions
+spread evenly over the list).
 The closing line is often said in other words than the task ("Asbestos lads got in yesterday" for
 "book the asbestos crew"), which no ranking by words or meaning finds; the ledger links it.
 Read splits only (never ``test``): the figures are for the way retrieval uses the ledger, not
@@ -109,13 +111,17 @@ def _shown_alone(retrieval: Any, sessions: Any, operator: Any, q: dict[str, Any]
     from minutes.db import session_scope
 
     followed = retrieval._followed
-    retrieval._followed = lambda _s, _a, w: w
+    retrieval._followed = lambda _s, _a, w: (w, {})
     try:
         with session_scope(sessions) as session:
             lines = retrieval.retrieve(session, operator, q["query"], embedder=embedder).lines
     finally:
         retrieval._followed = followed
     return tuple(q["closing"]) in {(line.meeting_id, line.idx) for line in lines}
+
+
+def _cites(said: Any, closing: Any) -> bool:
+    return any((c.meeting_id, c.utterance) == tuple(closing) for s in said.sentences for c in s.citations)
 
 
 def main() -> None:
@@ -149,10 +155,19 @@ def main() -> None:
 
             llm = build_llm(LLMOptions(model=args.model, threads=THREADS))
         followed = retrieval._followed
+        service = importlib.import_module("minutes.ask.service")
+        with_later = service.with_later
+        bare: list[Any] = []  # each answer as it was before what became of the promise was added
+
+        def keeping(result: Any, lines: Any, later: Any) -> Any:
+            bare.append(result)
+            return with_later(result, lines, later)
+
+        service.with_later = keeping
         report: dict[str, Any] = {"split": args.split, "questions": len(questions)}
         for way in ("without the ledger", "with the ledger"):
-            retrieval._followed = followed if way == "with the ledger" else (lambda _s, _a, w: w)  # type: ignore[assignment]
-            closing = promise = shown = found = cited = 0
+            retrieval._followed = followed if way == "with the ledger" else (lambda _s, _a, w: (w, {}))  # type: ignore[assignment]
+            closing = promise = shown = found = cited = cited_bare = 0
             for q in questions:
                 with session_scope(sessions) as session:
                     lines = retrieval.retrieve(session, operator, q["query"], embedder=embedder).lines
@@ -165,23 +180,26 @@ def main() -> None:
 
                     said = answer(sessions, operator, q["query"], llm=llm, embedder=embedder)
                     found += said.found
-                    cited += any(
-                        (c.meeting_id, c.utterance) == tuple(q["closing"])
-                        for s in said.sentences
-                        for c in s.citations
-                    )
+                    cited += _cites(said, q["closing"])
+                    cited_bare += bool(bare) and _cites(bare[-1], q["closing"])
+                    bare.clear()
             n = max(1, len(questions))
             report[way] = {
                 "closing_line_shown": round(closing / n, 3),
                 "promise_meeting_shown": round(promise / n, 3),
                 "lines_shown_mean": round(shown / n, 1),
                 **(
-                    {"answered": round(found / n, 3), "closing_line_cited": round(cited / n, 3)}
+                    {
+                        "answered": round(found / n, 3),
+                        "closing_line_cited": round(cited / n, 3),
+                        "closing_line_cited_by_the_model": round(cited_bare / n, 3),
+                    }
                     if llm
                     else {}
                 ),
             }
         retrieval._followed = followed
+        service.with_later = with_later
     print(json.dumps(report, indent=2))
 
 

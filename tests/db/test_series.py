@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.accounts import series as reads
 from minutes.accounts.access import Actor, Principal
@@ -321,10 +321,12 @@ def test_ask_shows_where_a_promise_was_closed_in_other_words(session: Session) -
     session.flush()
     operator = Asker(principal=None, ip=None, via="cli")
 
-    shown = retrieve(session, operator, "Did Tom fix the memory leak?", embedder=None).lines
-    at = [(line.meeting_id, line.idx) for line in shown]
+    shown = retrieve(session, operator, "Did Tom fix the memory leak?", embedder=None)
+    at = [(line.meeting_id, line.idx) for line in shown.lines]
     assert (a, 1) in at and (b, 1) in at and (b, 0) in at  # the promise, the close and its prompt
     assert at.index((b, 1)) == at.index((a, 1)) + 1 or at.index((b, 0)) > at.index((a, 1))
+    # the ledger acts on that close, so an answer citing the promise is followed by it (ask.quote)
+    assert shown.later == {at.index((a, 1)): (at.index((b, 1)),)}
     # a reader who may not see the later meeting is not shown it
     from minutes.accounts.users import create_team
 
@@ -336,6 +338,34 @@ def test_ask_shows_where_a_promise_was_closed_in_other_words(session: Session) -
         session, Asker(principal=manager, ip=None, via="web"), "Did Tom fix the memory leak?", embedder=None
     )
     assert {line.meeting_id for line in seen.lines} == {a}
+
+
+def test_an_answer_citing_a_promise_says_what_a_later_meeting_said_of_it(
+    factory: sessionmaker[Session],
+) -> None:
+    from minutes.accounts.access import Actor as Asker
+    from minutes.ask import answer
+    from tests.fakes import FakeAskLLM
+
+    with factory.begin() as session:
+        a = meeting(session, "a", 2, A, A_ITEMS)
+        b = meeting(session, "b", 9, [("S0", "Tom, the importer?"), ("S1", "Sorted. Merged on Tuesday.")], ())
+        for m in (a, b):
+            reads.set_series(session, OPERATOR, m, "Product sync")
+            session.get_one(Meeting, m).status = "done"
+    operator = Asker(principal=None, ip=None, via="cli")
+    # the fake model repeats the line most like the question: Tom's promise
+    said = answer(
+        factory, operator, "Was the memory leak fix sure for Friday?", llm=FakeAskLLM(), embedder=None
+    )
+    assert said.found and [[(c.meeting_id, c.utterance) for c in s.citations] for s in said.sentences] == [
+        [(a, 1)],
+        [(b, 0), (b, 1)],
+    ]
+    assert said.sentences[1].text == (
+        "Later, in Product sync 9 March on 9 March 2026: "
+        "Priya: “Tom, the importer?” Tom: “Sorted. Merged on Tuesday.”"
+    )
 
 
 def _links(session: Session) -> list[tuple[str, int, float, str]]:

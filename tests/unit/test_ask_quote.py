@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from minutes.ask.quote import quoted, snippet
-from minutes.ask.types import Line, Removed
+from minutes.ask.quote import quoted, snippet, with_later
+from minutes.ask.types import Answer, Citation, Line, Removed, Sentence, not_found
 from minutes.lexical import terms
 
 
@@ -62,3 +62,47 @@ def test_a_long_line_is_cut_to_its_sentences_holding_the_question() -> None:
     # A sentence longer than what is left is cut inside.
     assert snippet("budget " * 50, {"budget"}, limit=5) == "budget budget budget budget budget …"
     assert snippet("Short line.", {"budget"}) == "Short line."
+
+
+def later_line(n: int, speaker: str, text: str) -> Line:
+    return Line(9, "Weekly sync", datetime(2026, 3, 9, tzinfo=UTC), n, n, 5.0 * n, 5.0 * n + 2, speaker, text)
+
+
+PROMISED = [
+    line(0, "Ana", "Tom, can you fix the memory leak?"),
+    line(1, "Tom", "I'll fix the memory leak by Friday."),
+    later_line(3, "Ana", "Tom, the leak?"),
+    later_line(4, "Tom", "Sorted. Merged on Tuesday."),
+    later_line(7, "Tom", "The importer is still slow, I'm on it, it should land by the end of the month."),
+]
+
+
+def said(*at: int) -> Answer:
+    s = Sentence(
+        "Tom said he would fix the memory leak by Friday.", tuple(Citation.of(PROMISED[n]) for n in at)
+    )
+    return Answer(s.text, True, (s,), (), len(PROMISED))
+
+
+def test_an_answer_citing_a_promise_is_followed_by_the_last_line_the_ledger_linked_to_it() -> None:
+    result = with_later(said(1), PROMISED, {1: (3,)})
+    assert len(result.sentences) == 2
+    later = result.sentences[1]
+    # a terse reply is quoted with the prompt it answers, both cited
+    assert (
+        later.text
+        == "Later, in Weekly sync on 9 March 2026: Ana: “Tom, the leak?” Tom: “Sorted. Merged on Tuesday.”"
+    )
+    assert [(c.meeting_id, c.utterance) for c in later.citations] == [(9, 3), (9, 4)]
+    assert result.answer.endswith(later.text) and result.found and not result.quoted
+    # the last of several events; a long line alone
+    last = with_later(said(1), PROMISED, {1: (3, 4)}).sentences[1]
+    assert last.text.startswith("Later, in Weekly sync on 9 March 2026: Tom: “The importer is still slow")
+    assert [c.utterance for c in last.citations] == [7]
+
+
+def test_nothing_is_added_unless_the_answer_cites_a_promise_whose_close_it_does_not_cite() -> None:
+    assert with_later(said(0), PROMISED, {1: (3,)}) == said(0)  # the promise is not cited
+    assert with_later(said(1, 3), PROMISED, {1: (3,)}) == said(1, 3)  # the close is cited already
+    assert with_later(said(1), PROMISED, {}) == said(1)
+    assert with_later(not_found(), PROMISED, {1: (3,)}) == not_found()

@@ -185,26 +185,34 @@ FOLLOW_UPS = ("restated", "redated", "done", "dropped")
 
 def followed_lines(
     session: Session, principal: Principal | None, meeting_ids: Sequence[int]
-) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """(meeting, line) of each commitment promised in ``meeting_ids`` → the (meeting, line) of each
-    later meeting the reader may see that says what became of it, in order: the ledger's events,
-    and the links it suggests but no one has confirmed (their lines are shown, not believed: what
-    is said of them is still checked against them). Ask shows them beside the promise: "did Tom
-    fix the leak?" is answered where the promise was made and where it was closed, in whatever
-    words that was said."""
+) -> dict[tuple[int, int], list[tuple[int, int, bool]]]:
+    """(meeting, line) of each commitment promised in ``meeting_ids`` → the (meeting, line, sure) of
+    each later meeting the reader may see that says what became of it, in order: the ledger's events
+    (``sure``: acted on), and the links it suggests but no one has confirmed (their lines are shown,
+    not believed: what is said of them is still checked against them). Ask shows them beside the
+    promise: "did Tom fix the leak?" is answered where the promise was made and where it was closed,
+    in whatever words that was said."""
     wanted = set(meeting_ids)
     rows = _series_of(session, meeting_ids)
-    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    out: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
     for view in _ledgers(session, principal, rows, today=date.today(), commitments_only=True, cited=False):
         for c in view.ledger.commitments:
             promise = c.history[0]
             said = sorted(
-                (e for e in (*c.history[1:], *c.suggestions) if e.kind in FOLLOW_UPS and e.lines),
-                key=lambda e: (e.meeting_date or date.min, e.meeting_id, e.lines[0]),
+                (
+                    (e, sure)
+                    for events, sure in ((c.history[1:], True), (c.suggestions, False))
+                    for e in events
+                    if e.kind in FOLLOW_UPS and e.lines
+                ),
+                key=lambda es: (es[0].meeting_date or date.min, es[0].meeting_id, es[0].lines[0]),
             )
-            later = list(dict.fromkeys((e.meeting_id, e.lines[0]) for e in said))
+            later: dict[tuple[int, int], bool] = {}
+            for e, sure in said:
+                key = (e.meeting_id, e.lines[0])
+                later[key] = later.get(key, False) or sure
             if promise.meeting_id in wanted and promise.lines and later:
-                out[(promise.meeting_id, promise.lines[0])] = later
+                out[(promise.meeting_id, promise.lines[0])] = [(m, n, sure) for (m, n), sure in later.items()]
     return out
 
 

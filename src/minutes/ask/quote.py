@@ -13,13 +13,17 @@ the answer stays "not found".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
 from minutes.ask.types import Answer, Citation, Line, Removed, Sentence
 from minutes.lexical import terms
 from minutes.summarize.text import split_sentences
 
 QUOTES = 2
+TERSE = 8
+"""A later line shorter than this (in words) is quoted with the line before it: "Sorted." means
+nothing without "Tom, the importer?"."""
 QUOTE_WORDS = 40
 """A quoted line longer than this is cut to its sentences holding the question's words (QMSum's
 lines run to hundreds of words; an answer is read at a glance)."""
@@ -73,3 +77,51 @@ def snippet(text: str, wanted: Collection[str], *, limit: int = QUOTE_WORDS) -> 
     if last < len(parts) - 1 and not out[-1].endswith("…"):
         out.append("…")
     return " ".join(out)
+
+
+def with_later(answer: Answer, lines: Sequence[Line], later: Mapping[int, Sequence[int]]) -> Answer:
+    """``answer`` with, after its sentences, what a later meeting said of each commitment it cites.
+
+    ``later`` maps the position of a line where a commitment of a series was promised to the lines
+    of the ledger's events about it (:attr:`minutes.ask.retrieve.Retrieved.later`). An answer that
+    cites the promise ("Tom said he would fix the memory leak by Friday") gets the last of them,
+    quoted as said with its meeting's title and day ("Later, in Product sync on 9 March 2026: Ann:
+    “Tom, the leak?” Tom: “Sorted.”"), unless a sentence already cites it. A quote needs no check;
+    the model, shown those lines, mostly answers from the promise alone."""
+    if not answer.found or not later:
+        return answer
+    position = {(line.meeting_id, line.utterance): n for n, line in enumerate(lines)}
+    cited = [position[(c.meeting_id, c.utterance)] for s in answer.sentences for c in s.citations
+             if (c.meeting_id, c.utterance) in position]  # fmt: skip
+    added: list[Sentence] = []
+    for n in dict.fromkeys(cited):
+        if not later.get(n):
+            continue
+        last = later[n][-1]
+        if last in cited:
+            continue
+        said = [last - 1, last] if last > 0 and _prompted(lines[last - 1], lines[last]) else [last]
+        cited.extend(said)
+        line = lines[last]
+        quotes = " ".join(f"{lines[k].speaker}: “{snippet(lines[k].text, ())}”" for k in said)
+        added.append(
+            Sentence(
+                f"Later, in {line.meeting_title} on {line.meeting_date.day} "
+                f"{line.meeting_date:%B %Y}: {quotes}",
+                tuple(Citation.of(lines[k]) for k in said),
+            )
+        )
+    if not added:
+        return answer
+    sentences = (*answer.sentences, *added)
+    return replace(answer, answer=" ".join(s.text for s in sentences), sentences=sentences)
+
+
+def _prompted(before: Line, line: Line) -> bool:
+    """Whether ``line`` is a short reply to ``before``: the same meeting, another speaker."""
+    return (
+        before.meeting_id == line.meeting_id
+        and before.utterance == line.utterance - 1
+        and before.speaker != line.speaker
+        and len(line.text.split()) < TERSE
+    )

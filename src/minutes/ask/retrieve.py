@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 import numpy as np
@@ -80,6 +80,10 @@ class Retrieved:
 
     lines: tuple[Line, ...]
     matched: bool
+    later: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    """Position in ``lines`` of a line where a commitment of a series was promised → the positions of
+    the lines where later meetings said what became of it, in order (the ledger's own events among
+    those shown; the suggestions it is unsure of are shown, never listed here)."""
 
 
 def scope(session: Session, actor: access.Actor, filters: AskFilters) -> list[int]:
@@ -150,37 +154,50 @@ def retrieve(
         ranked = [key for key, _ in _word_ranks(session, question, ids)][:passages]
     if not ranked:
         return Retrieved((), False)
-    windows = _followed(session, actor, _merge(ranked))
-    lines = _lines(session, windows, max_lines=max_lines)
-    return Retrieved(tuple(_within(lines, max_words)), True)
+    windows, said = _followed(session, actor, _merge(ranked))
+    lines = _within(_lines(session, windows, max_lines=max_lines), max_words)
+    at = {(line.meeting_id, line.idx): n for n, line in enumerate(lines)}
+    later = {
+        at[promise]: shown
+        for promise, events in said.items()
+        if promise in at and (shown := tuple(at[e] for e in events if e in at))
+    }
+    return Retrieved(tuple(lines), True, later)
+
+
+Said = dict[tuple[int, int], list[tuple[int, int]]]
+"""(meeting, line) of a promise → (meeting, line) of each ledger event that says what became of it."""
 
 
 def _followed(
     session: Session, actor: access.Actor, windows: list[tuple[int, int, int]]
-) -> list[tuple[int, int, int]]:
+) -> tuple[list[tuple[int, int, int]], Said]:
     """The windows, each followed by the lines where a later meeting of its series said what became
     of a commitment promised inside it (and the line before each: "Tom, the leak?" — "Fixed.").
     Those lines may share no word with the question ("did the DBS checks come through?" — "All of
-    our coaches are now cleared"), so no ranking would bring them; the ledger links them."""
+    our coaches are now cleared"), so no ranking would bring them; the ledger links them. Also, of
+    each promise shown, its ledger events (not the suggestions) by (meeting, line)."""
     from minutes.accounts.series import followed_lines
 
     principal = None if actor.is_operator else access.require_principal(actor)
     later = followed_lines(session, principal, sorted({m for m, _, _ in windows}))
     if not later:
-        return windows
+        return windows, {}
     out = list(windows)
+    said: Said = {}
     at = 0
     for meeting, first, last in windows:
         at = out.index((meeting, first, last), at) + 1
         for (m, line), events in sorted(later.items()):
             if m != meeting or not first <= line <= last:
                 continue
-            for em, eline in events:
+            said[(m, line)] = [(em, eline) for em, eline, sure in events if sure]
+            for em, eline, _ in events:
                 window = (em, max(0, eline - 1), eline)
                 if not any(w[0] == em and w[1] <= window[1] and window[2] <= w[2] for w in out):
                     out.insert(at, window)
                     at += 1
-    return out
+    return out, said
 
 
 def _passages(

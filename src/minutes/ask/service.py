@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.accounts import access, audit
 from minutes.ask.compose import SCHEMA, check, prompt, retry
-from minutes.ask.quote import quoted
+from minutes.ask.quote import quoted, with_later
 from minutes.ask.retrieve import query_terms, retrieve
 from minutes.ask.types import Answer, AskFilters, not_found
 from minutes.db.engine import session_scope
@@ -84,6 +84,7 @@ def answer(
         result = replace(second, removed=result.removed + second.removed)
         if not result.found:  # the lines it cited, as said, rather than a "not found" that is untrue
             result = quoted(query_terms(question), found.lines, result.removed) or result
+    result = with_later(result, found.lines, found.later)
     log.info(
         "ask: %d lines retrieved in %.3f s, answered in %.1f s, %d sentences kept, %d removed",
         len(found.lines),
