@@ -130,6 +130,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="ask only N questions, spread evenly")
     parser.add_argument("--model", help="also answer with this local model (~20 s a question)")
     parser.add_argument("--missed", action="store_true", help="only questions ranking alone misses")
+    parser.add_argument(
+        "--ways", default="without the ledger,with the ledger", help="which to run, comma-separated"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -165,9 +168,9 @@ def main() -> None:
 
         service.with_later = keeping
         report: dict[str, Any] = {"split": args.split, "questions": len(questions)}
-        for way in ("without the ledger", "with the ledger"):
+        for way in args.ways.split(","):
             retrieval._followed = followed if way == "with the ledger" else (lambda _s, _a, w: (w, {}))  # type: ignore[assignment]
-            closing = promise = shown = found = cited = cited_bare = 0
+            closing = promise = shown = found = cited = cited_bare = found_bare = 0
             for q in questions:
                 with session_scope(sessions) as session:
                     lines = retrieval.retrieve(session, operator, q["query"], embedder=embedder).lines
@@ -182,6 +185,7 @@ def main() -> None:
                     found += said.found
                     cited += _cites(said, q["closing"])
                     cited_bare += bool(bare) and _cites(bare[-1], q["closing"])
+                    found_bare += bool(bare) and bare[-1].found
                     bare.clear()
             n = max(1, len(questions))
             report[way] = {
@@ -192,6 +196,7 @@ def main() -> None:
                     {
                         "answered": round(found / n, 3),
                         "closing_line_cited": round(cited / n, 3),
+                        "answered_by_the_model": round(found_bare / n, 3),
                         "closing_line_cited_by_the_model": round(cited_bare / n, 3),
                     }
                     if llm

@@ -366,6 +366,17 @@ def test_an_answer_citing_a_promise_says_what_a_later_meeting_said_of_it(
         "Later, in Product sync 9 March on 9 March 2026: "
         "Priya: “Tom, the importer?” Tom: “Sorted. Merged on Tuesday.”"
     )
+    # a model that finds nothing: the promise asked after and its close, quoted
+    asked = "Did Tom fix the memory leak?"
+    quoted = answer(factory, operator, asked, llm=FakeAskLLM(empty=True), embedder=None)
+    assert quoted.found and quoted.quoted
+    assert [[(c.meeting_id, c.utterance) for c in s.citations] for s in quoted.sentences] == [
+        [(a, 1)],
+        [(b, 0), (b, 1)],
+    ]
+    assert not answer(
+        factory, operator, "Did Tom book the offsite venue?", llm=FakeAskLLM(empty=True), embedder=None
+    ).found
 
 
 def _links(session: Session) -> list[tuple[str, int, float, str]]:

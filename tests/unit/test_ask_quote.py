@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from minutes.ask.quote import quoted, snippet, with_later
+from minutes.ask.quote import promised, quoted, snippet, with_later
 from minutes.ask.types import Answer, Citation, Line, Removed, Sentence, not_found
 from minutes.lexical import terms
 
@@ -106,3 +106,19 @@ def test_nothing_is_added_unless_the_answer_cites_a_promise_whose_close_it_does_
     assert with_later(said(1, 3), PROMISED, {1: (3,)}) == said(1, 3)  # the close is cited already
     assert with_later(said(1), PROMISED, {}) == said(1)
     assert with_later(not_found(), PROMISED, {1: (3,)}) == not_found()
+
+
+def test_when_the_model_finds_nothing_the_promise_asked_after_and_its_close_are_quoted() -> None:
+    result = promised(terms("Did Tom fix the memory leak?"), PROMISED, {1: (3,)})
+    assert result is not None and result.found and result.quoted
+    assert [[c.utterance for c in s.citations] for s in result.sentences] == [[1], [3, 4]]
+    assert result.sentences[0].text == "Tom: “I'll fix the memory leak by Friday.”"
+    assert result.sentences[1].text.startswith("Later, in Weekly sync on 9 March 2026: Ana: “Tom, the leak?”")
+
+
+def test_no_promise_is_quoted_for_a_question_about_something_else_or_without_a_later_line() -> None:
+    assert promised(terms("Did Tom book the venue for the offsite?"), PROMISED, {1: (3,)}) is None
+    assert promised(terms("Did Tom fix the memory leak?"), PROMISED, {}) is None
+    assert promised(terms("Did Tom fix the memory leak?"), PROMISED, {1: ()}) is None
+    assert promised([], PROMISED, {1: (3,)}) is None
+    assert promised(terms("Did Tom finish?"), PROMISED, {1: (3,)}) is None  # his name alone

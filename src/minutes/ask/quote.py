@@ -21,6 +21,9 @@ from minutes.lexical import terms
 from minutes.summarize.text import split_sentences
 
 QUOTES = 2
+PROMISE_SHARE = 0.5
+"""A promise answers a question holding this share of its content words (with the speaker's name:
+"Did Tom fix the leak?" — Tom: "I'll fix the leak by Friday.")."""
 TERSE = 8
 """A later line shorter than this (in words) is quoted with the line before it: "Sorted." means
 nothing without "Tom, the importer?"."""
@@ -115,6 +118,32 @@ def with_later(answer: Answer, lines: Sequence[Line], later: Mapping[int, Sequen
         return answer
     sentences = (*answer.sentences, *added)
     return replace(answer, answer=" ".join(s.text for s in sentences), sentences=sentences)
+
+
+def promised(
+    question_terms: Collection[str], lines: Sequence[Line], later: Mapping[int, Sequence[int]]
+) -> Answer | None:
+    """When the model found no answer: the promise the question asks after, quoted as said, then
+    what a later meeting said of it (:func:`with_later`); None when no promise shown with such a
+    line holds :data:`PROMISE_SHARE` of the question's content words (the speaker's name counts, but
+    the line itself must hold one: "Did Tom finish?" is not about every promise of Tom's).
+
+    "Did Olusegun get the DBS checks through?" is answered by the ledger, not the model: where it
+    was promised and where it was closed, in the words said; the model, shown both, often answers
+    nothing."""
+    wanted = set(question_terms)
+    if not wanted:
+        return None
+    scored = sorted(
+        (-len(wanted.intersection(terms(f"{lines[n].speaker} {lines[n].text}"))), n)
+        for n, after in later.items()
+        if after and 0 <= n < len(lines) and not wanted.isdisjoint(terms(lines[n].text))
+    )
+    if not scored or -scored[0][0] < PROMISE_SHARE * len(wanted):
+        return None
+    line = lines[scored[0][1]]
+    said = Sentence(f"{line.speaker}: “{snippet(line.text, wanted)}”", (Citation.of(line),))
+    return with_later(Answer(said.text, True, (said,), (), len(lines), quoted=True), lines, later)
 
 
 def _prompted(before: Line, line: Line) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from minutes.accounts import access, audit
 from minutes.ask.compose import SCHEMA, check, prompt, retry
-from minutes.ask.quote import quoted, with_later
+from minutes.ask.quote import promised, quoted, with_later
 from minutes.ask.retrieve import query_terms, retrieve
 from minutes.ask.types import Answer, AskFilters, not_found
 from minutes.db.engine import session_scope
@@ -60,7 +60,10 @@ def answer(
     second try), the lines it cited that hold the question's words are quoted instead
     (``quoted=True``, :mod:`minutes.ask.quote`). When nothing relevant is found, the model finds no
     answer, or no cited line holds the question's words, the answer is ``found=False`` with the text
-    "not found in the meetings you can see".
+    "not found in the meetings you can see" — unless a retrieved line is a promise of a meeting
+    series that holds most of the question's words and the ledger knows what became of it: the
+    promise and the later line are then quoted (:func:`~minutes.ask.quote.promised`). An answer
+    citing such a promise is followed by that later line (:func:`~minutes.ask.quote.with_later`).
     ``embedder`` None searches by words only. Raises :class:`~minutes.errors.QueryError` for a blank
     or overlong question or an unknown team, and :class:`~minutes.errors.Forbidden` for a web or API
     actor without a signed-in user.
@@ -84,7 +87,10 @@ def answer(
         result = replace(second, removed=result.removed + second.removed)
         if not result.found:  # the lines it cited, as said, rather than a "not found" that is untrue
             result = quoted(query_terms(question), found.lines, result.removed) or result
-    result = with_later(result, found.lines, found.later)
+    if not result.found:  # a promise the question asks after, and what became of it, as said
+        result = promised(query_terms(question), found.lines, found.later) or result
+    else:
+        result = with_later(result, found.lines, found.later)
     log.info(
         "ask: %d lines retrieved in %.3f s, answered in %.1f s, %d sentences kept, %d removed",
         len(found.lines),
