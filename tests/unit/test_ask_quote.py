@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from minutes.ask.quote import promised, quoted, snippet, with_later
-from minutes.ask.types import Answer, Citation, Line, Removed, Sentence, not_found
+from minutes.ask.types import PROMISE_NOTE, Answer, Citation, Line, Removed, Sentence, not_found
 from minutes.lexical import terms
 
 
@@ -110,7 +110,7 @@ def test_nothing_is_added_unless_the_answer_cites_a_promise_whose_close_it_does_
 
 def test_when_the_model_finds_nothing_the_promise_asked_after_and_its_close_are_quoted() -> None:
     result = promised(terms("Did Tom fix the memory leak?"), PROMISED, {1: (3,)})
-    assert result is not None and result.found and result.quoted
+    assert result is not None and result.found and result.quoted and result.note == PROMISE_NOTE
     assert [[c.utterance for c in s.citations] for s in result.sentences] == [[1], [3, 4]]
     assert result.sentences[0].text == "Tom: “I'll fix the memory leak by Friday.”"
     assert result.sentences[1].text.startswith("Later, in Weekly sync on 9 March 2026: Ana: “Tom, the leak?”")

@@ -143,7 +143,9 @@ def promised(
         return None
     line = lines[scored[0][1]]
     said = Sentence(f"{line.speaker}: “{snippet(line.text, wanted)}”", (Citation.of(line),))
-    return with_later(Answer(said.text, True, (said,), (), len(lines), quoted=True), lines, later)
+    return with_later(
+        Answer(said.text, True, (said,), (), len(lines), quoted=True, promise=True), lines, later
+    )
 
 
 def _prompted(before: Line, line: Line) -> bool:

@@ -12,6 +12,9 @@ NOT_FOUND = "not found in the meetings you can see"
 QUOTED_NOTE = "No sentence written from these lines could be checked against them, so here they are as said."
 """Shown above a ``quoted`` answer (:mod:`minutes.ask.quote`)."""
 
+PROMISE_NOTE = "What was promised, and what a later meeting of the series said of it, as said."
+"""Shown above a promise quoted with its close when the model found no answer (``quote.promised``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class AskFilters:
@@ -85,11 +88,16 @@ class Answer:
     removed: tuple[Removed, ...] = field(default=(), compare=False)
     lines: int = field(default=0, compare=False)  # how many lines the model was shown
     quoted: bool = False
+    promise: bool = field(default=False, compare=False)
+    """A quoted promise and what became of it (:func:`minutes.ask.quote.promised`)."""
 
     @property
     def note(self) -> str:
-        """What to show above the sentences: :data:`QUOTED_NOTE` for a quoted answer, else ""."""
-        return QUOTED_NOTE if self.quoted else ""
+        """What to show above the sentences: :data:`PROMISE_NOTE` or :data:`QUOTED_NOTE` for a
+        quoted answer, else ""."""
+        if not self.quoted:
+            return ""
+        return PROMISE_NOTE if self.promise else QUOTED_NOTE
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape: ``{"answer", "found", "quoted", "sentences": [{"text",
