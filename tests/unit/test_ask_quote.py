@@ -9,10 +9,10 @@ from minutes.ask.types import PROMISE_NOTE, Answer, Citation, Line, Removed, Sen
 from minutes.lexical import terms
 
 
-def line(n: int, speaker: str, text: str) -> Line:
-    return Line(
-        7, "Weekly sync", datetime(2026, 3, 2, tzinfo=UTC), n, n, 10.0 * n, 10.0 * n + 5, speaker, text
-    )
+def line(n: int, speaker: str, text: str, *, meeting: int = 7, day: int = 2) -> Line:
+    """Line ``n`` of the weekly sync held on ``day`` March 2026 (meeting id ``meeting``)."""
+    at = datetime(2026, 3, day, tzinfo=UTC)
+    return Line(meeting, "Weekly sync", at, n, n, 10.0 * n, 10.0 * n + 5, speaker, text)
 
 
 LINES = [
@@ -64,16 +64,18 @@ def test_a_long_line_is_cut_to_its_sentences_holding_the_question() -> None:
     assert snippet("Short line.", {"budget"}) == "Short line."
 
 
-def later_line(n: int, speaker: str, text: str) -> Line:
-    return Line(9, "Weekly sync", datetime(2026, 3, 9, tzinfo=UTC), n, n, 5.0 * n, 5.0 * n + 2, speaker, text)
-
-
 PROMISED = [
     line(0, "Ana", "Tom, can you fix the memory leak?"),
     line(1, "Tom", "I'll fix the memory leak by Friday."),
-    later_line(3, "Ana", "Tom, the leak?"),
-    later_line(4, "Tom", "Sorted. Merged on Tuesday."),
-    later_line(7, "Tom", "The importer is still slow, I'm on it, it should land by the end of the month."),
+    line(3, "Ana", "Tom, the leak?", meeting=9, day=9),
+    line(4, "Tom", "Sorted. Merged on Tuesday.", meeting=9, day=9),
+    line(
+        7,
+        "Tom",
+        "The importer is still slow, I'm on it; it should land by the end of the month.",
+        meeting=9,
+        day=9,
+    ),
 ]
 
 
