@@ -363,7 +363,7 @@ def test_an_answer_citing_a_promise_says_what_a_later_meeting_said_of_it(
         [(b, 0), (b, 1)],
     ]
     assert said.sentences[1].text == (
-        "Later, in Product sync 9 March on 9 March 2026: "
+        "Later, in Product sync 9 March: "  # the title names the day already
         "Priya: “Tom, the importer?” Tom: “Sorted. Merged on Tuesday.”"
     )
     # a model that finds nothing: the promise asked after and its close, quoted

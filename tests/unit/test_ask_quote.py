@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from minutes.ask.quote import promised, quoted, snippet, with_later
@@ -124,3 +125,14 @@ def test_no_promise_is_quoted_for_a_question_about_something_else_or_without_a_l
     assert promised(terms("Did Tom fix the memory leak?"), PROMISED, {1: ()}) is None
     assert promised([], PROMISED, {1: (3,)}) is None
     assert promised(terms("Did Tom finish?"), PROMISED, {1: (3,)}) is None  # his name alone
+
+
+def test_a_later_meeting_is_named_by_its_title_and_its_day_unless_the_title_has_it() -> None:
+    def later_in(title: str) -> str:
+        close = replace(PROMISED[3], meeting_title=title)
+        return with_later(said(1), [*PROMISED[:3], close], {1: (3,)}).sentences[1].text
+
+    assert later_in("Weekly sync").startswith("Later, in Weekly sync on 9 March 2026: ")
+    assert later_in("Product sync 9 March").startswith("Later, in Product sync 9 March: ")
+    assert later_in("Sync, March 9th").startswith("Later, in Sync, March 9th: ")
+    assert later_in("Sync 19 March").startswith("Later, in Sync 19 March on 9 March 2026: ")

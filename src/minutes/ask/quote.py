@@ -12,6 +12,7 @@ the answer stays "not found".
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
@@ -105,13 +106,10 @@ def with_later(answer: Answer, lines: Sequence[Line], later: Mapping[int, Sequen
             continue
         said = [last - 1, last] if last > 0 and _prompted(lines[last - 1], lines[last]) else [last]
         cited.extend(said)
-        line = lines[last]
         quotes = " ".join(f"{lines[k].speaker}: “{snippet(lines[k].text, ())}”" for k in said)
         added.append(
             Sentence(
-                f"Later, in {line.meeting_title} on {line.meeting_date.day} "
-                f"{line.meeting_date:%B %Y}: {quotes}",
-                tuple(Citation.of(lines[k]) for k in said),
+                f"Later, in {_meeting(lines[last])}: {quotes}", tuple(Citation.of(lines[k]) for k in said)
             )
         )
     if not added:
@@ -146,6 +144,18 @@ def promised(
     return with_later(
         Answer(said.text, True, (said,), (), len(lines), quoted=True, promise=True), lines, later
     )
+
+
+def _meeting(line: Line) -> str:
+    """The meeting of ``line`` by its title and day ("Weekly sync on 9 March 2026"); the title alone
+    when it names the day already ("Product sync 9 March")."""
+    day, month = line.meeting_date.day, line.meeting_date.strftime("%B")
+    title = line.meeting_title
+    if re.search(rf"\b{day}(?:st|nd|rd|th)?\s+{month[:3]}", title, re.IGNORECASE) or re.search(
+        rf"\b{month[:3]}\w*\s+{day}(?:st|nd|rd|th)?\b", title, re.IGNORECASE
+    ):
+        return title
+    return f"{title} on {day} {month} {line.meeting_date.year}"
 
 
 def _prompted(before: Line, line: Line) -> bool:
