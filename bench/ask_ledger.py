@@ -106,12 +106,20 @@ def build(split: str, home: Path, embedder: Any) -> tuple[Any, list[dict[str, An
     return sessions, questions
 
 
+WAYS = ("without the ledger", "with the ledger")
+
+
+def _ranking_alone(_session: Any, _actor: Any, windows: Any) -> tuple[Any, dict[Any, Any]]:
+    """``retrieve._followed`` without the ledger: the windows as ranked, no promise followed."""
+    return windows, {}
+
+
 def _shown_alone(retrieval: Any, sessions: Any, operator: Any, q: dict[str, Any], embedder: Any) -> bool:
     """Whether ranking alone (no ledger lines) shows the question's closing line."""
     from minutes.db import session_scope
 
     followed = retrieval._followed
-    retrieval._followed = lambda _s, _a, w: (w, {})
+    retrieval._followed = _ranking_alone
     try:
         with session_scope(sessions) as session:
             lines = retrieval.retrieve(session, operator, q["query"], embedder=embedder).lines
@@ -131,9 +139,11 @@ def main() -> None:
     parser.add_argument("--model", help="also answer with this local model (~20 s a question)")
     parser.add_argument("--missed", action="store_true", help="only questions ranking alone misses")
     parser.add_argument(
-        "--ways", default="without the ledger,with the ledger", help="which to run, comma-separated"
+        "--ways", default=",".join(WAYS), help=f"which to run, comma-separated, of: {', '.join(WAYS)}"
     )
     args = parser.parse_args()
+    if unknown := set(args.ways.split(",")) - set(WAYS):
+        parser.error(f"unknown --ways {', '.join(sorted(unknown))}; choose from: {', '.join(WAYS)}")
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "bench"))
     import importlib
@@ -169,7 +179,7 @@ def main() -> None:
         service.with_later = keeping
         report: dict[str, Any] = {"split": args.split, "questions": len(questions)}
         for way in args.ways.split(","):
-            retrieval._followed = followed if way == "with the ledger" else (lambda _s, _a, w: (w, {}))  # type: ignore[assignment]
+            retrieval._followed = followed if way == "with the ledger" else _ranking_alone
             closing = promise = shown = found = cited = cited_bare = found_bare = 0
             for q in questions:
                 with session_scope(sessions) as session:

@@ -132,14 +132,14 @@ def promised(
     wanted = set(question_terms)
     if not wanted:
         return None
-    scored = sorted(
-        (-len(wanted.intersection(terms(f"{lines[n].speaker} {lines[n].text}"))), n)
-        for n, after in later.items()
-        if after and 0 <= n < len(lines) and not wanted.isdisjoint(terms(lines[n].text))
-    )
-    if not scored or -scored[0][0] < PROMISE_SHARE * len(wanted):
+    scored = []  # (-the question's words the promise holds, its speaker's name counting; position)
+    for n, after in later.items():
+        held = wanted.intersection(terms(lines[n].text)) if after and 0 <= n < len(lines) else set()
+        if held:
+            scored.append((-len(held | wanted.intersection(terms(lines[n].speaker))), n))
+    if not scored or -min(scored)[0] < PROMISE_SHARE * len(wanted):
         return None
-    line = lines[scored[0][1]]
+    line = lines[min(scored)[1]]
     said = Sentence(f"{line.speaker}: “{snippet(line.text, wanted)}”", (Citation.of(line),))
     return with_later(
         Answer(said.text, True, (said,), (), len(lines), quoted=True, promise=True), lines, later
