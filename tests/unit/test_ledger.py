@@ -661,3 +661,63 @@ def test_a_task_done_again_is_one_more_not_the_same() -> None:
     assert one_more("Cancel the TowTech order and re-raise the PO with Kranz", "Raise the PO")
     assert one_more("I'll resend the invite tomorrow", "Send the invite")
     assert not one_more("I'll raise the PO with Kranz tomorrow", "Raise the PO")
+
+
+# An item that is only the sentence said (the rules' own, no model wording) names its task as the
+# speaker did, leaning on the rest of the line and the line before.
+SAID = meeting(
+    1,
+    [
+        ("Lena", "Kitchen. Bram."),
+        ("Bram", "The dishwasher's leaking again. I'll get the engineer out on Tuesday."),
+        ("Lena", "The spring menu cards, we'll want new ones printed."),
+        ("Oksana", "I'll sort a hundred."),
+        ("Lena", "And I'll call the brewery about the keg deposit."),
+    ],
+    action(1, 0, "I'll get the engineer out on Tuesday.", 1, "Bram", date(2026, 3, 3)),
+    action(1, 1, "I'll sort a hundred.", 3, "Oksana"),
+    action(1, 2, "And I'll call the brewery about the keg deposit.", 4, "Lena"),
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "earlier"),
+    [
+        ([("Lena", "Bram, dishwasher?"), ("Bram", "Fixed. New pump seal.")], 0),
+        ([("Bram", "Dishwasher's fine now, the engineer swapped the seal Wednesday.")], 0),
+        ([("Oksana", "The menu cards came back from the printer, all hundred of them.")], 1),
+        ([("Lena", "Oksana, menu cards?"), ("Oksana", "Done, they're on the tables.")], 1),
+    ],
+)
+def test_an_item_said_as_is_is_about_the_rest_of_its_line_and_the_line_before(
+    said: list[tuple[str, str]], earlier: int
+) -> None:
+    closes = [ln for ln in link_series([SAID, meeting(2, said)]) if ln.kind == "done"]
+
+    assert [(ln.earlier, ln.state) for ln in closes] == [(SAID.entries[earlier].key, "auto")]
+
+
+def test_the_talk_around_an_item_said_as_is_does_not_close_another_persons_task() -> None:
+    later = meeting(
+        2,
+        [
+            ("Lena", "The brewery took the kegs back. Deposit's refunded."),
+            ("Bram", "The dishwasher's still leaking."),
+        ],
+    )
+
+    found = link_series([SAID, later])
+
+    assert [(ln.kind, ln.earlier) for ln in found if ln.kind == "done"] == [("done", SAID.entries[2].key)]
+
+
+def test_a_task_written_out_reads_only_its_own_words() -> None:
+    from minutes.ledger.about import open_item, said_as_is
+
+    lines = {ln.index: ln for ln in SAID.lines}
+    written = Entry(1, 0, "action", "Get the dishwasher engineer out", (1,), "Bram")
+    said = SAID.entries[0]
+
+    assert said_as_is(said, lines) and not said_as_is(written, lines)
+    assert "dishw" in open_item(said, lines).words and "kitch" in open_item(said, lines).words
+    assert open_item(written, lines).words == frozenset(topic_words(written.text))

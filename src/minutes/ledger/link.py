@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import date
 
 from minutes.ledger import cues
-from minutes.ledger.about import CONTEXT_ITEM, PRONOUN, asked_for, stress
+from minutes.ledger.about import open_item
 from minutes.ledger.again import one_more
 from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Link, SeriesMeeting
@@ -67,18 +67,11 @@ def link_series(meetings: Sequence[SeriesMeeting]) -> list[Link]:
                 closed.add(ln.earlier)
         open_items = [replace(i, due=due_now.get(i.root, i.due)) for i in open_items]
         restated = {(m.meeting_id, ln.position) for ln in links if ln.position is not None}
-        for e in m.entries:
-            if (e.meeting_id, e.position) in restated or (e.kind == "action" and e.done):
-                continue
-            text = e.text + " " + " ".join(said.text for said in m.lines if said.index in e.lines[:1])
-            own = frozenset(topic_words(e.text)) or frozenset(topic_words(text))
-            stressed = stress(e.text) if e.kind != "question" else {}
-            if e.kind == "action" and PRONOUN.search(e.text):
-                extra = asked_for(by_index, e)
-                for w in extra - own:
-                    stressed[w] = CONTEXT_ITEM
-                own = own | extra
-            open_items.append(OpenItem(e, own, e.owner if e.named else None, e.due, e.key, stressed))
+        open_items.extend(
+            open_item(e, by_index, m.entries)
+            for e in m.entries
+            if (e.meeting_id, e.position) not in restated and not (e.kind == "action" and e.done)
+        )
     return found
 
 
@@ -95,7 +88,7 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
             if idx in lines:
                 mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
         for item in pools[e.kind]:
-            score = weights.cover(item.words, mine, stress=item.stress)
+            score = item.cover(weights, mine)
             if e.kind == "action":
                 later_owner = e.owner if e.named else None
                 same = item.owner is not None and name_key(item.owner) == name_key(later_owner or "")

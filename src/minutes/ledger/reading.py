@@ -60,11 +60,9 @@ def line_says(
     bonus = OWNER_BONUS if owner or asked else 0.0
     # The sentence most about the item says what became of it; the rest of the line and the line
     # before tell what it is about.
-    best = max(
-        range(len(sentences)), key=lambda n: weights.cover(item.words, said.heard[n], stress=item.stress)
-    )
+    best = max(range(len(sentences)), key=lambda n: item.cover(weights, said.heard[n]))
     sentence = sentences[best]
-    score = weights.cover(item.words, said.context | said.heard[best], item.stress)
+    score = item.cover(weights, said.context | said.heard[best])
     if prompted:
         score = max(score, PROMPTED)
     # Words that abandon a task are rarer and plainer than words of completion: they count double.
@@ -209,9 +207,7 @@ def _own(ln: Line, actions: list[OpenItem]) -> list[OpenItem]:
 
 def _pointed(heard: dict[str, float], mine: list[OpenItem], weights: Weights) -> OpenItem | None:
     """Of ``mine``, the one commitment ``heard`` is most about, when exactly one is."""
-    scored = sorted(
-        ((weights.cover(i.words, heard, stress=i.stress), n) for n, i in enumerate(mine)), reverse=True
-    )
+    scored = sorted(((i.cover(weights, heard), n) for n, i in enumerate(mine)), reverse=True)
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return mine[scored[0][1]]
@@ -223,7 +219,7 @@ def _status_elsewhere(
     """A close said in another sentence of the line that is about the task too, most about it first."""
     others = sorted(
         (n for n in range(len(said.sentences)) if n != best and item.words & set(said.heard[n])),
-        key=lambda n: -weights.cover(item.words, said.heard[n], stress=item.stress),
+        key=lambda n: -item.cover(weights, said.heard[n]),
     )
     for n in others:
         sentence = said.sentences[n]

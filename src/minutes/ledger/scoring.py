@@ -54,6 +54,16 @@ class OpenItem:
     root: tuple[int, int, int]
     stress: dict[str, float] = field(default_factory=dict)
     """Topic word → how much it counts, where not 1 (the words of a task's modifiers count less)."""
+    core: frozenset[str] | None = None
+    """The item's own words, where ``words`` adds those of the talk around it."""
+
+    def cover(self, weights: Weights, said: dict[str, float]) -> float:
+        """The share of the item's topic ``said`` covers: of its own words, or of its own and the
+        talk around it, whichever is more."""
+        full = weights.cover(self.words, said, stress=self.stress)
+        if self.core is None or self.core == self.words:
+            return full
+        return max(full, weights.cover(self.core, said, stress=self.stress))
 
     @property
     def verb(self) -> str | None:
