@@ -721,3 +721,23 @@ def test_a_task_written_out_reads_only_its_own_words() -> None:
     assert said_as_is(said, lines) and not said_as_is(written, lines)
     assert "dishw" in open_item(said, lines).words and "kitch" in open_item(said, lines).words
     assert open_item(written, lines).words == frozenset(topic_words(written.text))
+
+
+def test_a_later_decision_said_tersely_is_about_the_line_before_it() -> None:
+    first = meeting(
+        1,
+        [("Mira", "So the gym opens at six on weekdays.")],
+        Entry(1, 0, "decision", "So the gym opens at six on weekdays.", (0,)),
+    )
+    later = meeting(
+        2,
+        [
+            ("Joel", "The caretaker says nobody uses the gym before seven on weekdays."),
+            ("Mira", "Seven, then. Starting Monday."),
+        ],
+        Entry(2, 0, "decision", "Seven, then.", (1,)),
+    )
+
+    found = link_series([first, later])
+
+    assert [(ln.kind, ln.earlier, ln.lines) for ln in found] == [("changed", first.entries[0].key, (1,))]

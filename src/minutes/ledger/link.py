@@ -36,6 +36,7 @@ from minutes.ledger.model import Link, SeriesMeeting
 from minutes.ledger.reading import LineRead, fronted_item, line_says, prompt_for, still_open
 from minutes.ledger.scoring import (
     CERTAIN,
+    CONTEXT_WEIGHT,
     OWNER_BONUS,
     SIGNAL_BONUS,
     TOPIC_DECISION,
@@ -87,6 +88,11 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
         for idx in e.lines[:1]:
             if idx in lines:
                 mine.update({w: 1.0 for w in topic_words(lines[idx].text)})
+        if e.kind == "decision" and e.lines:
+            # "Half five, then. From Monday." is about the café's hours said the line before
+            around = [lines[i] for i in (*e.lines[1:], min(e.lines) - 1) if i in lines]
+            for w in topic_words(" ".join(ln.text for ln in around)):
+                mine.setdefault(w, CONTEXT_WEIGHT)
         for item in pools[e.kind]:
             score = item.cover(weights, mine)
             if e.kind == "action":
