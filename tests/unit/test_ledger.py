@@ -459,6 +459,10 @@ QUESTION_FIRST = meeting(
         "The data centre region, still no answer from procurement.",
         "And the region approval, nobody has got back to me.",
         "Region approval. Nothing from finance yet.",
+        # asking after it again
+        "Did procurement ever come back on the region approval?",
+        "Has anybody heard about the data centre region?",
+        "The data centre region, any word from the board yet?",
     ],
 )
 def test_a_line_saying_an_open_question_is_still_open_carries_it(line: str) -> None:
@@ -476,6 +480,8 @@ def test_a_line_saying_an_open_question_is_still_open_carries_it(line: str) -> N
     [
         "Still no answer from the caterers about the menu.",  # another open matter
         "The data centre region was approved this morning.",  # answered, not still open
+        "We did find out about the region: approved Tuesday.",  # "find out", said as an answer
+        "Did the caterers ever come back about the menu?",  # asking after another matter
     ],
 )
 def test_no_carry_from_other_matters_or_an_answer(line: str) -> None:
@@ -741,3 +747,19 @@ def test_a_later_decision_said_tersely_is_about_the_line_before_it() -> None:
     found = link_series([first, later])
 
     assert [(ln.kind, ln.earlier, ln.lines) for ln in found] == [("changed", first.entries[0].key, (1,))]
+
+
+def test_a_question_asked_after_again_is_the_earlier_one_carried_not_a_new_one() -> None:
+    later = meeting(
+        2,
+        [("Priya", "Has anybody heard about the data centre region?")],
+        Entry(2, 0, "question", "Has anybody heard about the data centre region?", (0,)),
+    )
+    third = meeting(3, [("Priya", "Data centre region: still no answer.")])
+
+    found = link_series([QUESTION_FIRST, later, third])
+
+    assert [(ln.kind, ln.earlier, ln.meeting_id, ln.position) for ln in found] == [
+        ("carried", QUESTION_FIRST.entries[0].key, 2, 0),
+        ("carried", QUESTION_FIRST.entries[0].key, 3, None),
+    ]

@@ -202,7 +202,11 @@ UNANSWERED = re.compile(
     r"no (?:answer|reply|word|news|response|update|decision)\b|nothing (?:from|back|yet|heard)|"
     r"(?:haven't|hasn't|not|never) (?:heard|had (?:an? )?(?:answer|reply|word))|"
     r"(?:nobody|no one|no-one) (?:has |have )?(?:said|told|got back|answered|replied)|"
-    r"we (?:still )?don't know|didn't get to it|ran out of time|anyone heard|any (?:news|word|update) on)\b",
+    r"we (?:still )?don't know|didn't get to it|ran out of time|anyone heard|any (?:news|word|update) on|"
+    r"any (?:news|word|update|answer) (?:from|yet|back)[^.!?]*(?=\?)|"
+    r"(?:did|has|have) (?:the |our |your )?(?:[\w'-]+ ){0,2}?(?:ever |yet )?(?:find out|found out|hear|heard|"
+    r"get an answer|got an answer|come back|came back|get back|got back|say anything|said anything)[^.!?]*(?=\?)|"
+    r"still (?:nobody|no one|no-one))\b",
     re.IGNORECASE,
 )
 """A line saying an open question is still open ("Still no answer from legal.")."""

@@ -140,7 +140,15 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
             found = line_says(said, item, item is prompted, weights, m.meeting_date)
             if found is not None:
                 candidates.append(found)
-    return _choose(candidates, m.meeting_id)
+    # A line saying a question is still open that is itself one of the meeting's questions carries
+    # it: the question is the earlier one asked again, not a new one.
+    asked = {i: e.position for e in m.entries if e.kind == "question" for i in e.lines[:1]}
+    return [
+        replace(ln, position=asked[ln.lines[0]])
+        if ln.kind == "carried" and ln.position is None and ln.lines and ln.lines[0] in asked
+        else ln
+        for ln in _choose(candidates, m.meeting_id)
+    ]
 
 
 def _choose(candidates: list[Candidate], meeting_id: int) -> list[Link]:
