@@ -205,7 +205,8 @@ UNANSWERED = re.compile(
     r"we (?:still )?don't know|didn't get to it|ran out of time|anyone heard|any (?:news|word|update) on|"
     r"any (?:news|word|update|answer) (?:from|yet|back)[^.!?]*(?=\?)|"
     r"(?:did|has|have) (?:the |our |your )?(?:[\w'-]+ ){0,2}?(?:ever |yet )?(?:find out|found out|hear|heard|"
-    r"get an answer|got an answer|come back|came back|get back|got back|say anything|said anything)[^.!?]*(?=\?)|"
+    r"get an answer|got an answer|come back|came back|get back|got back|say anything|said anything)"
+    r"[^.!?]*(?=\?)|"
     r"still (?:nobody|no one|no-one))\b",
     re.IGNORECASE,
 )
