@@ -47,6 +47,25 @@ FRI = date(2026, 11, 20)
         ("Give me, say, ten days.", date(2026, 11, 28), "Give me, say, ten days"),
         ("I'll send the agenda round in ten minutes.", date(2026, 11, 18), "in ten minutes"),
         ("You'll have it within 48 hours.", date(2026, 11, 20), "within 48 hours"),
+        # a part of a named month, the year's and the quarter's end, the working day's
+        ("I'll have the accounts filed by the end of January.", date(2027, 1, 31), "by the end of January"),
+        ("Aim for the end of November on the tender.", date(2026, 11, 30), "for the end of November"),
+        ("The survey closes mid-December.", date(2026, 12, 15), "mid-December"),
+        ("Renewals go out at the start of February.", date(2027, 2, 1), "the start of February"),
+        ("Ready by the end of Feb, I reckon.", date(2027, 2, 28), "by the end of Feb"),
+        ("I'll migrate the wiki before the year end.", date(2026, 12, 31), "before the year end"),
+        ("Budget signed off by the end of the quarter.", date(2026, 12, 31), "by the end of the quarter"),
+        ("I'll submit the claim before the month end.", date(2026, 11, 30), "before the month end"),
+        ("Leave it with me, by close of play.", WED, "by close of play"),
+        ("You'll have the figures by lunchtime.", WED, "by lunchtime"),
+        ("I'll get it over to you by the end of the day.", WED, "by the end of the day"),
+        # a word day that ends its clause after a word of manner, or with "latest"
+        (
+            "I'll have the rota done, um, by the twenty-eighth as well.",
+            date(2026, 11, 28),
+            "by the twenty-eighth",
+        ),
+        ("The twenty-sixth, latest.", date(2026, 11, 26), "The twenty-sixth"),
     ],
 )
 def test_resolves_due_dates_against_a_wednesday_meeting(text: str, due: date, words: str) -> None:
@@ -102,6 +121,9 @@ def test_end_of_month_handles_short_months_and_year_end() -> None:
         "The team is on the second floor.",
         "That was the first March meeting.",
         "February 30th is not a day.",
+        "The end of may be in sight.",  # "may" the verb
+        "She sat by the fourth window too.",
+        "The twenty-sixth was a good day.",
         "Nothing about time here at all.",
         "",
     ],

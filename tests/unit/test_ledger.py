@@ -211,6 +211,19 @@ def test_a_slip_moves_the_due_date_from_a_span_or_a_date() -> None:
     assert found[("redated", 2, 1)].earlier == FIRST.entries[0].key
 
 
+def test_the_date_a_task_had_is_not_the_one_it_moves_to() -> None:
+    first = meeting(
+        1,
+        [("Priya", "I'll write the press release by the end of the month.")],
+        action(1, 0, "Write the press release", 0, "Priya", date(2026, 3, 31)),
+    )
+    later = meeting(2, [("Priya", "The press release is now this Thursday instead of the end of the month.")])
+
+    found = link_series([first, later])
+
+    assert [(ln.kind, ln.due) for ln in found] == [("redated", date(2026, 3, 12))]
+
+
 @pytest.mark.parametrize(
     ("line", "due"),
     [

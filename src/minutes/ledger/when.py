@@ -47,10 +47,14 @@ def has_date(text: str) -> bool:
 
 
 def new_due(text: str, meeting_date: date | None, before: date | None) -> date | None:
-    """The task's new due date: the latest date the line names, or a span ("one more week") added
-    to the due date before; a date named beside a span, and later than the due date before, is the
-    more exact of the two ("it'll take a few more days, I'll have it by the 12th")."""
+    """The task's new due date: the latest date the line names other than the one it had, or a span
+    ("one more week") added to the due date before; a date named beside a span, and later than the
+    due date before, is the more exact of the two ("it'll take a few more days, I'll have it by the
+    12th")."""
     mentions = dates(text, meeting_date) if meeting_date is not None else []
+    if before is not None and any(d != before for d in mentions):
+        # "now this Thursday instead of end of the month": the date it had is not the one it moves to
+        mentions = [d for d in mentions if d != before]
     base = before or meeting_date
     shift = SHIFT.search(text)
     if shift is not None and not (mentions and base is not None and max(mentions) > base):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from minutes.summarize.text import ORDINALS, TENS, UNITS, blank_spans
@@ -58,6 +58,8 @@ class Lexicon:
     of: str
     ambiguous_months: frozenset[str] = frozenset()  # lowercase words that are not months ("may")
     week_after: str = ""  # after a weekday, that day a week later ("Friday week")
+    month_parts: dict[str, str] = field(default_factory=dict)  # "end" of a month → "end"; or "start"
+    mid: str = "(?!)"  # "mid-February": the 15th
 
 
 _MONTHS = "January February March April May June July August September October November December"
@@ -100,7 +102,18 @@ ENGLISH = Lexicon(
             ],
             "today",
         ),
-        **dict.fromkeys(["end of today", "close of business", "cob", "end of business"], "today"),
+        **dict.fromkeys(
+            [
+                "end of today",
+                "close of business",
+                "cob",
+                "end of business",
+                "end of the day",
+                "close of play",
+            ],
+            "today",
+        ),
+        **dict.fromkeys(["lunchtime", "by lunch"], "today"),
         **dict.fromkeys(["after this call", "after this meeting", "right after this"], "today"),
         "tomorrow": "tomorrow",
         "day after tomorrow": "day_after",
@@ -108,7 +121,17 @@ ENGLISH = Lexicon(
         "end of next week": "end_next_week",
         "this week": "end_week",
         "next week": "next_week",
-        **dict.fromkeys(["end of the month", "end of this month", "end of month", "eom"], "end_month"),
+        **dict.fromkeys(
+            ["end of the month", "end of this month", "end of month", "eom", "month end", "month-end"],
+            "end_month",
+        ),
+        **dict.fromkeys(
+            ["end of the year", "end of this year", "end of year", "year end", "year-end"], "end_year"
+        ),
+        **dict.fromkeys(
+            ["end of the quarter", "end of this quarter", "end of quarter", "quarter end", "quarter-end"],
+            "end_quarter",
+        ),
         "end of next month": "end_next_month",
         "next month": "next_month",
     },
@@ -128,6 +151,8 @@ ENGLISH = Lexicon(
     article="the",
     of="of",
     ambiguous_months=frozenset({"may", "march"}),
+    month_parts={"end": "end", "start": "start", "beginning": "start", "middle": "mid"},
+    mid="mid",
 )
 
 LEXICONS: dict[str, Lexicon] = {"en": ENGLISH}
@@ -174,6 +199,8 @@ _FIXED: dict[str, Callable[[date], date]] = {
     "end_month": _month_end,
     "end_next_month": lambda m: _month_end(m, 1),
     "next_month": lambda m: _add_months(m.replace(day=1), 1),
+    "end_year": lambda m: date(m.year, 12, 31),
+    "end_quarter": lambda m: _month_end(m, (3 - m.month % 3) % 3),
 }
 
 
@@ -250,6 +277,15 @@ class _Grammar:
                     flags,
                 ),
             ),
+            (
+                # "by the end of January", "mid-February", "at the start of March"
+                "month_part",
+                re.compile(
+                    rf"\b{prep}{the}(?:(?P<part>{_alt(lx.month_parts)})\s+{lx.of}\s+|(?P<mid>{lx.mid})[\s-]+)"
+                    rf"{mon}(?![\w]){year}",
+                    flags,
+                ),
+            ),
             ("month_day", re.compile(rf"\b{prep}(?:{wd},?\s+)?{mon}\s+{the}{day}\b{year}", flags)),
             (
                 "day_month",
@@ -290,6 +326,17 @@ class _Grammar:
             if unit == "hours":
                 return m + timedelta(days=amount * mult // 24)
             return m + timedelta(days=amount * mult) if unit == "days" else _add_months(m, amount * mult)
+        if kind == "month_part":
+            if g["mon"] in self.lx.ambiguous_months:  # "the end of may be" is no month
+                return None
+            month, year = self.months[g["mon"].lower()], int(g["year"]) if g["year"] else None
+            part = "mid" if g["mid"] else self.lx.month_parts[" ".join(g["part"].lower().split())]
+            for y in [year] if year else [m.year, m.year + 1]:
+                first = date(y, month, 1)
+                d = {"start": first, "mid": first.replace(day=15), "end": _month_end(first)}[part]
+                if year or d >= m:
+                    return d
+            return None
         if kind in ("month_day", "day_month"):
             mon = g["mon"]
             if mon in self.lx.ambiguous_months:  # lowercase "may" is a verb, not a month
@@ -305,7 +352,13 @@ class _Grammar:
             word_day = not g["day"][:1].isdigit()
             # "on the second floor" is no date: without a weekday, a word day or a plain "on"
             # counts only where the phrase ends the clause.
-            if not g["wd"] and not (prep in self.lx.deadline and not word_day) and not (prep and at_end):
+            latest = _LATEST_AFTER.match(mt.string[mt.end() :]) is not None  # "The thirtieth, latest."
+            if (
+                not g["wd"]
+                and not (prep in self.lx.deadline and not word_day)
+                and not (prep and at_end)
+                and not latest
+            ):
                 return None
             return _day_of_month_from(m, self._day(g["day"]))
         try:
@@ -315,8 +368,11 @@ class _Grammar:
 
 
 _CLAUSE_END = re.compile(
-    r"\s*(?:(?:now|then|instead|at the latest|latest|at the earliest)\b)?\s*(?:[.,;!?]|$)", re.I
+    r"\s*(?:(?:now|then|instead|at the latest|latest|at the earliest|as well|too|hopefully|anyway|"
+    r"(?:I )?promise|or so)\b)?\s*(?:[.,;!?]|$)",
+    re.I,
 )
+_LATEST_AFTER = re.compile(r",?\s*(?:at the )?latest\b", re.I)
 
 _GRAMMARS: dict[str, _Grammar] = {}
 
@@ -383,7 +439,17 @@ def _fluent(text: str) -> str:
 
 
 def _end_of_day(m: DateMention) -> bool:
-    return m.rule == "fixed" and m.text.lower().endswith(("end of day", "eod", "close of business", "cob"))
+    ends = (
+        "end of day",
+        "end of the day",
+        "eod",
+        "close of business",
+        "cob",
+        "close of play",
+        "lunchtime",
+        "lunch",
+    )
+    return m.rule == "fixed" and m.text.lower().endswith(ends)
 
 
 def resolve_due(text: str, meeting_date: date, *, language: str = "en") -> tuple[date, str] | None:
