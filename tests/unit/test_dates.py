@@ -124,6 +124,8 @@ def test_end_of_month_handles_short_months_and_year_end() -> None:
         "The end of may be in sight.",  # "may" the verb
         "She sat by the fourth window too.",
         "The twenty-sixth was a good day.",
+        "At the end of the day, Sam will book the venue.",  # the idiom, not a deadline
+        "This is the second latest build.",
         "Nothing about time here at all.",
         "",
     ],
@@ -166,3 +168,21 @@ def test_end_of_day_on_a_weekday_the_coming_weeks_and_after_this_call(
     text: str, due: date, words: str
 ) -> None:
     assert resolve_due(text, WED) == (due, words)
+
+
+def test_a_deadline_phrase_wins_and_a_meal_is_no_date() -> None:
+    assert resolve_due("Review is Thursday, so send me the draft by lunch.", WED) == (WED, "by lunch")
+    assert resolve_due("Review is Thursday. The twentieth, latest.", WED) == (
+        date(2026, 11, 20),
+        "The twentieth",
+    )
+    assert resolve_due("I'll book the team lunch for Friday.", WED) == (FRI, "for Friday")
+
+
+def test_a_part_of_the_month_said_within_it_is_this_months() -> None:
+    assert resolve_due("Done by mid-November, honestly.", WED) == (date(2026, 11, 15), "by mid-November")
+    assert resolve_due("By the end of November.", WED) == (date(2026, 11, 30), "By the end of November")
+    assert resolve_due("by the start of November", date(2026, 12, 1)) == (
+        date(2027, 11, 1),
+        "by the start of November",
+    )

@@ -776,3 +776,25 @@ def test_a_question_asked_after_again_is_the_earlier_one_carried_not_a_new_one()
         ("carried", QUESTION_FIRST.entries[0].key, 2, 0),
         ("carried", QUESTION_FIRST.entries[0].key, 3, None),
     ]
+
+
+def test_a_new_question_said_beside_a_carried_one_stays_new() -> None:
+    first = meeting(
+        1,
+        [("Ruth", "Has legal signed off the supplier contract?")],
+        Entry(1, 0, "question", "Has legal signed off the supplier contract?", (0,)),
+    )
+    said = "Still no answer from legal on the supplier contract. Can we book the boardroom for the offsite?"
+    second = meeting(
+        2,
+        [("Ruth", said)],
+        Entry(2, 0, "question", "Can we book the boardroom for the offsite?", (0,)),
+    )
+    third = meeting(3, [("Ruth", "The boardroom for the offsite, nobody has said a word.")])
+
+    found = link_series([first, second, third])
+
+    assert [(ln.kind, ln.earlier, ln.meeting_id, ln.position) for ln in found] == [
+        ("carried", first.entries[0].key, 2, None),
+        ("carried", second.entries[0].key, 3, None),
+    ]

@@ -203,14 +203,19 @@ UNANSWERED = re.compile(
     r"(?:haven't|hasn't|not|never) (?:heard|had (?:an? )?(?:answer|reply|word))|"
     r"(?:nobody|no one|no-one) (?:has |have )?(?:said|told|got back|answered|replied)|"
     r"we (?:still )?don't know|didn't get to it|ran out of time|anyone heard|any (?:news|word|update) on|"
-    r"any (?:news|word|update|answer) (?:from|yet|back)[^.!?]*(?=\?)|"
-    r"(?:did|has|have) (?:the |our |your )?(?:[\w'-]+ ){0,2}?(?:ever |yet )?(?:find out|found out|hear|heard|"
-    r"get an answer|got an answer|come back|came back|get back|got back|say anything|said anything)"
-    r"[^.!?]*(?=\?)|"
     r"still (?:nobody|no one|no-one))\b",
     re.IGNORECASE,
 )
 """A line saying an open question is still open ("Still no answer from legal.")."""
+ASKED_AFTER = re.compile(
+    r"\b(?:any (?:news|word|update|answer) (?:from|yet|back)|"
+    r"(?:did|has|have) (?:the |our |your )?(?:[\w'-]+ ){0,2}?(?:ever |yet )?(?:find out|found out|hear|heard|"
+    r"get an answer|got an answer|come back|came back|get back|got back|say anything|said anything))\b",
+    re.IGNORECASE,
+)
+"""A question asking after an open one ("Did anyone find out about the car park?", "Any word from
+the council?"); only a sentence that is a question counts (:func:`unanswered`)."""
+
 _PROGRESS = re.compile(
     rf"\b(still|working on|on it|in progress|half ?way|{_NEARLY}|started|on track|on my list|as planned|"
     r"not yet|haven't|getting there|under way|underway|chipping away|draft|progress|half done|part ?way|"
@@ -223,6 +228,13 @@ _CHANGE = re.compile(
     r"overturn\w*|replace[d]?|keep the old|stick with|go with)\b",
     re.IGNORECASE,
 )
+
+
+def unanswered(sentence: str) -> bool:
+    """Whether a sentence says an open question is still open, or asks after it again."""
+    if UNANSWERED.search(sentence):
+        return True
+    return sentence.rstrip().endswith("?") and ASKED_AFTER.search(sentence) is not None
 
 
 def norm(word: str) -> str:

@@ -140,15 +140,27 @@ def _link_meeting(m: SeriesMeeting, earlier: list[OpenItem], weights: Weights) -
             found = line_says(said, item, item is prompted, weights, m.meeting_date)
             if found is not None:
                 candidates.append(found)
-    # A line saying a question is still open that is itself one of the meeting's questions carries
-    # it: the question is the earlier one asked again, not a new one.
-    asked = {i: e.position for e in m.entries if e.kind == "question" for i in e.lines[:1]}
-    return [
-        replace(ln, position=asked[ln.lines[0]])
-        if ln.kind == "carried" and ln.position is None and ln.lines and ln.lines[0] in asked
-        else ln
-        for ln in _choose(candidates, m.meeting_id)
-    ]
+    return _asked_again(_choose(candidates, m.meeting_id), m, pools["question"])
+
+
+def _asked_again(links: list[Link], m: SeriesMeeting, questions: list[OpenItem]) -> list[Link]:
+    """A line saying an open question is still open that is itself one of the meeting's questions,
+    about the same thing, carries it: that question is the earlier one asked again, not a new one
+    ("Did anyone find out about the car park?"). A question about something else said in the same
+    line stays new."""
+    about = {q.root: q.words for q in questions}
+    used = {ln.position for ln in links if ln.position is not None}
+    out = []
+    for ln in links:
+        if ln.kind == "carried" and ln.position is None and ln.lines:
+            for e in m.entries:
+                same = e.kind == "question" and e.lines[:1] == ln.lines[:1] and e.position not in used
+                if same and about.get(ln.earlier, frozenset()) & frozenset(topic_words(e.text)):
+                    ln = replace(ln, position=e.position)
+                    used.add(e.position)
+                    break
+        out.append(ln)
+    return out
 
 
 def _choose(candidates: list[Candidate], meeting_id: int) -> list[Link]:

@@ -146,7 +146,7 @@ def still_open(said: LineRead, questions: list[OpenItem], weights: Weights) -> l
     "Featuring. Anyone heard from Apple?"): carried, though no question is asked again in full."""
     out = []
     for n, sentence in enumerate(said.sentences):
-        if not cues.UNANSWERED.search(sentence):
+        if not cues.unanswered(sentence):
             continue
         heard = said.context | said.heard[n]
         for q in questions:

@@ -58,6 +58,7 @@ class Lexicon:
     of: str
     ambiguous_months: frozenset[str] = frozenset()  # lowercase words that are not months ("may")
     week_after: str = ""  # after a weekday, that day a week later ("Friday week")
+    deadline_only: frozenset[str] = frozenset()  # fixed phrases that are dates only after "by" ("by lunch")
     month_parts: dict[str, str] = field(default_factory=dict)  # "end" of a month → "end"; or "start"
     mid: str = "(?!)"  # "mid-February": the 15th
 
@@ -113,7 +114,7 @@ ENGLISH = Lexicon(
             ],
             "today",
         ),
-        **dict.fromkeys(["lunchtime", "by lunch"], "today"),
+        **dict.fromkeys(["lunchtime", "lunch"], "today"),
         **dict.fromkeys(["after this call", "after this meeting", "right after this"], "today"),
         "tomorrow": "tomorrow",
         "day after tomorrow": "day_after",
@@ -152,6 +153,9 @@ ENGLISH = Lexicon(
     of="of",
     ambiguous_months=frozenset({"may", "march"}),
     month_parts={"end": "end", "start": "start", "beginning": "start", "middle": "mid"},
+    # "at the end of the day" is an idiom and "the team lunch" a meal; "by the end of the day",
+    # "by lunch" are deadlines
+    deadline_only=frozenset({"end of the day", "lunch"}),
     mid="mid",
 )
 
@@ -311,7 +315,13 @@ class _Grammar:
     def resolve(self, kind: str, mt: re.Match[str], m: date) -> date | None:
         g = mt.groupdict()
         if kind == "fixed":
-            return _FIXED[self.fixed[" ".join(g["phrase"].lower().split())]](m)
+            phrase = " ".join(g["phrase"].lower().split())
+            if (
+                phrase in self.lx.deadline_only
+                and " ".join((g["prep"] or "").lower().split()) not in self.lx.deadline
+            ):
+                return None
+            return _FIXED[self.fixed[phrase]](m)
         if kind == "weekday":
             mod = " ".join((g["mod"] or "").lower().split())
             weekday = self.weekdays[g["wd"].lower()]
@@ -334,7 +344,7 @@ class _Grammar:
             for y in [year] if year else [m.year, m.year + 1]:
                 first = date(y, month, 1)
                 d = {"start": first, "mid": first.replace(day=15), "end": _month_end(first)}[part]
-                if year or d >= m:
+                if year or _month_end(first) >= m:  # "by mid-January" said on the 20th: this January's
                     return d
             return None
         if kind in ("month_day", "day_month"):
@@ -352,7 +362,7 @@ class _Grammar:
             word_day = not g["day"][:1].isdigit()
             # "on the second floor" is no date: without a weekday, a word day or a plain "on"
             # counts only where the phrase ends the clause.
-            latest = _LATEST_AFTER.match(mt.string[mt.end() :]) is not None  # "The thirtieth, latest."
+            latest = _AT_THE_LATEST.match(mt.string, mt.end()) is not None  # "The thirtieth, latest."
             if (
                 not g["wd"]
                 and not (prep in self.lx.deadline and not word_day)
@@ -372,7 +382,6 @@ _CLAUSE_END = re.compile(
     r"(?:I )?promise|or so)\b)?\s*(?:[.,;!?]|$)",
     re.I,
 )
-_LATEST_AFTER = re.compile(r",?\s*(?:at the )?latest\b", re.I)
 
 _GRAMMARS: dict[str, _Grammar] = {}
 
@@ -422,7 +431,7 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     return kept
 
 
-_AT_THE_LATEST = re.compile(r"\s*(?:[a-z]+\s+)?at the (?:latest|outside)\b", re.I)
+_AT_THE_LATEST = re.compile(r"\s*(?:(?:[a-z]+\s+)?at the (?:latest|outside)|,\s*latest)\b", re.I)
 _FILLERS = re.compile(r"(?:,\s*)?\b(?:uh|um|uhm|er|erm|ah)\b[,.]?|(?<=,)\s*(?:like|you know|i mean),", re.I)
 _REPEATED = re.compile(r"\b(\w+),?\s+(?=\1\b)", re.I)
 
