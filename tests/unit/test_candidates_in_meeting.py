@@ -61,6 +61,8 @@ def _decisions(*lines: tuple[str, str]) -> list[str]:
         "I'll wait.",
         "I'll take this opportunity to thank the clerks.",
         "I will do everything I can to help families here.",
+        "Right, I'll zip through last week's action points.",
+        "I'll run over the agenda first.",
     ],
 )
 def test_the_speakers_part_in_the_meeting_is_no_action(line: str) -> None:
@@ -220,3 +222,18 @@ def test_a_delivery_to_the_people_asking_is_a_commitment_even_undated(line: str)
 
 def test_the_rooms_own_plan_without_a_date_is_still_no_commitment() -> None:
     assert _actions((A, "What next?"), (B, "We'll get the kids to write to the council about it.")) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "And Tariq has, frankly, rebuilt the whole spreadsheet. Thanks.",  # a report about him
+        "Tariq said, honestly, book the bigger room.",  # reported speech, not a request to him
+    ],
+)
+def test_a_name_before_a_comma_in_a_report_is_no_request(line: str) -> None:
+    assert _actions((A, line), (B, "No worries.")) == []
+
+
+def test_a_name_with_a_title_before_a_comma_still_asks() -> None:
+    assert _actions((A, "Mr Tariq, send the drawings round by Friday."), (B, "Will do.")) != []

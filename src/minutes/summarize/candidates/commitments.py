@@ -78,6 +78,10 @@ _NOT_AN_ACTION = rx(
     # the speaker's part in the meeting itself: "I can go first", "I'll mention them again", "I'll
     # give it a two" (a rating), "I'll rub that out" (the whiteboard), "I can assure you"
     r"|go (?:first|next|last)|mention|say (?:something|a (?:few words|word|bit))|talk (?:a bit )?about"
+    # the chair's round of the agenda: "I'll whizz through the actions", "I'll run through the minutes"
+    r"|(?:whizz|whiz|run|go|zip|race|rattle|read|skim) (?:quickly )?(?:through|out|over) "
+    r"(?:the |our |last (?:week|time|meeting)'s )?"
+    r"(?:actions|action (?:points|items|list)|agenda|minutes|matters arising|list)\b"
     r"|speak (?:about|to (?:that|this|it))"
     r"|give (?:you |us )?(?:a |an )(?:\w+ )?(?:talk|presentation|overview|demo)"
     r"|make an example|give (?:it|this|that|them)\W+(?:\w+\W+){0,6}?(?:a |an )?"

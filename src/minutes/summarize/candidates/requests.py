@@ -211,7 +211,12 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
         if target == speaker:
             return None  # "Bob will send it" said by Bob is his own commitment
         open_call = target is None  # an unknown "Design will …" needs a real commitment
-    elif voc and (named := scan.addressee(voc.group("name"), speaker)) and not is_question(s):
+    elif (
+        voc
+        and _only_a_name(voc.group("name"), scan)
+        and (named := scan.addressee(voc.group("name"), speaker))
+        and not is_question(s)
+    ):
         substance, target, open_call = _WHEN_FIRST.sub("", voc.group("rest"), count=1), named, False
         joint = bool(_JOINT.match(substance))
         substance = _YOU_WILL.sub("", _JOINT.sub("", substance))  # "Felix, you'll draft it."
@@ -234,6 +239,19 @@ def _request(scan: Scan, i: int, s: str) -> tuple[str, str | None, bool, bool, b
     if len(substance.split()) < 2 or _NOT_A_TASK.match(substance):
         return None
     return substance[:1].upper() + substance[1:], target, open_call, joint, nominal
+
+
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "doctor", "professor", "prof", "councillor", "sir", "madam"}
+)
+
+
+def _only_a_name(said: str, scan: Scan) -> bool:
+    """Whether the words before a vocative's comma are a name, with a title at most: "Lukas," or
+    "Mr Sato," speaks to them, "Lukas has, honestly, transformed the stock room" does not."""
+    words = said.lower().replace(".", "").split()
+    names = {part for name in scan.labels_by_name for part in name.split()}
+    return bool(words) and all(w in names or w in _TITLES for w in words)
 
 
 def _base_verb(text: str) -> str:
