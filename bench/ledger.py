@@ -61,6 +61,7 @@ DEV5 = DATA.parent / "series-dev5"  # a seventh (one writer, the tune half's reg
 DEV6 = DATA.parent / "series-dev6"  # an eighth (one writer, 7 December 2026): scored once as found, then read
 DEV7 = DATA.parent / "series-dev7"  # a ninth (one more writer, the same day): the same way
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
+SPLITS = ("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
 
 
@@ -431,11 +432,7 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--split",
-        choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "all"),
-        default="tune",
-    )
+    ap.add_argument("--split", choices=SPLITS, default="tune")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true")
     ap.add_argument(

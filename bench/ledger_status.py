@@ -99,11 +99,7 @@ def score(series: list[dict[str, Any]], items: str) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--split",
-        choices=("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "all"),
-        default="tune",
-    )
+    ap.add_argument("--split", choices=bench.SPLITS, default="tune")
     ap.add_argument("--items", choices=("reference", "minutes"), default="reference")
     ap.add_argument("--model", help="with --items minutes: this local model judges the items")
     ap.add_argument("--replies", type=Path, help="with --model: its replies, kept and replayed")
