@@ -12,13 +12,13 @@ the answer stays "not found".
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from minutes.ask.types import Answer, Citation, Line, Removed, Sentence
 from minutes.lexical import terms
+from minutes.summarize.dates import find_dates
 from minutes.summarize.text import split_sentences
 
 QUOTES = 2
@@ -148,14 +148,11 @@ def promised(
 
 def _meeting(line: Line) -> str:
     """The meeting of ``line`` by its title and day ("Weekly sync on 9 March 2026"); the title alone
-    when it names the day already ("Product sync 9 March")."""
-    day, month = line.meeting_date.day, line.meeting_date.strftime("%B")
-    title = line.meeting_title
-    if re.search(rf"\b{day}(?:st|nd|rd|th)?\s+{month[:3]}", title, re.IGNORECASE) or re.search(
-        rf"\b{month[:3]}\w*\s+{day}(?:st|nd|rd|th)?\b", title, re.IGNORECASE
-    ):
+    when it names that day already ("Product sync 9 March", read as the minutes read dates)."""
+    day, title = line.meeting_date.date(), line.meeting_title
+    if any(m.date == day for m in find_dates(title, day)):
         return title
-    return f"{title} on {day} {month} {line.meeting_date.year}"
+    return f"{title} on {day.day} {day:%B %Y}"
 
 
 def _prompted(before: Line, line: Line) -> bool:
