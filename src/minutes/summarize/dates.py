@@ -59,7 +59,8 @@ class Lexicon:
     ambiguous_months: frozenset[str] = frozenset()  # lowercase words that are not months ("may")
     week_after: str = ""  # after a weekday, that day a week later ("Friday week")
     deadline_only: frozenset[str] = frozenset()  # fixed phrases that are dates only after "by" ("by lunch")
-    month_parts: dict[str, str] = field(default_factory=dict)  # "end" of a month → "end"; or "start"
+    day_ends: tuple[str, ...] = ()  # fixed phrases of a time of day: "end of day Friday" is Friday's
+    month_parts: Mapping[str, str] = field(default_factory=dict)  # "end" of a month → "end"; or "start"
     mid: str = "(?!)"  # "mid-February": the 15th
 
 
@@ -68,6 +69,18 @@ _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 WEEKDAY_WORDS = "|".join(_WEEKDAYS.lower().split())
 """The English weekdays as a regex alternation ("monday|tuesday|…"), for the rules that name a day."""
 MONTH_WORDS = "|".join(_MONTHS.lower().split())
+
+_DAY_ENDS = (
+    "end of day",
+    "end of the day",
+    "eod",
+    "close of business",
+    "cob",
+    "close of play",
+    "lunchtime",
+    "lunch",
+)
+"""Times of a working day: today's, or that of a day named right after ("by lunchtime tomorrow")."""
 
 ENGLISH = Lexicon(
     weekdays={
@@ -98,23 +111,11 @@ ENGLISH = Lexicon(
                 "this morning",
                 "this afternoon",
                 "this evening",
-                "end of day",
-                "eod",
             ],
             "today",
         ),
-        **dict.fromkeys(
-            [
-                "end of today",
-                "close of business",
-                "cob",
-                "end of business",
-                "end of the day",
-                "close of play",
-            ],
-            "today",
-        ),
-        **dict.fromkeys(["lunchtime", "lunch"], "today"),
+        **dict.fromkeys(["end of today", "end of business"], "today"),
+        **dict.fromkeys(_DAY_ENDS, "today"),
         **dict.fromkeys(["after this call", "after this meeting", "right after this"], "today"),
         "tomorrow": "tomorrow",
         "day after tomorrow": "day_after",
@@ -156,6 +157,7 @@ ENGLISH = Lexicon(
     # "at the end of the day" is an idiom and "the team lunch" a meal; "by the end of the day",
     # "by lunch" are deadlines
     deadline_only=frozenset({"end of the day", "lunch"}),
+    day_ends=_DAY_ENDS,
     mid="mid",
 )
 
@@ -423,7 +425,7 @@ def find_dates(text: str, meeting_date: date, *, language: str = "en") -> list[D
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
-        if kept and _end_of_day(kept[-1]) and mention.start - kept[-1].end <= 2:
+        if kept and _end_of_day(kept[-1], g.lx) and mention.start - kept[-1].end <= 2:
             first = kept.pop()  # "by end of day Friday" is Friday's end of day, "… tomorrow" tomorrow's
             words = text[first.start : mention.end]
             mention = DateMention(first.start, mention.end, words, mention.date, mention.rule, first.deadline)
@@ -447,18 +449,8 @@ def _fluent(text: str) -> str:
     return "".join(chars)
 
 
-def _end_of_day(m: DateMention) -> bool:
-    ends = (
-        "end of day",
-        "end of the day",
-        "eod",
-        "close of business",
-        "cob",
-        "close of play",
-        "lunchtime",
-        "lunch",
-    )
-    return m.rule == "fixed" and m.text.lower().endswith(ends)
+def _end_of_day(m: DateMention, lx: Lexicon) -> bool:
+    return m.rule == "fixed" and m.text.lower().endswith(lx.day_ends)
 
 
 def resolve_due(text: str, meeting_date: date, *, language: str = "en") -> tuple[date, str] | None:
