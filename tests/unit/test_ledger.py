@@ -798,3 +798,38 @@ def test_a_new_question_said_beside_a_carried_one_stays_new() -> None:
         ("carried", first.entries[0].key, 2, None),
         ("carried", second.entries[0].key, 3, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        # held up in the sentence about the task, moved in a later one that names nothing else
+        ("Legal haven't signed off the press release yet. I need one more week for it.", "redated"),
+        # the same, keeping its date: under way, not moved
+        ("Legal haven't signed off the press release yet. I'll still have it to you by Friday.", "restated"),
+        # the task named alone, the move said after it
+        ("The press release. I need one more week for it.", "redated"),
+    ],
+)
+def test_a_move_said_after_the_hold_up_moves_the_task(line: str, kind: str) -> None:
+    found = links_of(meeting(2, [("Priya", line)]))
+
+    due = date(2026, 3, 13) if kind == "redated" else None  # the due date before, plus a week
+    assert [(ln.kind, ln.earlier, ln.due) for ln in found.values()] == [(kind, FIRST.entries[1].key, due)]
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("Rotate the API keys", "rotat"),
+        ("So I'll rotate the API keys tonight.", "rotat"),
+        ("Yeah, I'll have to ring the broker.", "ring"),
+        ("I'll have it booked by Friday.", "book"),
+    ],
+)
+def test_the_verb_of_a_task_said_as_is_follows_the_speakers_lead_in(text: str, verb: str) -> None:
+    from minutes.ledger.about import open_item
+
+    item = open_item(action(1, 0, text, 0, "Tom"), {0: Line(0, "Tom", text)})
+
+    assert item.verb == verb

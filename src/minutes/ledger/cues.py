@@ -357,6 +357,14 @@ def progress(sentence: str) -> bool:
     return _UNDER_WAY.search(sentence) is not None
 
 
+_AS_PLANNED = re.compile(r"\b(?:still|as planned|as promised|on track|as agreed)\b", re.IGNORECASE)
+
+
+def as_planned(sentence: str) -> bool:
+    """Whether a sentence keeps a task's date ("I'll still have all five by Friday.")."""
+    return _AS_PLANNED.search(sentence) is not None
+
+
 def slipped(sentence: str) -> bool:
     """Whether a sentence says its task moved ("Slipped.", "It's going to slip.")."""
     return _SLIPPED.search(sentence) is not None

@@ -82,8 +82,9 @@ def line_says(
     status = cues.status(sentence, item.verb, owner=owner or asked, line=ln.text, topic=item.words)
     if dropped_near and status in (None, "restated", "done"):
         status = "dropped"
+    dated = sentence
     if status is None:
-        status = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
+        status, dated = _bare_status(sentences, best, item.verb, owner or asked, ln.text)
     if status is None:
         # "Sports hall. The quotes are in.": the sentence most about the task names it, another
         # sentence about it too says what became of it
@@ -96,7 +97,12 @@ def line_says(
         # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as
         # "Sorted."; a date after it is about something else ("Both back. Lakeside wants an extra week.")
         status, strength = "done", SIGNAL_BONUS
-    dated = sentence
+    if status == "restated" and (owner or asked or prompted):
+        # "The contract isn't signed, so I can't get a key. I need one more week for it.": the
+        # sentence about the task says it is held up, a later one that names nothing else moves it
+        moved = _moved_after(sentences, best, item.verb)
+        if moved is not None:
+            status, dated = "redated", moved
     if (owner or asked or prompted) and (
         status in (None, "restated", "redated")
         or (status == "done" and not cues.strong(sentence, item.verb, item.words))
@@ -244,14 +250,28 @@ def _closed_in_reply(said: LineRead, item: OpenItem, best: str) -> tuple[str | N
     return None, best
 
 
-def _bare_status(sentences: list[str], best: int, verb: str | None, owner: bool, line: str) -> str | None:
+def _bare_status(
+    sentences: list[str], best: int, verb: str | None, owner: bool, line: str
+) -> tuple[str | None, str]:
     """What the line's other sentences say when they name no topic at all ("Sorted. All three
-    hosts, back by half one.")."""
+    hosts, back by half one."), and the sentence that says it (its date is the new due date)."""
     for n, sentence in enumerate(sentences):
         if n != best and not topic_words(sentence):
             found = cues.status(sentence, verb, owner=owner, line=line)
             if found is not None:
-                return found
+                return found, sentence
+    return None, sentences[best]
+
+
+def _moved_after(sentences: list[str], best: int, verb: str | None) -> str | None:
+    """A sentence after ``best`` that names no topic and moves the task ("I need one more week for
+    it.", "Can I have till Friday?"); not one that keeps its date ("so I'll still have all five by
+    Friday")."""
+    for sentence in sentences[best + 1 :]:
+        if topic_words(sentence) or cues.as_planned(sentence):
+            continue
+        if cues.status(sentence, verb, owner=True, line=sentence) == "redated":
+            return sentence
     return None
 
 

@@ -67,9 +67,84 @@ class OpenItem:
 
     @property
     def verb(self) -> str | None:
-        """The task's first word, its verb as a rule ("Fix the leak" → "fix")."""
-        first = words(self.entry.text)[:1]
-        return cues.norm(first[0]) if first else None
+        """The task's verb: its first word as a rule ("Fix the leak" → "fix"), or the first after
+        the speaker's own lead-in when the task is a sentence as said ("So I'll write the case" →
+        "write")."""
+        first = next((w for w in words(self.entry.text) if w not in _LEAD_IN), None)
+        return cues.norm(first) if first else None
+
+
+_LEAD_IN = frozenset(
+    [
+        "i",
+        "i'll",
+        "i'm",
+        "i'd",
+        "i've",
+        "we",
+        "we'll",
+        "we're",
+        "we'd",
+        "you",
+        "you'll",
+        "he",
+        "she",
+        "they",
+        "he'll",
+        "she'll",
+        "they'll",
+        "it",
+        "it'll",
+        "will",
+        "shall",
+        "can",
+        "could",
+        "would",
+        "should",
+        "might",
+        "may",
+        "must",
+        "going",
+        "gonna",
+        "to",
+        "try",
+        "and",
+        "so",
+        "then",
+        "also",
+        "just",
+        "okay",
+        "ok",
+        "yes",
+        "yeah",
+        "yep",
+        "right",
+        "sure",
+        "fine",
+        "well",
+        "oh",
+        "um",
+        "uh",
+        "er",
+        "happy",
+        "definitely",
+        "probably",
+        "let",
+        "let's",
+        "me",
+        "us",
+        "but",
+        "or",
+        "actually",
+        "honestly",
+        "alright",
+        "have",
+        "be",
+    ]
+)
+"""Words before the verb of a commitment said in a speaker's own words ("Yeah, so I'll have to
+ring them"); "have" and "be" too, which as a task's verb ("I'll have it booked") say nothing of
+it ("had" is no close)."""
 
 
 class Weights:
