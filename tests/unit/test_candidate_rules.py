@@ -212,6 +212,20 @@ def test_what_is_not_an_action(lines: list[tuple[str, str]]) -> None:
         ("She said I'll get the refund.", None),
         ("I can sort it, if you send me the file.", None),
         ("I'll check if the server is up.", "i'll"),
+        # a question put to someone, not a condition
+        ("I'll ask St Anne's if we can borrow their lighting desk.", "i'll"),
+        ("I'll ring the council whether we need a permit.", "i'll"),
+        ("I'll ask, if you want me to.", None),
+        # handing something over is a task; handing over to someone the meeting's turn
+        ("I'll hand over the keys and the alarm code to her on Friday.", "i'll"),
+        ("I'll hand over to Priya now.", None),
+        ("I'll hand over the floor to Sam.", None),
+        # a second of the meeting's time, and a second thing
+        ("I'll get quotes for a second plate reader.", "i'll"),
+        ("I'll just check for a second.", None),
+        # the speaker's next move now, and a task with a deadline said after "now"
+        ("So now I'll get the footpath works tendered by the end of June.", "i'll"),
+        ("So now I'll show you the board.", None),
     ],
 )
 def test_standalone_and_conditional_commitment_cues(sentence: str, cue: str | None) -> None:

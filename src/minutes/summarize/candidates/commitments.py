@@ -21,8 +21,10 @@ I'll …").
 
 from __future__ import annotations
 
+from datetime import date
+
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, clause_before, is_question, rx
-from minutes.summarize.dates import WEEKDAY_WORDS, DateMention, without_dates
+from minutes.summarize.dates import WEEKDAY_WORDS, DateMention, find_dates, without_dates
 from minutes.summarize.text import content_words
 
 _COMMIT = rx(
@@ -43,6 +45,11 @@ _WE_COMMIT = rx(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)
 _ADVERBS = rx(
     r"^(?:\s+(?:also|just|definitely|probably|certainly|quickly|personally|then|still|now|only|happily))*"
 )
+_NOT_A_THING = (
+    r"(?!\s+(?:the|my|our|his|her|their|all|a|any|those|these)\s+"
+    r"(?!floor|mic|microphone|meeting|chair|reins)\w)"
+)
+"""After "hand over": the floor is the meeting's, "the keys and the alarm code" a task."""
 _NOT_AN_ACTION = rx(
     r"^(?:not|never|no longer|see|hear|imagine|understand|think|guess|assume|admit|say|tell (?:you|us)"
     r"|know|be (?!\w+ing\b|responsible|in charge)"
@@ -55,13 +62,14 @@ _NOT_AN_ACTION = rx(
     r"|explain(?!\s+(?:it|this|that|the \w+|our \w+)\s+to\s+(?!you|us|everyone|everybody|all)\w)"
     r"|clarify|share (?:my|the|your) screen|stop sharing|show (?:you|us)|walk (?:you|us) through"
     r"|go ahead|continue|jump in|add (?:one|something|a point)|ask (?:you|a question|something)"
-    r"|hand (?:it )?over|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)|do my best"
+    rf"|hand (?:it )?over{_NOT_A_THING}|mute|unmute|move on|get (?:started|going)|wrap (?:up|this up)"
+    r"|do my best"
     r"|put it|give (?:you|us) (?:an|a|some)(?! (?:call|ring|bell|shout|lift|hand|copy)\b)"
     r"|rephrase|try again|pull up|bring up|finish my"
     r"|support|vote|second|agree|disagree|object|abstain|go further|take (?:that|this|it) as"
     r"|live with|accept that|tell you|leave it there|stop (?:there|here)|come back to"
     r"|pass (?:it )?(?:over|back)"
-    r"|turn (?:it )?over|hand (?:it )?(?:back|over)|try (?:and|to) answer|need|want|have to wait"
+    r"|turn (?:it )?over|hand (?:it )?back|try (?:and|to) answer|need|want|have to wait"
     r"|pass(?=\s*[.!,]|$)"
     r"|let (?:it|that|this|them) go|believe (?:it|that)|take the heat|eat my hat"
     r"|(?:call|bring) (?:\w+ ){0,3}to order"  # the chair's own business: "I'll call the meeting to order"
@@ -96,9 +104,13 @@ _NOT_AN_ACTION = rx(
 )
 _NOW_LEAD = rx(r"^\W*(?:(?:and|so|okay|ok|right|then)\W+)*now\W*$")
 """The speaker's next move in the meeting: "Now I'll show this board.", "So now I'll go through it"."""
+_A_SECOND = (
+    r"second(?!\s+(?!and|or|then|to|so|with|here|there|if|before|after|but|i|we|you|please|now)[a-z]+)"
+)
+"""A second of time, not an ordinal ("for a second plate reader")."""
 _IN_THE_MEETING = rx(
-    r"\b(?:right now|(?<!by )now|in a (?:minute|sec|second|moment|mo)|for a (?:sec|second|moment)"
-    r"|in a (?:few|couple of) minutes|just a (?:sec|second|moment|minute))\b"
+    rf"\b(?:right now|(?<!by )now|in a (?:minute|sec|{_A_SECOND}|moment|mo)|for a (?:sec|{_A_SECOND}|moment)"
+    rf"|in a (?:few|couple of) minutes|just a (?:sec|{_A_SECOND}|moment|minute))\b"
 )
 """Done in the meeting, not after it: "I'll show you in a minute", "Just prepare it now"."""
 _RESTART = rx(r"^(?:i|we|you|he|she|they|it)(?:'\w+)?\b")
@@ -116,6 +128,11 @@ _CONDITION_AFTER = rx(
     r"(?<!\band)\s+if\s+"
     r"(?:you|someone|somebody|anyone|we|they|i get|i have|i can get|there's)\b"
 )
+_ASK_IF = rx(
+    r"^(?:ask|check with|see with|find out from|confirm with|email|ring|call|phone|text|message)"
+    r"(?:\s+[\w'-]+){1,4}?\s+(?:if|whether)\s"
+)
+"""A question put to someone, not a condition: "I'll ask St Anne's if we can borrow their desk"."""
 _NO_PROMISE = rx(
     r"\b(?:no promises?|not promising|can't promise|don't count on (?:it|me)|don't hold your breath"
     r"|not holding my breath)\b"
@@ -191,11 +208,15 @@ def commitment_cue(sentence: str) -> str | None:
         if _RESTART.match(after):
             continue  # "I'll I might put it out …": begun again, the next cue is read on its own
         before = clause_before(sentence, m.start())
-        if _NOT_AN_ACTION.match(after) or _HEDGE.search(before) or _NOW_LEAD.match(before):
+        if _NOT_AN_ACTION.match(after) or _HEDGE.search(before) or _now_in_the_meeting(before, after):
             continue
         if _SUBORDINATE.search(sentence[: m.start()]):
             continue  # "so that I can use them", "the best thing I can come up with", "as far as I can tell"
-        if _CONDITION_AFTER.search(after) or _TAKEN_BACK.search(after) or _IN_THE_MEETING.search(after):
+        if (
+            (_CONDITION_AFTER.search(after) and not _ASK_IF.match(after))
+            or _TAKEN_BACK.search(after)
+            or _IN_THE_MEETING.search(after)
+        ):
             continue  # "I can sort the order, if you tell me the number": an offer on a condition
         return cue
     alone = _STANDALONE.search(sentence)
@@ -242,6 +263,18 @@ def _delivery(mention: DateMention) -> bool:
     """A date a team's task is due by: "by Friday", "in ten days"; not "in five minutes" (the
     meeting's own business: "we'll come to the budget in five minutes")."""
     return (mention.deadline or mention.rule == "within") and not _SOON.search(mention.text)
+
+
+def _now_in_the_meeting(before: str, after: str) -> bool:
+    """ "So now I'll show this board": the speaker's next move; not "so now I'll get the works
+    tendered by the end of June", a task with a deadline."""
+    if not _NOW_LEAD.match(before):
+        return False
+    return not any(m.deadline for m in find_dates(after, _ANY_DAY))
+
+
+_ANY_DAY = date(2026, 1, 5)
+"""Whether a deadline is said does not depend on the day it is read against."""
 
 
 def _cue_here(scan: Scan, i: int, k: int) -> str | None:
