@@ -64,6 +64,12 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
         "We leave it at that for today.",
         "So the valve closes and the pump starts.",  # how it works, told
         "So the gate closes when the last van's in.",  # a habit
+        "So where exactly is this i",  # a question cut off
+        "So we'll go back to that next week.",  # the agenda
+        "Back to the agenda, from the top.",
+        "So we're moving house next month.",  # no time the change takes effect from
+        "If the rain holds, so we're moving the fair to the hall.",
+        "The problem is really the front door this week, not the back.",  # no ruling, a contrast
     ],
 )
 def test_the_same_words_that_settle_nothing_are_no_ruling(said: str) -> None:
@@ -130,6 +136,18 @@ def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str
         "Okay, coffee mornings are moving to Wednesdays.",
         "Right, everyone, the office will be closed on the twenty-fourth.",
         "Fine. No more printed agendas, everything goes on the shared drive.",
+        # the reason first, the change said as under way with its time
+        "The supplier moved their order, so we're moving the shutdown to the week of the third of August.",
+        "Finance replied, they're happy to switch it off, so we're dropping it from the first of April.",
+        "I've agreed with product we're moving code freeze to Thursday the twelfth.",
+        # a time ruled with "then", without a preposition
+        "Then it's the 2nd.",
+        "Then the summer maintenance shutdown is the week of the twentieth of July.",
+        # the new value, then the old one
+        "So the freeze now starts Wednesday the twenty-fifth, not the twenty-seventh.",
+        # a change undone from a time on
+        "Back to ten days, from Monday.",
+        "We'll go back to the nurses' station for handover from tomorrow.",
     ],
 )
 def test_a_plan_under_way_a_start_or_a_choice_ruled_plainly_is_a_decision(ruling: str) -> None:

@@ -8,7 +8,10 @@ time on, or a thing that will not happen in a time named. Not: the same words as
 usually cancel it"), a condition or a hedge ("so we cancel it if …", "we'd probably close"), a
 procedure told step by step ("so we order the parts and then they ship them"), or talk without
 the closing word ("we buy a lot from them"). Also an option kept or struck in so many words ("Okay,
-wood is out.", "the sample sensor will have to go"), as real design meetings settle their parts.
+wood is out.", "the sample sensor will have to go"), as real design meetings settle their parts; a
+change said as under way with its time after the reason for it ("..., so we're moving the shutdown
+to the week of the third of August"); a change undone from a time on ("Back to ten days, from
+Monday."); and a new value said with the old one after it ("starts Wednesday, not Friday").
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ _ACT = (
     r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep|use|make"
     r"|take the|say yes to|say no to"
 )
+_DAY_OF = (
+    r"the (?:\d+\w*|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|\w+teenth|twentieth|thirtieth)|end of \w+|start of \w+|week of)"
+)
 _WHEN = (
-    rf"(?:{WEEKDAY_WORDS}|{MONTH_WORDS}|now|today|tomorrow|tonight|next \w+"
-    r"|the (?:\d+\w*|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-    r"|eleventh|twelfth|\w+teenth|twentieth|thirtieth)|end of \w+|start of \w+)"
-    r"|this \w+|\d[\w.:]*)"
+    rf"(?:{WEEKDAY_WORDS}|{MONTH_WORDS}|now|today|tomorrow|tonight|next \w+|{_DAY_OF}"
+    r"|q[1-4]|the (?:first|second|third|fourth|last) quarter|this \w+|\d[\w.:]*)"
 )
 _FROM = (
     rf"\b(?:(?:from|starting|as of|effective|until|till) {_WHEN}"
@@ -93,7 +98,8 @@ _NOT_SETTLED = rx(
 
 
 _SUBJECT = (
-    r"(?:the |our |this |that )?(?!(?:i|we|you|he|she|they|i'm|we're|you're|he's|she's|they're|next)\b)"
+    r"(?:the |our |this |that )?(?!(?:i|we|you|he|she|they|i'm|we're|you're|he's|she's|they're|next"
+    r"|where|what|when|who|how|why|which)\b)"
     r"[\w'-]+(?: (?!(?:when|where|what|who|how|why|which|if|because)\b)[\w'-]+){0,3}"
 )
 _UNDER_WAY = rx(
@@ -103,16 +109,24 @@ _UNDER_WAY = rx(
 """A plan said as under way, after a closing word or with a time it starts: "Right, we're scrapping the
 loyalty card.", "We are closing the Bristol branch at the end of June." """
 _MOVES = (
-    r"(?:moves|is moving|is moved|shifts|is shifted|is pushed|gets pushed|gets moved)"
+    r"(?:moves|is moving|'s moving|is moved|shifts|is shifted|is pushed|gets pushed|gets moved)"
     r" (?:back |forward |over )?to"
 )
 _MOVED = rx(
-    rf"^{FILLER}{_LEAD}{_SUBJECT} {_MOVES} (?!(?:the next|item|point|topic|you|me)\b)\w"
-    rf"|^{FILLER}(?:{_LEAD})?{_SUBJECT} {_MOVES} (?:{_WHEN})s?\b"
+    rf"^{FILLER}{_LEAD}{_SUBJECT} ?{_MOVES} (?!(?:the next|item|point|topic|you|me)\b)\w"
+    rf"|^{FILLER}(?:{_LEAD})?{_SUBJECT} ?{_MOVES} (?:{_WHEN})s?\b"
 )
 """A date or place ruled changed after a closing word: "Fine, the deadline moves to Friday the twelfth.",
 "Right, the bake sale moves to the gym." (not "so the discussion moves to the next item"); to a time,
 also without one: "Go-live moves to Sunday the twenty-second." """
+_SO_WE_ARE = rx(
+    r"(?:^|[,;:]\s*|\s)(?:(?:so|then)[,]?\s+|(?:i've|we've|i have|we have) (?:agreed|decided|confirmed)"
+    r"(?: with [\w'-]+(?: [\w'-]+)?)?,? (?:that )?)"
+    rf"we(?:'re| are) (?:now )?(?:{PLAN_VERBS}) (?:[\w'-]+ ){{0,5}}?(?:to|from|until|till) (?:{_WHEN})s?\b"
+)
+"""A change said as under way with the time it takes effect, at the end of a sentence that gives the
+reason first: "Ayumi's customer moved their order, so we're moving the shutdown to the week of the
+third of August.", "I've agreed with product we're moving code freeze to Thursday the twelfth." """
 _CALLED_OFF = rx(
     rf"^(?P<lead>{FILLER}(?:{_LEAD})?){_SUBJECT} (?:is|are) (?:now )?(?:cancelled|canceled|postponed|scrapped"
     r"|called off|off|on hold|dropped)\b"
@@ -150,12 +164,24 @@ _NO_MORE = rx(rf"^{FILLER}{_LEAD}no more (?!(?:{_NO_WHAT}|questions|comments|tal
 _WINS = rx(rf"^{FILLER}{_LEAD}{_SUBJECT} (?:wins|gets it|goes through)\s*[.!]*$")
 """The option chosen, ruled in a word: "Fine, the green design wins." """
 _SET_FOR = rx(
-    rf"^{FILLER}(?:then|so)[,]?\s+{_SUBJECT} (?:is|will be|'s) (?:(?:on|at|in) {_WHEN}|(?:{WEEKDAY_WORDS}))\b"
+    rf"^{FILLER}(?:then|so)[,]?\s+{_SUBJECT} ?(?:is|will be|'s) (?:(?:on|at|in) {_WHEN}|{_DAY_OF}"
+    rf"|(?:{WEEKDAY_WORDS}))\b"
     rf"(?: the [\w-]+(?: of (?:{MONTH_WORDS}))?)?"
     r"(?:,? not [\w' ]+)?\s*[.!]*$"
 )
 """A time ruled with "then" or "so": "Then the team lunch is on Thursday, not Wednesday.", "So lock is
-Friday the 1st of May." """
+Friday the 1st of May.", "Then it's the 2nd.", "Then the shutdown is the week of the twentieth." """
+_BACK_TO = rx(
+    rf"^{FILLER}(?:{_LEAD})?(?:we(?:'ll| will)? go )?back to "
+    r"(?!(?:that|this|it|item|point|you|me|him|her|them|normal|work"
+    r"|the (?:agenda|beginning|start|top|question|point|list|item|topic))\b)"
+    rf"[\w' -]{{1,40}}?,? {_FROM}"
+)
+"""A change undone from a time on: "Back to ten days, from Monday.", "We go back to seven from
+tomorrow." (not "back to the agenda")."""
+_CORRECTION = re.compile(r",? not (?:the |a |an |on |at |in )?[\w' -]{1,30}?(?=\s*[.!]*\s*$)", re.IGNORECASE)
+"""The old value said after the new one ("Wednesday the twenty-fifth, not the twenty-seventh"): no
+negation of the ruling."""
 _ARRIVED = (
     r"(?!(?:all|both|every|each|none|half|most|some|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b)"
     r"(?![\w' -]*\b(?:quotes|figures|numbers|results|forms|replies|responses|applications|letters|slips"
@@ -194,10 +220,17 @@ def plain_ruling(sentence: str) -> bool:
     sentence = _TAG_END.sub(".", sentence)  # "hand dynamos are definitely out, right?"
     if sentence.rstrip().endswith("?"):
         return False
+    # "So the freeze starts Wednesday, not Friday.": the old value said after the new one
+    corrected = _CORRECTION.sub("", sentence)
+    if not _NOT_SETTLED.search(corrected) and any(p.search(corrected) for p in (_MOVED, _STARTS, _BACK_TO)):
+        return True
     if any(p.search(sentence) for p in (_NONE_THEN, _KEPT_AT, _IN_OR_OUT, _MUST_GO, _NONE_AT_ALL, _STRUCK)):
         return True
     if not _NOT_SETTLED.search(sentence):  # the rulings below hold only when nothing hedges them
         if any(p.search(sentence) for p in (_MOVED, _STARTS, _WINS, _NO_MORE, _RULED_NOW, _FROM_THEN)):
+            return True
+        said = _SO_WE_ARE.search(sentence)
+        if said is not None and not _NOT_SETTLED.search(sentence[said.start() :]):
             return True
         off = _CALLED_OFF.search(sentence)
         if off is not None and (off.group("lead").strip() or re.search(_FROM, sentence[off.end() :])):
@@ -210,7 +243,7 @@ def plain_ruling(sentence: str) -> bool:
             or re.search(rf"{_FROM}|\b(?:at|by) the end of \w+|\bin {MONTH_WORDS}", sentence)
         ):
             return True
-    if _SET_FOR.search(sentence) and not _NOT_SETTLED.search(re.sub(r",? not [\w' ]+[.!]*$", "", sentence)):
+    if _SET_FOR.search(sentence) and not _NOT_SETTLED.search(corrected):
         return True
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
