@@ -37,6 +37,7 @@ def _find(*lines: tuple[str, str]) -> list[Candidate]:
         ),
         ([(HANA, "All in favour? Carried. The roster starts in January.")], (0,)),
         ([(HANA, "Request approved.")], (0,)),
+        ([(HANA, "Right. The pour's confirmed for Thursday.")], (0,)),  # a time settled
         ([(HANA, "Approved, with the usual spending limit.")], (0,)),
         (
             [(FELIX, "Blue or green for the banner?"), (OSEI, "Green, definitely."), (HANA, "Green it is.")],
@@ -91,6 +92,9 @@ def test_agreeing_to_a_commitment_is_no_decision() -> None:
         [(HANA, "Let's get started. Let's look at the numbers first.")],  # meeting mechanics
         [(FELIX, "Is the printer black or white?"), (OSEI, "I think it's black.")],  # a fact, not a choice
         [(FELIX, "That's just how it is.")],
+        # news of something confirmed elsewhere, not the meeting's ruling
+        [(FELIX, "And the Sterilab, the order's confirmed and paid.")],
+        [(HANA, "All moved to the second, everything's confirmed, the confirmations are in your inbox.")],
     ],
 )
 def test_what_is_not_a_decision(lines: list[tuple[str, str]]) -> None:

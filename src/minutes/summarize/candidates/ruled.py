@@ -47,7 +47,7 @@ DECIDE = rx(
     r"|(?:motion|amendment|resolution|bill|proposal)(?:'s| is| has)? (?:carries|carried|passes|passed|adopted"
     r"|is adopted)|(?:that's|it's) carried"
     r"|^\W*carried\b|(?:that|it) (?:passes|carries)(?=\W*$)|so ordered"
-    r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed"
+    r"|(?<!that)(?<!it)(?:is|are|'s) (?:now )?confirmed (?:for|as|on|at) "
     r"|that's what we(?:'ll| will| are|'re) (?:do|doing|going)|that's the (?:plan|decision|change)"
     r"|(?:rule|policy|default) (?:from now on|going forward)|from now on|that settles it|^decided[:,]"
     r"|(?<!days )(?<!weeks )(?<!months )(?<!day )(?<!week )(?<!month )(?<!hours )(?<!time )from now\b(?!\?)"
