@@ -95,6 +95,9 @@ def test_agreeing_to_a_commitment_is_no_decision() -> None:
         # news of something confirmed elsewhere, not the meeting's ruling
         [(FELIX, "And the Sterilab, the order's confirmed and paid.")],
         [(HANA, "All moved to the second, everything's confirmed, the confirmations are in your inbox.")],
+        # "then" closing news or a time, not an outcome
+        [(FELIX, "The supplier can't deliver before the tenth."), (HANA, "Okay. Bad news, then.")],
+        [(FELIX, "The barrier gets fixed Friday."), (HANA, "Right. We wait till then.")],
     ],
 )
 def test_what_is_not_a_decision(lines: list[tuple[str, str]]) -> None:

@@ -75,7 +75,9 @@ _NOT_THEN = rx(
     r"^(?:see you|bye|thanks|thank you|next|right|okay|ok|fine|good|great|all right|alright|lovely|so|well"
     r"|who|who's|what|what's|where|where's|when|when's|why|how|how's|which|is|are|do|does|did|can|could|shall"
     r"|cheers|moving on|onwards|over to|back to|let's|quick|one more|any|anything|nothing|show of hands"
-    r"|hands up|a vote|vote)\b"
+    r"|hands up|a vote|vote|bad news|good news|news|sorry|fair enough)\b"
+    # "then" as a time, not a close: "Keep the cones out till then."
+    r"|.*\b(?:till|until|since|by|from|and|back|even|only|just|before|after)$"
 )
 _NOT_X = rx(
     r"^(?:yes|yeah|no|it|that|this|what|so|whatever|maybe|which|where|how|there|here|as|if|because)\b"

@@ -69,7 +69,7 @@ _NEXT = rx(
     r"|over to|back to|on to|now|let's"
     r"|let me|who|what|where|when|how|why|and finally|last thing|one more|one thing|two things"
     r"|a couple of things|quickly|first of all|first thing|that's|it's|this is|there's|there are|which"
-    r"|no|not|nope|oh|ah|so)\b"
+    r"|no|not|nope|oh|ah|so|(?:bad|good|some|more|great) news|sorry)\b"
 )
 _TOLD = rx(
     r"\b(?:was|were|had|did|went|came|already|ago|yesterday|said|says|told|wanting)\b"
