@@ -65,6 +65,7 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
         "So the valve closes and the pump starts.",  # how it works, told
         "So the gate closes when the last van's in.",  # a habit
         "So where exactly is this i",  # a question cut off
+        "So, we're doing OK on backups.",  # a state, not a plan
         "So we'll go back to that next week.",  # the agenda
         "Back to the agenda, from the top.",
         "So we're moving house next month.",  # no time the change takes effect from
@@ -145,6 +146,8 @@ def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str
         "Then the summer maintenance shutdown is the week of the twentieth of July.",
         # the new value, then the old one
         "So the freeze now starts Wednesday the twenty-fifth, not the twenty-seventh.",
+        # a plan under way on a thing named by its name
+        "Okay, we're adding Hillside.",
         # a change undone from a time on
         "Back to ten days, from Monday.",
         "We'll go back to the nurses' station for handover from tomorrow.",

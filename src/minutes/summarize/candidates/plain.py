@@ -104,7 +104,7 @@ _SUBJECT = (
 )
 _UNDER_WAY = rx(
     rf"^(?P<lead>{FILLER}(?:{_LEAD})?)we(?:'re| are) (?:definitely |now )?(?:{PLAN_VERBS})"
-    r" (?:the|our|a|an|all|every)\b"
+    r" (?:(?:the|our|a|an|all|every)\b|(?-i:[A-Z][a-z])[\w'-]*)"
 )
 """A plan said as under way, after a closing word or with a time it starts: "Right, we're scrapping the
 loyalty card.", "We are closing the Bristol branch at the end of June." """
