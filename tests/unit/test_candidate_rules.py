@@ -38,6 +38,7 @@ def _find(*lines: tuple[str, str]) -> list[Candidate]:
         ([(HANA, "All in favour? Carried. The roster starts in January.")], (0,)),
         ([(HANA, "Request approved.")], (0,)),
         ([(HANA, "Right. The pour's confirmed for Thursday.")], (0,)),  # a time settled
+        ([(FELIX, "The quote came in at two thousand. I'd say go."), (HANA, "Yes, approve it.")], (0, 1)),
         ([(HANA, "Approved, with the usual spending limit.")], (0,)),
         (
             [(FELIX, "Blue or green for the banner?"), (OSEI, "Green, definitely."), (HANA, "Green it is.")],

@@ -95,7 +95,7 @@ DECIDE = rx(
     r"|ahead and (?!(?:share|present|start|ask|introduce|continue|tell|explain|say|finish)\b)\w+)"
     # a request granted in a word: "Yeah fine, book it."
     rf"|^{FILLER}(?:(?:yeah|yes|okay|ok|right|fine|sure|go on)[,.!]?\s+)+(?:book|order|buy|sign|hire"
-    r"|commission|renew|pay for) (?:it|them|that|him|her)(?=\W*$))\b",
+    r"|commission|renew|pay for|approve|accept|fund) (?:it|them|that|him|her)(?=\W*$))\b",
 )
 RULED_OUT = rx(
     rf"^{FILLER}(?:(?:but|no|yeah|yes|look|and)[,.!—-]?\s+)*(?:we're|we are) not (?:{PLAN_VERBS})\s+"
