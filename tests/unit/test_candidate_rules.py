@@ -38,6 +38,8 @@ def _find(*lines: tuple[str, str]) -> list[Candidate]:
         ([(HANA, "All in favour? Carried. The roster starts in January.")], (0,)),
         ([(HANA, "Request approved.")], (0,)),
         ([(HANA, "Right. The pour's confirmed for Thursday.")], (0,)),  # a time settled
+        ([(HANA, "Okay so the plan, we do a full read-through of the paper on Tuesday.")], (0,)),
+        ([(HANA, "It was, but look, MFCC it is for the paper.")], (0,)),
         ([(FELIX, "The quote came in at two thousand. I'd say go."), (HANA, "Yes, approve it.")], (0, 1)),
         ([(HANA, "Approved, with the usual spending limit.")], (0,)),
         (
@@ -99,6 +101,7 @@ def test_agreeing_to_a_commitment_is_no_decision() -> None:
         # "then" closing news or a time, not an outcome
         [(FELIX, "The supplier can't deliver before the tenth."), (HANA, "Okay. Bad news, then.")],
         [(FELIX, "The barrier gets fixed Friday."), (HANA, "Right. We wait till then.")],
+        [(FELIX, "So you press the button and the remote, wherever it is, beeps.")],  # "it is" of a place
     ],
 )
 def test_what_is_not_a_decision(lines: list[tuple[str, str]]) -> None:

@@ -66,6 +66,10 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
         "So the gate closes when the last van's in.",  # a habit
         "So where exactly is this i",  # a question cut off
         "So, we're doing OK on backups.",  # a state, not a plan
+        "So that's going back to what we were saying earlier.",  # the talk, not a time
+        "But it's moving to the next item.",
+        "The council have offered us Tuesdays instead.",  # news of an offer
+        "So I shifted it: the six of them will be trained by the nineteenth instead.",  # a task moved
         "So we'll go back to that next week.",  # the agenda
         "Back to the agenda, from the top.",
         "So we're moving house next month.",  # no time the change takes effect from
@@ -146,6 +150,14 @@ def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str
         "Then the summer maintenance shutdown is the week of the twentieth of July.",
         # the new value, then the old one
         "So the freeze now starts Wednesday the twenty-fifth, not the twenty-seventh.",
+        # the old time, then the new one
+        "We said midday, but we're moving it to half one.",
+        "We said Tuesdays, but it's going back to Mondays at 8:15 from next week.",
+        "We said the seventeenth; we'll now move on Saturday the thirty-first.",
+        "We'll start it on Tuesday the nineteenth instead, still ten percent.",
+        "The appeal launches on Monday the sixteenth of November instead.",
+        "Staff briefing goes back to Mondays from next week.",
+        "Last thing: staff briefing moves to Tuesdays at 8:15 from after half-term.",
         # a plan under way on a thing named by its name
         "Okay, we're adding Hillside.",
         # a change undone from a time on

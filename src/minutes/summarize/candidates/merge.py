@@ -12,8 +12,12 @@ from dataclasses import replace
 from minutes.summarize.candidates.scan import FILLER, Candidate, rx
 from minutes.summarize.text import content_words, words
 
-IT_IS = rx(rf"^{FILLER}(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is\s*(?:[,.!;]|$)")
-"""An outcome named and settled: "Rubber it is." """
+IT_IS = rx(
+    rf"^(?:{FILLER}|.*,\s+(?=[\w'-]+(?:\s[\w'-]+)? it is for\b))"
+    rf"(?P<x>[\w'-]+(?:\s[\w'-]+){{0,3}}) it is(?: for (?:the )?[\w'-]+)?\s*(?:[,.!;]|$)"
+)
+"""An outcome named and settled: "Rubber it is.", and after a clause with what it is for: "It was, but
+look, MFCC it is for the paper." (not "wherever it is, it'll beep")."""
 
 _PUT = ("agreement:", "decision:choice", "decision:yes", "decision:let's")
 

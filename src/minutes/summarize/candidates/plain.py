@@ -22,7 +22,8 @@ from minutes.summarize.candidates.scan import FILLER, HEDGES, rx
 from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
-    r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case)[,.!:]?\s+)+"
+    r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case"
+    r"|(?:last|one more|final) thing|and finally|finally)[,.!:]?\s+)+"
     r"(?:(?:everyone|everybody|folks|team|guys|people|all)[,.!]?\s+)?(?:(?:just|um|uh|er)[,]?\s+)*"
 )
 _ACT = (
@@ -37,7 +38,8 @@ _DAY_OF = (
 )
 _WHEN = (
     rf"(?:{WEEKDAY_WORDS}|{MONTH_WORDS}|now|today|tomorrow|tonight|next \w+|{_DAY_OF}"
-    r"|q[1-4]|the (?:first|second|third|fourth|last) quarter|this \w+|\d[\w.:]*)"
+    r"|q[1-4]|the (?:first|second|third|fourth|last) quarter|this \w+|\d[\w.:]*"
+    r"|half (?:past )?\w+|quarter (?:past|to) \w+|noon|midday|midnight)"
 )
 _FROM = (
     rf"\b(?:(?:from|starting|as of|effective|until|till) {_WHEN}"
@@ -114,16 +116,30 @@ _MOVES = (
 )
 _MOVED = rx(
     rf"^{FILLER}{_LEAD}{_SUBJECT} ?{_MOVES} (?!(?:the next|item|point|topic|you|me)\b)\w"
-    rf"|^{FILLER}(?:{_LEAD})?{_SUBJECT} ?{_MOVES} (?:{_WHEN})s?\b"
+    rf"|^{FILLER}(?:{_LEAD})?{_SUBJECT} ?(?:{_MOVES}|(?:goes|is going|'s going) back to) (?:{_WHEN})s?\b"
 )
 """A date or place ruled changed after a closing word: "Fine, the deadline moves to Friday the twelfth.",
 "Right, the bake sale moves to the gym." (not "so the discussion moves to the next item"); to a time,
 also without one: "Go-live moves to Sunday the twenty-second." """
 _SO_WE_ARE = rx(
-    r"(?:^|[,;:]\s*|\s)(?:(?:so|then)[,]?\s+|(?:i've|we've|i have|we have) (?:agreed|decided|confirmed)"
+    r"(?:^|[,;:]\s*|\s)(?:(?:so|then|but)[,]?\s+|(?:i've|we've|i have|we have) (?:agreed|decided|confirmed)"
     r"(?: with [\w'-]+(?: [\w'-]+)?)?,? (?:that )?)"
-    rf"we(?:'re| are) (?:now )?(?:{PLAN_VERBS}) (?:[\w'-]+ ){{0,5}}?(?:to|from|until|till) (?:{_WHEN})s?\b"
+    rf"(?:we(?:'re| are) (?:now )?(?:{PLAN_VERBS})|it(?:'s| is) (?:now )?(?:going back|moving|being moved))"
+    rf" (?:[\w'-]+ ){{0,5}}?(?:to|from|until|till) (?:{_WHEN})s?\b"
 )
+_NOW_WE = rx(
+    r"(?:^|[,;:]\s*)(?:so |then )?we(?:'ll| will) now (?:move|start|meet|hold|run|go|open|close|launch|do)"
+    rf" (?:[\w'-]+ ){{0,4}}?(?:on|to|from|at|until|till) (?:{_WHEN})s?\b"
+)
+"""A new time said as what the group will now do: "We said the seventeenth; we'll now move on Saturday
+the thirty-first." """
+_INSTEAD = rx(
+    rf"^{FILLER}(?:{_LEAD})?(?:we(?:'ll| will)? [a-z]+|(?:the |our )?[\w'-]+(?: [\w'-]+){{0,3}}"
+    r" (?!(?:is|was|has|does)\b)[a-z]{3,}s)\b"
+    rf"[^.;?]*\b(?:{_WHEN})s?\b[^.;?]*\binstead\b(?:,[^.;?]{{0,30}})?\s*[.!]*$"
+)
+"""A time chosen over the one before: "We'll start it on Tuesday the nineteenth instead.", "The appeal
+launches on Monday the sixteenth instead." (a speaker's own task moved is a commitment, read there)."""
 """A change said as under way with the time it takes effect, at the end of a sentence that gives the
 reason first: "Ayumi's customer moved their order, so we're moving the shutdown to the week of the
 third of August.", "I've agreed with product we're moving code freeze to Thursday the twelfth." """
@@ -229,7 +245,7 @@ def plain_ruling(sentence: str) -> bool:
     if not _NOT_SETTLED.search(sentence):  # the rulings below hold only when nothing hedges them
         if any(p.search(sentence) for p in (_MOVED, _STARTS, _WINS, _NO_MORE, _RULED_NOW, _FROM_THEN)):
             return True
-        said = _SO_WE_ARE.search(sentence)
+        said = _SO_WE_ARE.search(sentence) or _NOW_WE.search(sentence) or _INSTEAD.search(sentence)
         if said is not None and not _NOT_SETTLED.search(sentence[said.start() :]):
             return True
         off = _CALLED_OFF.search(sentence)

@@ -56,7 +56,7 @@ DECIDE = rx(
     r"|^\W*(?:(?:so|okay|ok|right|just)[,]?\s+)*to confirm[,:]\s+"
     r"(?!(?:i|i'll|i'm|you|are|is|do|does|did|can)\b)"
     # "So the plan is: Berlin hosts the summit."
-    r"|^\W*(?:(?:so|okay|ok|right)[,.]?\s+)*the plan is[:,]?\s+"
+    r"|^\W*(?:(?:so|okay|ok|right)[,.]?\s+)*the plan(?: is[:,]?|[:,])\s+"
     r"(?!(?:to (?:discuss|talk|look|go through|think)"
     r"|that (?:we|i) (?:discuss|talk|look))\b)"
     # "We'll use Postgres rather than Mongo.": one option chosen over another
