@@ -402,3 +402,23 @@ def test_a_task_named_without_a_verb_is_assigned_when_its_owner_says_yes() -> No
 
 def test_please_dont_turns_an_offer_down() -> None:
     assert not _find((FELIX, "Shall I bake them all a cake?"), (HANA, "Please don't."))
+
+
+@pytest.mark.parametrize(
+    ("lines", "text"),
+    [
+        # a bare claim in reply to a task named as a question takes the task from the question
+        ([(HANA, "Patch notes for 1.14?"), (FELIX, "Mine. Friday.")], "Patch notes for 1.14: Mine. Friday."),
+        ([(HANA, "The supplier call?"), (FELIX, "That's mine.")], "The supplier call: That's mine."),
+        # the task named in the same turn, before the claim
+        ([(HANA, "Fix out when?"), (FELIX, "Config push Wednesday. Mine.")], "Config push Wednesday. Mine."),
+    ],
+)
+def test_a_bare_claim_names_the_task_it_takes(lines: list[tuple[str, str]], text: str) -> None:
+    (c,) = [c for c in _find(*lines) if c.kind == "action"]
+    assert c.owner == "SPEAKER_01" and c.text == text
+
+
+@pytest.mark.parametrize("reply", ["Mine, thanks.", "Mine."])
+def test_mine_that_answers_no_task_is_no_claim(reply: str) -> None:
+    assert [c for c in _find((HANA, "Whose coffee is this?"), (FELIX, reply)) if c.kind == "action"] == []

@@ -38,9 +38,9 @@ _STANDALONE = rx(
     r"|i'll see to (?:it|that|them)"
     # "Moving the rest over is mine.": a task claimed by name
     r"|^\W*(?:\w+\s+){0,2}\w+ing\b[^,.;]{0,60}?\b(?:is|'s) (?:mine|on me)(?=\W|$))\b"
-    r"|^(?:on it)\b",
+    r"|^(?:on it)\b|^\W*mine\W*$",
 )
-_CLAIM = rx(r"^(?:that's|that'll be|that one's) (?:me|mine)\b")  # only in reply to a question
+_CLAIM = rx(r"^(?:(?:that's|that'll be|that one's) (?:me|mine)|mine\b)")  # only in reply to a question
 _WE_COMMIT = rx(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)\b")
 _ADVERBS = rx(
     r"^(?:\s+(?:also|just|definitely|probably|certainly|quickly|personally|then|still|now|only|happily))*"
@@ -280,7 +280,11 @@ _ANY_DAY = date(2026, 1, 5)
 def _cue_here(scan: Scan, i: int, k: int) -> str | None:
     s = scan.sentences[i][k]
     cue = commitment_cue(s)
-    if cue and _CLAIM.match(cue) and not _answers_a_question(scan, i):
+    if (
+        cue
+        and _CLAIM.match(cue)
+        and (not _answers_a_question(scan, i) or _WHOSE.match(scan.utterances[i - 1].text))
+    ):
         return None
     tail = scan.sentences[i][k + 1] if k + 1 < len(scan.sentences[i]) else ""
     return cue or _team_cue(scan, s, tail)
@@ -353,5 +357,39 @@ def commitments(scan: Scan) -> list[Candidate]:
                 )
             )
             continue
-        out.append(scan.item("action", i, text, f"commitment:{cue}", owner=u.speaker, due_from=due_from))
+        topic = _claimed(scan, i, cue) if k0 == 0 else None
+        if topic is not None:  # "Patch notes, 1.14?" — "Mine. Friday.": the task is the prompt's
+            text = f"{topic}: {text}"
+        elif k0 > 0 and _CLAIM.match(cue):  # "Config push Wednesday. Mine.": named just before
+            text = " ".join([*scan.sentences[i][:k0], text])
+        out.append(
+            scan.item(
+                "action",
+                i,
+                text,
+                f"commitment:{cue}",
+                owner=u.speaker,
+                due_from=due_from,
+                also=[i - 1] if topic is not None else (),
+            )
+        )
     return out
+
+
+_PROMPT_WORDS = 10
+_WHOSE = rx(r"^\W*(?:\w+[,.]?\s+)?whose\b")
+"""Whose thing it is ("Whose coffee is this?" — "Mine."): no task."""
+
+
+def _claimed(scan: Scan, i: int, cue: str) -> str | None:
+    """The task a bare claim ("Mine.", "That's me.") takes on: another speaker's short line just
+    before it that names it ("Patch notes, 1.14?", "The event shop needs a test plan.")."""
+    if not _CLAIM.match(cue) or i == 0:
+        return None
+    prev = scan.utterances[i - 1]
+    if _WHOSE.match(prev.text):
+        return None
+    said = prev.text.strip().rstrip("?.!").strip()
+    if prev.speaker == scan.utterances[i].speaker or not said or len(said.split()) > _PROMPT_WORDS:
+        return None
+    return said if content_words(said) else None
