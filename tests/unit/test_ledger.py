@@ -809,6 +809,8 @@ def test_a_new_question_said_beside_a_carried_one_stays_new() -> None:
         ("Legal haven't signed off the press release yet. I'll still have it to you by Friday.", "restated"),
         # the task named alone, the move said after it
         ("The press release. I need one more week for it.", "redated"),
+        # the move said with the task's own words
+        ("Legal haven't signed off the wording yet. So the press release will be the 13th now.", "redated"),
     ],
 )
 def test_a_move_said_after_the_hold_up_moves_the_task(line: str, kind: str) -> None:

@@ -137,6 +137,9 @@ _HEDGED = re.compile(
 _FUTURE = re.compile(
     r"\b(i'll|i will|we'll|we will|it'll|it will|she'll|he'll|they'll|gonna|going to|shall)\b", re.IGNORECASE
 )
+_WILL = re.compile(r"\b(\w+'ll|will)\b", re.IGNORECASE)
+"""The future of anything ("the repair will be the 27th"): with a date, from the owner, a new date. Not
+a reason to doubt a close ("Sent Friday, the team will use it from Monday")."""
 DROP = re.compile(
     r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
@@ -332,7 +335,7 @@ def status(
     future = _FUTURE.search(text) is not None
     if _DONE.search(text) and not negated and not future and not _ONGOING.search(text):
         return "done"
-    if owner and dated and future:
+    if owner and dated and (future or _WILL.search(text)):
         return "redated"
     if owner and not negated and not future and any(past(w) for w in said):
         return "done"

@@ -100,7 +100,7 @@ def line_says(
     if status == "restated" and (owner or asked or prompted):
         # "The contract isn't signed, so I can't get a key. I need one more week for it.": the
         # sentence about the task says it is held up, a later one that names nothing else moves it
-        moved = _moved_after(sentences, best, item.verb)
+        moved = _moved_after(sentences, best, item)
         if moved is not None:
             status, dated = "redated", moved
     if (owner or asked or prompted) and (
@@ -263,14 +263,15 @@ def _bare_status(
     return None, sentences[best]
 
 
-def _moved_after(sentences: list[str], best: int, verb: str | None) -> str | None:
-    """A sentence after ``best`` that names no topic and moves the task ("I need one more week for
-    it.", "Can I have till Friday?"); not one that keeps its date ("so I'll still have all five by
-    Friday")."""
+def _moved_after(sentences: list[str], best: int, item: OpenItem) -> str | None:
+    """A sentence after ``best`` that names nothing but the task and moves it ("I need one more week
+    for it.", "So the repair will be the twenty-seventh of July."); not one that keeps its date ("so
+    I'll still have all five by Friday")."""
     for sentence in sentences[best + 1 :]:
-        if topic_words(sentence) or cues.as_planned(sentence):
-            continue
-        if cues.status(sentence, verb, owner=True, line=sentence) == "redated":
+        named = set(topic_words(sentence))
+        if (named and not named & item.words) or cues.as_planned(sentence):
+            continue  # about something else, or keeping the date
+        if cues.status(sentence, item.verb, owner=True, line=sentence) == "redated":
             return sentence
     return None
 
