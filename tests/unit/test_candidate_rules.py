@@ -208,6 +208,12 @@ def test_two_people_named_together_both_own_the_task() -> None:
         [(OSEI, "We'll move her to the side room this morning.")],  # the room's plan, no delivery
         [(HANA, "Felix, thanks for the update.")],  # a name, no imperative
         [(HANA, "Dr Osei, summary please."), (OSEI, "We finished the ward round early.")],
+        # leaving the meeting, the agenda's order, reading out later in it, a task dropped
+        [(FELIX, "Great, that's all from me, I'll drop off.")],
+        [(OSEI, "That's me, I'll leave you to it.")],
+        [(HANA, "Right, morning everyone. Felix, staffing first."), (FELIX, "So, nights are the problem.")],
+        [(HANA, "Osei sent me a couple of notes, I'll read them out when we get there.")],
+        [(FELIX, "The new software does the booking from July, so I'll take that off my list.")],
     ],
 )
 def test_what_is_not_an_action(lines: list[tuple[str, str]]) -> None:

@@ -81,6 +81,13 @@ _NOT_AN_ACTION = rx(
     # no task yet, or one given back: "I'll have to see", "let me have a think", "back out of that"
     r"|have to (?:see|check my diary|think)|have a (?:think|ponder|mull)|(?:have to )?(?:back|pull|bow) out"
     r"|step (?:back|down) from"
+    # leaving the meeting: "I'll drop off.", "I'll leave you to it.", "I'll let you go."
+    r"|(?:drop|hop|jump|head|sign|log) (?:off|out)(?=\W*$|\W+(?:now|then|here)\b)"
+    r"|leave (?:you|y'all|you all|you guys|everyone) (?:to it|alone|in peace)|let you (?:all |guys )?go"
+    # read out in the meeting, later in it: "I'll read them out when we get there."
+    r"|read (?:\w+ ){0,2}out when we"
+    # taking a task off the list is dropping it, not a task: "so I'll take that off my list."
+    r"|take (?:that|it|this|them) off (?:my|the|our) list|cross (?:that|it|this) off"
     # "I'll hold you to that." holds someone else to their word; "I'll hold the motion over" defers it
     r"|hold (?:you|him|her|them|us) to|hold (?:[\w']+ ){0,2}over\b"
     # the speaker's part in the meeting itself: "I can go first", "I'll mention them again", "I'll

@@ -64,7 +64,9 @@ _NOT_A_TASK = rx(
     r"|add (?:anything|something|to that)|talk (?:a bit|at all|about)|on (?:this|that)\W*$"
     r"|(?:just )?give (?:me|us) (?:your|an?|some) (?:opinions?|views?|thoughts|sense)"
     r"|give (?:a|an|the) (?:\w+ )?talk"
-    r"|give (?:the \w+|us|me) (?:an? |some )(?:assurance|answer|idea|sense|flavour|update|overview))\b",
+    r"|give (?:the \w+|us|me) (?:an? |some )(?:assurance|answer|idea|sense|flavour|update|overview))\b"
+    # the agenda's order, not a task: "Kofi, staffing first.", "Money first."
+    r"|^(?:the |your )?[\w'-]+(?: [\w'-]+)?,? first\W*$",
 )
 # after "Name," a word that starts a question or a statement, not an imperative
 _NOT_IMPERATIVE = rx(
