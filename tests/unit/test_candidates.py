@@ -289,6 +289,22 @@ def test_question_nobody_else_answers_is_open_and_an_answered_one_is_not() -> No
             (ALICE, "Does the party need a liquor licence at the clubhouse?"),
             (BOB, "I'll check with council."),
         ],
+        # leave asked to ask, then the question; kept open, undecided, can't say, decided later
+        [(ALICE, "Can I ask, are we still taking new patients, or is the list closed?"), (BOB, "No idea.")],
+        [
+            (ALICE, "Will the bowls club let us have the clubhouse?"),
+            (BOB, "That's theirs to say, so we keep it open."),
+        ],
+        [(ALICE, "Guitar or backing tracks for the songs?"), (BOB, "Undecided, sorry.")],
+        [
+            (ALICE, "Are we replacing her or stopping Saturdays?"),
+            (BOB, "Honestly, I can't say which way it'll go."),
+        ],
+        [
+            (ALICE, "Should reminders go by text instead of letters?"),
+            (BOB, "Good point. Let's decide once we've seen the costs."),
+        ],
+        [(ALICE, "Has the league said whether it's one per pitch?"), (BOB, "I've written twice. Nothing.")],
     ],
 )
 def test_a_question_nobody_can_answer_yet_is_open(lines: list[tuple[str, str]]) -> None:
@@ -306,6 +322,9 @@ def test_a_question_nobody_can_answer_yet_is_open(lines: list[tuple[str, str]]) 
         [(BOB, "Can we say the twentieth?"), (ALICE, "Not sure, let me check.")],
         # "No." answers a question about the room's knowledge, not one asked of a person's plans
         [(ALICE, "Are we going with the blue logo?"), (BOB, "No.")],
+        # leave asked, nothing asked; small talk
+        [(ALICE, "Can I ask something?"), (BOB, "Not sure I'll know.")],
+        [(ALICE, "How are we doing?"), (BOB, "No idea, honestly.")],
     ],
 )
 def test_a_status_check_a_new_date_or_a_plain_answer_is_not_an_open_question(

@@ -11,7 +11,10 @@ say the 20th?"): those are a commitment's business. Set on the tune and dev spli
 ``tests/data/series`` (questions found: tune 87%, dev 84%, test 27% at 57% precision). Read again on
 the dev splits on 7 December (a short question whose topic is said just before it, "Nothing. Still
 open.", "I'll find out"): questions found on the lines of all the read series splits 89 → 99 of 142,
-proposed 104 → 121 (asking for the floor, "Can I jump in?", is no question left open).
+proposed 104 → 121 (asking for the floor, "Can I jump in?", is no question left open). On 7 December
+(evening), leave asked before the question ("Can I ask, are we still taking new patients?") and
+more ways of leaving one open ("we keep it open", "Undecided.", "I can't say", "let's decide once
+we've seen the costs", "... Nothing."): 105 → 118 of 162 found, 27 → 28 not written.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ _DEFER = rx(
     r"|(?:still )?no word|not a (?:word|peep|squeak|dicky bird)|no news|nothing yet|not heard|haven't heard"
     r"|still (?:nothing|waiting|undecided|unknown|nobody|arguing|chasing|no)|no answer|nobody, as far as"
     # "Nothing. Still open.", "Park it. Stays open.", "Let's have a think.", "I'll check with council."
-    r"|(?:still|stays|remains|is) open|^\W*(?:nothing|nada|zilch)\b(?=\W*(?:$|[.!,]))"
+    r"|(?:still|stays|remains|is) open|(?:^|[.!?]\s+)\W*(?:nothing|nada|zilch)\b(?=\W*(?:$|[.!,]))"
     r"|have a think|sleep on it"
+    # "we shall keep it open", "Leave it as a question.", "Undecided.", "I can't say which way it'll go."
+    r"|(?:keep|leave) (?:it|that|this) (?:open|as a question)|undecided|(?:can't|cannot) say|no reply"
+    r"|decide (?:once|when|after)|once we(?:'ve| have)? (?:seen|got|heard|know)"
     r"|(?:i'll|i will|let me) (?:find out|check|ask|look into"
     r"|get (?:some )?(?:prices|quotes|numbers|figures)))\b",
 )
@@ -56,6 +62,7 @@ _STILL_OPEN = rx(r"\b(?:we|i) still (?:don't|do not|haven't) (?:know|heard|decid
 _NO = rx(r"^\s*(?:no|nope|not (?:yet|to me|properly|really))\b")
 _SMALL_TALK = rx(
     r"^(?:how are you|how're you|how's it going|how is it going|how are things|how have you been"
+    r"|how are we (?:doing|getting on)"
     r"|how was (?:your|the) \w+|what's up|can (?:you|everyone|everybody) (?:hear|see)|am i on mute"
     r"|are you there|are we (?:good|ready|all here)|is everyone here|shall we (?:start|begin|get started)"
     r"|any (?:other )?questions|anything else|any other business|who's next|does that make sense"
@@ -65,14 +72,26 @@ _SMALL_TALK = rx(
 )
 
 
+_MAY_I_ASK = rx(r"^\W*(?:(?:and|so|um|uh)\W+)*(?:can|could|may) i (?:just |quickly )?(?:ask|just)\b\W*(?=\w)")
+"""Asking leave to ask, then asking: "Can I ask, are we still taking new patients?" (the question is
+what follows, not small talk)."""
+
+
 def questions(scan: Scan) -> list[Candidate]:
     """Questions deferred or left without another speaker's answer."""
     out: list[Candidate] = []
     utts = scan.utterances
     for i, u in enumerate(utts):
         for k, s in enumerate(scan.sentences[i]):
-            if (i, k) in scan.used or not is_question(s) or _SMALL_TALK.search(s.lstrip(" ,")):
+            asked = _MAY_I_ASK.sub("", s, count=1)
+            if (
+                (i, k) in scan.used
+                or not is_question(s)
+                or (asked == s and _SMALL_TALK.search(s.lstrip(" ,")))
+            ):
                 continue
+            if asked != s and (len(content_words(asked)) < 2 or _SMALL_TALK.search(asked)):
+                continue  # "Can I ask something?", "Can I just say?"
             if len(content_words(s)) < 2 and (len(words(s)) < 4 or len(content_words(u.text)) < 3):
                 continue  # "Right?", "Why not?" ("Flat nine. Are we moving them out or not?" asks)
             if _prompt(scan, s, u.speaker):
