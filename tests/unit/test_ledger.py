@@ -162,6 +162,10 @@ def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tupl
         [("Priya", "Tom, the keys?"), ("Ana", "Sorted on Thursday.")],  # not the owner answering
         [("Priya", "Tom, anything else?"), ("Tom", "Sorted on Thursday.")],  # the prompt points nowhere
         [("Ana", "I've been chasing the inflatables quotes since Monday.")],
+        # a question with a tag is still a question; part of it done; under way as planned
+        [("Ana", "Has the press release gone out, does anyone know?")],
+        [("Priya", "Press release? About half are printed, I'll post the rest by the 13th.")],
+        [("Priya", "Tom, the memory leak?"), ("Tom", "Still on. Merged the first half, tests are green.")],
     ],
 )
 def test_a_prompt_to_someone_else_or_about_nothing_closes_nothing(said: list[tuple[str, str]]) -> None:

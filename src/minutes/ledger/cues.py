@@ -114,6 +114,7 @@ _NOT_DONE = re.compile(
     r"in progress|working on|still (?:on|need|needs|to|not|\w+ing|with (?:me|us|him|her|them)|at it|holds"
     r"|stands)|"
     r"(?:\w+|a (?:bit|few|couple)) (?:more )?to go|"
+    r"(?:about |only |just )?half (?:of (?:them|it) )?(?:are|is|have|has)|"
     r"(?:chase|nudge|remind|follow up|try) (?:them|him|her|it)?\s*again)\b|\?\s*$)",
     re.IGNORECASE,
 )
@@ -123,6 +124,12 @@ _TAG = re.compile(
     re.IGNORECASE,
 )
 """A question tagged on to a statement ("Karin put the note in, did everyone see?")."""
+_ASKS = re.compile(
+    r"^\W*(?:(?:and|so|um|uh|oh|okay|right)\W+)*(?:has|have|had|is|are|was|were|did|do|does|can|could|will"
+    r"|would|should)\b(?!\s*[,.])",
+    re.IGNORECASE,
+)
+"""A sentence that opens as a question: a tag after it ("…, does anyone know?") does not make it news."""
 _THAN = re.compile(r"\bthan (?:it|i|we|they|he|she|you|anyone|expected)\b(?: \w+)?", re.IGNORECASE)
 """A comparison's verb does nothing: "Harder than it looked." is no close."""
 _ONGOING = re.compile(r"\bbeen (?:\w+ing|at it|on it)\b", re.IGNORECASE)
@@ -324,7 +331,8 @@ def status(
         return "dropped"
     if _SLIPPED.search(text):
         return "redated"  # with no date said, the caller keeps it as restated
-    text = _TAG.sub(".", text)
+    if not _ASKS.match(text):  # "Has the timetable gone out, does anyone know?" stays a question
+        text = _TAG.sub(".", text)
     said = words(_THAN.sub("", text))
     negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
     if not negated and verb is not None and any(past(w) and norm(w) == verb for w in said):
@@ -348,7 +356,8 @@ _UNDER_WAY = re.compile(
     r"\b(working on|on it|in progress|half ?way|nearly (?:there|done)|almost (?:there|done)|on track|"
     r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there"
     # "I'll keep at it.", "Still with me.", "Still one short for the twenty-fourth."
-    r"|keep(?:ing)? (?:at it|going|chasing|trying|on at)|still (?:with (?:me|us)|on my desk|going)"
+    r"|keep(?:ing)? (?:at it|going|chasing|trying|on at)"
+    r"|still (?:with (?:me|us)|on my desk|going|on(?=\W*$|[.,!]))"
     r"|(?:one|two|three|a couple|a few|\w+ people) short)\b",
     re.IGNORECASE,
 )
