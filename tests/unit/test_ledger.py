@@ -166,6 +166,11 @@ def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tupl
         [("Ana", "Has the press release gone out, does anyone know?")],
         [("Priya", "Press release? About half are printed, I'll post the rest by the 13th.")],
         [("Priya", "Tom, the memory leak?"), ("Tom", "Still on. Merged the first half, tests are green.")],
+        # words of dropping that drop nothing: a question, a compound, a delivery, someone else's cancel
+        [("Ana", "The inflatables quotes, can we at least scrap the bouncy castle one?")],
+        [("Tom", "The API keys, nearly there, it's just the drop-downs in the config screen.")],
+        [("Ana", "Inflatables: they'll drop them off at reception Thursday.")],
+        [("Ana", "The perf environment, the vendor cancelled on Monday, so I'll rebook it.")],
     ],
 )
 def test_a_prompt_to_someone_else_or_about_nothing_closes_nothing(said: list[tuple[str, str]]) -> None:

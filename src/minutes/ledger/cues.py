@@ -148,7 +148,8 @@ _WILL = re.compile(r"\b(\w+'ll|will)\b", re.IGNORECASE)
 """The future of anything ("the repair will be the 27th"): with a date, from the owner, a new date. Not
 a reason to doubt a close ("Sent Friday, the team will use it from Monday")."""
 DROP = re.compile(
-    r"\b(drop(?:ped|ping)?|scrap(?:ped|ping)?|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
+    r"\b(drop(?:ped|ping)?(?!-|\s+(?:at|off|by|in|round|into)\b|\s+\w+\s+off\b)|scrap(?:ped|ping)?"
+    r"|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
     r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
@@ -270,7 +271,22 @@ def _topic(text: str) -> tuple[str, ...]:
 def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence abandons a task in so many words; a word of dropping that is the task's
     own ("pull the drop-off numbers": "a forty percent drop at step three") does not count."""
-    return any(not set(topic_words(m.group(0).split()[0])) & topic for m in DROP.finditer(sentence))
+    if sentence.rstrip().endswith("?"):
+        return False  # "can we at least bin the beanbags?" asks; it drops nothing yet
+    return any(
+        not set(topic_words(m.group(0).split()[0])) & topic
+        and not _THEY_CANCELLED.search(sentence[: m.end()])
+        for m in DROP.finditer(sentence)
+    )
+
+
+_THEY_CANCELLED = re.compile(
+    r"\b(?!(?:we|i|we've|i've|we'd|i'd|have|has|had|been|be|get|got|is|was|are|were|just|'ve)\b)"
+    r"[\w']+\s+cancel(?:led|ed)$",
+    re.IGNORECASE,
+)
+"""Someone else called it off ("The actor cancelled on the Monday."): news of a setback, not the
+owner dropping the task ("We cancelled it.", "It was cancelled." still drop)."""
 
 
 _TERSE_DONE = re.compile(
