@@ -460,10 +460,15 @@ def test_a_slip_without_a_date_does_not_close_the_task(said: list[tuple[str, str
     assert not [ln for ln in found.values() if ln.kind in ("done", "dropped")]
 
 
-def test_binned_drops_the_task() -> None:
-    found = links_of(
-        meeting(2, [("Priya", "Ana, inflatables?"), ("Ana", "Binned. We borrowed the school's.")])
-    )
+@pytest.mark.parametrize(
+    "said",
+    [
+        [("Priya", "Ana, inflatables?"), ("Ana", "Binned. We borrowed the school's.")],
+        [("Priya", "Ana, the inflatables quotes: actually, don't bother. The school will lend us theirs.")],
+    ],
+)
+def test_binned_drops_the_task(said: list[tuple[str, str]]) -> None:
+    found = links_of(meeting(2, said))
 
     assert [(ln.kind, ln.earlier) for ln in found.values()] == [("dropped", FIRST.entries[2].key)]
 

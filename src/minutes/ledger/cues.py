@@ -148,7 +148,8 @@ _WILL = re.compile(r"\b(\w+'ll|will)\b", re.IGNORECASE)
 """The future of anything ("the repair will be the 27th"): with a date, from the owner, a new date. Not
 a reason to doubt a close ("Sent Friday, the team will use it from Monday")."""
 DROP = re.compile(
-    r"\b(drop(?:ped|ping)?(?!-|\s+(?:at|off|by|in|round|into)\b|\s+\w+\s+off\b)|scrap(?:ped|ping)?"
+    r"\b(don't bother|do not bother"
+    r"|drop(?:ped|ping)?(?!-|\s+(?:at|off|by|in|round|into)\b|\s+\w+\s+off\b)|scrap(?:ped|ping)?"
     r"|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
     r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
