@@ -171,6 +171,8 @@ def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tupl
         [("Tom", "The API keys, nearly there, it's just the drop-downs in the config screen.")],
         [("Ana", "Inflatables: they'll drop them off at reception Thursday.")],
         [("Ana", "The perf environment, the vendor cancelled on Monday, so I'll rebook it.")],
+        # a drop of the last topic, then a question opening the next one
+        [("Priya", "Right, bin it. Tom, the memory leak?")],
     ],
 )
 def test_a_prompt_to_someone_else_or_about_nothing_closes_nothing(said: list[tuple[str, str]]) -> None:

@@ -70,9 +70,9 @@ def line_says(
     if cues.strong(sentence, item.verb, item.words):
         strength = 2 * SIGNAL_BONUS if cues.drops(sentence, item.words) else SIGNAL_BONUS
     # "The bridge letter, I'm taking it off my list." beside the sentence about the task
-    dropped_near = any(
-        cues.drops(sentences[n], item.words) for n in (best - 1, best + 1) if 0 <= n < len(sentences)
-    )
+    # not a drop said before a question that opens the next topic: "Right, bin it. Service lift?"
+    near = (best + 1,) if sentence.rstrip().endswith("?") else (best - 1, best + 1)
+    dropped_near = any(cues.drops(sentences[n], item.words) for n in near if 0 <= n < len(sentences))
     if dropped_near:
         strength = 2 * SIGNAL_BONUS
     if score < TOPIC - bonus - strength:
