@@ -51,17 +51,13 @@ from minutes.ledger.model import Entry, Line, Link, SeriesMeeting, ranked
 from minutes.summarize.text import content_words
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "series"
-DEV = DATA.parent / "series-dev"  # a third split, written later by other hands: read for fixes
-DEV2 = DATA.parent / "series-dev2"  # a fourth, by two more writers: scored once as found, then read
-DEV3 = DATA.parent / "series-dev3"  # a fifth (two more writers, in spoken registers): the same way
-DEV4 = (
-    DATA.parent / "series-dev4"
-)  # a sixth (two more writers, kinds like the real recordings'): the same way
-DEV5 = DATA.parent / "series-dev5"  # a seventh (one writer, the tune half's register): the same way
-DEV6 = DATA.parent / "series-dev6"  # an eighth (one writer, 7 December 2026): scored once as found, then read
-DEV7 = DATA.parent / "series-dev7"  # a ninth (one more writer, the same day): the same way
+# The read splits, each written later by other hands than the tune half and read for fixes once
+# scored as found: dev (two writers), dev2 (two more), dev3 (two more, spoken registers), dev4 (two
+# more, kinds like the real recordings'), dev5 (one writer, the tune half's register), dev6 and dev7
+# (one writer each, 7 December 2026), dev8 (two writers, 7 December 2026, night).
+DEVS = (DATA.parent / "series-dev", *(DATA.parent / f"series-dev{n}" for n in range(2, 9)))
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
-SPLITS = ("tune", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test", "all")
+SPLITS = ("tune", *(d.name.removeprefix("series-") for d in DEVS), "test", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)
 
 
@@ -76,9 +72,7 @@ class Truth:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    files = [
-        p for folder in (DATA, DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7) for p in sorted(folder.glob("*.json"))
-    ]
+    files = [p for folder in (DATA, *DEVS) for p in sorted(folder.glob("*.json"))]
     series = [json.loads(p.read_text()) for p in files]
     return [s for s in series if split == "all" or s["split"] == split]
 

@@ -1,5 +1,5 @@
 """The generated series of tests/data/series (tune and test), tests/data/series-dev (dev),
-tests/data/series-dev2 … series-dev7 (dev2 … dev7) stay
+tests/data/series-dev2 … series-dev8 (dev2 … dev8) stay
 well formed: every link points at an earlier item and a line that exists, and the splits stay apart."""
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from typing import Any
 import pytest
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "series"
-DEV = FOLDER.with_name("series-dev")
-DEV2 = FOLDER.with_name("series-dev2")
-DEV3 = FOLDER.with_name("series-dev3")
-DEV4 = FOLDER.with_name("series-dev4")
-DEV5 = FOLDER.with_name("series-dev5")
-DEV6 = FOLDER.with_name("series-dev6")
-DEV7 = FOLDER.with_name("series-dev7")
+DEVS = {
+    "dev": FOLDER.with_name("series-dev"),
+    **{f"dev{n}": FOLDER.with_name(f"series-dev{n}") for n in range(2, 9)},
+}
 KINDS = {"done", "restated", "redated", "dropped", "changed", "carried"}
 
 
@@ -27,31 +24,21 @@ def _series(folder: Path) -> list[dict[str, Any]]:
 
 
 def test_the_splits_are_fixed_and_apart() -> None:
-    halves, dev, dev2, dev3, dev4, dev5, dev6, dev7 = (
-        _series(f) for f in (FOLDER, DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7)
-    )
+    halves = _series(FOLDER)
     assert sorted(s["split"] for s in halves) == ["test"] * 5 + ["tune"] * 5
     assert all(s["id"].startswith(s["split"]) for s in halves)
-    assert len(dev) >= 6 and {s["split"] for s in dev} == {"dev"}
-    assert len(dev2) >= 4 and {s["split"] for s in dev2} == {"dev2"}
-    assert all(s["id"].startswith("dev2-") for s in dev2)
-    assert len(dev3) >= 4 and {s["split"] for s in dev3} == {"dev3"}
-    assert all(s["id"].startswith("dev3-") for s in dev3)
-    assert len(dev4) >= 4 and {s["split"] for s in dev4} == {"dev4"}
-    assert all(s["id"].startswith("dev4-") for s in dev4)
-    assert len(dev5) >= 4 and {s["split"] for s in dev5} == {"dev5"}
-    assert all(s["id"].startswith("dev5-") for s in dev5)
-    assert len(dev6) >= 4 and {s["split"] for s in dev6} == {"dev6"}
-    assert all(s["id"].startswith("dev6-") for s in dev6)
-    assert len(dev7) >= 4 and {s["split"] for s in dev7} == {"dev7"}
-    assert all(s["id"].startswith("dev7-") for s in dev7)
-    domains = [s["domain"] for s in [*halves, *dev, *dev2, *dev3, *dev4, *dev5, *dev6, *dev7]]
+    devs = {name: _series(folder) for name, folder in DEVS.items()}
+    assert len(devs["dev"]) >= 6
+    for name, found in devs.items():
+        assert len(found) >= 4 and {s["split"] for s in found} == {name}
+        assert all(s["id"].startswith(f"{name}-") for s in found)
+    domains = [s["domain"] for s in [*halves, *(s for found in devs.values() for s in found)]]
     assert len(domains) == len(set(domains))
 
 
 @pytest.mark.parametrize(
     "series",
-    [*_series(FOLDER), *(s for f in (DEV, DEV2, DEV3, DEV4, DEV5, DEV6, DEV7) for s in _series(f))],
+    [*_series(FOLDER), *(s for f in DEVS.values() for s in _series(f))],
     ids=lambda s: s["id"],
 )
 def test_each_link_joins_an_earlier_item_to_a_later_line(series: dict[str, Any]) -> None:
