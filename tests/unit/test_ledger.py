@@ -61,6 +61,9 @@ def links_of(*later: SeriesMeeting) -> dict[tuple[str, int, int], Link]:
         ([("Priya", "The press release went out this morning.")], 1),
         ([("Tom", "Yes, all four API keys rotated Thursday, and the old ones are revoked.")], 3),
         ([("Priya", "Ana booked the perf environment for us, thanks Ana.")], 4),
+        # a bare yes to a question whether it is done
+        ([("Priya", "Good. Tom, the API keys rotated?"), ("Tom", "Yup.")], 3),
+        ([("Priya", "Ana, did the inflatables quotes get sorted in the end?"), ("Ana", "Yep.")], 2),
     ],
 )
 def test_a_line_that_says_a_commitment_is_done_closes_it(said: list[tuple[str, str]], earlier: int) -> None:
@@ -162,6 +165,10 @@ def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tupl
         [("Priya", "Tom, the keys?"), ("Ana", "Sorted on Thursday.")],  # not the owner answering
         [("Priya", "Tom, anything else?"), ("Tom", "Sorted on Thursday.")],  # the prompt points nowhere
         [("Ana", "I've been chasing the inflatables quotes since Monday.")],
+        [
+            ("Priya", "Ana, are you getting the inflatables quotes Friday?"),
+            ("Ana", "Yep."),
+        ],  # a plan, not done
         # a question with a tag is still a question; part of it done; under way as planned
         [("Ana", "Has the press release gone out, does anyone know?")],
         [("Priya", "Press release? About half are printed, I'll post the rest by the 13th.")],
@@ -467,6 +474,7 @@ def test_a_slip_without_a_date_does_not_close_the_task(said: list[tuple[str, str
     [
         [("Priya", "Ana, inflatables?"), ("Ana", "Binned. We borrowed the school's.")],
         [("Priya", "Ana, the inflatables quotes: actually, don't bother. The school will lend us theirs.")],
+        [("Ana", "The school's lending us theirs, so I won't bother getting inflatables quotes, then.")],
     ],
 )
 def test_binned_drops_the_task(said: list[tuple[str, str]]) -> None:

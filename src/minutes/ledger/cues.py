@@ -12,7 +12,7 @@ import re
 from minutes.ledger.verbs import IRREGULAR, past
 from minutes.ledger.when import SHIFT, has_date
 from minutes.summarize.dates import WEEKDAY_WORDS
-from minutes.summarize.text import content_tokens, numbers_in, stem, words
+from minutes.summarize.text import content_tokens, numbers_in, split_sentences, stem, words
 
 _PREFIX = 5
 
@@ -148,7 +148,7 @@ _WILL = re.compile(r"\b(\w+'ll|will)\b", re.IGNORECASE)
 """The future of anything ("the repair will be the 27th"): with a date, from the owner, a new date. Not
 a reason to doubt a close ("Sent Friday, the team will use it from Monday")."""
 DROP = re.compile(
-    r"\b(don't bother|do not bother"
+    r"\b(don't bother|do not bother|won't bother|will not bother"
     r"|drop(?:ped|ping)?(?!-|\s+(?:at|off|by|in|round|into)\b|\s+\w+\s+off\b)|scrap(?:ped|ping)?"
     r"|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
     r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
@@ -302,6 +302,26 @@ _TERSE_DONE = re.compile(
     r"|[\w-]+(?: [\w-]+)?(?:'s|'re| is| are) (?:all )?(?:booked|sorted|confirmed|fixed|paid|sent|done)\b)",
     re.IGNORECASE,
 )
+
+
+_ASKED_DONE = re.compile(
+    r"(?:\b(?:did|has|have|had|is|are|was|were)\b.*\b(?:\w+ed|done|sorted|finished|sent|gone|out|in|back"
+    r"|fixed|booked|paid|up)\b|\b(?:\w{3,}ed|done|sorted|finished|sent|fixed|booked|paid)\s*(?:yet|then|now)?)"
+    r"[^?]{0,30}\?\s*$",
+    re.IGNORECASE,
+)
+_YES = re.compile(
+    r"^\W*(?:yes|yep|yup|yeah|aye|yes indeed|it did|they did|it is|they are|it has|they have)"
+    r"(?:[,.!]?\s*(?:all )?(?:done|sorted|finished|thanks|boss|chief|mate))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def yes_to_done(prompt: str, reply: str) -> bool:
+    """A bare yes to a question whether a task is done ("Rosa, Linden marked?" — "Yup.", "Did the
+    tins get counted in the end?" — "Yep.")."""
+    asked = (split_sentences(prompt) or [prompt])[-1]
+    return _ASKED_DONE.search(asked) is not None and _YES.match(reply) is not None
 
 
 def terse_done(sentence: str) -> bool:

@@ -93,6 +93,12 @@ def line_says(
         # "Rafael, the numbers?" — "Sent them Wednesday. Per clinic, per week.": the reply is about
         # the task asked after, and a sentence of it says plainly it was done
         status, sentence = _closed_in_reply(said, item, sentence)
+    if (
+        status in (None, "redated", "restated")
+        and prompted
+        and cues.yes_to_done(before.text if before else "", ln.text)
+    ):
+        status, strength = "done", SIGNAL_BONUS  # "Rosa, Linden marked?" — "Yup."
     if status in (None, "redated") and prompted and cues.terse_done(sentences[0]):
         # "Pouches?" — "Here. They came Wednesday.", "SEN register?" — "All four in.": as plain as
         # "Sorted."; a date after it is about something else ("Both back. Lakeside wants an extra week.")
