@@ -61,6 +61,9 @@ def links_of(*later: SeriesMeeting) -> dict[tuple[str, int, int], Link]:
         ([("Priya", "The press release went out this morning.")], 1),
         ([("Tom", "Yes, all four API keys rotated Thursday, and the old ones are revoked.")], 3),
         ([("Priya", "Ana booked the perf environment for us, thanks Ana.")], 4),
+        # a state since a day, an arrival said with "did" or with its day
+        ([("Priya", "The press release: the Gazette has it as of Friday afternoon.")], 1),
+        ([("Ana", "And the inflatables quotes did arrive, all three.")], 2),
         # a bare yes to a question whether it is done
         ([("Priya", "Good. Tom, the API keys rotated?"), ("Tom", "Yup.")], 3),
         ([("Priya", "Ana, did the inflatables quotes get sorted in the end?"), ("Ana", "Yep.")], 2),

@@ -101,8 +101,12 @@ _DONE = re.compile(
     r"(?:'s|is|are|'re) (?:now )?on the (?:shared |team |new |main )?(?:shelf|shelves|server|website|site|"
     r"intranet|drive|board|wall|"
     r"system|calendar|sheet|rota|ticket|noticeboard)|"
-    r"since (?:yesterday|last \w+|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|the \d+\w*|"
-    r"the \w+(?:st|nd|rd|th)))\b",
+    r"(?:since|as of) (?:yesterday|last \w+|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|the \d+\w*|the \w+(?:st|nd|rd|th))|"
+    # "The chart did arrive.", "Endpoints came Thursday.", "Loggers came back Friday."
+    r"did (?:arrive|land|come (?:in|through|back))|"
+    r"came (?:back |in |through )?(?:on )?"
+    r"(?:yesterday|this morning|last \w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b",
     re.IGNORECASE,
 )
 _NEARLY = r"(?:almost|nearly)(?! (?:all|every\w*|each|half|twice|double|\d+)\b)"
