@@ -39,6 +39,8 @@ def _find(*lines: tuple[str, str]) -> list[Candidate]:
         ([(HANA, "Request approved.")], (0,)),
         ([(HANA, "Right. The pour's confirmed for Thursday.")], (0,)),  # a time settled
         ([(HANA, "Okay so the plan, we do a full read-through of the paper on Tuesday.")], (0,)),
+        ([(HANA, "Okay. New rule, then: seventy-two hours to get into the flat.")], (0,)),
+        ([(HANA, "Rather than straight hourly, we'll offer a capped fee through summary judgment.")], (0,)),
         ([(HANA, "It was, but look, MFCC it is for the paper.")], (0,)),
         ([(FELIX, "The quote came in at two thousand. I'd say go."), (HANA, "Yes, approve it.")], (0, 1)),
         ([(HANA, "Approved, with the usual spending limit.")], (0,)),

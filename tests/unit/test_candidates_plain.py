@@ -66,6 +66,8 @@ def test_a_plain_ruling_after_the_talk_is_a_decision(ruling: str) -> None:
         "So the gate closes when the last van's in.",  # a habit
         "So where exactly is this i",  # a question cut off
         "So, we're doing OK on backups.",  # a state, not a plan
+        "Okay, Jo's off till next week.",  # a person away
+        "Yeah, it's off.",
         "So that's going back to what we were saying earlier.",  # the talk, not a time
         "But it's moving to the next item.",
         "The council have offered us Tuesdays instead.",  # news of an offer
@@ -158,6 +160,14 @@ def test_a_thing_in_or_out_that_is_not_an_option_struck_is_no_decision(line: str
         "The appeal launches on Monday the sixteenth of November instead.",
         "Staff briefing goes back to Mondays from next week.",
         "Last thing: staff briefing moves to Tuesdays at 8:15 from after half-term.",
+        # read on series-dev8: a rule from a time on, a swap with the old way after it, a thing struck off
+        # a list, a recommendation, a go-ahead with "so", a "grand" lead
+        "From today, any mould report is a priority two.",
+        "So we swap the whole batch on that route, not one at a time.",
+        "Then Crane's off the watch list.",
+        "Then we recommend mediation to the family.",
+        "Grand, so from this Saturday we open the doors at ten.",
+        "Grand, summer hampers go ahead so.",
         # a plan under way on a thing named by its name
         "Okay, we're adding Hillside.",
         # a change undone from a time on

@@ -23,14 +23,14 @@ from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
     r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case"
-    r"|(?:last|one more|final) thing|and finally|finally)[,.!:]?\s+)+"
+    r"|(?:last|one more|final) thing|and finally|finally|grand|lovely|perfect|brilliant)[,.!:]?\s+)+"
     r"(?:(?:everyone|everybody|folks|team|guys|people|all)[,.!]?\s+)?(?:(?:just|um|uh|er)[,]?\s+)*"
 )
 _ACT = (
     r"cancel|buy|hold|hire|order|add|build|change|switch|swap|close|open|offer|fund|renew|extend"
     r"|replace|include|sign|launch|ship|release|book|spend|approve|accept|install|cut|drop|scrap|ditch"
     r"|reuse|rebook|postpone|delay|skip|pay|charge|raise|lower|freeze|pause|stick with|go with|keep|use|make"
-    r"|take the|say yes to|say no to"
+    r"|take the|say yes to|say no to|recommend|swap"
 )
 _DAY_OF = (
     r"the (?:\d+\w*|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
@@ -144,14 +144,17 @@ launches on Monday the sixteenth instead." (a speaker's own task moved is a comm
 reason first: "Ayumi's customer moved their order, so we're moving the shutdown to the week of the
 third of August.", "I've agreed with product we're moving code freeze to Thursday the twelfth." """
 _CALLED_OFF = rx(
-    rf"^(?P<lead>{FILLER}(?:{_LEAD})?){_SUBJECT} (?:is|are) (?:now )?(?:cancelled|canceled|postponed|scrapped"
-    r"|called off|off|on hold|dropped)\b"
+    rf"^(?P<lead>{FILLER}(?:{_LEAD})?){_SUBJECT}"
+    r"(?: (?:is|are) (?:now )?(?:cancelled|canceled|postponed|scrapped|called off|off|on hold|dropped)"
+    r"|'s (?:now )?(?:cancelled|canceled|postponed|scrapped|called off|on hold|dropped"
+    r"|off the (?:\w+ )?(?:list|table|agenda)))\b"
 )
 """A thing called off in so many words, after a closing word or with a time it holds for ("Right, so
 the kids' menu is dropped.", "The audit is cancelled this year.")."""
 _STARTS = rx(
     rf"^{FILLER}{_LEAD}{_SUBJECT} (?:starts|begins|opens|launches|goes live|takes effect|kicks off|ends"
-    rf"|finishes|goes ahead|is going ahead|will go ahead)(?: (?:on |from |at )?{_WHEN}\b|\s*[,.!]|$)"
+    rf"|finishes|goes ahead|go ahead|is going ahead|are going ahead|will go ahead)"
+    rf"(?: (?:on |from |at )?{_WHEN}\b|(?: so| then| now)?\s*[,.!]|$)"
 )
 """A start, an end or a go-ahead ruled after a closing word: "Good, the new rota starts Monday.",
 "Okay, so the workshop goes ahead on the ninth." """
@@ -171,10 +174,10 @@ _FROM_THEN = rx(
     rf"^{FILLER}(?:{_LEAD})?(?:from|starting|as of) (?:{_WHEN})(?: of (?:{MONTH_WORDS}))?"
     r"(?: (?:on|onwards))?,?\s+"
     rf"(?:we(?:'ll| will)? (?:{_ACT}|stop|start|move|go|switch|only)\b"
-    rf"|{_SUBJECT} (?!(?:is|was|has|does)\b)[a-z]{{3,}}s\b)"
+    rf"|{_SUBJECT} (?!(?:was|has|does)\b)[a-z]{{3,}}s\b|(?:any|every|all) [\w' -]{{1,30}}? (?:is|are) \w)"
 )
 """A change ruled from a time said first: "From the first of June we stop taking them.", "From this week
-the release train goes on Thursdays." """
+the release train goes on Thursdays.", "From today, any mould report is a priority two." """
 _NO_MORE = rx(rf"^{FILLER}{_LEAD}no more (?!(?:{_NO_WHAT}|questions|comments|talk|of|than)\b)[\w'-]{{3,}}")
 """Something stopped, after a closing word: "Fine, no more printed agendas." """
 _WINS = rx(rf"^{FILLER}{_LEAD}{_SUBJECT} (?:wins|gets it|goes through)\s*[.!]*$")
@@ -264,5 +267,7 @@ def plain_ruling(sentence: str) -> bool:
     goes = _GOES_ON.search(sentence)
     if goes is not None and not _NOT_SETTLED.search(goes.group(0)):
         return True  # "So the beds close tonight, we're not running them unsafe": the ruling is before
-    found = _WE_DO.search(sentence) or _CHANGES_FROM.search(sentence)
-    return found is not None and not _NOT_SETTLED.search(sentence[found.start() :])
+    found = _WE_DO.search(corrected) or _CHANGES_FROM.search(sentence)
+    if found is None:
+        return False
+    return not _NOT_SETTLED.search((corrected if found.re is _WE_DO else sentence)[found.start() :])

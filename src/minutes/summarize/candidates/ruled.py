@@ -63,6 +63,8 @@ DECIDE = rx(
     rf"|{WE_GO} (?:use|using|take|taking|pick|picking|choose|choosing|buy|buying|hire|hiring|keep|keeping)"
     r" [\w' -]{1,40}? (?:rather than|instead of|over the)\b"
     r"|(?:i'm|we're|i am|we are) approving"
+    # "Rather than straight hourly, we'll offer a capped fee.", "New rule, then: seventy-two hours."
+    r"|^\W*rather than [^,]{1,40}, we(?:'ll| will)(?= \w)|\bnew rule(?:,? then)?\s*[:,]\s*(?=\w)"
     # "We've settled it: …", "I'll make the call: …", "Consensus, then: …", "The bylaws are adopted."
     r"|(?:we've|we have) settled (?:it|that|this|on)|(?:i'll|let me) make the call(?=\W*[:,—-])"
     r"|^\W*consensus(?:,? then)?\W*[:,—-]\s*(?=\w)|(?:is|are|has been|have been) (?:now |hereby )?adopted"
