@@ -350,10 +350,10 @@ def _store_relink(meetings: list[SeriesMeeting]) -> float:
     from minutes import db as store
     from minutes.db.series import create_series, find_series
     from minutes.db.series_tables import SeriesMeetingRow
-    from minutes.ledger import cues, when
+    from minutes.ledger import topic, when
     from minutes.types import AudioInfo, MinuteItem, Minutes, Speaker, Utterance
 
-    cues._topic.cache_clear()  # cold, as in a new process
+    topic._topic.cache_clear()  # cold, as in a new process
     when.dates.cache_clear()
     with tempfile.TemporaryDirectory(prefix="minutes-bench-ledger-") as tmp:
         engine = store.make_engine(f"sqlite:///{tmp}/m.db")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Entry, Line
 from minutes.ledger.scoring import OpenItem
+from minutes.ledger.topic import topic_words
 from minutes.summarize.text import name_key, words
 
 CONTEXT_ITEM = 0.3

@@ -1,83 +1,18 @@
-"""What a line of a meeting says of a commitment, read from its words: its topic words, and
-whether it closes the commitment (``done``), abandons it (``dropped``), moves it (``redated``,
+"""What a line of a meeting says of a commitment, read from its words (what it is about is
+:mod:`.topic`): whether it closes the commitment (``done``), abandons it (``dropped``), moves it (``redated``,
 with the new date), says it is under way (``restated``), or changes a decision. Pure; the
 vocabularies are general English, none taken from the test half of ``tests/data/series``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 
-from minutes.ledger.verbs import IRREGULAR, past
+from minutes.ledger.topic import GENERIC, norm, topic_words
+from minutes.ledger.verbs import past
 from minutes.ledger.when import SHIFT, has_date
 from minutes.summarize.dates import WEEKDAY_WORDS
-from minutes.summarize.text import content_tokens, numbers_in, split_sentences, stem, words
-
-_PREFIX = 5
-
-_GENERIC = frozenset(
-    [
-        "week",
-        "weeks",
-        "month",
-        "day",
-        "days",
-        "today",
-        "tomorrow",
-        "tonight",
-        "morning",
-        "afternoon",
-        "evening",
-        "end",
-        "next",
-        "last",
-        "time",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "still",
-        "need",
-        "want",
-        "think",
-        "know",
-        "sure",
-        "good",
-        "great",
-        "fine",
-        "done",
-        "finish",
-        "finished",
-        "complete",
-        "sort",
-        "sorted",
-        "fix",
-        "fixed",
-        "ready",
-        "update",
-        "meet",
-        "meeting",
-        "plan",
-    ]
-)
-
-_GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
+from minutes.summarize.text import numbers_in, split_sentences, words
 
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
@@ -253,26 +188,6 @@ def unanswered(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and ASKED_AFTER.search(sentence) is not None
 
 
-def norm(word: str) -> str:
-    return stem(IRREGULAR.get(word, word))[:_PREFIX]
-
-
-def topic_words(text: str) -> list[str]:
-    """The words that say what a text is about: stemmed content words, irregular pasts as their
-    verb, cut to five letters, without dates, time words and status words."""
-    return list(_topic(text))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _topic(text: str) -> tuple[str, ...]:
-    out = []
-    for w in content_tokens(" ".join(IRREGULAR.get(t, t) for t in words(text))):
-        if w in _GENERIC or w in _GENERIC_STEMS or w.isdigit():
-            continue
-        out.append(w[:_PREFIX])
-    return tuple(out)
-
-
 def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence abandons a task in so many words; a word of dropping that is the task's
     own ("pull the drop-off numbers": "a forty percent drop at step three") does not count."""
@@ -432,7 +347,7 @@ def only_date(sentence: str) -> bool:
         and not topic_words(sentence)
         and has_date(sentence)
         and all(
-            w in _SOFT or w in _GENERIC or w.isdigit() or w.endswith(("st", "nd", "rd", "th")) for w in said
+            w in _SOFT or w in GENERIC or w.isdigit() or w.endswith(("st", "nd", "rd", "th")) for w in said
         )
     )
 

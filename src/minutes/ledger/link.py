@@ -31,7 +31,6 @@ from datetime import date
 from minutes.ledger import cues
 from minutes.ledger.about import open_item
 from minutes.ledger.again import one_more
-from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Link, SeriesMeeting
 from minutes.ledger.reading import LineRead, fronted_item, line_says, prompt_for, still_open
 from minutes.ledger.scoring import (
@@ -46,6 +45,7 @@ from minutes.ledger.scoring import (
     OpenItem,
     Weights,
 )
+from minutes.ledger.topic import topic_words
 from minutes.summarize.text import name_key
 
 

@@ -9,7 +9,6 @@ from datetime import date
 
 from minutes.ledger import cues, when
 from minutes.ledger.again import one_more
-from minutes.ledger.cues import topic_words
 from minutes.ledger.model import Line
 from minutes.ledger.scoring import (
     CONTEXT_WEIGHT,
@@ -27,6 +26,7 @@ from minutes.ledger.scoring import (
     Weights,
     named,
 )
+from minutes.ledger.topic import norm, topic_words
 from minutes.ledger.verbs import past
 from minutes.summarize.text import name_key, split_sentences, words
 
@@ -288,7 +288,7 @@ def _verb_alone(sentence: str, item: OpenItem, said: LineRead) -> bool:
     verb = item.verb
     if verb is None or not item.words & set(said.context) <= {verb}:
         return False
-    acted = any(past(w) and cues.norm(w) == verb for w in words(sentence))
+    acted = any(past(w) and norm(w) == verb for w in words(sentence))
     return acted and bool(set(topic_words(sentence)) - item.words)
 
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from minutes.ledger import cues
 from minutes.ledger.model import Entry
+from minutes.ledger.topic import norm
 from minutes.summarize.text import words
 
 TOPIC = 0.42
@@ -71,7 +71,7 @@ class OpenItem:
         the speaker's own lead-in when the task is a sentence as said ("So I'll write the case" →
         "write")."""
         first = next((w for w in words(self.entry.text) if w not in _LEAD_IN), None)
-        return cues.norm(first) if first else None
+        return norm(first) if first else None
 
 
 _LEAD_IN = frozenset(
