@@ -176,6 +176,7 @@ def test_a_topic_named_by_someone_else_or_a_plan_links_no_status(said: list[tupl
         [("Ana", "Has the press release gone out, does anyone know?")],
         [("Priya", "Press release? About half are printed, I'll post the rest by the 13th.")],
         [("Priya", "Tom, the memory leak?"), ("Tom", "Still on. Merged the first half, tests are green.")],
+        [("Tom", "The API keys: two of the four rotated, the legacy ones by Friday.")],  # part of it
         # words of dropping that drop nothing: a question, a compound, a delivery, someone else's cancel
         [("Ana", "The inflatables quotes, can we at least scrap the bouncy castle one?")],
         [("Tom", "The API keys, nearly there, it's just the drop-downs in the config screen.")],
@@ -478,6 +479,7 @@ def test_a_slip_without_a_date_does_not_close_the_task(said: list[tuple[str, str
         [("Priya", "Ana, inflatables?"), ("Ana", "Binned. We borrowed the school's.")],
         [("Priya", "Ana, the inflatables quotes: actually, don't bother. The school will lend us theirs.")],
         [("Ana", "The school's lending us theirs, so I won't bother getting inflatables quotes, then.")],
+        [("Priya", "Then it's academic. Ana, let's not put any more time into the inflatables quotes.")],
     ],
 )
 def test_binned_drops_the_task(said: list[tuple[str, str]]) -> None:

@@ -12,7 +12,7 @@ from minutes.ledger.topic import GENERIC, norm, topic_words
 from minutes.ledger.verbs import past
 from minutes.ledger.when import SHIFT, has_date
 from minutes.summarize.dates import WEEKDAY_WORDS
-from minutes.summarize.text import numbers_in, split_sentences, words
+from minutes.summarize.text import number_word, numbers_in, split_sentences, words
 
 _DONE = re.compile(
     r"\b(done|finished|complete[d]?|sorted|resolved|closed|merged|shipped|sent|submitted|delivered|"
@@ -97,6 +97,7 @@ DROP = re.compile(
     r"pulled (?:it|that|them)\b(?! (?:together|up|in|off))|"
     r"(?:take|taking|took|takes) (?:it|that|this|them) off (?:my|the|his|her|our|their|\w+'s) list|"
     r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on|"
+    r"(?:not put|no) (?:any )?more (?:hours|time|effort|work) (?:into|on)|"
     r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
     r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
     r"let (?:it|that) go|forget it|knock (?:it|that) on the head|pull(?:ed)? the plug|ax(?:e|ed)|"
@@ -243,6 +244,25 @@ def yes_to_done(prompt: str, reply: str) -> bool:
     return _ASKED_DONE.search(asked) is not None and _YES.match(reply) is not None
 
 
+_N_OF_M = re.compile(r"\b([\w-]+) (?:of|out of) (?:the |them |my |our |all )?([\w-]+)\b", re.IGNORECASE)
+
+
+def part_of(sentence: str) -> bool:
+    """Whether a sentence counts part of the work done ("Two of the three siblings have signed",
+    "Three of five are through"): fewer than all is no close."""
+    for m in _N_OF_M.finditer(sentence):
+        done, of = _count(m.group(1)), _count(m.group(2))
+        if done is not None and of is not None and done < of:
+            return True
+    return False
+
+
+def _count(word: str) -> float | None:
+    said = word.lower()
+    value = said if said.isdigit() else number_word(said)
+    return float(value) if value is not None else None
+
+
 def terse_done(sentence: str) -> bool:
     """A reply to a prompt about a task that says, in a word or two, it is done: "All four in.",
     "Aye, out to staff on Monday.", "In the doc since Friday.", "Here." (the thing asked for)."""
@@ -290,7 +310,7 @@ def status(
     if not _ASKS.match(text):  # "Has the timetable gone out, does anyone know?" stays a question
         text = _TAG.sub(".", text)
     said = words(_THAN.sub("", text))
-    negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None
+    negated = _NOT_DONE.search(text) is not None or _HEDGED.search(line or text) is not None or part_of(text)
     if not negated and verb is not None and any(past(w) and norm(w) == verb for w in said):
         return "done"
     dated = SHIFT.search(text) is not None or has_date(text)
@@ -310,7 +330,7 @@ def status(
 
 _UNDER_WAY = re.compile(
     r"\b(working on|on it|in progress|half ?way|nearly (?:there|done)|almost (?:there|done)|on track|"
-    r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there"
+    r"getting there|under ?way|chipping away|coming along|going well|part ?way|mostly there|most of the way"
     # "I'll keep at it.", "Still with me.", "Still one short for the twenty-fourth."
     r"|keep(?:ing)? (?:at it|going|chasing|trying|on at)"
     r"|still (?:with (?:me|us)|on my desk|going|on(?=\W*$|[.,!]))"
