@@ -39,6 +39,11 @@ _PAUSE_BELOW = (
 )
 
 
+_SAMPLING_SEED = 0
+"""The seed of the sampling faster-whisper falls back to on a garbled first reading (see
+``transcribe``)."""
+
+
 class Transcriber(Protocol):
     """Turns 16 kHz mono audio (read a window at a time) into a :class:`Transcript` with word timings."""
 
@@ -153,6 +158,8 @@ class WhisperTranscriber:
         return self._model
 
     def transcribe(self, audio: AudioInput, *, progress: Progress | None = None) -> Transcript:
+        import ctranslate2
+
         model = self._load()
         source = as_source(audio)
         duration = source.duration
@@ -162,6 +169,11 @@ class WhisperTranscriber:
         segments: list[Segment] = []
         for start, stop in windows(source, window=round(self.window_seconds * SAMPLE_RATE)):
             offset = start / SAMPLE_RATE
+            # faster-whisper decodes again at a higher temperature when a window's first reading looks
+            # garbled, and that sampling draws from CTranslate2's generator: seeded per window, the
+            # same audio gives the same words on every run (JFK x4 read "ask not" one run, "asked
+            # not" the next, in the full suite)
+            ctranslate2.set_random_seed(_SAMPLING_SEED)
             segments_iter, info = model.transcribe(
                 source.read(start, stop),
                 language=language,
