@@ -389,14 +389,12 @@ _WHOSE = rx(r"^\W*(?:\w+[,.]?\s+)?whose\b")
 
 
 def _claimed(scan: Scan, i: int, cue: str) -> str | None:
-    """The task a bare claim ("Mine.", "That's me.") takes on: another speaker's short line just
-    before it that names it ("Patch notes, 1.14?", "The event shop needs a test plan.")."""
-    if not _CLAIM.match(cue) or i == 0:
+    """The task a bare claim ("Mine.", "That's me.") takes on: the short question just before it that
+    names it ("Patch notes, 1.14?"). A claim is only found in reply to another speaker's question,
+    never after "Whose …?" (:func:`_cue_here`), so that line is the one to read."""
+    if not _CLAIM.match(cue):
         return None
-    prev = scan.utterances[i - 1]
-    if _WHOSE.match(prev.text):
-        return None
-    said = prev.text.strip().rstrip("?.!").strip()
-    if prev.speaker == scan.utterances[i].speaker or not said or len(said.split()) > _PROMPT_WORDS:
+    said = scan.utterances[i - 1].text.strip().rstrip("?.!").strip()
+    if not said or len(said.split()) > _PROMPT_WORDS:
         return None
     return said if content_words(said) else None
