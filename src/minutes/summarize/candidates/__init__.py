@@ -29,8 +29,9 @@ from dataclasses import replace
 from datetime import date
 
 from minutes.summarize.candidates.assigned import assigned
-from minutes.summarize.candidates.commitments import commitment_cue, commitments
+from minutes.summarize.candidates.commitments import commitments
 from minutes.summarize.candidates.decisions import decisions
+from minutes.summarize.candidates.promise import commitment_cue
 from minutes.summarize.candidates.questions import questions
 from minutes.summarize.candidates.requests import offers, requests
 from minutes.summarize.candidates.scan import Candidate, Scan, labels_by_name, rx

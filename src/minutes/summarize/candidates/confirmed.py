@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.promise import commitment_cue
 from minutes.summarize.candidates.scan import ANSWER_NO, FILLER, Candidate, Scan, rx
 from minutes.summarize.candidates.told import reported
 

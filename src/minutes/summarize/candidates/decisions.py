@@ -45,10 +45,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from minutes.summarize.candidates.commitments import commitment_cue
 from minutes.summarize.candidates.confirmed import confirmed
 from minutes.summarize.candidates.merge import IT_IS, confirmations_merged, ruled_merged
 from minutes.summarize.candidates.plain import plain_ruling
+from minutes.summarize.candidates.promise import commitment_cue
 from minutes.summarize.candidates.restated import CUE as RESTATED
 from minutes.summarize.candidates.restated import moves_on, restated
 from minutes.summarize.candidates.ruled import DECIDE, RULED_OUT, STAYS, marked

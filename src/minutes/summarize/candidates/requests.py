@@ -12,7 +12,8 @@
 
 An acceptance that is itself a commitment is merged into the request: one candidate, evidence
 both. The due date: the acceptor's turn first, then the request's, then a short dated line of
-either right after ("By Friday?" — "Yep.").
+either right after ("By Friday?" — "Yep."). What counts as a yes, a no or the task said again is
+:mod:`.replies`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.replies import ACCEPT, answer, answered_before, said_again, said_yes
 from minutes.summarize.candidates.scan import FILLER, Candidate, Scan, is_question, rx
-from minutes.summarize.dates import WEEKDAY_WORDS
-from minutes.summarize.text import NOT_NAMES, content_words
+from minutes.summarize.text import NOT_NAMES
 
 _ASKS = (
     r"(?:would|do) you mind|(?:can|could|would|will) you|(?:can|could|would|will) your \w+"
@@ -109,60 +109,10 @@ _YOU_WILL = rx(
 )
 """After a name, the chair's assignment said to the person: "Sam, you'll draft it", "Sam, you're on
 the slides", "Sam, you take the minutes"."""
-_WHEN_SAID = (
-    r"(?:tonight|today|tomorrow(?: \w+)?|this (?:afternoon|evening|week)|first thing(?: tomorrow)?"
-    rf"|end of (?:the day|the week|next week|the month|play)|{WEEKDAY_WORDS}"
-    r"|next week|the \w+(?:th|st|nd|rd))"
-)
-_ACCEPT = rx(
-    rf"^{FILLER}(?:yes|yeah|yep|yup|aye|sure|okay|ok|will do|no problem|no worries|of course|absolutely"
-    r"|definitely|got it|on it|sounds good|can do|happy to|i can|i will|i'll|i'm on it|consider it done"
-    r"|alright|all right|fine|me|we can|we will|we'll|leave it with me|sure thing|you got it|you bet"
-    r"|give me (?:until|till)|understood|noted|righto|right you are|copy that|mm-?hm+|mhm|uh-huh)\b"
-    # the reply names when, then says yes: "Tonight, yeah, when I'm home.", "Thursday's fine."
-    rf"|^{FILLER}(?:by |on )?{_WHEN_SAID}(?:(?:'s|\s+is)\s+fine|[.,…!\s]+(?:yeah|yes|yep|sure|fine|no problem"
-    r"|can do|will do|that's fine|works)\b)",
-)
-_BACKCHANNEL = rx(rf"^\W*(?:mm+|hmm+|mm-?hm+|mhm|uh-huh|oh|ah|right|okay|ok|{_WHEN_SAID})\W*$")
-"""A first sentence that only says "I'm listening", or when: the yes may come in the next ("Mm. Yep.",
-"Thursday... yeah, Thursday's fine.")."""
-_VOLUNTEER = rx(rf"^{FILLER}(?:me|i can|i will|i'll|i'm on it|i'd be happy to|happy to)\b")
-_REFUSE = rx(
-    r"\b(?:can't|cannot|won't|will not|not sure|don't think|no time|unfortunately|probably not|no need"
-    r"|already|rather not|prefer not|not able|unable|i could,? but|i'd rather|i would rather|nobody's"
-    r"|nobody is|no one's|no one is|slammed|swamped|underwater|snowed under|maxed out|at capacity"
-    r"|i'd love to,?(?: \w+,?)? but|i would love to,?(?: \w+,?)? but|i'm afraid (?:i|we) can't)\b"
-    r"|^(?:\W*(?:hmm|um|uh|er|well|oh|ah|actually|sorry|honestly|frankly|look|sadly)\W+)*"
-    r"(?:no\b(?! problem| worries)"
-    r"|not (?:this|today|now|me|really)\b)",
-)
 _OFFER = rx(
     r"^.*?\b(?:shall i|should i|do you want me to|want me to|would you like me to|would it help if i"
     r"|how about i|what if i|i could)\s+(?P<task>\w.*?)[?.!]*$",
 )
-_YES = rx(
-    rf"^{FILLER}(?:yes|yeah|yep|sure|please(?! don't| do not| no\b| not\b)|go ahead|absolutely|definitely"
-    r"|of course|that would"
-    r"|that'd|it would|would you|that's fine|fine|great idea|good idea|do it|why not)\b",
-)
-
-
-def _acceptance(scan: Scan, j: int, *, open_call: bool) -> int | None:
-    """The last sentence of utterance ``j`` that accepts a request, or None.
-
-    "Sure. I'll fix it by Friday." accepts with both sentences, so the commitment is not found
-    again on its own.
-    """
-    accepted: int | None = None
-    for k, s in enumerate(scan.sentences[j][:2]):
-        if is_question(s) or _REFUSE.search(s) or (j, k) in scan.used or scan.retracted(j, k):
-            break  # "I can do the graphic. Oh — actually no, wait …" takes nothing on
-        if commitment_cue(s):
-            return k
-        first = k == 0 or (k == 1 and _BACKCHANNEL.match(scan.sentences[j][0]) is not None)
-        if first and (_VOLUNTEER if open_call else _ACCEPT).match(s):
-            accepted = k
-    return accepted
 
 
 def _substance(s: str) -> str:
@@ -268,29 +218,6 @@ def _base_verb(text: str) -> str:
     return f"{verb} {rest}".strip()
 
 
-def _answer(scan: Scan, i: int, target: str | None, open_call: bool) -> tuple[int, int] | bool | None:
-    """The acceptance (utterance, sentence) of a request; False when the named person declines."""
-    utts = scan.utterances
-    refused = False
-    for j in range(i + 1, min(i + 4, len(utts))):
-        if utts[j].speaker == utts[i].speaker or target not in (None, utts[j].speaker):
-            continue
-        # after a "no", only a real volunteer takes it: "Okay." from the chair is no yes
-        k2 = _acceptance(scan, j, open_call=open_call or refused)
-        if k2 is not None:
-            return j, k2
-        said_no = any(_REFUSE.search(x) for x in scan.sentences[j][:2])
-        if target is not None and said_no:
-            return False
-        refused = refused or said_no
-        if target is not None and scan.addressee(utts[j].text, utts[j].speaker) not in (
-            None,
-            utts[i].speaker,
-        ):
-            return False  # "Actually, Ms Lund knows them better." — passed on to someone else
-    return None
-
-
 def requests(scan: Scan) -> list[Candidate]:
     """Accepted (or assigned) requests, one action each, owned by who will do them."""
     out: list[Candidate] = []
@@ -301,10 +228,10 @@ def requests(scan: Scan) -> list[Candidate]:
             if request is None:
                 continue
             text, target, open_call, joint, nominal = request
-            accept = _answer(scan, i, target, open_call)
+            accept = answer(scan, i, target, open_call)
             if not isinstance(accept, tuple) and (accept is False or target is None or nominal):
                 continue
-            if not isinstance(accept, tuple) and _answered_before(scan, i, target):
+            if not isinstance(accept, tuple) and answered_before(scan, i, target):
                 continue  # "Someone should …" — "Vikram, can you do that?" — "Yeah, I'm on it."
             scan.used.add((i, k))
             owners = [target, utts[i].speaker] if joint else [target]
@@ -315,7 +242,7 @@ def requests(scan: Scan) -> list[Candidate]:
             if scan.taken(j):
                 continue  # that yes answered the same task asked a line before ("Someone should …")
             scan.used.add((j, k2))
-            again = _said_again(scan, j, k2, text)
+            again = said_again(scan, j, k2, text)
             scan.used.update(again)
             # the acceptor's words on when win over the request's
             people = {utts[i].speaker, utts[j].speaker}
@@ -331,44 +258,6 @@ def requests(scan: Scan) -> list[Candidate]:
                 cand = scan.item("action", i, text, "request:accepted", owner=o or utts[j].speaker, also=[j])
                 out.append(_with_due(scan, cand, due_from))
     return out
-
-
-def _answered_before(scan: Scan, i: int, target: str | None) -> bool:
-    """The named person's reply right after was already taken as their yes to the same task, asked
-    a line before as an open call."""
-    utts = scan.utterances
-    return any(utts[x].speaker == target and scan.taken(x) for x in range(i + 1, min(i + 3, len(utts))))
-
-
-_BACK = rx(r"\b(?:it|that|them|this|those|one)\b")
-
-
-def _said_again(scan: Scan, j: int, k2: int, task: str) -> set[tuple[int, int]]:
-    """The acceptor's later words on the same task, in the same turn or their next one two lines
-    on: "Yeah I can do that. I'll have it by Friday.", "Sure. When's the review?" — "The 20th." —
-    "Okay, I'll have it to you before then." They date the request's item, not a new one."""
-    utts = scan.utterances
-    turns = [(j, k2 + 1)]
-    if j + 2 < len(utts) and utts[j + 2].speaker == utts[j].speaker != utts[j + 1].speaker:
-        turns.append((j + 2, 0))
-    words = content_words(task)
-    bare = len(content_words(scan.sentences[j][k2])) <= 1  # "Yeah, I'm on it." says only yes
-    out: set[tuple[int, int]] = set()
-    for t, start in turns:
-        for k in range(start, len(scan.sentences[t])):
-            said = scan.sentences[t][k]
-            cue = commitment_cue(said)
-            if not cue:
-                continue
-            after = said[said.lower().find(cue) + len(cue) :]
-            if _BACK.search(after) or content_words(said) & words or (bare and (t, k) == (j, k2 + 1)):
-                out.add((t, k))
-    return out
-
-
-def _said_yes(scan: Scan, j: int) -> bool:
-    first = scan.sentences[j][0] if scan.sentences[j] else ""
-    return bool(_YES.match(first)) and not _REFUSE.search(scan.utterances[j].text)
 
 
 def _with_due(scan: Scan, cand: Candidate, texts: list[str]) -> Candidate:
@@ -388,11 +277,11 @@ def offers(scan: Scan) -> list[Candidate]:
             j = next(
                 (x for x in range(i + 1, min(i + 3, len(utts))) if utts[x].speaker != utts[i].speaker), None
             )
-            if j is None or not _said_yes(scan, j):
+            if j is None or not said_yes(scan, j):
                 continue
             also = [j]
             back = j + 1 if j + 1 < len(utts) and utts[j + 1].speaker == utts[i].speaker else None
-            if back is not None and _ACCEPT.match(utts[back].text):
+            if back is not None and ACCEPT.match(utts[back].text):
                 also.append(back)  # "Of course." — the offer confirmed
                 scan.used.update((back, x) for x in range(len(scan.sentences[back])))
             scan.used.update({(i, k), (j, 0)})

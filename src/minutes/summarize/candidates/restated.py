@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from minutes.summarize.candidates.commitments import commitment_cue
+from minutes.summarize.candidates.promise import commitment_cue
 from minutes.summarize.candidates.requests import asks
 from minutes.summarize.candidates.scan import Scan, is_question, rx
 from minutes.summarize.dates import without_dates
