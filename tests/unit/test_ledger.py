@@ -205,15 +205,18 @@ def test_an_item_said_with_a_pronoun_is_about_the_request_before_it() -> None:
         action(1, 0, "I'll take them down Friday.", 1, "Declan", date(2026, 3, 6)),
         action(1, 1, "I'll ring the printers about the invoice.", 2, "Priya"),
     )
-    later = meeting(
-        2, [("Priya", "Morning all."), ("Declan", "Festival posters came down Friday, all of them.")]
-    )
 
-    found = link_series([first, later])
+    def found(news: str) -> list[tuple[str, tuple[int, int], tuple[int, ...], str]]:
+        later = meeting(2, [("Priya", "Morning all."), ("Declan", news)])
+        return [(ln.kind, ln.earlier, ln.lines, ln.state) for ln in link_series([first, later])]
 
     # found, and shown for a person to confirm: the request's words count for less than the item's own
-    assert [(ln.kind, ln.earlier, ln.lines, ln.state) for ln in found] == [
+    assert found("Festival posters came down, all of them.") == [
         ("done", first.entries[0].key, (1,), "suggested")
+    ]
+    # the day it happened, said by the owner, makes it plain news
+    assert found("Festival posters came down Friday, all of them.") == [
+        ("done", first.entries[0].key, (1,), "auto")
     ]
 
 

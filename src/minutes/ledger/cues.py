@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from minutes.ledger.dropping import drops
 from minutes.ledger.topic import GENERIC, norm, topic_words
 from minutes.ledger.verbs import past
 from minutes.ledger.when import SHIFT, has_date
@@ -86,26 +87,6 @@ _FUTURE = re.compile(
 _WILL = re.compile(r"\b(\w+'ll|will)\b", re.IGNORECASE)
 """The future of anything ("the repair will be the 27th"): with a date, from the owner, a new date. Not
 a reason to doubt a close ("Sent Friday, the team will use it from Monday")."""
-DROP = re.compile(
-    r"\b(don't bother|do not bother|won't bother|will not bother"
-    r"|drop(?:ped|ping)?(?!-|\s+(?:at|off|by|in|round|into)\b|\s+\w+\s+off\b)|scrap(?:ped|ping)?"
-    r"|cancel(?:led|ed|ling)?|not (?:going to )?bother|no need|"
-    r"no longer|forget (?:about )?|shelve[d]?|call(?:ed|ing)? off|abandon(?:ed)?|"
-    r"skip(?:ping)? (?:the|it|that)|leave (?:the|it|that)\b.*\b(?:this year|for now|out|alone)|not doing|"
-    r"won't (?:be )?(?:doing|needing|need)|kill(?:ed)? (?:it|the|that)|bin (?:it|the|that)|"
-    r"take (?:it|that) off|off the list|not needed|bin (?:ours|them|those)|"
-    r"pulled (?:it|that|them)\b(?! (?:together|up|in|off))|"
-    r"(?:take|taking|took|takes) (?:it|that|this|them) off (?:my|the|his|her|our|their|\w+'s) list|"
-    r"let's not (?:do|bother|go ahead)|skip the|no point|not worth|hold off on|"
-    r"(?:not put|no) (?:any )?more (?:hours|time|effort|work) (?:into|on)|"
-    r"not going ahead|won't go ahead|off the table|not happening|park(?:ed)? (?:it|that|the)|"
-    r"don't need (?:to|the|it)|doesn't need (?:to|doing)|not pursu\w+|gi(?:ve|ving|ven) up on|gave up on|"
-    r"let (?:it|that) go|forget it|knock (?:it|that) on the head|pull(?:ed)? the plug|ax(?:e|ed)|"
-    r"moot|superseded|overtaken by|binned|ditched|nixed|(?:finance|the \w+|they|he|she) said no|"
-    r"stop(?:ped)? chasing|(?:don't|do not|won't|no longer) need (?:[\w']+ ){0,3}(?:any ?more|now)|"
-    r"no longer need(?:ed)?)\b",
-    re.IGNORECASE,
-)
 _REDATE = re.compile(
     r"\b(push(?:es|ed|ing)?|mov(?:e|es|ed|ing)|slip(?:s|ped|ping)?|delay(?:s|ed|ing)?|postpon(?:e|ed|ing)|"
     r"extend(?:ed)?|more time|another|one more|extra|(?:till|until) the|won't make|not going to make|"
@@ -189,27 +170,6 @@ def unanswered(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and ASKED_AFTER.search(sentence) is not None
 
 
-def drops(sentence: str, topic: frozenset[str] = frozenset()) -> bool:
-    """Whether a sentence abandons a task in so many words; a word of dropping that is the task's
-    own ("pull the drop-off numbers": "a forty percent drop at step three") does not count."""
-    if sentence.rstrip().endswith("?"):
-        return False  # "can we at least bin the beanbags?" asks; it drops nothing yet
-    return any(
-        not set(topic_words(m.group(0).split()[0])) & topic
-        and not _THEY_CANCELLED.search(sentence[: m.end()])
-        for m in DROP.finditer(sentence)
-    )
-
-
-_THEY_CANCELLED = re.compile(
-    r"\b(?!(?:we|i|we've|i've|we'd|i'd|have|has|had|been|be|get|got|is|was|are|were|just|'ve)\b)"
-    r"[\w']+\s+cancel(?:led|ed)$",
-    re.IGNORECASE,
-)
-"""Someone else called it off ("The actor cancelled on the Monday."): news of a setback, not the
-owner dropping the task ("We cancelled it.", "It was cancelled." still drop)."""
-
-
 _TERSE_DONE = re.compile(
     r"^\W*(?:(?:aye|yes|yeah|yep|yup|ja|oh)[,.!]?\s+)?"
     r"(?:(?:all|both) (?:\w+ )?(?:in|done|out|sent|back|booked|confirmed|signed up|sorted|paid|fixed|up)\b"
@@ -274,6 +234,25 @@ def reported(sentence: str) -> bool:
     does ("Spoke to the licensing officer on Wednesday.", "Rang them Tuesday.")."""
     said = words(sentence)
     return bool(said) and past(said[0])
+
+
+_WHEN_PAST = re.compile(
+    r"(?<!\bby )(?<!\bnext )(?<!\bfor )(?<!\buntil )(?<!\btill )(?<!\bbefore )(?<!\bcoming )"
+    r"\b(?:(?:on |last |since )?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"(?: (?:morning|afternoon|night|evening))?"
+    r"|yesterday|last (?:night|week)|this morning|the other day|first thing)\b",
+    re.IGNORECASE,
+)
+"""A day just gone, as a report names it ("went in Wednesday", "came through Friday afternoon",
+"texted me this morning"); not a deadline ("by Friday", "next Monday")."""
+
+
+def dated_past(sentence: str) -> bool:
+    """A sentence reporting an event on a day just gone, in the past tense: "The new machine went in
+    Thursday afternoon", "She texted me this morning". Such a report is news of a task, not its plan."""
+    if _WHEN_PAST.search(sentence) is None or _FUTURE.search(sentence) or _NOT_DONE.search(sentence):
+        return False
+    return any(past(w) for w in words(sentence))
 
 
 def strong(sentence: str, verb: str | None, topic: frozenset[str]) -> bool:

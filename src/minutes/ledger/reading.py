@@ -9,6 +9,7 @@ from datetime import date
 
 from minutes.ledger import cues, when
 from minutes.ledger.again import one_more
+from minutes.ledger.dropping import drops
 from minutes.ledger.model import Line
 from minutes.ledger.scoring import (
     CONTEXT_WEIGHT,
@@ -68,11 +69,11 @@ def line_says(
     # Words that abandon a task are rarer and plainer than words of completion: they count double.
     strength = 0.0
     if cues.strong(sentence, item.verb, item.words):
-        strength = 2 * SIGNAL_BONUS if cues.drops(sentence, item.words) else SIGNAL_BONUS
+        strength = 2 * SIGNAL_BONUS if drops(sentence, item.words) else SIGNAL_BONUS
     # "The bridge letter, I'm taking it off my list." beside the sentence about the task
     # not a drop said before a question that opens the next topic: "Right, bin it. Service lift?"
     near = (best + 1,) if sentence.rstrip().endswith("?") else (best - 1, best + 1)
-    dropped_near = any(cues.drops(sentences[n], item.words) for n in near if 0 <= n < len(sentences))
+    dropped_near = any(drops(sentences[n], item.words) for n in near if 0 <= n < len(sentences))
     if dropped_near:
         strength = 2 * SIGNAL_BONUS
     if score < TOPIC - bonus - strength:
@@ -132,6 +133,8 @@ def line_says(
     if prompted and (kind == "dropped" or (kind == "done" and _plain_reply(sentence, sentences, item))):
         score = max(score, PROMPTED_NEWS)
     lift = strength if kind in ("done", "dropped") else 0.0
+    if kind == "done" and cues.dated_past(sentence):
+        lift += SIGNAL_BONUS  # "Barrier went in Wednesday": news of the day it happened
     if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
         lift = SIGNAL_BONUS  # "Slipped. Thursday.": a move said in so many words, as plain as a close
     if kind == "restated" and under_way:
@@ -250,7 +253,7 @@ def _closed_in_reply(said: LineRead, item: OpenItem, best: str) -> tuple[str | N
     about the task is often about something else ("the third supplier's gone quiet")."""
     for sentence in said.sentences:
         found = cues.status(sentence, item.verb, owner=True, line=said.line.text, topic=item.words)
-        plain = cues.reported(sentence) or cues.terse_done(sentence) or cues.drops(sentence, item.words)
+        plain = cues.reported(sentence) or cues.terse_done(sentence) or drops(sentence, item.words)
         if found in ("done", "dropped") and plain:
             return found, sentence
     return None, best

@@ -1,0 +1,53 @@
+"""News of a task on a day just gone ("went in Wednesday", "texted me this morning") counts as a
+plain close: a report names the day it happened, a plan names the day it will."""
+
+from __future__ import annotations
+
+import pytest
+
+from minutes.ledger.cues import dated_past
+from tests.unit.test_ledger import FIRST, links_of, meeting
+
+PRESS_RELEASE = 1  # Priya's "Write the press release" in FIRST
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new machine went in Thursday afternoon, and it's half the noise.",
+        "She texted me this morning.",
+        "Nasrin's report came through as well, Friday afternoon.",
+        "Signed Thursday.",
+        "Asbestos lads got in yesterday.",
+        "Nkechi sent me her list Friday night.",
+        "The Year 7s all did the safety quiz on Monday.",
+    ],
+)
+def test_a_past_event_on_a_named_day_is_dated_news(sentence: str) -> None:
+    assert dated_past(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'll send it Friday.",  # a plan
+        "It goes to the printer on Thursday.",  # no past tense
+        "It needs signing by Friday.",  # a deadline
+        "The quotes haven't come back since Monday.",  # not done
+        "We signed the old lease last year.",  # no day just gone
+        "Next Monday we start the new rota.",
+        "Did the van get booked on Tuesday?",  # a question
+    ],
+)
+def test_a_plan_a_deadline_or_a_doubt_is_not(sentence: str) -> None:
+    assert not dated_past(sentence)
+
+
+def test_a_close_that_names_the_day_it_happened_is_acted_on() -> None:
+    went = links_of(meeting(2, [("Priya", "The release went to the paper on Tuesday.")]))
+    assert [(ln.kind, ln.earlier, ln.state) for ln in went.values()] == [
+        ("done", FIRST.entries[PRESS_RELEASE].key, "auto")
+    ]
+    # the same words as a plan close nothing
+    goes = links_of(meeting(2, [("Priya", "The release goes to the paper on Tuesday.")]))
+    assert not [ln for ln in goes.values() if ln.kind == "done"]
