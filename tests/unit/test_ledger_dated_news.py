@@ -37,6 +37,7 @@ def test_a_past_event_on_a_named_day_is_dated_news(sentence: str) -> None:
         "We signed the old lease last year.",  # no day just gone
         "Next Monday we start the new rota.",
         "Did the van get booked on Tuesday?",  # a question
+        "Back in 2019 we had a Black Friday where the conveyor died at two a.m.",  # a story
     ],
 )
 def test_a_plan_a_deadline_or_a_doubt_is_not(sentence: str) -> None:

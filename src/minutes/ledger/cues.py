@@ -245,12 +245,18 @@ _WHEN_PAST = re.compile(
 )
 """A day just gone, as a report names it ("went in Wednesday", "came through Friday afternoon",
 "texted me this morning"); not a deadline ("by Friday", "next Monday")."""
+_LONG_AGO = re.compile(
+    r"\b(?:(?:19|20)\d\d|ago|back (?:in|when|then)|black friday|last (?:year|month))\b", re.I
+)
+"""A story from before ("back in 2019 we had a Black Friday where …") is no news of a task."""
 
 
 def dated_past(sentence: str) -> bool:
     """A sentence reporting an event on a day just gone, in the past tense: "The new machine went in
     Thursday afternoon", "She texted me this morning". Such a report is news of a task, not its plan."""
     if _WHEN_PAST.search(sentence) is None or _FUTURE.search(sentence) or _NOT_DONE.search(sentence):
+        return False
+    if _LONG_AGO.search(sentence):
         return False
     return any(past(w) for w in words(sentence))
 
