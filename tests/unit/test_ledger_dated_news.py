@@ -1,7 +1,10 @@
 """News of a task on a day just gone ("went in Wednesday", "texted me this morning") counts as a
-plain close: a report names the day it happened, a plan names the day it will."""
+plain close: a report names the day it happened, a plan names the day it will. A task said to be held
+up to a later day slips to that day."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
@@ -52,3 +55,24 @@ def test_a_close_that_names_the_day_it_happened_is_acted_on() -> None:
     # the same words as a plan close nothing
     goes = links_of(meeting(2, [("Priya", "The release goes to the paper on Tuesday.")]))
     assert not [ln for ln in goes.values() if ln.kind == "done"]
+
+
+LEAK = 0  # Tom's "Fix the memory leak in the importer", due Friday 6 March, in FIRST
+
+
+def test_a_task_held_up_to_a_later_day_slips_to_it() -> None:
+    said = [("Tom", "The memory leak fix won't happen before next Wednesday, the eighteenth.")]
+    moved = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[LEAK].key]
+    assert [(ln.kind, ln.due) for ln in moved] == [("redated", date(2026, 3, 18))]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The memory leak fix isn't merged, still on for Friday though.",  # keeps its date
+        "The memory leak, not fixed, the profiler came in on Wednesday.",  # a day gone, not the new one
+    ],
+)
+def test_a_held_up_task_that_keeps_its_date_does_not_slip(said: str) -> None:
+    found = links_of(meeting(2, [("Tom", said)])).values()
+    assert not [ln for ln in found if ln.earlier == FIRST.entries[LEAK].key and ln.kind == "redated"]

@@ -110,6 +110,8 @@ def line_says(
         moved = _moved_after(sentences, best, item)
         if moved is not None:
             status, dated = "redated", moved
+        elif _held_to_later(sentence, item, meeting_date):
+            status = "redated"  # "Sign-off won't happen before next Wednesday, the eighteenth."
     if (owner or asked or prompted) and (
         status in (None, "restated", "redated")
         or (status == "done" and not cues.strong(sentence, item.verb, item.words))
@@ -283,6 +285,15 @@ def _moved_after(sentences: list[str], best: int, item: OpenItem) -> str | None:
         if cues.status(sentence, item.verb, owner=True, line=sentence) == "redated":
             return sentence
     return None
+
+
+def _held_to_later(sentence: str, item: OpenItem, meeting_date: date | None) -> bool:
+    """The sentence about the task says it is held up, and names a day later than it was due: the
+    day it now moves to. Not one that keeps its date ("still on for Friday")."""
+    if item.due is None or meeting_date is None or cues.as_planned(sentence) or cues.dated_past(sentence):
+        return False  # "the lists came through on the Wednesday": a day gone, not the new one
+    due = when.new_due(sentence, meeting_date, item.due)
+    return due is not None and due > item.due
 
 
 def _verb_alone(sentence: str, item: OpenItem, said: LineRead) -> bool:
