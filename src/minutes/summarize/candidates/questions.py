@@ -14,7 +14,11 @@ open.", "I'll find out"): questions found on the lines of all the read series sp
 proposed 104 → 121 (asking for the floor, "Can I jump in?", is no question left open). On 7 December
 (evening), leave asked before the question ("Can I ask, are we still taking new patients?") and
 more ways of leaving one open ("we keep it open", "Undecided.", "I can't say", "let's decide once
-we've seen the costs", "... Nothing."): 105 → 118 of 162 found, 27 → 28 not written.
+we've seen the costs", "... Nothing."): 105 → 118 of 162 found, 27 → 28 not written. Also an open
+question said, not asked ("so we still do not know whether the clubhouse is ours", "whether it is
+one per pitch or one per club remains unanswered", "the remote-testimony question is still
+hanging"): read series splits (tune, dev … dev8) 130 → 138 of 189 found, 15 → 17 not written; the
+test half 4 of 15 either side; no new question on the meeting splits.
 """
 
 from __future__ import annotations
@@ -59,6 +63,19 @@ _SAY = rx(r"\b(?:can|could|shall) (?:we|i) say\b")
 _NEW_DATE = rx(r"\b(?:can|could|shall) (?:we|i) (?:do|make it|move|push|have)\b")
 _STILL_OPEN = rx(r"\b(?:we|i) still (?:don't|do not|haven't) (?:know|heard|decided)\b")
 """The asker says it is open ("We still don't know about the wine, do we?")."""
+_OPEN_SAID = rx(
+    r"\bstill\b[^.;]{0,40}?\b(?:don't|do not|doesn't|does not|can't|cannot|haven't|have not)"
+    r"\s+(?:\w+\s+){0,2}?(?:know|tell you|say|decided|worked out|figured out|found out)"
+    r"\s+(?:yet\s+)?(?:whether|if|what|which|who|how|when)\b"
+    r"|\b(?:whether|if)\b[^.;]{3,120}\b(?:remains?|is still|stays?)\s+(?:unanswered|unknown|open|unresolved"
+    r"|undecided|up in the air)\b"
+    r"|\bquestion\b[^.;]{0,80}\b(?:remains?|is still|still)\s+(?:unanswered|open|unresolved|hanging"
+    r"|up in the air)\b"
+    r"|\bor\b[^.;]{1,40},\s*still\s+(?:unknown|unanswered|open|undecided)\b"
+)
+"""An open question said as a statement: "so we still do not know whether the clubhouse is ours",
+"whether it is one per pitch or one per club remains unanswered", "the remote-testimony question is
+still hanging", "forty-five or fifty, still unknown"."""
 _NO = rx(r"^\s*(?:no|nope|not (?:yet|to me|properly|really))\b")
 _SMALL_TALK = rx(
     r"^(?:how are you|how're you|how's it going|how is it going|how are things|how have you been"
@@ -84,6 +101,14 @@ def questions(scan: Scan) -> list[Candidate]:
     for i, u in enumerate(utts):
         for k, s in enumerate(scan.sentences[i]):
             asked = _MAY_I_ASK.sub("", s, count=1)
+            if (
+                (i, k) not in scan.used
+                and not is_question(s)
+                and _OPEN_SAID.search(s)
+                and len(content_words(s)) >= 3
+            ):
+                out.append(replace(scan.item("question", i, s, "question:open"), due=None, due_text=None))
+                continue
             if (
                 (i, k) in scan.used
                 or not is_question(s)
