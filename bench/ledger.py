@@ -54,8 +54,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "series"
 # The read splits, each written later by other hands than the tune half and read for fixes once
 # scored as found: dev (two writers), dev2 (two more), dev3 (two more, spoken registers), dev4 (two
 # more, kinds like the real recordings'), dev5 (one writer, the tune half's register), dev6 and dev7
-# (one writer each, 7 December 2026), dev8 (two writers, 7 December 2026, night).
-DEVS = (DATA.parent / "series-dev", *(DATA.parent / f"series-dev{n}" for n in range(2, 9)))
+# (one writer each, 7 December 2026), dev8 (two writers, 7 December 2026, night), dev9 (two writers,
+# 7 December 2026, late).
+DEVS = (DATA.parent / "series-dev", *(DATA.parent / f"series-dev{n}" for n in range(2, 10)))
 GROUPS = ("item links", "closes", "slips", "dropped", "changed", "carried", "all")
 SPLITS = ("tune", *(d.name.removeprefix("series-") for d in DEVS), "test", "all")
 _DONE_WORDS = re.compile(r"\b(done|finished|fixed|completed|sent)\b", re.IGNORECASE)

@@ -1,5 +1,5 @@
 """The generated series of tests/data/series (tune and test), tests/data/series-dev (dev),
-tests/data/series-dev2 … series-dev8 (dev2 … dev8) stay
+tests/data/series-dev2 … series-dev9 (dev2 … dev9) stay
 well formed: every link points at an earlier item and a line that exists, and the splits stay apart."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "series"
 DEVS = {
     "dev": FOLDER.with_name("series-dev"),
-    **{f"dev{n}": FOLDER.with_name(f"series-dev{n}") for n in range(2, 9)},
+    **{f"dev{n}": FOLDER.with_name(f"series-dev{n}") for n in range(2, 10)},
 }
 KINDS = {"done", "restated", "redated", "dropped", "changed", "carried"}
 
