@@ -12,7 +12,7 @@ from minutes.ledger.dropping import drops
 from minutes.ledger.topic import GENERIC, norm, topic_words
 from minutes.ledger.verbs import past
 from minutes.ledger.when import SHIFT, has_date
-from minutes.summarize.dates import WEEKDAY_WORDS
+from minutes.summarize.date_words import WEEKDAY_WORDS
 from minutes.summarize.text import number_word, numbers_in, split_sentences, words
 
 _DONE = re.compile(

@@ -7,7 +7,8 @@ import functools
 import re
 from datetime import date, timedelta
 
-from minutes.summarize.dates import WEEKDAY_WORDS, find_dates
+from minutes.summarize.date_words import WEEKDAY_WORDS
+from minutes.summarize.dates import find_dates
 
 SHIFT = re.compile(
     r"\b(one|two|three|an?|another|extra|more|couple of|few)\s+(?:more\s+|extra\s+)?"

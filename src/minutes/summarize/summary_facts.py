@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from minutes.summarize.dates import ENGLISH, DateMention, find_dates, without_dates
+from minutes.summarize.date_words import ENGLISH
+from minutes.summarize.dates import DateMention, find_dates, without_dates
 from minutes.summarize.text import NOT_NAMES, STOPWORDS, number_spans, numbers_in, words
 from minutes.types import Utterance
 

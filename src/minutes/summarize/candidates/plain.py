@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from minutes.summarize.candidates.scan import FILLER, HEDGES, rx
-from minutes.summarize.dates import MONTH_WORDS, WEEKDAY_WORDS
+from minutes.summarize.date_words import MONTH_WORDS, WEEKDAY_WORDS
 
 _LEAD = (
     r"(?:(?:so|then|okay|ok|right|yeah|yes|fine|good|alright|all right|in that case"

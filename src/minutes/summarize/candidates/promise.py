@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date
 
 from minutes.summarize.candidates.scan import FILLER, Scan, clause_before, is_question, rx
-from minutes.summarize.dates import WEEKDAY_WORDS, DateMention, find_dates
+from minutes.summarize.date_words import WEEKDAY_WORDS
+from minutes.summarize.dates import DateMention, find_dates
 
 _COMMIT = rx(
     r"\b(?:i'll|i will|i can(?!'t)|i'm going to|i am going to|i'm gonna|i shall|let me|i'm on it"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from minutes.summarize.candidates.promise import commitment_cue
 from minutes.summarize.candidates.scan import FILLER, Scan, is_question, rx
-from minutes.summarize.dates import WEEKDAY_WORDS
+from minutes.summarize.date_words import WEEKDAY_WORDS
 from minutes.summarize.text import content_words
 
 _WHEN_SAID = (
