@@ -1,6 +1,7 @@
 """News of a task on a day just gone ("went in Wednesday", "texted me this morning") counts as a
 plain close: a report names the day it happened, a plan names the day it will. A task said to be held
-up to a later day slips to that day."""
+up to a later day slips to that day, and more time asked for in reply to a prompt ("Give me till
+the 20th.") is as plain as a close."""
 
 from __future__ import annotations
 
@@ -76,3 +77,22 @@ def test_a_task_held_up_to_a_later_day_slips_to_it() -> None:
 def test_a_held_up_task_that_keeps_its_date_does_not_slip(said: str) -> None:
     found = links_of(meeting(2, [("Tom", said)])).values()
     assert not [ln for ln in found if ln.earlier == FIRST.entries[LEAK].key and ln.kind == "redated"]
+
+
+PERF = 4  # Ana's "Book the perf environment", due 9 March, in FIRST
+
+
+@pytest.mark.parametrize(
+    "reply", ["Give me till the twentieth.", "Can I have till the twentieth? Ops are moving racks."]
+)
+def test_more_time_asked_in_reply_to_a_prompt_is_acted_on(reply: str) -> None:
+    said = [("Priya", "Ana, perf?"), ("Ana", reply)]
+    moved = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[PERF].key]
+    assert [(ln.kind, ln.due, ln.state) for ln in moved] == [("redated", date(2026, 3, 20), "auto")]
+
+
+@pytest.mark.parametrize("reply", ["Not yet.", "I'll do it tonight."])
+def test_a_reply_that_only_says_it_goes_on_stays_a_suggestion(reply: str) -> None:
+    said = [("Priya", "Ana, perf?"), ("Ana", reply)]
+    found = [ln for ln in links_of(meeting(2, said)).values() if ln.earlier == FIRST.entries[PERF].key]
+    assert [(ln.kind, ln.state) for ln in found] == [("restated", "suggested")]

@@ -343,6 +343,12 @@ def slipped(sentence: str) -> bool:
     return _SLIPPED.search(sentence) is not None
 
 
+def shifted(sentence: str) -> bool:
+    """Whether a sentence asks for or gives a task more time in so many words ("Give me till the
+    19th.", "Can I have till Monday?", "Push it to the tenth.")."""
+    return _REDATE.search(sentence) is not None
+
+
 def only_date(sentence: str) -> bool:
     """Whether a sentence gives a date and nothing else ("Thursday now.", "Tomorrow."): said after a
     status, the new date of the task it speaks of."""

@@ -137,8 +137,12 @@ def line_says(
     lift = strength if kind in ("done", "dropped") else 0.0
     if kind == "done" and cues.dated_past(sentence):
         lift += SIGNAL_BONUS  # "Barrier went in Wednesday": news of the day it happened
-    if kind == "redated" and (dated is not sentence or cues.slipped(sentence)):
-        lift = SIGNAL_BONUS  # "Slipped. Thursday.": a move said in so many words, as plain as a close
+    if kind == "redated" and (
+        dated is not sentence or cues.slipped(sentence) or (prompted and cues.shifted(sentence))
+    ):
+        # "Slipped. Thursday.", "Aoife, the rota?" → "Give me till the 19th.": a move said in so many
+        # words, as plain as a close
+        lift = SIGNAL_BONUS
     if kind == "restated" and under_way:
         lift = SIGNAL_BONUS  # "Linh, Android?" → "Halfway. On track."
     return Candidate(score + bonus + lift, item, kind, (ln.index,), due=due, sentence=best)
