@@ -41,7 +41,9 @@ _NOT_A_THING = (
 )
 """After "hand over": the floor is the meeting's, "the keys and the alarm code" a task."""
 _NOT_AN_ACTION = rx(
-    r"^(?:not|never|no longer|see|hear|imagine|understand|think|guess|assume|admit|say|tell (?:you|us)"
+    # "I'll see what I can do about the referral" takes it on; "I'll see you Friday" does not
+    r"^(?:not|never|no longer|see(?! what (?:i|we) can do (?:about|with|for|on)\b)|hear|imagine"
+    r"|understand|think|guess|assume|admit|say|tell (?:you|us)"
     r"|know|be (?!\w+ing\b|responsible|in charge)"
     # "I'll start" is the speaker's turn, "I'll start the notes" the meeting's business; "I'll start on
     # the seating plan", "start it", "start drafting" are tasks
@@ -119,8 +121,14 @@ _HEDGE = rx(
     r"\bor\W*$|\b(?:if|unless|whether|once|maybe|perhaps|wish|hope|wonder|not sure|doubt|might|said|says"
     r"|told|tells|mentioned|wrote|claimed)\b"
 )
+_NO_OBJECTION = (
+    r"\s+(?:anyone|anybody|someone|somebody|you|people|the (?:room|committee|board|team))\s+"
+    r"(?:shouts?|objects?|minds?|disagrees?|says? otherwise|stops? me|tells? me otherwise|screams?)\b"
+)
+"""A condition no one means: "I'll book them this week unless anyone shouts" promises the booking."""
 _CONDITION_AFTER = rx(
-    r",\s*(?:but\s+only\s+)?(?:if|unless|provided|as long as)\b|\s(?:unless|provided|as long as)\b"
+    rf",\s*(?:but\s+only\s+)?(?:if|unless(?!{_NO_OBJECTION})|provided|as long as)\b"
+    rf"|\s(?:unless(?!{_NO_OBJECTION})|provided|as long as)\b"
     r"|(?<!check)(?<!ask)(?<!see)(?<!out)(?<!confirm)(?<!verify)(?<!know)(?<!test)(?<!look)(?<!decide)"
     r"(?<!\band)\s+if\s+"
     r"(?:you|someone|somebody|anyone|we|they|i get|i have|i can get|there's)\b"
