@@ -208,6 +208,14 @@ def test_the_same_shapes_that_settle_nothing_are_no_decision(said: str) -> None:
         "So handover is Friday the 1st of May. Not a day later.",
         "Then we move the print job to the other firm. Decided.",  # a closing word of its own
         "Fourteen days from the eighteenth. Locked.",
+        # the ruling announced, then said
+        "Okay. I'm just gonna call it. Anything under fifty, the agent approves it, starting Monday.",
+        "Okay, here's the call. The sales account gets an exception until it's on OAuth.",
+        "I talked to procurement, and I'm making the call: we renew with the current vendor for a year.",
+        "Yeah. Nobody's arguing with that. The bot's off for returns until the article's fixed.",
+        "Okay, that's a majority. Every other week, next one's the seventeenth.",
+        "I think we're all of a mind, then. Two of us for Mr Halliday from today, every visit.",
+        "Ten a minute. Ship it.",
     ],
 )
 def test_a_change_to_a_time_or_a_ruling_marked_as_one_is_a_decision(ruling: str) -> None:
@@ -223,6 +231,8 @@ def test_a_change_to_a_time_or_a_ruling_marked_as_one_is_a_decision(ruling: str)
         "The away day moves to Tuesday if the room is free.",
         "Is it decided? Nobody has said.",
         "Decided. Well, I haven't, honestly.",
+        "Nobody's arguing with that. Is it?",  # the mark with nothing ruled after it
+        "I'm not going to call it yet. We need the numbers first.",
     ],
 )
 def test_a_ruling_told_for_information_hedged_or_asked_is_no_decision(said: str) -> None:

@@ -114,6 +114,9 @@ _UNDECIDED = rx(
     r"|hope|did|do|does|have we|has|provided|providing|assuming|propose|suggest|recommend|move that"
     r"|i'd)\b",
 )
+_BOUND = rx(r"(?<=\w)\s+(?:until|till|before|when|once)\b")
+"""Where a ruling's bound begins ("off for returns until the article's fixed"); not a sentence that
+opens with its condition ("Once the grant lands, …")."""
 _AGREE = rx(
     rf"^{FILLER}(?:(?:yes|yeah)[,.!]?\s+)?(?P<plain>agreed|we agree|deal|settled|let's do (?:that|it|this)"
     r"|i can live with (?:that|it)"
@@ -251,7 +254,8 @@ def _cue(scan: Scan, i: int, k: int) -> str | None:
     if (
         marked(scan.sentences[i], k)
         and len(content_words(s)) >= 2
-        and not _UNDECIDED.search(s)
+        # "The bot's off for returns until the article's fixed.": the ruling's bound, not a doubt
+        and not _UNDECIDED.search(_BOUND.split(s, maxsplit=1)[0])
         and not reported(scan, i, s, "")
     ):
         return "decision:marked"

@@ -66,7 +66,8 @@ DECIDE = rx(
     # "Rather than straight hourly, we'll offer a capped fee.", "New rule, then: seventy-two hours."
     r"|^\W*rather than [^,]{1,40}, we(?:'ll| will)(?= \w)|\bnew rule(?:,? then)?\s*[:,]\s*(?=\w)"
     # "We've settled it: …", "I'll make the call: …", "Consensus, then: …", "The bylaws are adopted."
-    r"|(?:we've|we have) settled (?:it|that|this|on)|(?:i'll|let me) make the call(?=\W*[:,—-])"
+    r"|(?:we've|we have) settled (?:it|that|this|on)"
+    r"|(?:i'll|let me|i'm|i am) mak(?:e|ing) the call(?=\W*[:,—-])"
     r"|^\W*consensus(?:,? then)?\W*[:,—-]\s*(?=\w)|(?:is|are|has been|have been) (?:now |hereby )?adopted"
     r"|(?:the|our) (?:new )?(?:policy|rule) (?:is|will be|from now on is)(?: that)?\s+"
     r"(?!(?:to )?(?:discuss|unclear)\b)"
@@ -119,7 +120,12 @@ _MARK = rx(
     r"^\W*(?:(?:okay|ok|right|so|yes|yeah|good)[,.!]?\s+)?(?:decided|locked(?: in)?|settled|final|done deal"
     r"|(?:that's|that is|it's|it is) (?:decided|settled|final|locked(?: in)?)"
     r"|(?:i've|i have|we've|we have) decided"
-    r"|no more discussion|end of discussion)\W*$"
+    r"|no more discussion|end of discussion"
+    # the ruling announced, then said: "I'm just gonna call it. Anything under fifty, …", "Okay, here's
+    # the call.", "That's a majority.", "Nobody's arguing with that.", "Ten a minute. Ship it."
+    r"|(?:i'm|i am) (?:just )?(?:going to|gonna) call it|here's (?:the|my) call|ship it"
+    r"|(?:i think )?we're all (?:of a mind|of one mind)(?:,? then)?|(?:that's|it's) (?:a|the) majority"
+    r"|(?:nobody's|nobody is|no one's|no one is) arguing with that)\W*$"
 )
 
 
