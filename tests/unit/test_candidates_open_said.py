@@ -1,5 +1,7 @@
-"""An open question said as a statement, not asked: "we still don't know whether …", "… remains
-unanswered", "the … question is still hanging". Not a shop still open or a fact still known."""
+"""Open questions in more words: said as a statement ("we still don't know whether …", "… remains
+unanswered", "the … question is still hanging"). Not a shop still open or a fact still known. And
+left open by the reply ("Great question.", "Crickets.", "I'll know after they meet."), or by
+the asker ("I still don't have a clean answer.")."""
 
 from __future__ import annotations
 
@@ -47,3 +49,38 @@ def test_a_question_said_open_is_an_open_question(said: str) -> None:
 )
 def test_a_place_still_open_or_a_fact_known_is_not(said: str) -> None:
     assert _questions((ALICE, said), (BOB, "Okay. Next, the rota.")) == []
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply"),
+    [
+        (
+            "Who actually owns the marketing WordPress site, us or the agency?",
+            "Great question. Not anyone here.",
+        ),
+        ("Did Legal ever come back on the contractor laptop?", "Crickets. They're on board prep."),
+        ("Has anybody been told when the new record goes live?", "We've been told nothing at all."),
+        ("Are the Trustees having a private view?", "I've asked twice. I'll know after they meet."),
+        ("Whose is the WordPress site, then?", "I'm going to go ask the CMO directly."),
+    ],
+)
+def test_a_question_the_room_cannot_answer_yet_is_open(asked: str, reply: str) -> None:
+    assert _questions((ALICE, asked), (BOB, reply)) == [asked]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Do we tell customers about the eleven accounts or not? I still don't have a clean answer.",
+        "One thing I don't expect answered today: do the Trustees want a private view?",
+        "Though I'm still unsure whether she wants to watch the unpacking as well.",
+    ],
+)
+def test_the_asker_saying_it_is_open_makes_it_open(said: str) -> None:
+    found = _questions((ALICE, said), (BOB, "Right. The rota."))
+    assert len(found) == 1 and found[0] in said
+
+
+def test_handing_a_question_to_a_colleague_is_no_deferral() -> None:
+    asked = "Is there anyone who can help with the translation?"
+    assert _questions((ALICE, asked), (BOB, "I'm going to ask my official to say more on the funding.")) == []

@@ -18,7 +18,11 @@ we've seen the costs", "... Nothing."): 105 → 118 of 162 found, 27 → 28 not 
 question said, not asked ("so we still do not know whether the clubhouse is ours", "whether it is
 one per pitch or one per club remains unanswered", "the remote-testimony question is still
 hanging"): read series splits (tune, dev … dev8) 130 → 138 of 189 found, 15 → 17 not written; the
-test half 4 of 15 either side; no new question on the meeting splits.
+test half 4 of 15 either side; no new question on the meeting splits. Read on series-dev9 after it
+was scored (15 of 28 found): left open by the reply ("Great question.", "Crickets.", "We've been
+told nothing", "I'll know after they meet", "I'm going to go ask the CMO"), by the asker ("I still
+don't have a clean answer", "One thing I don't expect answered today: …") or said so ("I'm still
+unsure whether …"): 23 of 28, none more not written, every other split unchanged.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ _DEFER = rx(
     r"|(?:discuss|decide|talk about|look at|revisit|pick (?:it|this|that) up)(?: \w+){0,3} next week"
     r"|to be decided|tbd|(?:discuss|talk about|revisit|decide)(?: \w+){0,2} later"
     r"|take (?:it|this|that) offline|park (?:it|this|that)|parking lot|good question|need to check"
-    r"|have to check|get back to you|not yet"
+    r"|have to check|get back to you|not yet|(?:great|fair|excellent) question|crickets"
+    r"|(?:told|heard) nothing"
+    r"|(?:i'll|we'll|i will|we will) (?:only )?know (?:after|once|when|more)"
     r"|haven't decided|open question|unclear|depends"
     r"|(?:still |honestly,? )?(?:don't|do not) know|(?:nobody|no one|no-one) knows"
     r"|(?:nobody|no one|no-one)(?:'s| has)? (?:said|looked|answered|decided|told|come back|given)"
@@ -46,7 +52,9 @@ _DEFER = rx(
     # "we shall keep it open", "Leave it as a question.", "Undecided.", "I can't say which way it'll go."
     r"|(?:keep|leave) (?:it|that|this) (?:open|as a question)|undecided|(?:can't|cannot) say|no reply"
     r"|decide (?:once|when|after)|once we(?:'ve| have)? (?:seen|got|heard|know)"
-    r"|(?:i'll|i will|let me) (?:find out|check|ask|look into"
+    # "I'm going to go ask the CMO": not "I'm going to ask the official to answer" (a hand-over)
+    r"|(?:i'm going to|i'm gonna) (?:go(?: and)? (?:ask|check|find out)|find out|look into)"
+    r"|(?:i'll|i will|let me)(?: go(?: and)?)? (?:find out|check|ask|look into"
     r"|get (?:some )?(?:prices|quotes|numbers|figures)))\b",
 )
 _ASKED_AROUND = rx(
@@ -61,7 +69,12 @@ _DONE_YET = rx(
 )
 _SAY = rx(r"\b(?:can|could|shall) (?:we|i) say\b")
 _NEW_DATE = rx(r"\b(?:can|could|shall) (?:we|i) (?:do|make it|move|push|have)\b")
-_STILL_OPEN = rx(r"\b(?:we|i) still (?:don't|do not|haven't) (?:know|heard|decided)\b")
+_STILL_OPEN = rx(
+    r"\b(?:we|i) still (?:don't|do not|haven't) (?:know|heard|decided)\b"
+    r"|\b(?:don't|do not|haven't|have not)(?: got| have)? (?:an? |the )?"
+    r"(?:clean |clear |straight |firm |proper )?answer\b"
+    r"|\b(?:don't|do not) expect (?:it |that |this )?(?:to be )?answered\b"
+)
 """The asker says it is open ("We still don't know about the wine, do we?")."""
 _OPEN_SAID = rx(
     r"\bstill\b[^.;]{0,40}?\b(?:don't|do not|doesn't|does not|can't|cannot|haven't|have not)"
@@ -72,6 +85,7 @@ _OPEN_SAID = rx(
     r"|\bquestion\b[^.;]{0,80}\b(?:remains?|is still|still)\s+(?:unanswered|open|unresolved|hanging"
     r"|up in the air)\b"
     r"|\bor\b[^.;]{1,40},\s*still\s+(?:unknown|unanswered|open|undecided)\b"
+    r"|\bstill (?:unsure|not sure|unclear) (?:whether|if|what|which|who|how|when)\b"
 )
 """An open question said as a statement: "so we still do not know whether the clubhouse is ours",
 "whether it is one per pitch or one per club remains unanswered", "the remote-testimony question is
