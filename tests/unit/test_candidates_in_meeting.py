@@ -97,6 +97,9 @@ def test_a_task_after_the_meeting_still_counts(line: str) -> None:
         ("Tariq, on this?", "Yes, briefly."),
         ("Could you just give me your thoughts on that?", "Sure."),
         ("Tariq, could you give a quick talk on the pilot?", "Okay."),
+        # a suggestion agreed to, then the floor given: no task of the next speaker's
+        ("Yes, please let's not guess about insurance. Conservation. Tariq.", "Okay."),
+        ("Let us know, please, Tariq.", "Sure."),
     ],
 )
 def test_a_question_or_the_meetings_own_business_is_no_request(ask: str, reply: str) -> None:

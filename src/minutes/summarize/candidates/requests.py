@@ -56,6 +56,8 @@ _NOT_A_TASK = rx(
     r"|scroll|zoom|wait|hold on|hang on|let me know if|give me a (?:sec|second|minute)|note|bear with"
     r"|keep in mind|be|go on|carry on|take a seat|sit|thanks|thank|need|want|have to|like|know|think"
     r"|go (?:first|next|last)|kick (?:us |things )?off|start us off|take it away"
+    # a suggestion agreed to, not a task: "Yes, please let's not guess about insurance."
+    r"|let's|let us"
     r"|(?:take|talk|run|bring) (?:us|me) (?:through|up to)|update (?:us|me)\b|move (?:that|it|the motion)"
     r"|second (?:that|it|the motion)"
     # the meeting's own business: "Go back one page", "Read that", "Answer that", "Talk a bit about it"
