@@ -91,9 +91,15 @@ class InventingLLM(FakeLLM):
         return super().answer(messages, schema=schema)
 
 
-def test_item_the_evidence_does_not_support_is_flagged_not_dropped() -> None:
+def test_a_phrasing_its_lines_do_not_hold_gives_way_to_the_words_said() -> None:
     minutes = Summarizer(InventingLLM()).summarize(MEETING, names=NAMES, meeting_date=WED, language="en")
-    assert minutes.items and not any(i.supported for i in minutes.items)
+    # nothing dropped, nothing invented: each item stands in its rule's own sentence, which its line holds
+    assert minutes.items and all(i.supported for i in minutes.items)
+    assert not any("Berlin" in i.text for i in minutes.items)
+    assert any(
+        i.text == "I will update the user guide and send it to support by next Tuesday."
+        for i in minutes.items
+    )
 
 
 class PhrasingLLM(FakeLLM):

@@ -49,13 +49,14 @@ from minutes.types import Chapter, MinuteItem, Minutes, Utterance
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "minutes-prompts/10"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
+PROMPT_VERSION = "minutes-prompts/11"  # 2: numbered lines, decisions proposed per chunk; 3: whole reads;
 # 4: a long meeting in the fewest reads that fit, each summarised whole; 5: a decision worded as a
 # task, a deferral or nothing is dropped; 6: an outcome said back is kept whatever the judge says;
 # 7: every decision the rules found is kept whatever the judge says; 8: an action's phrasing that
 # names another person as the doer is not used; 9: a decision worded in the passive ("they will be
 # served the set menu") or naming a car park is no task or deferral; 10: an item's text opens with a
-# capital ("obtain quotes from two suppliers" was listed beside "Book the Legion hall")
+# capital ("obtain quotes from two suppliers" was listed beside "Book the Legion hall"); 11: a
+# phrasing its cited lines do not hold gives way to the rule's own sentence
 Progress = Callable[[float], None]
 
 PROPOSAL_CHAPTERS = 4  # a read's proposals reply is sized for at most this many chapters
@@ -364,7 +365,14 @@ class Summarizer:
         text = _capitalised(" ".join(str(phrased or cand.text).split())[: self.opts.item_chars])
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
             return None  # "Dembe will sort the generator", "Park it until September", "Yes"
-        supported, _score = support(text, [u.text for u in cited], meeting_date=meeting_date)
+        lines = [u.text for u in cited]
+        supported, _score = support(text, lines, meeting_date=meeting_date)
+        if not supported and phrased and prompt is None:
+            # "Gallery 4 closes on the thirteenth." for "Flat, in a table case, fifty lux. We'll go
+            # with Tobias.": a phrasing its lines do not hold gives way to the rule's own sentence
+            own = _capitalised(" ".join(cand.text.split())[: self.opts.item_chars])
+            if support(own, lines, meeting_date=meeting_date)[0]:
+                text, supported = own, True
         return self._item(cand, text, supported)
 
     @staticmethod
