@@ -254,10 +254,10 @@ _LONG_AGO = re.compile(
 def dated_past(sentence: str) -> bool:
     """A sentence reporting an event on a day just gone, in the past tense: "The new machine went in
     Thursday afternoon", "She texted me this morning". Such a report is news of a task, not its plan."""
-    if _WHEN_PAST.search(sentence) is None or _FUTURE.search(sentence) or _NOT_DONE.search(sentence):
+    if _WHEN_PAST.search(sentence) is None or _LONG_AGO.search(sentence):
         return False
-    if _LONG_AGO.search(sentence):
-        return False
+    if _FUTURE.search(sentence) or _NOT_DONE.search(sentence):
+        return False  # a plan, or not done yet
     return any(past(w) for w in words(sentence))
 
 

@@ -362,18 +362,21 @@ class Summarizer:
         doer = given_to(str(phrased or ""), names.values()) if cand.kind == "action" else None
         if doer and not name_key(names.get(cand.owner or "", "") or "").startswith(name_key(doer)):
             phrased = None  # "Chidi should go to the trust" for Saoirse's "I'll chase that up"
-        text = _capitalised(" ".join(str(phrased or cand.text).split())[: self.opts.item_chars])
+        own = self._item_text(cand.text)
+        text = self._item_text(str(phrased)) if phrased else own
         if cand.kind == "decision" and (another_act(text, names.values()) or _says_nothing(text, cand.text)):
             return None  # "Dembe will sort the generator", "Park it until September", "Yes"
         lines = [u.text for u in cited]
         supported, _score = support(text, lines, meeting_date=meeting_date)
-        if not supported and phrased and prompt is None:
-            # "Gallery 4 closes on the thirteenth." for "Flat, in a table case, fifty lux. We'll go
-            # with Tobias.": a phrasing its lines do not hold gives way to the rule's own sentence
-            own = _capitalised(" ".join(cand.text.split())[: self.opts.item_chars])
-            if support(own, lines, meeting_date=meeting_date)[0]:
-                text, supported = own, True
+        # "Gallery 4 closes on the thirteenth." for "Flat, in a table case, fifty lux. We'll go with
+        # Tobias.": a phrasing its lines do not hold gives way to the rule's own sentence
+        if not supported and phrased and prompt is None and support(own, lines, meeting_date=meeting_date)[0]:
+            text, supported = own, True
         return self._item(cand, text, supported)
+
+    def _item_text(self, raw: str) -> str:
+        """An item's text as listed: one line, at most ``item_chars``, opening with a capital."""
+        return _capitalised(" ".join(raw.split())[: self.opts.item_chars])
 
     @staticmethod
     def _item(cand: Candidate, text: str, supported: bool) -> MinuteItem:
